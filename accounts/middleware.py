@@ -1,0 +1,89 @@
+"""Session rules: sign out after a quiet spell; staff verify a second factor before working."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organizations.models import Role
+
+LAST_SEEN_KEY = "cairn_last_seen"
+
+# Pages a signed-in person may reach before their second factor is verified.
+TWO_FACTOR_OPEN_PATHS = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/accounts/keepalive/",
+    "/healthz",
+    "/static/",
+)
+
+
+class IdleSignOutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            limit = settings.CAIRN_IDLE_TIMEOUT_MINUTES * 60
+            if last_seen is not None and now - float(last_seen) > limit:
+                request.cairn_sign_out_reason = "idle"  # type: ignore[attr-defined]
+                logout(request)
+                if request.headers.get("HX-Request") or request.path == "/accounts/keepalive/":
+                    return JsonResponse({"signed_in": False}, status=401)
+                messages.info(
+                    request,
+                    _(
+                        "You were signed out after %(minutes)d minutes without activity, "
+                        "to keep records private. Please sign in again."
+                    )
+                    % {"minutes": settings.CAIRN_IDLE_TIMEOUT_MINUTES},
+                )
+                return redirect_to_login(request.get_full_path())
+            request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        return False
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():  # type: ignore[attr-defined]
+        return True
+    if not settings.CAIRN_REQUIRE_2FA:
+        return False
+    return any(m.role in Role.staff() for m in getattr(request, "memberships", []))
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(TWO_FACTOR_OPEN_PATHS) or not needs_second_factor(request):
+            return self.get_response(request)
+        has_device = TOTPDevice.objects.devices_for_user(  # type: ignore[attr-defined]
+            request.user, confirmed=True
+        ).exists()
+        target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
+        return redirect(f"{reverse(target)}?{_next_query(request)}")
+
+
+def _next_query(request: HttpRequest) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"next": request.get_full_path()})
+
+
+__all__ = ["IdleSignOutMiddleware", "TwoFactorRequiredMiddleware", "redirect_to_login"]

@@ -1,0 +1,130 @@
+"""Sign-in, sign-out, second factor, first password and the role-aware home redirect."""
+
+from typing import Any
+
+import segno
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.forms import SignInForm, TokenForm
+from accounts.services import confirm_totp_enrolment, start_totp_enrolment
+from organizations.models import Role
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+    next_page = reverse_lazy("accounts:login")
+
+
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """First sign-in from an invitation link: the person chooses their own password."""
+
+    template_name = "accounts/welcome.html"
+    success_url = reverse_lazy("accounts:login")
+    reset_url_token = "choose-password"  # noqa: S105 - a URL segment, not a secret
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        from django.contrib import messages
+
+        messages.success(self.request, "Your password is set. You can sign in now.")
+        return response
+
+
+def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(reverse_lazy(fallback))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return render(request, "accounts/no_organization.html", status=403)
+    destination = {
+        Role.PARTICIPANT: "portal:home",
+        Role.COACH: "encounters:today",
+        Role.SUPERVISOR: "encounters:today",
+        Role.MANAGER: "participants:list",
+        Role.ADMIN: "organizations:people",
+    }[Role(membership.role)]
+    return redirect(destination)
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    device = start_totp_enrolment(user=request.user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if confirm_totp_enrolment(
+            user=request.user,  # type: ignore[arg-type]
+            device=device,
+            token=form.cleaned_data["token"],
+        ):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", "That code did not match. Codes change every 30 seconds.")
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr.svg_inline(scale=4, dark="#1d2b36", light="#ffffff"),
+            "secret": _spaced_base32(device),
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _spaced_base32(device: TOTPDevice) -> str:
+    import base64
+
+    raw = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", "That code did not match. Codes change every 30 seconds.")
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+    )
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    has_device = TOTPDevice.objects.devices_for_user(  # type: ignore[attr-defined]
+        request.user, confirmed=True
+    ).exists()
+    return render(request, "accounts/security.html", {"has_device": has_device})
+
+
+@require_POST
+def keepalive(request: HttpRequest) -> JsonResponse:
+    """Touching the session is enough: the idle middleware has already refreshed it."""
+    return JsonResponse({"signed_in": request.user.is_authenticated})

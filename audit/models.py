@@ -1,0 +1,65 @@
+"""Audit events: append-only rows, each chained to the one before it in its organization."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GLOBAL_CHAIN = 0  # the chain for events that belong to no organization (e.g. unknown sign-ins)
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Removed")
+    EXPORT = "export", _("Exported")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_OUT = "sign_out", _("Signed out")
+    PERMISSION_DENIED = "permission_denied", _("Access refused")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+
+
+class AuditChainHead(models.Model):
+    """The latest link of one chain; locked while a new event is appended."""
+
+    chain = models.BigIntegerField(unique=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+
+class AuditEvent(models.Model):
+    chain = models.BigIntegerField(editable=False)
+    seq = models.BigIntegerField(editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    participant_id = models.UUIDField(null=True, blank=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_event_per_link")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "created_at"], name="audit_org_time"),
+            models.Index(fields=["organization", "participant_id"], name="audit_org_participant"),
+            models.Index(fields=["organization", "actor"], name="audit_org_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action} {self.target_type}"

@@ -1,0 +1,1 @@
+"""Cairn: a trauma-informed record and practice tool for peer recovery support."""

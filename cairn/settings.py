@@ -1,0 +1,196 @@
+"""The one settings module: every deployment difference comes from environment variables."""
+
+import warnings
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from lib.env import envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+DEBUG = envbool("CAIRN_DEBUG", False)
+SECRET_KEY = envstr("CAIRN_SECRET_KEY")
+if not SECRET_KEY:
+    if DEBUG or envbool("CAIRN_DEMO", False):
+        SECRET_KEY = "cairn-demo-only-insecure-key-never-use-in-production-0123456789"
+    else:
+        raise RuntimeError("CAIRN_SECRET_KEY must be set (see README, Configuration).")
+
+ALLOWED_HOSTS = envlist("CAIRN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envlist("CAIRN_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "audit",
+    "accounts",
+    "organizations",
+    "participants",
+    "encounters",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lib.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.IdleSignOutMiddleware",
+    "organizations.middleware.CurrentOrganizationMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "cairn.urls"
+WSGI_APPLICATION = "cairn.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "organizations.context_processors.current_organization",
+                "accounts.context_processors.session_settings",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cairn.sqlite3'}"),
+        conn_max_age=envint("CAIRN_DB_CONN_MAX_AGE", 60),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+
+# Sign-in protection (django-axes): a calm lockout after repeated failures.
+AXES_ENABLED = envbool("CAIRN_LOCKOUT_ENABLED", True)
+AXES_FAILURE_LIMIT = envint("CAIRN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = envint("CAIRN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = envint("CAIRN_PROXY_COUNT", 0) or None
+
+# Two-factor sign-in for staff (django-otp, TOTP).
+CAIRN_REQUIRE_2FA = envbool("CAIRN_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Cairn"
+
+# Sessions: signed out after a quiet spell, with a warning shortly before.
+CAIRN_IDLE_TIMEOUT_MINUTES = envint("CAIRN_IDLE_TIMEOUT_MINUTES", 15)
+CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)
+SESSION_COOKIE_AGE = envint("CAIRN_SESSION_MAX_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "lib.views.csrf_failure"
+
+# Transport security: on unless the deployment says it is plain HTTP (the local demo).
+CAIRN_HTTPS = envbool("CAIRN_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CAIRN_HTTPS
+CSRF_COOKIE_SECURE = CAIRN_HTTPS
+SECURE_SSL_REDIRECT = CAIRN_HTTPS and envbool("CAIRN_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("CAIRN_HSTS_SECONDS", 31536000) if CAIRN_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CAIRN_HTTPS
+SECURE_HSTS_PRELOAD = envbool("CAIRN_HSTS_PRELOAD", False)
+if envbool("CAIRN_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: no inline script, no third-party origins, anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Oversized requests get the calm 400 page instead of a crash.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("CAIRN_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = envstr("CAIRN_TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("CAIRN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request logs carry URLs only; participant ids are UUIDs and never names.
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# WhiteNoise serves from the app folders too; var/static exists only after collectstatic.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

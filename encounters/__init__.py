@@ -1,0 +1,1 @@
+"""Encounters: contacts with participants and the coach's day."""

@@ -1,0 +1,1 @@
+"""Organizations, teams and memberships: who works where, in which role."""

@@ -1,0 +1,255 @@
+"""The demo world of DESIGN.md's demo contract, built deterministically and in bulk."""
+
+import random
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TextIO
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from faker import Faker
+
+from accounts.models import User
+from audit.models import Action
+from audit.services import Target, record_event
+from organizations.models import Membership, Organization, Role, Team
+from organizations.services import create_organization
+from participants.models import ContactChannel, Participant, ParticipantStatus
+
+DEMO_PASSWORD = "cairn-demo-pass"  # noqa: S105 - published in DESIGN.md for the demo only
+BATCH = 5000
+PARTICIPANTS_PER_COACH = 35
+COACHES_PER_TEAM = 8
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    name: str
+    pronouns: str
+    org: str
+    role: Role
+    note: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("ana", "Ana Torres", "she/her", "harbor", Role.COACH, "caseload includes Pat"),
+    DemoAccount("ben", "Ben Okafor", "he/him", "harbor", Role.COACH, "a separate caseload"),
+    DemoAccount("sam", "Sam Lee", "they/them", "harbor", Role.SUPERVISOR, "supervises ana, ben"),
+    DemoAccount("mia", "Mia Novak", "she/her", "harbor", Role.MANAGER, "organization-wide"),
+    DemoAccount("max", "Max Brennan", "he/him", "harbor", Role.ADMIN, "users, roles, teams"),
+    DemoAccount("rio", "Rio Alvarez", "he/they", "riverside", Role.COACH, "another organization"),
+    DemoAccount("pat", "Pat", "they/them", "harbor", Role.PARTICIPANT, "portal of participant Pat"),
+]
+ORGANIZATIONS = {
+    "harbor": "Harbor Recovery Community",
+    "riverside": "Riverside Peer Center",
+}
+
+PRONOUNS = [
+    ("she/her", 40), ("he/him", 40), ("they/them", 8), ("she/they", 3), ("he/they", 3), ("", 6),
+]
+CHANNELS = [
+    (ContactChannel.TEXT, 55), (ContactChannel.CALL, 25), (ContactChannel.IN_PERSON, 10),
+    (ContactChannel.EMAIL, 7), (ContactChannel.NONE, 3),
+]
+STATUSES = [
+    (ParticipantStatus.ACTIVE, 80), (ParticipantStatus.PAUSED, 10), (ParticipantStatus.CLOSED, 10),
+]
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+@dataclass
+class DemoWorld:
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    participants_created: int = 0
+
+
+class Progress:
+    """A plain text progress bar on stderr for long runs."""
+
+    def __init__(self, total: int, label: str, stream: TextIO | None = None) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.stream = stream or sys.stderr
+        self.enabled = total >= 2000
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            bar = "#" * filled + "-" * (width - filled)
+            end = "\n" if self.done >= self.total else ""
+            self.stream.write(f"\r{self.label} [{bar}] {self.done:,}/{self.total:,}{end}")
+            self.stream.flush()
+
+
+def demo_exists() -> bool:
+    return Organization.objects.filter(slug__in=ORGANIZATIONS).exists()
+
+
+def build_demo(
+    *, participants: int = 60, seed: int = 1, anchor: date | None = None,
+    progress_stream: TextIO | None = None, log: Callable[[str], None] = lambda _: None,
+) -> DemoWorld:
+    """Create both demo organizations, the seven demo accounts and `participants` participants.
+
+    The same seed and anchor date always give the same rows (UUIDs included).
+    """
+    rng = random.Random(seed)
+    anchor = anchor or date.today()
+    fakers = {"en": Faker("en_US"), "es": Faker("es_MX")}
+    for offset, faker in enumerate(fakers.values()):
+        faker.seed_instance(seed * 1000 + offset)
+    password_hash = make_password(DEMO_PASSWORD)
+    world = DemoWorld()
+
+    with transaction.atomic():
+        for slug, name in ORGANIZATIONS.items():
+            world.organizations[slug] = create_organization(name=name, slug=slug)
+        harbor = world.organizations["harbor"]
+        team_a = Team.objects.create(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4), organization=harbor,
+            name="Harbor Team A",
+        )
+        for account in DEMO_ACCOUNTS:
+            first, _, last = account.name.partition(" ")
+            user = User.objects.create(
+                username=account.username, first_name=first, last_name=last,
+                preferred_name=first, pronouns=account.pronouns, password=password_hash,
+                credentials="CPRS" if account.role == Role.COACH else "",
+                public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            )
+            Membership.objects.create(
+                organization=world.organizations[account.org], user=user, role=account.role,
+                team=team_a if account.username in {"ana", "ben", "sam"} else None,
+            )
+            world.users[account.username] = user
+
+        share = {"harbor": (participants * 2 + 2) // 3}
+        share["riverside"] = participants - share["harbor"]
+        coaches_by_org = {
+            "harbor": [world.users["ana"], world.users["ben"]],
+            "riverside": [world.users["rio"]],
+        }
+        for slug, count in share.items():
+            extra = max(0, count // PARTICIPANTS_PER_COACH - len(coaches_by_org[slug]))
+            coaches_by_org[slug] += _extra_staff(
+                world.organizations[slug], extra, rng, fakers["en"], password_hash
+            )
+
+        progress = Progress(participants, "participants", progress_stream)
+        pat = Participant(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4), organization=harbor,
+            preferred_name="Pat", pronouns="they/them", date_of_birth=date(1991, 5, 14),
+            preferred_language="English", contact_channel=ContactChannel.TEXT,
+            voicemail_ok=False, organization_name_ok=False, coach=world.users["ana"],
+            user=world.users["pat"], status=ParticipantStatus.ACTIVE,
+            enrolled_on=anchor - timedelta(days=120),
+        )
+        pat.save(force_insert=True)
+        share["harbor"] -= 1
+        progress.advance(1)
+        for slug, count in share.items():
+            org = world.organizations[slug]
+            coaches = coaches_by_org[slug]
+            batch: list[Participant] = []
+            for index in range(count):
+                batch.append(_participant(org, coaches[index % len(coaches)], rng, fakers, anchor))
+                if len(batch) >= BATCH:
+                    Participant.objects.bulk_create(batch)
+                    progress.advance(len(batch))
+                    batch = []
+            if batch:
+                Participant.objects.bulk_create(batch)
+                progress.advance(len(batch))
+        world.participants_created = participants
+        for slug, org in world.organizations.items():
+            record_event(
+                action=Action.CREATE, actor=None, organization=org,
+                target=Target(type="demo", id=f"seed-{seed}"),
+                changed_fields=["organization", "memberships", "participants"],
+            )
+            log(f"{org.name}: {share[slug] + (1 if slug == 'harbor' else 0)} participants")
+    return world
+
+
+def _extra_staff(
+    org: Organization, coaches: int, rng: random.Random, faker: Faker, password_hash: str
+) -> list[User]:
+    """Extra coaches (and a supervisor per team of eight) so large demos have real caseloads."""
+    if coaches == 0:
+        return []
+    users: list[User] = []
+    memberships: list[Membership] = []
+    team: Team | None = None
+    created: list[User] = []
+    for index in range(coaches):
+        if index % COACHES_PER_TEAM == 0:
+            team = Team.objects.create(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4), organization=org,
+                name=f"{org.name.split()[0]} Team {index // COACHES_PER_TEAM + 2}",
+            )
+            supervisor = _staff_user(f"{org.slug}-sup{index // COACHES_PER_TEAM + 1:03d}",
+                                     rng, faker, password_hash)
+            users.append(supervisor)
+            memberships.append(Membership(organization=org, user=supervisor,
+                                          role=Role.SUPERVISOR, team=team))
+        coach = _staff_user(f"{org.slug}-coach{index + 1:04d}", rng, faker, password_hash)
+        users.append(coach)
+        created.append(coach)
+        memberships.append(Membership(organization=org, user=coach, role=Role.COACH, team=team))
+    User.objects.bulk_create(users, batch_size=BATCH)
+    saved = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
+    for membership in memberships:
+        membership.user = saved[membership.user.username]
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    return [saved[c.username] for c in created]
+
+
+def _staff_user(username: str, rng: random.Random, faker: Faker, password_hash: str) -> User:
+    first, last = faker.first_name(), faker.last_name()
+    return User(
+        username=username, first_name=first, last_name=last, preferred_name=first,
+        pronouns=_pick(rng, PRONOUNS), password=password_hash,
+        public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+    )
+
+
+def _participant(
+    org: Organization, coach: User, rng: random.Random, fakers: dict[str, Faker], anchor: date
+) -> Participant:
+    spanish = rng.random() < 0.25
+    faker = fakers["es" if spanish else "en"]
+    pronouns = _pick(rng, PRONOUNS)
+    if pronouns.startswith("she"):
+        name = faker.first_name_female()
+    elif pronouns.startswith("he"):
+        name = faker.first_name_male()
+    else:
+        name = faker.first_name_nonbinary()
+    age = int(rng.triangular(18, 80, 38))
+    language = "Spanish" if spanish and rng.random() < 0.6 else "English"
+    return Participant(
+        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        organization=org,
+        preferred_name=name,
+        pronouns=pronouns,
+        date_of_birth=anchor - timedelta(days=age * 365 + rng.randrange(365))
+        if rng.random() < 0.9 else None,
+        preferred_language=language,
+        contact_channel=_pick(rng, CHANNELS),
+        voicemail_ok=rng.random() < 0.4,
+        organization_name_ok=rng.random() < 0.3,
+        coach=coach,
+        status=_pick(rng, STATUSES),
+        enrolled_on=anchor - timedelta(days=rng.randrange(3 * 365)),
+    )

@@ -1,0 +1,71 @@
+"""Forms for the organization administrator's screens."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from organizations.models import Membership, Organization, Role, Team
+
+
+class TeamChoiceMixin:
+    def limit_teams(self, organization: Organization) -> None:
+        field = self.fields["team"]  # type: ignore[attr-defined]
+        field.queryset = Team.objects.filter(organization=organization)
+        field.required = False
+        field.empty_label = _("No team")
+
+
+class InviteForm(TeamChoiceMixin, forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only. The person signs in with it."),
+        validators=[User.username_validator],
+    )
+    preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_teams(organization)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                _("That username is taken. Please choose another, for example with an initial.")
+            )
+        return username
+
+
+class MembershipForm(TeamChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "team"]
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_teams(organization)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=120)
+
+    def __init__(self, *args: Any, organization: Organization, team: Team | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.team = team
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        clash = Team.objects.filter(organization=self.organization, name__iexact=name)
+        if self.team is not None:
+            clash = clash.exclude(pk=self.team.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("A team with that name already exists."))
+        return name

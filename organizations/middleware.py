@@ -1,0 +1,29 @@
+"""Each request acts in one current organization, chosen among the user's active memberships."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from organizations.selectors import active_memberships
+
+SESSION_KEY = "cairn_current_org"
+
+
+class CurrentOrganizationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        memberships = active_memberships(request.user)
+        current = None
+        wanted = request.session.get(SESSION_KEY) if memberships else None
+        for membership in memberships:
+            if membership.organization_id == wanted:
+                current = membership
+                break
+        if current is None and memberships:
+            current = memberships[0]
+        request.memberships = memberships  # type: ignore[attr-defined]
+        request.membership = current  # type: ignore[attr-defined]
+        request.organization = current.organization if current else None  # type: ignore[attr-defined]
+        return self.get_response(request)

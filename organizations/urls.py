@@ -1,0 +1,16 @@
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("switch/", views.switch_organization, name="switch"),
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.invite, name="invite"),
+    path("people/<uuid:public_id>/", views.person, name="person"),
+    path("people/<uuid:public_id>/active/", views.person_active, name="person_active"),
+    path("people/<uuid:public_id>/new-link/", views.person_new_link, name="person_new_link"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<uuid:team_id>/", views.team, name="team"),
+]

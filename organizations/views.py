@@ -1,0 +1,183 @@
+"""The organization administrator's screens and the organization switcher."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lib.access import member_required, visible_or_404
+from organizations.forms import InviteForm, MembershipForm, TeamForm
+from organizations.middleware import SESSION_KEY
+from organizations.models import Membership, Role, Team
+from organizations.services import invite_person, reissue_invitation, save_team, update_membership
+
+PAGE_SIZE = 25
+
+
+def _acting(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+@require_POST
+@login_required
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("organization", "")
+    for membership in getattr(request, "memberships", []):
+        if membership.organization.slug == wanted:
+            request.session[SESSION_KEY] = membership.organization_id
+            messages.success(
+                request, _("You are now working in %(org)s.") % {"org": membership.organization}
+            )
+            return redirect("home")
+    messages.error(request, _("That organization is not one of yours."))
+    return redirect("home")
+
+
+@member_required(Role.ADMIN)
+def people(request: HttpRequest) -> HttpResponse:
+    organization = _acting(request).organization
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    memberships = (
+        Membership.objects.in_organization(organization)
+        .select_related("user", "team")
+        .order_by("-is_active", "user__username")
+    )
+    if query:
+        memberships = memberships.filter(
+            Q(user__username__icontains=query) | Q(user__preferred_name__icontains=query)
+        )
+    if role in Role.values:
+        memberships = memberships.filter(role=role)
+    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organizations/people.html",
+        {"page": page, "q": query, "role": role, "roles": Role.choices},
+    )
+
+
+@member_required(Role.ADMIN)
+def invite(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    form = InviteForm(request.POST or None, organization=acting.organization)
+    if request.method == "POST" and form.is_valid():
+        invitation = invite_person(acting=acting, **form.cleaned_data)
+        return render(
+            request,
+            "organizations/invited.html",
+            {
+                "membership": invitation.membership,
+                "link": request.build_absolute_uri(invitation.path),
+            },
+        )
+    return render(request, "organizations/invite.html", {"form": form})
+
+
+def _membership_or_404(request: HttpRequest, public_id: object) -> Membership:
+    scoped = Membership.objects.in_organization(_acting(request).organization).select_related(
+        "user", "team"
+    )
+    return visible_or_404(scoped, request, user__public_id=public_id)
+
+
+@member_required(Role.ADMIN)
+def person(request: HttpRequest, public_id: object) -> HttpResponse:
+    acting = _acting(request)
+    membership = _membership_or_404(request, public_id)
+    form = MembershipForm(
+        request.POST or None, instance=membership, organization=acting.organization
+    )
+    if request.method == "POST" and form.is_valid():
+        # Re-read the stored row: the form has already written new values onto the instance.
+        stored = Membership.objects.select_related("user").get(pk=membership.pk)
+        changed = update_membership(
+            acting=acting,
+            membership=stored,
+            role=form.cleaned_data["role"],
+            team=form.cleaned_data["team"],
+            is_active=stored.is_active,
+        )
+        if changed:
+            messages.success(request, _("Saved changes for %(name)s.") % {"name": stored.user})
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("organizations:person", public_id=stored.user.public_id)
+    return render(request, "organizations/person.html", {"membership": membership, "form": form})
+
+
+@member_required(Role.ADMIN)
+def person_active(request: HttpRequest, public_id: object) -> HttpResponse:
+    """Deactivate or reactivate, after a confirmation page."""
+    acting = _acting(request)
+    membership = _membership_or_404(request, public_id)
+    if membership.user_id == acting.user_id:
+        messages.error(request, _("You cannot deactivate your own account."))
+        return redirect("organizations:person", public_id=membership.user.public_id)
+    if request.method == "POST":
+        update_membership(
+            acting=acting,
+            membership=membership,
+            role=membership.role,
+            team=membership.team,
+            is_active=not membership.is_active,
+        )
+        if membership.is_active:
+            messages.success(request, _("%(name)s can sign in again.") % {"name": membership.user})
+        else:
+            messages.success(
+                request,
+                _("%(name)s is deactivated and signed out of this organization.")
+                % {"name": membership.user},
+            )
+        return redirect("organizations:person", public_id=membership.user.public_id)
+    return render(request, "organizations/person_active.html", {"membership": membership})
+
+
+@require_POST
+@member_required(Role.ADMIN)
+def person_new_link(request: HttpRequest, public_id: object) -> HttpResponse:
+    acting = _acting(request)
+    membership = _membership_or_404(request, public_id)
+    invitation = reissue_invitation(acting=acting, membership=membership)
+    return render(
+        request,
+        "organizations/invited.html",
+        {"membership": membership, "link": request.build_absolute_uri(invitation.path)},
+    )
+
+
+@member_required(Role.ADMIN)
+def teams(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    form = TeamForm(request.POST or None, organization=acting.organization)
+    if request.method == "POST" and form.is_valid():
+        team = save_team(acting=acting, team=None, name=form.cleaned_data["name"])
+        messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+        return redirect("organizations:teams")
+    team_list = Team.objects.filter(organization=acting.organization).prefetch_related(
+        "memberships__user"
+    )
+    return render(request, "organizations/teams.html", {"teams": team_list, "form": form})
+
+
+@member_required(Role.ADMIN)
+def team(request: HttpRequest, team_id: object) -> HttpResponse:
+    acting = _acting(request)
+    found = visible_or_404(Team.objects.filter(organization=acting.organization), request,
+                           id=team_id)
+    form = TeamForm(
+        request.POST or None, organization=acting.organization, team=found,
+        initial={"name": found.name},
+    )
+    if request.method == "POST" and form.is_valid():
+        save_team(acting=acting, team=found, name=form.cleaned_data["name"])
+        messages.success(request, _("Team renamed."))
+        return redirect("organizations:teams")
+    members = found.memberships.select_related("user").order_by("role", "user__username")
+    return render(request, "organizations/team.html", {"team": found, "form": form,
+                                                       "members": members})

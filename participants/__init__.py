@@ -1,0 +1,1 @@
+"""Participants: the people in recovery a program walks beside, and their caseloads."""

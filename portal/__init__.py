@@ -1,0 +1,1 @@
+"""Portal: the participant's own Cairn."""

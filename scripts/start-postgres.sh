@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts the local PostgreSQL 15 cluster and makes sure the cairn role exists (tests and bench).
+set -euo pipefail
+if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 *main'; then
+  pg_createcluster 15 main >/dev/null
+fi
+if ! pg_lsclusters -h | grep -q '^15 *main .* online'; then
+  pg_ctlcluster 15 main start
+fi
+for _ in $(seq 1 30); do
+  runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432 && break
+  sleep 1
+done
+runuser -u postgres -- psql -q -h 127.0.0.1 -p 5432 -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cairn') THEN
+    CREATE ROLE cairn LOGIN PASSWORD 'cairn' CREATEDB;
+  END IF;
+END $$;
+SQL
+if ! runuser -u postgres -- psql -h 127.0.0.1 -tAc "SELECT 1 FROM pg_database WHERE datname='cairn'" -d postgres | grep -q 1; then
+  runuser -u postgres -- createdb -h 127.0.0.1 -O cairn cairn
+fi
