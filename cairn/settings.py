@@ -193,4 +193,4 @@ LOGGING = {
 }
 
 # WhiteNoise serves from the app folders too; var/static exists only after collectstatic.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

@@ -11,7 +11,7 @@ for _ in $(seq 1 30); do
   runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432 && break
   sleep 1
 done
-runuser -u postgres -- psql -q -h 127.0.0.1 -p 5432 -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+runuser -u postgres -- psql -q -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cairn') THEN
@@ -19,6 +19,6 @@ BEGIN
   END IF;
 END $$;
 SQL
-if ! runuser -u postgres -- psql -h 127.0.0.1 -tAc "SELECT 1 FROM pg_database WHERE datname='cairn'" -d postgres | grep -q 1; then
-  runuser -u postgres -- createdb -h 127.0.0.1 -O cairn cairn
+if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='cairn'" -d postgres | grep -q 1; then
+  runuser -u postgres -- createdb -O cairn cairn
 fi

@@ -1,0 +1,196 @@
+"""Headless Chromium drives the real pages: a keyboard-only journey, axe-core audits of every
+page reached, the 360 px layout, and no console errors or CSP violations anywhere.
+
+Run: DATABASE_URL=postgres://cairn:cairn@127.0.0.1:5432/cairn CAIRN_DEMO=1 CAIRN_HTTPS=0 \
+     CAIRN_REQUIRE_2FA=0 .venv/bin/pytest cairn/tests/test_browser.py
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+
+from cairn.tests.browser_support import (  # noqa: E402
+    UUID_PATH,
+    Session,
+    browser,  # noqa: F401 - module-scoped fixture
+    open_session,
+)
+from organizations.demo import DEMO_PASSWORD, build_demo  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo() -> None:
+    build_demo(participants=12, seed=3)
+
+
+@pytest.fixture
+def session(browser, live_server, demo) -> Iterator[Session]:  # noqa: F811
+    s = open_session(browser, live_server.url)
+    yield s
+    s.context.close()
+
+
+@pytest.fixture
+def narrow_session(browser, live_server, demo) -> Iterator[Session]:  # noqa: F811
+    s = open_session(browser, live_server.url, viewport={"width": 360, "height": 740})
+    yield s
+    s.context.close()
+
+
+def test_keyboard_only_journey_for_a_coach(session: Session) -> None:
+    page = session.page
+    session.goto("/accounts/login/")
+    assert session.h1() == "Sign in to Cairn"
+    session.audit("login page")
+
+    # The first Tab reaches the skip link; Enter moves focus into main#main.
+    page.keyboard.press("Tab")
+    first = session.focused()
+    assert first and first["tag"] == "a" and first["text"] == "Skip to main content", first
+    page.keyboard.press("Enter")
+    assert session.focused()["id"] == "main"
+
+    # From main, Tab reaches the fields in order; type into them and submit with Enter.
+    session.tab_until(lambda el: el["name"] == "username", "username field", max_tabs=3)
+    page.keyboard.type("ana")
+    session.tab_until(lambda el: el["name"] == "password", "password field", max_tabs=2)
+    page.keyboard.type(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert session.path == "/today/"
+    assert session.h1() == "Today, Ana"
+    session.audit("ana's Today")
+
+    # The nav link to the participants list, by Tab and Enter.
+    session.tab_until(
+        lambda el: el["tag"] == "a" and el["text"] == "Participants", "Participants nav link"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert session.path == "/participants/"
+    assert session.h1() == "My caseload"
+    session.audit("ana's caseload")
+
+    # Open Pat (on ana's caseload) from the list with the keyboard.
+    link = session.tab_until(
+        lambda el: el["tag"] == "a" and el["text"] == "Pat", "Pat in the caseload table"
+    )
+    assert UUID_PATH.search(link["href"]), link
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert UUID_PATH.search(session.path), session.path
+    assert session.h1().startswith("Pat")
+    assert page.get_by_role("heading", name="How they like to be reached").is_visible()
+    session.audit("Pat's overview")
+
+    # Sign out: the header's POST button, reached from the top of the page.
+    session.tab_until(
+        lambda el: el["tag"] == "button" and el["text"] == "Sign out", "Sign out button"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert session.path.startswith("/accounts/login/")
+    assert session.h1() == "Sign in to Cairn"
+    assert page.get_by_role("button", name="Sign out").count() == 0
+
+    # Signed out for real: the caseload now asks for sign-in again.
+    session.goto("/participants/")
+    assert session.path.startswith("/accounts/login/")
+    session.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("username", "home", "heading"),
+    [
+        ("ana", "/today/", "Today, Ana"),
+        ("sam", "/today/", "Today, Sam"),
+        ("mia", "/participants/", "Participants"),
+        ("max", "/organization/people/", "People and roles"),
+        ("pat", "/me/", "Hi, Pat"),
+        ("rio", "/today/", "Today, Rio"),
+    ],
+)
+def test_each_role_lands_on_an_accessible_home(
+    session: Session, username: str, home: str, heading: str
+) -> None:
+    session.sign_in(username, DEMO_PASSWORD)
+    assert session.path == home
+    assert session.h1() == heading
+    session.audit(f"{username}'s home {home}")
+    if username == "pat":
+        # The crisis line is always in sight for a participant.
+        assert session.page.get_by_role("link", name="Call 988").is_visible()
+    session.assert_clean()
+
+
+def test_admin_pages_and_security_page(session: Session) -> None:
+    page = session.page
+    session.sign_in("max", DEMO_PASSWORD)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Invite someone").click()
+    assert session.path == "/organization/people/invite/"
+    assert session.h1() == "Invite someone"
+    session.audit("admin invite page")
+
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Teams").click()
+    assert session.path == "/organization/teams/"
+    assert session.h1() == "Teams"
+    assert page.get_by_role("link", name="Harbor Team A").is_visible()
+    session.audit("admin teams page")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sign-in security").click()
+    assert session.path == "/accounts/security/"
+    assert session.h1() == "Sign-in security"
+    session.audit("security page")
+    session.assert_clean()
+
+
+def test_not_found_pages_are_calm_and_accessible(session: Session) -> None:
+    from participants.models import Participant
+
+    bens = Participant.objects.filter(coach__username="ben").values_list("id", flat=True).first()
+    assert bens is not None
+
+    # Anonymous, an address that does not exist.
+    response = session.goto_error_page("/no-such-page/")
+    assert response.status == 404
+    assert session.h1() == "We couldn't find that page"
+    session.audit("404 page (signed out)")
+
+    # Signed in as ana: someone outside her caseload answers 404, like an unknown id.
+    session.sign_in("ana", DEMO_PASSWORD)
+    for participant_id in (bens, uuid.uuid4()):
+        response = session.goto_error_page(f"/participants/{participant_id}/")
+        assert response.status == 404
+        assert session.h1() == "We couldn't find that page"
+    session.audit("404 page (signed in)")
+    session.assert_clean()
+
+
+def _assert_no_horizontal_scroll(session: Session, label: str) -> None:
+    widths = session.page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= 360, f"{label}: scrollWidth {widths[0]} > 360 (clientWidth {widths[1]})"
+
+
+def test_no_horizontal_scroll_at_360_px(narrow_session: Session) -> None:
+    session = narrow_session
+    session.goto("/accounts/login/")
+    _assert_no_horizontal_scroll(session, "login page")
+
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto("/participants/")
+    assert session.h1() == "My caseload"
+    _assert_no_horizontal_scroll(session, "/participants/ for ana")
+    session.audit("ana's caseload at 360 px")
+    session.assert_clean()

@@ -1,0 +1,135 @@
+"""Who sees which participants, and what the caseload pages show."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import Action, AuditEvent
+from organizations.demo import DemoWorld
+from participants.models import Participant
+
+
+def _pat(demo: DemoWorld) -> Participant:
+    return Participant.objects.get(user=demo.users["pat"])
+
+
+def test_coach_sees_only_own_caseload(demo: DemoWorld) -> None:
+    harbor = demo.organizations["harbor"]
+    visible = Participant.objects.visible_to(demo.users["ana"], harbor)
+    assert visible.count() > 1
+    assert set(visible.values_list("coach__username", flat=True)) == {"ana"}
+    assert _pat(demo) in visible
+
+
+def test_coach_cannot_open_participant_of_other_coach(demo: DemoWorld, client_for) -> None:
+    bens = Participant.objects.filter(coach=demo.users["ben"]).first()
+    assert bens is not None
+    response = client_for("ana").get(f"/participants/{bens.id}/")
+    assert response.status_code == 404
+    assert bens.preferred_name not in response.content.decode()
+    refused = AuditEvent.objects.filter(action=Action.PERMISSION_DENIED, target_id=str(bens.id))
+    assert refused.count() == 1
+
+
+def test_supervisor_sees_team_caseloads(demo: DemoWorld) -> None:
+    harbor = demo.organizations["harbor"]
+    visible = Participant.objects.visible_to(demo.users["sam"], harbor)
+    assert set(visible.values_list("coach__username", flat=True)) == {"ana", "ben"}
+
+
+def test_manager_sees_whole_organization_and_nothing_else(demo: DemoWorld) -> None:
+    harbor = demo.organizations["harbor"]
+    visible = Participant.objects.visible_to(demo.users["mia"], harbor)
+    assert visible.count() == Participant.objects.filter(organization=harbor).count()
+    riverside = demo.organizations["riverside"]
+    assert not Participant.objects.visible_to(demo.users["mia"], riverside).exists()
+
+
+def test_admin_sees_no_participant_content(demo: DemoWorld) -> None:
+    harbor = demo.organizations["harbor"]
+    assert not Participant.objects.visible_to(demo.users["max"], harbor).exists()
+
+
+def test_participant_sees_only_themselves(demo: DemoWorld) -> None:
+    harbor = demo.organizations["harbor"]
+    assert list(Participant.objects.visible_to(demo.users["pat"], harbor)) == [_pat(demo)]
+
+
+def test_other_organization_coach_gets_404_for_harbor_participant(demo, client_for) -> None:
+    response = client_for("rio").get(f"/participants/{_pat(demo).id}/")
+    assert response.status_code == 404
+
+
+def test_overview_shows_contact_preferences_and_is_audited(demo: DemoWorld, client_for) -> None:
+    pat = _pat(demo)
+    response = client_for("ana").get(f"/participants/{pat.id}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Pat" in page and "they/them" in page
+    assert "Please don't leave a voicemail" in page
+    views = AuditEvent.objects.filter(action=Action.VIEW, participant_id=pat.id)
+    assert views.count() == 1
+    event = views.get()
+    assert event.actor == demo.users["ana"]
+    assert event.role == "coach"
+    assert len(event.request_id) == 32
+
+
+def test_caseload_lists_search_and_sorts(demo: DemoWorld, client_for) -> None:
+    client = client_for("ana")
+    page = client.get("/participants/").content.decode()
+    assert "My caseload" in page
+    assert "Pat" in page
+    found = client.get("/participants/", {"q": "pat"}).content.decode()
+    assert "Pat" in found
+    none = client.get("/participants/", {"q": "zzzz-nobody"}).content.decode()
+    assert "No one matches that search." in none
+    names = list(
+        Participant.objects.filter(coach=demo.users["ana"]).values_list("preferred_name", flat=True)
+    )
+    reverse_page = client.get("/participants/", {"sort": "-name"}).content.decode()
+    first, last = max(names), min(names)
+    assert reverse_page.index(f">{first}<") < reverse_page.index(f">{last}<")
+
+
+def test_caseload_paginates_at_25(demo: DemoWorld, client_for) -> None:
+    harbor = demo.organizations["harbor"]
+    Participant.objects.bulk_create(
+        Participant(
+            organization=harbor, preferred_name=f"Person {i:02d}", coach=demo.users["ana"],
+            enrolled_on=demo.organizations["harbor"].created_at.date(),
+        )
+        for i in range(30)
+    )
+    client = client_for("ana")
+    first = client.get("/participants/").content.decode()
+    assert "Page 1 of 2" in first
+    second = client.get("/participants/", {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+
+
+def test_caseload_page_query_count_is_pinned(demo: DemoWorld, client_for) -> None:
+    client = client_for("mia")
+    client.get("/participants/")  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/participants/")
+    assert response.status_code == 200
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    # session, user, memberships, second-factor device, count, one page with coaches joined,
+    # session save (the idle clock): the same 7 however many participants there are.
+    assert len(statements) == 7, statements
+
+
+def test_unknown_participant_uuid_is_404(client_for) -> None:
+    response = client_for("mia").get(f"/participants/{uuid.uuid4()}/")
+    assert response.status_code == 404
+    assert "We couldn" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/participants/not-a-uuid/", "/participants/123/"])
+def test_malformed_participant_id_is_calm_404(client_for, path: str) -> None:
+    response = client_for("ana").get(path)
+    assert response.status_code == 404
+    assert "Traceback" not in response.content.decode()
