@@ -50,10 +50,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleSignOutMiddleware",
     "organizations.middleware.CurrentOrganizationMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -139,7 +139,7 @@ CSRF_COOKIE_SECURE = CAIRN_HTTPS
 SECURE_SSL_REDIRECT = CAIRN_HTTPS and envbool("CAIRN_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("CAIRN_HSTS_SECONDS", 31536000) if CAIRN_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = CAIRN_HTTPS
-SECURE_HSTS_PRELOAD = envbool("CAIRN_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = CAIRN_HTTPS and envbool("CAIRN_HSTS_PRELOAD", True)
 if envbool("CAIRN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,161 @@
+"""Every URL, every role, both organizations: who gets the page, who gets 403/404, who signs in.
+
+The matrix fails when a URL pattern is added without an entry here, so no page is born unchecked.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from organizations.demo import DemoWorld
+from organizations.models import Membership, Role, Team
+from participants.models import Participant
+
+HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
+RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
+PERSONAS = ["anonymous", *HARBOR, *RIVERSIDE]
+ROLE_OF = {
+    "ana": Role.COACH, "ben": Role.COACH, "sam": Role.SUPERVISOR, "mia": Role.MANAGER,
+    "max": Role.ADMIN, "pat": Role.PARTICIPANT, "rio": Role.COACH,
+    "river_sup": Role.SUPERVISOR, "river_mgr": Role.MANAGER, "river_admin": Role.ADMIN,
+    "river_pat": Role.PARTICIPANT,
+}
+SIGN_IN = "sign-in"  # anonymous: redirected to /accounts/login/?next=...
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL pattern {entry.pattern} has no name; name it and add it here"
+            yield f"{namespace}{entry.name}"
+
+
+@dataclass
+class Row:
+    """Expected status per persona for one URL; `kwargs` builds the URL's arguments."""
+
+    expected: dict[str, int | str]
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+    method: str = "get"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def by_role(allowed: set[Role], *, ok: int = 200, anonymous: int | str = SIGN_IN,
+            others: int = 403, overrides: dict[str, int] | None = None) -> dict[str, int | str]:
+    table: dict[str, int | str] = {"anonymous": anonymous}
+    for persona, role in ROLE_OF.items():
+        table[persona] = ok if role in allowed else others
+    table.update(overrides or {})
+    return table
+
+
+def everyone(status: int, anonymous: int | str | None = None) -> dict[str, int | str]:
+    table: dict[str, int | str] = dict.fromkeys(PERSONAS, status)
+    if anonymous is not None:
+        table["anonymous"] = anonymous
+    return table
+
+
+STAFF_READERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
+ADMIN = {Role.ADMIN}
+# Harbor objects: riverside people in an allowed role get 404 (no hint the object exists).
+HARBOR_ADMIN_OBJECT = by_role(ADMIN, overrides={"river_admin": 404})
+
+MATRIX: dict[str, Row] = {
+    "home": Row(everyone(302, anonymous=SIGN_IN)),
+    "healthz": Row(everyone(200)),
+    "accounts:login": Row(everyone(302, anonymous=200)),
+    "accounts:logout": Row(everyone(405)),
+    "accounts:keepalive": Row(everyone(405)),
+    "accounts:security": Row(everyone(200, anonymous=SIGN_IN)),
+    "accounts:two_factor_setup": Row(everyone(200, anonymous=SIGN_IN)),
+    "accounts:two_factor_verify": Row(everyone(200, anonymous=SIGN_IN)),
+    "accounts:welcome": Row(
+        everyone(200), kwargs=lambda o: {"uidb64": "MQ", "token": "not-a-real-token"}
+    ),
+    "organizations:switch": Row(everyone(405)),
+    "organizations:people": Row(by_role(ADMIN)),
+    "organizations:invite": Row(by_role(ADMIN)),
+    "organizations:person": Row(
+        HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"public_id": o["ana"].public_id}
+    ),
+    "organizations:person_active": Row(
+        HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"public_id": o["ana"].public_id}
+    ),
+    "organizations:person_new_link": Row(
+        HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"public_id": o["ana"].public_id}, method="post"
+    ),
+    "organizations:teams": Row(by_role(ADMIN)),
+    "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
+    "participants:list": Row(by_role(STAFF_READERS)),
+    "participants:detail": Row(
+        by_role(STAFF_READERS, overrides={"ben": 404, "rio": 404, "river_sup": 404,
+                                          "river_mgr": 404}),
+        kwargs=lambda o: {"participant_id": o["pat"].id},
+    ),
+    "encounters:today": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "portal:home": Row(by_role({Role.PARTICIPANT})),
+}
+
+
+@pytest.fixture
+def world(demo: DemoWorld) -> dict[str, Any]:
+    riverside = demo.organizations["riverside"]
+    users: dict[str, Any] = dict(demo.users)
+    for username in ["river_sup", "river_mgr", "river_admin", "river_pat"]:
+        user = User.objects.create(username=username, preferred_name=username)
+        Membership.objects.create(organization=riverside, user=user, role=ROLE_OF[username])
+        users[username] = user
+    Participant.objects.create(
+        organization=riverside, preferred_name="River", user=users["river_pat"],
+        coach=users["rio"], enrolled_on="2026-01-01",
+    )
+    rio_team = Team.objects.create(organization=riverside, name="River team")
+    Membership.objects.filter(user__in=[users["rio"], users["river_sup"]]).update(team=rio_team)
+    return {
+        "users": users,
+        "ana": users["ana"],
+        "pat": Participant.objects.get(user=users["pat"]),
+        "team": Team.objects.get(organization=demo.organizations["harbor"], name="Harbor Team A"),
+    }
+
+
+def test_every_url_pattern_has_a_matrix_entry() -> None:
+    names = set(walk(get_resolver().url_patterns))
+    missing = names - MATRIX.keys()
+    stale = MATRIX.keys() - names
+    assert not missing, f"add these URLs to the authorization matrix: {sorted(missing)}"
+    assert not stale, f"these matrix entries name URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorization_matrix(world: dict[str, Any], name: str) -> None:
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    failures = []
+    for persona in PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world["users"][persona])
+        response = getattr(client, row.method)(url, **row.extra)
+        expected = row.expected[persona]
+        if expected == SIGN_IN:
+            good = response.status_code == 302 and response["Location"].startswith(
+                "/accounts/login/?next="
+            )
+        else:
+            good = response.status_code == expected
+        if not good:
+            failures.append(f"{persona}: expected {expected}, got {response.status_code}")
+        if response.status_code in {403, 404}:
+            body = response.content.decode()
+            assert "Pat" not in body.split("<main", 1)[-1], f"{persona} saw a name on {url}"
+    assert not failures, f"{name} ({url}):\n" + "\n".join(failures)

@@ -1,0 +1,77 @@
+"""seed_demo builds the demo contract, the same way every time."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from organizations.demo import DEMO_PASSWORD, build_demo
+from organizations.models import Membership, Role
+from participants.models import Participant
+
+
+def _snapshot() -> list[tuple[str, str, str, str]]:
+    return list(
+        Participant.objects.order_by("id").values_list(
+            "id", "preferred_name", "pronouns", "coach__username"
+        )
+    )
+
+
+def test_demo_contract_accounts_exist_with_their_roles(db) -> None:
+    out = StringIO()
+    call_command("seed_demo", "--participants", "20", "--seed", "5", stdout=out)
+    expected = {
+        "ana": ("harbor", Role.COACH), "ben": ("harbor", Role.COACH),
+        "sam": ("harbor", Role.SUPERVISOR), "mia": ("harbor", Role.MANAGER),
+        "max": ("harbor", Role.ADMIN), "rio": ("riverside", Role.COACH),
+        "pat": ("harbor", Role.PARTICIPANT),
+    }
+    for username, (org, role) in expected.items():
+        membership = Membership.objects.get(user__username=username)
+        assert (membership.organization.slug, membership.role) == (org, role)
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+        assert username in out.getvalue()
+    sam = Membership.objects.get(user__username="sam")
+    team_coaches = set(
+        Membership.objects.filter(team=sam.team, role=Role.COACH).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert team_coaches == {"ana", "ben"}
+    pat = Participant.objects.get(user__username="pat")
+    assert pat.coach.username == "ana"
+    assert Participant.objects.count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_seed_builds_the_same_rows() -> None:
+    build_demo(participants=40, seed=9, anchor=date(2026, 1, 1))
+    first = _snapshot()
+    call_command("seed_demo", "--reset", "--participants", "40", "--seed", "9",
+                 "--anchor-date", "2026-01-01", stdout=StringIO())
+    assert _snapshot() == first
+    call_command("seed_demo", "--reset", "--participants", "40", "--seed", "10",
+                 "--anchor-date", "2026-01-01", stdout=StringIO())
+    assert _snapshot() != first
+
+
+def test_second_run_reuses_what_exists(db) -> None:
+    call_command("seed_demo", "--participants", "5", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--participants", "5", stdout=out)
+    assert "already here" in out.getvalue()
+    assert Participant.objects.count() == 5
+
+
+def test_large_demo_gets_extra_coaches_and_teams(db) -> None:
+    build_demo(participants=400, seed=2, anchor=date(2026, 1, 1))
+    coaches = Membership.objects.filter(role=Role.COACH, organization__slug="harbor")
+    assert coaches.count() == 267 // 35
+    loads = [
+        Participant.objects.filter(coach=m.user).count() for m in coaches.select_related("user")
+    ]
+    assert max(loads) - min(loads) <= 1
+    assert Membership.objects.filter(role=Role.SUPERVISOR).count() >= 2
