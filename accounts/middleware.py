@@ -57,9 +57,9 @@ class IdleSignOutMiddleware:
 
 def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
-    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+    if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return False
-    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():  # type: ignore[attr-defined]
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
         return True
     if not settings.CAIRN_REQUIRE_2FA:
         return False
@@ -73,9 +73,7 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(TWO_FACTOR_OPEN_PATHS) or not needs_second_factor(request):
             return self.get_response(request)
-        has_device = TOTPDevice.objects.devices_for_user(  # type: ignore[attr-defined]
-            request.user, confirmed=True
-        ).exists()
+        has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
         target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
         return redirect(f"{reverse(target)}?{_next_query(request)}")
 

@@ -27,7 +27,7 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
-    next_page = reverse_lazy("accounts:login")
+    next_page = "accounts:login"
 
 
 class WelcomeView(auth_views.PasswordResetConfirmView):
@@ -118,9 +118,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    has_device = TOTPDevice.objects.devices_for_user(  # type: ignore[attr-defined]
-        request.user, confirmed=True
-    ).exists()
+    has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
     return render(request, "accounts/security.html", {"has_device": has_device})
 
 

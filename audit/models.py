@@ -27,6 +27,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
+    def __str__(self) -> str:
+        return f"chain {self.chain} at link {self.last_seq}"
+
 
 class AuditEvent(models.Model):
     chain = models.BigIntegerField(editable=False)

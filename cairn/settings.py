@@ -15,7 +15,7 @@ DEBUG = envbool("CAIRN_DEBUG", False)
 SECRET_KEY = envstr("CAIRN_SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or envbool("CAIRN_DEMO", False):
-        SECRET_KEY = "cairn-demo-only-insecure-key-never-use-in-production-0123456789"
+        SECRET_KEY = "cairn-demo-only-insecure-key-never-use-in-production-0123456789"  # noqa: S105
     else:
         raise RuntimeError("CAIRN_SECRET_KEY must be set (see README, Configuration).")
 

@@ -12,7 +12,7 @@ from participants.models import Participant, ParticipantStatus
 def today(request: HttpRequest) -> HttpResponse:
     mine = (
         Participant.objects.visible_to(request.user, request.organization)  # type: ignore[attr-defined]
-        .filter(coach=request.user, status=ParticipantStatus.ACTIVE)
+        .filter(coach_id=request.user.pk, status=ParticipantStatus.ACTIVE)
         .order_by("preferred_name")
     )
     return render(request, "encounters/today.html", {"caseload": mine})

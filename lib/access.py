@@ -33,7 +33,7 @@ def member_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
             if membership is None or (roles and membership.role not in roles):
                 record_event(
                     action=Action.PERMISSION_DENIED,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     organization=getattr(request, "organization", None),
                     role=membership.role if membership else "",
                     target=Target(type="url", id=(request.resolver_match.view_name or "")[:64])

@@ -3,7 +3,7 @@
 import random
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TextIO
@@ -50,18 +50,28 @@ ORGANIZATIONS = {
 }
 
 PRONOUNS = [
-    ("she/her", 40), ("he/him", 40), ("they/them", 8), ("she/they", 3), ("he/they", 3), ("", 6),
+    ("she/her", 40),
+    ("he/him", 40),
+    ("they/them", 8),
+    ("she/they", 3),
+    ("he/they", 3),
+    ("", 6),
 ]
 CHANNELS = [
-    (ContactChannel.TEXT, 55), (ContactChannel.CALL, 25), (ContactChannel.IN_PERSON, 10),
-    (ContactChannel.EMAIL, 7), (ContactChannel.NONE, 3),
+    (ContactChannel.TEXT, 55),
+    (ContactChannel.CALL, 25),
+    (ContactChannel.IN_PERSON, 10),
+    (ContactChannel.EMAIL, 7),
+    (ContactChannel.NONE, 3),
 ]
 STATUSES = [
-    (ParticipantStatus.ACTIVE, 80), (ParticipantStatus.PAUSED, 10), (ParticipantStatus.CLOSED, 10),
+    (ParticipantStatus.ACTIVE, 80),
+    (ParticipantStatus.PAUSED, 10),
+    (ParticipantStatus.CLOSED, 10),
 ]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
 
@@ -97,8 +107,12 @@ def demo_exists() -> bool:
 
 
 def build_demo(
-    *, participants: int = 60, seed: int = 1, anchor: date | None = None,
-    progress_stream: TextIO | None = None, log: Callable[[str], None] = lambda _: None,
+    *,
+    participants: int = 60,
+    seed: int = 1,
+    anchor: date | None = None,
+    progress_stream: TextIO | None = None,
+    log: Callable[[str], None] = lambda _: None,
 ) -> DemoWorld:
     """Create both demo organizations, the seven demo accounts and `participants` participants.
 
@@ -117,19 +131,26 @@ def build_demo(
             world.organizations[slug] = create_organization(name=name, slug=slug)
         harbor = world.organizations["harbor"]
         team_a = Team.objects.create(
-            id=uuid.UUID(int=rng.getrandbits(128), version=4), organization=harbor,
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            organization=harbor,
             name="Harbor Team A",
         )
         for account in DEMO_ACCOUNTS:
             first, _, last = account.name.partition(" ")
             user = User.objects.create(
-                username=account.username, first_name=first, last_name=last,
-                preferred_name=first, pronouns=account.pronouns, password=password_hash,
+                username=account.username,
+                first_name=first,
+                last_name=last,
+                preferred_name=first,
+                pronouns=account.pronouns,
+                password=password_hash,
                 credentials="CPRS" if account.role == Role.COACH else "",
                 public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
             )
             Membership.objects.create(
-                organization=world.organizations[account.org], user=user, role=account.role,
+                organization=world.organizations[account.org],
+                user=user,
+                role=account.role,
                 team=team_a if account.username in {"ana", "ben", "sam"} else None,
             )
             world.users[account.username] = user
@@ -148,11 +169,18 @@ def build_demo(
 
         progress = Progress(participants, "participants", progress_stream)
         pat = Participant(
-            id=uuid.UUID(int=rng.getrandbits(128), version=4), organization=harbor,
-            preferred_name="Pat", pronouns="they/them", date_of_birth=date(1991, 5, 14),
-            preferred_language="English", contact_channel=ContactChannel.TEXT,
-            voicemail_ok=False, organization_name_ok=False, coach=world.users["ana"],
-            user=world.users["pat"], status=ParticipantStatus.ACTIVE,
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            organization=harbor,
+            preferred_name="Pat",
+            pronouns="they/them",
+            date_of_birth=date(1991, 5, 14),
+            preferred_language="English",
+            contact_channel=ContactChannel.TEXT,
+            voicemail_ok=False,
+            organization_name_ok=False,
+            coach=world.users["ana"],
+            user=world.users["pat"],
+            status=ParticipantStatus.ACTIVE,
             enrolled_on=anchor - timedelta(days=120),
         )
         pat.save(force_insert=True)
@@ -174,7 +202,9 @@ def build_demo(
         world.participants_created = participants
         for slug, org in world.organizations.items():
             record_event(
-                action=Action.CREATE, actor=None, organization=org,
+                action=Action.CREATE,
+                actor=None,
+                organization=org,
                 target=Target(type="demo", id=f"seed-{seed}"),
                 changed_fields=["organization", "memberships", "participants"],
             )
@@ -195,14 +225,17 @@ def _extra_staff(
     for index in range(coaches):
         if index % COACHES_PER_TEAM == 0:
             team = Team.objects.create(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4), organization=org,
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                organization=org,
                 name=f"{org.name.split()[0]} Team {index // COACHES_PER_TEAM + 2}",
             )
-            supervisor = _staff_user(f"{org.slug}-sup{index // COACHES_PER_TEAM + 1:03d}",
-                                     rng, faker, password_hash)
+            supervisor = _staff_user(
+                f"{org.slug}-sup{index // COACHES_PER_TEAM + 1:03d}", rng, faker, password_hash
+            )
             users.append(supervisor)
-            memberships.append(Membership(organization=org, user=supervisor,
-                                          role=Role.SUPERVISOR, team=team))
+            memberships.append(
+                Membership(organization=org, user=supervisor, role=Role.SUPERVISOR, team=team)
+            )
         coach = _staff_user(f"{org.slug}-coach{index + 1:04d}", rng, faker, password_hash)
         users.append(coach)
         created.append(coach)
@@ -218,8 +251,12 @@ def _extra_staff(
 def _staff_user(username: str, rng: random.Random, faker: Faker, password_hash: str) -> User:
     first, last = faker.first_name(), faker.last_name()
     return User(
-        username=username, first_name=first, last_name=last, preferred_name=first,
-        pronouns=_pick(rng, PRONOUNS), password=password_hash,
+        username=username,
+        first_name=first,
+        last_name=last,
+        preferred_name=first,
+        pronouns=_pick(rng, PRONOUNS),
+        password=password_hash,
         public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
     )
 
@@ -244,7 +281,8 @@ def _participant(
         preferred_name=name,
         pronouns=pronouns,
         date_of_birth=anchor - timedelta(days=age * 365 + rng.randrange(365))
-        if rng.random() < 0.9 else None,
+        if rng.random() < 0.9
+        else None,
         preferred_language=language,
         contact_channel=_pick(rng, CHANNELS),
         voicemail_ok=rng.random() < 0.4,

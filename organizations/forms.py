@@ -55,8 +55,9 @@ class MembershipForm(TeamChoiceMixin, forms.ModelForm):
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Team name"), max_length=120)
 
-    def __init__(self, *args: Any, organization: Organization, team: Team | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization, team: Team | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.team = team

@@ -41,7 +41,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name_per_org")
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="team_unique_name_per_org"
+            )
         ]
 
     def __str__(self) -> str:
@@ -85,7 +87,7 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["organization", "role"], name="membership_org_role")]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.organization}"
+        return f"{self.user} - {self.get_role_display()} - {self.organization}"
 
     @property
     def is_staff_role(self) -> bool:

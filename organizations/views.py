@@ -19,7 +19,7 @@ PAGE_SIZE = 25
 
 
 def _acting(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
+    return request.membership  # type: ignore[attr-defined]
 
 
 @require_POST
@@ -168,10 +168,13 @@ def teams(request: HttpRequest) -> HttpResponse:
 @member_required(Role.ADMIN)
 def team(request: HttpRequest, team_id: object) -> HttpResponse:
     acting = _acting(request)
-    found = visible_or_404(Team.objects.filter(organization=acting.organization), request,
-                           id=team_id)
+    found = visible_or_404(
+        Team.objects.filter(organization=acting.organization), request, id=team_id
+    )
     form = TeamForm(
-        request.POST or None, organization=acting.organization, team=found,
+        request.POST or None,
+        organization=acting.organization,
+        team=found,
         initial={"name": found.name},
     )
     if request.method == "POST" and form.is_valid():
@@ -179,5 +182,6 @@ def team(request: HttpRequest, team_id: object) -> HttpResponse:
         messages.success(request, _("Team renamed."))
         return redirect("organizations:teams")
     members = found.memberships.select_related("user").order_by("role", "user__username")
-    return render(request, "organizations/team.html", {"team": found, "form": form,
-                                                       "members": members})
+    return render(
+        request, "organizations/team.html", {"team": found, "form": form, "members": members}
+    )

@@ -41,14 +41,12 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         if membership.role == Role.COACH:
             return in_org.filter(coach=user)
         if membership.role == Role.SUPERVISOR:
+            if membership.team_id is None:
+                return in_org.filter(coach=user)
             team_coaches = Membership.objects.active().filter(
                 organization=organization, team_id=membership.team_id, role=Role.COACH
             )
-            if membership.team_id is None:
-                return in_org.filter(coach=user)
-            return in_org.filter(
-                Q(coach=user) | Q(coach_id__in=team_coaches.values("user_id"))
-            )
+            return in_org.filter(Q(coach=user) | Q(coach_id__in=team_coaches.values("user_id")))
         if membership.role == Role.MANAGER:
             return in_org
         if membership.role == Role.PARTICIPANT:

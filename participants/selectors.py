@@ -14,7 +14,11 @@ SORTS = {
 
 
 def caseload(
-    *, user: Any, organization: Organization | None, query: str = "", status: str = "",
+    *,
+    user: Any,
+    organization: Organization | None,
+    query: str = "",
+    status: str = "",
     sort: str = "name",
 ) -> ParticipantQuerySet:
     participants = Participant.objects.visible_to(user, organization).search(query)

@@ -123,7 +123,9 @@ def test_staff_must_enrol_second_factor_when_required(demo: DemoWorld, settings)
     assert "Set up two-step sign-in" in setup.content.decode()
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=demo.users["mia"])
-    wrong = client.post("/accounts/two-factor/setup/", {"token": "000000", "next": "/participants/"})
+    wrong = client.post(
+        "/accounts/two-factor/setup/", {"token": "000000", "next": "/participants/"}
+    )
     assert "That code did not match" in wrong.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # the wrong try starts django-otp's back-off; a person waits it out

@@ -1,6 +1,7 @@
 """The audit trail: append-only, chained per organization, verifiable, and unforked."""
 
 import threading
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +18,8 @@ def _mixed_actions(demo: DemoWorld, client_for) -> None:
     ana = client_for("ana")
     for participant in demo.users["ana"].caseload.all()[:3]:
         ana.get(f"/participants/{participant.id}/")
-    client_for("rio").get(f"/participants/{demo.users['ana'].caseload.first().id}/")
+    pat = demo.users["ana"].caseload.get(preferred_name="Pat")
+    client_for("rio").get(f"/participants/{pat.id}/")
     max_client = client_for("max")
     max_client.post("/organization/teams/", {"name": "Evening outreach"})
     max_client.post(
@@ -47,12 +49,12 @@ def test_verify_audit_command_reports_intact_chains(demo: DemoWorld, client_for,
 def test_each_event_links_to_the_one_before(demo: DemoWorld, client_for) -> None:
     _mixed_actions(demo, client_for)
     events = list(AuditEvent.objects.filter(chain=demo.organizations["harbor"].pk))
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in pairwise(events):
         assert after.prev_hash == before.hash
         assert after.seq == before.seq + 1
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def _tamper(sql: str, params: list[int]) -> None:
     """Change a row behind the application's back, as an attacker with database access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -96,9 +98,12 @@ def test_postgres_refuses_update_and_delete(demo: DemoWorld) -> None:
         "UPDATE audit_auditevent SET action = 'delete' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.action == Action.VIEW
 
@@ -120,7 +125,9 @@ def test_concurrent_writers_keep_one_unbroken_chain() -> None:
             barrier.wait()
             for n in range(per_thread):
                 record_event(
-                    action=Action.VIEW, actor=world.users["mia"], organization=harbor,
+                    action=Action.VIEW,
+                    actor=world.users["mia"],
+                    organization=harbor,
                     target=Target(type="test", id=f"{index}-{n}"),
                 )
         except BaseException as error:  # noqa: BLE001 - reported below

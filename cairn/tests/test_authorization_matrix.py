@@ -20,9 +20,16 @@ HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
 PERSONAS = ["anonymous", *HARBOR, *RIVERSIDE]
 ROLE_OF = {
-    "ana": Role.COACH, "ben": Role.COACH, "sam": Role.SUPERVISOR, "mia": Role.MANAGER,
-    "max": Role.ADMIN, "pat": Role.PARTICIPANT, "rio": Role.COACH,
-    "river_sup": Role.SUPERVISOR, "river_mgr": Role.MANAGER, "river_admin": Role.ADMIN,
+    "ana": Role.COACH,
+    "ben": Role.COACH,
+    "sam": Role.SUPERVISOR,
+    "mia": Role.MANAGER,
+    "max": Role.ADMIN,
+    "pat": Role.PARTICIPANT,
+    "rio": Role.COACH,
+    "river_sup": Role.SUPERVISOR,
+    "river_mgr": Role.MANAGER,
+    "river_admin": Role.ADMIN,
     "river_pat": Role.PARTICIPANT,
 }
 SIGN_IN = "sign-in"  # anonymous: redirected to /accounts/login/?next=...
@@ -48,8 +55,14 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def by_role(allowed: set[Role], *, ok: int = 200, anonymous: int | str = SIGN_IN,
-            others: int = 403, overrides: dict[str, int] | None = None) -> dict[str, int | str]:
+def by_role(
+    allowed: set[Role],
+    *,
+    ok: int = 200,
+    anonymous: int | str = SIGN_IN,
+    others: int = 403,
+    overrides: dict[str, int] | None = None,
+) -> dict[str, int | str]:
     table: dict[str, int | str] = {"anonymous": anonymous}
     for persona, role in ROLE_OF.items():
         table[persona] = ok if role in allowed else others
@@ -97,8 +110,9 @@ MATRIX: dict[str, Row] = {
     "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
     "participants:list": Row(by_role(STAFF_READERS)),
     "participants:detail": Row(
-        by_role(STAFF_READERS, overrides={"ben": 404, "rio": 404, "river_sup": 404,
-                                          "river_mgr": 404}),
+        by_role(
+            STAFF_READERS, overrides={"ben": 404, "rio": 404, "river_sup": 404, "river_mgr": 404}
+        ),
         kwargs=lambda o: {"participant_id": o["pat"].id},
     ),
     "encounters:today": Row(by_role({Role.COACH, Role.SUPERVISOR})),
@@ -115,8 +129,11 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         Membership.objects.create(organization=riverside, user=user, role=ROLE_OF[username])
         users[username] = user
     Participant.objects.create(
-        organization=riverside, preferred_name="River", user=users["river_pat"],
-        coach=users["rio"], enrolled_on="2026-01-01",
+        organization=riverside,
+        preferred_name="River",
+        user=users["river_pat"],
+        coach=users["rio"],
+        enrolled_on="2026-01-01",
     )
     rio_team = Team.objects.create(organization=riverside, name="River team")
     Membership.objects.filter(user__in=[users["rio"], users["river_sup"]]).update(team=rio_team)

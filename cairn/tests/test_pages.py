@@ -18,12 +18,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PAGES_BY_PERSONA = {
     "anonymous": ["/accounts/login/", "/accounts/welcome/MQ/bad-token/", "/no-such-page/"],
-    "ana": ["/today/", "/participants/", "/participants/{pat}/", "/accounts/security/",
-            "/accounts/two-factor/setup/"],
+    "ana": [
+        "/today/",
+        "/participants/",
+        "/participants/{pat}/",
+        "/accounts/security/",
+        "/accounts/two-factor/setup/",
+    ],
     "sam": ["/today/", "/participants/"],
     "mia": ["/participants/", "/organization/people/"],
-    "max": ["/organization/people/", "/organization/people/invite/", "/organization/teams/",
-            "/organization/people/{ana}/", "/organization/people/{ana}/active/"],
+    "max": [
+        "/organization/people/",
+        "/organization/people/invite/",
+        "/organization/teams/",
+        "/organization/people/{ana}/",
+        "/organization/people/{ana}/active/",
+    ],
     "pat": ["/me/", "/participants/"],
 }
 
@@ -48,9 +58,7 @@ def test_healthz_answers_ok_when_database_answers(db) -> None:
 
 def test_oversized_request_gets_calm_400(demo: DemoWorld, client_for, settings) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = client_for("max").post(
-        "/organization/teams/", {"name": "x" * 5000}
-    )
+    response = client_for("max").post("/organization/teams/", {"name": "x" * 5000})
     assert response.status_code == 400
     assert "We couldn't read that request" in response.content.decode()
 
@@ -90,7 +98,8 @@ def test_no_migrations_are_missing(db) -> None:
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith("CAIRN_") and key != "DJANGO_SETTINGS_MODULE"
     }
     env.update(
@@ -100,7 +109,12 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -109,9 +123,18 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
 def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAIRN_")}
     result = subprocess.run(
-        [sys.executable, "-c", "import django; import os;"
-         "os.environ.setdefault('DJANGO_SETTINGS_MODULE','cairn.settings'); django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import django; import os;"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE','cairn.settings'); django.setup()",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode != 0
     assert "CAIRN_SECRET_KEY must be set" in result.stderr

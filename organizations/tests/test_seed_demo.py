@@ -12,7 +12,7 @@ from organizations.models import Membership, Role
 from participants.models import Participant
 
 
-def _snapshot() -> list[tuple[str, str, str, str]]:
+def _snapshot() -> list[tuple[object, ...]]:
     return list(
         Participant.objects.order_by("id").values_list(
             "id", "preferred_name", "pronouns", "coach__username"
@@ -24,9 +24,12 @@ def test_demo_contract_accounts_exist_with_their_roles(db) -> None:
     out = StringIO()
     call_command("seed_demo", "--participants", "20", "--seed", "5", stdout=out)
     expected = {
-        "ana": ("harbor", Role.COACH), "ben": ("harbor", Role.COACH),
-        "sam": ("harbor", Role.SUPERVISOR), "mia": ("harbor", Role.MANAGER),
-        "max": ("harbor", Role.ADMIN), "rio": ("riverside", Role.COACH),
+        "ana": ("harbor", Role.COACH),
+        "ben": ("harbor", Role.COACH),
+        "sam": ("harbor", Role.SUPERVISOR),
+        "mia": ("harbor", Role.MANAGER),
+        "max": ("harbor", Role.ADMIN),
+        "rio": ("riverside", Role.COACH),
         "pat": ("harbor", Role.PARTICIPANT),
     }
     for username, (org, role) in expected.items():
@@ -42,7 +45,7 @@ def test_demo_contract_accounts_exist_with_their_roles(db) -> None:
     )
     assert team_coaches == {"ana", "ben"}
     pat = Participant.objects.get(user__username="pat")
-    assert pat.coach.username == "ana"
+    assert pat.coach is not None and pat.coach.username == "ana"
     assert Participant.objects.count() == 20
 
 
@@ -50,11 +53,29 @@ def test_demo_contract_accounts_exist_with_their_roles(db) -> None:
 def test_same_seed_builds_the_same_rows() -> None:
     build_demo(participants=40, seed=9, anchor=date(2026, 1, 1))
     first = _snapshot()
-    call_command("seed_demo", "--reset", "--participants", "40", "--seed", "9",
-                 "--anchor-date", "2026-01-01", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--reset",
+        "--participants",
+        "40",
+        "--seed",
+        "9",
+        "--anchor-date",
+        "2026-01-01",
+        stdout=StringIO(),
+    )
     assert _snapshot() == first
-    call_command("seed_demo", "--reset", "--participants", "40", "--seed", "10",
-                 "--anchor-date", "2026-01-01", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--reset",
+        "--participants",
+        "40",
+        "--seed",
+        "10",
+        "--anchor-date",
+        "2026-01-01",
+        stdout=StringIO(),
+    )
     assert _snapshot() != first
 
 

@@ -98,7 +98,9 @@ def test_caseload_paginates_at_25(demo: DemoWorld, client_for) -> None:
     harbor = demo.organizations["harbor"]
     Participant.objects.bulk_create(
         Participant(
-            organization=harbor, preferred_name=f"Person {i:02d}", coach=demo.users["ana"],
+            organization=harbor,
+            preferred_name=f"Person {i:02d}",
+            coach=demo.users["ana"],
             enrolled_on=demo.organizations["harbor"].created_at.date(),
         )
         for i in range(30)

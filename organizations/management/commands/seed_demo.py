@@ -17,11 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=60)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--anchor-date", type=date.fromisoformat, default=None,
+            "--anchor-date",
+            type=date.fromisoformat,
+            default=None,
             help="the 'today' that dates are relative to (YYYY-MM-DD); defaults to today",
         )
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="erase the WHOLE database first (demo databases only)",
         )
 
@@ -36,8 +39,10 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             world = build_demo(
-                participants=options["participants"], seed=options["seed"],
-                anchor=options["anchor_date"], log=self.stdout.write,
+                participants=options["participants"],
+                seed=options["seed"],
+                anchor=options["anchor_date"],
+                log=self.stdout.write,
             )
             seconds = time.perf_counter() - started
             rate = world.participants_created / seconds if seconds else 0
