@@ -17,7 +17,14 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    ViewportSize,
+    sync_playwright,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,7 +40,9 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 TIMEOUT_MS = 10_000
-UUID_PATH = re.compile(r"/participants/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/$")
+UUID_PATH = re.compile(
+    r"/participants/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/$"
+)
 
 # What document.activeElement is, in terms a person would recognise.
 ACTIVE_ELEMENT_JS = """() => {
@@ -44,7 +53,8 @@ ACTIVE_ELEMENT_JS = """() => {
     id: el.id || "",
     name: el.getAttribute("name") || "",
     type: el.getAttribute("type") || "",
-    text: (el.innerText || el.value || "").trim(),
+    // Button-like inputs only: never echo what was typed into a field.
+    text: (el.innerText || (["submit", "button"].includes(el.type) ? el.value : "") || "").trim(),
     href: el.getAttribute("href") || "",
   };
 }"""
@@ -67,7 +77,9 @@ RUN_AXE_JS = """async (tags) => {
 def browser() -> Iterator[Browser]:
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed (/usr/bin/chromium); browsers are never downloaded")
+        pytest.fail(
+            "Debian's chromium is not installed (/usr/bin/chromium); browsers are never downloaded"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
@@ -87,8 +99,6 @@ class Session:
     axe_findings: list[str] = field(default_factory=list)
     # Documents we asked for knowing they answer 4xx (Chromium logs those as console errors).
     expected_error_urls: set[str] = field(default_factory=set)
-    # Keyboard findings that should fail the test without stopping the journey.
-    keyboard_findings: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -172,11 +182,13 @@ class Session:
     def assert_clean(self) -> None:
         problems: list[str] = []
         if self.axe_findings:
-            problems.append("axe-core serious/critical violations:\n  " + "\n  ".join(self.axe_findings))
-        if self.keyboard_findings:
-            problems.append("keyboard problems:\n  " + "\n  ".join(self.keyboard_findings))
+            problems.append(
+                "axe-core serious/critical violations:\n  " + "\n  ".join(self.axe_findings)
+            )
         if self.console_errors:
-            problems.append("console errors / CSP violations:\n  " + "\n  ".join(self.console_errors))
+            problems.append(
+                "console errors / CSP violations:\n  " + "\n  ".join(self.console_errors)
+            )
         assert not problems, "\n".join(problems)
 
 
@@ -204,9 +216,7 @@ def _axe_source() -> str:
     return _AXE_SOURCE[0]
 
 
-def open_session(
-    browser: Browser, base_url: str, viewport: dict[str, int] | None = None
-) -> Session:
+def open_session(browser: Browser, base_url: str, viewport: ViewportSize | None = None) -> Session:
     context = browser.new_context(
         viewport=viewport or {"width": 1280, "height": 900}, locale="en-US"
     )
@@ -219,12 +229,7 @@ def open_session(
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        if "Failed to load resource" in message.text and (
-            source in session.expected_error_urls
-            # Chromium asks for /favicon.ico on its own, at a moment of its choosing; the
-            # site declares no icon, so that 404 would make the check flaky. Reported apart.
-            or source.endswith("/favicon.ico")
-        ):
+        if "Failed to load resource" in message.text and source in session.expected_error_urls:
             return
         session.console_errors.append(f"{session.path}: {message.text} ({source})")
 

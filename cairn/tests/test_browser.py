@@ -13,14 +13,14 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
-from cairn.tests.browser_support import (  # noqa: E402
+from cairn.tests.browser_support import (
     UUID_PATH,
     Session,
     browser,  # noqa: F401 - module-scoped fixture
     describe,
     open_session,
 )
-from organizations.demo import DEMO_PASSWORD, build_demo  # noqa: E402
+from organizations.demo import DEMO_PASSWORD, build_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,9 @@ def narrow_session(browser, live_server, demo) -> Iterator[Session]:  # noqa: F8
 
 
 def _is_skip_link(element: dict[str, str] | None) -> bool:
-    return bool(element) and element["tag"] == "a" and element["text"] == "Skip to main content"
+    return (
+        element is not None and element["tag"] == "a" and element["text"] == "Skip to main content"
+    )
 
 
 def test_keyboard_only_journey_for_a_coach(session: Session) -> None:
@@ -58,19 +60,10 @@ def test_keyboard_only_journey_for_a_coach(session: Session) -> None:
     # and the next Tab reaches the username field.
     page.keyboard.press("Tab")
     first = session.focused()
-    if _is_skip_link(first):
-        page.keyboard.press("Enter")
-        assert (session.focused() or {}).get("id") == "main", session.focused()
-        session.tab_until(lambda el: el["name"] == "username", "username field", max_tabs=3)
-    else:
-        # Recorded (the test fails at the end) so the rest of the journey still runs.
-        session.keyboard_findings.append(
-            f"/accounts/login/: the first Tab reached {describe(first)}, not the "
-            "'Skip to main content' link (is something autofocused?)"
-        )
-        session.tab_until(
-            lambda el: el["name"] == "username", "username field", max_tabs=3, key="Shift+Tab"
-        )
+    assert _is_skip_link(first), f"the first Tab reached {describe(first)}, not the skip link"
+    page.keyboard.press("Enter")
+    assert (session.focused() or {}).get("id") == "main", session.focused()
+    session.tab_until(lambda el: el["name"] == "username", "username field", max_tabs=3)
     page.keyboard.type("ana")
     session.tab_until(lambda el: el["name"] == "password", "password field", max_tabs=2)
     page.keyboard.type(DEMO_PASSWORD)
@@ -238,3 +231,20 @@ def test_the_checks_themselves_catch_problems(session: Session) -> None:
         session.console_errors
     )
     assert any("image-alt" in f for f in session.axe_findings), session.axe_findings
+
+
+def test_idle_warning_offers_to_stay_signed_in(session: Session, settings) -> None:
+    settings.CAIRN_IDLE_TIMEOUT_MINUTES = 1
+    settings.CAIRN_IDLE_WARNING_SECONDS = 58  # the warning opens two seconds after page load
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    dialog = page.get_by_role("dialog", name="Still there?")
+    dialog.wait_for(state="visible", timeout=6000)
+    assert page.evaluate("() => document.activeElement.id") == "idle-stay"
+    session.audit("idle warning dialog")
+    with page.expect_response(lambda r: r.url.endswith("/accounts/keepalive/")) as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 200
+    dialog.wait_for(state="hidden", timeout=3000)
+    assert session.path == "/today/"
+    session.assert_clean()
