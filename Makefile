@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL := postgres://cairn:cairn@127.0.0.1:5432/cairn
+TEST_ENV := DATABASE_URL=$(PG_URL) CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
 DEMO_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0 DATABASE_URL=sqlite:///$(CURDIR)/var/cairn.sqlite3
 
 .PHONY: run test lint typecheck format bench deps dev-deps services migrations-check clean
@@ -38,8 +39,8 @@ services:
 	bash scripts/start-postgres.sh
 
 test: dev-deps services
-	DATABASE_URL=$(PG_URL) CAIRN_DEMO=1 $(BIN)/python manage.py makemigrations --check --dry-run -v 1
-	DATABASE_URL=$(PG_URL) CAIRN_DEMO=1 $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .
