@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -75,13 +76,4 @@ class TwoFactorRequiredMiddleware:
             return self.get_response(request)
         has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
         target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
-        return redirect(f"{reverse(target)}?{_next_query(request)}")
-
-
-def _next_query(request: HttpRequest) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({"next": request.get_full_path()})
-
-
-__all__ = ["IdleSignOutMiddleware", "TwoFactorRequiredMiddleware", "redirect_to_login"]
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,14 +1,18 @@
 """Sign-in, sign-out, second factor, first password and the role-aware home redirect."""
 
+import base64
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -17,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.forms import SignInForm, TokenForm
 from accounts.services import confirm_totp_enrolment, start_totp_enrolment
 from organizations.models import Role
+
+CODE_MISMATCH = gettext_lazy("That code did not match. Codes change every 30 seconds.")
 
 
 class SignInView(auth_views.LoginView):
@@ -39,9 +45,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        from django.contrib import messages
-
-        messages.success(self.request, "Your password is set. You can sign in now.")
+        messages.success(self.request, _("Your password is set. You can sign in now."))
         return response
 
 
@@ -81,7 +85,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         ):
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", "That code did not match. Codes change every 30 seconds.")
+        form.add_error("token", CODE_MISMATCH)
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -96,8 +100,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _spaced_base32(device: TOTPDevice) -> str:
-    import base64
-
     raw = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -110,7 +112,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", "That code did not match. Codes change every 30 seconds.")
+        form.add_error("token", CODE_MISMATCH)
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
     )

@@ -117,7 +117,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = envint("CAIRN_PROXY_COUNT", 0) or None
+CAIRN_PROXY_COUNT = envint("CAIRN_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = CAIRN_PROXY_COUNT or None
 
 # Two-factor sign-in for staff (django-otp, TOTP).
 CAIRN_REQUIRE_2FA = envbool("CAIRN_REQUIRE_2FA", True)

@@ -10,7 +10,7 @@ from lib.request_context import RequestInfo, bind_request_info, new_request_id, 
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client address, trusting X-Forwarded-For only when a proxy count is configured."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    proxies = settings.CAIRN_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]

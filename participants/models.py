@@ -57,7 +57,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(preferred_name__icontains=text) | Q(pronouns__iexact=text))
+        return self.filter(preferred_name__icontains=text)
 
 
 class Participant(models.Model):
