@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -76,3 +77,18 @@ def record_event(
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def record_page_view(
+    *, request: HttpRequest, target: Target, participant_id: uuid.UUID | None = None
+) -> AuditEvent:
+    """One audit event for one page that shows participant data, acted as the signed-in member."""
+    membership = getattr(request, "membership", None)
+    return record_event(
+        action=Action.VIEW,
+        actor=request.user if request.user.is_authenticated else None,
+        organization=getattr(request, "organization", None),
+        role=membership.role if membership else "",
+        target=target,
+        participant_id=participant_id,
+    )

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from audit.services import Target, record_page_view
 from lib.access import member_required
 from organizations.models import Role
 from participants.models import Participant, ParticipantStatus
@@ -15,4 +16,5 @@ def today(request: HttpRequest) -> HttpResponse:
         .filter(coach_id=request.user.pk, status=ParticipantStatus.ACTIVE)
         .order_by("preferred_name")
     )
+    record_page_view(request=request, target=Target(type="encounters.today", id=""))
     return render(request, "encounters/today.html", {"caseload": mine})

@@ -4,8 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import Action
-from audit.services import Target, record_event
+from audit.services import Target, record_page_view
 from lib.access import member_required, visible_or_404
 from organizations.models import Role
 from participants.models import Participant, ParticipantStatus
@@ -30,6 +29,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         sort=sort,
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_page_view(request=request, target=Target(type="participants.list", id=str(page.number)))
     return render(
         request,
         "participants/list.html",
@@ -51,12 +51,5 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
         request,
         id=participant_id,
     )
-    record_event(
-        action=Action.VIEW,
-        actor=request.user,  # type: ignore[arg-type]
-        organization=organization,
-        role=request.membership.role,  # type: ignore[attr-defined]
-        target=Target.of(participant),
-        participant_id=participant.id,
-    )
+    record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
     return render(request, "participants/detail.html", {"participant": participant})

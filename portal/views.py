@@ -3,8 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import Action
-from audit.services import Target, record_event
+from audit.services import Target, record_page_view
 from lib.access import member_required, visible_or_404
 from organizations.models import Role
 from participants.models import Participant
@@ -18,12 +17,5 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         user=request.user,
     )
-    record_event(
-        action=Action.VIEW,
-        actor=request.user,  # type: ignore[arg-type]
-        organization=organization,
-        role=Role.PARTICIPANT,
-        target=Target.of(participant),
-        participant_id=participant.id,
-    )
+    record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
     return render(request, "portal/home.html", {"participant": participant})

@@ -112,16 +112,39 @@ def test_caseload_paginates_at_25(demo: DemoWorld, client_for) -> None:
     assert "Page 2 of 2" in second
 
 
-def test_caseload_page_query_count_is_pinned(demo: DemoWorld, client_for) -> None:
-    client = client_for("mia")
-    client.get("/participants/")  # warm the session
+def _statements_for(client, path: str) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/participants/")
+        response = client.get(path)
     assert response.status_code == 200
-    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_for) -> None:
+    client = client_for("mia")
+    pat = _pat(demo)
+    client.get("/participants/")  # warm the session
     # session, user, memberships, second-factor device, count, one page with coaches joined,
-    # session save (the idle clock): the same 7 however many participants there are.
-    assert len(statements) == 7, statements
+    # audit (lock chain head, insert event, move head), session save (the idle clock).
+    small_list = _statements_for(client, "/participants/")
+    small_detail = _statements_for(client, f"/participants/{pat.id}/")
+    assert len(small_list) == 10, small_list
+    assert len(small_detail) == 9, small_detail
+    harbor = demo.organizations["harbor"]
+    Participant.objects.bulk_create(
+        Participant(
+            organization=harbor, preferred_name=f"Person {i:03d}", coach=demo.users["ben"],
+            enrolled_on=harbor.created_at.date(),
+        )
+        for i in range(200)
+    )
+    assert len(_statements_for(client, "/participants/")) == len(small_list)
+    assert len(_statements_for(client, f"/participants/{pat.id}/")) == len(small_detail)
+
+
+def test_caseload_page_view_is_audited_without_names(demo: DemoWorld, client_for) -> None:
+    client_for("ana").get("/participants/", {"page": 1})
+    event = AuditEvent.objects.get(action=Action.VIEW, target_type="participants.list")
+    assert (event.actor, event.target_id, event.participant_id) == (demo.users["ana"], "1", None)
 
 
 def test_unknown_participant_uuid_is_404(client_for) -> None:
