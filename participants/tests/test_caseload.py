@@ -132,7 +132,9 @@ def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_f
     harbor = demo.organizations["harbor"]
     Participant.objects.bulk_create(
         Participant(
-            organization=harbor, preferred_name=f"Person {i:03d}", coach=demo.users["ben"],
+            organization=harbor,
+            preferred_name=f"Person {i:03d}",
+            coach=demo.users["ben"],
             enrolled_on=harbor.created_at.date(),
         )
         for i in range(200)
