@@ -2,10 +2,9 @@
 
 import random
 import sys
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
@@ -17,7 +16,8 @@ from audit.models import Action
 from audit.services import Target, record_event
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization
-from participants.models import ContactChannel, Participant, ParticipantStatus
+from participants import demo as participant_demo
+from participants.models import Participant
 
 DEMO_PASSWORD = "cairn-demo-pass"  # noqa: S105 - published in DESIGN.md for the demo only
 BATCH = 5000
@@ -48,32 +48,6 @@ ORGANIZATIONS = {
     "harbor": "Harbor Recovery Community",
     "riverside": "Riverside Peer Center",
 }
-
-PRONOUNS = [
-    ("she/her", 40),
-    ("he/him", 40),
-    ("they/them", 8),
-    ("she/they", 3),
-    ("he/they", 3),
-    ("", 6),
-]
-CHANNELS = [
-    (ContactChannel.TEXT, 55),
-    (ContactChannel.CALL, 25),
-    (ContactChannel.IN_PERSON, 10),
-    (ContactChannel.EMAIL, 7),
-    (ContactChannel.NONE, 3),
-]
-STATUSES = [
-    (ParticipantStatus.ACTIVE, 80),
-    (ParticipantStatus.PAUSED, 10),
-    (ParticipantStatus.CLOSED, 10),
-]
-
-
-def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights=weights)[0]
 
 
 @dataclass
@@ -131,7 +105,7 @@ def build_demo(
             world.organizations[slug] = create_organization(name=name, slug=slug)
         harbor = world.organizations["harbor"]
         team_a = Team.objects.create(
-            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            id=participant_demo.new_uuid(rng),
             organization=harbor,
             name="Harbor Team A",
         )
@@ -145,7 +119,7 @@ def build_demo(
                 pronouns=account.pronouns,
                 password=password_hash,
                 credentials="CPRS" if account.role == Role.COACH else "",
-                public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                public_id=participant_demo.new_uuid(rng),
             )
             Membership.objects.create(
                 organization=world.organizations[account.org],
@@ -168,22 +142,10 @@ def build_demo(
             )
 
         progress = Progress(participants, "participants", progress_stream)
-        pat = Participant(
-            id=uuid.UUID(int=rng.getrandbits(128), version=4),
-            organization=harbor,
-            preferred_name="Pat",
-            pronouns="they/them",
-            date_of_birth=date(1991, 5, 14),
-            preferred_language="English",
-            contact_channel=ContactChannel.TEXT,
-            voicemail_ok=False,
-            organization_name_ok=False,
-            coach=world.users["ana"],
-            user=world.users["pat"],
-            status=ParticipantStatus.ACTIVE,
-            enrolled_on=anchor - timedelta(days=120),
+        pat = participant_demo.pat(
+            org=harbor, coach=world.users["ana"], user=world.users["pat"], rng=rng, anchor=anchor
         )
-        pat.save(force_insert=True)
+        participant_demo.save_batch([pat])
         share["harbor"] -= 1
         progress.advance(1)
         for slug, count in share.items():
@@ -191,13 +153,18 @@ def build_demo(
             coaches = coaches_by_org[slug]
             batch: list[Participant] = []
             for index in range(count):
-                batch.append(_participant(org, coaches[index % len(coaches)], rng, fakers, anchor))
+                coach = coaches[index % len(coaches)]
+                batch.append(
+                    participant_demo.generate(
+                        org=org, coach=coach, rng=rng, fakers=fakers, anchor=anchor
+                    )
+                )
                 if len(batch) >= BATCH:
-                    Participant.objects.bulk_create(batch)
+                    participant_demo.save_batch(batch)
                     progress.advance(len(batch))
                     batch = []
             if batch:
-                Participant.objects.bulk_create(batch)
+                participant_demo.save_batch(batch)
                 progress.advance(len(batch))
         world.participants_created = participants
         for slug, org in world.organizations.items():
@@ -225,7 +192,7 @@ def _extra_staff(
     for index in range(coaches):
         if index % COACHES_PER_TEAM == 0:
             team = Team.objects.create(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                id=participant_demo.new_uuid(rng),
                 organization=org,
                 name=f"{org.name.split()[0]} Team {index // COACHES_PER_TEAM + 2}",
             )
@@ -255,39 +222,7 @@ def _staff_user(username: str, rng: random.Random, faker: Faker, password_hash: 
         first_name=first,
         last_name=last,
         preferred_name=first,
-        pronouns=_pick(rng, PRONOUNS),
+        pronouns=participant_demo.pick(rng, participant_demo.PRONOUNS),
         password=password_hash,
-        public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
-    )
-
-
-def _participant(
-    org: Organization, coach: User, rng: random.Random, fakers: dict[str, Faker], anchor: date
-) -> Participant:
-    spanish = rng.random() < 0.25
-    faker = fakers["es" if spanish else "en"]
-    pronouns = _pick(rng, PRONOUNS)
-    if pronouns.startswith("she"):
-        name = faker.first_name_female()
-    elif pronouns.startswith("he"):
-        name = faker.first_name_male()
-    else:
-        name = faker.first_name_nonbinary()
-    age = int(rng.triangular(18, 80, 38))
-    language = "Spanish" if spanish and rng.random() < 0.6 else "English"
-    return Participant(
-        id=uuid.UUID(int=rng.getrandbits(128), version=4),
-        organization=org,
-        preferred_name=name,
-        pronouns=pronouns,
-        date_of_birth=anchor - timedelta(days=age * 365 + rng.randrange(365))
-        if rng.random() < 0.9
-        else None,
-        preferred_language=language,
-        contact_channel=_pick(rng, CHANNELS),
-        voicemail_ok=rng.random() < 0.4,
-        organization_name_ok=rng.random() < 0.3,
-        coach=coach,
-        status=_pick(rng, STATUSES),
-        enrolled_on=anchor - timedelta(days=rng.randrange(3 * 365)),
+        public_id=participant_demo.new_uuid(rng),
     )

@@ -23,6 +23,9 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    out_of_touch_days = models.PositiveSmallIntegerField(
+        _("days without contact before a gentle 'not in contact' flag"), default=14
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

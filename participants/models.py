@@ -1,6 +1,7 @@
 """The participant record and the one rule for who may see it."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +22,57 @@ class ContactChannel(models.TextChoices):
 
 
 class ParticipantStatus(models.TextChoices):
+    """Where someone is with the program, in words that never blame."""
+
+    REFERRED = "referred", _("Referred")
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Taking a break")
-    CLOSED = "closed", _("Moved on")
+    COMPLETED = "completed", _("Completed")
+    MOVED_ON = "moved_on", _("Moved on")
+    CLOSED = "closed", _("Closed")
+
+    @classmethod
+    def open(cls) -> tuple[str, ...]:
+        return (cls.REFERRED, cls.ACTIVE, cls.PAUSED)
+
+
+class AgeRange(models.TextChoices):
+    R16_24 = "16-24", _("16 to 24")
+    R25_34 = "25-34", _("25 to 34")
+    R35_44 = "35-44", _("35 to 44")
+    R45_54 = "45-54", _("45 to 54")
+    R55_64 = "55-64", _("55 to 64")
+    R65 = "65+", _("65 or older")
+
+
+class VeteranStatus(models.TextChoices):
+    YES = "yes", _("Yes, has served")
+    NO = "no", _("No")
+
+
+class ReferralSource(models.TextChoices):
+    SELF = "self", _("Came on their own")
+    FAMILY = "family", _("Family or friend")
+    PEER = "peer", _("Another person in recovery")
+    HOSPITAL = "hospital", _("Hospital or emergency department")
+    TREATMENT = "treatment", _("Treatment program")
+    JUSTICE = "justice", _("Court, probation or legal system")
+    COMMUNITY = "community", _("Community organization")
+    OTHER = "other", _("Somewhere else")
+
+
+class Pathway(models.TextChoices):
+    """Recovery pathways: several at once, none ranked above another."""
+
+    TWELVE_STEP = "twelve_step", _("12-step mutual help")
+    SMART = "smart", _("SMART Recovery")
+    REFUGE = "refuge", _("Refuge Recovery / Recovery Dharma")
+    FAITH = "faith", _("Faith-based recovery")
+    MEDICATION = "medication", _("Medication for addiction treatment")
+    HARM_REDUCTION = "harm_reduction", _("Harm reduction")
+    TREATMENT = "treatment", _("Treatment program")
+    NATURAL = "natural", _("Natural or self-directed recovery")
+    OTHER = "other", _("Another path (in their words)")
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
@@ -37,16 +86,20 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         membership = membership_in(user, organization)
         if membership is None:
             return self.none()
-        in_org = self.filter(organization=organization)
+        in_org = self.filter(organization=organization, merged_into__isnull=True)
+        mine = Q(coach=user) | Q(secondary_coach=user)
         if membership.role == Role.COACH:
-            return in_org.filter(coach=user)
+            return in_org.filter(mine)
         if membership.role == Role.SUPERVISOR:
             if membership.team_id is None:
-                return in_org.filter(coach=user)
+                return in_org.filter(mine)
             team_coaches = Membership.objects.active().filter(
                 organization=organization, team_id=membership.team_id, role=Role.COACH
             )
-            return in_org.filter(Q(coach=user) | Q(coach_id__in=team_coaches.values("user_id")))
+            team_ids = team_coaches.values("user_id")
+            return in_org.filter(
+                mine | Q(coach_id__in=team_ids) | Q(secondary_coach_id__in=team_ids)
+            )
         if membership.role == Role.MANAGER:
             return in_org
         if membership.role == Role.PARTICIPANT:
@@ -57,34 +110,92 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         text = text.strip()
         if not text:
             return self
-        return self.filter(preferred_name__icontains=text)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        by_name = Q(preferred_name__icontains=text)
+        if len(digits) >= 4:
+            # Phones are stored in E.164; match on the digits the coach typed.
+            return self.filter(
+                by_name | Q(phone__contains=digits) | Q(phone_other__contains=digits)
+            )
+        return self.filter(by_name)
 
 
 class Participant(models.Model):
+    """A person in recovery the program walks beside. Only the name they go by is required."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="participants"
     )
+    # About them
     preferred_name = models.CharField(_("name they go by"), max_length=120)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     pronouns = models.CharField(_("pronouns"), max_length=60, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=40, blank=True)
-    contact_channel = models.CharField(
-        _("best way to reach them"),
-        max_length=20,
-        choices=ContactChannel.choices,
-        default=ContactChannel.TEXT,
+    age_range = models.CharField(
+        _("age range"), max_length=10, choices=AgeRange.choices, blank=True
     )
+    preferred_language = models.CharField(_("preferred language"), max_length=40, blank=True)
+    gender_identity = models.CharField(_("gender, in their words"), max_length=120, blank=True)
+    race_ethnicity = models.CharField(
+        _("race, ethnicity or culture, in their words"), max_length=200, blank=True
+    )
+    sexual_orientation = models.CharField(
+        _("sexual orientation, in their words"), max_length=120, blank=True
+    )
+    veteran_status = models.CharField(
+        _("served in the military"), max_length=10, choices=VeteranStatus.choices, blank=True
+    )
+    referral_source = models.CharField(
+        _("how they heard of us"), max_length=20, choices=ReferralSource.choices, blank=True
+    )
+    referral_detail = models.CharField(_("referral details"), max_length=200, blank=True)
+    # Reaching them, as they choose
+    contact_channels = models.JSONField(_("ways to reach them, in order"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone_other = models.CharField(_("another phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    safe_times = models.CharField(_("safe times to contact"), max_length=200, blank=True)
     voicemail_ok = models.BooleanField(_("OK to leave a voicemail"), default=False)
     organization_name_ok = models.BooleanField(
         _("OK to name the organization in messages"), default=False
     )
+    contact_note = models.CharField(
+        _("safe word or note for contacting"), max_length=300, blank=True
+    )
+    # What helps
+    helps_feel_safe = models.TextField(_("what helps them feel safe"), max_length=2000, blank=True)
+    please_avoid = models.TextField(
+        _("things that are hard / please avoid"), max_length=2000, blank=True
+    )
+    support_style = models.TextField(
+        _("how they like to be supported"), max_length=2000, blank=True
+    )
+    strengths = models.JSONField(_("strengths"), default=list, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    values = models.JSONField(_("what matters to them"), default=list, blank=True)
+    # Recovery pathways
+    pathways = models.JSONField(_("recovery pathways"), default=list, blank=True)
+    pathway_other = models.CharField(_("another path, in their words"), max_length=200, blank=True)
+    substances_of_concern = models.CharField(
+        _("substances or behaviours of concern"), max_length=300, blank=True
+    )
+    # "Prefer not to say" answers, by field name: an answer in itself, not a gap.
+    declined = models.JSONField(default=list, blank=True)
+    # With the program
     coach = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="caseload",
+    )
+    secondary_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secondary_caseload",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -96,7 +207,15 @@ class Participant(models.Model):
     status = models.CharField(
         max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.ACTIVE
     )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
     enrolled_on = models.DateField(_("enrolled on"))
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    next_contact_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    version = models.PositiveIntegerField(default=1)
+    intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,8 +225,16 @@ class Participant(models.Model):
         ordering = ["preferred_name"]
         indexes = [
             models.Index(fields=["organization", "coach", "status"], name="participant_org_coach"),
+            models.Index(fields=["organization", "secondary_coach"], name="participant_org_coach2"),
             models.Index(fields=["organization", "preferred_name"], name="participant_org_name"),
             models.Index(fields=["organization", "enrolled_on"], name="participant_org_enrolled"),
+            models.Index(fields=["organization", "phone"], name="participant_org_phone"),
+            models.Index(
+                fields=["organization", "last_contact_on"], name="participant_org_last_contact"
+            ),
+            models.Index(
+                fields=["organization", "next_contact_on"], name="participant_org_next_contact"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,3 +243,117 @@ class Participant(models.Model):
     @property
     def public_id(self) -> uuid.UUID:
         return self.id
+
+    @property
+    def channel_labels(self) -> list[str]:
+        labels = dict(ContactChannel.choices)
+        return [str(labels[c]) for c in self.contact_channels if c in labels]
+
+    @property
+    def first_channel_label(self) -> str:
+        labels = self.channel_labels
+        return labels[0] if labels else ""
+
+    @property
+    def pathway_labels(self) -> list[str]:
+        labels = dict(Pathway.choices)
+        return [str(labels[p]) for p in self.pathways if p in labels]
+
+    def days_since_contact(self, today: date) -> int | None:
+        if self.last_contact_on is None:
+            return None
+        return (today - self.last_contact_on).days
+
+    def is_out_of_touch(self, today: date, after_days: int) -> bool:
+        """A gentle flag for the coach, never a status change by itself."""
+        if self.status not in (ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED):
+            return False
+        since = self.last_contact_on or self.enrolled_on
+        return (today - since).days >= after_days
+
+
+class SupportPerson(models.Model):
+    """Someone the participant names as a support, and whether we may contact them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="support_people"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    relationship = models.CharField(_("relationship"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    may_contact = models.BooleanField(_("the participant allows us to contact them"), default=False)
+    contact_purpose = models.CharField(_("for what"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(
+                fields=["organization", "participant"], name="supportperson_org_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(models.Model):
+    """One step in a participant's enrolment story; re-enrolment adds steps, never erases."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=ParticipantStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ParticipantStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    effective_on = models.DateField(_("from"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "participant"], name="statuschange_org_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} to {self.to_status}"
+
+
+class CoachRole(models.TextChoices):
+    PRIMARY = "primary", _("Primary coach")
+    SECONDARY = "secondary", _("Secondary coach")
+
+
+class CoachAssignment(models.Model):
+    """Who walked beside the participant, and when; a transfer ends one and starts another."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="coach_assignments"
+    )
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=CoachRole.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    handover_note = models.TextField(_("handover note"), max_length=2000, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "participant"], name="coachassign_org_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} ({self.role})"
