@@ -172,6 +172,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("CAIRN_TIME_ZONE", "America/New_York")
+# Phone numbers typed without a country code are read as numbers of this region (ISO 3166).
+CAIRN_PHONE_REGION = envstr("CAIRN_PHONE_REGION", "US")
 USE_I18N = True
 USE_TZ = True
 

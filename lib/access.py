@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from audit.models import Action
 from audit.services import Target, record_event
+from organizations.models import Membership
 
 ViewFunc = Callable[..., HttpResponse]
 M = TypeVar("M", bound=Model)
@@ -47,6 +48,12 @@ def member_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
         return wrapped
 
     return decorator
+
+
+def acting_membership(request: HttpRequest) -> Membership:
+    """The current membership of a request that `member_required` has let through."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
 
 
 def visible_or_404(queryset: QuerySet[M], request: HttpRequest, **lookup: Any) -> M:

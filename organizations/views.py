@@ -9,17 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.access import member_required, visible_or_404
+from lib.access import acting_membership, member_required, visible_or_404
 from organizations.forms import InviteForm, MembershipForm, TeamForm
 from organizations.middleware import SESSION_KEY
 from organizations.models import Membership, Role, Team
 from organizations.services import invite_person, reissue_invitation, save_team, update_membership
 
 PAGE_SIZE = 25
-
-
-def _acting(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
 
 
 @require_POST
@@ -39,7 +35,7 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 @member_required(Role.ADMIN)
 def people(request: HttpRequest) -> HttpResponse:
-    organization = _acting(request).organization
+    organization = acting_membership(request).organization
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     memberships = (
@@ -63,7 +59,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @member_required(Role.ADMIN)
 def invite(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_membership(request)
     form = InviteForm(request.POST or None, organization=acting.organization)
     if request.method == "POST" and form.is_valid():
         invitation = invite_person(acting=acting, **form.cleaned_data)
@@ -79,15 +75,15 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 def _membership_or_404(request: HttpRequest, public_id: object) -> Membership:
-    scoped = Membership.objects.in_organization(_acting(request).organization).select_related(
-        "user", "team"
-    )
+    scoped = Membership.objects.in_organization(
+        acting_membership(request).organization
+    ).select_related("user", "team")
     return visible_or_404(scoped, request, user__public_id=public_id)
 
 
 @member_required(Role.ADMIN)
 def person(request: HttpRequest, public_id: object) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_membership(request)
     membership = _membership_or_404(request, public_id)
     form = MembershipForm(
         request.POST or None, instance=membership, organization=acting.organization
@@ -113,7 +109,7 @@ def person(request: HttpRequest, public_id: object) -> HttpResponse:
 @member_required(Role.ADMIN)
 def person_active(request: HttpRequest, public_id: object) -> HttpResponse:
     """Deactivate or reactivate, after a confirmation page."""
-    acting = _acting(request)
+    acting = acting_membership(request)
     membership = _membership_or_404(request, public_id)
     if membership.user_id == acting.user_id:
         messages.error(request, _("You cannot deactivate your own account."))
@@ -141,7 +137,7 @@ def person_active(request: HttpRequest, public_id: object) -> HttpResponse:
 @require_POST
 @member_required(Role.ADMIN)
 def person_new_link(request: HttpRequest, public_id: object) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_membership(request)
     membership = _membership_or_404(request, public_id)
     invitation = reissue_invitation(acting=acting, membership=membership)
     return render(
@@ -153,7 +149,7 @@ def person_new_link(request: HttpRequest, public_id: object) -> HttpResponse:
 
 @member_required(Role.ADMIN)
 def teams(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_membership(request)
     form = TeamForm(request.POST or None, organization=acting.organization)
     if request.method == "POST" and form.is_valid():
         team = save_team(acting=acting, team=None, name=form.cleaned_data["name"])
@@ -167,7 +163,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 @member_required(Role.ADMIN)
 def team(request: HttpRequest, team_id: object) -> HttpResponse:
-    acting = _acting(request)
+    acting = acting_membership(request)
     found = visible_or_404(
         Team.objects.filter(organization=acting.organization), request, id=team_id
     )

@@ -1,8 +1,15 @@
-"""Reading participants: the caseload list with its search, filter and sort."""
+"""Reading participants: the caseload list, likely duplicates, coaches to assign, change history."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from organizations.models import Organization
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Action, AuditEvent
+from organizations.models import Organization, Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 
 SORTS = {
@@ -10,18 +17,113 @@ SORTS = {
     "-name": ("-preferred_name", "-id"),
     "enrolled": ("enrolled_on", "preferred_name"),
     "-enrolled": ("-enrolled_on", "preferred_name"),
+    "last_contact": ("last_contact_on", "preferred_name"),
+    "-last_contact": ("-last_contact_on", "preferred_name"),
+    "next_contact": ("next_contact_on", "preferred_name"),
 }
+QUIET_DAYS = (7, 14, 30)
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    query: str = ""
+    status: str = ""
+    pathway: str = ""
+    quiet_days: int | None = None  # last contact longer ago than this many days
+    follow_up_due: bool = False
+    sort: str = "name"
 
 
 def caseload(
     *,
     user: Any,
     organization: Organization | None,
-    query: str = "",
-    status: str = "",
-    sort: str = "name",
+    filters: CaseloadFilters,
+    today: date | None = None,
 ) -> ParticipantQuerySet:
-    participants = Participant.objects.visible_to(user, organization).search(query)
-    if status in ParticipantStatus.values:
-        participants = participants.filter(status=status)
-    return participants.select_related("coach").order_by(*SORTS.get(sort, SORTS["name"]))
+    today = today or timezone.localdate()
+    participants = Participant.objects.visible_to(user, organization).search(filters.query)
+    if filters.status in ParticipantStatus.values:
+        participants = participants.filter(status=filters.status)
+    if filters.pathway:
+        # The quoted value matches one whole list item, on SQLite and PostgreSQL alike.
+        participants = participants.filter(pathways__icontains=f'"{filters.pathway}"')
+    if filters.quiet_days:
+        cutoff = today - timedelta(days=filters.quiet_days)
+        participants = participants.filter(
+            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, enrolled_on__lt=cutoff)
+        )
+    if filters.follow_up_due:
+        participants = participants.filter(next_contact_on__lte=today)
+    return participants.select_related("coach").order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    participant_id: Any
+    holder: str
+    visible: bool
+
+
+def possible_duplicates(
+    *,
+    organization: Organization,
+    user: Any,
+    preferred_name: str,
+    legal_name: str,
+    phones: list[str],
+    date_of_birth: date | None,
+) -> list[PossibleDuplicate]:
+    """Records in the same organization that may be this person: same phone, or a similar
+    name with the same birth date. Only the holding coach is named for records outside scope."""
+    name_match = Q(preferred_name__iexact=preferred_name.strip())
+    if legal_name.strip():
+        name_match |= Q(legal_name__iexact=legal_name.strip())
+    first = preferred_name.strip()[:3]
+    if len(first) == 3:
+        name_match |= Q(preferred_name__istartswith=first)
+    signals = Q(pk__in=[])
+    numbers = [p for p in phones if p]
+    if numbers:
+        signals |= Q(phone__in=numbers) | Q(phone_other__in=numbers)
+    if date_of_birth is not None:
+        signals |= name_match & Q(date_of_birth=date_of_birth)
+    candidates = (
+        Participant.objects.filter(organization=organization, merged_into__isnull=True)
+        .filter(signals)
+        .select_related("coach")[:5]
+    )
+    visible_ids = set(
+        Participant.objects.visible_to(user, organization)
+        .filter(pk__in=[c.pk for c in candidates])
+        .values_list("pk", flat=True)
+    )
+    return [
+        PossibleDuplicate(
+            participant_id=c.pk,
+            holder=c.coach.display_name if c.coach else "",
+            visible=c.pk in visible_ids,
+        )
+        for c in candidates
+    ]
+
+
+def assignable_coaches(organization: Organization) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organization=organization,
+        memberships__is_active=True,
+        memberships__role__in=[Role.COACH, Role.SUPERVISOR],
+    ).order_by("preferred_name", "username")
+
+
+def change_history(participant: Participant, limit: int = 50) -> QuerySet[AuditEvent]:
+    """Who changed what (field names only, never values), newest first, from the audit trail."""
+    return (
+        AuditEvent.objects.filter(
+            organization_id=participant.organization_id,
+            participant_id=participant.id,
+            action__in=[Action.CREATE, Action.UPDATE, Action.DELETE],
+        )
+        .select_related("actor")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,32 +1,86 @@
-"""The caseload list and the participant overview."""
+"""Caseload, intake, overview and the edits a coach makes with the participant."""
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
-from lib.access import member_required, visible_or_404
+from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from participants.models import Participant, ParticipantStatus
-from participants.selectors import SORTS, caseload
+from participants.forms import (
+    IntakeForm,
+    ParticipantForm,
+    StatusForm,
+    SupportPersonForm,
+    TransferForm,
+)
+from participants.models import Participant, ParticipantStatus, Pathway, SupportPerson
+from participants.selectors import (
+    QUIET_DAYS,
+    SORTS,
+    CaseloadFilters,
+    assignable_coaches,
+    caseload,
+    change_history,
+    possible_duplicates,
+)
+from participants.services import (
+    StaleEdit,
+    SupportPersonValues,
+    change_status,
+    enrol_participant,
+    remove_support_person,
+    save_support_person,
+    transfer_participant,
+    update_participant,
+)
 
 PAGE_SIZE = 25
 CASELOAD_ROLES = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 
 
+def _field_label(name: str) -> str:
+    """The human label of a participant field, for change lists (never its value)."""
+    try:
+        return str(Participant._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
+def _visible_participant(request: HttpRequest, participant_id: object) -> Participant:
+    scoped = Participant.objects.visible_to(request.user, acting_membership(request).organization)
+    return visible_or_404(
+        scoped.select_related("coach", "secondary_coach"), request, id=participant_id
+    )
+
+
+def _filters(request: HttpRequest) -> CaseloadFilters:
+    quiet = request.GET.get("quiet", "")
+    sort = request.GET.get("sort", "name")
+    return CaseloadFilters(
+        query=request.GET.get("q", "").strip()[:100],
+        status=request.GET.get("status", ""),
+        pathway=request.GET.get("pathway", "")
+        if request.GET.get("pathway") in Pathway.values
+        else "",
+        quiet_days=int(quiet) if quiet.isdigit() and int(quiet) in QUIET_DAYS else None,
+        follow_up_due=request.GET.get("due") == "1",
+        sort=sort if sort in SORTS else "name",
+    )
+
+
 @member_required(*CASELOAD_ROLES)
 def participant_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    sort = request.GET.get("sort", "name")
-    if sort not in SORTS:
-        sort = "name"
+    filters = _filters(request)
+    membership = acting_membership(request)
     participants = caseload(
-        user=request.user,
-        organization=request.organization,  # type: ignore[attr-defined]
-        query=query,
-        status=status,
-        sort=sort,
+        user=request.user, organization=membership.organization, filters=filters
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     record_page_view(request=request, target=Target(type="participants.list", id=str(page.number)))
@@ -35,21 +89,275 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         "participants/list.html",
         {
             "page": page,
-            "q": query,
-            "status": status,
-            "sort": sort,
+            "filters": filters,
+            "filtered": any(
+                [
+                    filters.query,
+                    filters.status,
+                    filters.pathway,
+                    filters.quiet_days,
+                    filters.follow_up_due,
+                ]
+            ),
             "statuses": ParticipantStatus.choices,
+            "pathways": Pathway.choices,
+            "quiet_days": QUIET_DAYS,
+            "today": timezone.localdate(),
+            "out_of_touch_days": membership.organization.out_of_touch_days,
+        },
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def participant_new(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    coaches = assignable_coaches(membership.organization)
+    default_coach = membership.user if membership.role == Role.COACH else None
+    form = IntakeForm(request.POST or None, coaches=coaches, default_coach=default_coach)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        values = form.participant_values()
+        if not form.cleaned_data["confirm_new"]:
+            duplicates = possible_duplicates(
+                organization=membership.organization,
+                user=request.user,
+                preferred_name=values["preferred_name"],
+                legal_name=values["legal_name"],
+                phones=[values["phone"], values["phone_other"]],
+                date_of_birth=values["date_of_birth"],
+            )
+        if not duplicates:
+            participant, created = enrol_participant(
+                acting=membership,
+                values=values,
+                coach=form.cleaned_data["coach"],
+                intake_key=form.cleaned_data["intake_key"],
+            )
+            if created:
+                messages.success(request, _("%(name)s is enrolled.") % {"name": participant})
+            else:
+                messages.info(request, _("This form was already saved; nothing was added twice."))
+            return redirect("participants:detail", participant_id=participant.id)
+    return render(
+        request,
+        "participants/form.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "intake": True,
+        },
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def participant_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _visible_participant(request, participant_id)
+    form = ParticipantForm(request.POST or None, instance=participant)
+    conflict: list[tuple[str, Any, Any]] = []
+    if request.method == "POST":
+        original = Participant.objects.get(pk=participant.pk)  # the form wrote onto `participant`
+        if form.is_valid():
+            values = form.participant_values()
+            try:
+                changed = update_participant(
+                    acting=acting_membership(request),
+                    participant=original,
+                    values=values,
+                    expected_version=form.cleaned_data.get("version") or 0,
+                )
+            except StaleEdit as stale:
+                # Show both sides; the person decides what to keep and saves again.
+                conflict = [
+                    (
+                        _field_label(name),
+                        getattr(stale.current, name),
+                        value,
+                    )
+                    for name, value in values.items()
+                    if getattr(stale.current, name) != value
+                ]
+                data = request.POST.copy()
+                data["version"] = str(stale.current.version)
+                form = ParticipantForm(data, instance=stale.current)
+                form.is_valid()
+                participant = stale.current
+            else:
+                if changed:
+                    messages.success(request, _("Saved."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("participants:detail", participant_id=original.id)
+        else:
+            participant = original
+    return render(
+        request,
+        "participants/form.html",
+        {
+            "form": form,
+            "participant": participant,
+            "conflict": conflict,
+            "intake": False,
         },
     )
 
 
 @member_required(*CASELOAD_ROLES)
 def participant_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
-    participant = visible_or_404(
-        Participant.objects.visible_to(request.user, organization).select_related("coach"),
-        request,
-        id=participant_id,
-    )
+    participant = _visible_participant(request, participant_id)
     record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
-    return render(request, "participants/detail.html", {"participant": participant})
+    today = timezone.localdate()
+    return render(
+        request,
+        "participants/detail.html",
+        {
+            "participant": participant,
+            "support_people": list(participant.support_people.all()),
+            "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
+            "assignments": list(
+                participant.coach_assignments.select_related("coach", "assigned_by")[:20]
+            ),
+            "out_of_touch": participant.is_out_of_touch(
+                today, acting_membership(request).organization.out_of_touch_days
+            ),
+            "days_since_contact": participant.days_since_contact(today),
+            "can_transfer": acting_membership(request).role in (Role.SUPERVISOR, Role.MANAGER)
+            or participant.coach_id == request.user.pk,
+        },
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def participant_status(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _visible_participant(request, participant_id)
+    form = StatusForm(
+        request.POST or None,
+        initial={"status": participant.status, "effective_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        change_status(
+            acting=acting_membership(request), participant=participant, **form.cleaned_data
+        )
+        messages.success(request, _("Status updated. Earlier steps stay in the history."))
+        return redirect("participants:detail", participant_id=participant.id)
+    return render(request, "participants/status.html", {"form": form, "participant": participant})
+
+
+@member_required(*CASELOAD_ROLES)
+def participant_transfer(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _visible_participant(request, participant_id)
+    membership = acting_membership(request)
+    if membership.role == Role.COACH and participant.coach_id != request.user.pk:
+        messages.error(request, _("Only the primary coach or a supervisor can hand over."))
+        return redirect("participants:detail", participant_id=participant.id)
+    form = TransferForm(
+        request.POST or None,
+        coaches=assignable_coaches(membership.organization),
+        initial={"coach": participant.coach_id, "secondary_coach": participant.secondary_coach_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = transfer_participant(
+            acting=membership,
+            participant=participant,
+            coach=form.cleaned_data["coach"],
+            secondary=form.cleaned_data["secondary_coach"],
+            handover_note=form.cleaned_data["handover_note"],
+        )
+        if not changed:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("participants:detail", participant_id=participant.id)
+        messages.success(request, _("Handover saved for %(name)s.") % {"name": participant})
+        still_visible = (
+            Participant.objects.visible_to(request.user, membership.organization)
+            .filter(pk=participant.pk)
+            .exists()
+        )
+        if still_visible:
+            return redirect("participants:detail", participant_id=participant.id)
+        return redirect("participants:list")
+    return render(request, "participants/transfer.html", {"form": form, "participant": participant})
+
+
+def _support_values(form: SupportPersonForm) -> SupportPersonValues:
+    return SupportPersonValues(
+        **{
+            k: form.cleaned_data[k]
+            for k in ("name", "relationship", "phone", "may_contact", "contact_purpose")
+        }
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def support_person_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _visible_participant(request, participant_id)
+    form = SupportPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        save_support_person(
+            acting=acting_membership(request),
+            participant=participant,
+            person=None,
+            values=_support_values(form),
+        )
+        messages.success(request, _("Support person added."))
+        return redirect("participants:detail", participant_id=participant.id)
+    return render(
+        request, "participants/support_person.html", {"form": form, "participant": participant}
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def support_person_edit(
+    request: HttpRequest, participant_id: object, person_id: object
+) -> HttpResponse:
+    participant = _visible_participant(request, participant_id)
+    person = visible_or_404(participant.support_people.all(), request, id=person_id)
+    if request.method == "POST" and request.POST.get("remove") == "1":
+        remove_support_person(acting=acting_membership(request), person=person)
+        messages.success(
+            request, _("%(name)s was removed from support people.") % {"name": person.name}
+        )
+        return redirect("participants:detail", participant_id=participant.id)
+    form = SupportPersonForm(request.POST or None, initial=_initial(person))
+    if request.method == "POST" and form.is_valid():
+        save_support_person(
+            acting=acting_membership(request),
+            participant=participant,
+            person=person,
+            values=_support_values(form),
+        )
+        messages.success(request, _("Saved."))
+        return redirect("participants:detail", participant_id=participant.id)
+    return render(
+        request,
+        "participants/support_person.html",
+        {"form": form, "participant": participant, "person": person},
+    )
+
+
+def _initial(person: SupportPerson) -> dict[str, Any]:
+    return {
+        k: getattr(person, k)
+        for k in ("name", "relationship", "phone", "may_contact", "contact_purpose")
+    }
+
+
+@member_required(*CASELOAD_ROLES)
+def participant_history(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _visible_participant(request, participant_id)
+    record_page_view(
+        request=request,
+        target=Target(type="participants.history", id=str(participant.id)),
+        participant_id=participant.id,
+    )
+    targets = {
+        "participants.participant": _("record"),
+        "participants.supportperson": _("support person"),
+    }
+    rows = [
+        (
+            event,
+            targets.get(event.target_type, event.target_type),
+            [_field_label(name) for name in event.changed_fields],
+        )
+        for event in change_history(participant)
+    ]
+    return render(request, "participants/history.html", {"participant": participant, "rows": rows})

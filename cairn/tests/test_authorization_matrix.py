@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import User
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
-from participants.models import Participant
+from participants.models import Participant, SupportPerson
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -82,6 +82,11 @@ ADMIN = {Role.ADMIN}
 # Harbor objects: riverside people in an allowed role get 404 (no hint the object exists).
 HARBOR_ADMIN_OBJECT = by_role(ADMIN, overrides={"river_admin": 404})
 
+# Pat is on ana's caseload in harbor: ben and every riverside reader get 404.
+PAT_PAGE = by_role(
+    STAFF_READERS, overrides={"ben": 404, "rio": 404, "river_sup": 404, "river_mgr": 404}
+)
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
     "healthz": Row(everyone(200)),
@@ -109,11 +114,14 @@ MATRIX: dict[str, Row] = {
     "organizations:teams": Row(by_role(ADMIN)),
     "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
     "participants:list": Row(by_role(STAFF_READERS)),
-    "participants:detail": Row(
-        by_role(
-            STAFF_READERS, overrides={"ben": 404, "rio": 404, "river_sup": 404, "river_mgr": 404}
-        ),
-        kwargs=lambda o: {"participant_id": o["pat"].id},
+    "participants:new": Row(by_role(STAFF_READERS)),
+    **{
+        f"participants:{name}": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id})
+        for name in ("detail", "edit", "status", "transfer", "history", "support_person_new")
+    },
+    "participants:support_person_edit": Row(
+        PAT_PAGE,
+        kwargs=lambda o: {"participant_id": o["pat"].id, "person_id": o["support"].id},
     ),
     "encounters:today": Row(by_role({Role.COACH, Role.SUPERVISOR})),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
@@ -137,10 +145,14 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     )
     rio_team = Team.objects.create(organization=riverside, name="River team")
     Membership.objects.filter(user__in=[users["rio"], users["river_sup"]]).update(team=rio_team)
+    pat = Participant.objects.get(user=users["pat"])
     return {
         "users": users,
         "ana": users["ana"],
-        "pat": Participant.objects.get(user=users["pat"]),
+        "pat": pat,
+        "support": SupportPerson.objects.create(
+            organization=pat.organization, participant=pat, name="Jordan", relationship="friend"
+        ),
         "team": Team.objects.get(organization=demo.organizations["harbor"], name="Harbor Team A"),
     }
 

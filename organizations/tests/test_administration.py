@@ -117,6 +117,6 @@ def test_person_in_two_organizations_switches_current_one(demo: DemoWorld) -> No
     client.post("/organization/switch/", {"organization": "riverside"})
     listing = client.get("/participants/").content.decode()
     assert "Riverside Peer Center" in listing
-    assert "Pat" not in listing
+    assert ">Pat<" not in listing
     refused = client.post("/organization/switch/", {"organization": "elsewhere"}, follow=True)
     assert "That organization is not one of yours." in refused.content.decode()

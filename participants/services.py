@@ -1,0 +1,226 @@
+"""Writes to participant records: each one transaction, each with its audit event."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Action
+from audit.services import Target, record_event
+from organizations.models import Membership
+from participants.models import (
+    CoachAssignment,
+    CoachRole,
+    Participant,
+    ParticipantStatus,
+    StatusChange,
+    SupportPerson,
+)
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this edit began; nothing was written."""
+
+    def __init__(self, current: Participant) -> None:
+        super().__init__("participant changed since the form was opened")
+        self.current = current
+
+
+def _audit(
+    acting: Membership, action: Action, target: Any, participant: Participant, fields: list[str]
+) -> None:
+    record_event(
+        action=action,
+        actor=acting.user,
+        organization=acting.organization,
+        role=acting.role,
+        target=Target.of(target),
+        participant_id=participant.id,
+        changed_fields=fields,
+    )
+
+
+def enrol_participant(
+    *, acting: Membership, values: dict[str, Any], coach: User, intake_key: uuid.UUID
+) -> tuple[Participant, bool]:
+    """Create the record with its first status step and coach assignment.
+
+    A repeated submission of the same form (double click, resend) returns the first record
+    and False instead of creating a second one.
+    """
+    existing = Participant.objects.filter(intake_key=intake_key).first()
+    if existing is not None:
+        return existing, False
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                organization=acting.organization,
+                coach=coach,
+                enrolled_on=today,
+                status=ParticipantStatus.ACTIVE,
+                status_since=today,
+                intake_key=intake_key,
+                **values,
+            )
+            StatusChange.objects.create(
+                organization=acting.organization,
+                participant=participant,
+                from_status="",
+                to_status=ParticipantStatus.ACTIVE,
+                effective_on=today,
+                reason="Enrolled",
+                changed_by=acting.user,
+            )
+            CoachAssignment.objects.create(
+                organization=acting.organization,
+                participant=participant,
+                coach=coach,
+                role=CoachRole.PRIMARY,
+                started_on=today,
+                assigned_by=acting.user,
+            )
+            answered = [
+                name for name, value in values.items() if value not in ("", None, [], False)
+            ]
+            _audit(acting, Action.CREATE, participant, participant, [*answered, "coach"])
+    except IntegrityError:
+        # The same form arrived twice at once: the other request created it.
+        return Participant.objects.get(intake_key=intake_key), False
+    return participant, True
+
+
+def update_participant(
+    *, acting: Membership, participant: Participant, values: dict[str, Any], expected_version: int
+) -> list[str]:
+    """Save changed fields only if no one else saved since `expected_version` was read."""
+    with transaction.atomic():
+        current = Participant.objects.select_for_update().get(pk=participant.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current=current)
+        changed = [name for name, value in values.items() if getattr(current, name) != value]
+        if not changed:
+            return []
+        Participant.objects.filter(pk=current.pk).update(
+            **{name: values[name] for name in changed},
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        _audit(acting, Action.UPDATE, current, current, changed)
+    participant.refresh_from_db()
+    return changed
+
+
+def change_status(
+    *, acting: Membership, participant: Participant, status: str, effective_on: date, reason: str
+) -> StatusChange:
+    """A new step in the story; earlier steps stay, so re-enrolment keeps history."""
+    with transaction.atomic():
+        step = StatusChange.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            from_status=participant.status,
+            to_status=status,
+            effective_on=effective_on,
+            reason=reason.strip(),
+            changed_by=acting.user,
+        )
+        Participant.objects.filter(pk=participant.pk).update(
+            status=status,
+            status_since=effective_on,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        _audit(acting, Action.UPDATE, participant, participant, ["status", "status_since"])
+    participant.refresh_from_db()
+    return step
+
+
+def transfer_participant(
+    *,
+    acting: Membership,
+    participant: Participant,
+    coach: User,
+    secondary: User | None,
+    handover_note: str,
+) -> list[str]:
+    """Hand the participant to another coach; whoever is no longer assigned loses access."""
+    today = timezone.localdate()
+    changed: list[str] = []
+    with transaction.atomic():
+        for role, old, new in (
+            (CoachRole.PRIMARY, participant.coach, coach),
+            (CoachRole.SECONDARY, participant.secondary_coach, secondary),
+        ):
+            if old == new:
+                continue
+            changed.append("coach" if role == CoachRole.PRIMARY else "secondary_coach")
+            CoachAssignment.objects.filter(
+                participant=participant, role=role, ended_on__isnull=True
+            ).update(ended_on=today)
+            if new is not None:
+                CoachAssignment.objects.create(
+                    organization=acting.organization,
+                    participant=participant,
+                    coach=new,
+                    role=role,
+                    started_on=today,
+                    assigned_by=acting.user,
+                    handover_note=handover_note.strip() if role == CoachRole.PRIMARY else "",
+                )
+        if not changed:
+            return []
+        Participant.objects.filter(pk=participant.pk).update(
+            coach=coach,
+            secondary_coach=secondary,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        _audit(acting, Action.UPDATE, participant, participant, changed)
+    participant.refresh_from_db()
+    return changed
+
+
+@dataclass(frozen=True)
+class SupportPersonValues:
+    name: str
+    relationship: str
+    phone: str
+    may_contact: bool
+    contact_purpose: str
+
+
+def save_support_person(
+    *,
+    acting: Membership,
+    participant: Participant,
+    person: SupportPerson | None,
+    values: SupportPersonValues,
+) -> SupportPerson:
+    with transaction.atomic():
+        if person is None:
+            person = SupportPerson.objects.create(
+                organization=acting.organization, participant=participant, **values.__dict__
+            )
+            changed = [k for k, v in values.__dict__.items() if v not in ("", False)]
+            action = Action.CREATE
+        else:
+            changed = [k for k, v in values.__dict__.items() if getattr(person, k) != v]
+            for key, value in values.__dict__.items():
+                setattr(person, key, value)
+            person.save()
+            action = Action.UPDATE
+        _audit(acting, action, person, participant, changed)
+    return person
+
+
+def remove_support_person(*, acting: Membership, person: SupportPerson) -> None:
+    with transaction.atomic():
+        participant = person.participant
+        _audit(acting, Action.DELETE, person, participant, ["support_person"])
+        person.delete()
