@@ -289,6 +289,7 @@ class SupportPerson(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name_plural = "support people"
         indexes = [
             models.Index(
                 fields=["organization", "participant"], name="supportperson_org_participant"

@@ -121,7 +121,10 @@ def change_history(participant: Participant, limit: int = 50) -> QuerySet[AuditE
     return (
         AuditEvent.objects.filter(
             organization_id=participant.organization_id,
-            participant_id=participant.id,
+            participant_id__in=[
+                participant.id,
+                *participant.merged_from.values_list("id", flat=True),
+            ],
             action__in=[Action.CREATE, Action.UPDATE, Action.DELETE],
         )
         .select_related("actor")

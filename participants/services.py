@@ -224,3 +224,86 @@ def remove_support_person(*, acting: Membership, person: SupportPerson) -> None:
         participant = person.participant
         _audit(acting, Action.DELETE, person, participant, ["support_person"])
         person.delete()
+
+
+LIST_FIELDS = ("strengths", "interests", "values", "pathways", "contact_channels", "declined")
+FILLABLE_FIELDS = (
+    "legal_name", "pronouns", "date_of_birth", "age_range", "preferred_language",
+    "gender_identity", "race_ethnicity", "sexual_orientation", "veteran_status",
+    "referral_source", "referral_detail", "phone", "phone_other", "email", "safe_times",
+    "contact_note", "helps_feel_safe", "please_avoid", "support_style", "pathway_other",
+    "substances_of_concern", "secondary_coach", "user", "last_contact_on", "next_contact_on",
+)  # fmt: skip
+
+
+def merge_preview(*, source: Participant, target: Participant) -> dict[str, Any]:
+    """What `merge_participants` would do: kept values, filled gaps, rows that move."""
+    filled = {
+        name: getattr(source, name)
+        for name in FILLABLE_FIELDS
+        if getattr(target, name) in ("", None) and getattr(source, name) not in ("", None)
+    }
+    combined = {
+        name: [
+            *getattr(target, name),
+            *[v for v in getattr(source, name) if v not in getattr(target, name)],
+        ]
+        for name in LIST_FIELDS
+    }
+    moving = {
+        str(rel.related_model._meta.verbose_name_plural): rel.related_model._default_manager.filter(
+            **{rel.field.name: source}
+        ).count()
+        for rel in _participant_relations()
+    }
+    return {"filled": filled, "combined": combined, "moving": moving}
+
+
+def _participant_relations() -> list[Any]:
+    """Every table that points at a participant (later apps' tables included), but the merge
+    link itself: merging moves all of them, so no row is left behind on the old record."""
+    return [
+        rel
+        for rel in Participant._meta.related_objects
+        if rel.one_to_many and rel.related_model is not Participant
+    ]
+
+
+def merge_participants(
+    *, acting: Membership, source: Participant, target: Participant
+) -> list[str]:
+    """Fold `source` into `target`: related rows move, gaps are filled, lists are joined, and the
+    source stays as a closed record pointing at the target (its audit history is kept)."""
+    if source.pk == target.pk or source.organization_id != target.organization_id:
+        raise ValueError("merge needs two different records of one organization")
+    with transaction.atomic():
+        locked = {
+            p.pk: p
+            for p in Participant.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        preview = merge_preview(source=source, target=target)
+        CoachAssignment.objects.filter(participant=source, ended_on__isnull=True).update(
+            ended_on=timezone.localdate()
+        )
+        for rel in _participant_relations():
+            rel.related_model._default_manager.filter(**{rel.field.name: source}).update(
+                **{rel.field.name: target}
+            )
+        changes: dict[str, Any] = dict(preview["filled"])
+        changes.update({k: v for k, v in preview["combined"].items() if v != getattr(target, k)})
+        if "user" in changes:
+            Participant.objects.filter(pk=source.pk).update(user=None)
+        Participant.objects.filter(pk=target.pk).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
+        Participant.objects.filter(pk=source.pk).update(
+            merged_into=target,
+            status=ParticipantStatus.CLOSED,
+            status_since=timezone.localdate(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        _audit(acting, Action.UPDATE, target, target, [*changes, "merged_from"])
+        _audit(acting, Action.UPDATE, source, source, ["merged_into", "status"])
+    return list(changes)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:participant_id>/status/", views.participant_status, name="status"),
     path("<uuid:participant_id>/transfer/", views.participant_transfer, name="transfer"),
     path("<uuid:participant_id>/history/", views.participant_history, name="history"),
+    path("<uuid:participant_id>/merge/", views.participant_merge, name="merge"),
     path(
         "<uuid:participant_id>/support-people/new/",
         views.support_person_new,

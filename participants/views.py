@@ -1,11 +1,12 @@
 """Caseload, intake, overview and the edits a coach makes with the participant."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,8 @@ from participants.services import (
     SupportPersonValues,
     change_status,
     enrol_participant,
+    merge_participants,
+    merge_preview,
     remove_support_person,
     save_support_person,
     transfer_participant,
@@ -220,6 +223,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
                 today, acting_membership(request).organization.out_of_touch_days
             ),
             "days_since_contact": participant.days_since_contact(today),
+            "can_merge": acting_membership(request).role == Role.MANAGER,
             "can_transfer": acting_membership(request).role in (Role.SUPERVISOR, Role.MANAGER)
             or participant.coach_id == request.user.pk,
         },
@@ -361,3 +365,48 @@ def participant_history(request: HttpRequest, participant_id: object) -> HttpRes
         for event in change_history(participant)
     ]
     return render(request, "participants/history.html", {"participant": participant, "rows": rows})
+
+
+@member_required(Role.MANAGER)
+def participant_merge(request: HttpRequest, participant_id: object) -> HttpResponse:
+    """Fold this record into another one after a side-by-side preview (managers only)."""
+    source = _visible_participant(request, participant_id)
+    membership = acting_membership(request)
+    scoped = Participant.objects.visible_to(request.user, membership.organization).exclude(
+        pk=source.pk
+    )
+    into = request.POST.get("into") or request.GET.get("into")
+    if into:
+        try:
+            target = visible_or_404(scoped.select_related("coach"), request, id=uuid.UUID(into))
+        except ValueError as error:
+            raise Http404 from error
+        if request.method == "POST":
+            merge_participants(acting=membership, source=source, target=target)
+            messages.success(
+                request,
+                _("The two records are now one. The old record is closed and points here."),
+            )
+            return redirect("participants:detail", participant_id=target.id)
+        preview = merge_preview(source=source, target=target)
+        return render(
+            request,
+            "participants/merge_preview.html",
+            {
+                "source": source,
+                "target": target,
+                "preview": preview,
+                "filled": [(_field_label(k), v) for k, v in preview["filled"].items()],
+            },
+        )
+    query = request.GET.get("q", "").strip()[:100]
+    candidates = list(scoped.search(query).select_related("coach")[:20]) if query else []
+    return render(
+        request,
+        "participants/merge.html",
+        {
+            "source": source,
+            "q": query,
+            "candidates": candidates,
+        },
+    )

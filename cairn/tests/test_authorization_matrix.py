@@ -119,6 +119,10 @@ MATRIX: dict[str, Row] = {
         f"participants:{name}": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id})
         for name in ("detail", "edit", "status", "transfer", "history", "support_person_new")
     },
+    "participants:merge": Row(
+        by_role({Role.MANAGER}, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"participant_id": o["pat"].id},
+    ),
     "participants:support_person_edit": Row(
         PAT_PAGE,
         kwargs=lambda o: {"participant_id": o["pat"].id, "person_id": o["support"].id},
