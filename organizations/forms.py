@@ -52,6 +52,25 @@ class MembershipForm(TeamChoiceMixin, forms.ModelForm):
         self.limit_teams(organization)
 
 
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "out_of_touch_days"]
+        labels = {"name": _("Organization name")}
+        help_texts = {
+            "out_of_touch_days": _(
+                "After this many days without a recorded contact, coaches see a gentle "
+                "'a while since contact' note. Nothing changes by itself."
+            )
+        }
+
+    def clean_out_of_touch_days(self) -> int:
+        days: int = self.cleaned_data["out_of_touch_days"]
+        if not 3 <= days <= 365:
+            raise forms.ValidationError(_("Choose between 3 and 365 days."))
+        return days
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Team name"), max_length=120)
 

@@ -112,6 +112,32 @@ def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitat
     return Invitation(membership=membership, path=invitation_path(user=user))
 
 
+def update_organization_settings(
+    *, acting: Membership, name: str, out_of_touch_days: int
+) -> list[str]:
+    organization = Organization.objects.get(pk=acting.organization_id)
+    changed = [
+        field
+        for field, value in (("name", name), ("out_of_touch_days", out_of_touch_days))
+        if getattr(organization, field) != value
+    ]
+    if not changed:
+        return []
+    with transaction.atomic():
+        organization.name = name
+        organization.out_of_touch_days = out_of_touch_days
+        organization.save(update_fields=changed)
+        record_event(
+            action=Action.UPDATE,
+            actor=acting.user,
+            organization=organization,
+            role=acting.role,
+            target=Target(type="organizations.organization", id=organization.slug),
+            changed_fields=changed,
+        )
+    return changed
+
+
 def save_team(*, acting: Membership, team: Team | None, name: str) -> Team:
     with transaction.atomic():
         if team is None:

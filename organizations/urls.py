@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<uuid:public_id>/", views.person, name="person"),
     path("people/<uuid:public_id>/active/", views.person_active, name="person_active"),
     path("people/<uuid:public_id>/new-link/", views.person_new_link, name="person_new_link"),
+    path("settings/", views.organization_settings, name="settings"),
     path("teams/", views.teams, name="teams"),
     path("teams/<uuid:team_id>/", views.team, name="team"),
 ]

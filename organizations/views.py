@@ -10,10 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.access import acting_membership, member_required, visible_or_404
-from organizations.forms import InviteForm, MembershipForm, TeamForm
+from organizations.forms import InviteForm, MembershipForm, OrganizationSettingsForm, TeamForm
 from organizations.middleware import SESSION_KEY
-from organizations.models import Membership, Role, Team
-from organizations.services import invite_person, reissue_invitation, save_team, update_membership
+from organizations.models import Membership, Organization, Role, Team
+from organizations.services import (
+    invite_person,
+    reissue_invitation,
+    save_team,
+    update_membership,
+    update_organization_settings,
+)
 
 PAGE_SIZE = 25
 
@@ -145,6 +151,23 @@ def person_new_link(request: HttpRequest, public_id: object) -> HttpResponse:
         "organizations/invited.html",
         {"membership": membership, "link": request.build_absolute_uri(invitation.path)},
     )
+
+
+@member_required(Role.ADMIN)
+def organization_settings(request: HttpRequest) -> HttpResponse:
+    acting = acting_membership(request)
+    form = OrganizationSettingsForm(
+        request.POST or None, instance=Organization.objects.get(pk=acting.organization_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = update_organization_settings(
+            acting=acting,
+            name=form.cleaned_data["name"],
+            out_of_touch_days=form.cleaned_data["out_of_touch_days"],
+        )
+        messages.success(request, _("Settings saved.") if changed else _("Nothing was changed."))
+        return redirect("organizations:settings")
+    return render(request, "organizations/settings.html", {"form": form})
 
 
 @member_required(Role.ADMIN)

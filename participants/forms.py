@@ -273,6 +273,15 @@ class IntakeForm(ParticipantForm):
     """Enrolment: the same questions, plus who walks beside them and a double-submit guard."""
 
     intake_key = forms.UUIDField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Where they are with us"),
+        choices=[
+            (ParticipantStatus.ACTIVE, _("Starting now (active)")),
+            (ParticipantStatus.REFERRED, _("Referred, not yet met")),
+        ],
+        initial=ParticipantStatus.ACTIVE,
+        required=False,
+    )
     coach = forms.ModelChoiceField(label=_("Primary coach"), queryset=User.objects.none())
     confirm_new = forms.BooleanField(
         label=_("I checked: this is a different person"), required=False

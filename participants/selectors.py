@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -55,7 +56,11 @@ def caseload(
         )
     if filters.follow_up_due:
         participants = participants.filter(next_contact_on__lte=today)
-    return participants.select_related("coach").order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    return (
+        participants.select_related("coach")
+        .annotate(since_contact=Coalesce("last_contact_on", "enrolled_on"))
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    )
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,12 @@ def _audit(
 
 
 def enrol_participant(
-    *, acting: Membership, values: dict[str, Any], coach: User, intake_key: uuid.UUID
+    *,
+    acting: Membership,
+    values: dict[str, Any],
+    coach: User,
+    intake_key: uuid.UUID,
+    status: str = ParticipantStatus.ACTIVE,
 ) -> tuple[Participant, bool]:
     """Create the record with its first status step and coach assignment.
 
@@ -63,7 +68,7 @@ def enrol_participant(
                 organization=acting.organization,
                 coach=coach,
                 enrolled_on=today,
-                status=ParticipantStatus.ACTIVE,
+                status=status,
                 status_since=today,
                 intake_key=intake_key,
                 **values,
@@ -72,9 +77,9 @@ def enrol_participant(
                 organization=acting.organization,
                 participant=participant,
                 from_status="",
-                to_status=ParticipantStatus.ACTIVE,
+                to_status=status,
                 effective_on=today,
-                reason="Enrolled",
+                reason="Referred" if status == ParticipantStatus.REFERRED else "Enrolled",
                 changed_by=acting.user,
             )
             CoachAssignment.objects.create(

@@ -1,6 +1,7 @@
 """Caseload, intake, overview and the edits a coach makes with the participant."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -105,8 +106,9 @@ def participant_list(request: HttpRequest) -> HttpResponse:
             "statuses": ParticipantStatus.choices,
             "pathways": Pathway.choices,
             "quiet_days": QUIET_DAYS,
-            "today": timezone.localdate(),
-            "out_of_touch_days": membership.organization.out_of_touch_days,
+            "quiet_cutoff": timezone.localdate()
+            - timedelta(days=membership.organization.out_of_touch_days),
+            "open_statuses": (ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED),
         },
     )
 
@@ -134,6 +136,7 @@ def participant_new(request: HttpRequest) -> HttpResponse:
                 acting=membership,
                 values=values,
                 coach=form.cleaned_data["coach"],
+                status=form.cleaned_data["status"] or ParticipantStatus.ACTIVE,
                 intake_key=form.cleaned_data["intake_key"],
             )
             if created:

@@ -112,6 +112,7 @@ MATRIX: dict[str, Row] = {
         HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"public_id": o["ana"].public_id}, method="post"
     ),
     "organizations:teams": Row(by_role(ADMIN)),
+    "organizations:settings": Row(by_role(ADMIN)),
     "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
     "participants:list": Row(by_role(STAFF_READERS)),
     "participants:new": Row(by_role(STAFF_READERS)),

@@ -120,3 +120,19 @@ def test_person_in_two_organizations_switches_current_one(demo: DemoWorld) -> No
     assert ">Pat<" not in listing
     refused = client.post("/organization/switch/", {"organization": "elsewhere"}, follow=True)
     assert "That organization is not one of yours." in refused.content.decode()
+
+
+def test_admin_sets_the_quiet_spell_for_the_gentle_flag(demo: DemoWorld, client_for) -> None:
+    client = client_for("max")
+    refused = client.post(
+        "/organization/settings/", {"name": "Harbor Recovery Community", "out_of_touch_days": 1}
+    )
+    assert "Choose between 3 and 365 days." in refused.content.decode()
+    client.post(
+        "/organization/settings/", {"name": "Harbor Recovery Community", "out_of_touch_days": 30}
+    )
+    harbor = demo.organizations["harbor"]
+    harbor.refresh_from_db()
+    assert harbor.out_of_touch_days == 30
+    event = AuditEvent.objects.get(target_type="organizations.organization")
+    assert event.changed_fields == ["out_of_touch_days"]

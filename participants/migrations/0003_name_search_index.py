@@ -1,14 +1,26 @@
-"""On PostgreSQL, name search inside an organization uses a trigram index (leads with the org)."""
+"""On PostgreSQL, name and phone search inside an organization use trigram indexes that lead
+with the organization, so a search stays indexed at tens of thousands of participants."""
 
 from django.db import migrations
 
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS btree_gin;
-CREATE INDEX IF NOT EXISTS participant_org_name_trgm
-    ON participants_participant USING gin (organization_id, preferred_name gin_trgm_ops);
+-- Matches what Django's icontains / contains produce (UPPER(col::text) LIKE, col::text LIKE)
+-- and the scope every caseload query carries (one organization, records not merged away).
+CREATE INDEX IF NOT EXISTS participant_org_search_trgm
+    ON participants_participant
+    USING gin (
+        organization_id,
+        (UPPER(preferred_name::text)) gin_trgm_ops,
+        phone gin_trgm_ops,
+        phone_other gin_trgm_ops
+    )
+    WHERE merged_into_id IS NULL;
 """
-DROP = "DROP INDEX IF EXISTS participant_org_name_trgm;"
+DROP = """
+DROP INDEX IF EXISTS participant_org_search_trgm;
+"""
 
 
 def create_index(apps, schema_editor):

@@ -306,3 +306,27 @@ def test_caseload_filters(demo: DemoWorld, client_for) -> None:
     assert ">Pat<" in names(due=1)
     Participant.objects.filter(pk=pat.pk).update(next_contact_on=None)
     assert ">Pat<" not in names(due=1)
+
+
+def test_referred_enrolment_starts_the_story_with_referral(demo: DemoWorld, client_for) -> None:
+    client_for("ana").post(
+        "/participants/new/",
+        _intake(preferred_name="Ash", status="referred", coach=demo.users["ana"].pk),
+    )
+    ash = Participant.objects.get(preferred_name="Ash")
+    assert ash.status == ParticipantStatus.REFERRED
+    assert StatusChange.objects.get(participant=ash).reason == "Referred"
+
+
+def test_caseload_shows_a_gentle_note_after_a_quiet_spell(demo: DemoWorld, client_for) -> None:
+    pat = _pat(demo)
+    Participant.objects.filter(pk=pat.pk).update(
+        last_contact_on=timezone.localdate() - timedelta(days=20)
+    )
+    page = client_for("ana").get("/participants/", {"q": "Pat"}).content.decode()
+    assert "a while since contact" in page
+    Participant.objects.filter(pk=pat.pk).update(last_contact_on=timezone.localdate())
+    page = client_for("ana").get("/participants/", {"q": "Pat"}).content.decode()
+    assert "a while since contact" not in page
+    pat.refresh_from_db()
+    assert pat.status == ParticipantStatus.ACTIVE
