@@ -79,8 +79,8 @@ def possible_duplicates(
     phones: list[str],
     date_of_birth: date | None,
 ) -> list[PossibleDuplicate]:
-    """Records in the same organization that may be this person: same phone, or a similar
-    name with the same birth date. Only the holding coach is named for records outside scope."""
+    """Records in the same organization that may be this person: a similar name plus the same
+    phone or birth date. Only the holding coach is named for records outside scope."""
     name_match = Q(preferred_name__iexact=preferred_name.strip())
     if legal_name.strip():
         name_match |= Q(legal_name__iexact=legal_name.strip())
@@ -92,10 +92,10 @@ def possible_duplicates(
     if numbers:
         signals |= Q(phone__in=numbers) | Q(phone_other__in=numbers)
     if date_of_birth is not None:
-        signals |= name_match & Q(date_of_birth=date_of_birth)
+        signals |= Q(date_of_birth=date_of_birth)
     candidates = (
         Participant.objects.filter(organization=organization, merged_into__isnull=True)
-        .filter(signals)
+        .filter(name_match & signals)
         .select_related("coach")[:5]
     )
     visible_ids = set(

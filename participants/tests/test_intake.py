@@ -143,15 +143,24 @@ def test_possible_duplicate_names_only_the_holding_coach(demo: DemoWorld, client
     bens.phone = "+16175550111"
     bens.save()
     client = client_for("ana")
-    data = _intake(preferred_name="Someone", phone="617-555-0111", coach=demo.users["ana"].pk)
+    name = bens.preferred_name.upper()
+    data = _intake(preferred_name=name, phone="617-555-0111", coach=demo.users["ana"].pk)
     warned = client.post("/participants/new/", data).content.decode()
     assert "There may already be a record for this person" in warned
     assert "held by Ben" in warned
     assert bens.preferred_name not in warned.split("<main", 1)[1]
     assert str(bens.id) not in warned
-    assert not Participant.objects.filter(preferred_name="Someone").exists()
+    assert not Participant.objects.filter(preferred_name=name).exists()
     client.post("/participants/new/", {**data, "confirm_new": "on"})
-    assert Participant.objects.filter(preferred_name="Someone").count() == 1
+    assert Participant.objects.filter(preferred_name=name).count() == 1
+
+
+def test_same_phone_with_a_different_name_is_not_a_duplicate(demo, client_for) -> None:
+    pat = _pat(demo)
+    data = _intake(preferred_name="Quinn", phone=pat.phone, coach=demo.users["ana"].pk)
+    response = client_for("ana").post("/participants/new/", data)
+    assert response.status_code == 302
+    assert Participant.objects.filter(preferred_name="Quinn").count() == 1
 
 
 def test_other_coach_gets_404_on_a_new_enrolment(demo: DemoWorld, client_for) -> None:
