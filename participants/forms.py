@@ -155,6 +155,9 @@ class ParticipantForm(forms.ModelForm):
             self.fields[f"{name}_declined"] = forms.BooleanField(
                 label=_("Prefer not to say"), required=False
             )
+        for name in ("age_range", "veteran_status", "referral_source"):
+            field: forms.TypedChoiceField = self.fields[name]  # type: ignore[assignment]
+            field.choices = [("", _("Not asked yet")), *list(field.choices)[1:]]
         instance: Participant = self.instance
         if instance.pk and not self.is_bound:
             self._fill_initial(instance)

@@ -7,11 +7,13 @@ Run: DATABASE_URL=postgres://cairn:cairn@127.0.0.1:5432/cairn CAIRN_DEMO=1 CAIRN
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+
+from playwright.sync_api import Locator
 
 from cairn.tests.browser_support import (
     UUID_PATH,
@@ -247,4 +249,206 @@ def test_idle_warning_offers_to_stay_signed_in(session: Session, settings) -> No
     assert answer.value.status == 200
     dialog.wait_for(state="hidden", timeout=3000)
     assert session.path == "/today/"
+    session.assert_clean()
+
+
+# --- participant intake ---------------------------------------------------------------------
+
+
+def _named(name: str) -> Callable[[dict[str, str]], bool]:
+    return lambda el: el["name"] == name
+
+
+def _with_id(element_id: str) -> Callable[[dict[str, str]], bool]:
+    return lambda el: el["id"] == element_id
+
+
+def _error_summary(session: Session) -> Locator:
+    page = session.page
+    return page.get_by_role("alert").filter(
+        has=page.get_by_role("heading", name="Please check the form")
+    )
+
+
+def test_keyboard_only_intake_by_a_coach(session: Session) -> None:
+    from participants.models import Participant
+
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto("/participants/")
+    assert session.h1() == "My caseload"
+    session.tab_until(
+        lambda el: el["tag"] == "a" and el["text"] == "Enrol someone", "Enrol someone link"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert session.path == "/participants/new/"
+    assert session.h1() == "Enrol someone"
+    session.audit("intake page (empty)")
+
+    # Enter in the one required field, still empty, submits the form; the page comes back
+    # with the error summary, whose link leads back to the field.
+    session.tab_until(_named("preferred_name"), "name they go by field")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert session.path == "/participants/new/"
+    assert _error_summary(session).is_visible()
+    session.audit("intake page with errors (no name)")
+    session.tab_until(
+        lambda el: el["tag"] == "a" and el["href"] == "#id_preferred_name",
+        "error summary link to the name field",
+    )
+    page.keyboard.press("Enter")
+    assert (session.focused() or {}).get("id") == "id_preferred_name", session.focused()
+    page.keyboard.type("Robin")
+
+    # Pronouns: type-ahead on the select.
+    session.tab_until(_named("pronoun_choice"), "pronouns select", max_tabs=1)
+    page.keyboard.type("they")
+    assert page.locator("#id_pronoun_choice").input_value() == "they/them"
+
+    # Legal name: "prefer not to say", ticked with Space.
+    declined_id = page.get_by_label("Prefer not to say (legal name)").get_attribute("id") or ""
+    assert declined_id
+    session.tab_until(_with_id(declined_id), "prefer not to say (legal name)", max_tabs=5)
+    page.keyboard.press("Space")
+    assert page.locator(f"#{declined_id}").is_checked()
+
+    # First way to reach them: one step down from "No choice".
+    session.tab_until(_named("channel_1"), "first contact choice", max_tabs=20)
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_channel_1").input_value() == "text"
+
+    session.tab_until(_named("phone"), "phone field", max_tabs=3)
+    page.keyboard.type("617-555-0188")
+
+    harm_reduction_id = page.get_by_label("Harm reduction", exact=True).get_attribute("id") or ""
+    assert harm_reduction_id
+    session.tab_until(_with_id(harm_reduction_id), "Harm reduction pathway", max_tabs=30)
+    page.keyboard.press("Space")
+    assert page.locator(f"#{harm_reduction_id}").is_checked()
+
+    session.tab_until(
+        lambda el: el["tag"] == "button" and el["text"] == "Enrol", "Enrol button", max_tabs=20
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # The form posts to its own address, which still carries "#id_preferred_name" from the
+    # summary link; the browser keeps that fragment across the redirect. Compare without it.
+    overview_path = session.path.partition("#")[0]
+    assert UUID_PATH.search(overview_path), session.path
+    assert session.h1().startswith("Robin"), session.h1()
+    assert "they/them" in session.h1()
+    assert page.get_by_role("status").get_by_text("Robin is enrolled.").is_visible()
+    assert page.get_by_text("Text message").first.is_visible()
+    session.audit("Robin's overview after intake")
+
+    robin = Participant.objects.get(preferred_name="Robin")
+    assert overview_path == f"/participants/{robin.id}/"
+    assert robin.pronouns == "they/them"
+    assert robin.phone == "+16175550188"
+    assert robin.contact_channels == ["text"]
+    assert "harm_reduction" in robin.pathways
+    assert "legal_name" in robin.declined
+    assert robin.legal_name == ""
+    assert robin.coach is not None and robin.coach.username == "ana"
+    session.assert_clean()
+
+
+def test_intake_with_a_bad_phone_keeps_what_was_typed(session: Session) -> None:
+    from django.core.exceptions import ValidationError
+
+    from lib.phones import to_e164
+    from participants.models import Participant
+
+    with pytest.raises(ValidationError) as raised:
+        to_e164("555-12")
+    phone_error = raised.value.messages[0]
+
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto("/participants/new/")
+    before = Participant.objects.count()
+    page.locator("#id_preferred_name").fill("Sky")
+    page.locator("#id_phone").fill("555-12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enrol").click()
+
+    assert session.path == "/participants/new/"
+    assert Participant.objects.count() == before, "a participant was saved despite the error"
+    summary = _error_summary(session)
+    assert summary.is_visible()
+    link = summary.get_by_role("link", name="Phone")
+    assert link.get_attribute("href") == "#id_phone"
+    assert phone_error in summary.inner_text()
+    field_error = page.locator("#id_phone_error")
+    assert field_error.is_visible()
+    assert field_error.inner_text().strip() == phone_error
+    assert page.locator("#id_preferred_name").input_value() == "Sky"
+    assert page.locator("#id_phone").input_value() == "555-12"
+    assert page.locator("#id_phone").get_attribute("aria-invalid") == "true"
+    described_by = (page.locator("#id_phone").get_attribute("aria-describedby") or "").split()
+    assert "id_phone_error" in described_by, described_by
+    session.audit("intake page with a phone error")
+
+    # Following the summary's link by keyboard puts focus in the phone field.
+    session.tab_until(
+        lambda el: el["tag"] == "a" and el["href"] == "#id_phone", "error summary link to phone"
+    )
+    page.keyboard.press("Enter")
+    assert (session.focused() or {}).get("id") == "id_phone", session.focused()
+    session.assert_clean()
+
+
+def test_pats_overview_edit_and_history_pages_are_accessible(session: Session) -> None:
+    from participants.models import Participant
+
+    pat = Participant.objects.get(user__username="pat")
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+
+    session.goto(f"/participants/{pat.id}/")
+    assert session.h1().startswith("Pat"), session.h1()
+    session.audit("Pat's overview")
+
+    session.goto(f"/participants/{pat.id}/edit/")
+    assert session.h1() == "Edit Pat's details"
+    session.audit("Pat's edit page")
+
+    # Save one change, so the history has a row to show.
+    page.locator("#id_safe_times").fill("Weekday evenings")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
+    assert session.path == f"/participants/{pat.id}/", session.h1()
+    assert page.get_by_role("status").get_by_text("Saved.").is_visible()
+
+    session.goto(f"/participants/{pat.id}/history/")
+    assert session.h1() == "Changes to Pat's record"
+    assert page.locator("table tbody tr").count() >= 1
+    session.audit("Pat's change history")
+    session.assert_clean()
+
+
+def test_intake_and_overview_fit_360_px(narrow_session: Session) -> None:
+    from participants.models import Participant
+
+    session = narrow_session
+    pat = Participant.objects.get(user__username="pat")
+    session.sign_in("ana", DEMO_PASSWORD)
+
+    session.goto("/participants/new/")
+    assert session.h1() == "Enrol someone"
+    _assert_no_horizontal_scroll(session, "intake page")
+    session.page.locator("#id_phone").fill("555-12")
+    with session.page.expect_navigation():
+        session.page.get_by_role("button", name="Enrol").click()
+    assert _error_summary(session).is_visible()
+    _assert_no_horizontal_scroll(session, "intake page with errors")
+    session.audit("intake page with errors at 360 px")
+
+    session.goto(f"/participants/{pat.id}/")
+    assert session.h1().startswith("Pat"), session.h1()
+    _assert_no_horizontal_scroll(session, "Pat's overview")
+    session.audit("Pat's overview at 360 px")
     session.assert_clean()

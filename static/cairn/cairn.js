@@ -1,4 +1,12 @@
-// Cairn's small behaviours: the idle sign-out warning. No inline script anywhere (CSP).
+// Cairn's small behaviours: focus on what needs attention, and the idle sign-out warning.
+// No inline script anywhere (CSP).
+(function () {
+  "use strict";
+  // After a refused submit, move focus to the message that explains it (screen readers read it).
+  var attention = document.querySelector("#conflict, #duplicates, #form-errors");
+  if (attention) { attention.focus(); }
+})();
+
 (function () {
   "use strict";
   var body = document.body;
