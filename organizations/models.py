@@ -23,6 +23,12 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=60,
+        default=settings.TIME_ZONE,
+        help_text=_("Times are stored in UTC and shown in this zone."),
+    )
     out_of_touch_days = models.PositiveSmallIntegerField(
         _("days without contact before a gentle 'not in contact' flag"), default=14
     )

@@ -11,7 +11,15 @@ from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from lib.phones import to_e164
-from participants.models import ContactChannel, Participant, ParticipantStatus, Pathway
+from participants.models import (
+    AgeRange,
+    ContactChannel,
+    Participant,
+    ParticipantStatus,
+    Pathway,
+    ReferralSource,
+    VeteranStatus,
+)
 
 MIN_AGE = 16
 LIST_ITEMS_MAX = 20
@@ -155,9 +163,13 @@ class ParticipantForm(forms.ModelForm):
             self.fields[f"{name}_declined"] = forms.BooleanField(
                 label=_("Prefer not to say"), required=False
             )
-        for name in ("age_range", "veteran_status", "referral_source"):
-            field: forms.TypedChoiceField = self.fields[name]  # type: ignore[assignment]
-            field.choices = [("", _("Not asked yet")), *list(field.choices)[1:]]
+        for name, choices in (
+            ("age_range", AgeRange.choices),
+            ("veteran_status", VeteranStatus.choices),
+            ("referral_source", ReferralSource.choices),
+        ):
+            field: forms.ChoiceField = self.fields[name]  # type: ignore[assignment]
+            field.choices = [("", _("Not asked yet")), *choices]
         instance: Participant = self.instance
         if instance.pk and not self.is_bound:
             self._fill_initial(instance)

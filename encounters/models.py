@@ -1,0 +1,183 @@
+"""Contacts with participants: brief check-ins and full notes, signed and then locked."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+from participants.models import Participant
+
+LATE_ENTRY_HOURS = 72
+MAX_DURATION_MINUTES = 12 * 60
+
+DEFAULT_SERVICE_TYPES = [
+    "Recovery coaching",
+    "Telephone recovery support",
+    "Peer support group",
+    "Advocacy",
+    "Resource navigation",
+    "Transportation",
+    "Crisis support",
+    "Follow-up",
+]
+
+
+class ContactType(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    TEXT = "text", _("Text message")
+    GROUP = "group", _("Group")
+    OUTREACH = "outreach", _("Outreach attempt (no contact made)")
+    COLLATERAL = "collateral", _("Collateral (support person or agency)")
+
+
+class Outcome(models.TextChoices):
+    """How a call or message went; only 'reached' counts as contact with the person."""
+
+    REACHED = "reached", _("Reached")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class NoteState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+
+
+class ServiceType(models.Model):
+    """An organization's list of services a contact can be recorded under."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="service_types"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="servicetype_unique_name_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Encounter(models.Model):
+    """One contact (or attempt) with a participant, written by their coach."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="encounters"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters"
+    )
+    contact_type = models.CharField(
+        _("type of contact"), max_length=20, choices=ContactType.choices
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.REACHED
+    )
+    started_at = models.DateTimeField(_("when"))  # UTC; shown in the organization's zone
+    occurred_on = models.DateField(_("date"))  # the local date of started_at, for day lists
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    setting = models.CharField(_("setting or place"), max_length=120, blank=True)
+    service_type = models.ForeignKey(
+        ServiceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service type"),
+    )
+    summary = models.CharField(_("in one line"), max_length=300, blank=True)
+    topics = models.CharField(_("topics"), max_length=300, blank=True)
+    coach_actions = models.TextField(_("what I did"), max_length=5000, blank=True)
+    participant_response = models.TextField(_("how they responded"), max_length=5000, blank=True)
+    own_words = models.TextField(_("in their own words"), max_length=2000, blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=2000, blank=True)
+    next_contact_on = models.DateField(_("next contact"), null=True, blank=True)
+    is_brief = models.BooleanField(default=True)
+    state = models.CharField(max_length=10, choices=NoteState.choices, default=NoteState.DRAFT)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signer_credentials = models.CharField(max_length=120, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    late_entry = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "participant", "-started_at"],
+                name="encounter_org_participant",
+            ),
+            models.Index(
+                fields=["organization", "author", "state"], name="encounter_org_author_state"
+            ),
+            models.Index(fields=["organization", "occurred_on"], name="encounter_org_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_contact_type_display()} {self.occurred_on}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state == NoteState.SIGNED
+
+    @property
+    def counts_as_contact(self) -> bool:
+        """Whether the person was actually reached (attempts don't reset 'last contact')."""
+        return self.contact_type != ContactType.OUTREACH and self.outcome == Outcome.REACHED
+
+    @property
+    def has_content(self) -> bool:
+        return any(
+            getattr(self, name).strip()
+            for name in (
+                "summary",
+                "coach_actions",
+                "participant_response",
+                "own_words",
+                "next_steps",
+                "topics",
+            )
+        )
+
+
+class Addendum(models.Model):
+    """A dated addition to a signed note; the note itself never changes after signing."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("addendum"), max_length=5000)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["organization", "encounter"], name="addendum_org_encounter")
+        ]
+
+    def __str__(self) -> str:
+        return f"addendum {self.created_at:%Y-%m-%d}"
