@@ -65,8 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/no_organization.html", status=403)
     destination = {
         Role.PARTICIPANT: "portal:home",
-        Role.COACH: "encounters:today",
-        Role.SUPERVISOR: "encounters:today",
+        Role.COACH: "today",
+        Role.SUPERVISOR: "today",
         Role.MANAGER: "participants:list",
         Role.ADMIN: "organizations:people",
     }[Role(membership.role)]

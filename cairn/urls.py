@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from accounts.views import home
+from encounters.views import today, today_outcome
 from lib.views import healthz
 
 urlpatterns = [
@@ -11,7 +12,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("organization/", include("organizations.urls")),
     path("participants/", include("participants.urls")),
-    path("today/", include("encounters.urls")),
+    path("today/", today, name="today"),
+    path("today/outcome/<uuid:participant_id>/", today_outcome, name="today_outcome"),
+    path("contacts/", include("encounters.urls")),
     path("me/", include("portal.urls")),
 ]
 

@@ -1,6 +1,7 @@
 """Contacts with participants: brief check-ins and full notes, signed and then locked."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -70,6 +71,13 @@ class ServiceType(models.Model):
         return self.name
 
 
+class EncounterQuerySet(models.QuerySet["Encounter"]):
+    def visible_to(self, user: Any, organization: Organization | None) -> "EncounterQuerySet":
+        """Contacts of the participants this user may see; the participant rule decides."""
+        participants = Participant.objects.visible_to(user, organization)
+        return self.filter(organization=organization, participant__in=participants.values("id"))
+
+
 class Encounter(models.Model):
     """One contact (or attempt) with a participant, written by their coach."""
 
@@ -122,6 +130,8 @@ class Encounter(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EncounterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,20 +1,229 @@
-"""The coach's day."""
+"""The coach's day, contact notes, signing, addenda and the participant timeline."""
 
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
-from lib.access import member_required
+from encounters.forms import AddendumForm, EncounterForm, OutcomeForm
+from encounters.models import Encounter, NoteState
+from encounters.selectors import TIMELINE_KINDS, coach_day, timeline
+from encounters.services import (
+    EmptyNote,
+    NoteLocked,
+    StaleNote,
+    add_addendum,
+    ensure_service_types,
+    record_call_outcome,
+    record_encounter,
+    record_refused_edit,
+    sign_encounter,
+    update_encounter,
+)
+from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from participants.models import Participant, ParticipantStatus
+from participants.models import Participant
+
+WRITERS = (Role.COACH, Role.SUPERVISOR)
+READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+TIMELINE_PAGE = 20
+
+
+def _participant(request: HttpRequest, participant_id: object) -> Participant:
+    scoped = Participant.objects.visible_to(request.user, acting_membership(request).organization)
+    return visible_or_404(scoped, request, id=participant_id)
+
+
+def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:
+    scoped = Encounter.objects.visible_to(request.user, acting_membership(request).organization)
+    return visible_or_404(
+        scoped.select_related("participant", "author", "signed_by", "service_type"),
+        request,
+        id=encounter_id,
+    )
 
 
 @member_required(Role.COACH, Role.SUPERVISOR)
 def today(request: HttpRequest) -> HttpResponse:
-    mine = (
-        Participant.objects.visible_to(request.user, request.organization)  # type: ignore[attr-defined]
-        .filter(coach_id=request.user.pk, status=ParticipantStatus.ACTIVE)
-        .order_by("preferred_name")
+    membership = acting_membership(request)
+    day = coach_day(
+        user=request.user, organization=membership.organization, today=timezone.localdate()
     )
     record_page_view(request=request, target=Target(type="encounters.today", id=""))
-    return render(request, "encounters/today.html", {"caseload": mine})
+    return render(request, "encounters/today.html", {"day": day, "outcome_form": OutcomeForm()})
+
+
+@require_POST
+@member_required(Role.COACH, Role.SUPERVISOR)
+def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
+    """Record how a due call went, in place: one row is swapped by htmx (or the page reloads)."""
+    participant = _participant(request, participant_id)
+    form = OutcomeForm(request.POST)
+    result = None
+    if form.is_valid():
+        next_on = form.cleaned_data["next_contact_on"] or timezone.localdate() + timedelta(days=1)
+        result = record_call_outcome(
+            acting=acting_membership(request),
+            participant=participant,
+            outcome=form.cleaned_data["outcome"],
+            next_contact_on=next_on,
+        )
+        participant.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "encounters/_today_row.html",
+            {"p": participant, "outcome_form": form, "result": result, "swapped": True},
+        )
+    if result is None:
+        messages.error(request, _("Please pick how the call went and a day that is not past."))
+    else:
+        messages.success(request, _("Saved for %(name)s.") % {"name": participant})
+    return redirect("today")
+
+
+@member_required(*WRITERS)
+def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _participant(request, participant_id)
+    membership = acting_membership(request)
+    ensure_service_types(membership.organization)
+    brief = request.GET.get("kind", request.POST.get("kind", "brief")) != "full"
+    form = EncounterForm(request.POST or None, organization=membership.organization, brief=brief)
+    if request.method == "POST" and form.is_valid():
+        encounter = record_encounter(
+            acting=membership, participant=participant, values=form.encounter_values(), brief=brief
+        )
+        messages.success(request, _("Saved as a draft. Sign it when it's complete."))
+        return redirect("encounters:detail", encounter_id=encounter.id)
+    return render(
+        request,
+        "encounters/form.html",
+        {"form": form, "participant": participant, "brief": brief, "encounter": None},
+    )
+
+
+@member_required(*WRITERS)
+def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    membership = acting_membership(request)
+    brief = request.GET.get("kind", request.POST.get("kind", "")) != "full" and encounter.is_brief
+    if encounter.state == NoteState.SIGNED or encounter.author_id != request.user.pk:
+        if request.method == "POST":
+            record_refused_edit(acting=membership, encounter=encounter)
+        messages.error(request, _("A signed note doesn't change. Add an addendum instead."))
+        return redirect("encounters:detail", encounter_id=encounter.id)
+    form = EncounterForm(
+        request.POST or None, instance=encounter, organization=membership.organization, brief=brief
+    )
+    if request.method == "POST" and form.is_valid():
+        original = Encounter.objects.get(pk=encounter.pk)
+        try:
+            update_encounter(
+                acting=membership,
+                encounter=original,
+                values=form.encounter_values(),
+                expected_version=form.cleaned_data.get("version") or 0,
+                brief=brief,
+            )
+        except StaleNote:
+            messages.error(
+                request,
+                _(
+                    "This draft was saved in another window. Your text is below; nothing was "
+                    "overwritten. Check it and save again."
+                ),
+            )
+            data = request.POST.copy()
+            data["version"] = str(Encounter.objects.get(pk=encounter.pk).version)
+            form = EncounterForm(
+                data, instance=original, organization=membership.organization, brief=brief
+            )
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("encounters:detail", encounter_id=encounter.id)
+    return render(
+        request,
+        "encounters/form.html",
+        {
+            "form": form,
+            "participant": encounter.participant,
+            "brief": brief,
+            "encounter": encounter,
+        },
+    )
+
+
+@member_required(*READERS)
+def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    record_page_view(
+        request=request, target=Target.of(encounter), participant_id=encounter.participant_id
+    )
+    return render(
+        request,
+        "encounters/detail.html",
+        {
+            "encounter": encounter,
+            "addenda": list(encounter.addenda.select_related("author")),
+            "addendum_form": AddendumForm(),
+            "is_author": encounter.author_id == request.user.pk,
+        },
+    )
+
+
+@require_POST
+@member_required(*WRITERS)
+def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    try:
+        sign_encounter(acting=acting_membership(request), encounter=encounter)
+    except NoteLocked:
+        messages.error(request, _("Only the author can sign a draft, once."))
+    except EmptyNote:
+        messages.error(request, _("There is nothing written yet. Add a line before signing."))
+    else:
+        messages.success(request, _("Signed. The note is now locked; addenda can follow."))
+    return redirect("encounters:detail", encounter_id=encounter.id)
+
+
+@require_POST
+@member_required(*WRITERS)
+def encounter_addendum(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    form = AddendumForm(request.POST)
+    if encounter.state != NoteState.SIGNED:
+        messages.error(request, _("Drafts are edited directly; addenda are for signed notes."))
+    elif form.is_valid():
+        add_addendum(
+            acting=acting_membership(request), encounter=encounter, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Addendum added."))
+    else:
+        messages.error(request, _("Write the addendum (up to 5,000 characters) and try again."))
+    return redirect("encounters:detail", encounter_id=encounter.id)
+
+
+@member_required(*READERS)
+def participant_timeline(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _participant(request, participant_id)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in TIMELINE_KINDS else ""
+    page = Paginator(timeline(participant, kind=kind), TIMELINE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    record_page_view(
+        request=request,
+        target=Target(type="encounters.timeline", id=str(page.number)),
+        participant_id=participant.id,
+    )
+    return render(
+        request,
+        "encounters/timeline.html",
+        {"participant": participant, "page": page, "kind": kind},
+    )

@@ -14,6 +14,7 @@ from faker import Faker
 from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_event
+from encounters import demo as encounter_demo
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization
 from participants import demo as participant_demo
@@ -55,6 +56,7 @@ class DemoWorld:
     organizations: dict[str, Organization] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     participants_created: int = 0
+    contacts_created: int = 0
 
 
 class Progress:
@@ -166,6 +168,10 @@ def build_demo(
             if batch:
                 participant_demo.save_batch(batch)
                 progress.advance(len(batch))
+        # A separate random stream, so adding contact histories left the participants unchanged.
+        world.contacts_created = encounter_demo.seed(
+            list(world.organizations.values()), rng=random.Random(seed * 7919 + 1), anchor=anchor
+        )
         world.participants_created = participants
         for slug, org in world.organizations.items():
             record_event(

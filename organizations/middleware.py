@@ -1,8 +1,10 @@
 """Each request acts in one current organization, chosen among the user's active memberships."""
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from organizations.selectors import active_memberships
 
@@ -26,4 +28,8 @@ class CurrentOrganizationMiddleware:
         request.memberships = memberships  # type: ignore[attr-defined]
         request.membership = current  # type: ignore[attr-defined]
         request.organization = current.organization if current else None  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if current is None:
+            return self.get_response(request)
+        # Times are stored in UTC and shown (and typed) in the organization's own zone.
+        with timezone.override(ZoneInfo(current.organization.time_zone)):
+            return self.get_response(request)

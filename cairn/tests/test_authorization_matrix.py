@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import User
+from encounters.models import Encounter
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
@@ -87,6 +89,10 @@ PAT_PAGE = by_role(
     STAFF_READERS, overrides={"ben": 404, "rio": 404, "river_sup": 404, "river_mgr": 404}
 )
 
+PAT_WRITE = by_role(
+    {Role.COACH, Role.SUPERVISOR}, overrides={"ben": 404, "rio": 404, "river_sup": 404}
+)
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
     "healthz": Row(everyone(200)),
@@ -128,7 +134,17 @@ MATRIX: dict[str, Row] = {
         PAT_PAGE,
         kwargs=lambda o: {"participant_id": o["pat"].id, "person_id": o["support"].id},
     ),
-    "encounters:today": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "today": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "today_outcome": Row(everyone(405), kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "encounters:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "encounters:timeline": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "encounters:detail": Row(PAT_PAGE, kwargs=lambda o: {"encounter_id": o["note"].id}),
+    # Only the author edits a draft; other writers who can see it are sent to the note.
+    "encounters:edit": Row(
+        {**PAT_WRITE, "sam": 302}, kwargs=lambda o: {"encounter_id": o["note"].id}
+    ),
+    "encounters:sign": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id}),
+    "encounters:addendum": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id}),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
 }
 
@@ -155,6 +171,15 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         "users": users,
         "ana": users["ana"],
         "pat": pat,
+        "note": Encounter.objects.create(
+            organization=pat.organization,
+            participant=pat,
+            author=users["ana"],
+            contact_type="phone",
+            started_at=timezone.now(),
+            occurred_on=timezone.localdate(),
+            summary="Talked about the week.",
+        ),
         "support": SupportPerson.objects.create(
             organization=pat.organization, participant=pat, name="Jordan", relationship="friend"
         ),

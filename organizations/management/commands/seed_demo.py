@@ -50,13 +50,14 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "ANALYZE participants_participant, participants_statuschange, "
-                        "participants_coachassignment, accounts_user, organizations_membership"
+                        "participants_coachassignment, accounts_user, organizations_membership, "
+                        "encounters_encounter"
                     )
             seconds = time.perf_counter() - started
             rate = world.participants_created / seconds if seconds else 0
             self.stdout.write(
                 f"Seeded {world.participants_created:,} participants in {seconds:.1f} s "
-                f"({rate:,.0f} rows/s)."
+                f"({rate:,.0f} participants/s), with {world.contacts_created:,} contacts."
             )
         self._print_accounts()
 

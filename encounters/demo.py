@@ -1,0 +1,107 @@
+"""Demo contact histories: a few months of check-ins per person, fading as engagement does."""
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from encounters.models import ContactType, Encounter, NoteState, Outcome, ServiceType
+from encounters.services import ensure_service_types
+from organizations.models import Organization
+from participants.demo import new_uuid, pick
+from participants.models import Participant
+
+TYPES = [
+    (ContactType.TEXT, 45),
+    (ContactType.IN_PERSON, 20),
+    (ContactType.PHONE, 15),
+    (ContactType.OUTREACH, 10),
+    (ContactType.VIDEO, 5),
+    (ContactType.GROUP, 3),
+    (ContactType.COLLATERAL, 2),
+]
+SUMMARIES = [
+    "Checked in about the week; sleeping better.",
+    "Talked through a hard day at work and what helped.",
+    "Planned the ride to the clinic appointment.",
+    "Celebrated 30 days; they chose a coffee to mark it.",
+    "Looked at housing applications together.",
+    "Short text check-in; all good, will call Friday.",
+    "Practised what to say at the family meeting.",
+    "Went over the bus pass paperwork.",
+]
+OUTREACH_OUTCOMES = [(Outcome.NO_ANSWER, 60), (Outcome.LEFT_MESSAGE, 35), (Outcome.WRONG_NUMBER, 5)]
+
+
+def contacts_for(
+    participants: Iterable[Participant],
+    *,
+    rng: random.Random,
+    anchor: date,
+    zone: ZoneInfo,
+    services: dict[int, list[ServiceType]],
+) -> Iterator[Encounter]:
+    """About two contacts a month while engaged, thinning out after the first 90 days."""
+    for person in participants:
+        if person.coach_id is None:
+            continue
+        start = max(person.enrolled_on, anchor - timedelta(days=120))
+        day = start
+        while day <= anchor:
+            age = (day - person.enrolled_on).days
+            gap = rng.randint(7, 21) if age < 90 else rng.randint(14, 45)
+            kind = pick(rng, TYPES)
+            outcome = pick(rng, OUTREACH_OUTCOMES) if kind == ContactType.OUTREACH else "reached"
+            started = datetime.combine(
+                day, time(rng.randint(9, 19), rng.choice([0, 15, 30, 45])), tzinfo=zone
+            )
+            signed = day < anchor - timedelta(days=2) or rng.random() < 0.5
+            yield Encounter(
+                id=new_uuid(rng),
+                organization_id=person.organization_id,
+                participant=person,
+                author_id=person.coach_id,
+                contact_type=kind,
+                outcome=outcome,
+                started_at=started,
+                occurred_on=day,
+                duration_minutes=rng.choice([5, 10, 15, 20, 30, 45, 60]),
+                service_type=rng.choice(services[person.organization_id]),
+                summary="No answer; will try again."
+                if outcome != "reached"
+                else rng.choice(SUMMARIES),
+                state=NoteState.SIGNED if signed else NoteState.DRAFT,
+                signed_at=started + timedelta(hours=2) if signed else None,
+                signed_by_id=person.coach_id if signed else None,
+                is_brief=rng.random() < 0.7,
+            )
+            day += timedelta(days=gap)
+
+
+def seed(
+    organizations: Sequence[Organization], *, rng: random.Random, anchor: date, batch: int = 5000
+) -> int:
+    """Contact histories for every participant of these organizations; returns rows created."""
+    services: dict[int, list[ServiceType]] = {}
+    for org in organizations:
+        ensure_service_types(org)
+        services[org.pk] = list(ServiceType.objects.filter(organization=org))
+    zone = ZoneInfo(organizations[0].time_zone) if organizations else ZoneInfo("UTC")
+    participants = (
+        Participant.objects.filter(organization__in=organizations)
+        .only("id", "organization_id", "coach_id", "enrolled_on")
+        .order_by("id")
+        .iterator(chunk_size=batch)
+    )
+    rows: list[Encounter] = []
+    created = 0
+    for encounter in contacts_for(
+        participants, rng=rng, anchor=anchor, zone=zone, services=services
+    ):
+        rows.append(encounter)
+        if len(rows) >= batch:
+            Encounter.objects.bulk_create(rows)
+            created += len(rows)
+            rows = []
+    Encounter.objects.bulk_create(rows)
+    return created + len(rows)

@@ -1,0 +1,234 @@
+"""Recording, signing and amending contacts; each write is one transaction with its audit event."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import Target, record_event
+from encounters.models import (
+    DEFAULT_SERVICE_TYPES,
+    LATE_ENTRY_HOURS,
+    Addendum,
+    ContactType,
+    Encounter,
+    NoteState,
+    Outcome,
+    ServiceType,
+)
+from organizations.models import Membership, Organization
+from participants.models import Participant
+
+CONTENT_FIELDS = (
+    "contact_type", "outcome", "started_at", "duration_minutes", "setting", "service_type_id",
+    "summary", "topics", "coach_actions", "participant_response", "own_words", "next_steps",
+    "next_contact_on",
+)  # fmt: skip
+
+
+class NoteLocked(Exception):
+    """The note is signed: it can only be amended by an addendum."""
+
+
+class StaleNote(Exception):
+    """The note was saved elsewhere after this edit began; nothing was written."""
+
+    def __init__(self, current: Encounter) -> None:
+        super().__init__("note changed since the form was opened")
+        self.current = current
+
+
+class EmptyNote(Exception):
+    """There is nothing written to sign."""
+
+
+def ensure_service_types(organization: Organization) -> None:
+    """Give an organization the default service list once; admins edit it from there."""
+    if ServiceType.objects.filter(organization=organization).exists():
+        return
+    ServiceType.objects.bulk_create(
+        ServiceType(organization=organization, name=name, position=index)
+        for index, name in enumerate(DEFAULT_SERVICE_TYPES)
+    )
+
+
+def _audit(acting: Membership, action: Action, encounter: Encounter, fields: list[str]) -> None:
+    record_event(
+        action=action,
+        actor=acting.user,
+        organization=acting.organization,
+        role=acting.role,
+        target=Target.of(encounter),
+        participant_id=encounter.participant_id,
+        changed_fields=fields,
+    )
+
+
+def _local_date(moment: datetime, organization: Organization) -> date:
+    return moment.astimezone(ZoneInfo(organization.time_zone)).date()
+
+
+def _touch_participant(encounter: Encounter) -> None:
+    """A contact that reached the person moves 'last contact'; a next date moves 'next'."""
+    updates: dict[str, Any] = {}
+    if encounter.counts_as_contact:
+        Participant.objects.filter(
+            Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=encounter.occurred_on),
+            pk=encounter.participant_id,
+        ).update(last_contact_on=encounter.occurred_on)
+    if encounter.next_contact_on:
+        updates["next_contact_on"] = encounter.next_contact_on
+    if updates:
+        Participant.objects.filter(pk=encounter.participant_id).update(**updates)
+
+
+def record_encounter(
+    *, acting: Membership, participant: Participant, values: dict[str, Any], brief: bool
+) -> Encounter:
+    with transaction.atomic():
+        encounter = Encounter(
+            organization=acting.organization,
+            participant=participant,
+            author=acting.user,
+            is_brief=brief,
+            **values,
+        )
+        encounter.occurred_on = _local_date(encounter.started_at, acting.organization)
+        encounter.save(force_insert=True)
+        _touch_participant(encounter)
+        _audit(
+            acting, Action.CREATE, encounter, [k for k, v in values.items() if v not in ("", None)]
+        )
+    return encounter
+
+
+def _refuse_if_locked(acting: Membership, encounter: Encounter) -> None:
+    if encounter.state == NoteState.SIGNED or encounter.author_id != acting.user_id:
+        raise NoteLocked
+
+
+def record_refused_edit(*, acting: Membership, encounter: Encounter) -> None:
+    """A change to a note that is signed (or someone else's) was attempted and refused."""
+    _audit(acting, Action.PERMISSION_DENIED, encounter, ["signed note"])
+
+
+@contextmanager
+def _audited_refusal(acting: Membership, encounter: Encounter) -> Iterator[None]:
+    """Record a refused change to a locked note after its transaction has rolled back."""
+    try:
+        yield
+    except NoteLocked:
+        record_refused_edit(acting=acting, encounter=encounter)
+        raise
+
+
+def update_encounter(
+    *,
+    acting: Membership,
+    encounter: Encounter,
+    values: dict[str, Any],
+    expected_version: int,
+    brief: bool,
+) -> list[str]:
+    with _audited_refusal(acting, encounter), transaction.atomic():
+        current = Encounter.objects.select_for_update().get(pk=encounter.pk)
+        _refuse_if_locked(acting, current)
+        if current.version != expected_version:
+            raise StaleNote(current)
+        changed = [name for name, value in values.items() if getattr(current, name) != value]
+        if current.is_brief and not brief:
+            changed.append("is_brief")
+        if not changed:
+            return []
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.is_brief = current.is_brief and brief
+        current.occurred_on = _local_date(current.started_at, acting.organization)
+        current.version = F("version") + 1
+        current.save()
+        _touch_participant(current)
+        _audit(acting, Action.UPDATE, current, changed)
+    encounter.refresh_from_db()
+    return changed
+
+
+def content_hash(encounter: Encounter, *, signer_id: int, signed_at: datetime) -> str:
+    payload = {name: str(getattr(encounter, name)) for name in CONTENT_FIELDS}
+    payload.update(signer=str(signer_id), signed_at=signed_at.isoformat(), id=str(encounter.id))
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def sign_encounter(*, acting: Membership, encounter: Encounter) -> Encounter:
+    """Lock the note under the signer's name and credential; late entries are marked."""
+    with _audited_refusal(acting, encounter), transaction.atomic():
+        current = Encounter.objects.select_for_update().get(pk=encounter.pk)
+        _refuse_if_locked(acting, current)
+        if not current.has_content:
+            raise EmptyNote
+        now = timezone.now()
+        current.state = NoteState.SIGNED
+        current.signed_at = now
+        current.signed_by = acting.user
+        current.signer_credentials = acting.user.credentials
+        current.late_entry = now - current.started_at > timedelta(hours=LATE_ENTRY_HOURS)
+        current.content_hash = content_hash(current, signer_id=acting.user.pk, signed_at=now)
+        current.version += 1
+        current.save()
+        _audit(acting, Action.UPDATE, current, ["state", "signed_at"])
+    return current
+
+
+def add_addendum(*, acting: Membership, encounter: Encounter, text: str) -> Addendum:
+    if encounter.state != NoteState.SIGNED:
+        raise ValueError("addenda are for signed notes; edit the draft instead")
+    with transaction.atomic():
+        addendum = Addendum.objects.create(
+            organization=acting.organization,
+            encounter=encounter,
+            author=acting.user,
+            text=text.strip(),
+            content_hash=hashlib.sha256(
+                f"{encounter.content_hash}|{acting.user_id}|{text.strip()}".encode()
+            ).hexdigest(),
+        )
+        _audit(acting, Action.CREATE, encounter, ["addendum"])
+    return addendum
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    encounter: Encounter
+    next_contact_on: date | None
+
+
+def record_call_outcome(
+    *, acting: Membership, participant: Participant, outcome: str, next_contact_on: date | None
+) -> OutcomeResult:
+    """Today's one-click outcome: an attempt is logged and signed at once; a call that reached
+    the person starts a draft note to finish. Either way the next contact is rescheduled."""
+    reached = outcome == Outcome.REACHED
+    labels = dict(Outcome.choices)
+    encounter = record_encounter(
+        acting=acting,
+        participant=participant,
+        brief=True,
+        values={
+            "contact_type": ContactType.PHONE if reached else ContactType.OUTREACH,
+            "outcome": outcome,
+            "started_at": timezone.now(),
+            "summary": f"Phone call: {str(labels[outcome]).lower()}.",
+            "next_contact_on": next_contact_on,
+        },
+    )
+    if not reached:
+        encounter = sign_encounter(acting=acting, encounter=encounter)
+    return OutcomeResult(encounter=encounter, next_contact_on=next_contact_on)
