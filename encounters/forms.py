@@ -136,6 +136,20 @@ class AddendumForm(forms.Form):
     )
 
 
+class ServiceTypeForm(forms.Form):
+    name = forms.CharField(label=_("Service name"), max_length=80)
+    needs_cosign = forms.BooleanField(label=_("Notes need a co-signature"), required=False)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the coach"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Start with what went well; then what to add in an addendum."),
+    )
+
+
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("How did it go?"), choices=Outcome.choices)
     next_contact_on = forms.DateField(label=_("Next try"), widget=DATE_WIDGET, required=False)

@@ -49,6 +49,13 @@ class NoteState(models.TextChoices):
     SIGNED = "signed", _("Signed")
 
 
+class ReviewState(models.TextChoices):
+    NOT_NEEDED = "", _("No co-signature needed")
+    PENDING = "pending", _("Waiting for co-signature")
+    RETURNED = "returned", _("Returned with a comment")
+    COSIGNED = "cosigned", _("Co-signed")
+
+
 class ServiceType(models.Model):
     """An organization's list of services a contact can be recorded under."""
 
@@ -57,6 +64,7 @@ class ServiceType(models.Model):
     )
     name = models.CharField(_("name"), max_length=80)
     is_active = models.BooleanField(default=True)
+    needs_cosign = models.BooleanField(_("notes need a supervisor's co-signature"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -127,6 +135,19 @@ class Encounter(models.Model):
     signer_credentials = models.CharField(max_length=120, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     late_entry = models.BooleanField(default=False)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.NOT_NEEDED, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(max_length=2000, blank=True)
+    review_comment_seen = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -144,6 +165,7 @@ class Encounter(models.Model):
                 fields=["organization", "author", "state"], name="encounter_org_author_state"
             ),
             models.Index(fields=["organization", "occurred_on"], name="encounter_org_day"),
+            models.Index(fields=["organization", "review_state"], name="encounter_org_review"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from encounters.models import Encounter, NoteState
+from encounters.models import Encounter, NoteState, ReviewState
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
 
@@ -45,6 +45,18 @@ class Day:
     overdue: list[Participant]
     quiet: list[Participant]
     drafts: list[Encounter]
+    comments: list[Encounter]
+
+
+def review_queue(*, user: Any, organization: Organization) -> Any:
+    """Signed notes waiting for this supervisor's co-signature, oldest first."""
+    return (
+        Encounter.objects.visible_to(user, organization)
+        .filter(review_state=ReviewState.PENDING)
+        .exclude(author=user)
+        .select_related("participant", "author")
+        .order_by("signed_at")
+    )
 
 
 def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
@@ -69,4 +81,14 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         .select_related("participant")
         .order_by("-started_at")[:50]
     )
-    return Day(due=due, overdue=overdue, quiet=quiet, drafts=drafts)
+    comments = list(
+        Encounter.objects.filter(
+            organization=organization,
+            author=user,
+            review_state=ReviewState.RETURNED,
+            review_comment_seen=False,
+        )
+        .select_related("participant", "reviewed_by")
+        .order_by("-reviewed_at")[:50]
+    )
+    return Day(due=due, overdue=overdue, quiet=quiet, drafts=drafts, comments=comments)

@@ -23,6 +23,7 @@ from encounters.models import (
     Encounter,
     NoteState,
     Outcome,
+    ReviewState,
     ServiceType,
 )
 from organizations.models import Membership, Organization
@@ -59,6 +60,42 @@ def ensure_service_types(organization: Organization) -> None:
         ServiceType(organization=organization, name=name, position=index)
         for index, name in enumerate(DEFAULT_SERVICE_TYPES)
     )
+
+
+def save_service_type(
+    *,
+    acting: Membership,
+    service: ServiceType | None,
+    name: str | None = None,
+    needs_cosign: bool | None = None,
+    is_active: bool | None = None,
+) -> ServiceType:
+    """Add a service to the organization's list, or change one; services are never deleted
+    because signed notes refer to them."""
+    with transaction.atomic():
+        if service is None:
+            service = ServiceType.objects.create(
+                organization=acting.organization,
+                name=name or "",
+                needs_cosign=bool(needs_cosign),
+                position=ServiceType.objects.filter(organization=acting.organization).count(),
+            )
+            changed = ["name", "needs_cosign"]
+        else:
+            wanted = {"name": name, "needs_cosign": needs_cosign, "is_active": is_active}
+            changed = [k for k, v in wanted.items() if v is not None and getattr(service, k) != v]
+            for key in changed:
+                setattr(service, key, wanted[key])
+            service.save()
+        record_event(
+            action=Action.UPDATE,
+            actor=acting.user,
+            organization=acting.organization,
+            role=acting.role,
+            target=Target(type="encounters.servicetype", id=str(service.pk)),
+            changed_fields=changed,
+        )
+    return service
 
 
 def _audit(acting: Membership, action: Action, encounter: Encounter, fields: list[str]) -> None:
@@ -181,16 +218,77 @@ def sign_encounter(*, acting: Membership, encounter: Encounter) -> Encounter:
         current.signer_credentials = acting.user.credentials
         current.late_entry = now - current.started_at > timedelta(hours=LATE_ENTRY_HOURS)
         current.content_hash = content_hash(current, signer_id=acting.user.pk, signed_at=now)
+        if needs_cosign(current, acting):
+            current.review_state = ReviewState.PENDING
         current.version += 1
         current.save()
         _audit(acting, Action.UPDATE, current, ["state", "signed_at"])
     return current
 
 
+def needs_cosign(encounter: Encounter, author_membership: Membership) -> bool:
+    """The organization's choice: all notes, some service types, or notes of some coaches."""
+    service = encounter.service_type
+    return bool(
+        author_membership.organization.cosign_all_notes
+        or (service is not None and service.needs_cosign)
+        or author_membership.notes_need_cosign
+    )
+
+
+class NotReviewable(Exception):
+    """Only a signed note waiting for review, written by someone else, can be co-signed."""
+
+
+def _review(
+    *, acting: Membership, encounter: Encounter, state: str, comment: str = ""
+) -> Encounter:
+    with transaction.atomic():
+        current = Encounter.objects.select_for_update().get(pk=encounter.pk)
+        if current.review_state != ReviewState.PENDING or current.author_id == acting.user_id:
+            raise NotReviewable
+        current.review_state = state
+        current.reviewed_by = acting.user
+        current.reviewed_at = timezone.now()
+        current.review_comment = comment.strip()
+        current.review_comment_seen = not comment.strip()
+        current.save(
+            update_fields=[
+                "review_state",
+                "reviewed_by",
+                "reviewed_at",
+                "review_comment",
+                "review_comment_seen",
+                "updated_at",
+            ]
+        )
+        _audit(acting, Action.UPDATE, current, ["review_state"])
+    return current
+
+
+def cosign_encounter(*, acting: Membership, encounter: Encounter) -> Encounter:
+    return _review(acting=acting, encounter=encounter, state=ReviewState.COSIGNED)
+
+
+def return_encounter(*, acting: Membership, encounter: Encounter, comment: str) -> Encounter:
+    return _review(acting=acting, encounter=encounter, state=ReviewState.RETURNED, comment=comment)
+
+
+def mark_review_comment_seen(*, acting: Membership, encounter: Encounter) -> None:
+    if encounter.author_id == acting.user_id and not encounter.review_comment_seen:
+        Encounter.objects.filter(pk=encounter.pk).update(review_comment_seen=True)
+
+
 def add_addendum(*, acting: Membership, encounter: Encounter, text: str) -> Addendum:
+    """A dated addition; an addendum from the author answers a returned note, which then goes
+    back to the supervisor."""
     if encounter.state != NoteState.SIGNED:
         raise ValueError("addenda are for signed notes; edit the draft instead")
     with transaction.atomic():
+        if encounter.review_state == ReviewState.RETURNED and encounter.author_id == acting.user_id:
+            Encounter.objects.filter(pk=encounter.pk).update(
+                review_state=ReviewState.PENDING, review_comment_seen=True
+            )
         addendum = Addendum.objects.create(
             organization=acting.organization,
             encounter=encounter,

@@ -6,9 +6,14 @@ app_name = "encounters"
 
 urlpatterns = [
     path("new/<uuid:participant_id>/", views.encounter_new, name="new"),
+    path("review/", views.review, name="review"),
+    path("service-types/", views.service_types, name="service_types"),
     path("timeline/<uuid:participant_id>/", views.participant_timeline, name="timeline"),
     path("<uuid:encounter_id>/", views.encounter_detail, name="detail"),
     path("<uuid:encounter_id>/edit/", views.encounter_edit, name="edit"),
     path("<uuid:encounter_id>/sign/", views.encounter_sign, name="sign"),
     path("<uuid:encounter_id>/addendum/", views.encounter_addendum, name="addendum"),
+    path("<uuid:encounter_id>/cosign/", views.encounter_cosign, name="cosign"),
+    path("<uuid:encounter_id>/return/", views.encounter_return, name="return"),
+    path("<uuid:encounter_id>/comment-seen/", views.encounter_comment_seen, name="comment_seen"),
 ]

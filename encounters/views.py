@@ -11,18 +11,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
-from encounters.forms import AddendumForm, EncounterForm, OutcomeForm
-from encounters.models import Encounter, NoteState
-from encounters.selectors import TIMELINE_KINDS, coach_day, timeline
+from encounters.forms import (
+    AddendumForm,
+    EncounterForm,
+    OutcomeForm,
+    ReturnForm,
+    ServiceTypeForm,
+)
+from encounters.models import Encounter, NoteState, ReviewState, ServiceType
+from encounters.selectors import TIMELINE_KINDS, coach_day, review_queue, timeline
 from encounters.services import (
     EmptyNote,
     NoteLocked,
+    NotReviewable,
     StaleNote,
     add_addendum,
+    cosign_encounter,
     ensure_service_types,
+    mark_review_comment_seen,
     record_call_outcome,
     record_encounter,
     record_refused_edit,
+    return_encounter,
+    save_service_type,
     sign_encounter,
     update_encounter,
 )
@@ -173,6 +184,10 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
             "addenda": list(encounter.addenda.select_related("author")),
             "addendum_form": AddendumForm(),
             "is_author": encounter.author_id == request.user.pk,
+            "return_form": ReturnForm(),
+            "can_review": acting_membership(request).role == Role.SUPERVISOR
+            and encounter.review_state == ReviewState.PENDING
+            and encounter.author_id != request.user.pk,
         },
     )
 
@@ -227,3 +242,91 @@ def participant_timeline(request: HttpRequest, participant_id: object) -> HttpRe
         "encounters/timeline.html",
         {"participant": participant, "page": page, "kind": kind},
     )
+
+
+@member_required(Role.SUPERVISOR)
+def review(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    page = Paginator(
+        review_queue(user=request.user, organization=membership.organization), 25
+    ).get_page(request.GET.get("page"))
+    record_page_view(request=request, target=Target(type="encounters.review", id=str(page.number)))
+    return render(request, "encounters/review.html", {"page": page, "form": ReturnForm()})
+
+
+@require_POST
+@member_required(Role.SUPERVISOR)
+def encounter_cosign(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    try:
+        cosign_encounter(acting=acting_membership(request), encounter=encounter)
+    except NotReviewable:
+        messages.error(request, _("This note isn't waiting for your co-signature."))
+    else:
+        messages.success(request, _("Co-signed."))
+    return redirect("encounters:review")
+
+
+@require_POST
+@member_required(Role.SUPERVISOR)
+def encounter_return(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a short comment so the coach knows what to add."))
+        return redirect("encounters:detail", encounter_id=encounter.id)
+    try:
+        return_encounter(
+            acting=acting_membership(request),
+            encounter=encounter,
+            comment=form.cleaned_data["comment"],
+        )
+    except NotReviewable:
+        messages.error(request, _("This note isn't waiting for your co-signature."))
+    else:
+        messages.success(
+            request,
+            _("Returned to %(name)s with your comment.") % {"name": encounter.author.display_name},
+        )
+    return redirect("encounters:review")
+
+
+@require_POST
+@member_required(*WRITERS)
+def encounter_comment_seen(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    encounter = _encounter(request, encounter_id)
+    mark_review_comment_seen(acting=acting_membership(request), encounter=encounter)
+    return redirect("today")
+
+
+@member_required(Role.ADMIN)
+def service_types(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    ensure_service_types(membership.organization)
+    services = ServiceType.objects.filter(organization=membership.organization)
+    form = ServiceTypeForm(request.POST or None)
+    if request.method == "POST" and "service" in request.POST:
+        service = visible_or_404(services, request, pk=request.POST.get("service", "0"))
+        toggle = request.POST.get("toggle")
+        save_service_type(
+            acting=membership,
+            service=service,
+            needs_cosign=not service.needs_cosign if toggle == "cosign" else None,
+            is_active=not service.is_active if toggle == "active" else None,
+        )
+        messages.success(request, _("Saved %(name)s.") % {"name": service.name})
+        return redirect("encounters:service_types")
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"].strip()
+        if services.filter(name__iexact=name).exists():
+            form.add_error("name", _("That service is already on the list."))
+        else:
+            save_service_type(
+                acting=membership,
+                service=None,
+                name=name,
+                needs_cosign=form.cleaned_data["needs_cosign"],
+            )
+            messages.success(request, _("Added %(name)s.") % {"name": name})
+            return redirect("encounters:service_types")
+    return render(request, "encounters/service_types.html", {"services": services, "form": form})

@@ -1,6 +1,7 @@
 """Forms for the organization administrator's screens."""
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +46,7 @@ class InviteForm(TeamChoiceMixin, forms.Form):
 class MembershipForm(TeamChoiceMixin, forms.ModelForm):
     class Meta:
         model = Membership
-        fields = ["role", "team"]
+        fields = ["role", "team", "notes_need_cosign"]
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,9 +54,11 @@ class MembershipForm(TeamChoiceMixin, forms.ModelForm):
 
 
 class OrganizationSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[])
+
     class Meta:
         model = Organization
-        fields = ["name", "out_of_touch_days"]
+        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes"]
         labels = {"name": _("Organization name")}
         help_texts = {
             "out_of_touch_days": _(
@@ -63,6 +66,12 @@ class OrganizationSettingsForm(forms.ModelForm):
                 "'a while since contact' note. Nothing changes by itself."
             )
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+        field: forms.ChoiceField = self.fields["time_zone"]  # type: ignore[assignment]
+        field.choices = [(zone, zone.replace("_", " ")) for zone in zones]
 
     def clean_out_of_touch_days(self) -> int:
         days: int = self.cleaned_data["out_of_touch_days"]

@@ -29,6 +29,9 @@ class Organization(models.Model):
         default=settings.TIME_ZONE,
         help_text=_("Times are stored in UTC and shown in this zone."),
     )
+    cosign_all_notes = models.BooleanField(
+        _("every signed note needs a supervisor's co-signature"), default=False
+    )
     out_of_touch_days = models.PositiveSmallIntegerField(
         _("days without contact before a gentle 'not in contact' flag"), default=14
     )
@@ -81,6 +84,9 @@ class Membership(models.Model):
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
     )
     is_active = models.BooleanField(default=True)
+    notes_need_cosign = models.BooleanField(
+        _("notes need a supervisor's co-signature (for example while new)"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

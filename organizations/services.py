@@ -1,6 +1,7 @@
 """Organization administration: invite people, set roles and teams, deactivate, switch."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -70,19 +71,28 @@ def invite_person(
 
 
 def update_membership(
-    *, acting: Membership, membership: Membership, role: str, team: Team | None, is_active: bool
+    *,
+    acting: Membership,
+    membership: Membership,
+    role: str,
+    team: Team | None,
+    is_active: bool,
+    notes_need_cosign: bool | None = None,
 ) -> list[str]:
-    changed = [
-        name
-        for name, new in (("role", role), ("team", team), ("is_active", is_active))
-        if getattr(membership, name) != new
-    ]
+    if notes_need_cosign is None:
+        notes_need_cosign = membership.notes_need_cosign
+    wanted = {
+        "role": role,
+        "team": team,
+        "is_active": is_active,
+        "notes_need_cosign": notes_need_cosign,
+    }
+    changed = [name for name, new in wanted.items() if getattr(membership, name) != new]
     if not changed:
         return []
     with transaction.atomic():
-        membership.role = role
-        membership.team = team
-        membership.is_active = is_active
+        for name in changed:
+            setattr(membership, name, wanted[name])
         membership.save(update_fields=[*changed, "updated_at"])
         record_event(
             action=Action.UPDATE,
@@ -112,20 +122,14 @@ def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitat
     return Invitation(membership=membership, path=invitation_path(user=user))
 
 
-def update_organization_settings(
-    *, acting: Membership, name: str, out_of_touch_days: int
-) -> list[str]:
+def update_organization_settings(*, acting: Membership, values: dict[str, Any]) -> list[str]:
     organization = Organization.objects.get(pk=acting.organization_id)
-    changed = [
-        field
-        for field, value in (("name", name), ("out_of_touch_days", out_of_touch_days))
-        if getattr(organization, field) != value
-    ]
+    changed = [field for field, value in values.items() if getattr(organization, field) != value]
     if not changed:
         return []
     with transaction.atomic():
-        organization.name = name
-        organization.out_of_touch_days = out_of_touch_days
+        for field in changed:
+            setattr(organization, field, values[field])
         organization.save(update_fields=changed)
         record_event(
             action=Action.UPDATE,

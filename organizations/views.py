@@ -103,6 +103,7 @@ def person(request: HttpRequest, public_id: object) -> HttpResponse:
             role=form.cleaned_data["role"],
             team=form.cleaned_data["team"],
             is_active=stored.is_active,
+            notes_need_cosign=form.cleaned_data["notes_need_cosign"],
         )
         if changed:
             messages.success(request, _("Saved changes for %(name)s.") % {"name": stored.user})
@@ -161,9 +162,7 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changed = update_organization_settings(
-            acting=acting,
-            name=form.cleaned_data["name"],
-            out_of_touch_days=form.cleaned_data["out_of_touch_days"],
+            acting=acting, values={name: form.cleaned_data[name] for name in form.Meta.fields}
         )
         messages.success(request, _("Settings saved.") if changed else _("Nothing was changed."))
         return redirect("organizations:settings")

@@ -145,6 +145,12 @@ MATRIX: dict[str, Row] = {
     ),
     "encounters:sign": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id}),
     "encounters:addendum": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id}),
+    **{
+        f"encounters:{name}": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id})
+        for name in ("cosign", "return", "comment_seen")
+    },
+    "encounters:review": Row(by_role({Role.SUPERVISOR})),
+    "encounters:service_types": Row(by_role(ADMIN)),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
 }
 

@@ -125,14 +125,26 @@ def test_person_in_two_organizations_switches_current_one(demo: DemoWorld) -> No
 def test_admin_sets_the_quiet_spell_for_the_gentle_flag(demo: DemoWorld, client_for) -> None:
     client = client_for("max")
     refused = client.post(
-        "/organization/settings/", {"name": "Harbor Recovery Community", "out_of_touch_days": 1}
+        "/organization/settings/",
+        {
+            "name": "Harbor Recovery Community",
+            "time_zone": "America/New_York",
+            "out_of_touch_days": 1,
+        },
     )
     assert "Choose between 3 and 365 days." in refused.content.decode()
     client.post(
-        "/organization/settings/", {"name": "Harbor Recovery Community", "out_of_touch_days": 30}
+        "/organization/settings/",
+        {
+            "name": "Harbor Recovery Community",
+            "time_zone": "America/Chicago",
+            "out_of_touch_days": 30,
+            "cosign_all_notes": "on",
+        },
     )
     harbor = demo.organizations["harbor"]
     harbor.refresh_from_db()
-    assert harbor.out_of_touch_days == 30
+    assert (harbor.out_of_touch_days, harbor.time_zone) == (30, "America/Chicago")
+    assert harbor.cosign_all_notes
     event = AuditEvent.objects.get(target_type="organizations.organization")
-    assert event.changed_fields == ["out_of_touch_days"]
+    assert event.changed_fields == ["cosign_all_notes", "out_of_touch_days", "time_zone"]
