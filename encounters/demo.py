@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from encounters.models import ContactType, Encounter, NoteState, Outcome, ServiceType
 from encounters.services import ensure_service_types
+from lib.bulk import bulk_insert
 from organizations.models import Organization
 from participants.demo import new_uuid, pick
 from participants.models import Participant
@@ -100,8 +101,8 @@ def seed(
     ):
         rows.append(encounter)
         if len(rows) >= batch:
-            Encounter.objects.bulk_create(rows)
+            bulk_insert(Encounter, rows)
             created += len(rows)
             rows = []
-    Encounter.objects.bulk_create(rows)
+    bulk_insert(Encounter, rows)
     return created + len(rows)

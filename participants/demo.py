@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from faker import Faker
 
 from accounts.models import User
+from lib.bulk import bulk_insert
 from organizations.models import Organization
 from participants.models import (
     CoachAssignment,
@@ -207,7 +208,7 @@ def generate(
 
 def save_batch(participants: list[Participant]) -> None:
     """Insert participants with the enrolment step and coach assignment each record starts with."""
-    Participant.objects.bulk_create(participants)
+    bulk_insert(Participant, participants)
     steps = [
         StatusChange(
             organization_id=p.organization_id,
@@ -230,15 +231,18 @@ def save_batch(participants: list[Participant]) -> None:
         for p in participants
         if p.status != ParticipantStatus.ACTIVE
     ]
-    StatusChange.objects.bulk_create(steps)
-    CoachAssignment.objects.bulk_create(
-        CoachAssignment(
-            organization_id=p.organization_id,
-            participant=p,
-            coach_id=p.coach_id,
-            role=CoachRole.PRIMARY,
-            started_on=p.enrolled_on,
-        )
-        for p in participants
-        if p.coach_id
+    bulk_insert(StatusChange, steps)
+    bulk_insert(
+        CoachAssignment,
+        [
+            CoachAssignment(
+                organization_id=p.organization_id,
+                participant=p,
+                coach_id=p.coach_id,
+                role=CoachRole.PRIMARY,
+                started_on=p.enrolled_on,
+            )
+            for p in participants
+            if p.coach_id
+        ],
     )
