@@ -31,10 +31,14 @@ def timeline(participant: Participant, *, kind: str = "", limit: int = 500) -> l
     """Contacts and status steps in date order, newest first (bounded; the page paginates)."""
     entries: list[TimelineEntry] = []
     if kind in ("", "contacts"):
-        encounters = participant.encounters.select_related("author", "service_type")[:limit]
+        encounters = Encounter.objects.filter(
+            organization_id=participant.organization_id, participant=participant
+        ).select_related("author", "service_type")[:limit]
         entries += [TimelineEntry(e.started_at, "contact", encounter=e) for e in encounters]
     if kind in ("", "status"):
-        steps = participant.status_changes.select_related("changed_by")[:limit]
+        steps = StatusChange.objects.filter(
+            organization_id=participant.organization_id, participant=participant
+        ).select_related("changed_by")[:limit]
         entries += [TimelineEntry(s.effective_on, "status", status_change=s) for s in steps]
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
