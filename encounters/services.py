@@ -110,7 +110,7 @@ def _audit(acting: Membership, action: Action, encounter: Encounter, fields: lis
     )
 
 
-def _local_date(moment: datetime, organization: Organization) -> date:
+def local_date(moment: datetime, organization: Organization) -> date:
     return moment.astimezone(ZoneInfo(organization.time_zone)).date()
 
 
@@ -139,7 +139,7 @@ def record_encounter(
             is_brief=brief,
             **values,
         )
-        encounter.occurred_on = _local_date(encounter.started_at, acting.organization)
+        encounter.occurred_on = local_date(encounter.started_at, acting.organization)
         encounter.save(force_insert=True)
         _touch_participant(encounter)
         _audit(
@@ -189,7 +189,7 @@ def update_encounter(
         for name, value in values.items():
             setattr(current, name, value)
         current.is_brief = current.is_brief and brief
-        current.occurred_on = _local_date(current.started_at, acting.organization)
+        current.occurred_on = local_date(current.started_at, acting.organization)
         current.version = F("version") + 1
         current.save()
         _touch_participant(current)

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from encounters import views
+from encounters import group_views, views
 
 app_name = "encounters"
 
 urlpatterns = [
     path("new/<uuid:participant_id>/", views.encounter_new, name="new"),
     path("review/", views.review, name="review"),
+    path("groups/", group_views.group_list, name="groups"),
+    path("groups/<uuid:group_id>/", group_views.group_detail, name="group"),
+    path("groups/<uuid:group_id>/session/", group_views.group_session, name="group_session"),
     path("service-types/", views.service_types, name="service_types"),
     path("timeline/<uuid:participant_id>/", views.participant_timeline, name="timeline"),
     path("<uuid:encounter_id>/", views.encounter_detail, name="detail"),

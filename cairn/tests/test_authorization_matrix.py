@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from encounters.models import Encounter
+from encounters.models import Encounter, Group
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
@@ -150,6 +150,11 @@ MATRIX: dict[str, Row] = {
         for name in ("cosign", "return", "comment_seen")
     },
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
+    "encounters:groups": Row(by_role(STAFF_READERS)),
+    **{
+        f"encounters:{name}": Row(PAT_PAGE, kwargs=lambda o: {"group_id": o["group"].id})
+        for name in ("group", "group_session")
+    },
     "encounters:service_types": Row(by_role(ADMIN)),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
 }
@@ -177,6 +182,9 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         "users": users,
         "ana": users["ana"],
         "pat": pat,
+        "group": Group.objects.create(
+            organization=pat.organization, name="Tuesday circle", facilitator=users["ana"]
+        ),
         "note": Encounter.objects.create(
             organization=pat.organization,
             participant=pat,

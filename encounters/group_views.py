@@ -1,0 +1,160 @@
+"""Groups: the list, members, and documenting a session in one submit."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from encounters.forms import GroupForm, GroupSessionForm
+from encounters.groups import Attendee, add_member, record_group_session, remove_member, save_group
+from encounters.models import Group
+from encounters.services import ensure_service_types
+from lib.access import acting_membership, member_required, visible_or_404
+from organizations.models import Role
+from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
+from participants.selectors import assignable_coaches
+
+GROUP_ROLES = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+
+
+def _group(request: HttpRequest, group_id: object) -> Group:
+    scoped = Group.objects.visible_to(request.user, acting_membership(request).organization)
+    return visible_or_404(
+        scoped.select_related("facilitator", "service_type"), request, id=group_id
+    )
+
+
+def _visible_participants(request: HttpRequest) -> ParticipantQuerySet:
+    return Participant.objects.visible_to(
+        request.user, acting_membership(request).organization
+    ).filter(status__in=ParticipantStatus.open())
+
+
+@member_required(*GROUP_ROLES)
+def group_list(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    ensure_service_types(membership.organization)
+    is_coach = membership.role == Role.COACH
+    form = GroupForm(
+        request.POST or None,
+        organization=membership.organization,
+        coaches=assignable_coaches(membership.organization),
+        facilitator_fixed=is_coach,
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        if is_coach:
+            values["facilitator"] = request.user
+        group = save_group(acting=membership, group=None, values=values)
+        messages.success(
+            request, _("Group %(name)s created. Add its members next.") % {"name": group.name}
+        )
+        return redirect("encounters:group", group_id=group.id)
+    groups = Group.objects.visible_to(request.user, membership.organization).select_related(
+        "facilitator"
+    )
+    return render(request, "encounters/groups.html", {"groups": groups, "form": form})
+
+
+@member_required(*GROUP_ROLES)
+def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
+    group = _group(request, group_id)
+    membership = acting_membership(request)
+    visible = _visible_participants(request)
+    if request.method == "POST":
+        try:
+            person_id = uuid.UUID(request.POST.get("participant", ""))
+        except ValueError:
+            person_id = None
+        person = visible.filter(id=person_id).first() if person_id else None
+        if person is None:
+            messages.error(request, _("Choose someone from the list."))
+        elif request.POST.get("action") == "remove":
+            remove_member(acting=membership, group=group, participant=person)
+            messages.success(
+                request, _("%(name)s is no longer listed in this group.") % {"name": person}
+            )
+        elif add_member(acting=membership, group=group, participant=person):
+            messages.success(request, _("%(name)s joined the group.") % {"name": person})
+        else:
+            messages.info(request, _("%(name)s is already in the group.") % {"name": person})
+        return redirect("encounters:group", group_id=group.id)
+    members = list(group.members.filter(id__in=visible.values("id")).order_by("preferred_name"))
+    hidden = group.members.count() - len(members)
+    candidates = visible.exclude(id__in=[m.id for m in members]).order_by("preferred_name")[:300]
+    return render(
+        request,
+        "encounters/group.html",
+        {
+            "group": group,
+            "members": members,
+            "hidden_members": hidden,
+            "candidates": candidates,
+            "sessions": group.sessions.all()[:10],
+        },
+    )
+
+
+@member_required(*GROUP_ROLES)
+def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
+    group = _group(request, group_id)
+    membership = acting_membership(request)
+    visible = _visible_participants(request)
+    members = list(group.members.filter(id__in=visible.values("id")).order_by("preferred_name"))
+    walk_ins = list(
+        visible.filter(coach_id=request.user.pk)
+        .exclude(id__in=[m.id for m in members])
+        .order_by("preferred_name")
+    )
+    now = timezone.localtime()
+    form = GroupSessionForm(
+        request.POST or None,
+        organization=membership.organization,
+        initial={
+            "day": now.date(),
+            "start": now.time().replace(second=0, microsecond=0),
+            "duration_minutes": group.default_duration,
+        },
+    )
+    ticked = set(request.POST.getlist("attend"))
+    attendance_error = ""
+    if request.method == "POST":
+        people = {str(p.id): p for p in [*members, *walk_ins]}
+        attendees = [
+            Attendee(participant=people[pid], line=request.POST.get(f"line_{pid}", "")[:300])
+            for pid in request.POST.getlist("attend")
+            if pid in people
+        ]
+        if not attendees:
+            attendance_error = _("Tick at least one person who came.")
+        if form.is_valid() and attendees:
+            session = record_group_session(
+                acting=membership,
+                group=group,
+                started_at=form.cleaned_data["started_at"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                topic=form.cleaned_data["topic"],
+                shared_note=form.cleaned_data["shared_note"],
+                attendees=attendees,
+                sign=form.cleaned_data["sign_now"],
+            )
+            messages.success(
+                request, _("Session recorded for %(count)d people.") % {"count": len(attendees)}
+            )
+            return redirect("encounters:group", group_id=session.group_id)
+    return render(
+        request,
+        "encounters/group_session.html",
+        {
+            "group": group,
+            "form": form,
+            "members": members,
+            "walk_ins": walk_ins,
+            "ticked": ticked,
+            "attendance_error": attendance_error,
+            "lines": {k[5:]: v for k, v in request.POST.items() if k.startswith("line_")},
+        },
+    )

@@ -1,0 +1,132 @@
+"""Group services: members, and a whole session documented in one transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from audit.models import Action
+from audit.services import Target, record_event
+from encounters.models import ContactType, Encounter, Group, GroupMember, GroupSession
+from encounters.services import local_date, sign_encounter
+from organizations.models import Membership
+from participants.models import Participant
+
+
+def _audit_group(
+    acting: Membership,
+    action: Action,
+    target: object,
+    fields: list[str],
+    participant_id: object = None,
+) -> None:
+    record_event(
+        action=action,
+        actor=acting.user,
+        organization=acting.organization,
+        role=acting.role,
+        target=Target(type=target._meta.label_lower, id=str(target.pk)),  # type: ignore[attr-defined]
+        participant_id=participant_id,  # type: ignore[arg-type]
+        changed_fields=fields,
+    )
+
+
+def save_group(*, acting: Membership, group: Group | None, values: dict[str, object]) -> Group:
+    with transaction.atomic():
+        if group is None:
+            group = Group.objects.create(organization=acting.organization, **values)
+            changed = list(values)
+            action = Action.CREATE
+        else:
+            changed = [k for k, v in values.items() if getattr(group, k) != v]
+            for key, value in values.items():
+                setattr(group, key, value)
+            group.save()
+            action = Action.UPDATE
+        _audit_group(acting, action, group, changed)
+    return group
+
+
+def add_member(*, acting: Membership, group: Group, participant: Participant) -> bool:
+    with transaction.atomic():
+        _, created = GroupMember.objects.get_or_create(
+            organization=acting.organization, group=group, participant=participant
+        )
+        if created:
+            _audit_group(acting, Action.UPDATE, group, ["members"], participant.id)
+    return created
+
+
+def remove_member(*, acting: Membership, group: Group, participant: Participant) -> None:
+    with transaction.atomic():
+        GroupMember.objects.filter(group=group, participant=participant).delete()
+        _audit_group(acting, Action.UPDATE, group, ["members"], participant.id)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    participant: Participant
+    line: str  # the optional one-line individual addendum
+
+
+def record_group_session(
+    *,
+    acting: Membership,
+    group: Group,
+    started_at: datetime,
+    duration_minutes: int,
+    topic: str,
+    shared_note: str,
+    attendees: list[Attendee],
+    sign: bool,
+) -> GroupSession:
+    """One submit: the session, then one contact per attendee with the shared note and their own
+    line. All or nothing: if any attendee's row fails, no session and no contact is kept."""
+    if not attendees:
+        raise ValueError("a group session needs at least one attendee")
+    with transaction.atomic():
+        session = GroupSession.objects.create(
+            organization=acting.organization,
+            group=group,
+            facilitator=acting.user,
+            started_at=started_at,
+            occurred_on=local_date(started_at, acting.organization),
+            duration_minutes=duration_minutes,
+            topic=topic.strip(),
+            shared_note=shared_note.strip(),
+        )
+        for attendee in attendees:
+            encounter = Encounter.objects.create(
+                organization=acting.organization,
+                participant=attendee.participant,
+                author=acting.user,
+                contact_type=ContactType.GROUP,
+                started_at=started_at,
+                occurred_on=session.occurred_on,
+                duration_minutes=duration_minutes,
+                service_type=group.service_type,
+                summary=f"{group.name}: {session.topic}",
+                coach_actions=session.shared_note,
+                participant_response=attendee.line.strip(),
+                group_session=session,
+                is_brief=False,
+            )
+            Participant.objects.filter(pk=attendee.participant.pk).exclude(
+                last_contact_on__gte=session.occurred_on
+            ).update(last_contact_on=session.occurred_on)
+            record_event(
+                action=Action.CREATE,
+                actor=acting.user,
+                organization=acting.organization,
+                role=acting.role,
+                target=Target.of(encounter),
+                participant_id=attendee.participant.id,
+                changed_fields=[
+                    "group_session",
+                    *(["participant_response"] if attendee.line else []),
+                ],
+            )
+            if sign:
+                sign_encounter(acting=acting, encounter=encounter)
+        _audit_group(acting, Action.CREATE, session, ["attendance", "shared_note", "topic"])
+    return session

@@ -1,0 +1,135 @@
+"""Groups: members, and a session of eight documented in one submit, all or nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from encounters import groups as group_services
+from encounters.models import ContactType, Encounter, Group, GroupSession, NoteState
+from organizations.demo import DemoWorld
+from participants.models import Participant
+
+
+@pytest.fixture
+def circle(demo: DemoWorld, client_for) -> Group:
+    client = client_for("ana")
+    client.post(
+        "/contacts/groups/",
+        {"name": "Tuesday circle", "meets": "Tuesdays 6 pm", "default_duration": 90},
+    )
+    group = Group.objects.get(name="Tuesday circle")
+    assert group.facilitator == demo.users["ana"]
+    for person in Participant.objects.filter(coach=demo.users["ana"]):
+        client.post(f"/contacts/groups/{group.id}/", {"participant": person.id, "action": "add"})
+    return group
+
+
+def _session_data(people: list[Participant], **overrides: object) -> dict[str, object]:
+    moment = timezone.localtime() - timedelta(hours=2)
+    data: dict[str, object] = {
+        "day": moment.date().isoformat(),
+        "start": moment.strftime("%H:%M"),
+        "duration_minutes": 90,
+        "topic": "Sleep and routines",
+        "shared_note": "Shared what helps on hard nights; made a list together.",
+        "sign_now": "on",
+        "attend": [str(p.id) for p in people],
+    }
+    data.update(overrides)
+    return data
+
+
+def _eight(demo: DemoWorld) -> list[Participant]:
+    people = list(Participant.objects.filter(coach=demo.users["ana"]).order_by("id"))
+    harbor = demo.organizations["harbor"]
+    while len(people) < 8:
+        people.append(
+            Participant.objects.create(
+                organization=harbor,
+                preferred_name=f"Guest {len(people)}",
+                coach=demo.users["ana"],
+                enrolled_on=timezone.localdate(),
+            )
+        )
+    return people[:8]
+
+
+def test_a_session_of_eight_is_documented_in_one_submit(demo, client_for, circle) -> None:
+    people = _eight(demo)
+    client = client_for("ana")
+    data = _session_data(people)
+    data[f"line_{people[0].id}"] = "Spoke for the first time."
+    response = client.post(f"/contacts/groups/{circle.id}/session/", data)
+    assert response.status_code == 302
+    session = GroupSession.objects.get(group=circle)
+    contacts = Encounter.objects.filter(group_session=session)
+    assert contacts.count() == 8
+    assert all(
+        c.contact_type == ContactType.GROUP and c.state == NoteState.SIGNED for c in contacts
+    )
+    assert {c.coach_actions for c in contacts} == {data["shared_note"]}
+    first = contacts.get(participant=people[0])
+    assert first.participant_response == "Spoke for the first time."
+    people[1].refresh_from_db()
+    assert people[1].last_contact_on == session.occurred_on
+    assert "Session recorded for 8 people." in client.get(response["Location"]).content.decode()
+
+
+def test_a_session_with_nobody_ticked_is_refused(demo, client_for, circle) -> None:
+    response = client_for("ana").post(
+        f"/contacts/groups/{circle.id}/session/", _session_data([], attend=[])
+    )
+    assert "Tick at least one person who came." in response.content.decode()
+    assert 'value="Sleep and routines"' in response.content.decode()
+    assert not GroupSession.objects.exists()
+
+
+def test_a_failure_on_one_attendee_leaves_nothing(demo, client_for, circle, monkeypatch):
+    people = _eight(demo)
+    real_sign = group_services.sign_encounter
+    calls = {"n": 0}
+
+    def failing_sign(**kwargs: object) -> Encounter:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("disk full")
+        return real_sign(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(group_services, "sign_encounter", failing_sign)
+    before = Encounter.objects.count()
+    with pytest.raises(RuntimeError):
+        client_for("ana").post(f"/contacts/groups/{circle.id}/session/", _session_data(people))
+    assert Encounter.objects.count() == before
+    assert not GroupSession.objects.exists()
+
+
+def test_walk_ins_come_from_the_facilitators_caseload(demo, client_for) -> None:
+    client = client_for("ana")
+    client.post("/contacts/groups/", {"name": "Open room", "default_duration": 60})
+    group = Group.objects.get(name="Open room")
+    pat = Participant.objects.get(user=demo.users["pat"])
+    form = client.get(f"/contacts/groups/{group.id}/session/").content.decode()
+    assert "Walk-ins from your caseload" in form and ">Pat" in form
+    client.post(f"/contacts/groups/{group.id}/session/", _session_data([pat]))
+    assert Encounter.objects.filter(participant=pat, group_session__group=group).count() == 1
+
+
+def test_other_coach_cannot_see_or_use_the_group(demo, client_for, circle) -> None:
+    ben = client_for("ben")
+    assert ben.get(f"/contacts/groups/{circle.id}/").status_code == 404
+    assert (
+        ben.post(f"/contacts/groups/{circle.id}/session/", _session_data(_eight(demo))).status_code
+        == 404
+    )
+    assert "Tuesday circle" not in ben.get("/contacts/groups/").content.decode()
+
+
+def test_a_future_session_is_refused(demo, client_for, circle) -> None:
+    people = _eight(demo)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client_for("ana").post(
+        f"/contacts/groups/{circle.id}/session/", _session_data(people, day=tomorrow)
+    )
+    assert "That is in the future." in response.content.decode()
+    assert not GroupSession.objects.exists()
