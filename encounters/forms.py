@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encounters.models import (
     MAX_DURATION_MINUTES,
+    CheckInSchedule,
     ContactType,
     Encounter,
     Group,
@@ -166,6 +167,20 @@ class OutcomeForm(forms.Form):
         if next_on is not None and next_on < timezone.localdate():
             raise forms.ValidationError(_("Pick today or a later day."))
         return next_on
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = CheckInSchedule
+        fields = ["every_weeks", "weekday", "window_start", "window_end", "starts_on"]
+        widgets = {"window_start": TIME_WIDGET, "window_end": TIME_WIDGET, "starts_on": DATE_WIDGET}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            self.add_error("window_end", _("The window ends after it starts."))
+        return data
 
 
 class GroupForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """Contacts with participants: brief check-ins and full notes, signed and then locked."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -320,3 +321,58 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"addendum {self.created_at:%Y-%m-%d}"
+
+
+class Frequency(models.IntegerChoices):
+    WEEKLY = 1, _("Every week")
+    FORTNIGHTLY = 2, _("Every 2 weeks")
+    FOUR_WEEKLY = 4, _("Every 4 weeks")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class CheckInSchedule(models.Model):
+    """A recurring check-in the participant asked for (telephone recovery support)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="check_in_schedules"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    every_weeks = models.PositiveSmallIntegerField(
+        _("how often"), choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    window_start = models.TimeField(_("from"))
+    window_end = models.TimeField(_("until"))
+    starts_on = models.DateField(_("starting"))
+    paused = models.BooleanField(default=False)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["weekday", "window_start"]
+        indexes = [
+            models.Index(fields=["organization", "weekday", "ended_on"], name="checkin_org_weekday")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_every_weeks_display()} on {self.get_weekday_display()}"
+
+    def falls_on(self, day: date) -> bool:
+        if self.paused or self.ended_on is not None or day < self.starts_on:
+            return False
+        if day.weekday() != self.weekday:
+            return False
+        return ((day - self.starts_on).days // 7) % self.every_weeks == 0

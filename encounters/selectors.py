@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from encounters.models import Encounter, NoteState, ReviewState
+from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
 
@@ -50,6 +50,7 @@ class Day:
     quiet: list[Participant]
     drafts: list[Encounter]
     comments: list[Encounter]
+    scheduled: list[CheckInSchedule]
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -95,4 +96,19 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         .select_related("participant", "reviewed_by")
         .order_by("-reviewed_at")[:50]
     )
-    return Day(due=due, overdue=overdue, quiet=quiet, drafts=drafts, comments=comments)
+    scheduled = [
+        schedule
+        for schedule in CheckInSchedule.objects.filter(
+            organization=organization,
+            weekday=today.weekday(),
+            ended_on__isnull=True,
+            paused=False,
+            participant__in=mine.values("id"),
+        ).select_related("participant")
+        if schedule.falls_on(today)
+    ]
+    due_ids = {p.id for p in due}
+    scheduled = [s for s in scheduled if s.participant_id not in due_ids]
+    return Day(
+        due=due, overdue=overdue, quiet=quiet, drafts=drafts, comments=comments, scheduled=scheduled
+    )

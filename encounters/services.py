@@ -19,6 +19,7 @@ from encounters.models import (
     DEFAULT_SERVICE_TYPES,
     LATE_ENTRY_HOURS,
     Addendum,
+    CheckInSchedule,
     ContactType,
     Encounter,
     NoteState,
@@ -330,3 +331,48 @@ def record_call_outcome(
     if not reached:
         encounter = sign_encounter(acting=acting, encounter=encounter)
     return OutcomeResult(encounter=encounter, next_contact_on=next_contact_on)
+
+
+def create_schedule(
+    *, acting: Membership, participant: Participant, values: dict[str, Any]
+) -> CheckInSchedule:
+    with transaction.atomic():
+        schedule = CheckInSchedule.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            created_by=acting.user,
+            **values,
+        )
+        record_event(
+            action=Action.CREATE,
+            actor=acting.user,
+            organization=acting.organization,
+            role=acting.role,
+            target=Target(type="encounters.checkinschedule", id=str(schedule.id)),
+            participant_id=participant.id,
+            changed_fields=list(values),
+        )
+    return schedule
+
+
+def change_schedule(*, acting: Membership, schedule: CheckInSchedule, action: str) -> None:
+    """Pause, resume or end a schedule: one click each, audited."""
+    if action == "pause":
+        schedule.paused = True
+    elif action == "resume":
+        schedule.paused = False
+    elif action == "end":
+        schedule.ended_on = timezone.localdate()
+    else:
+        raise ValueError(action)
+    with transaction.atomic():
+        schedule.save(update_fields=["paused", "ended_on"])
+        record_event(
+            action=Action.UPDATE,
+            actor=acting.user,
+            organization=acting.organization,
+            role=acting.role,
+            target=Target(type="encounters.checkinschedule", id=str(schedule.id)),
+            participant_id=schedule.participant_id,
+            changed_fields=["ended_on" if action == "end" else "paused"],
+        )

@@ -16,9 +16,10 @@ from encounters.forms import (
     EncounterForm,
     OutcomeForm,
     ReturnForm,
+    ScheduleForm,
     ServiceTypeForm,
 )
-from encounters.models import Encounter, NoteState, ReviewState, ServiceType
+from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState, ServiceType
 from encounters.selectors import TIMELINE_KINDS, coach_day, review_queue, timeline
 from encounters.services import (
     EmptyNote,
@@ -26,7 +27,9 @@ from encounters.services import (
     NotReviewable,
     StaleNote,
     add_addendum,
+    change_schedule,
     cosign_encounter,
+    create_schedule,
     ensure_service_types,
     mark_review_comment_seen,
     record_call_outcome,
@@ -330,3 +333,47 @@ def service_types(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Added %(name)s.") % {"name": name})
             return redirect("encounters:service_types")
     return render(request, "encounters/service_types.html", {"services": services, "form": form})
+
+
+@member_required(*WRITERS)
+def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = _participant(request, participant_id)
+    today_ = timezone.localdate()
+    form = ScheduleForm(
+        request.POST or None, initial={"starts_on": today_, "weekday": today_.weekday()}
+    )
+    if request.method == "POST" and form.is_valid():
+        create_schedule(
+            acting=acting_membership(request), participant=participant, values=form.cleaned_data
+        )
+        messages.success(request, _("Check-ins scheduled. They will appear on Today."))
+        return redirect("participants:detail", participant_id=participant.id)
+    return render(request, "encounters/schedule.html", {"form": form, "participant": participant})
+
+
+@require_POST
+@member_required(*WRITERS)
+def schedule_change(request: HttpRequest, schedule_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    visible = Participant.objects.visible_to(request.user, membership.organization)
+    schedule = visible_or_404(
+        CheckInSchedule.objects.filter(
+            organization=membership.organization, participant__in=visible.values("id")
+        ),
+        request,
+        id=schedule_id,
+    )
+    action = request.POST.get("action", "")
+    if action not in {"pause", "resume", "end"}:
+        messages.error(request, _("Choose pause, resume or end."))
+    else:
+        change_schedule(acting=membership, schedule=schedule, action=action)
+        messages.success(
+            request,
+            {
+                "pause": _("Check-ins paused."),
+                "resume": _("Check-ins resumed."),
+                "end": _("Check-ins ended."),
+            }[action],
+        )
+    return redirect("participants:detail", participant_id=schedule.participant_id)

@@ -219,6 +219,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             "participant": participant,
             "support_people": list(participant.support_people.all()),
             "recent_contacts": list(participant.encounters.all()[:5]),
+            "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
             "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
             "assignments": list(
                 participant.coach_assignments.select_related("coach", "assigned_by")[:20]

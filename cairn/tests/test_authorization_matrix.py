@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from encounters.models import Encounter, Group
+from encounters.models import CheckInSchedule, Encounter, Group
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
@@ -151,6 +151,10 @@ MATRIX: dict[str, Row] = {
     },
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
     "encounters:groups": Row(by_role(STAFF_READERS)),
+    "encounters:schedule_new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "encounters:schedule_change": Row(
+        everyone(405), kwargs=lambda o: {"schedule_id": o["schedule"].id}
+    ),
     **{
         f"encounters:{name}": Row(PAT_PAGE, kwargs=lambda o: {"group_id": o["group"].id})
         for name in ("group", "group_session")
@@ -182,6 +186,15 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         "users": users,
         "ana": users["ana"],
         "pat": pat,
+        "schedule": CheckInSchedule.objects.create(
+            organization=pat.organization,
+            participant=pat,
+            created_by=users["ana"],
+            weekday=1,
+            window_start="10:00",
+            window_end="12:00",
+            starts_on="2026-01-01",
+        ),
         "group": Group.objects.create(
             organization=pat.organization, name="Tuesday circle", facilitator=users["ana"]
         ),
