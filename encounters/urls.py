@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:encounter_id>/", views.encounter_detail, name="detail"),
     path("<uuid:encounter_id>/edit/", views.encounter_edit, name="edit"),
     path("<uuid:encounter_id>/sign/", views.encounter_sign, name="sign"),
+    path("<uuid:encounter_id>/autosave/", views.encounter_autosave, name="autosave"),
     path("<uuid:encounter_id>/addendum/", views.encounter_addendum, name="addendum"),
     path("<uuid:encounter_id>/cosign/", views.encounter_cosign, name="cosign"),
     path("<uuid:encounter_id>/return/", views.encounter_return, name="return"),

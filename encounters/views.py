@@ -377,3 +377,36 @@ def schedule_change(request: HttpRequest, schedule_id: object) -> HttpResponse:
             }[action],
         )
     return redirect("participants:detail", participant_id=schedule.participant_id)
+
+
+@require_POST
+@member_required(*WRITERS)
+def encounter_autosave(request: HttpRequest, encounter_id: object) -> HttpResponse:
+    """htmx: save a draft while it is being written; answers with a one-line status."""
+    encounter = _encounter(request, encounter_id)
+    membership = acting_membership(request)
+    brief = request.POST.get("kind") != "full" and encounter.is_brief
+    form = EncounterForm(
+        request.POST, instance=encounter, organization=membership.organization, brief=brief
+    )
+    status, version = _("Not saved yet: some fields need a look."), None
+    if encounter.state == NoteState.SIGNED or encounter.author_id != request.user.pk:
+        status = _("This note is signed; changes are not saved.")
+    elif form.is_valid():
+        original = Encounter.objects.get(pk=encounter.pk)
+        try:
+            update_encounter(
+                acting=membership,
+                encounter=original,
+                values=form.encounter_values(),
+                expected_version=form.cleaned_data.get("version") or 0,
+                brief=brief,
+            )
+        except StaleNote:
+            status = _("Saved in another window too. Reload before going on.")
+        else:
+            version = original.version
+            status = _("Draft saved at %(time)s.") % {
+                "time": timezone.localtime().strftime("%H:%M")
+            }
+    return render(request, "encounters/_autosave.html", {"status": status, "version": version})

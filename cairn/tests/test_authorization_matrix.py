@@ -147,7 +147,7 @@ MATRIX: dict[str, Row] = {
     "encounters:addendum": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id}),
     **{
         f"encounters:{name}": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["note"].id})
-        for name in ("cosign", "return", "comment_seen")
+        for name in ("cosign", "return", "comment_seen", "autosave")
     },
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
     "encounters:groups": Row(by_role(STAFF_READERS)),

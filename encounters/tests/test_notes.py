@@ -299,3 +299,34 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     assert _count(client, "/today/") == today_small
     assert _count(client, f"/contacts/timeline/{pat.id}/") == timeline_small
     assert today_small <= 14 and timeline_small <= 14
+
+
+def test_draft_autosaves_while_typing(demo, client_for) -> None:
+    encounter = _note(demo, client_for)
+    moment = encounter.started_at.astimezone(ZONE)
+    data = {
+        **_brief(day=moment.date().isoformat(), start=moment.strftime("%H:%M")),
+        "summary": "Typed a bit more",
+        "version": encounter.version,
+    }
+    client = client_for("ana")
+    fragment = client.post(
+        f"/contacts/{encounter.id}/autosave/", data, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Draft saved at" in fragment
+    assert 'name="version" value="2"' in fragment and 'hx-swap-oob="true"' in fragment
+    encounter.refresh_from_db()
+    assert encounter.summary == "Typed a bit more"
+    stale = client.post(
+        f"/contacts/{encounter.id}/autosave/",
+        {**data, "summary": "Old tab"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Saved in another window too." in stale
+    encounter.refresh_from_db()
+    assert encounter.summary == "Typed a bit more"
+    client.post(f"/contacts/{encounter.id}/sign/")
+    locked = client.post(
+        f"/contacts/{encounter.id}/autosave/", {**data, "version": 3}
+    ).content.decode()
+    assert "This note is signed" in locked

@@ -2,6 +2,39 @@
 // No inline script anywhere (CSP).
 (function () {
   "use strict";
+  // Text being written survives a dropped connection or a reload in this tab (sessionStorage:
+  // gone when the tab closes or the person signs out), until the server confirms the save.
+  var store = window.sessionStorage;
+  if (!document.body.dataset.idleTimeout) {
+    // Signed out (by choice or after a quiet spell): nothing written stays in this tab.
+    Object.keys(store).forEach(function (key) {
+      if (key.indexOf("cairn:") === 0) { store.removeItem(key); }
+    });
+    return;
+  }
+  document.querySelectorAll("[data-clear-kept]").forEach(function (marker) {
+    marker.getAttribute("data-clear-kept").split(" ").forEach(function (key) {
+      store.removeItem("cairn:" + key);
+    });
+  });
+  document.querySelectorAll("form[data-keep-text]").forEach(function (form) {
+    var key = "cairn:" + form.getAttribute("data-keep-text");
+    var fields = form.querySelectorAll("textarea, input[type=text]");
+    var kept = {};
+    try { kept = JSON.parse(store.getItem(key) || "{}"); } catch (e) { kept = {}; }
+    fields.forEach(function (field) {
+      if (!field.value && kept[field.name]) { field.value = kept[field.name]; }
+    });
+    form.addEventListener("input", function () {
+      var values = {};
+      fields.forEach(function (field) { if (field.value) { values[field.name] = field.value; } });
+      store.setItem(key, JSON.stringify(values));
+    });
+  });
+})();
+
+(function () {
+  "use strict";
   // After a refused submit, move focus to the message that explains it (screen readers read it).
   var attention = document.querySelector("#conflict, #duplicates, #form-errors");
   if (attention) { attention.focus(); }
