@@ -19,7 +19,14 @@ from encounters.forms import (
     ScheduleForm,
     ServiceTypeForm,
 )
-from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState, ServiceType
+from encounters.models import (
+    CheckInSchedule,
+    ContactType,
+    Encounter,
+    NoteState,
+    ReviewState,
+    ServiceType,
+)
 from encounters.selectors import TIMELINE_KINDS, coach_day, review_queue, timeline
 from encounters.services import (
     EmptyNote,
@@ -42,9 +49,15 @@ from encounters.services import (
 )
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from participants.models import Participant
+from participants.models import ContactChannel, Participant
 
 WRITERS = (Role.COACH, Role.SUPERVISOR)
+# A new note starts with the way the person prefers to be reached.
+CHANNEL_TO_CONTACT: dict[str, str] = {
+    ContactChannel.TEXT: ContactType.TEXT,
+    ContactChannel.CALL: ContactType.PHONE,
+    ContactChannel.IN_PERSON: ContactType.IN_PERSON,
+}
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 TIMELINE_PAGE = 20
 
@@ -108,7 +121,13 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     membership = acting_membership(request)
     ensure_service_types(membership.organization)
     brief = request.GET.get("kind", request.POST.get("kind", "brief")) != "full"
-    form = EncounterForm(request.POST or None, organization=membership.organization, brief=brief)
+    first_channel = next(iter(participant.contact_channels), "")
+    form = EncounterForm(
+        request.POST or None,
+        organization=membership.organization,
+        brief=brief,
+        initial={"contact_type": CHANNEL_TO_CONTACT.get(first_channel, "")},
+    )
     if request.method == "POST" and form.is_valid():
         encounter = record_encounter(
             acting=membership, participant=participant, values=form.encounter_values(), brief=brief

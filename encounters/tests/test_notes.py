@@ -330,3 +330,9 @@ def test_draft_autosaves_while_typing(demo, client_for) -> None:
         f"/contacts/{encounter.id}/autosave/", {**data, "version": 3}
     ).content.decode()
     assert "This note is signed" in locked
+
+
+def test_a_new_check_in_starts_with_the_persons_preferred_way(demo, client_for) -> None:
+    pat = _pat(demo)  # prefers text, then a call
+    form = client_for("ana").get(f"/contacts/new/{pat.id}/").content.decode()
+    assert '<option value="text" selected>' in form
