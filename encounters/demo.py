@@ -5,6 +5,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import OuterRef, Subquery
+
 from encounters.models import ContactType, Encounter, NoteState, Outcome, ServiceType
 from encounters.services import ensure_service_types
 from lib.bulk import bulk_insert
@@ -105,4 +107,18 @@ def seed(
             created += len(rows)
             rows = []
     bulk_insert(Encounter, rows)
+    _align_last_contact(organizations)
     return created + len(rows)
+
+
+def _align_last_contact(organizations: Sequence[Organization]) -> None:
+    """'Last contact' agrees with the generated history: the latest contact that reached them."""
+    latest = (
+        Encounter.objects.filter(participant=OuterRef("pk"), outcome=Outcome.REACHED)
+        .exclude(contact_type=ContactType.OUTREACH)
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
+    Participant.objects.filter(organization__in=organizations).update(
+        last_contact_on=Subquery(latest)
+    )
