@@ -120,7 +120,6 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
         },
     )
     ticked = set(request.POST.getlist("attend"))
-    attendance_error = ""
     if request.method == "POST":
         people = {str(p.id): p for p in [*members, *walk_ins]}
         attendees = [
@@ -128,9 +127,10 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
             for pid in request.POST.getlist("attend")
             if pid in people
         ]
+        valid = form.is_valid()
         if not attendees:
-            attendance_error = _("Tick at least one person who came.")
-        if form.is_valid() and attendees:
+            form.add_error(None, _("Tick at least one person who came."))
+        if valid and attendees:
             session = record_group_session(
                 acting=membership,
                 group=group,
@@ -154,7 +154,6 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
             "members": members,
             "walk_ins": walk_ins,
             "ticked": ticked,
-            "attendance_error": attendance_error,
             "lines": {k[5:]: v for k, v in request.POST.items() if k.startswith("line_")},
         },
     )

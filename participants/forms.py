@@ -334,6 +334,7 @@ class StatusForm(forms.Form):
 
 class TransferForm(forms.Form):
     coach = forms.ModelChoiceField(label=_("New primary coach"), queryset=User.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput)
     secondary_coach = forms.ModelChoiceField(
         label=_("Secondary coach"),
         queryset=User.objects.none(),
@@ -363,6 +364,7 @@ class TransferForm(forms.Form):
 
 class SupportPersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     relationship = forms.CharField(label=_("Relationship"), max_length=80, required=False)
     phone = forms.CharField(
         label=_("Phone"),

@@ -285,6 +285,7 @@ class SupportPerson(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     may_contact = models.BooleanField(_("the participant allows us to contact them"), default=False)
     contact_purpose = models.CharField(_("for what"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

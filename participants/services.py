@@ -26,7 +26,7 @@ from participants.models import (
 class StaleEdit(Exception):
     """Someone saved the record after this edit began; nothing was written."""
 
-    def __init__(self, current: Participant) -> None:
+    def __init__(self, current: Any) -> None:
         super().__init__("participant changed since the form was opened")
         self.current = current
 
@@ -153,14 +153,18 @@ def transfer_participant(
     coach: User,
     secondary: User | None,
     handover_note: str,
+    expected_version: int,
 ) -> list[str]:
     """Hand the participant to another coach; whoever is no longer assigned loses access."""
     today = timezone.localdate()
     changed: list[str] = []
     with transaction.atomic():
+        current = Participant.objects.select_for_update().get(pk=participant.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current=current)
         for role, old, new in (
-            (CoachRole.PRIMARY, participant.coach, coach),
-            (CoachRole.SECONDARY, participant.secondary_coach, secondary),
+            (CoachRole.PRIMARY, current.coach, coach),
+            (CoachRole.SECONDARY, current.secondary_coach, secondary),
         ):
             if old == new:
                 continue
@@ -206,8 +210,14 @@ def save_support_person(
     participant: Participant,
     person: SupportPerson | None,
     values: SupportPersonValues,
+    expected_version: int | None = None,
 ) -> SupportPerson:
     with transaction.atomic():
+        if person is not None:
+            current = SupportPerson.objects.select_for_update().get(pk=person.pk)
+            if current.version != expected_version:
+                raise StaleEdit(current=current)
+            person = current
         if person is None:
             person = SupportPerson.objects.create(
                 organization=acting.organization, participant=participant, **values.__dict__
@@ -218,6 +228,7 @@ def save_support_person(
             changed = [k for k, v in values.__dict__.items() if getattr(person, k) != v]
             for key, value in values.__dict__.items():
                 setattr(person, key, value)
+            person.version += 1
             person.save()
             action = Action.UPDATE
         _audit(acting, action, person, participant, changed)

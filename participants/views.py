@@ -261,16 +261,43 @@ def participant_transfer(request: HttpRequest, participant_id: object) -> HttpRe
     form = TransferForm(
         request.POST or None,
         coaches=assignable_coaches(membership.organization),
-        initial={"coach": participant.coach_id, "secondary_coach": participant.secondary_coach_id},
+        initial={
+            "coach": participant.coach_id,
+            "secondary_coach": participant.secondary_coach_id,
+            "version": participant.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        changed = transfer_participant(
-            acting=membership,
-            participant=participant,
-            coach=form.cleaned_data["coach"],
-            secondary=form.cleaned_data["secondary_coach"],
-            handover_note=form.cleaned_data["handover_note"],
-        )
+        try:
+            changed = transfer_participant(
+                acting=membership,
+                participant=participant,
+                coach=form.cleaned_data["coach"],
+                secondary=form.cleaned_data["secondary_coach"],
+                handover_note=form.cleaned_data["handover_note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            messages.error(
+                request,
+                _(
+                    "Someone changed this record while you were choosing. The current coaches "
+                    "are shown below; nothing was changed. Please choose again."
+                ),
+            )
+            current = stale.current
+            form = TransferForm(
+                coaches=assignable_coaches(membership.organization),
+                initial={
+                    "coach": current.coach_id,
+                    "secondary_coach": current.secondary_coach_id,
+                    "version": current.version,
+                    "handover_note": form.cleaned_data["handover_note"],
+                },
+            )
+            return render(
+                request, "participants/transfer.html", {"form": form, "participant": current}
+            )
         if not changed:
             messages.info(request, _("Nothing was changed."))
             return redirect("participants:detail", participant_id=participant.id)
@@ -327,12 +354,28 @@ def support_person_edit(
         return redirect("participants:detail", participant_id=participant.id)
     form = SupportPersonForm(request.POST or None, initial=_initial(person))
     if request.method == "POST" and form.is_valid():
-        save_support_person(
-            acting=acting_membership(request),
-            participant=participant,
-            person=person,
-            values=_support_values(form),
-        )
+        try:
+            save_support_person(
+                acting=acting_membership(request),
+                participant=participant,
+                person=person,
+                values=_support_values(form),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEdit as stale:
+            messages.error(
+                request,
+                _(
+                    "Someone saved this support person while you were editing. Their version "
+                    "is below; nothing was overwritten. Make your change again."
+                ),
+            )
+            form = SupportPersonForm(initial=_initial(stale.current))
+            return render(
+                request,
+                "participants/support_person.html",
+                {"form": form, "participant": participant, "person": stale.current},
+            )
         messages.success(request, _("Saved."))
         return redirect("participants:detail", participant_id=participant.id)
     return render(
@@ -345,7 +388,7 @@ def support_person_edit(
 def _initial(person: SupportPerson) -> dict[str, Any]:
     return {
         k: getattr(person, k)
-        for k in ("name", "relationship", "phone", "may_contact", "contact_purpose")
+        for k in ("name", "relationship", "phone", "may_contact", "contact_purpose", "version")
     }
 
 

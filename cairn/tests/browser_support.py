@@ -26,6 +26,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from organizations.demo import DemoWorld, build_demo
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -86,6 +88,32 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(name="browser_demo")
+def browser_demo_fixture() -> DemoWorld:
+    """The demo contract as the browser tests see it: seed 3, dates around today."""
+    return build_demo(participants=12, seed=3)
+
+
+# Fixtures carry a name= so that test modules import them under a different name and the
+# test functions' `session` / `narrow_session` parameters shadow nothing.
+@pytest.fixture(name="session")
+def session_fixture(
+    browser: Browser, live_server: Any, browser_demo: DemoWorld
+) -> Iterator["Session"]:
+    s = open_session(browser, live_server.url)
+    yield s
+    s.context.close()
+
+
+@pytest.fixture(name="narrow_session")
+def narrow_session_fixture(
+    browser: Browser, live_server: Any, browser_demo: DemoWorld
+) -> Iterator["Session"]:
+    s = open_session(browser, live_server.url, viewport={"width": 360, "height": 740})
+    yield s
+    s.context.close()
 
 
 @dataclass
@@ -203,6 +231,23 @@ def describe(element: dict[str, str] | None) -> str:
     if element["text"]:
         bits += f" {element['text'][:30]!r}"
     return bits
+
+
+def named(name: str) -> Callable[[dict[str, str]], bool]:
+    """A tab_until test: the focused element has this name attribute."""
+    return lambda el: el["name"] == name
+
+
+def with_id(element_id: str) -> Callable[[dict[str, str]], bool]:
+    """A tab_until test: the focused element has this id."""
+    return lambda el: el["id"] == element_id
+
+
+def assert_no_horizontal_scroll(session: Session, label: str) -> None:
+    widths = session.page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= 360, f"{label}: scrollWidth {widths[0]} > 360 (clientWidth {widths[1]})"
 
 
 _AXE_SOURCE: list[str] = []

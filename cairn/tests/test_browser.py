@@ -7,7 +7,6 @@ Run: DATABASE_URL=postgres://cairn:cairn@127.0.0.1:5432/cairn CAIRN_DEMO=1 CAIRN
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -15,35 +14,21 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 from playwright.sync_api import Locator
 
-from cairn.tests.browser_support import (
+from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names and browser are fixtures
     UUID_PATH,
     Session,
-    browser,  # noqa: F401 - module-scoped fixture
+    assert_no_horizontal_scroll,
+    browser,
+    browser_demo_fixture,
     describe,
-    open_session,
+    named,
+    narrow_session_fixture,
+    session_fixture,
+    with_id,
 )
-from organizations.demo import DEMO_PASSWORD, build_demo
+from organizations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo() -> None:
-    build_demo(participants=12, seed=3)
-
-
-@pytest.fixture
-def session(browser, live_server, demo) -> Iterator[Session]:  # noqa: F811
-    s = open_session(browser, live_server.url)
-    yield s
-    s.context.close()
-
-
-@pytest.fixture
-def narrow_session(browser, live_server, demo) -> Iterator[Session]:  # noqa: F811
-    s = open_session(browser, live_server.url, viewport={"width": 360, "height": 740})
-    yield s
-    s.context.close()
 
 
 def _is_skip_link(element: dict[str, str] | None) -> bool:
@@ -192,22 +177,15 @@ def test_not_found_pages_are_calm_and_accessible(session: Session) -> None:
     session.assert_clean()
 
 
-def _assert_no_horizontal_scroll(session: Session, label: str) -> None:
-    widths = session.page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= 360, f"{label}: scrollWidth {widths[0]} > 360 (clientWidth {widths[1]})"
-
-
 def test_no_horizontal_scroll_at_360_px(narrow_session: Session) -> None:
     session = narrow_session
     session.goto("/accounts/login/")
-    _assert_no_horizontal_scroll(session, "login page")
+    assert_no_horizontal_scroll(session, "login page")
 
     session.sign_in("ana", DEMO_PASSWORD)
     session.goto("/participants/")
     assert session.h1() == "My caseload"
-    _assert_no_horizontal_scroll(session, "/participants/ for ana")
+    assert_no_horizontal_scroll(session, "/participants/ for ana")
     session.audit("ana's caseload at 360 px")
     session.assert_clean()
 
@@ -255,14 +233,6 @@ def test_idle_warning_offers_to_stay_signed_in(session: Session, settings) -> No
 # --- participant intake ---------------------------------------------------------------------
 
 
-def _named(name: str) -> Callable[[dict[str, str]], bool]:
-    return lambda el: el["name"] == name
-
-
-def _with_id(element_id: str) -> Callable[[dict[str, str]], bool]:
-    return lambda el: el["id"] == element_id
-
-
 def _error_summary(session: Session) -> Locator:
     page = session.page
     return page.get_by_role("alert").filter(
@@ -288,7 +258,7 @@ def test_keyboard_only_intake_by_a_coach(session: Session) -> None:
 
     # Enter in the one required field, still empty, submits the form; the page comes back
     # with the error summary, whose link leads back to the field.
-    session.tab_until(_named("preferred_name"), "name they go by field")
+    session.tab_until(named("preferred_name"), "name they go by field")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert session.path == "/participants/new/"
@@ -303,28 +273,28 @@ def test_keyboard_only_intake_by_a_coach(session: Session) -> None:
     page.keyboard.type("Robin")
 
     # Pronouns: type-ahead on the select.
-    session.tab_until(_named("pronoun_choice"), "pronouns select", max_tabs=1)
+    session.tab_until(named("pronoun_choice"), "pronouns select", max_tabs=1)
     page.keyboard.type("they")
     assert page.locator("#id_pronoun_choice").input_value() == "they/them"
 
     # Legal name: "prefer not to say", ticked with Space.
     declined_id = page.get_by_label("Prefer not to say (legal name)").get_attribute("id") or ""
     assert declined_id
-    session.tab_until(_with_id(declined_id), "prefer not to say (legal name)", max_tabs=5)
+    session.tab_until(with_id(declined_id), "prefer not to say (legal name)", max_tabs=5)
     page.keyboard.press("Space")
     assert page.locator(f"#{declined_id}").is_checked()
 
     # First way to reach them: one step down from "No choice".
-    session.tab_until(_named("channel_1"), "first contact choice", max_tabs=20)
+    session.tab_until(named("channel_1"), "first contact choice", max_tabs=20)
     page.keyboard.press("ArrowDown")
     assert page.locator("#id_channel_1").input_value() == "text"
 
-    session.tab_until(_named("phone"), "phone field", max_tabs=3)
+    session.tab_until(named("phone"), "phone field", max_tabs=3)
     page.keyboard.type("617-555-0188")
 
     harm_reduction_id = page.get_by_label("Harm reduction", exact=True).get_attribute("id") or ""
     assert harm_reduction_id
-    session.tab_until(_with_id(harm_reduction_id), "Harm reduction pathway", max_tabs=30)
+    session.tab_until(with_id(harm_reduction_id), "Harm reduction pathway", max_tabs=30)
     page.keyboard.press("Space")
     assert page.locator(f"#{harm_reduction_id}").is_checked()
 
@@ -439,16 +409,16 @@ def test_intake_and_overview_fit_360_px(narrow_session: Session) -> None:
 
     session.goto("/participants/new/")
     assert session.h1() == "Enrol someone"
-    _assert_no_horizontal_scroll(session, "intake page")
+    assert_no_horizontal_scroll(session, "intake page")
     session.page.locator("#id_phone").fill("555-12")
     with session.page.expect_navigation():
         session.page.get_by_role("button", name="Enrol").click()
     assert _error_summary(session).is_visible()
-    _assert_no_horizontal_scroll(session, "intake page with errors")
+    assert_no_horizontal_scroll(session, "intake page with errors")
     session.audit("intake page with errors at 360 px")
 
     session.goto(f"/participants/{pat.id}/")
     assert session.h1().startswith("Pat"), session.h1()
-    _assert_no_horizontal_scroll(session, "Pat's overview")
+    assert_no_horizontal_scroll(session, "Pat's overview")
     session.audit("Pat's overview at 360 px")
     session.assert_clean()

@@ -241,7 +241,11 @@ def test_transfer_moves_access_and_keeps_the_handover_note(demo: DemoWorld, clie
     pat = _pat(demo)
     response = client_for("ana").post(
         f"/participants/{pat.id}/transfer/",
-        {"coach": demo.users["ben"].pk, "handover_note": "Likes texts before calls."},
+        {
+            "coach": demo.users["ben"].pk,
+            "handover_note": "Likes texts before calls.",
+            "version": pat.version,
+        },
     )
     assert response["Location"] == "/participants/"
     assert client_for("ana").get(f"/participants/{pat.id}/").status_code == 404
@@ -257,7 +261,11 @@ def test_secondary_coach_can_see_the_participant(demo: DemoWorld, client_for) ->
     pat = _pat(demo)
     client_for("sam").post(
         f"/participants/{pat.id}/transfer/",
-        {"coach": demo.users["ana"].pk, "secondary_coach": demo.users["ben"].pk},
+        {
+            "coach": demo.users["ana"].pk,
+            "secondary_coach": demo.users["ben"].pk,
+            "version": pat.version,
+        },
     )
     assert client_for("ben").get(f"/participants/{pat.id}/").status_code == 200
     assert client_for("ana").get(f"/participants/{pat.id}/").status_code == 200
@@ -282,7 +290,7 @@ def test_support_people_are_added_edited_and_removed(demo: DemoWorld, client_for
     assert (jo.phone, jo.may_contact) == ("+16175550100", True)
     client.post(
         f"/participants/{pat.id}/support-people/{jo.id}/",
-        {"name": "Jo", "relationship": "sister", "phone": "", "may_contact": ""},
+        {"name": "Jo", "relationship": "sister", "phone": "", "may_contact": "", "version": 1},
     )
     jo.refresh_from_db()
     assert not jo.may_contact
@@ -339,3 +347,31 @@ def test_caseload_shows_a_gentle_note_after_a_quiet_spell(demo: DemoWorld, clien
     assert "a while since contact" not in page
     pat.refresh_from_db()
     assert pat.status == ParticipantStatus.ACTIVE
+
+
+def test_a_stale_handover_is_refused(demo: DemoWorld, client_for) -> None:
+    pat = _pat(demo)
+    opened = pat.version
+    client_for("sam").post(
+        f"/participants/{pat.id}/transfer/",
+        {"coach": demo.users["ana"].pk, "secondary_coach": demo.users["ben"].pk, "version": opened},
+    )
+    response = client_for("mia").post(
+        f"/participants/{pat.id}/transfer/", {"coach": demo.users["sam"].pk, "version": opened}
+    )
+    assert "Someone changed this record while you were choosing." in response.content.decode()
+    pat.refresh_from_db()
+    assert (pat.coach, pat.secondary_coach) == (demo.users["ana"], demo.users["ben"])
+
+
+def test_a_stale_support_person_edit_is_refused(demo: DemoWorld, client_for) -> None:
+    pat = _pat(demo)
+    jo = SupportPerson.objects.create(organization=pat.organization, participant=pat, name="Jo")
+    form = {"name": "Jo", "relationship": "sister", "version": jo.version}
+    client_for("sam").post(
+        f"/participants/{pat.id}/support-people/{jo.id}/", {**form, "relationship": "cousin"}
+    )
+    response = client_for("ana").post(f"/participants/{pat.id}/support-people/{jo.id}/", form)
+    assert "Someone saved this support person while you were editing." in response.content.decode()
+    jo.refresh_from_db()
+    assert jo.relationship == "cousin"
