@@ -39,6 +39,7 @@ OUTREACH_OUTCOMES = [(Outcome.NO_ANSWER, 60), (Outcome.LEFT_MESSAGE, 35), (Outco
 def contacts_for(
     participants: Iterable[Participant],
     *,
+    history_days: int,
     rng: random.Random,
     anchor: date,
     zone: ZoneInfo,
@@ -48,7 +49,7 @@ def contacts_for(
     for person in participants:
         if person.coach_id is None:
             continue
-        start = max(person.enrolled_on, anchor - timedelta(days=120))
+        start = max(person.enrolled_on, anchor - timedelta(days=history_days))
         day = start
         while day <= anchor:
             age = (day - person.enrolled_on).days
@@ -82,7 +83,12 @@ def contacts_for(
 
 
 def seed(
-    organizations: Sequence[Organization], *, rng: random.Random, anchor: date, batch: int = 5000
+    organizations: Sequence[Organization],
+    *,
+    rng: random.Random,
+    anchor: date,
+    history_days: int = 120,
+    batch: int = 5000,
 ) -> int:
     """Contact histories for every participant of these organizations; returns rows created."""
     services: dict[int, list[ServiceType]] = {}
@@ -99,7 +105,12 @@ def seed(
     rows: list[Encounter] = []
     created = 0
     for encounter in contacts_for(
-        participants, rng=rng, anchor=anchor, zone=zone, services=services
+        participants,
+        history_days=history_days,
+        rng=rng,
+        anchor=anchor,
+        zone=zone,
+        services=services,
     ):
         rows.append(encounter)
         if len(rows) >= batch:

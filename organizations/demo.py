@@ -87,6 +87,7 @@ def build_demo(
     participants: int = 60,
     seed: int = 1,
     anchor: date | None = None,
+    contact_months: int = 4,
     progress_stream: TextIO | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> DemoWorld:
@@ -170,7 +171,10 @@ def build_demo(
                 progress.advance(len(batch))
         # A separate random stream, so adding contact histories left the participants unchanged.
         world.contacts_created = encounter_demo.seed(
-            list(world.organizations.values()), rng=random.Random(seed * 7919 + 1), anchor=anchor
+            list(world.organizations.values()),
+            rng=random.Random(seed * 7919 + 1),
+            anchor=anchor,
+            history_days=contact_months * 30,
         )
         world.participants_created = participants
         for slug, org in world.organizations.items():

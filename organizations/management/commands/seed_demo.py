@@ -24,6 +24,12 @@ class Command(BaseCommand):
             help="the 'today' that dates are relative to (YYYY-MM-DD); defaults to today",
         )
         parser.add_argument(
+            "--contact-months",
+            type=int,
+            default=4,
+            help="months of contact history per participant (about 2 contacts a month)",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="erase the WHOLE database first (demo databases only)",
@@ -43,6 +49,7 @@ class Command(BaseCommand):
                 participants=options["participants"],
                 seed=options["seed"],
                 anchor=options["anchor_date"],
+                contact_months=options["contact_months"],
                 log=self.stdout.write,
             )
             if connection.vendor == "postgresql":
