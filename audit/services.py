@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import GLOBAL_CHAIN, Action, AuditChainHead, AuditEvent
 from lib.request_context import current_request_info
-from organizations.models import Organization
+from organizations.models import Membership, Organization
 
 
 @dataclass(frozen=True)
@@ -91,4 +91,24 @@ def record_page_view(
         role=membership.role if membership else "",
         target=target,
         participant_id=participant_id,
+    )
+
+
+def record_member_action(
+    *,
+    acting: Membership,
+    action: Action,
+    target: Target,
+    participant_id: uuid.UUID | None = None,
+    changed_fields: Iterable[str] = (),
+) -> AuditEvent:
+    """The usual case: a member acting in their current organization, in their role."""
+    return record_event(
+        action=action,
+        actor=acting.user,
+        organization=acting.organization,
+        role=acting.role,
+        target=target,
+        participant_id=participant_id,
+        changed_fields=changed_fields,
     )

@@ -1,12 +1,14 @@
 """Group services: members, and a whole session documented in one transaction."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Model
 
 from audit.models import Action
-from audit.services import Target, record_event
+from audit.services import Target, record_member_action
 from encounters.models import ContactType, Encounter, Group, GroupMember, GroupSession
 from encounters.services import local_date, sign_encounter
 from organizations.models import Membership
@@ -16,17 +18,15 @@ from participants.models import Participant
 def _audit_group(
     acting: Membership,
     action: Action,
-    target: object,
+    target: Model,
     fields: list[str],
-    participant_id: object = None,
+    participant_id: uuid.UUID | None = None,
 ) -> None:
-    record_event(
+    record_member_action(
+        acting=acting,
         action=action,
-        actor=acting.user,
-        organization=acting.organization,
-        role=acting.role,
-        target=Target(type=target._meta.label_lower, id=str(target.pk)),  # type: ignore[attr-defined]
-        participant_id=participant_id,  # type: ignore[arg-type]
+        target=Target.of(target),
+        participant_id=participant_id,
         changed_fields=fields,
     )
 
@@ -114,11 +114,9 @@ def record_group_session(
             Participant.objects.filter(pk=attendee.participant.pk).exclude(
                 last_contact_on__gte=session.occurred_on
             ).update(last_contact_on=session.occurred_on)
-            record_event(
+            record_member_action(
+                acting=acting,
                 action=Action.CREATE,
-                actor=acting.user,
-                organization=acting.organization,
-                role=acting.role,
                 target=Target.of(encounter),
                 participant_id=attendee.participant.id,
                 changed_fields=[

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import Target, record_event
+from audit.services import Target, record_member_action
 from encounters.models import (
     DEFAULT_SERVICE_TYPES,
     LATE_ENTRY_HOURS,
@@ -88,11 +88,9 @@ def save_service_type(
             for key in changed:
                 setattr(service, key, wanted[key])
             service.save()
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.UPDATE,
-            actor=acting.user,
-            organization=acting.organization,
-            role=acting.role,
             target=Target(type="encounters.servicetype", id=str(service.pk)),
             changed_fields=changed,
         )
@@ -100,11 +98,9 @@ def save_service_type(
 
 
 def _audit(acting: Membership, action: Action, encounter: Encounter, fields: list[str]) -> None:
-    record_event(
+    record_member_action(
+        acting=acting,
         action=action,
-        actor=acting.user,
-        organization=acting.organization,
-        role=acting.role,
         target=Target.of(encounter),
         participant_id=encounter.participant_id,
         changed_fields=fields,
@@ -343,11 +339,9 @@ def create_schedule(
             created_by=acting.user,
             **values,
         )
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.CREATE,
-            actor=acting.user,
-            organization=acting.organization,
-            role=acting.role,
             target=Target(type="encounters.checkinschedule", id=str(schedule.id)),
             participant_id=participant.id,
             changed_fields=list(values),
@@ -367,11 +361,9 @@ def change_schedule(*, acting: Membership, schedule: CheckInSchedule, action: st
         raise ValueError(action)
     with transaction.atomic():
         schedule.save(update_fields=["paused", "ended_on"])
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.UPDATE,
-            actor=acting.user,
-            organization=acting.organization,
-            role=acting.role,
             target=Target(type="encounters.checkinschedule", id=str(schedule.id)),
             participant_id=schedule.participant_id,
             changed_fields=["ended_on" if action == "end" else "paused"],

@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from audit.chain import GENESIS_HASH
 from audit.models import Action, AuditChainHead
-from audit.services import Target, record_event
+from audit.services import Target, record_member_action
 from organizations.models import Membership, Organization, Team
 
 
@@ -59,11 +59,9 @@ def invite_person(
         membership = Membership.objects.create(
             organization=organization, user=user, role=role, team=team
         )
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.CREATE,
-            actor=acting.user,
-            organization=organization,
-            role=acting.role,
             target=Target.of(user),
             changed_fields=["username", "preferred_name", "email", "role", "team"],
         )
@@ -94,11 +92,9 @@ def update_membership(
         for name in changed:
             setattr(membership, name, wanted[name])
         membership.save(update_fields=[*changed, "updated_at"])
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.UPDATE,
-            actor=acting.user,
-            organization=acting.organization,
-            role=acting.role,
             target=Target.of(membership.user),
             changed_fields=changed,
         )
@@ -111,11 +107,9 @@ def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitat
     with transaction.atomic():
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.UPDATE,
-            actor=acting.user,
-            organization=acting.organization,
-            role=acting.role,
             target=Target.of(user),
             changed_fields=["password"],
         )
@@ -131,11 +125,9 @@ def update_organization_settings(*, acting: Membership, values: dict[str, Any]) 
         for field in changed:
             setattr(organization, field, values[field])
         organization.save(update_fields=changed)
-        record_event(
+        record_member_action(
+            acting=acting,
             action=Action.UPDATE,
-            actor=acting.user,
-            organization=organization,
-            role=acting.role,
             target=Target(type="organizations.organization", id=organization.slug),
             changed_fields=changed,
         )
@@ -151,11 +143,9 @@ def save_team(*, acting: Membership, team: Team | None, name: str) -> Team:
             team.name = name
             team.save(update_fields=["name"])
             action = Action.UPDATE
-        record_event(
+        record_member_action(
+            acting=acting,
             action=action,
-            actor=acting.user,
-            organization=acting.organization,
-            role=acting.role,
             target=Target.of(team),
             changed_fields=["name"],
         )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action
-from audit.services import Target, record_event
+from audit.services import Target, record_member_action
 from organizations.models import Membership
 from participants.models import (
     CoachAssignment,
@@ -34,11 +34,9 @@ class StaleEdit(Exception):
 def _audit(
     acting: Membership, action: Action, target: Any, participant: Participant, fields: list[str]
 ) -> None:
-    record_event(
+    record_member_action(
+        acting=acting,
         action=action,
-        actor=acting.user,
-        organization=acting.organization,
-        role=acting.role,
         target=Target.of(target),
         participant_id=participant.id,
         changed_fields=fields,
