@@ -161,3 +161,12 @@ def test_malformed_participant_id_is_calm_404(client_for, path: str) -> None:
     response = client_for("ana").get(path)
     assert response.status_code == 404
     assert "Traceback" not in response.content.decode()
+
+
+def test_column_headers_sort_and_say_so(demo: DemoWorld, client_for) -> None:
+    client = client_for("ana")
+    page = client.get("/participants/", {"q": "", "sort": "name"}).content.decode()
+    assert 'aria-sort="ascending"' in page
+    assert "sort=-name" in page
+    flipped = client.get("/participants/", {"sort": "-name"}).content.decode()
+    assert 'aria-sort="descending"' in flipped
