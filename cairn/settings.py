@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "participants",
     "encounters",
     "portal",
+    "coaching",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("today/outcome/<uuid:participant_id>/", today_outcome, name="today_outcome"),
     path("contacts/", include("encounters.urls")),
     path("me/", include("portal.urls")),
+    path("coaching/", include("coaching.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

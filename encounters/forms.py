@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.widgets import language_check_attrs
 from encounters.models import (
     MAX_DURATION_MINUTES,
     CheckInSchedule,
@@ -19,6 +20,8 @@ from encounters.models import (
 )
 from organizations.models import Organization
 
+# Coach-written fields get the inline language checker; "in their own words" never does.
+LANGUAGE_CHECKED = ("summary", "topics", "coach_actions", "participant_response", "next_steps")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -75,6 +78,9 @@ class EncounterForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in keep and name != "version":
                 del self.fields[name]
+        for name in LANGUAGE_CHECKED:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(language_check_attrs(name))
         instance: Encounter = self.instance
         if not self.is_bound:
             saved = not instance._state.adding

@@ -151,6 +151,8 @@ MATRIX: dict[str, Row] = {
     },
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
     "encounters:groups": Row(by_role(STAFF_READERS)),
+    "coaching:check": Row(everyone(405)),
+    "coaching:lexicon": Row(by_role(ADMIN)),
     "encounters:schedule_new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "encounters:schedule_change": Row(
         everyone(405), kwargs=lambda o: {"schedule_id": o["schedule"].id}

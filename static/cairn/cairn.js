@@ -87,3 +87,27 @@
   document.body.addEventListener("htmx:afterRequest", schedule);
   schedule();
 })();
+
+(function () {
+  "use strict";
+  // One-click replace from the language checker: swap the words, keep the caret, re-check.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-replace]") : null;
+    if (!button) { return; }
+    var field = document.getElementById(button.dataset.field);
+    if (!field) { return; }
+    var start = parseInt(button.dataset.start, 10);
+    var end = parseInt(button.dataset.end, 10);
+    var text = button.dataset.text;
+    if (field.value.slice(start, end) !== text) {
+      start = field.value.indexOf(text);  // the text moved since the check ran
+      end = start + text.length;
+      if (start < 0) { return; }
+    }
+    var replacement = button.dataset.replacement;
+    field.value = field.value.slice(0, start) + replacement + field.value.slice(end);
+    field.focus();
+    field.setSelectionRange(start + replacement.length, start + replacement.length);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();

@@ -1,0 +1,1 @@
+"""Coaching: feedback on a coach's own words (language checker; conversation practice)."""

@@ -1,0 +1,146 @@
+"""The language checker: finds stigmatizing or labelling words and suggests person-first ones.
+
+Entries come from a data file (lexicon/en.json) plus an organization's own additions. Words
+inside quotation marks are the participant's and are never flagged; negated advice terms
+("did not relapse") are left alone; ordinary senses are excluded per entry.
+"""
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LEXICON_PATH = Path(__file__).parent / "lexicon" / "en.json"
+NEGATORS = frozenset(
+    {"not", "never", "no", "didn't", "didnt", "hasn't", "hasnt", "haven't", "isn't", "wasn't",
+     "without", "don't", "doesn't", "won't", "nor"}
+)  # fmt: skip
+QUOTES = re.compile(r"\"[^\"\n]{0,2000}\"|“[^”\n]{0,2000}”")
+WORD = re.compile(r"[A-Za-z']+")
+CLAUSE_BREAK = re.compile(r"[.;:!?,\n]")
+EXCLUDE_WINDOW = 40
+
+
+@dataclass(frozen=True)
+class Finding:
+    start: int
+    end: int
+    text: str
+    suggestion: str
+    reason: str
+    source: str
+    severity: str
+    entry: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    exclude: tuple[re.Pattern[str], ...]
+    suggestion: str
+    reason: str
+    source: str
+    severity: str
+    skip_if_negated: bool = False
+
+
+def _compile(raw: dict[str, Any], sources: dict[str, str]) -> Entry:
+    return Entry(
+        id=raw["id"],
+        keywords=tuple(k.lower() for k in raw["keywords"]),
+        patterns=tuple(re.compile(p, re.IGNORECASE) for p in raw["patterns"]),
+        exclude=tuple(re.compile(p, re.IGNORECASE) for p in raw.get("exclude", [])),
+        suggestion=raw["suggestion"],
+        reason=raw["reason"],
+        source=sources.get(raw["source"], raw["source"]),
+        severity=raw["severity"],
+        skip_if_negated=raw.get("skip_if_negated", False),
+    )
+
+
+@lru_cache(maxsize=1)
+def builtin_entries() -> tuple[Entry, ...]:
+    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    return tuple(_compile(raw, data["sources"]) for raw in data["entries"])
+
+
+def phrase_entry(
+    *, id: str, phrase: str, suggestion: str, reason: str, severity: str, source: str
+) -> Entry:
+    """An organization's own term: a plain phrase, matched as whole words, plural allowed."""
+    words = [re.escape(w) for w in phrase.strip().split()]
+    pattern = r"\b" + r"[-\s]+".join(words) + r"(?:s|es)?\b"
+    return Entry(
+        id=id,
+        keywords=(phrase.strip().split()[0].lower()[:5],),
+        patterns=(re.compile(pattern, re.IGNORECASE),),
+        exclude=(),
+        suggestion=suggestion,
+        reason=reason,
+        source=source,
+        severity=severity,
+    )
+
+
+def _negated(text: str, start: int) -> bool:
+    """A negator among the three words before the match, within the same clause."""
+    clause = CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
+    before = WORD.findall(clause.lower())[-3:]
+    return any(word in NEGATORS for word in before)
+
+
+def _excluded(entry: Entry, text: str, start: int, end: int) -> bool:
+    lo = max(0, start - EXCLUDE_WINDOW)
+    window = text[lo : end + EXCLUDE_WINDOW]
+    for pattern in entry.exclude:
+        for match in pattern.finditer(window):
+            if match.start() + lo < end and match.end() + lo > start:
+                return True
+    return False
+
+
+def check(text: str, entries: tuple[Entry, ...] | None = None) -> list[Finding]:
+    """Findings in reading order; overlapping matches keep the earliest, longest one."""
+    entries = builtin_entries() if entries is None else entries
+    lowered = text.lower()
+    candidates = [e for e in entries if any(k in lowered for k in e.keywords)]
+    if not candidates:
+        return []
+    quoted = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
+    found: list[Finding] = []
+    for entry in candidates:
+        for pattern in entry.patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(q0 <= start and end <= q1 for q0, q1 in quoted):
+                    continue
+                if entry.skip_if_negated and _negated(text, start):
+                    continue
+                if entry.exclude and _excluded(entry, text, start, end):
+                    continue
+                found.append(
+                    Finding(
+                        start,
+                        end,
+                        match.group(0),
+                        entry.suggestion,
+                        entry.reason,
+                        entry.source,
+                        entry.severity,
+                        entry.id,
+                    )
+                )
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[Finding] = []
+    for finding in found:
+        if kept and finding.start < kept[-1].end:
+            continue
+        kept.append(finding)
+    return kept

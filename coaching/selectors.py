@@ -1,0 +1,31 @@
+"""The lexicon an organization uses: the built-in entries it keeps plus its own terms."""
+
+from coaching.language import Entry, builtin_entries, phrase_entry
+from coaching.models import CustomTerm, DisabledEntry
+from organizations.models import Organization
+
+ORGANIZATION_SOURCE = "Your organization's own list"
+
+
+def entries_for(organization: Organization) -> tuple[Entry, ...]:
+    disabled = set(
+        DisabledEntry.objects.filter(organization=organization).values_list("entry_id", flat=True)
+    )
+    custom = [
+        phrase_entry(
+            id=f"org-{term.id}",
+            phrase=term.phrase,
+            suggestion=term.suggestion,
+            reason=term.reason,
+            severity=term.severity,
+            source=ORGANIZATION_SOURCE,
+        )
+        for term in CustomTerm.objects.filter(organization=organization)
+    ]
+    return tuple(e for e in builtin_entries() if e.id not in disabled) + tuple(custom)
+
+
+def replacement_for(suggestion: str) -> str:
+    """The first plain alternative of a suggestion, for one-click replace."""
+    first = suggestion.split(" / ")[0].split(" (")[0]
+    return first.split("...")[0].strip()

@@ -1,0 +1,85 @@
+"""The inline checker in the note editor, and the administrator's lexicon page."""
+
+from audit.models import AuditEvent
+from coaching.models import CustomTerm, DisabledEntry
+from organizations.demo import DemoWorld
+from participants.models import Participant
+
+
+def test_note_editor_fields_carry_the_inline_checker(demo: DemoWorld, client_for) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    page = client_for("ana").get(f"/contacts/new/{pat.id}/?kind=full").content.decode()
+    assert 'hx-post="/coaching/check/?field=coach_actions"' in page
+    assert 'id="lang-coach_actions"' in page
+    assert "/coaching/check/?field=own_words" not in page
+
+
+def test_inline_check_returns_findings_with_replace_buttons(demo, client_for) -> None:
+    client = client_for("ana")
+    before = AuditEvent.objects.count()
+    response = client.post(
+        "/coaching/check/?field=coach_actions",
+        {"coach_actions": "client is an addict who relapsed"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "2 words to look at" in page
+    assert "person with a substance use disorder" in page
+    assert 'data-replacement="return to use"' in page
+    assert 'data-field="id_coach_actions"' in page and 'data-start="13"' in page
+    assert "saving is never blocked" in page
+    assert AuditEvent.objects.count() == before  # nothing about the text is stored
+
+
+def test_inline_check_ignores_fields_it_does_not_know(demo, client_for) -> None:
+    response = client_for("ana").post(
+        "/coaching/check/?field=own_words", {"own_words": "I am an addict"}
+    )
+    assert "to look at" not in response.content.decode()
+
+
+def test_admin_adds_own_terms_and_turns_off_built_in_ones(demo: DemoWorld, client_for) -> None:
+    client = client_for("max")
+    page = client.get("/coaching/lexicon/").content.decode()
+    assert "relapse" in page and "Words Matter" in page
+    client.post(
+        "/coaching/lexicon/",
+        {
+            "action": "add",
+            "phrase": "frequent visitor",
+            "suggestion": "regular visitor",
+            "reason": "Sounds like a complaint.",
+            "severity": "advice",
+        },
+    )
+    term = CustomTerm.objects.get(phrase="frequent visitor")
+    duplicate = client.post(
+        "/coaching/lexicon/",
+        {
+            "action": "add",
+            "phrase": "Frequent Visitor",
+            "suggestion": "x",
+            "reason": "y",
+            "severity": "advice",
+        },
+    )
+    assert "already on your list" in duplicate.content.decode()
+    client.post("/coaching/lexicon/", {"action": "disable", "entry": "relapse"})
+    assert DisabledEntry.objects.filter(entry_id="relapse").exists()
+    found = (
+        client_for("ana")
+        .post(
+            "/coaching/check/?field=summary",
+            {"summary": "A frequent visitor who relapsed."},
+        )
+        .content.decode()
+    )
+    assert "regular visitor" in found and "return to use" not in found
+    other = (
+        client_for("rio")
+        .post("/coaching/check/?field=summary", {"summary": "A frequent visitor who relapsed."})
+        .content.decode()
+    )
+    assert "regular visitor" not in other and "return to use" in other
+    client.post("/coaching/lexicon/", {"action": "remove", "term": term.id})
+    assert not CustomTerm.objects.exists()
