@@ -9,6 +9,32 @@ from coaching.models import CustomTerm, Severity
 from organizations.models import Organization
 
 
+class TranscriptForm(forms.Form):
+    transcript = forms.CharField(
+        label=_("Paste a conversation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Start each turn with 'Coach:' or 'Participant:' (or C: / P:)."),
+    )
+    upload = forms.FileField(label=_("Or upload a transcript (.txt, .vtt or .srt)"), required=False)
+    coach_name = forms.CharField(
+        label=_("Your name in the file (for .vtt or .srt)"), required=False, max_length=60
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("transcript") and not data.get("upload"):
+            raise forms.ValidationError(_("Paste a conversation or choose a file."))
+        return data
+
+
+class SaveReviewForm(forms.Form):
+    title = forms.CharField(label=_("Title for your records"), max_length=120)
+    share = forms.BooleanField(label=_("Share with my supervisor"), required=False)
+    transcript = forms.CharField(widget=forms.HiddenInput)
+    coach_name = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class CustomTermForm(forms.Form):
     phrase = forms.CharField(label=_("Word or phrase to notice"), max_length=80)
     suggestion = forms.CharField(label=_("Suggest instead"), max_length=160)

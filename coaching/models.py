@@ -51,3 +51,47 @@ class DisabledEntry(models.Model):
 
     def __str__(self) -> str:
         return self.entry_id
+
+
+class PracticeReviewQuerySet(models.QuerySet["PracticeReview"]):
+    def visible_to(
+        self, user: object, organization: Organization | None
+    ) -> "PracticeReviewQuerySet":
+        """The coach's own reviews, plus, for a supervisor, those their team chose to share."""
+        from organizations.models import Membership, Role
+        from organizations.selectors import membership_in
+
+        membership = membership_in(user, organization)
+        if membership is None:
+            return self.none()
+        own = models.Q(owner=user)
+        if membership.role == Role.SUPERVISOR and membership.team_id:
+            team = (
+                Membership.objects.active()
+                .filter(organization=organization, team_id=membership.team_id, role=Role.COACH)
+                .values("user_id")
+            )
+            own |= models.Q(shared_with_supervisor=True, owner_id__in=team)
+        return self.filter(own, organization=organization)
+
+
+class PracticeReview(models.Model):
+    """A conversation review a coach chose to keep, privately or shared with their supervisor."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120)
+    utterances = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    shared_with_supervisor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PracticeReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "owner"], name="practice_org_owner")]
+
+    def __str__(self) -> str:
+        return self.title

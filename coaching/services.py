@@ -4,7 +4,8 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import Target, record_member_action
-from coaching.models import CustomTerm, DisabledEntry
+from coaching.conversation.review import Review
+from coaching.models import CustomTerm, DisabledEntry, PracticeReview
 from organizations.models import Membership
 
 
@@ -55,3 +56,44 @@ def set_entry_enabled(*, acting: Membership, entry_id: str, enabled: bool) -> No
             target=Target(type="coaching.lexicon", id=entry_id[:64]),
             changed_fields=["enabled"],
         )
+
+
+def save_practice_review(
+    *, acting: Membership, title: str, review: Review, share: bool
+) -> PracticeReview:
+    data = review.as_dict()
+    with transaction.atomic():
+        saved = PracticeReview.objects.create(
+            organization=acting.organization,
+            owner=acting.user,
+            title=title.strip()[:120],
+            utterances=data["utterances"],
+            summary=data["summary"],
+            shared_with_supervisor=share,
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(saved),
+            changed_fields=["practice_review", *(["shared"] if share else [])],
+        )
+    return saved
+
+
+def set_practice_sharing(*, acting: Membership, saved: PracticeReview, share: bool) -> None:
+    with transaction.atomic():
+        PracticeReview.objects.filter(pk=saved.pk).update(shared_with_supervisor=share)
+        record_member_action(
+            acting=acting, action=Action.UPDATE, target=Target.of(saved), changed_fields=["shared"]
+        )
+
+
+def delete_practice_review(*, acting: Membership, saved: PracticeReview) -> None:
+    with transaction.atomic():
+        record_member_action(
+            acting=acting,
+            action=Action.DELETE,
+            target=Target.of(saved),
+            changed_fields=["practice_review"],
+        )
+        saved.delete()

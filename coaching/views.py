@@ -6,11 +6,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coaching.forms import CustomTermForm
+from coaching.conversation.parse import MAX_BYTES, TranscriptError, parse
+from coaching.conversation.review import review
+from coaching.forms import CustomTermForm, SaveReviewForm, TranscriptForm
 from coaching.language import builtin_entries, check
-from coaching.models import CustomTerm, DisabledEntry
+from coaching.models import CustomTerm, DisabledEntry, PracticeReview
 from coaching.selectors import entries_for, replacement_for
-from coaching.services import add_custom_term, remove_custom_term, set_entry_enabled
+from coaching.services import (
+    add_custom_term,
+    delete_practice_review,
+    remove_custom_term,
+    save_practice_review,
+    set_entry_enabled,
+    set_practice_sharing,
+)
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
@@ -27,6 +36,7 @@ CHECKED_FIELDS = frozenset(
     }
 )
 MAX_CHECK_CHARS = 20000
+PRACTICE_ROLES = (Role.COACH, Role.SUPERVISOR)
 
 
 @require_POST
@@ -84,3 +94,116 @@ def lexicon(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
     )
+
+
+def _read_transcript(form: TranscriptForm) -> tuple[str, str]:
+    upload = form.cleaned_data.get("upload")
+    if upload is not None:
+        if upload.size and upload.size > MAX_BYTES:
+            raise TranscriptError(
+                "That file is larger than 2 MB. A one-hour conversation is usually under "
+                "100 KB; please check it is a transcript."
+            )
+        raw = upload.read(MAX_BYTES + 1)
+        utterances = parse(
+            raw, filename=upload.name or "", coach_name=form.cleaned_data["coach_name"]
+        )
+        return "\n".join(f"{u.speaker.capitalize()}: {u.text}" for u in utterances), ""
+    return form.cleaned_data["transcript"], form.cleaned_data["coach_name"]
+
+
+@member_required(*PRACTICE_ROLES)
+def practice(request: HttpRequest) -> HttpResponse:
+    """Paste or upload, see the review. Nothing is stored unless the coach presses Save."""
+    membership = acting_membership(request)
+    form = TranscriptForm(request.POST or None, request.FILES or None)
+    result, save_form = None, None
+    if request.method == "POST" and request.POST.get("action") == "save":
+        save_form = SaveReviewForm(request.POST)
+        if save_form.is_valid():
+            try:
+                utterances = parse(
+                    save_form.cleaned_data["transcript"],
+                    coach_name=save_form.cleaned_data["coach_name"],
+                )
+            except TranscriptError as error:
+                messages.error(request, str(error))
+            else:
+                saved = save_practice_review(
+                    acting=membership,
+                    title=save_form.cleaned_data["title"],
+                    review=review(utterances),
+                    share=save_form.cleaned_data["share"],
+                )
+                messages.success(request, _("Saved to your practice records."))
+                return redirect("coaching:practice_detail", review_id=saved.id)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            transcript, coach_name = _read_transcript(form)
+            result = review(parse(transcript, coach_name=coach_name))
+        except TranscriptError as error:
+            form.add_error(None, str(error))
+        else:
+            save_form = SaveReviewForm(
+                initial={
+                    "transcript": transcript,
+                    "coach_name": coach_name,
+                    "title": _("Practice conversation"),
+                }
+            )
+    saved_reviews = PracticeReview.objects.visible_to(request.user, membership.organization).filter(
+        owner_id=request.user.pk
+    )[:20]
+    return render(
+        request,
+        "coaching/practice.html",
+        {
+            "form": form,
+            "result": result,
+            "save_form": save_form,
+            "saved": saved_reviews,
+            "shared_count": PracticeReview.objects.visible_to(request.user, membership.organization)
+            .exclude(owner_id=request.user.pk)
+            .count()
+            if membership.role == Role.SUPERVISOR
+            else 0,
+        },
+    )
+
+
+@member_required(*PRACTICE_ROLES)
+def practice_detail(request: HttpRequest, review_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    saved = visible_or_404(
+        PracticeReview.objects.visible_to(request.user, membership.organization).select_related(
+            "owner"
+        ),
+        request,
+        id=review_id,
+    )
+    is_owner = saved.owner_id == request.user.pk
+    if request.method == "POST" and is_owner:
+        action = request.POST.get("action")
+        if action == "delete":
+            delete_practice_review(acting=membership, saved=saved)
+            messages.success(request, _("Deleted."))
+            return redirect("coaching:practice")
+        if action in {"share", "unshare"}:
+            set_practice_sharing(acting=membership, saved=saved, share=action == "share")
+            messages.success(
+                request,
+                _("Shared with your supervisor.") if action == "share" else _("No longer shared."),
+            )
+        return redirect("coaching:practice_detail", review_id=saved.id)
+    return render(request, "coaching/practice_detail.html", {"saved": saved, "is_owner": is_owner})
+
+
+@member_required(Role.SUPERVISOR)
+def practice_shared(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    shared = (
+        PracticeReview.objects.visible_to(request.user, membership.organization)
+        .exclude(owner_id=request.user.pk)
+        .select_related("owner")
+    )
+    return render(request, "coaching/practice_shared.html", {"shared": shared})

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from coaching.models import PracticeReview
 from encounters.models import CheckInSchedule, Encounter, Group
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
@@ -153,6 +154,13 @@ MATRIX: dict[str, Row] = {
     "encounters:groups": Row(by_role(STAFF_READERS)),
     "coaching:check": Row(everyone(405)),
     "coaching:lexicon": Row(by_role(ADMIN)),
+    "coaching:practice": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "coaching:practice_shared": Row(by_role({Role.SUPERVISOR})),
+    # Ana's review, shared with her supervisor: only the two of them can open it.
+    "coaching:practice_detail": Row(
+        by_role({Role.COACH, Role.SUPERVISOR}, ok=404, overrides={"ana": 200, "sam": 200}),
+        kwargs=lambda o: {"review_id": o["practice"].id},
+    ),
     "encounters:schedule_new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "encounters:schedule_change": Row(
         everyone(405), kwargs=lambda o: {"schedule_id": o["schedule"].id}
@@ -188,6 +196,14 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         "users": users,
         "ana": users["ana"],
         "pat": pat,
+        "practice": PracticeReview.objects.create(
+            organization=pat.organization,
+            owner=users["ana"],
+            title="Role-play",
+            utterances=[],
+            summary={},
+            shared_with_supervisor=True,
+        ),
         "schedule": CheckInSchedule.objects.create(
             organization=pat.organization,
             participant=pat,

@@ -1,0 +1,1 @@
+"""Conversation practice: parse a transcript, label each coach utterance, summarize kindly."""
