@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from lib.phones import to_e164
@@ -50,7 +50,7 @@ DECLINABLE = (
     "substances_of_concern",
 )
 
-SECTIONS: list[tuple[StrOrPromise, list[str]]] = [
+SECTIONS: list[tuple[str | Promise, list[str]]] = [
     (
         _("About them"),
         [
@@ -191,7 +191,7 @@ class ParticipantForm(forms.ModelForm):
         for name in instance.declined:
             self.initial[f"{name}_declined"] = True
 
-    def sections(self) -> list[tuple[StrOrPromise, list[tuple[forms.BoundField, Any]]]]:
+    def sections(self) -> list[tuple[str | Promise, list[tuple[forms.BoundField, Any]]]]:
         """Fields grouped for the page, each with its 'prefer not to say' box if it has one."""
         grouped = []
         for title, names in SECTIONS:
