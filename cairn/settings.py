@@ -173,6 +173,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("CAIRN_TIME_ZONE", "America/New_York")
+# Where trained models (the conversation reviewer's) are kept; rebuilt from shipped data if absent.
+CAIRN_MODEL_DIR = Path(envstr("CAIRN_MODEL_DIR", str(VAR_DIR / "models")))
 # Phone numbers typed without a country code are read as numbers of this region (ISO 3166).
 CAIRN_PHONE_REGION = envstr("CAIRN_PHONE_REGION", "US")
 USE_I18N = True

@@ -1,6 +1,7 @@
 """The inline language checker and the administrator's lexicon page."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -182,7 +183,9 @@ def practice_detail(request: HttpRequest, review_id: object) -> HttpResponse:
         id=review_id,
     )
     is_owner = saved.owner_id == request.user.pk
-    if request.method == "POST" and is_owner:
+    if request.method == "POST" and not is_owner:
+        raise PermissionDenied  # a supervisor reads what was shared; only the coach changes it
+    if request.method == "POST":
         action = request.POST.get("action")
         if action == "delete":
             delete_practice_review(acting=membership, saved=saved)

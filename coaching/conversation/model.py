@@ -131,7 +131,7 @@ def train(rows: Iterable[tuple[str, str, str]]) -> ConversationModel:
 
 
 def model_dir() -> Path:
-    return Path(getattr(settings, "CAIRN_MODEL_DIR", settings.VAR_DIR / "models"))
+    return Path(settings.CAIRN_MODEL_DIR)
 
 
 def custom_model_path() -> Path:

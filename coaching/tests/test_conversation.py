@@ -1,0 +1,158 @@
+"""The conversation reviewer: the model on held-out data, the command, and the practice page."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from coaching.conversation import model as conversation_model
+from coaching.conversation.model import COACH_LABELS, PARTICIPANT_LABELS
+from coaching.management.commands.evaluate_conversation_model import evaluate
+from coaching.models import PracticeReview
+from organizations.demo import DemoWorld
+
+ROOT = Path(__file__).resolve().parents[2]
+TWENTY_TURNS = "\n".join(
+    [
+        "Coach: Hi Jordan, thanks for calling in. How has the week been?",
+        "Participant: Honestly pretty rough. Work was a lot.",
+        "Coach: Work took a lot out of you.",
+        "Participant: Yeah and I skipped the Thursday meeting.",
+        "Coach: Part of you wanted to go, and part of you just needed rest.",
+        "Participant: Exactly. I do want to get back though.",
+        "Coach: What would make it easier to get there next week?",
+        "Participant: Maybe if someone went with me.",
+        "Coach: Did your cousin say she'd come with you before?",
+        "Participant: She did, a while ago.",
+        "Coach: You reached out for support even on a hard week. That matters.",
+        "Participant: Thanks. I think I can ask her again.",
+        "Coach: Would it be okay if I shared something that helped others?",
+        "Participant: Sure.",
+        "Coach: Some people text a friend an hour before so it's a plan, not a maybe.",
+        "Participant: I could do that.",
+        "Coach: You should also call your sponsor tonight.",
+        "Participant: Maybe. I don't know.",
+        "Coach: The Thursday group starts at 7 at the library annex.",
+        "Participant: Okay, I'll text my cousin tomorrow.",
+    ]
+)
+
+
+@pytest.fixture(autouse=True)
+def private_model_dir(settings, tmp_path_factory) -> None:
+    settings.CAIRN_MODEL_DIR = tmp_path_factory.getbasetemp() / "models"
+    conversation_model.load.cache_clear()
+
+
+def test_model_beats_the_majority_baseline_by_a_wide_margin_on_held_out_data() -> None:
+    result = evaluate()
+    assert result["coach_heldout"] >= 450 and result["participant_heldout"] >= 180
+    assert result["coach_macro_f1"] >= 0.7
+    assert result["coach_macro_f1"] - result["majority_baseline_macro_f1"] >= 0.5
+    assert result["groups_macro_f1"] >= 0.75
+    assert result["participant_macro_f1"] >= 0.7
+    assert all(value > 0.4 for value in result["coach_f1_by_label"].values())
+
+
+def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path) -> None:
+    transcript = tmp_path / "practice.txt"
+    transcript.write_text(TWENTY_TURNS)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "review_conversation", str(transcript), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**__import__("os").environ, "CAIRN_MODEL_DIR": str(tmp_path / "models")},
+    )
+    data = json.loads(result.stdout)
+    assert len(data["utterances"]) == 20
+    coach = [u for u in data["utterances"] if u["speaker"] == "coach"]
+    assert all(u["label"] in COACH_LABELS for u in coach)
+    assert all(
+        u["label"] in PARTICIPANT_LABELS
+        for u in data["utterances"]
+        if u["speaker"] == "participant"
+    )
+    labels = [u["label"] for u in coach]
+    assert labels[3] == "open_question" and labels[4] == "closed_question"
+    assert labels[6] == "advice_with_permission" and labels[8] == "advice_without_permission"
+    summary = data["summary"]
+    assert summary["strengths"] and summary["coach_utterances"] == 10
+    assert summary["advice_without_permission"] >= 1
+
+
+def test_practice_review_is_not_stored_until_saved(demo: DemoWorld, client_for) -> None:
+    client = client_for("ana")
+    page = client.post("/coaching/practice/", {"action": "review", "transcript": TWENTY_TURNS})
+    body = page.content.decode()
+    assert "What went well" in body and "To try next" in body
+    assert "Would it be okay if I shared something" in body
+    assert not PracticeReview.objects.exists()
+    client.post(
+        "/coaching/practice/",
+        {"action": "save", "title": "Thursday role-play", "transcript": TWENTY_TURNS, "share": ""},
+    )
+    saved = PracticeReview.objects.get()
+    assert saved.owner == demo.users["ana"] and not saved.shared_with_supervisor
+    assert len(saved.utterances) == 20
+
+
+def test_sharing_is_scoped_to_the_coachs_supervisor(demo: DemoWorld, client_for) -> None:
+    ana = client_for("ana")
+    ana.post(
+        "/coaching/practice/", {"action": "save", "title": "Role-play", "transcript": TWENTY_TURNS}
+    )
+    saved = PracticeReview.objects.get()
+    url = f"/coaching/practice/{saved.id}/"
+    assert client_for("sam").get(url).status_code == 404
+    ana.post(url, {"action": "share"})
+    assert client_for("sam").get(url).status_code == 200
+    assert "Role-play" in client_for("sam").get("/coaching/practice/shared/").content.decode()
+    assert client_for("ben").get(url).status_code == 404
+    assert client_for("sam").post(url, {"action": "delete"}).status_code == 403
+    assert PracticeReview.objects.filter(pk=saved.pk).exists()
+    ana.post(url, {"action": "unshare"})
+    assert client_for("sam").get(url).status_code == 404
+    ana.post(url, {"action": "delete"})
+    assert not PracticeReview.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"transcript": ""}, "Paste a conversation or choose a file."),
+        ({"transcript": "just words, nobody speaking"}, "No speakers found."),
+    ],
+)
+def test_bad_transcripts_are_explained(demo, client_for, data, message) -> None:
+    page = client_for("ana").post("/coaching/practice/", {"action": "review", **data})
+    assert message in page.content.decode()
+
+
+def test_a_5_mb_upload_is_refused_calmly(demo, client_for) -> None:
+    big = SimpleUploadedFile("big.txt", b"Coach: hello there\n" * 280_000, "text/plain")
+    page = client_for("ana").post("/coaching/practice/", {"action": "review", "upload": big})
+    assert "larger than 2 MB" in page.content.decode()
+    assert not PracticeReview.objects.exists()
+
+
+def test_uploaded_webvtt_is_reviewed(demo, client_for) -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ana>What brings you in today?\n\n"
+        "00:00:03.500 --> 00:00:06.000\n<v Lee>My sister said I should come.\n"
+    )
+    page = client_for("ana").post(
+        "/coaching/practice/",
+        {
+            "action": "review",
+            "coach_name": "Ana",
+            "upload": SimpleUploadedFile("s.vtt", vtt.encode(), "text/vtt"),
+        },
+    )
+    body = page.content.decode()
+    assert "What brings you in today?" in body and "open_question" in body
