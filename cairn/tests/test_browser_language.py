@@ -198,3 +198,34 @@ def test_lexicon_page_for_an_administrator(session: Session) -> None:
     assert page.get_by_role("heading", name="Add a word").is_visible()
     session.audit("lexicon page")
     session.assert_clean()
+
+
+def test_practice_review_is_readable_and_accessible(session: Session, settings, tmp_path) -> None:
+    """A coach pastes a role-play, reads the strengths-first review, and saves it privately."""
+    from coaching.conversation import model as conversation_model
+    from coaching.models import PracticeReview
+
+    settings.CAIRN_MODEL_DIR = tmp_path / "models"
+    conversation_model.load.cache_clear()
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto("/coaching/practice/")
+    assert session.h1() == "My practice"
+    session.audit("practice page")
+    page.fill(
+        "#id_transcript",
+        "Coach: What has this week been like for you?\nParticipant: Hard, but I went to group.\n"
+        "Coach: You showed up even on a hard week.\nParticipant: I guess I did.",
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Review").click()
+    expect(page.get_by_role("heading", name="What went well")).to_be_visible()
+    assert page.get_by_role("heading", name="To try next").is_visible()
+    session.audit("practice review")
+    assert not PracticeReview.objects.exists()
+    page.fill("#id_title", "Tuesday role-play")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save to my practice records").click()
+    assert session.h1() == "Tuesday role-play"
+    session.audit("saved practice review")
+    session.assert_clean()
