@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     SIGN_OUT = "sign_out", _("Signed out")
     PERMISSION_DENIED = "permission_denied", _("Access refused")
     BREAK_GLASS = "break_glass", _("Emergency access")
+    INTEGRITY_FAILURE = "integrity_failure", _("Stored data failed its integrity check")
 
 
 class AuditChainHead(models.Model):

@@ -4,6 +4,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 
 from lib.env import envbool, envint, envlist, envstr
@@ -18,6 +19,22 @@ if not SECRET_KEY:
         SECRET_KEY = "cairn-demo-only-insecure-key-never-use-in-production-0123456789"  # noqa: S105
     else:
         raise RuntimeError("CAIRN_SECRET_KEY must be set (see README, Configuration).")
+
+# Keys for sensitive free text at rest (Fernet, newest first). The demo uses a fixed key.
+CAIRN_FIELD_KEYS = envlist("CAIRN_FIELD_KEYS")
+if not CAIRN_FIELD_KEYS:
+    if DEBUG or envbool("CAIRN_DEMO", False):
+        CAIRN_FIELD_KEYS = ["Y2Fpcm4tZGVtby1vbmx5LWtleS1ub3QtZm9yLXJlYWw="]
+    else:
+        raise RuntimeError(
+            "CAIRN_FIELD_KEYS must be set: one or more Fernet keys, newest first (see README)."
+        )
+
+for _number, _key in enumerate(CAIRN_FIELD_KEYS, start=1):
+    try:
+        Fernet(_key.encode())
+    except ValueError as _error:
+        raise RuntimeError(f"CAIRN_FIELD_KEYS key {_number} is not a valid Fernet key.") from _error
 
 ALLOWED_HOSTS = envlist("CAIRN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CAIRN_CSRF_TRUSTED_ORIGINS")
@@ -58,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lib.middleware.IntegrityFailureMiddleware",
 ]
 
 ROOT_URLCONF = "cairn.urls"

@@ -55,6 +55,8 @@ class EncounterForm(forms.ModelForm):
             "next_contact_on",
         ]  # fmt: skip
         widgets = {
+            "summary": forms.TextInput,
+            "topics": forms.TextInput,
             "next_contact_on": DATE_WIDGET,
             "coach_actions": forms.Textarea(attrs={"rows": 4}),
             "participant_response": forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.crypto import EncryptedTextField
 from organizations.models import Organization, Role
 from organizations.selectors import membership_in
 from participants.models import Participant
@@ -169,7 +170,7 @@ class GroupSession(models.Model):
     occurred_on = models.DateField()
     duration_minutes = models.PositiveSmallIntegerField()
     topic = models.CharField(_("topic"), max_length=200)
-    shared_note = models.TextField(_("group note"), max_length=5000)
+    shared_note = EncryptedTextField(_("group note"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -220,12 +221,12 @@ class Encounter(models.Model):
         related_name="+",
         verbose_name=_("service type"),
     )
-    summary = models.CharField(_("in one line"), max_length=300, blank=True)
-    topics = models.CharField(_("topics"), max_length=300, blank=True)
-    coach_actions = models.TextField(_("what I did"), max_length=5000, blank=True)
-    participant_response = models.TextField(_("how they responded"), max_length=5000, blank=True)
-    own_words = models.TextField(_("in their own words"), max_length=2000, blank=True)
-    next_steps = models.TextField(_("next steps"), max_length=2000, blank=True)
+    summary = EncryptedTextField(_("in one line"), max_length=300, blank=True)
+    topics = EncryptedTextField(_("topics"), max_length=300, blank=True)
+    coach_actions = EncryptedTextField(_("what I did"), max_length=5000, blank=True)
+    participant_response = EncryptedTextField(_("how they responded"), max_length=5000, blank=True)
+    own_words = EncryptedTextField(_("in their own words"), max_length=2000, blank=True)
+    next_steps = EncryptedTextField(_("next steps"), max_length=2000, blank=True)
     next_contact_on = models.DateField(_("next contact"), null=True, blank=True)
     is_brief = models.BooleanField(default=True)
     group_session = models.ForeignKey(
@@ -254,7 +255,7 @@ class Encounter(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(max_length=2000, blank=True)
+    review_comment = EncryptedTextField(max_length=2000, blank=True)
     review_comment_seen = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -309,7 +310,7 @@ class Addendum(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("addendum"), max_length=5000)
+    text = EncryptedTextField(_("addendum"), max_length=5000)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 

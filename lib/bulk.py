@@ -43,6 +43,7 @@ def _rows(objects: Iterable[Model], fields: list[Field]) -> Iterable[tuple[objec
     ]
     names = [f.attname for f in fields]
     json_at = {i for i, f in enumerate(fields) if isinstance(f, JSONField)}
+    encrypted_at = {i: f for i, f in enumerate(fields) if getattr(f, "encrypted", False)}
     now = timezone.now()
     for obj in objects:
         for field in stamped:
@@ -50,4 +51,6 @@ def _rows(objects: Iterable[Model], fields: list[Field]) -> Iterable[tuple[objec
         row = [getattr(obj, name) for name in names]
         for i in json_at:
             row[i] = Jsonb(row[i])
+        for i, field in encrypted_at.items():
+            row[i] = field.get_prep_value(row[i])
         yield tuple(row)

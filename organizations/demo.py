@@ -1,7 +1,6 @@
 """The demo world of DESIGN.md's demo contract, built deterministically and in bulk."""
 
 import random
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_event
 from encounters import demo as encounter_demo
+from lib.progress import Progress
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization
 from participants import demo as participant_demo
@@ -57,25 +57,6 @@ class DemoWorld:
     users: dict[str, User] = field(default_factory=dict)
     participants_created: int = 0
     contacts_created: int = 0
-
-
-class Progress:
-    """A plain text progress bar on stderr for long runs."""
-
-    def __init__(self, total: int, label: str, stream: TextIO | None = None) -> None:
-        self.total, self.label, self.done = total, label, 0
-        self.stream = stream or sys.stderr
-        self.enabled = total >= 2000
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        if self.enabled:
-            width = 30
-            filled = int(width * self.done / max(self.total, 1))
-            bar = "#" * filled + "-" * (width - filled)
-            end = "\n" if self.done >= self.total else ""
-            self.stream.write(f"\r{self.label} [{bar}] {self.done:,}/{self.total:,}{end}")
-            self.stream.flush()
 
 
 def demo_exists() -> bool:

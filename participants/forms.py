@@ -142,6 +142,7 @@ class ParticipantForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "contact_note": forms.TextInput,
             "helps_feel_safe": forms.Textarea(attrs={"rows": 3}),
             "please_avoid": forms.Textarea(attrs={"rows": 3}),
             "support_style": forms.Textarea(attrs={"rows": 3}),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.crypto import EncryptedTextField
 from organizations.models import Membership, Organization, Role
 from organizations.selectors import membership_in
 
@@ -160,15 +161,17 @@ class Participant(models.Model):
     organization_name_ok = models.BooleanField(
         _("OK to name the organization in messages"), default=False
     )
-    contact_note = models.CharField(
+    contact_note = EncryptedTextField(
         _("safe word or note for contacting"), max_length=300, blank=True
     )
     # What helps
-    helps_feel_safe = models.TextField(_("what helps them feel safe"), max_length=2000, blank=True)
-    please_avoid = models.TextField(
+    helps_feel_safe = EncryptedTextField(
+        _("what helps them feel safe"), max_length=2000, blank=True
+    )
+    please_avoid = EncryptedTextField(
         _("things that are hard / please avoid"), max_length=2000, blank=True
     )
-    support_style = models.TextField(
+    support_style = EncryptedTextField(
         _("how they like to be supported"), max_length=2000, blank=True
     )
     strengths = models.JSONField(_("strengths"), default=list, blank=True)
@@ -280,16 +283,16 @@ class SupportPerson(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="support_people"
     )
-    name = models.CharField(_("name"), max_length=120)
-    relationship = models.CharField(_("relationship"), max_length=80, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    name = EncryptedTextField(_("name"), max_length=120)
+    relationship = EncryptedTextField(_("relationship"), max_length=80, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
     may_contact = models.BooleanField(_("the participant allows us to contact them"), default=False)
-    contact_purpose = models.CharField(_("for what"), max_length=200, blank=True)
+    contact_purpose = EncryptedTextField(_("for what"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["created_at"]  # names are encrypted, so the database cannot sort by them
         verbose_name_plural = "support people"
         indexes = [
             models.Index(
@@ -345,7 +348,7 @@ class CoachAssignment(models.Model):
     role = models.CharField(max_length=10, choices=CoachRole.choices)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    handover_note = models.TextField(_("handover note"), max_length=2000, blank=True)
+    handover_note = EncryptedTextField(_("handover note"), max_length=2000, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -207,6 +207,7 @@ def test_practice_review_is_readable_and_accessible(session: Session, settings, 
 
     settings.CAIRN_MODEL_DIR = tmp_path / "models"
     conversation_model.load.cache_clear()
+    conversation_model.load()  # build the model first: the first review would train it (seconds)
     page = session.page
     session.sign_in("ana", DEMO_PASSWORD)
     session.goto("/coaching/practice/")

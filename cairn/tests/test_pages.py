@@ -8,6 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import Client
 
@@ -102,6 +103,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
     env.update(
         CAIRN_SECRET_KEY="a-long-random-production-secret-" + "x7Qp9" * 10,
         CAIRN_ALLOWED_HOSTS="cairn.example.org",
+        CAIRN_FIELD_KEYS=Fernet.generate_key().decode(),
         DATABASE_URL=os.environ.get("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}"),
     )
     result = subprocess.run(
