@@ -50,6 +50,7 @@ from encounters.services import (
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.models import ContactChannel, Participant
+from participants.services import flag_emergency_use
 
 WRITERS = (Role.COACH, Role.SUPERVISOR)
 # A new note starts with the way the person prefers to be reached.
@@ -63,8 +64,11 @@ TIMELINE_PAGE = 20
 
 
 def _participant(request: HttpRequest, participant_id: object) -> Participant:
-    scoped = Participant.objects.visible_to(request.user, acting_membership(request).organization)
-    return visible_or_404(scoped, request, id=participant_id)
+    membership = acting_membership(request)
+    scoped = Participant.objects.visible_to(request.user, membership.organization)
+    participant = visible_or_404(scoped, request, id=participant_id)
+    flag_emergency_use(acting=membership, participant=participant, path=request.path)
+    return participant
 
 
 def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:

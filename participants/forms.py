@@ -385,3 +385,42 @@ class SupportPersonForm(forms.Form):
 
     def clean_phone(self) -> str:
         return to_e164(self.cleaned_data.get("phone", ""))
+
+
+class EmergencyAccessForm(forms.Form):
+    preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    phone = forms.CharField(
+        label=_("Or their phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    reason = forms.CharField(
+        label=_("Why you need this record now"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example 'Pat is at the front desk in crisis and their coach is off "
+            "today'. Your manager reviews every emergency access."
+        ),
+    )
+
+    def clean_phone(self) -> str:
+        return to_e164(self.cleaned_data.get("phone", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("date_of_birth") and not data.get("phone"):
+            raise forms.ValidationError(
+                _("Give their date of birth or phone as well, so the right record opens.")
+            )
+        return data
+
+
+class EmergencyReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), max_length=300, required=False)

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedTextField
@@ -89,6 +90,13 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
             return self.none()
         in_org = self.filter(organization=organization, merged_into__isnull=True)
         mine = Q(coach=user) | Q(secondary_coach=user)
+        if membership.role in (Role.COACH, Role.SUPERVISOR):
+            # Emergency access ("break the glass"): time-limited, reasoned, audited, reviewed.
+            mine |= Q(
+                pk__in=EmergencyAccess.objects.filter(
+                    organization=organization, user=user, expires_at__gt=timezone.now()
+                ).values("participant_id")
+            )
         if membership.role == Role.COACH:
             return in_org.filter(mine)
         if membership.role == Role.SUPERVISOR:
@@ -362,3 +370,40 @@ class CoachAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach} ({self.role})"
+
+
+class EmergencyAccess(models.Model):
+    """A staff member outside the care team opened a record in an emergency, with a reason."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="emergency_grants"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("why you need this record now"), max_length=500)
+    started_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["organization", "user", "expires_at"], name="emergency_org_user"),
+            models.Index(fields=["organization", "reviewed_at"], name="emergency_org_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.participant_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

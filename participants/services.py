@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,10 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_member_action
-from organizations.models import Membership
+from organizations.models import Membership, Role
 from participants.models import (
     CoachAssignment,
     CoachRole,
+    EmergencyAccess,
     Participant,
     ParticipantStatus,
     StatusChange,
@@ -321,3 +322,64 @@ def merge_participants(
         _audit(acting, Action.UPDATE, target, target, [*changes, "merged_from"])
         _audit(acting, Action.UPDATE, source, source, ["merged_into", "status"])
     return list(changes)
+
+
+EMERGENCY_MINUTES = 60
+
+
+def open_in_emergency(
+    *, acting: Membership, participant: Participant, reason: str, minutes: int = EMERGENCY_MINUTES
+) -> EmergencyAccess:
+    """Break the glass: time-limited access with a stated reason, flagged and queued for review."""
+    with transaction.atomic():
+        grant = EmergencyAccess.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            user=acting.user,
+            reason=reason.strip(),
+            expires_at=timezone.now() + timedelta(minutes=minutes),
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.BREAK_GLASS,
+            target=Target.of(grant),
+            participant_id=participant.id,
+            changed_fields=["reason"],
+        )
+    return grant
+
+
+def review_emergency_access(*, acting: Membership, grant: EmergencyAccess, note: str) -> None:
+    with transaction.atomic():
+        EmergencyAccess.objects.filter(pk=grant.pk).update(
+            reviewed_by=acting.user, reviewed_at=timezone.now(), review_note=note.strip()[:300]
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.UPDATE,
+            target=Target.of(grant),
+            participant_id=grant.participant_id,
+            changed_fields=["reviewed"],
+        )
+
+
+def flag_emergency_use(*, acting: Membership, participant: Participant, path: str) -> None:
+    """Every page opened under emergency access is flagged in the audit trail."""
+    if acting.user_id in (participant.coach_id, participant.secondary_coach_id):
+        return
+    if acting.role not in (Role.COACH, Role.SUPERVISOR):
+        return
+    active = EmergencyAccess.objects.filter(
+        organization=acting.organization,
+        participant=participant,
+        user_id=acting.user_id,
+        expires_at__gt=timezone.now(),
+    ).exists()
+    if active:
+        record_member_action(
+            acting=acting,
+            action=Action.BREAK_GLASS,
+            target=Target(type="url", id=path[:64]),
+            participant_id=participant.id,
+            changed_fields=["viewed"],
+        )

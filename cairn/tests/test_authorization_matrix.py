@@ -124,6 +124,8 @@ MATRIX: dict[str, Row] = {
     "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
     "participants:list": Row(by_role(STAFF_READERS)),
     "participants:new": Row(by_role(STAFF_READERS)),
+    "participants:emergency": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "participants:emergency_review": Row(by_role({Role.MANAGER})),
     **{
         f"participants:{name}": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id})
         for name in ("detail", "edit", "status", "transfer", "history", "support_person_new")
