@@ -14,6 +14,7 @@ def _pat(demo: DemoWorld) -> Participant:
 
 
 def _open(client, pat: Participant, reason: str = "Pat is at the front desk in crisis"):
+    assert pat.date_of_birth is not None
     return client.post(
         "/participants/emergency/",
         {
