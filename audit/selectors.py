@@ -1,9 +1,15 @@
 """Reading the audit trail: chain verification and the review list."""
 
+import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, event_hash
-from audit.models import AuditEvent
+from audit.models import Action, AuditEvent
+from organizations.models import Organization
 
 
 @dataclass(frozen=True)
@@ -45,3 +51,75 @@ def chains_to_verify(organization_id: int | None = None) -> list[int]:
     if organization_id is not None:
         return [organization_id]
     return sorted(set(AuditEvent.objects.values_list("chain", flat=True).distinct()))
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    participant_id: uuid.UUID | None = None
+    username: str = ""
+    action: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def events_for_review(organization: Organization, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(organization=organization)
+    if filters.participant_id:
+        events = events.filter(participant_id=filters.participant_id)
+    if filters.username:
+        events = events.filter(actor_username__iexact=filters.username.strip())
+    if filters.action in Action.values:
+        events = events.filter(action=filters.action)
+    if filters.since:
+        events = events.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        events = events.filter(created_at__date__lte=filters.until)
+    return events.order_by("-created_at", "-seq")
+
+
+@dataclass(frozen=True)
+class VolumeAlert:
+    username: str
+    records: int
+
+
+def unusual_volume(
+    organization: Organization, *, limit: int = 50, minutes: int = 60
+) -> list[VolumeAlert]:
+    """People who opened more than `limit` different participant records in the last hour."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    rows = (
+        AuditEvent.objects.filter(
+            organization=organization,
+            created_at__gte=since,
+            action__in=[Action.VIEW, Action.BREAK_GLASS],
+            participant_id__isnull=False,
+        )
+        .values("actor_username")
+        .annotate(records=Count("participant_id", distinct=True))
+        .filter(records__gt=limit)
+        .order_by("-records")
+    )
+    return [VolumeAlert(row["actor_username"], row["records"]) for row in rows]
+
+
+def access_report(
+    participant_ids: list[uuid.UUID], organization: Organization
+) -> QuerySet[AuditEvent]:
+    """Who viewed or changed a participant's record, and when (for the person themselves)."""
+    return (
+        AuditEvent.objects.filter(
+            organization=organization,
+            participant_id__in=participant_ids,
+            action__in=[
+                Action.VIEW,
+                Action.CREATE,
+                Action.UPDATE,
+                Action.DELETE,
+                Action.EXPORT,
+                Action.BREAK_GLASS,
+            ],
+        )
+        .select_related("actor")
+        .order_by("-created_at")
+    )

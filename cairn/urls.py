@@ -17,6 +17,7 @@ urlpatterns = [
     path("contacts/", include("encounters.urls")),
     path("me/", include("portal.urls")),
     path("coaching/", include("coaching.urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

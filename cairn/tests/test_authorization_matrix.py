@@ -156,6 +156,8 @@ MATRIX: dict[str, Row] = {
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
     "encounters:groups": Row(by_role(STAFF_READERS)),
     "coaching:check": Row(everyone(405)),
+    "audit:review": Row(by_role({Role.MANAGER})),
+    "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "coaching:lexicon": Row(by_role(ADMIN)),
     "coaching:practice": Row(by_role({Role.COACH, Role.SUPERVISOR})),
     "coaching:practice_shared": Row(by_role({Role.SUPERVISOR})),

@@ -1,0 +1,42 @@
+"""The manager's audit review (filters, volume alert) and a participant's access report."""
+
+from audit.models import Action, AuditEvent
+from audit.services import record_event
+from organizations.demo import DemoWorld
+from participants.models import Participant
+
+
+def test_manager_filters_the_audit_trail(demo: DemoWorld, client_for) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    client_for("ana").get(f"/participants/{pat.id}/")
+    mia = client_for("mia")
+    page = mia.get("/audit/", {"participant": str(pat.id)}).content.decode()
+    assert "ana" in page and "Viewed" in page
+    only_ben = mia.get("/audit/", {"user": "ben"}).content.decode()
+    assert "No events match." in only_ben
+    bad = mia.get("/audit/", {"participant": "not-a-uuid"})
+    assert bad.status_code == 200 and "Enter a valid UUID" in bad.content.decode()
+
+
+def test_unusual_volume_is_flagged(demo: DemoWorld, client_for) -> None:
+    harbor = demo.organizations["harbor"]
+    for participant in Participant.objects.filter(organization=harbor)[:8]:
+        record_event(
+            action=Action.VIEW,
+            actor=demo.users["ben"],
+            organization=harbor,
+            participant_id=participant.id,
+        )
+    from audit import selectors
+
+    assert [a.username for a in selectors.unusual_volume(harbor, limit=5)] == ["ben"]
+    assert selectors.unusual_volume(harbor, limit=50) == []
+
+
+def test_access_report_lists_who_looked(demo: DemoWorld, client_for) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    client_for("sam").get(f"/participants/{pat.id}/")
+    report = client_for("ana").get(f"/audit/access/{pat.id}/").content.decode()
+    assert "Who has looked at Pat" in report and "Sam" in report and "supervisor" in report
+    assert client_for("ben").get(f"/audit/access/{pat.id}/").status_code == 404
+    assert AuditEvent.objects.filter(target_type="audit.access_report").exists()

@@ -1,0 +1,63 @@
+"""Audit review for managers, and a participant's access report."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.forms import AuditFilterForm
+from audit.selectors import AuditFilters, access_report, events_for_review, unusual_volume
+from audit.services import Target, record_page_view
+from lib.access import acting_membership, member_required, visible_or_404
+from organizations.models import Role
+from participants.models import Participant
+
+PAGE_SIZE = 50
+
+
+@member_required(Role.MANAGER)
+def review(request: HttpRequest) -> HttpResponse:
+    organization = acting_membership(request).organization
+    form = AuditFilterForm(request.GET or None)
+    filters = AuditFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = AuditFilters(
+            participant_id=data["participant"],
+            username=data["user"],
+            action=data["action"],
+            since=data["since"],
+            until=data["until"],
+        )
+    # Recorded first, so this page's own view event is counted with the events it lists.
+    record_page_view(
+        request=request, target=Target(type="audit.review", id=request.GET.get("page", "1")[:10])
+    )
+    page = Paginator(
+        events_for_review(organization, filters).select_related("actor"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/review.html",
+        {
+            "form": form,
+            "page": page,
+            "alerts": unusual_volume(organization),
+        },
+    )
+
+
+@member_required(Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+def participant_access(request: HttpRequest, participant_id: object) -> HttpResponse:
+    """Who viewed or changed this record: the report a participant can ask for (printable)."""
+    organization = acting_membership(request).organization
+    participant = visible_or_404(
+        Participant.objects.visible_to(request.user, organization), request, id=participant_id
+    )
+    ids = [participant.id, *participant.merged_from.values_list("id", flat=True)]
+    record_page_view(
+        request=request,
+        target=Target(type="audit.access_report", id=str(participant.id)),
+        participant_id=participant.id,
+    )
+    page = Paginator(access_report(ids, organization), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/access_report.html", {"participant": participant, "page": page})
