@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "encounters",
     "portal",
     "coaching",
+    "consent",
 ]
 
 MIDDLEWARE = [

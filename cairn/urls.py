@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/", include("portal.urls")),
     path("coaching/", include("coaching.urls")),
     path("audit/", include("audit.urls")),
+    path("consent/", include("consent.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

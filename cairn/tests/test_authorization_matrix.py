@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching.models import PracticeReview
+from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, Group
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
@@ -157,6 +158,11 @@ MATRIX: dict[str, Row] = {
     "encounters:groups": Row(by_role(STAFF_READERS)),
     "coaching:check": Row(everyone(405)),
     "audit:review": Row(by_role({Role.MANAGER})),
+    "consent:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "consent:disclose": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "consent:accounting_csv": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "consent:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "consent:revoke": Row(PAT_WRITE, kwargs=lambda o: {"consent_id": o["consent"].id}),
     "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "coaching:lexicon": Row(by_role(ADMIN)),
     "coaching:practice": Row(by_role({Role.COACH, Role.SUPERVISOR})),
@@ -201,6 +207,18 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         "users": users,
         "ana": users["ana"],
         "pat": pat,
+        "consent": Consent.objects.create(
+            organization=pat.organization,
+            participant=pat,
+            disclosing_party="Harbor",
+            categories=["attendance"],
+            recipient="Clinic",
+            purpose="care",
+            signed_on="2026-01-01",
+            signature_method="typed",
+            signature="Pat",
+            created_by=users["ana"],
+        ),
         "practice": PracticeReview.objects.create(
             organization=pat.organization,
             owner=users["ana"],

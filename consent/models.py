@@ -1,0 +1,150 @@
+"""Consent records with the Part 2 elements as fields, and every disclosure made under them."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib.crypto import EncryptedTextField
+from organizations.models import Organization
+from participants.models import Participant
+
+
+class Category(models.TextChoices):
+    CONTACT = "contact", _("Contact information")
+    ATTENDANCE = "attendance", _("Attendance (dates and kinds of contact)")
+    NOTES = "notes", _("Contact notes")
+    PLANS = "plans", _("Recovery plans")
+    ASSESSMENTS = "assessments", _("Assessments")
+    ALL = "all", _("All of the record (except counselling-style notes)")
+
+
+class SignatureMethod(models.TextChoices):
+    TYPED = "typed", _("Typed name")
+    IN_PERSON = "in_person", _("Signed on paper in person (scan kept on file)")
+
+
+class ConsentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def active(self, today: date | None = None) -> "ConsentQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+        )
+
+
+class Consent(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="consents")
+    disclosing_party = models.CharField(_("who may disclose"), max_length=200)
+    categories = models.JSONField(_("what information"), default=list)
+    counselling_notes = models.BooleanField(
+        _("includes counselling-style notes (needs its own consent)"), default=False
+    )
+    recipient = models.CharField(_("to whom (person, organization or class)"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    treatment_payment_operations = models.BooleanField(
+        _("single consent for treatment, payment and health care operations"), default=False
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expiry_event = models.CharField(_("or expires when"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices)
+    signature = EncryptedTextField(_("signature (typed name)"), max_length=200)
+    revocation_explained = models.BooleanField(
+        _("the right to revoke and its limits were explained"), default=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revocation_note = models.CharField(max_length=300, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "participant"], name="consent_org_participant"),
+            models.Index(fields=["organization", "expires_on"], name="consent_org_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.purpose})"
+
+    def status(self, today: date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.revoked_at is not None:
+            return ConsentStatus.REVOKED
+        if self.expires_on is not None and self.expires_on < today:
+            return ConsentStatus.EXPIRED
+        return ConsentStatus.ACTIVE
+
+    def covers(self, categories: list[str]) -> bool:
+        if Category.ALL in self.categories:
+            return True
+        return set(categories) <= set(self.categories)
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.categories]
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("The participant's written consent")
+    MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency (without consent)")
+
+
+class Disclosure(models.Model):
+    """One entry in the accounting of disclosures (kept at least 3 years)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
+    )
+    legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices)
+    basis_reason = models.CharField(max_length=300, blank=True)
+    recipient = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=300)
+    categories = models.JSONField(default=list)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    disclosed_at = models.DateTimeField(auto_now_add=True)
+    document_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-disclosed_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "participant", "-disclosed_at"],
+                name="disclosure_org_participant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.disclosed_at:%Y-%m-%d}"
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels: dict[str, Any] = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.categories]

@@ -1,0 +1,184 @@
+"""Consents, revocations and the one way identifiable data leaves the organization."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import Target, record_member_action
+from consent.models import Category, Consent, Disclosure, LegalBasis
+from encounters.models import Encounter, NoteState
+from organizations.models import Membership
+from participants.models import Participant
+
+
+class DisclosureRefused(Exception):
+    """No active consent covers this disclosure, and no legal basis without consent was given."""
+
+
+def record_consent(
+    *, acting: Membership, participant: Participant, values: dict[str, Any]
+) -> Consent:
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            created_by=acting.user,
+            **values,
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(consent),
+            participant_id=participant.id,
+            changed_fields=list(values),
+        )
+    return consent
+
+
+def revoke_consent(*, acting: Membership, consent: Consent, note: str) -> None:
+    """Effective at once for future disclosures; what was already disclosed stays accounted."""
+    with transaction.atomic():
+        Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=acting.user, revocation_note=note.strip()[:300]
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.UPDATE,
+            target=Target.of(consent),
+            participant_id=consent.participant_id,
+            changed_fields=["revoked"],
+        )
+
+
+def matching_consent(
+    *, participant: Participant, recipient: str, purpose: str, categories: list[str]
+) -> Consent | None:
+    for consent in Consent.objects.active().filter(participant=participant):
+        same_recipient = consent.recipient.strip().lower() == recipient.strip().lower()
+        same_purpose = (
+            consent.treatment_payment_operations
+            or consent.purpose.strip().lower() == purpose.strip().lower()
+        )
+        if same_recipient and same_purpose and consent.covers(categories):
+            return consent
+    return None
+
+
+@dataclass(frozen=True)
+class DisclosedDocument:
+    disclosure: Disclosure
+    html: str
+
+
+def disclose(
+    *,
+    acting: Membership,
+    participant: Participant,
+    recipient: str,
+    purpose: str,
+    categories: list[str],
+    legal_basis: str = LegalBasis.CONSENT,
+    basis_reason: str = "",
+) -> DisclosedDocument:
+    """Every export or share outside the organization goes through here: it checks consent (or
+    records the legal basis), writes the accounting entry, and attaches the redisclosure notice."""
+    consent = None
+    if legal_basis == LegalBasis.CONSENT:
+        consent = matching_consent(
+            participant=participant, recipient=recipient, purpose=purpose, categories=categories
+        )
+        if consent is None:
+            raise DisclosureRefused(
+                "No active consent from this participant covers sharing this information with "
+                "this recipient for this purpose."
+            )
+    elif not basis_reason.strip():
+        raise DisclosureRefused("A disclosure without consent needs the reason written down.")
+    with transaction.atomic():
+        html = render_to_string(
+            "consent/disclosed_document.html",
+            {
+                "participant": participant,
+                "recipient": recipient,
+                "purpose": purpose,
+                "sections": _sections(participant, categories),
+                "consent": consent,
+                "legal_basis": LegalBasis(legal_basis).label,
+                "basis_reason": basis_reason,
+                "disclosed_by": acting.user,
+                "organization": acting.organization,
+                "now": timezone.now(),
+            },
+        )
+        disclosure = Disclosure.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            consent=consent,
+            legal_basis=legal_basis,
+            basis_reason=basis_reason.strip()[:300],
+            recipient=recipient.strip(),
+            purpose=purpose.strip(),
+            categories=categories,
+            disclosed_by=acting.user,
+            document_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.EXPORT,
+            target=Target.of(disclosure),
+            participant_id=participant.id,
+            changed_fields=categories,
+        )
+    return DisclosedDocument(disclosure, html)
+
+
+def _sections(participant: Participant, categories: list[str]) -> list[tuple[str, list[str]]]:
+    wanted = set(categories)
+    every = Category.ALL in wanted
+    sections: list[tuple[str, list[str]]] = []
+    if every or Category.CONTACT in wanted:
+        lines = [f"Name: {participant.preferred_name}"]
+        if participant.pronouns:
+            lines.append(f"Pronouns: {participant.pronouns}")
+        if participant.phone:
+            lines.append(f"Phone: {participant.phone}")
+        if participant.email:
+            lines.append(f"Email: {participant.email}")
+        sections.append((str(Category.CONTACT.label), lines))
+    signed = Encounter.objects.filter(
+        organization_id=participant.organization_id, participant=participant, state=NoteState.SIGNED
+    )
+    if every or Category.ATTENDANCE in wanted:
+        sections.append(
+            (
+                str(Category.ATTENDANCE.label),
+                [
+                    f"{e.occurred_on:%d %b %Y}: {e.get_contact_type_display()}"
+                    + (f", {e.duration_minutes} min" if e.duration_minutes else "")
+                    for e in signed.order_by("occurred_on")
+                ]
+                or ["No contacts recorded."],
+            )
+        )
+    if every or Category.NOTES in wanted:
+        sections.append(
+            (
+                str(Category.NOTES.label),
+                [
+                    f"{e.occurred_on:%d %b %Y} ({e.get_contact_type_display()}): "
+                    + " ".join(part for part in (e.summary, e.coach_actions, e.next_steps) if part)
+                    for e in signed.order_by("occurred_on")
+                ]
+                or ["No signed notes."],
+            )
+        )
+    if every or Category.PLANS in wanted:
+        sections.append((str(Category.PLANS.label), ["No recovery plan recorded."]))
+    if every or Category.ASSESSMENTS in wanted:
+        sections.append((str(Category.ASSESSMENTS.label), ["No assessments recorded."]))
+    return sections

@@ -1,0 +1,150 @@
+"""Consent, revocation and disclosure: nothing leaves without a matching consent or a reason."""
+
+import csv
+import io
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audit.models import Action, AuditEvent
+from consent.models import Consent, Disclosure
+from organizations.demo import DemoWorld
+from participants.models import Participant
+
+TREATMENT = "Harbor Medical Associates"
+
+
+def _pat(demo: DemoWorld) -> Participant:
+    return Participant.objects.get(user=demo.users["pat"])
+
+
+def _consent_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "disclosing_party": "Harbor Recovery Community",
+        "categories": ["attendance"],
+        "recipient": TREATMENT,
+        "purpose": "Coordinating care",
+        "expires_on": (timezone.localdate() + timedelta(days=180)).isoformat(),
+        "signed_on": timezone.localdate().isoformat(),
+        "signature_method": "typed",
+        "signature": "Pat",
+        "revocation_explained": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def _share(client, pat: Participant, **overrides: object):
+    data: dict[str, object] = {
+        "recipient": TREATMENT,
+        "purpose": "Coordinating care",
+        "categories": ["attendance"],
+        "legal_basis": "consent",
+    }
+    data.update(overrides)
+    return client.post(f"/consent/participant/{pat.id}/disclose/", data)
+
+
+def test_ana_records_consent_and_shares_attendance_with_the_notice(demo, client_for) -> None:
+    pat = _pat(demo)
+    ana = client_for("ana")
+    ana.post(f"/consent/participant/{pat.id}/new/", _consent_data())
+    consent = Consent.objects.get(participant=pat)
+    assert consent.status() == "active" and consent.signature == "Pat"
+    response = _share(ana, pat)
+    assert response["Content-Disposition"].startswith("attachment;")
+    document = response.content.decode()
+    assert "42 CFR part 2" in document and "does not meet this requirement" in document
+    assert "Attendance" in document and "Contact notes" not in document
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.consent, disclosure.recipient) == (consent, TREATMENT)
+    assert len(disclosure.document_sha256) == 64
+    assert AuditEvent.objects.filter(action=Action.EXPORT, participant_id=pat.id).exists()
+    page = ana.get(f"/consent/participant/{pat.id}/").content.decode()
+    assert TREATMENT in page and "Accounting of disclosures" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(ana.get(f"/consent/participant/{pat.id}/accounting.csv").content.decode())
+        )
+    )
+    assert rows[0][0] == "disclosed_at" and rows[1][1] == TREATMENT
+
+
+def test_sharing_without_matching_consent_is_refused_with_the_reason(demo, client_for) -> None:
+    pat = _pat(demo)
+    ana = client_for("ana")
+    ana.post(f"/consent/participant/{pat.id}/new/", _consent_data())
+    for overrides in (
+        {"recipient": "Someone Else"},
+        {"categories": ["notes"]},
+        {"purpose": "Research"},
+    ):
+        refused = _share(ana, pat, **overrides)
+        assert "No active consent" in refused.content.decode()
+    assert not Disclosure.objects.exists()
+
+
+def test_revoked_and_expired_consents_stop_sharing(demo, client_for) -> None:
+    pat = _pat(demo)
+    ana = client_for("ana")
+    ana.post(f"/consent/participant/{pat.id}/new/", _consent_data())
+    consent = Consent.objects.get()
+    confirm = ana.get(f"/consent/{consent.id}/revoke/").content.decode()
+    assert f"Revoke consent to share with {TREATMENT}?" in confirm
+    ana.post(f"/consent/{consent.id}/revoke/", {"note": "Pat asked by phone"})
+    consent.refresh_from_db()
+    assert consent.status() == "revoked"
+    assert "No active consent" in _share(ana, pat).content.decode()
+    ana.post(
+        f"/consent/participant/{pat.id}/new/",
+        _consent_data(
+            signed_on=(timezone.localdate() - timedelta(days=400)).isoformat(),
+            expires_on=(timezone.localdate() - timedelta(days=35)).isoformat(),
+        ),
+    )
+    assert Consent.objects.get(revoked_at__isnull=True).status() == "expired"
+    assert "No active consent" in _share(ana, pat).content.decode()
+
+
+def test_emergency_disclosure_needs_a_reason(demo, client_for) -> None:
+    pat = _pat(demo)
+    ana = client_for("ana")
+    no_reason = _share(ana, pat, recipient="County ED", legal_basis="medical_emergency")
+    assert "needs the reason written down" in no_reason.content.decode()
+    ok = _share(
+        ana,
+        pat,
+        recipient="County ED",
+        legal_basis="medical_emergency",
+        basis_reason="Unresponsive; ED asked about recent use",
+    )
+    assert ok.status_code == 200
+    assert Disclosure.objects.get().consent is None
+
+
+def test_consent_form_requires_the_part_2_elements(demo, client_for) -> None:
+    pat = _pat(demo)
+    page = (
+        client_for("ana")
+        .post(
+            f"/consent/participant/{pat.id}/new/",
+            _consent_data(
+                expires_on="",
+                revocation_explained="",
+                signed_on=(timezone.localdate() + timedelta(days=1)).isoformat(),
+            ),
+        )
+        .content.decode()
+        .replace("&#x27;", "'")
+    )
+    assert "Give an end date, or the event that ends it." in page
+    assert "Explain the right to revoke" in page
+    assert "can't be signed in the future" in page
+    assert not Consent.objects.exists()
+
+
+def test_other_coach_cannot_see_or_share(demo, client_for) -> None:
+    pat = _pat(demo)
+    ben = client_for("ben")
+    assert ben.get(f"/consent/participant/{pat.id}/").status_code == 404
+    assert _share(ben, pat).status_code == 404

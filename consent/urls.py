@@ -1,0 +1,17 @@
+from django.urls import path
+
+from consent import views
+
+app_name = "consent"
+
+urlpatterns = [
+    path("participant/<uuid:participant_id>/", views.participant_consents, name="participant"),
+    path("participant/<uuid:participant_id>/new/", views.consent_new, name="new"),
+    path("participant/<uuid:participant_id>/disclose/", views.disclosure_new, name="disclose"),
+    path(
+        "participant/<uuid:participant_id>/accounting.csv",
+        views.accounting_csv,
+        name="accounting_csv",
+    ),
+    path("<uuid:consent_id>/revoke/", views.consent_revoke, name="revoke"),
+]
