@@ -6,11 +6,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
 
 TIMELINE_KINDS = ("contacts", "status")
+CONSENT_NOTICE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Day:
     drafts: list[Encounter]
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
+    expiring_consents: list[Consent]
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -109,6 +112,22 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
     ]
     due_ids = {p.id for p in due}
     scheduled = [s for s in scheduled if s.participant_id not in due_ids]
+    expiring_consents = list(
+        Consent.objects.active(today)
+        .filter(
+            organization=organization,
+            participant__in=mine.values("id"),
+            expires_on__lte=today + timedelta(days=CONSENT_NOTICE_DAYS),
+        )
+        .select_related("participant")
+        .order_by("expires_on")[:50]
+    )
     return Day(
-        due=due, overdue=overdue, quiet=quiet, drafts=drafts, comments=comments, scheduled=scheduled
+        due=due,
+        overdue=overdue,
+        quiet=quiet,
+        drafts=drafts,
+        comments=comments,
+        scheduled=scheduled,
+        expiring_consents=expiring_consents,
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
+from consent.models import Consent
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.forms import (
@@ -236,6 +237,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             "support_people": list(participant.support_people.all()),
             "recent_contacts": list(participant.encounters.all()[:5]),
             "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
+            "active_consents": list(Consent.objects.active().filter(participant=participant)),
             "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
             "assignments": list(
                 participant.coach_assignments.select_related("coach", "assigned_by")[:20]

@@ -148,3 +148,16 @@ def test_other_coach_cannot_see_or_share(demo, client_for) -> None:
     ben = client_for("ben")
     assert ben.get(f"/consent/participant/{pat.id}/").status_code == 404
     assert _share(ben, pat).status_code == 404
+
+
+def test_consents_show_on_the_overview_and_ending_soon_on_today(demo, client_for) -> None:
+    pat = _pat(demo)
+    ana = client_for("ana")
+    ana.post(
+        f"/consent/participant/{pat.id}/new/",
+        _consent_data(expires_on=(timezone.localdate() + timedelta(days=5)).isoformat()),
+    )
+    overview = ana.get(f"/participants/{pat.id}/").content.decode()
+    assert TREATMENT in overview
+    today = ana.get("/today/").content.decode()
+    assert "Consents ending soon" in today and TREATMENT in today

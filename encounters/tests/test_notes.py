@@ -298,7 +298,8 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     Participant.objects.filter(coach=demo.users["ana"]).update(next_contact_on=timezone.localdate())
     assert _count(client, "/today/") == today_small
     assert _count(client, f"/contacts/timeline/{pat.id}/") == timeline_small
-    assert today_small <= 14 and timeline_small <= 14
+    # Today: 9 reads for its sections, 3 for the audit row, 4 for session and membership.
+    assert today_small <= 16 and timeline_small <= 14
 
 
 def test_draft_autosaves_while_typing(demo, client_for) -> None:
