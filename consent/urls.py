@@ -14,4 +14,16 @@ urlpatterns = [
         name="accounting_csv",
     ),
     path("<uuid:consent_id>/revoke/", views.consent_revoke, name="revoke"),
+    path(
+        "participant/<uuid:participant_id>/record.json",
+        views.participant_record,
+        {"fmt": "json"},
+        name="record_json",
+    ),
+    path(
+        "participant/<uuid:participant_id>/record.html",
+        views.participant_record,
+        {"fmt": "html"},
+        name="record_html",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Consents on a participant's record, disclosures through the one service, the accounting."""
 
 import csv
+import json
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -8,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import Target, record_page_view
+from audit.models import Action
+from audit.services import Target, record_member_action, record_page_view
 from consent.forms import ConsentForm, DisclosureForm, RevokeForm
 from consent.models import Consent, Disclosure
+from consent.record import full_record, readable_rows
 from consent.services import DisclosureRefused, disclose, record_consent, revoke_consent
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
@@ -154,4 +157,35 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
                 d.document_sha256,
             ]
         )
+    return response
+
+
+@member_required(*STAFF)
+def participant_record(request: HttpRequest, participant_id: object, fmt: str) -> HttpResponse:
+    """The person's complete record, for them: readable (HTML, printable) or as JSON."""
+    participant = _participant(request, participant_id)
+    record = full_record(participant)
+    record_member_action(
+        acting=acting_membership(request),
+        action=Action.EXPORT,
+        target=Target(type="consent.participant_record", id=fmt),
+        participant_id=participant.id,
+        changed_fields=["full_record"],
+    )
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(record, indent=1, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = render(
+            request,
+            "consent/record.html",
+            {
+                "participant": participant,
+                "record": record,
+                "about_rows": readable_rows(record["about_you"]),
+            },
+        )
+    response["Content-Disposition"] = f'attachment; filename="my-cairn-record.{fmt}"'
     return response

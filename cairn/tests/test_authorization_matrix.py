@@ -162,6 +162,8 @@ MATRIX: dict[str, Row] = {
     "consent:disclose": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:accounting_csv": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "consent:record_json": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "consent:record_html": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:revoke": Row(PAT_WRITE, kwargs=lambda o: {"consent_id": o["consent"].id}),
     "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "coaching:lexicon": Row(by_role(ADMIN)),

@@ -161,3 +161,28 @@ def test_consents_show_on_the_overview_and_ending_soon_on_today(demo, client_for
     assert TREATMENT in overview
     today = ana.get("/today/").content.decode()
     assert "Consents ending soon" in today and TREATMENT in today
+
+
+def test_a_complete_copy_of_the_record_for_the_person(demo, client_for) -> None:
+    import json as json_module
+
+    pat = _pat(demo)
+    ana = client_for("ana")
+    data = json_module.loads(ana.get(f"/consent/participant/{pat.id}/record.json").content)
+    assert data["about_you"]["preferred_name"] == "Pat"
+    assert data["about_you"]["helps_feel_safe"].startswith("Knowing what the call is about")
+    assert len(data["contacts"]) == pat.encounters.count() > 0
+    assert {"coaches", "status_history", "support_people", "consents", "disclosures"} <= set(data)
+    html = ana.get(f"/consent/participant/{pat.id}/record.html")
+    assert html["Content-Disposition"].endswith('my-cairn-record.html"')
+    page = html.content.decode()
+    assert "Pat's record at Harbor Recovery Community" in page
+    assert "<dt>Name they go by</dt><dd>Pat</dd>" in page
+    assert "<dt>Ok to leave a voicemail</dt><dd>no</dd>" in page
+    assert (
+        AuditEvent.objects.filter(
+            action=Action.EXPORT, target_type="consent.participant_record"
+        ).count()
+        == 2
+    )
+    assert client_for("ben").get(f"/consent/participant/{pat.id}/record.json").status_code == 404
