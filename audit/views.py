@@ -7,9 +7,9 @@ from django.shortcuts import render
 from audit.forms import AuditFilterForm
 from audit.selectors import AuditFilters, access_report, events_for_review, unusual_volume
 from audit.services import Target, record_page_view
-from lib.access import acting_membership, member_required, visible_or_404
+from lib.access import acting_membership, member_required
 from organizations.models import Role
-from participants.models import Participant
+from participants.access import participant_or_404
 
 PAGE_SIZE = 50
 
@@ -50,9 +50,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def participant_access(request: HttpRequest, participant_id: object) -> HttpResponse:
     """Who viewed or changed this record: the report a participant can ask for (printable)."""
     organization = acting_membership(request).organization
-    participant = visible_or_404(
-        Participant.objects.visible_to(request.user, organization), request, id=participant_id
-    )
+    participant = participant_or_404(request, participant_id)
     ids = [participant.id, *participant.merged_from.values_list("id", flat=True)]
     record_page_view(
         request=request,

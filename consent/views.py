@@ -17,20 +17,16 @@ from consent.record import full_record, readable_rows
 from consent.services import DisclosureRefused, disclose, record_consent, revoke_consent
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
+from participants.access import participant_or_404
 from participants.models import Participant
 
 STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.COACH, Role.SUPERVISOR)
 
 
-def _participant(request: HttpRequest, participant_id: object) -> Participant:
-    scoped = Participant.objects.visible_to(request.user, acting_membership(request).organization)
-    return visible_or_404(scoped, request, id=participant_id)
-
-
 @member_required(*STAFF)
 def participant_consents(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     record_page_view(
         request=request,
         target=Target(type="consent.list", id=str(participant.id)),
@@ -53,7 +49,7 @@ def participant_consents(request: HttpRequest, participant_id: object) -> HttpRe
 
 @member_required(*WRITERS)
 def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
     form = ConsentForm(
         request.POST or None,
@@ -91,7 +87,7 @@ def consent_revoke(request: HttpRequest, consent_id: object) -> HttpResponse:
 
 @member_required(*STAFF)
 def disclosure_new(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -119,7 +115,7 @@ def disclosure_new(request: HttpRequest, participant_id: object) -> HttpResponse
 @member_required(*STAFF)
 def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse:
     """The accounting of disclosures as a spreadsheet (no disclosed content, only the facts)."""
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     record_page_view(
         request=request,
         target=Target(type="consent.accounting_csv", id=str(participant.id)),
@@ -163,7 +159,7 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
 @member_required(*STAFF)
 def participant_record(request: HttpRequest, participant_id: object, fmt: str) -> HttpResponse:
     """The person's complete record, for them: readable (HTML, printable) or as JSON."""
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     record = full_record(participant)
     record_member_action(
         acting=acting_membership(request),

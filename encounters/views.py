@@ -49,8 +49,8 @@ from encounters.services import (
 )
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
+from participants.access import participant_or_404
 from participants.models import ContactChannel, Participant
-from participants.services import flag_emergency_use
 
 WRITERS = (Role.COACH, Role.SUPERVISOR)
 # A new note starts with the way the person prefers to be reached.
@@ -61,14 +61,6 @@ CHANNEL_TO_CONTACT: dict[str, str] = {
 }
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 TIMELINE_PAGE = 20
-
-
-def _participant(request: HttpRequest, participant_id: object) -> Participant:
-    membership = acting_membership(request)
-    scoped = Participant.objects.visible_to(request.user, membership.organization)
-    participant = visible_or_404(scoped, request, id=participant_id)
-    flag_emergency_use(acting=membership, participant=participant, path=request.path)
-    return participant
 
 
 def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:
@@ -94,7 +86,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @member_required(Role.COACH, Role.SUPERVISOR)
 def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     """Record how a due call went, in place: one row is swapped by htmx (or the page reloads)."""
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     form = OutcomeForm(request.POST)
     result = None
     if form.is_valid():
@@ -121,7 +113,7 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
 
 @member_required(*WRITERS)
 def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
     ensure_service_types(membership.organization)
     brief = request.GET.get("kind", request.POST.get("kind", "brief")) != "full"
@@ -252,7 +244,7 @@ def encounter_addendum(request: HttpRequest, encounter_id: object) -> HttpRespon
 
 @member_required(*READERS)
 def participant_timeline(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TIMELINE_KINDS else ""
     page = Paginator(timeline(participant, kind=kind), TIMELINE_PAGE).get_page(
@@ -360,7 +352,7 @@ def service_types(request: HttpRequest) -> HttpResponse:
 
 @member_required(*WRITERS)
 def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     today_ = timezone.localdate()
     form = ScheduleForm(
         request.POST or None, initial={"starts_on": today_, "weekday": today_.weekday()}

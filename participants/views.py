@@ -18,6 +18,7 @@ from audit.services import Target, record_member_action, record_page_view
 from consent.models import Consent
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
+from participants.access import participant_or_404
 from participants.forms import (
     EmergencyAccessForm,
     EmergencyReviewForm,
@@ -48,7 +49,6 @@ from participants.services import (
     SupportPersonValues,
     change_status,
     enrol_participant,
-    flag_emergency_use,
     merge_participants,
     merge_preview,
     open_in_emergency,
@@ -69,16 +69,6 @@ def _field_label(name: str) -> str:
         return str(Participant._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     except FieldDoesNotExist:
         return name.replace("_", " ")
-
-
-def _visible_participant(request: HttpRequest, participant_id: object) -> Participant:
-    membership = acting_membership(request)
-    scoped = Participant.objects.visible_to(request.user, membership.organization)
-    participant = visible_or_404(
-        scoped.select_related("coach", "secondary_coach"), request, id=participant_id
-    )
-    flag_emergency_use(acting=membership, participant=participant, path=request.path)
-    return participant
 
 
 def _filters(request: HttpRequest) -> CaseloadFilters:
@@ -174,7 +164,7 @@ def participant_new(request: HttpRequest) -> HttpResponse:
 
 @member_required(*CASELOAD_ROLES)
 def participant_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     form = ParticipantForm(request.POST or None, instance=participant)
     conflict: list[tuple[str, Any, Any]] = []
     if request.method == "POST":
@@ -226,7 +216,7 @@ def participant_edit(request: HttpRequest, participant_id: object) -> HttpRespon
 
 @member_required(*CASELOAD_ROLES)
 def participant_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
     today = timezone.localdate()
     return render(
@@ -255,7 +245,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
 
 @member_required(*CASELOAD_ROLES)
 def participant_status(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     form = StatusForm(
         request.POST or None,
         initial={"status": participant.status, "effective_on": timezone.localdate()},
@@ -271,7 +261,7 @@ def participant_status(request: HttpRequest, participant_id: object) -> HttpResp
 
 @member_required(*CASELOAD_ROLES)
 def participant_transfer(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
     if membership.role == Role.COACH and participant.coach_id != request.user.pk:
         messages.error(request, _("Only the primary coach or a supervisor can hand over."))
@@ -342,7 +332,7 @@ def _support_values(form: SupportPersonForm) -> SupportPersonValues:
 
 @member_required(*CASELOAD_ROLES)
 def support_person_new(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     form = SupportPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         save_support_person(
@@ -362,7 +352,7 @@ def support_person_new(request: HttpRequest, participant_id: object) -> HttpResp
 def support_person_edit(
     request: HttpRequest, participant_id: object, person_id: object
 ) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     person = visible_or_404(participant.support_people.all(), request, id=person_id)
     if request.method == "POST" and request.POST.get("remove") == "1":
         remove_support_person(acting=acting_membership(request), person=person)
@@ -412,7 +402,7 @@ def _initial(person: SupportPerson) -> dict[str, Any]:
 
 @member_required(*CASELOAD_ROLES)
 def participant_history(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = _visible_participant(request, participant_id)
+    participant = participant_or_404(request, participant_id)
     record_page_view(
         request=request,
         target=Target(type="participants.history", id=str(participant.id)),
@@ -436,7 +426,7 @@ def participant_history(request: HttpRequest, participant_id: object) -> HttpRes
 @member_required(Role.MANAGER)
 def participant_merge(request: HttpRequest, participant_id: object) -> HttpResponse:
     """Fold this record into another one after a side-by-side preview (managers only)."""
-    source = _visible_participant(request, participant_id)
+    source = participant_or_404(request, participant_id)
     membership = acting_membership(request)
     scoped = Participant.objects.visible_to(request.user, membership.organization).exclude(
         pk=source.pk

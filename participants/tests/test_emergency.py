@@ -38,6 +38,8 @@ def test_ben_opens_pats_record_with_a_reason_and_every_page_is_flagged(demo, cli
     assert timedelta(minutes=59) < grant.expires_at - grant.started_at <= timedelta(minutes=61)
     flagged = AuditEvent.objects.filter(action=Action.BREAK_GLASS, participant_id=pat.id)
     assert flagged.count() == 3  # the grant itself, the overview and the timeline
+    assert ben.get(f"/consent/participant/{pat.id}/").status_code == 200
+    assert flagged.count() == 4  # every app's participant pages use the same flagged lookup
 
 
 def test_access_ends_after_an_hour(demo: DemoWorld, client_for) -> None:
