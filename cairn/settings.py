@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "portal",
     "coaching",
     "consent",
+    "plans",
+    "assessments",
+    "safety",
 ]
 
 MIDDLEWARE = [

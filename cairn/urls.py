@@ -19,6 +19,9 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("audit/", include("audit.urls")),
     path("consent/", include("consent.urls")),
+    path("plans/", include("plans.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("safety/", include("safety.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

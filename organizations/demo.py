@@ -11,6 +11,7 @@ from django.db import transaction
 from faker import Faker
 
 from accounts.models import User
+from assessments import demo as assessments_demo
 from audit.models import Action
 from audit.services import Target, record_event
 from encounters import demo as encounter_demo
@@ -19,6 +20,8 @@ from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization
 from participants import demo as participant_demo
 from participants.models import Participant
+from plans import demo as plans_demo
+from safety import demo as safety_demo
 
 DEMO_PASSWORD = "cairn-demo-pass"  # noqa: S105 - published in DESIGN.md for the demo only
 BATCH = 5000
@@ -57,6 +60,9 @@ class DemoWorld:
     users: dict[str, User] = field(default_factory=dict)
     participants_created: int = 0
     contacts_created: int = 0
+    plans_created: int = 0
+    assessments_created: int = 0
+    safety_plans_created: int = 0
 
 
 def demo_exists() -> bool:
@@ -156,6 +162,17 @@ def build_demo(
             rng=random.Random(seed * 7919 + 1),
             anchor=anchor,
             history_days=contact_months * 30,
+        )
+        # Each domain app seeds its own rows, each from its own random stream.
+        orgs = list(world.organizations.values())
+        world.plans_created = plans_demo.seed(
+            orgs, rng=random.Random(seed * 104729 + 3), anchor=anchor
+        )
+        world.assessments_created = assessments_demo.seed(
+            orgs, rng=random.Random(seed * 130363 + 5), anchor=anchor
+        )
+        world.safety_plans_created = safety_demo.seed(
+            orgs, rng=random.Random(seed * 155921 + 7), anchor=anchor
         )
         world.participants_created = participants
         for slug, org in world.organizations.items():

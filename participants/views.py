@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.selectors import overview_panel as assessment_panel
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
 from consent.models import Consent
@@ -58,6 +59,8 @@ from participants.services import (
     transfer_participant,
     update_participant,
 )
+from plans.selectors import overview_panel as plan_panel
+from safety.selectors import overview_panel as safety_panel
 
 PAGE_SIZE = 25
 CASELOAD_ROLES = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
@@ -239,6 +242,10 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             "can_merge": acting_membership(request).role == Role.MANAGER,
             "can_transfer": acting_membership(request).role in (Role.SUPERVISOR, Role.MANAGER)
             or participant.coach_id == request.user.pk,
+            # Each domain app owns its card on the overview: a selector and a partial.
+            "plan_panel": plan_panel(participant=participant),
+            "assessment_panel": assessment_panel(participant=participant),
+            "safety_panel": safety_panel(participant=participant),
         },
     )
 

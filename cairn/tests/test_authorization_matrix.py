@@ -166,6 +166,7 @@ MATRIX: dict[str, Row] = {
     "consent:record_html": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:revoke": Row(PAT_WRITE, kwargs=lambda o: {"consent_id": o["consent"].id}),
     "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    # --- plans (issue #6): recovery plans, goals, milestones ---
     "coaching:lexicon": Row(by_role(ADMIN)),
     "coaching:practice": Row(by_role({Role.COACH, Role.SUPERVISOR})),
     "coaching:practice_shared": Row(by_role({Role.SUPERVISOR})),
@@ -174,6 +175,7 @@ MATRIX: dict[str, Row] = {
         by_role({Role.COACH, Role.SUPERVISOR}, ok=404, overrides={"ana": 200, "sam": 200}),
         kwargs=lambda o: {"review_id": o["practice"].id},
     ),
+    # --- assessments (issue #6): instruments, responses, schedule, charts ---
     "encounters:schedule_new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "encounters:schedule_change": Row(
         everyone(405), kwargs=lambda o: {"schedule_id": o["schedule"].id}
@@ -183,6 +185,7 @@ MATRIX: dict[str, Row] = {
         for name in ("group", "group_session")
     },
     "encounters:service_types": Row(by_role(ADMIN)),
+    # --- safety (issue #6): safety plans ---
     "portal:home": Row(by_role({Role.PARTICIPANT})),
 }
 
@@ -205,7 +208,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     rio_team = Team.objects.create(organization=riverside, name="River team")
     Membership.objects.filter(user__in=[users["rio"], users["river_sup"]]).update(team=rio_team)
     pat = Participant.objects.get(user=users["pat"])
-    return {
+    objects: dict[str, Any] = {
         "users": users,
         "ana": users["ana"],
         "pat": pat,
@@ -255,6 +258,25 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         ),
         "team": Team.objects.get(organization=demo.organizations["harbor"], name="Harbor Team A"),
     }
+    objects.update(plans_objects(pat, users))
+    objects.update(assessment_objects(pat, users))
+    objects.update(safety_objects(pat, users))
+    return objects
+
+
+def plans_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Plan rows the plans URLs need (Pat's plan, a goal, a milestone)."""
+    return {}
+
+
+def assessment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Assessment rows the assessments URLs need (one of Pat's BARC-10 records)."""
+    return {}
+
+
+def safety_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Safety-plan rows the safety URLs need (Pat's safety plan)."""
+    return {}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

@@ -1,0 +1,1 @@
+"""Recovery plans in the participant's own words, their versions, milestones and strengths."""
