@@ -19,6 +19,8 @@ from encounters.models import (
     ServiceType,
 )
 from organizations.models import Organization
+from participants.models import Participant
+from plans.models import Goal
 
 # Coach-written fields get the inline language checker; "in their own words" never does.
 LANGUAGE_CHECKED = ("summary", "topics", "coach_actions", "participant_response", "next_steps")
@@ -29,8 +31,8 @@ BRIEF_FIELDS = ["contact_type", "outcome", "day", "start", "duration_minutes", "
                 "next_contact_on"]  # fmt: skip
 FULL_FIELDS = [
     "contact_type", "outcome", "day", "start", "duration_minutes", "end", "setting",
-    "service_type", "topics", "summary", "coach_actions", "participant_response", "own_words",
-    "next_steps", "next_contact_on",
+    "service_type", "goals_addressed", "topics", "summary", "coach_actions",
+    "participant_response", "own_words", "next_steps", "next_contact_on",
 ]  # fmt: skip
 
 
@@ -52,12 +54,13 @@ class EncounterForm(forms.ModelForm):
         fields = [
             "contact_type", "outcome", "duration_minutes", "setting", "service_type", "summary",
             "topics", "coach_actions", "participant_response", "own_words", "next_steps",
-            "next_contact_on",
+            "next_contact_on", "goals_addressed",
         ]  # fmt: skip
         widgets = {
             "summary": forms.TextInput,
             "topics": forms.TextInput,
             "next_contact_on": DATE_WIDGET,
+            "goals_addressed": forms.CheckboxSelectMultiple,
             "coach_actions": forms.Textarea(attrs={"rows": 4}),
             "participant_response": forms.Textarea(attrs={"rows": 3}),
             "own_words": forms.Textarea(attrs={"rows": 2}),
@@ -68,7 +71,14 @@ class EncounterForm(forms.ModelForm):
             "summary": _("What happened, in a line."),
         }
 
-    def __init__(self, *args: Any, organization: Organization, brief: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization,
+        brief: bool,
+        participant: Participant | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.brief = brief
@@ -76,6 +86,12 @@ class EncounterForm(forms.ModelForm):
         service: forms.ModelChoiceField = self.fields["service_type"]  # type: ignore[assignment]
         service.queryset = ServiceType.objects.filter(organization=organization, is_active=True)
         service.empty_label = _("Not chosen")
+        if "goals_addressed" in self.fields:
+            goals: forms.ModelMultipleChoiceField = self.fields["goals_addressed"]  # type: ignore[assignment]
+            goals.queryset = Goal.objects.filter(
+                participant=participant or self.instance.participant, removed_at__isnull=True
+            )
+            goals.help_text = _("The goals from their plan this contact worked on, if any.")
         keep = BRIEF_FIELDS if brief else FULL_FIELDS
         for name in list(self.fields):
             if name not in keep and name != "version":

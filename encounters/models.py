@@ -228,6 +228,9 @@ class Encounter(models.Model):
     own_words = EncryptedTextField(_("in their own words"), max_length=2000, blank=True)
     next_steps = EncryptedTextField(_("next steps"), max_length=2000, blank=True)
     next_contact_on = models.DateField(_("next contact"), null=True, blank=True)
+    goals_addressed = models.ManyToManyField(
+        "plans.Goal", blank=True, related_name="encounters", verbose_name=_("goals addressed")
+    )
     is_brief = models.BooleanField(default=True)
     group_session = models.ForeignKey(
         "GroupSession", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"

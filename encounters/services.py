@@ -128,6 +128,8 @@ def _touch_participant(encounter: Encounter) -> None:
 def record_encounter(
     *, acting: Membership, participant: Participant, values: dict[str, Any], brief: bool
 ) -> Encounter:
+    values = dict(values)
+    goals = values.pop("goals_addressed", None)
     with transaction.atomic():
         encounter = Encounter(
             organization=acting.organization,
@@ -138,6 +140,9 @@ def record_encounter(
         )
         encounter.occurred_on = local_date(encounter.started_at, acting.organization)
         encounter.save(force_insert=True)
+        if goals:
+            encounter.goals_addressed.set(goals)
+            values["goals_addressed"] = goals
         _touch_participant(encounter)
         _audit(
             acting, Action.CREATE, encounter, [k for k, v in values.items() if v not in ("", None)]
@@ -178,7 +183,14 @@ def update_encounter(
         _refuse_if_locked(acting, current)
         if current.version != expected_version:
             raise StaleNote(current)
+        values = dict(values)
+        goals = values.pop("goals_addressed", None)
         changed = [name for name, value in values.items() if getattr(current, name) != value]
+        if goals is not None and {g.pk for g in goals} != set(
+            current.goals_addressed.values_list("pk", flat=True)
+        ):
+            changed.append("goals_addressed")
+            current.goals_addressed.set(goals)
         if current.is_brief and not brief:
             changed.append("is_brief")
         if not changed:

@@ -122,6 +122,7 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         request.POST or None,
         organization=membership.organization,
         brief=brief,
+        participant=participant,
         initial={"contact_type": CHANNEL_TO_CONTACT.get(first_channel, "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -199,6 +200,7 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
         "encounters/detail.html",
         {
             "encounter": encounter,
+            "goals": list(encounter.goals_addressed.all()),
             "addenda": list(encounter.addenda.select_related("author")),
             "addendum_form": AddendumForm(),
             "is_author": encounter.author_id == request.user.pk,

@@ -20,6 +20,7 @@ from encounters.models import CheckInSchedule, Encounter, Group
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
+from plans.services import StepValues, add_milestone, save_goal
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -167,6 +168,20 @@ MATRIX: dict[str, Row] = {
     "consent:revoke": Row(PAT_WRITE, kwargs=lambda o: {"consent_id": o["consent"].id}),
     "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     # --- plans (issue #6): recovery plans, goals, milestones ---
+    **{
+        f"plans:{name}": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id})
+        for name in ("plan", "versions", "compare", "print", "milestones")
+    },
+    **{
+        f"plans:{name}": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id})
+        for name in ("goal_new", "agree", "milestone_new", "strength_new")
+    },
+    **{
+        f"plans:{name}": Row(PAT_WRITE, kwargs=lambda o: {"goal_id": o["goal"].id})
+        for name in ("goal_edit", "goal_remove")
+    },
+    "plans:step_done": Row(everyone(405), kwargs=lambda o: {"step_id": o["step"].id}),
+    "plans:milestone_edit": Row(PAT_WRITE, kwargs=lambda o: {"milestone_id": o["milestone"].id}),
     "coaching:lexicon": Row(by_role(ADMIN)),
     "coaching:practice": Row(by_role({Role.COACH, Role.SUPERVISOR})),
     "coaching:practice_shared": Row(by_role({Role.SUPERVISOR})),
@@ -266,7 +281,19 @@ def world(demo: DemoWorld) -> dict[str, Any]:
 
 def plans_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """Plan rows the plans URLs need (Pat's plan, a goal, a milestone)."""
-    return {}
+    ana = Membership.objects.get(user=users["ana"])
+    goal = save_goal(
+        acting=ana,
+        participant=pat,
+        values={"in_my_words": "Find a steady place to live", "status": "on_the_way"},
+        steps=[StepValues(text="Call the housing office", owner="participant")],
+    )
+    milestone = add_milestone(
+        acting=ana,
+        participant=pat,
+        values={"kind": "milestone", "title": "First month at work", "happened_on": "2026-10-01"},
+    )
+    return {"goal": goal, "step": goal.steps.get(), "milestone": milestone}
 
 
 def assessment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

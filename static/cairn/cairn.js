@@ -111,3 +111,12 @@
     field.dispatchEvent(new Event("input", { bubbles: true }));
   });
 })();
+
+(function () {
+  "use strict";
+  // Print buttons on print views (a button, so it works by keyboard; CSP forbids inline onclick).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-print]") : null;
+    if (button) { window.print(); }
+  });
+})();

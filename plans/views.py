@@ -1,0 +1,387 @@
+"""The recovery plan pages: read, write goals and steps, agreement, versions, print, milestones."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.services import Target, record_page_view
+from lib.access import acting_membership, member_required, visible_or_404
+from organizations.models import Role
+from participants.access import participant_or_404
+from participants.models import Participant
+from plans.forms import (
+    AgreementForm,
+    GoalForm,
+    MilestoneForm,
+    StepFormSet,
+    StrengthForm,
+    step_initial,
+    step_values,
+)
+from plans.models import ActionStep, Goal, Milestone, PlanVersion, Strength
+from plans.selectors import compare, goals_with_activity
+from plans.services import (
+    StaleGoal,
+    StaleMilestone,
+    add_milestone,
+    add_strength,
+    plan_for,
+    record_agreement,
+    remove_goal,
+    save_goal,
+    set_step_done,
+    update_milestone,
+)
+
+READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+WRITERS = (Role.COACH, Role.SUPERVISOR)
+
+
+def _scoped(request: HttpRequest, queryset: QuerySet[Any], **lookup: Any) -> Any:
+    """An object belonging to a participant this member may see; 404 (audited) otherwise."""
+    membership = acting_membership(request)
+    visible = Participant.objects.visible_to(request.user, membership.organization)
+    return visible_or_404(queryset.filter(participant__in=visible.values("id")), request, **lookup)
+
+
+def _viewed(request: HttpRequest, what: str, obj: Model | None, participant: Participant) -> None:
+    record_page_view(
+        request=request,
+        target=Target(type=what, id=str(obj.pk) if obj else str(participant.id)),
+        participant_id=participant.id,
+    )
+
+
+@member_required(*READERS)
+def plan(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    current = plan_for(participant)
+    _viewed(request, "plans.plan", current, participant)
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "participant": participant,
+            "plan": current,
+            "goals": goals_with_activity(current) if current else [],
+            "can_write": acting_membership(request).role in WRITERS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _goal_page(
+    request: HttpRequest,
+    participant: Participant,
+    goal: Goal | None,
+    form: GoalForm,
+    steps: Any,
+    saved: Goal | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "plans/goal_form.html",
+        {
+            "participant": participant,
+            "goal": goal,
+            "form": form,
+            "steps": steps,
+            "saved": saved,
+        },
+    )
+
+
+@member_required(*WRITERS)
+def goal_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    form = GoalForm(request.POST or None)
+    steps = StepFormSet(request.POST or None, prefix="steps")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        goal = save_goal(
+            acting=acting_membership(request),
+            participant=participant,
+            values=form.goal_values(),
+            steps=step_values(steps),
+        )
+        messages.success(request, _("Goal added to the plan."))
+        return redirect(f"{_plan_url(participant)}#goal-{goal.id}")
+    return _goal_page(request, participant, None, form, steps)
+
+
+def _plan_url(participant: Participant) -> str:
+    return reverse("plans:plan", kwargs={"participant_id": participant.id})
+
+
+@member_required(*WRITERS)
+def goal_edit(request: HttpRequest, goal_id: object) -> HttpResponse:
+    goal: Goal = _scoped(
+        request,
+        Goal.objects.filter(removed_at__isnull=True)
+        .select_related("participant")
+        .prefetch_related("steps"),
+        id=goal_id,
+    )
+    participant = goal.participant
+    form = GoalForm(request.POST or None, instance=goal)
+    steps = StepFormSet(request.POST or None, prefix="steps", initial=step_initial(goal))
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        try:
+            save_goal(
+                acting=acting_membership(request),
+                participant=participant,
+                goal=goal,
+                values=form.goal_values(),
+                steps=step_values(steps),
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StaleGoal as stale:
+            messages.error(
+                request,
+                _(
+                    "Someone saved this goal while you were writing. What you wrote is below and "
+                    "nothing was overwritten; the saved version is shown beside it. Check and "
+                    "save again."
+                ),
+            )
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            # A fresh instance: validating the form must not paint over the saved goal shown.
+            form = GoalForm(data, instance=Goal.objects.get(pk=goal.pk))
+            return _goal_page(request, participant, goal, form, steps, saved=stale.current)
+        messages.success(request, _("Goal saved. The plan has a new version."))
+        return redirect(f"{_plan_url(participant)}#goal-{goal.id}")
+    return _goal_page(request, participant, goal, form, steps)
+
+
+@member_required(*WRITERS)
+def goal_remove(request: HttpRequest, goal_id: object) -> HttpResponse:
+    goal: Goal = _scoped(
+        request,
+        Goal.objects.filter(removed_at__isnull=True).select_related("participant"),
+        id=goal_id,
+    )
+    if request.method == "POST":
+        remove_goal(acting=acting_membership(request), goal=goal)
+        messages.success(request, _("The goal is off the plan. Earlier versions still show it."))
+        return redirect("plans:plan", participant_id=goal.participant_id)
+    return render(
+        request, "plans/goal_remove.html", {"goal": goal, "participant": goal.participant}
+    )
+
+
+@require_POST
+@member_required(*WRITERS)
+def step_done(request: HttpRequest, step_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    visible = Participant.objects.visible_to(request.user, membership.organization)
+    step: ActionStep = visible_or_404(
+        ActionStep.objects.filter(
+            goal__participant__in=visible.values("id"), goal__removed_at__isnull=True
+        ).select_related("goal__participant"),
+        request,
+        id=step_id,
+    )
+    done = request.POST.get("done") == "1"
+    set_step_done(acting=membership, step=step, done=done)
+    messages.success(request, _("Step marked done. Well walked.") if done else _("Step reopened."))
+    return redirect(f"{_plan_url(step.goal.participant)}#goal-{step.goal_id}")
+
+
+@member_required(*WRITERS)
+def agree(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    current = plan_for(participant)
+    if current is None or current.version == 0:
+        raise Http404
+    form = AgreementForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        record_agreement(
+            acting=acting_membership(request),
+            plan=current,
+            agreed_on=form.cleaned_data["agreed_on"],
+            method="in_person",
+        )
+        messages.success(request, _("Their agreement with this version is recorded."))
+        return redirect("plans:plan", participant_id=participant.id)
+    _viewed(request, "plans.plan", current, participant)
+    return render(
+        request,
+        "plans/agree.html",
+        {"participant": participant, "plan": current, "goals": goals_with_activity(current),
+         "form": form},
+    )  # fmt: skip
+
+
+@member_required(*READERS)
+def versions(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    current = plan_for(participant)
+    _viewed(request, "plans.versions", current, participant)
+    rows = (
+        list(PlanVersion.objects.filter(plan=current).select_related("changed_by"))
+        if current
+        else []
+    )
+    return render(
+        request,
+        "plans/versions.html",
+        {"participant": participant, "plan": current, "versions": rows},
+    )
+
+
+def _version_number(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+@member_required(*READERS)
+def compare_versions(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    current = plan_for(participant)
+    if current is None or current.version == 0:
+        raise Http404
+    newer_number = _version_number(request.GET.get("to"), current.version)
+    older_number = _version_number(request.GET.get("from"), max(1, newer_number - 1))
+    found = {
+        v.number: v
+        for v in PlanVersion.objects.filter(
+            plan=current, number__in=[older_number, newer_number]
+        ).select_related("changed_by")
+    }
+    older, newer = found.get(older_number), found.get(newer_number)
+    if older is None or newer is None:
+        raise Http404
+    _viewed(request, "plans.versions", current, participant)
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "participant": participant,
+            "plan": current,
+            "older": older,
+            "newer": newer,
+            "changes": compare(older, newer),
+            "numbers": range(1, current.version + 1),
+        },
+    )
+
+
+@member_required(*READERS)
+def print_plan(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    current = plan_for(participant)
+    _viewed(request, "plans.print", current, participant)
+    return render(
+        request,
+        "plans/print.html",
+        {
+            "participant": participant,
+            "plan": current,
+            "goals": goals_with_activity(current) if current else [],
+            "milestones": list(Milestone.objects.filter(participant=participant)),
+            "strengths": list(Strength.objects.filter(participant=participant)[:12]),
+        },
+    )
+
+
+@member_required(*READERS)
+def milestones(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    _viewed(request, "plans.milestones", None, participant)
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/milestones.html",
+        {
+            "participant": participant,
+            "milestones": [
+                (m, m.days_since(today)) for m in Milestone.objects.filter(participant=participant)
+            ],
+            "strengths": list(Strength.objects.filter(participant=participant)),
+            "can_write": acting_membership(request).role in WRITERS,
+        },
+    )
+
+
+@member_required(*WRITERS)
+def milestone_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        add_milestone(
+            acting=acting_membership(request),
+            participant=participant,
+            values=form.milestone_values(),
+        )
+        messages.success(request, _("Milestone added."))
+        return redirect("plans:milestones", participant_id=participant.id)
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"participant": participant, "form": form, "title": _("Add a milestone"),
+         "submit": _("Add milestone")},
+    )  # fmt: skip
+
+
+@member_required(*WRITERS)
+def milestone_edit(request: HttpRequest, milestone_id: object) -> HttpResponse:
+    milestone: Milestone = _scoped(
+        request, Milestone.objects.select_related("participant"), id=milestone_id
+    )
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_milestone(
+                acting=acting_membership(request),
+                milestone=milestone,
+                values=form.milestone_values(),
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StaleMilestone as stale:
+            messages.error(
+                request,
+                _(
+                    "Someone changed this milestone meanwhile: it now reads \u201c%(title)s\u201d "
+                    "on %(day)s. Your version is below; save again to keep yours."
+                )
+                % {"title": stale.current.title, "day": stale.current.happened_on},
+            )
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            form = MilestoneForm(data, instance=stale.current)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect("plans:milestones", participant_id=milestone.participant_id)
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"participant": milestone.participant, "form": form, "title": _("Change a milestone"),
+         "submit": _("Save milestone")},
+    )  # fmt: skip
+
+
+@member_required(*WRITERS)
+def strength_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    form = StrengthForm(request.POST or None, initial={"noted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        add_strength(
+            acting=acting_membership(request), participant=participant, **form.cleaned_data
+        )
+        messages.success(request, _("Added to their strengths."))
+        return redirect("plans:milestones", participant_id=participant.id)
+    return render(
+        request,
+        "plans/simple_form.html",
+        {"participant": participant, "form": form, "title": _("Add a strength"),
+         "submit": _("Add")},
+    )  # fmt: skip
