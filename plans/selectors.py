@@ -20,19 +20,14 @@ RECENT_PER_GOAL = 3
 
 
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
-    """What the participant overview shows: open goals and the latest milestones (3 queries)."""
-    plan = RecoveryPlan.objects.filter(participant=participant).first()
-    goals = (
-        list(
-            Goal.objects.filter(plan=plan, removed_at__isnull=True).exclude(
-                status=GoalStatus.SET_ASIDE
-            )[:4]
-        )
-        if plan
-        else []
+    """What the participant overview shows: open goals and the latest milestones (2 queries)."""
+    goals = list(
+        Goal.objects.filter(participant=participant, removed_at__isnull=True)
+        .exclude(status=GoalStatus.SET_ASIDE)
+        .select_related("plan")[:4]
     )
     return {
-        "plan": plan,
+        "plan": goals[0].plan if goals else None,
         "goals": goals,
         "milestones": list(Milestone.objects.filter(participant=participant)[:3]),
     }
