@@ -205,6 +205,24 @@ MATRIX: dict[str, Row] = {
 }
 
 
+# Only `consent:disclose` (a POST through `consent.services.disclose`, checked in the consent tests)
+# may hand identifiable data to anyone outside the organization. Every other URL that answers with
+# a file rather than a page is listed here with who it is for; the matrix fails on a new one.
+FILES: dict[str, str] = {
+    "healthz": "a status for the load balancer; no participant data",
+    "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
+    "consent:record_json": "the person's own copy of their record, audited as an export",
+    "consent:record_html": "the person's own copy of their record, audited as an export",
+}
+
+
+def _is_file(response: Any) -> bool:
+    disposition = response.get("Content-Disposition", "")
+    return disposition.startswith("attachment") or not response.get(
+        "Content-Type", "text/html"
+    ).startswith("text/html")
+
+
 @pytest.fixture
 def world(demo: DemoWorld) -> dict[str, Any]:
     riverside = demo.organizations["riverside"]
@@ -333,6 +351,8 @@ def test_authorization_matrix(world: dict[str, Any], name: str) -> None:
             good = response.status_code == expected
         if not good:
             failures.append(f"{persona}: expected {expected}, got {response.status_code}")
+        if response.status_code == 200 and _is_file(response) and name not in FILES:
+            failures.append(f"{persona}: got a file; only the disclosure service shares outside")
         if response.status_code in {403, 404}:
             body = response.content.decode()
             main = body.split("<main", 1)[-1]
