@@ -33,7 +33,11 @@ class GoalForm(forms.ModelForm):
             "why_it_matters": forms.Textarea(attrs={"rows": 2}),
             "supports": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"in_my_words": _("The goal, in their own words")}
+        # No "(optional)" in labels: the field partial adds it to every optional field.
+        labels = {
+            "in_my_words": _("The goal, in their own words"),
+            "coach_summary": _("Coach's summary"),
+        }
         help_texts = {
             "in_my_words": _("Write it the way they say it. The language checker leaves this."),
             "coach_summary": _("Only if a short summary helps you; their words come first."),
@@ -60,9 +64,7 @@ class StepForm(forms.Form):
     owner = forms.ChoiceField(
         label=_("Who does it"), choices=StepOwner.choices, initial=StepOwner.PARTICIPANT
     )
-    target_on = forms.DateField(
-        label=_("Aiming for (optional)"), required=False, widget=DATE_WIDGET
-    )
+    target_on = forms.DateField(label=_("Aiming for"), required=False, widget=DATE_WIDGET)
     done = forms.BooleanField(label=_("Done"), required=False)
 
     def clean(self) -> dict[str, Any]:
