@@ -68,4 +68,4 @@ class DisclosureForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -26,7 +26,7 @@ class InviteForm(TeamChoiceMixin, forms.Form):
         validators=[User.username_validator],
     )
     preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
-    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
 
