@@ -27,3 +27,13 @@ def client_for(demo: DemoWorld) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def text_messages(settings) -> list:
+    """Text messages go to an in-memory outbox in tests, emptied for each test."""
+    from lib import sms
+
+    settings.CAIRN_SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    return sms.outbox

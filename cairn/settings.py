@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "organizations.context_processors.current_organization",
                 "accounts.context_processors.session_settings",
+                "portal.context_processors.portal_frame",
             ],
         },
     },
@@ -149,6 +150,11 @@ OTP_TOTP_ISSUER = "Cairn"
 
 # Sessions: signed out after a quiet spell, with a warning shortly before.
 CAIRN_IDLE_TIMEOUT_MINUTES = envint("CAIRN_IDLE_TIMEOUT_MINUTES", 15)
+# Text messages (invitation codes, "you have a new message"): memory, file or http.
+CAIRN_SMS_BACKEND = envstr("CAIRN_SMS_BACKEND", "file")
+CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
+# Where "Leave quickly" goes: an ordinary, neutral page outside Cairn.
+CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)
 SESSION_COOKIE_AGE = envint("CAIRN_SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -6,4 +6,9 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("settings/", views.settings, name="settings"),
+    path("safety-plan/", views.safety_plan, name="safety_plan"),
+    # --- getting in: invitations, codes, password reset ---
+    # --- my plan, check-in, call requests, safety plan editing ---
+    # --- notes, messages, my record and privacy ---
 ]

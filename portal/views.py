@@ -1,21 +1,36 @@
-"""The participant's home page."""
+"""The participant's home and settings pages; other portal pages live beside it by topic."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
-from lib.access import member_required, visible_or_404
-from organizations.models import Role
-from participants.models import Participant
+from lib.access import acting_membership
+from portal.access import own_participant, participant_required
+from portal.forms import PreferenceForm
+from portal.selectors import home_page
+from portal.services import save_preferences
 
 
-@member_required(Role.PARTICIPANT)
+@participant_required
 def home(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
-    participant = visible_or_404(
-        Participant.objects.visible_to(request.user, organization).select_related("coach"),
-        request,
-        user=request.user,
-    )
+    participant = own_participant(request)
     record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
-    return render(request, "portal/home.html", {"participant": participant})
+    context = home_page(participant=participant, today=timezone.localdate())
+    return render(request, "portal/home.html", context)
+
+
+@participant_required
+def settings(request: HttpRequest) -> HttpResponse:
+    participant = own_participant(request)
+    current = getattr(participant, "portal_preference", None)
+    form = PreferenceForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        save_preferences(
+            acting=acting_membership(request), participant=participant, values=form.cleaned_data
+        )
+        messages.success(request, _("Saved."))
+        return redirect("portal:settings")
+    return render(request, "portal/settings.html", {"form": form, "participant": participant})

@@ -120,3 +120,21 @@
     if (button) { window.print(); }
   });
 })();
+
+(function () {
+  "use strict";
+  // "Leave quickly": sign out in the background and replace this page in the history with a
+  // neutral one, so Back does not return here. Without JavaScript the link still leaves.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-quick-exit]") : null;
+    if (!link) { return; }
+    event.preventDefault();
+    var headers = {};
+    try { headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { headers = {}; }
+    try {
+      fetch(link.dataset.logoutUrl, { method: "POST", headers: headers, keepalive: true, credentials: "same-origin" });
+    } catch (e) { /* leaving matters more than signing out */ }
+    try { sessionStorage.clear(); } catch (e) { /* private mode */ }
+    window.location.replace(link.href);
+  });
+})();

@@ -1,0 +1,64 @@
+"""Text messages through a pluggable backend chosen by CAIRN_SMS_BACKEND.
+
+Backends: "memory" (kept in `outbox`, for tests), "file" (one JSON line per message under
+var/sms/, the default for the demo so codes can be read without a phone), and "http" (a provider
+adapter, see `HttpBackend`). Message bodies may hold one-time codes: never log them.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    to: str  # E.164
+    body: str
+
+
+class Backend(Protocol):
+    def send(self, message: TextMessage) -> None: ...
+
+
+class SendFailed(Exception):
+    """The provider did not accept the message; the caller tells the person calmly."""
+
+
+outbox: list[TextMessage] = []
+
+
+class MemoryBackend:
+    def send(self, message: TextMessage) -> None:
+        outbox.append(message)
+
+
+class FileBackend:
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or Path(settings.CAIRN_SMS_FILE_DIR)
+
+    def send(self, message: TextMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        line = {"at": datetime.now(UTC).isoformat(), "to": message.to, "body": message.body}
+        with (self.directory / "outbox.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line) + "\n")
+
+
+def backend() -> Backend:
+    name = settings.CAIRN_SMS_BACKEND
+    if name == "memory":
+        return MemoryBackend()
+    if name == "file":
+        return FileBackend()
+    if name == "http":
+        from lib.sms_http import HttpBackend  # noqa: PLC0415 - only loaded when configured
+
+        return HttpBackend()
+    raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file or http")
+
+
+def send_text(*, to: str, body: str) -> None:
+    backend().send(TextMessage(to=to, body=body))

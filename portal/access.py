@@ -1,0 +1,45 @@
+"""The one way a portal page finds whose Cairn it is: the signed-in participant's own record."""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from lib.access import member_required
+from organizations.models import Role
+from participants.models import Participant
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def own_participant(request: HttpRequest) -> Participant:
+    """The participant record of the signed-in person, in the current organization."""
+    cached: Participant | None = getattr(request, "participant", None)
+    if cached is not None:
+        return cached
+    organization = request.organization  # type: ignore[attr-defined]
+    participant = (
+        Participant.objects.visible_to(request.user, organization)
+        .filter(user=request.user)
+        .select_related("coach", "organization")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    request.participant = participant  # type: ignore[attr-defined]
+    return participant
+
+
+def participant_required(view: ViewFunc) -> ViewFunc:
+    """A portal page: a signed-in participant, whose own record is loaded as `request.participant`.
+    Everything a portal view shows is reached from that record, so no other person's id is
+    ever looked up from the URL without going through it."""
+
+    @member_required(Role.PARTICIPANT)
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        own_participant(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,25 @@
+"""What every portal page needs for its frame: the discreet-title choice and the quick exit."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from organizations.models import Role
+from portal.models import PortalPreference
+
+
+def portal_frame(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    if membership is None or membership.role != Role.PARTICIPANT:
+        return {}
+    preference = (
+        PortalPreference.objects.filter(participant__user=request.user)
+        .only("discreet_title", "shared_device", "language")
+        .first()
+    )
+    return {
+        "portal_preference": preference,
+        "discreet_title": bool(preference and preference.discreet_title),
+        "quick_exit_url": settings.CAIRN_QUICK_EXIT_URL,
+    }
