@@ -118,7 +118,7 @@ class Person:
         return display_phone(self.phone)
 
     def as_line(self) -> str:
-        return f"{self.name} ({self.phone_display})" if self.phone else self.name
+        return f"{self.name}, {self.phone_display}" if self.phone else self.name
 
 
 @dataclass(frozen=True)
