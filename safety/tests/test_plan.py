@@ -10,7 +10,7 @@ from organizations.models import Membership
 from participants.models import Participant
 from safety.content import Person, PlanContent, compare
 from safety.models import CrisisLine, SafetyPlan, SafetyPlanVersion
-from safety.services import NotAllowed, save_safety_plan
+from safety.services import NotAllowed, StaleEdit, save_safety_plan
 
 SECRET_SIGN = "Walking past Hollis Street bridge at night"
 
@@ -24,7 +24,7 @@ def _membership(demo: DemoWorld, username: str) -> Membership:
 
 
 def _current(pat: Participant) -> SafetyPlanVersion:
-    return SafetyPlanVersion.objects.filter(plan__participant=pat).order_by("-number").first()
+    return SafetyPlanVersion.objects.filter(plan__participant=pat).order_by("-number")[0]
 
 
 def _form(version: int, **overrides: object) -> dict[str, object]:
@@ -187,6 +187,19 @@ def test_stale_edit_is_refused_keeps_what_was_typed_and_shows_the_newer_version(
     assert "Ana typed this</textarea>" in page  # nothing typed was lost
     assert 'name="version" value="3"' in page  # saving again is a deliberate choice
     assert _current(pat).number == 3
+
+
+def test_the_service_refuses_a_save_based_on_an_older_version(demo: DemoWorld) -> None:
+    pat = _pat(demo)
+    with pytest.raises(StaleEdit) as refused:
+        save_safety_plan(
+            acting=_membership(demo, "ana"),
+            participant=pat,
+            content=PlanContent.from_values({"reasons": "Written from version 1"}),
+            expected_number=1,
+        )
+    assert refused.value.current.number == 2
+    assert _current(pat).number == 2
 
 
 def test_bad_phone_gets_a_calm_message_and_nothing_typed_is_lost(demo, client_for) -> None:
