@@ -153,6 +153,8 @@ CAIRN_IDLE_TIMEOUT_MINUTES = envint("CAIRN_IDLE_TIMEOUT_MINUTES", 15)
 # Text messages (invitation codes, "you have a new message"): memory, file or http.
 CAIRN_SMS_BACKEND = envstr("CAIRN_SMS_BACKEND", "file")
 CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
+CAIRN_SMS_HTTP_URL = envstr("CAIRN_SMS_HTTP_URL", "")
+CAIRN_SMS_HTTP_TOKEN = envstr("CAIRN_SMS_HTTP_TOKEN", "")
 # Where "Leave quickly" goes: an ordinary, neutral page outside Cairn.
 CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)

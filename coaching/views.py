@@ -34,6 +34,12 @@ CHECKED_FIELDS = frozenset(
         "text",
         "shared_note",
         "comment",
+        # safety plan parts written as lines (safety.content.PARTS)
+        "warning_signs",
+        "coping",
+        "distraction_places",
+        "safer_surroundings",
+        "reasons",
     }
 )
 MAX_CHECK_CHARS = 20000

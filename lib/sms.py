@@ -54,7 +54,7 @@ def backend() -> Backend:
     if name == "file":
         return FileBackend()
     if name == "http":
-        from lib.sms_http import HttpBackend  # noqa: PLC0415 - only loaded when configured
+        from lib.sms_http import HttpBackend  # only loaded when configured
 
         return HttpBackend()
     raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file or http")

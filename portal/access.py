@@ -21,7 +21,7 @@ def own_participant(request: HttpRequest) -> Participant:
     organization = request.organization  # type: ignore[attr-defined]
     participant = (
         Participant.objects.visible_to(request.user, organization)
-        .filter(user=request.user)
+        .filter(user_id=request.user.pk)
         .select_related("coach", "organization")
         .first()
     )

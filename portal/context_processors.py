@@ -14,7 +14,7 @@ def portal_frame(request: HttpRequest) -> dict[str, Any]:
     if membership is None or membership.role != Role.PARTICIPANT:
         return {}
     preference = (
-        PortalPreference.objects.filter(participant__user=request.user)
+        PortalPreference.objects.filter(participant__user_id=request.user.pk)
         .only("discreet_title", "shared_device", "language")
         .first()
     )

@@ -10,9 +10,7 @@ from plans.models import Goal, GoalStatus, Milestone
 
 def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
     schedules = list(
-        CheckInSchedule.objects.filter(
-            participant=participant, ended_on__isnull=True, paused=False
-        )
+        CheckInSchedule.objects.filter(participant=participant, ended_on__isnull=True, paused=False)
     )
     return {
         "participant": participant,

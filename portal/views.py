@@ -12,6 +12,8 @@ from portal.access import own_participant, participant_required
 from portal.forms import PreferenceForm
 from portal.selectors import home_page
 from portal.services import save_preferences
+from safety.content import shown_steps
+from safety.selectors import crisis_lines, current_plan
 
 
 @participant_required
@@ -34,3 +36,25 @@ def settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("portal:settings")
     return render(request, "portal/settings.html", {"form": form, "participant": participant})
+
+
+@participant_required
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    """My safety plan, one tap from every portal page; 988 is always on it."""
+    participant = own_participant(request)
+    current = current_plan(participant)
+    record_page_view(
+        request=request,
+        target=Target(type="safety.plan", id=str(participant.id)),
+        participant_id=participant.id,
+    )
+    return render(
+        request,
+        "portal/safety_plan.html",
+        {
+            "participant": participant,
+            "current": current,
+            "steps": shown_steps(current.content),
+            "crisis_lines": crisis_lines(participant.organization),
+        },
+    )

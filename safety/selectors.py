@@ -1,10 +1,76 @@
-"""Reads for the safety app that other pages show."""
+"""Reads for safety plans: the current version, the history, the overview card, crisis lines."""
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
+from organizations.models import Organization
 from participants.models import Participant
+from safety.content import PlanContent
+from safety.models import CrisisLine, SafetyPlan, SafetyPlanVersion
 
 
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
-    """What the participant overview shows about safety (one card)."""
-    return {}
+    """What the participant overview shows about safety (one card, one query)."""
+    plan = (
+        SafetyPlan.objects.filter(
+            organization_id=participant.organization_id, participant=participant
+        )
+        .select_related("updated_by")
+        .order_by("-updated_at")
+        .first()
+    )
+    return {"participant_id": participant.id, "plan": plan}
+
+
+@dataclass(frozen=True)
+class CurrentPlan:
+    plan: SafetyPlan | None
+    version: SafetyPlanVersion | None
+
+    @property
+    def number(self) -> int:
+        return self.version.number if self.version is not None else 0
+
+    @property
+    def content(self) -> PlanContent:
+        return self.version.plan_content if self.version is not None else PlanContent()
+
+
+def current_plan(participant: Participant) -> CurrentPlan:
+    plan = (
+        SafetyPlan.objects.filter(
+            organization_id=participant.organization_id, participant=participant
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+    if plan is None:
+        return CurrentPlan(None, None)
+    version = plan.versions.select_related("changed_by").first()
+    return CurrentPlan(plan, version)
+
+
+def versions_of(participant: Participant) -> QuerySet[SafetyPlanVersion]:
+    """Every version of every plan the participant has (more than one only after a merge)."""
+    return (
+        SafetyPlanVersion.objects.filter(
+            organization_id=participant.organization_id, plan__participant=participant
+        )
+        .select_related("changed_by")
+        .order_by("-created_at", "-number")
+    )
+
+
+def previous_version(version: SafetyPlanVersion) -> SafetyPlanVersion | None:
+    return (
+        SafetyPlanVersion.objects.filter(plan_id=version.plan_id, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def crisis_lines(organization: Organization) -> list[CrisisLine]:
+    """The organization's local lines in use, shown on every plan and card after 988."""
+    return list(CrisisLine.objects.filter(organization=organization, is_active=True))

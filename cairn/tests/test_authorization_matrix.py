@@ -21,6 +21,7 @@ from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
+from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -201,7 +202,19 @@ MATRIX: dict[str, Row] = {
     },
     "encounters:service_types": Row(by_role(ADMIN)),
     # --- safety (issue #6): safety plans ---
+    **{
+        f"safety:{name}": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id})
+        for name in ("plan", "versions", "card")
+    },
+    "safety:edit": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "safety:version": Row(PAT_PAGE, kwargs=lambda o: {"version_id": o["safety_version"].id}),
+    "safety:crisis_lines": Row(by_role(ADMIN)),
+    "safety:crisis_line": Row(
+        HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"line_id": o["crisis_line"].id}
+    ),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
+    "portal:settings": Row(by_role({Role.PARTICIPANT})),
+    "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
 }
 
 
@@ -321,7 +334,11 @@ def assessment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any
 
 def safety_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """Safety-plan rows the safety URLs need (Pat's safety plan)."""
-    return {}
+    plan = SafetyPlan.objects.filter(participant=pat).latest("updated_at")
+    return {
+        "safety_version": plan.versions.first(),
+        "crisis_line": CrisisLine.objects.filter(organization=pat.organization).first(),
+    }
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

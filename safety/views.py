@@ -1,0 +1,215 @@
+"""Staff pages for a participant's safety plan, its history and wallet card; local crisis lines."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from audit.services import Target, record_page_view
+from lib.access import acting_membership, member_required, visible_or_404
+from organizations.models import Role
+from participants.access import participant_or_404
+from participants.models import Participant
+from participants.services import flag_emergency_use
+from safety.content import PARTS, STEP_TITLES, Kind, compare, shown_steps
+from safety.forms import CrisisLineForm, SafetyPlanForm
+from safety.models import CrisisLine, SafetyPlanVersion
+from safety.selectors import crisis_lines, current_plan, previous_version, versions_of
+from safety.services import StaleEdit, save_crisis_line, save_safety_plan, set_crisis_line_active
+
+READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+WRITERS = (Role.COACH, Role.SUPERVISOR)
+CARD_LINES = 4  # entries per part that fit a wallet-card panel
+
+
+def _viewed(request: HttpRequest, kind: str, object_id: object, participant: Participant) -> None:
+    record_page_view(
+        request=request,
+        target=Target(type=f"safety.{kind}", id=str(object_id)),
+        participant_id=participant.id,
+    )
+
+
+@member_required(*READERS)
+def plan_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    _viewed(request, "plan", participant.id, participant)
+    current = current_plan(participant)
+    return render(
+        request,
+        "safety/plan.html",
+        {
+            "participant": participant,
+            "current": current,
+            "steps": shown_steps(current.content),
+            "crisis_lines": crisis_lines(acting_membership(request).organization),
+        },
+    )
+
+
+@member_required(*WRITERS)
+def plan_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    membership = acting_membership(request)
+    current = current_plan(participant)
+    form = SafetyPlanForm(
+        request.POST or None, content=current.content, number=current.number, check_language=True
+    )
+    conflict: Any = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_safety_plan(
+                acting=membership,
+                participant=participant,
+                content=form.content(),
+                expected_number=form.cleaned_data.get("version") or 0,
+            )
+        except StaleEdit as stale:
+            # Keep every word typed; show the newer version beside it; saving again is a choice.
+            newer, typed = stale.current, form.content()
+            conflict = {
+                "version": newer,
+                "rows": [
+                    (c.part, newer.plan_content.lines(c.part.key), typed.lines(c.part.key))
+                    for c in compare(newer.plan_content, typed)
+                    if c.changed
+                ],
+            }
+            data = request.POST.copy()
+            data["version"] = str(newer.number)
+            form = SafetyPlanForm(
+                data, content=newer.plan_content, number=newer.number, check_language=True
+            )
+            form.is_valid()
+        else:
+            if saved.changed:
+                messages.success(request, _("Saved as a new version of the plan."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("safety:plan", participant_id=participant.id)
+    _viewed(request, "plan_form", participant.id, participant)
+    return render(
+        request,
+        "safety/form.html",
+        {
+            "participant": participant,
+            "form": form,
+            "steps": _form_steps(form),
+            "conflict": conflict,
+            "current": current,
+            "crisis_lines": crisis_lines(membership.organization),
+        },
+    )
+
+
+def _form_steps(form: SafetyPlanForm) -> list[dict[str, Any]]:
+    steps: dict[int, dict[str, Any]] = {}
+    for part in PARTS:
+        step = steps.setdefault(part.step, {"number": part.step, "title": STEP_TITLES[part.step]})
+        entry: dict[str, Any] = {"part": part}
+        if part.kind == Kind.LINES:
+            entry["field"] = form[part.key]
+        else:
+            entry["rows"] = form.rows(part.key)
+        step.setdefault("parts", []).append(entry)
+    return list(steps.values())
+
+
+@member_required(*READERS)
+def plan_versions(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    _viewed(request, "versions", participant.id, participant)
+    return render(
+        request,
+        "safety/versions.html",
+        {"participant": participant, "versions": list(versions_of(participant))},
+    )
+
+
+@member_required(*READERS)
+def version_detail(request: HttpRequest, version_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    visible = Participant.objects.visible_to(request.user, membership.organization)
+    version = visible_or_404(
+        SafetyPlanVersion.objects.filter(
+            organization=membership.organization, plan__participant__in=visible.values("id")
+        ).select_related("plan__participant", "changed_by"),
+        request,
+        id=version_id,
+    )
+    participant = version.plan.participant
+    flag_emergency_use(acting=membership, participant=participant, path=request.path)
+    _viewed(request, "version", version.id, participant)
+    before = previous_version(version)
+    return render(
+        request,
+        "safety/version.html",
+        {
+            "participant": participant,
+            "version": version,
+            "previous": before,
+            "is_current": version.number == version.plan.current_number,
+            "changes": compare(before.plan_content if before else None, version.plan_content),
+            "steps": shown_steps(version.plan_content),
+        },
+    )
+
+
+@member_required(*READERS)
+def wallet_card(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    _viewed(request, "card", participant.id, participant)
+    current = current_plan(participant)
+    content = current.content
+    return render(
+        request,
+        "safety/card.html",
+        {
+            "participant": participant,
+            "current": current,
+            "warning_signs": content.get("warning_signs")[:CARD_LINES],
+            "coping": content.get("coping")[:CARD_LINES],
+            "people": (content.get("help_people") + content.get("distraction_people"))[:CARD_LINES],
+            "professionals": content.professionals_without_988()[:2],
+            "reasons": content.get("reasons")[:CARD_LINES],
+            "crisis_lines": crisis_lines(acting_membership(request).organization)[:2],
+        },
+    )
+
+
+@member_required(Role.ADMIN)
+def crisis_line_list(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    lines = CrisisLine.objects.filter(organization=membership.organization).order_by(
+        "-is_active", "name"
+    )
+    if request.method == "POST" and "line" in request.POST:
+        line = visible_or_404(lines, request, id=request.POST.get("line", ""))
+        set_crisis_line_active(acting=membership, line=line, active=not line.is_active)
+        if line.is_active:
+            messages.success(request, _("%(name)s is retired from plans.") % {"name": line.name})
+        else:
+            messages.success(request, _("%(name)s is back on plans.") % {"name": line.name})
+        return redirect("safety:crisis_lines")
+    form = CrisisLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        line = save_crisis_line(acting=membership, line=None, values=form.cleaned_data)
+        messages.success(request, _("Added %(name)s to every plan.") % {"name": line.name})
+        return redirect("safety:crisis_lines")
+    return render(request, "safety/crisis_lines.html", {"lines": lines, "form": form})
+
+
+@member_required(Role.ADMIN)
+def crisis_line_edit(request: HttpRequest, line_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    line = visible_or_404(
+        CrisisLine.objects.filter(organization=membership.organization), request, id=line_id
+    )
+    form = CrisisLineForm(request.POST or None, initial=CrisisLineForm.initial_for(line))
+    if request.method == "POST" and form.is_valid():
+        save_crisis_line(acting=membership, line=line, values=form.cleaned_data)
+        messages.success(request, _("Saved %(name)s.") % {"name": form.cleaned_data["name"]})
+        return redirect("safety:crisis_lines")
+    return render(request, "safety/crisis_line.html", {"line": line, "form": form})
