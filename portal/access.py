@@ -2,10 +2,11 @@
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from accounts.models import User
 from lib.access import member_required
 from organizations.models import Role
 from participants.models import Participant
@@ -21,7 +22,7 @@ def own_participant(request: HttpRequest) -> Participant:
     organization = request.organization  # type: ignore[attr-defined]
     participant = (
         Participant.objects.visible_to(request.user, organization)
-        .filter(user_id=request.user.pk)
+        .filter(user=cast(User, request.user))
         .select_related("coach", "organization")
         .first()
     )

@@ -1,10 +1,11 @@
 """What every portal page needs for its frame: the discreet-title choice and the quick exit."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.models import User
 from organizations.models import Role
 from portal.models import PortalPreference
 
@@ -14,7 +15,7 @@ def portal_frame(request: HttpRequest) -> dict[str, Any]:
     if membership is None or membership.role != Role.PARTICIPANT:
         return {}
     preference = (
-        PortalPreference.objects.filter(participant__user_id=request.user.pk)
+        PortalPreference.objects.filter(participant__user=cast(User, request.user))
         .only("discreet_title", "shared_device", "language")
         .first()
     )
