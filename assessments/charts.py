@@ -55,7 +55,7 @@ def _day(day: date, with_year: bool) -> str:
 
 
 def _signed(number: int) -> str:
-    return f"+{number}" if number > 0 else f"−{abs(number)}" if number < 0 else "0"
+    return f"+{number}" if number > 0 else f"-{abs(number)}" if number < 0 else "0"
 
 
 def total_summary(series: Sequence[tuple[date, int]]) -> str:
@@ -108,7 +108,9 @@ def line_chart(
         for day, value in series
     ]
     step = 10 if span >= 30 else 5 if span >= 10 else 1
-    y_ticks = [Tick(y_of(v), str(v)) for v in range(minimum, maximum + 1) if (v - minimum) % step == 0]
+    y_ticks = [
+        Tick(y_of(v), str(v)) for v in range(minimum, maximum + 1) if (v - minimum) % step == 0
+    ]
     if y_ticks and y_ticks[-1].label != str(maximum):
         y_ticks.append(Tick(y_of(maximum), str(maximum)))
     every = max(1, -(-len(dots) // MAX_X_LABELS))
@@ -171,7 +173,8 @@ def change_summary(bars: Sequence[Bar], baseline_day: date, latest_day: date) ->
     down = sum(1 for b in bars if b.change < 0)
     same = len(bars) - up - down
     return _(
-        "From the first assessment on %(start)s to the latest on %(end)s: %(up)s, %(same)s, %(down)s."
+        "From the first assessment on %(start)s to the latest on %(end)s: "
+        "%(up)s, %(same)s, %(down)s."
     ) % {
         "start": _day(baseline_day, True),
         "end": _day(latest_day, True),

@@ -46,7 +46,9 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
     barc10, checkin = engine.instrument(BARC10), engine.instrument(CHECKIN)
     people = (
         Participant.objects.filter(organization__in=organizations)
-        .only("id", "organization_id", "coach_id", "user_id", "enrolled_on", "status", "status_since")
+        .only(
+            "id", "organization_id", "coach_id", "user_id", "enrolled_on", "status", "status_since"
+        )
         .order_by("id")
         .iterator(chunk_size=BATCH)
     )
@@ -88,6 +90,9 @@ def _history(
 ) -> Iterator[tuple[Assessment, dict[str, int | None]]]:
     barc10 = engine.instrument(BARC10)
     keys = [item.key for item in barc10.items]
+    coach_id = person.coach_id
+    if coach_id is None:
+        return
     stop = anchor
     if person.status != ParticipantStatus.ACTIVE and person.status_since:
         stop = min(anchor, person.status_since)
@@ -102,7 +107,7 @@ def _history(
             language=Language.ES if rng.random() < 0.12 else Language.EN,
             administered_on=day,
             schedule_point=point,
-            recorded_by_id=person.coach_id,
+            recorded_by_id=coach_id,
             note="",
         )
 

@@ -181,8 +181,9 @@ def parse(raw: dict[str, Any], *, source: str) -> Instrument:
     shared = [check.option(o, f"options[{i}]") for i, o in enumerate(raw.get("options", []))]
     items: list[Item] = []
     seen: set[str] = set()
-    raw_items = raw.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
+    found_items = raw.get("items")
+    raw_items: list[Any] = found_items if isinstance(found_items, list) else []
+    if not raw_items:
         check.fail("needs at least one [[items]] entry")
     for number, entry in enumerate(raw_items, start=1):
         where = f"items[{number}]"
@@ -190,7 +191,9 @@ def parse(raw: dict[str, Any], *, source: str) -> Instrument:
         if item_key in seen:
             check.fail(f"{where}: item key {item_key!r} is used twice")
         seen.add(item_key)
-        own = [check.option(o, f"{where}.options[{i}]") for i, o in enumerate(entry.get("options", []))]
+        own = [
+            check.option(o, f"{where}.options[{i}]") for i, o in enumerate(entry.get("options", []))
+        ]
         options = tuple(own or shared)
         if not options:
             check.fail(f"{where}: no response options (give [[options]] or item options)")
@@ -303,7 +306,9 @@ class _Checker:
         if value is None and not required:
             return {}
         if not isinstance(value, dict):
-            self.fail(f"{prefix}'{name}' needs a text for each language ({', '.join(self.languages)})")
+            self.fail(
+                f"{prefix}'{name}' needs a text for each language ({', '.join(self.languages)})"
+            )
         for language in self.languages:
             text = value.get(language)  # type: ignore[union-attr]
             if not isinstance(text, str) or not text.strip():

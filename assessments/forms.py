@@ -90,7 +90,9 @@ class ChooseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [(i.key, i.title("en")) for i in engine.instruments()]
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(i.key, i.title("en")) for i in engine.instruments()]
 
 
 def _parse_offsets(text: str) -> list[int]:
@@ -106,7 +108,9 @@ def _parse_offsets(text: str) -> list[int]:
 class ScheduleForm(forms.ModelForm):
     offsets = forms.CharField(
         label=_("Reassess this many days after enrolment"),
-        help_text=_("Comma-separated, for example 30, 60, 90. The baseline is always at enrolment."),
+        help_text=_(
+            "Comma-separated, for example 30, 60, 90. The baseline is always at enrolment."
+        ),
         max_length=200,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -126,8 +130,6 @@ class ScheduleForm(forms.ModelForm):
         if not self.is_bound:
             self.fields["offsets"].initial = ", ".join(str(o) for o in self.instance.offsets_days)
             self.fields["version"].initial = self.instance.version
-        self.fields["repeat_every_days"].max_value = 730
-        self.fields["window_days"].max_value = 60
 
     def clean_offsets(self) -> list[int]:
         return _parse_offsets(self.cleaned_data["offsets"])

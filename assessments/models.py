@@ -44,7 +44,9 @@ class Assessment(models.Model):
     is_complete = models.BooleanField(default=False)
     answered = models.PositiveSmallIntegerField(default=0)
     item_count = models.PositiveSmallIntegerField(default=0)
-    note = EncryptedTextField(_("anything they want noted, in their words"), max_length=1000, blank=True)
+    note = EncryptedTextField(
+        _("anything they want noted, in their words"), max_length=1000, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -173,7 +173,11 @@ def plan(
 ) -> Plan:
     """Every point from enrolment up to the next one still ahead, each with its state."""
     dates = sorted(done_dates)
-    spans = [Span(max(s.start, enrolled_on), s.end) for s in spans if s.end is None or s.end > enrolled_on]
+    spans = [
+        Span(max(s.start, enrolled_on), s.end)
+        for s in spans
+        if s.end is None or s.end > enrolled_on
+    ]
     closed = status not in OPEN_STATUSES
     on_break = any(s.end is None for s in spans)
     points: list[Point] = []
@@ -216,6 +220,10 @@ def point_for(day: date, *, plan_points: Sequence[Point]) -> str:
     for point in plan_points:
         if point.state == State.DONE or point.due_on is None:
             continue
-        if point.window_start and point.window_end and point.window_start <= day <= point.window_end:
+        if (
+            point.window_start
+            and point.window_end
+            and point.window_start <= day <= point.window_end
+        ):
             return point.label
     return ""

@@ -53,7 +53,9 @@ class History:
     assessed: list[tuple[date, int | None]] = field(default_factory=list)
 
 
-def histories(organization_id: int, participants: "QuerySet[Any] | list[uuid.UUID]") -> dict[Any, History]:
+def histories(
+    organization_id: int, participants: "QuerySet[Any] | list[uuid.UUID]"
+) -> dict[Any, History]:
     """Status steps into or out of a break and BARC-10 dates, for many participants in ONE query
     (a UNION), so the overview and Today stay at a fixed number of queries."""
     steps = (
@@ -77,11 +79,11 @@ def histories(organization_id: int, participants: "QuerySet[Any] | list[uuid.UUI
         )
         .order_by()
         .values_list(
-        "participant_id",
-        "administered_on",
-        "instrument",
-        "created_at",
-        "total",
+            "participant_id",
+            "administered_on",
+            "instrument",
+            "created_at",
+            "total",
             Value(1, output_field=IntegerField()),
         )
     )
@@ -96,7 +98,13 @@ def histories(organization_id: int, participants: "QuerySet[Any] | list[uuid.UUI
 
 
 def plan_for(
-    *, enrolled_on: date, status: str, status_since: date | None, history: History, rule: Rule, today: date
+    *,
+    enrolled_on: date,
+    status: str,
+    status_since: date | None,
+    history: History,
+    rule: Rule,
+    today: date,
 ) -> Plan:
     spans: list[Span] = pause_spans(history.steps, status=status, status_since=status_since)
     return plan(
@@ -110,7 +118,9 @@ def plan_for(
 
 
 def participant_plan(participant: Participant, *, today: date | None = None) -> Plan:
-    history = histories(participant.organization_id, [participant.id]).get(participant.id, History())
+    history = histories(participant.organization_id, [participant.id]).get(
+        participant.id, History()
+    )
     return plan_for(
         enrolled_on=participant.enrolled_on,
         status=participant.status,
@@ -125,7 +135,9 @@ def overview_panel(*, participant: Participant) -> dict[str, Any]:
     """What the participant overview shows about assessments (one card): two queries."""
     today = timezone.localdate()
     rule = rule_from(schedule_row(participant.organization_id))
-    history = histories(participant.organization_id, [participant.id]).get(participant.id, History())
+    history = histories(participant.organization_id, [participant.id]).get(
+        participant.id, History()
+    )
     schedule = plan_for(
         enrolled_on=participant.enrolled_on,
         status=participant.status,

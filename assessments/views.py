@@ -161,9 +161,7 @@ def assessment_detail(request: HttpRequest, assessment_id: object) -> HttpRespon
         id=assessment_id,
     )
     participant = participant_or_404(request, assessment.participant_id)
-    record_page_view(
-        request=request, target=Target.of(assessment), participant_id=participant.id
-    )
+    record_page_view(request=request, target=Target.of(assessment), participant_id=participant.id)
     try:
         instrument: engine.Instrument | None = engine.instrument(assessment.instrument)
     except KeyError:
@@ -232,7 +230,9 @@ def schedule_settings(request: HttpRequest) -> HttpResponse:
             form = ScheduleForm(data, instance=stale.current)
             form.is_valid()
         else:
-            messages.success(request, _("Schedule saved.") if changed else _("Nothing was changed."))
+            messages.success(
+                request, _("Schedule saved.") if changed else _("Nothing was changed.")
+            )
             return redirect("assessments:schedule")
     return render(
         request,

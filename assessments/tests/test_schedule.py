@@ -31,16 +31,26 @@ def test_enrolled_31_january_counts_calendar_days_across_february() -> None:
     common = plan(enrolled_on=date(2027, 1, 31), rule=RULE, today=date(2027, 1, 1))
     leap = plan(enrolled_on=date(2028, 1, 31), rule=RULE, today=date(2028, 1, 1))
     assert common.points[0].due_on == date(2027, 1, 31)
-    assert [p.due_on for p in plan(
-        enrolled_on=date(2027, 1, 31), rule=RULE, today=date(2027, 5, 1),
-        done_dates=[date(2027, 1, 31), date(2027, 3, 2), date(2027, 4, 1)],
-    ).points][:4] == [date(2027, 1, 31), date(2027, 3, 2), date(2027, 4, 1), date(2027, 5, 1)]
+    assert [
+        p.due_on
+        for p in plan(
+            enrolled_on=date(2027, 1, 31),
+            rule=RULE,
+            today=date(2027, 5, 1),
+            done_dates=[date(2027, 1, 31), date(2027, 3, 2), date(2027, 4, 1)],
+        ).points
+    ][:4] == [date(2027, 1, 31), date(2027, 3, 2), date(2027, 4, 1), date(2027, 5, 1)]
     leap_points = plan(
-        enrolled_on=date(2028, 1, 31), rule=RULE, today=date(2028, 4, 30),
+        enrolled_on=date(2028, 1, 31),
+        rule=RULE,
+        today=date(2028, 4, 30),
         done_dates=[date(2028, 1, 31), date(2028, 3, 1), date(2028, 3, 31)],
     ).points
     assert [p.due_on for p in leap_points][:4] == [
-        date(2028, 1, 31), date(2028, 3, 1), date(2028, 3, 31), date(2028, 4, 30)
+        date(2028, 1, 31),
+        date(2028, 3, 1),
+        date(2028, 3, 31),
+        date(2028, 4, 30),
     ]
     assert leap_points[3].state == State.DUE
     assert common.points[0].state == State.UPCOMING and leap.points[0].state == State.UPCOMING
@@ -60,9 +70,11 @@ def test_window_states_due_overdue_missed_and_done_within_fourteen_days() -> Non
     due30 = date(2026, 1, 31)
 
     def state_on(today: date, done: list[date]) -> str:
-        return plan(
-            enrolled_on=enrolled, rule=RULE, today=today, done_dates=[enrolled, *done]
-        ).points[1].state
+        return (
+            plan(enrolled_on=enrolled, rule=RULE, today=today, done_dates=[enrolled, *done])
+            .points[1]
+            .state
+        )
 
     assert state_on(due30 - timedelta(days=15), []) == State.UPCOMING
     assert state_on(due30 - timedelta(days=14), []) == State.DUE

@@ -128,9 +128,10 @@ def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_f
     small_list = _statements_for(client, "/participants/")
     small_detail = _statements_for(client, f"/participants/{pat.id}/")
     assert len(small_list) == 10, small_list
-    # ... plus support people, status steps, coach assignments, recent contacts, schedules and
-    # active consents.
-    assert len(small_detail) == 15, small_detail
+    # ... plus support people, status steps, coach assignments, recent contacts, schedules,
+    # active consents, and the recovery-capital card (the schedule; break steps and BARC-10
+    # dates in one UNION).
+    assert len(small_detail) == 17, small_detail
     harbor = demo.organizations["harbor"]
     Participant.objects.bulk_create(
         Participant(
