@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import charts, engine
@@ -237,5 +236,5 @@ def schedule_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/schedule.html",
-        {"form": form, "conflict": conflict, "today": timezone.localdate()},
+        {"form": form, "conflict": conflict},
     )

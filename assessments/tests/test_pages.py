@@ -211,6 +211,7 @@ def test_the_admin_changes_the_schedule_and_a_stale_edit_shows_both_versions(
     demo, client_for
 ) -> None:
     max_ = client_for("max")
+    assert 'href="/assessments/schedule/"' in max_.get("/organization/settings/").content.decode()
     page = max_.get("/assessments/schedule/").content.decode()
     assert 'value="30, 60, 90"' in page
     saved = max_.post(
@@ -279,3 +280,22 @@ def test_todays_reassessment_section_does_not_grow_with_the_caseload(demo, clien
     section = page.split('id="reassessments-heading"', 1)[1].split("</section>", 1)[0]
     assert section.count("<li>") == mine.count() > 3
     assert _today_queries(ana) == before
+
+
+def test_the_demo_gives_most_people_a_baseline_and_pat_a_changing_chart(demo) -> None:
+    pat = _pat(demo)
+    points = list(
+        Assessment.objects.filter(participant=pat, instrument="barc10")
+        .order_by("administered_on")
+        .values_list("schedule_point", "total")
+    )
+    assert points == [("baseline", 31), ("day-30", 33), ("day-60", 36), ("day-90", 39)]
+    people = Participant.objects.filter(organization__in=demo.organizations.values())
+    with_baseline = people.filter(
+        assessments__schedule_point="baseline", assessments__instrument="barc10"
+    ).distinct()
+    assert with_baseline.count() >= people.count() * 0.7
+    assert demo.assessments_created == Assessment.objects.count()
+    assert ItemResponse.objects.count() == sum(
+        a.item_count for a in Assessment.objects.only("item_count")
+    )
