@@ -1,10 +1,203 @@
-"""Reads for the assessments app that other pages show."""
+"""Reads for the assessments app that other pages show: the overview card, Today's list, plans."""
 
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from participants.models import Participant
+from django.db.models import IntegerField, Q, QuerySet, Value
+from django.utils import timezone
+
+from assessments import engine
+from assessments.models import BARC10, Assessment, ReassessmentSchedule
+from assessments.schedule import PAUSED, Plan, Point, Rule, Span, pause_spans, plan
+from organizations.models import Organization
+from participants.models import Participant, ParticipantStatus, StatusChange
+
+TODAY_LIMIT = 50
+
+
+def default_rule(instrument_key: str = BARC10) -> Rule:
+    defaults = engine.instrument(instrument_key).reassessment
+    if defaults is None:
+        return Rule()
+    return Rule(
+        offsets_days=defaults.offsets_days,
+        repeat_every_days=defaults.repeat_every_days,
+        window_days=defaults.window_days,
+        baseline=defaults.baseline,
+    )
+
+
+def rule_from(row: ReassessmentSchedule | None) -> Rule:
+    if row is None:
+        return default_rule()
+    return Rule(
+        offsets_days=tuple(int(o) for o in row.offsets_days),
+        repeat_every_days=row.repeat_every_days,
+        window_days=row.window_days,
+    )
+
+
+def schedule_row(organization: Organization | int) -> ReassessmentSchedule | None:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return ReassessmentSchedule.objects.filter(organization_id=org_id, instrument=BARC10).first()
+
+
+@dataclass
+class History:
+    """What the schedule needs about one participant: break steps and BARC-10 dates and totals."""
+
+    steps: list[tuple[date, str]] = field(default_factory=list)
+    assessed: list[tuple[date, int | None]] = field(default_factory=list)
+
+
+def histories(
+    organization_id: int, participants: "QuerySet[Any] | list[uuid.UUID]"
+) -> dict[Any, History]:
+    """Status steps into or out of a break and BARC-10 dates, for many participants in ONE query
+    (a UNION), so the overview and Today stay at a fixed number of queries."""
+    steps = (
+        StatusChange.objects.filter(
+            organization_id=organization_id, participant_id__in=participants
+        )
+        .filter(Q(to_status=PAUSED) | Q(from_status=PAUSED))
+        .order_by()
+        .values_list(
+            "participant_id",
+            "effective_on",
+            "to_status",
+            "created_at",
+            Value(None, output_field=IntegerField()),
+            Value(0, output_field=IntegerField()),
+        )
+    )
+    assessed = (
+        Assessment.objects.filter(
+            organization_id=organization_id, participant_id__in=participants, instrument=BARC10
+        )
+        .order_by()
+        .values_list(
+            "participant_id",
+            "administered_on",
+            "instrument",
+            "created_at",
+            "total",
+            Value(1, output_field=IntegerField()),
+        )
+    )
+    found: dict[Any, History] = defaultdict(History)
+    rows = sorted(steps.union(assessed, all=True), key=lambda r: (r[1], r[3]))
+    for participant_id, day, text, _created, total, kind in rows:
+        if kind == 0:
+            found[participant_id].steps.append((day, text))
+        else:
+            found[participant_id].assessed.append((day, total))
+    return found
+
+
+def plan_for(
+    *,
+    enrolled_on: date,
+    status: str,
+    status_since: date | None,
+    history: History,
+    rule: Rule,
+    today: date,
+) -> Plan:
+    spans: list[Span] = pause_spans(history.steps, status=status, status_since=status_since)
+    return plan(
+        enrolled_on=enrolled_on,
+        rule=rule,
+        today=today,
+        status=status,
+        spans=spans,
+        done_dates=[day for day, _ in history.assessed],
+    )
+
+
+def participant_plan(participant: Participant, *, today: date | None = None) -> Plan:
+    history = histories(participant.organization_id, [participant.id]).get(
+        participant.id, History()
+    )
+    return plan_for(
+        enrolled_on=participant.enrolled_on,
+        status=participant.status,
+        status_since=participant.status_since,
+        history=history,
+        rule=rule_from(schedule_row(participant.organization_id)),
+        today=today or timezone.localdate(),
+    )
 
 
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
-    """What the participant overview shows about assessments (one card)."""
-    return {}
+    """What the participant overview shows about assessments (one card): two queries."""
+    today = timezone.localdate()
+    rule = rule_from(schedule_row(participant.organization_id))
+    history = histories(participant.organization_id, [participant.id]).get(
+        participant.id, History()
+    )
+    schedule = plan_for(
+        enrolled_on=participant.enrolled_on,
+        status=participant.status,
+        status_since=participant.status_since,
+        history=history,
+        rule=rule,
+        today=today,
+    )
+    totals = [(day, total) for day, total in history.assessed if total is not None]
+    latest = totals[-1] if totals else None
+    barc10 = engine.instrument(BARC10)
+    band = barc10.band_for(latest[1]) if latest else None
+    return {
+        "participant": participant,
+        "latest": latest,
+        "band": band.label("en") if band else "",
+        "maximum": barc10.maximum,
+        "next": schedule.next,
+        "on_break": schedule.on_break,
+        "closed": schedule.closed,
+    }
+
+
+@dataclass(frozen=True)
+class DueReassessment:
+    participant: Participant
+    point: Point
+
+
+def reassessments_due(
+    *, organization: Organization, participants: "QuerySet[Participant]", today: date
+) -> list[DueReassessment]:
+    """Participants whose reassessment window is open and not yet done (due or overdue), in
+    three queries whatever the caseload size: the schedule, the people, their histories."""
+    rule = rule_from(schedule_row(organization))
+    people = list(
+        participants.filter(status__in=(ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED))
+        .only("id", "preferred_name", "pronouns", "enrolled_on", "status", "status_since")
+        .order_by("preferred_name")
+    )
+    found = histories(organization.pk, participants.values("id"))
+    due: list[DueReassessment] = []
+    for person in people:
+        schedule = plan_for(
+            enrolled_on=person.enrolled_on,
+            status=person.status,
+            status_since=person.status_since,
+            history=found.get(person.id, History()),
+            rule=rule,
+            today=today,
+        )
+        if schedule.attention is not None:
+            due.append(DueReassessment(person, schedule.attention))
+    due.sort(key=lambda d: (d.point.due_on or today, d.participant.preferred_name))
+    return due[:TODAY_LIMIT]
+
+
+def visible_assessments(*, user: Any, organization: Organization) -> "QuerySet[Assessment]":
+    """Assessments of participants this member may see (the scope for opening one by id)."""
+    visible = Participant.objects.visible_to(user, organization)
+    return Assessment.objects.filter(
+        organization=organization, participant__in=visible.values("id")
+    ).select_related("participant", "recorded_by")

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from assessments import views
 
 app_name = "assessments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "participant/<uuid:participant_id>/",
+        views.participant_assessments,
+        name="participant",
+    ),
+    path("participant/<uuid:participant_id>/new/", views.assessment_new, name="new"),
+    path("<uuid:assessment_id>/", views.assessment_detail, name="detail"),
+    path("schedule/", views.schedule_settings, name="schedule"),
+]

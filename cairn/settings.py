@@ -207,6 +207,8 @@ TIME_ZONE = envstr("CAIRN_TIME_ZONE", "America/New_York")
 CAIRN_MODEL_DIR = Path(envstr("CAIRN_MODEL_DIR", str(VAR_DIR / "models")))
 # Phone numbers typed without a country code are read as numbers of this region (ISO 3166).
 CAIRN_PHONE_REGION = envstr("CAIRN_PHONE_REGION", "US")
+# A directory of instrument definition files (TOML) that replace the built-in ones by key.
+CAIRN_INSTRUMENTS_DIR = envstr("CAIRN_INSTRUMENTS_DIR", "")
 USE_I18N = True
 USE_TZ = True
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from assessments.selectors import DueReassessment, reassessments_due
 from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState
 from organizations.models import Organization
@@ -54,6 +55,7 @@ class Day:
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Consent]
+    reassessments: list[DueReassessment]
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -122,6 +124,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         .select_related("participant")
         .order_by("expires_on")[:50]
     )
+    reassessments = reassessments_due(organization=organization, participants=mine, today=today)
     return Day(
         due=due,
         overdue=overdue,
@@ -130,4 +133,5 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         comments=comments,
         scheduled=scheduled,
         expiring_consents=expiring_consents,
+        reassessments=reassessments,
     )

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.models import Assessment
 from coaching.models import PracticeReview
 from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, Group
@@ -192,6 +193,10 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda o: {"review_id": o["practice"].id},
     ),
     # --- assessments (issue #6): instruments, responses, schedule, charts ---
+    "assessments:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "assessments:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "assessments:detail": Row(PAT_PAGE, kwargs=lambda o: {"assessment_id": o["assessment"].id}),
+    "assessments:schedule": Row(by_role(ADMIN)),
     "encounters:schedule_new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "encounters:schedule_change": Row(
         everyone(405), kwargs=lambda o: {"schedule_id": o["schedule"].id}
@@ -329,7 +334,7 @@ def plans_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 
 def assessment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """Assessment rows the assessments URLs need (one of Pat's BARC-10 records)."""
-    return {}
+    return {"assessment": Assessment.objects.filter(participant=pat, instrument="barc10").first()}
 
 
 def safety_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

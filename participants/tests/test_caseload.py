@@ -129,9 +129,10 @@ def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_f
     small_detail = _statements_for(client, f"/participants/{pat.id}/")
     assert len(small_list) == 10, small_list
     # ... plus support people, status steps, coach assignments, recent contacts, schedules,
-    # active consents, the safety plan card, and the plan card (open goals with their plan,
-    # latest milestones).
-    assert len(small_detail) == 18, small_detail
+    # active consents, the safety plan card (1), the plan card (open goals with their plan,
+    # latest milestones: 2) and the recovery-capital card (the schedule; break steps and
+    # BARC-10 dates in one UNION: 2).
+    assert len(small_detail) == 20, small_detail
     harbor = demo.organizations["harbor"]
     Participant.objects.bulk_create(
         Participant(
