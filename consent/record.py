@@ -2,9 +2,14 @@
 
 from typing import Any
 
+from assessments.engine import registry
+from assessments.models import Assessment
 from consent.models import Consent, Disclosure
 from encounters.models import CheckInSchedule, Encounter
 from participants.models import CoachAssignment, Participant, StatusChange, SupportPerson
+from plans.models import Goal, Milestone, RecoveryPlan, Strength
+from safety.content import PARTS
+from safety.selectors import current_plan
 
 PARTICIPANT_FIELDS = (
     "preferred_name", "legal_name", "pronouns", "date_of_birth", "age_range",
@@ -90,6 +95,9 @@ def full_record(participant: Participant) -> dict[str, Any]:
             }
             for s in CheckInSchedule.objects.filter(**scope)
         ],
+        **plan_sections(participant),
+        "assessments": assessment_rows(participant),
+        "safety_plan": safety_plan_parts(participant),
         "consents": [
             {
                 "recipient": c.recipient,
@@ -112,6 +120,77 @@ def full_record(participant: Participant) -> dict[str, Any]:
             for d in Disclosure.objects.filter(**scope)
         ],
     }
+
+
+def plan_sections(participant: Participant) -> dict[str, Any]:
+    plan = RecoveryPlan.objects.filter(participant=participant).first()
+    goals = Goal.objects.filter(participant=participant, removed_at__isnull=True).prefetch_related(
+        "steps"
+    )
+    return {
+        "recovery_plan": {
+            "version": plan.version if plan else 0,
+            "agreed_on": _plain(plan.agreed_on) if plan else None,
+            "goals": [
+                {
+                    "in_your_words": g.in_my_words,
+                    "life_areas": g.domain_labels,
+                    "why_it_matters": g.why_it_matters,
+                    "supports": g.supports,
+                    "coach_summary": g.coach_summary,
+                    "status": g.get_status_display(),
+                    "steps": [
+                        {
+                            "step": s.text,
+                            "who": s.get_owner_display(),
+                            "aiming_for": _plain(s.target_on),
+                            "done_on": _plain(s.done_on),
+                        }
+                        for s in g.steps.all()
+                    ],
+                }
+                for g in goals
+            ],
+        },
+        "milestones": [
+            {"what": m.title, "when": _plain(m.happened_on), "kind": m.get_kind_display()}
+            for m in Milestone.objects.filter(participant=participant)
+        ],
+        "strengths": [
+            {"what": s.text, "kind": s.get_kind_display(), "noted_on": _plain(s.noted_on)}
+            for s in Strength.objects.filter(participant=participant)
+        ],
+    }
+
+
+def assessment_rows(participant: Participant) -> list[dict[str, Any]]:
+    instruments = registry()
+    rows = []
+    for a in (
+        Assessment.objects.filter(participant=participant)
+        .prefetch_related("responses")
+        .order_by("administered_on")
+    ):
+        known = instruments.get(a.instrument)
+        rows.append(
+            {
+                "instrument": known.titles.get("en", a.instrument) if known else a.instrument,
+                "date": _plain(a.administered_on),
+                "total": a.total,
+                "complete": a.is_complete,
+                "answers": {r.item_key: r.value for r in a.responses.all()},
+            }
+        )
+    return rows
+
+
+def safety_plan_parts(participant: Participant) -> list[dict[str, Any]]:
+    content = current_plan(participant).content
+    return [
+        {"part": str(part.title), "entries": content.lines(part.key)}
+        for part in PARTS
+        if content.get(part.key)
+    ]
 
 
 def readable_rows(about: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import Target, record_member_action
 from consent.models import Category, Consent, Disclosure, LegalBasis
+from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
 from organizations.models import Membership
 from participants.models import Participant
@@ -178,7 +179,28 @@ def _sections(participant: Participant, categories: list[str]) -> list[tuple[str
             )
         )
     if every or Category.PLANS in wanted:
-        sections.append((str(Category.PLANS.label), ["No recovery plan recorded."]))
+        goals = plan_sections(participant)["recovery_plan"]["goals"]
+        sections.append(
+            (
+                str(Category.PLANS.label),
+                [
+                    f"{g['in_your_words']} ({g['status']})"
+                    + "".join(f"; step: {s['step']}" for s in g["steps"])
+                    for g in goals
+                ]
+                or ["No recovery plan recorded."],
+            )
+        )
     if every or Category.ASSESSMENTS in wanted:
-        sections.append((str(Category.ASSESSMENTS.label), ["No assessments recorded."]))
+        sections.append(
+            (
+                str(Category.ASSESSMENTS.label),
+                [
+                    f"{a['date']}: {a['instrument']}"
+                    + (f", total {a['total']}" if a["total"] is not None else ", incomplete")
+                    for a in assessment_rows(participant)
+                ]
+                or ["No assessments recorded."],
+            )
+        )
     return sections

@@ -173,12 +173,21 @@ def test_a_complete_copy_of_the_record_for_the_person(demo, client_for) -> None:
     assert data["about_you"]["helps_feel_safe"].startswith("Knowing what the call is about")
     assert len(data["contacts"]) == pat.encounters.count() > 0
     assert {"coaches", "status_history", "support_people", "consents", "disclosures"} <= set(data)
+    goals = [g["in_your_words"] for g in data["recovery_plan"]["goals"]]
+    assert "Have a place of my own where my kids can stay over" in goals
+    assert [m["what"] for m in data["milestones"]][:1] == ["Dinner with my kids at Dee's"]
+    assert [a["total"] for a in data["assessments"] if a["instrument"].startswith("Brief")][
+        :2
+    ] == [31, 33]
+    assert any(part["entries"] for part in data["safety_plan"])
     html = ana.get(f"/consent/participant/{pat.id}/record.html")
     assert html["Content-Disposition"].endswith('my-cairn-record.html"')
     page = html.content.decode()
     assert "Pat's record at Harbor Recovery Community" in page
     assert "<dt>Name they go by</dt><dd>Pat</dd>" in page
     assert "<dt>Ok to leave a voicemail</dt><dd>no</dd>" in page
+    assert "Have a place of my own where my kids can stay over" in page
+    assert "Your safety plan" in page and "No safety plan written." not in page
     assert (
         AuditEvent.objects.filter(
             action=Action.EXPORT, target_type="consent.participant_record"
