@@ -22,6 +22,7 @@ from participants.models import (
     StatusChange,
     SupportPerson,
 )
+from plans.services import file_goals_under_current_plan
 
 
 class StaleEdit(Exception):
@@ -284,6 +285,14 @@ def _participant_relations() -> list[Any]:
     ]
 
 
+def _single_relations() -> list[Any]:
+    return [
+        rel
+        for rel in Participant._meta.related_objects
+        if rel.one_to_one and rel.related_model is not Participant
+    ]
+
+
 def merge_participants(
     *, acting: Membership, source: Participant, target: Participant
 ) -> list[str]:
@@ -305,6 +314,13 @@ def merge_participants(
             rel.related_model._default_manager.filter(**{rel.field.name: source}).update(
                 **{rel.field.name: target}
             )
+        # One-per-person rows (a recovery plan, portal choices) move when the kept record has
+        # none; otherwise the kept record's row stays and the goals are filed under it below.
+        for rel in _single_relations():
+            manager = rel.related_model._default_manager
+            if not manager.filter(**{rel.field.name: target}).exists():
+                manager.filter(**{rel.field.name: source}).update(**{rel.field.name: target})
+        file_goals_under_current_plan(acting=acting, participant=target)
         changes: dict[str, Any] = dict(preview["filled"])
         changes.update({k: v for k, v in preview["combined"].items() if v != getattr(target, k)})
         if "user" in changes:

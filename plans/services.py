@@ -255,5 +255,22 @@ def add_strength(
     return strength
 
 
+def file_goals_under_current_plan(*, acting: Membership, participant: Participant) -> int:
+    """After a merge: goals that came from the other record join this person's plan (a new
+    version says so); the other record's plan keeps its own versions as history."""
+    plan = RecoveryPlan.objects.filter(participant=participant).first()
+    if plan is None:
+        return 0
+    moved = (
+        Goal.objects.filter(participant=participant)
+        .exclude(plan=plan)
+        .update(plan=plan, position=F("position") + 100)
+    )
+    if moved:
+        plan = RecoveryPlan.objects.select_for_update().get(pk=plan.pk)
+        _new_version(acting, plan, "Goals joined from a merged record")
+    return moved
+
+
 def open_goal_statuses() -> tuple[str, ...]:
     return (GoalStatus.NOT_STARTED, GoalStatus.ON_THE_WAY)

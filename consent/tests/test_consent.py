@@ -176,9 +176,10 @@ def test_a_complete_copy_of_the_record_for_the_person(demo, client_for) -> None:
     goals = [g["in_your_words"] for g in data["recovery_plan"]["goals"]]
     assert "Have a place of my own where my kids can stay over" in goals
     assert [m["what"] for m in data["milestones"]][:1] == ["Dinner with my kids at Dee's"]
-    assert [a["total"] for a in data["assessments"] if a["instrument"].startswith("Brief")][
-        :2
-    ] == [31, 33]
+    assert [a["total"] for a in data["assessments"] if a["instrument"].startswith("Brief")][:2] == [
+        31,
+        33,
+    ]
     assert any(part["entries"] for part in data["safety_plan"])
     html = ana.get(f"/consent/participant/{pat.id}/record.html")
     assert html["Content-Disposition"].endswith('my-cairn-record.html"')

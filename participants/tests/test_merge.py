@@ -104,3 +104,29 @@ def test_merge_into_a_record_of_another_organization_is_404(demo, client_for) ->
         .status_code
         == 404
     )
+
+
+def test_merging_joins_the_other_records_goals_to_the_kept_plan(demo: DemoWorld) -> None:
+    from organizations.models import Membership
+    from participants.services import merge_participants
+    from plans.models import Goal, PlanVersion, RecoveryPlan
+    from plans.selectors import goals_with_activity
+    from plans.services import StepValues, save_goal
+
+    extra, keep = _twins(demo)
+    ben = Membership.objects.select_related("user", "organization").get(user=demo.users["ben"])
+    save_goal(
+        acting=ben,
+        participant=extra,
+        values={"in_my_words": "Sing in the choir again"},
+        steps=[StepValues(text="Ask about Thursday practice", owner="participant")],
+    )
+    mia = Membership.objects.select_related("user", "organization").get(user=demo.users["mia"])
+    merge_participants(acting=mia, source=extra, target=keep)
+    plan = RecoveryPlan.objects.get(participant=keep)
+    words = [goal.in_my_words for goal, _recent in goals_with_activity(plan)]
+    assert "Sing in the choir again" in words
+    assert "Have a place of my own where my kids can stay over" in words
+    latest = PlanVersion.objects.filter(plan=plan).first()
+    assert latest is not None and latest.change.startswith("Goals joined")
+    assert not Goal.objects.filter(participant=extra).exists()
