@@ -69,3 +69,24 @@ class DisclosureForm(forms.Form):
 
 class RevokeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class RetentionForm(forms.Form):
+    keep_closed_years = forms.IntegerField(
+        label=_("Keep closed records for (years)"),
+        min_value=1,
+        max_value=50,
+        help_text=_(
+            "Counted from the day a record was closed, completed or marked moved on. Check your "
+            "state's rules and funder contracts; many programs keep records 6 to 10 years."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the hold"),
+        max_length=300,
+        help_text=_("For example a court order, an investigation or a pending request."),
+    )

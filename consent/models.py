@@ -148,3 +148,47 @@ class Disclosure(models.Model):
     def category_labels(self) -> list[str]:
         labels: dict[str, Any] = dict(Category.choices)
         return [str(labels.get(c, c)) for c in self.categories]
+
+
+class RetentionPolicy(models.Model):
+    """How long an organization keeps a record after it is closed, completed or moved on."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    keep_closed_years = models.PositiveSmallIntegerField(
+        _("keep closed records for (years)"), default=7
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.keep_closed_years} years"
+
+
+class LegalHold(models.Model):
+    """While a hold is in place the record is never purged, however old it is."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="legal_holds"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-placed_at"]
+        indexes = [
+            models.Index(fields=["organization", "participant"], name="legalhold_org_participant")
+        ]
+
+    def __str__(self) -> str:
+        return self.reason

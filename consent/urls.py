@@ -14,6 +14,8 @@ urlpatterns = [
         name="accounting_csv",
     ),
     path("<uuid:consent_id>/revoke/", views.consent_revoke, name="revoke"),
+    path("participant/<uuid:participant_id>/hold/", views.legal_hold, name="hold"),
+    path("retention/", views.retention, name="retention"),
     path(
         "participant/<uuid:participant_id>/record.json",
         views.participant_record,

@@ -11,9 +11,21 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
-from consent.forms import ConsentForm, DisclosureForm, RevokeForm
-from consent.models import Consent, Disclosure
+from consent.forms import ConsentForm, DisclosureForm, HoldForm, RetentionForm, RevokeForm
+from consent.models import Consent, Disclosure, LegalHold
 from consent.record import full_record, readable_rows
+from consent.retention import (
+    StalePolicy,
+    active_hold,
+    cutoff,
+    expired_records,
+    held_count,
+    next_purge_preview,
+    place_hold,
+    policy_for,
+    release_hold,
+    set_retention,
+)
 from consent.services import DisclosureRefused, disclose, record_consent, revoke_consent
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
@@ -43,6 +55,7 @@ def participant_consents(request: HttpRequest, participant_id: object) -> HttpRe
             "disclosures": Disclosure.objects.filter(participant=participant).select_related(
                 "disclosed_by", "consent"
             ),
+            "hold": active_hold(participant),
         },
     )
 
@@ -185,3 +198,86 @@ def participant_record(request: HttpRequest, participant_id: object, fmt: str) -
         )
     response["Content-Disposition"] = f'attachment; filename="my-cairn-record.{fmt}"'
     return response
+
+
+@member_required(Role.MANAGER)
+def legal_hold(request: HttpRequest, participant_id: object) -> HttpResponse:
+    """A manager places or releases a legal hold: a held record is never purged."""
+    participant = participant_or_404(request, participant_id)
+    membership = acting_membership(request)
+    hold = active_hold(participant)
+    form = HoldForm(request.POST or None)
+    if request.method == "POST":
+        if hold is not None and request.POST.get("action") == "release":
+            release_hold(acting=membership, hold=hold)
+            messages.success(request, _("Hold released. The usual retention period applies."))
+            return redirect("consent:participant", participant_id=participant.id)
+        if hold is None and form.is_valid():
+            place_hold(
+                acting=membership, participant=participant, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Legal hold placed. This record will not be purged."))
+            return redirect("consent:participant", participant_id=participant.id)
+    record_page_view(
+        request=request,
+        target=Target(type="consent.legalhold", id=str(participant.id)),
+        participant_id=participant.id,
+    )
+    return render(
+        request,
+        "consent/hold.html",
+        {
+            "participant": participant,
+            "hold": hold,
+            "form": form,
+            "history": LegalHold.objects.filter(participant=participant).select_related(
+                "placed_by", "released_by"
+            ),
+        },
+    )
+
+
+@member_required(Role.ADMIN)
+def retention(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    organization = membership.organization
+    policy = policy_for(organization)
+    form = RetentionForm(
+        request.POST or None,
+        initial={"keep_closed_years": policy.keep_closed_years, "version": policy.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_retention(
+                acting=membership,
+                keep_closed_years=form.cleaned_data["keep_closed_years"],
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StalePolicy as stale:
+            messages.error(
+                request,
+                _(
+                    "Someone changed this setting meanwhile: it is now %(years)s years. Your "
+                    "value is below; save again to keep it."
+                )
+                % {"years": stale.current.keep_closed_years},
+            )
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            form = RetentionForm(data)
+        else:
+            messages.success(request, _("Retention period saved."))
+            return redirect("consent:retention")
+    today = timezone.localdate()
+    return render(
+        request,
+        "consent/retention.html",
+        {
+            "form": form,
+            "policy": policy,
+            "cutoff": cutoff(organization, today),
+            "due_now": expired_records(organization, today).count(),
+            "due_soon": next_purge_preview(organization, today),
+            "held": held_count(organization),
+        },
+    )

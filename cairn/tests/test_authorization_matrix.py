@@ -168,6 +168,11 @@ MATRIX: dict[str, Row] = {
     "consent:record_json": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:record_html": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:revoke": Row(PAT_WRITE, kwargs=lambda o: {"consent_id": o["consent"].id}),
+    "consent:hold": Row(
+        by_role({Role.MANAGER}, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"participant_id": o["pat"].id},
+    ),
+    "consent:retention": Row(by_role(ADMIN)),
     "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     # --- plans (issue #6): recovery plans, goals, milestones ---
     **{
