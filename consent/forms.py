@@ -1,14 +1,20 @@
 """Recording a consent and asking for a disclosure."""
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Category, Consent, LegalBasis
+from consent.models import Category, Consent, LegalBasis, SignatureMethod
+from consent.services import ScanFile
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+# What the file starts with decides what it is, not its name.
+SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+DRAWING = re.compile(r"^[ML0-9 .]{4,20000}$")
 
 
 class ConsentForm(forms.ModelForm):
@@ -32,12 +38,63 @@ class ConsentForm(forms.ModelForm):
             "signed_on",
             "signature_method",
             "signature",
+            "signature_drawing",
             "revocation_explained",
         ]
-        widgets = {"expires_on": DATE, "signed_on": DATE, "signature": forms.TextInput}
+        widgets = {
+            "expires_on": DATE,
+            "signed_on": DATE,
+            "signature": forms.TextInput,
+            "signature_method": forms.RadioSelect,
+        }
+        labels = {"signature": _("Their name, as they typed or printed it")}
+
+    signature_drawing = forms.CharField(widget=forms.HiddenInput, required=False)
+    scan = forms.FileField(
+        label=_("Scan of the signed form (PDF, PNG or JPEG, up to 5 MB)"), required=False
+    )
+
+    scan_type = ""
+
+    def consent_values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "scan"}
+
+    def scan_file(self) -> "ScanFile | None":
+        scan = self.cleaned_data.get("scan")
+        if scan is None:
+            return None
+        return ScanFile(content=scan.read(), content_type=self.scan_type, filename=scan.name)
+
+    def clean_signature_drawing(self) -> str:
+        drawing: str = self.cleaned_data.get("signature_drawing", "").strip()
+        if drawing and not DRAWING.match(drawing):
+            raise forms.ValidationError(_("The drawing could not be read. Please draw it again."))
+        return drawing
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan is None:
+            return None
+        if scan.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError(_("That file is larger than 5 MB. Scan at a lower size."))
+        head = scan.read(8)
+        scan.seek(0)
+        kind = next((t for magic, t in SCAN_TYPES.items() if head.startswith(magic)), None)
+        if kind is None:
+            raise forms.ValidationError(_("Upload the scan as a PDF, PNG or JPEG file."))
+        self.scan_type = kind
+        return scan
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        method = data.get("signature_method")
+        if method == SignatureMethod.DRAWN and not data.get("signature_drawing"):
+            self.add_error(
+                "signature_method",
+                _("Draw the signature in the box, or choose another way to sign."),
+            )
+        if method == SignatureMethod.SCAN and not data.get("scan") and "scan" not in self.errors:
+            self.add_error("scan", _("Choose the scanned file to upload."))
         if not data.get("expires_on") and not data.get("expiry_event", "").strip():
             self.add_error("expires_on", _("Give an end date, or the event that ends it."))
         signed = data.get("signed_on")

@@ -25,7 +25,9 @@ class Category(models.TextChoices):
 
 class SignatureMethod(models.TextChoices):
     TYPED = "typed", _("Typed name")
-    IN_PERSON = "in_person", _("Signed on paper in person (scan kept on file)")
+    DRAWN = "drawn", _("Drawn on the screen")
+    SCAN = "scan", _("Signed on paper; upload a scan")
+    IN_PERSON = "in_person", _("Signed on paper in person (kept on file)")
 
 
 class ConsentStatus(models.TextChoices):
@@ -61,6 +63,8 @@ class Consent(models.Model):
     signed_on = models.DateField(_("signed on"))
     signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices)
     signature = EncryptedTextField(_("signature (typed name)"), max_length=200)
+    # A drawn signature as SVG path data in a 400 x 150 box, e.g. "M10 20 L30 40".
+    signature_drawing = EncryptedTextField(blank=True)
     revocation_explained = models.BooleanField(
         _("the right to revoke and its limits were explained"), default=False
     )
@@ -192,3 +196,21 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class ConsentScan(models.Model):
+    """A scan of a consent signed on paper, kept encrypted in the database like the notes."""
+
+    consent = models.OneToOneField(Consent, on_delete=models.CASCADE, related_name="scan")
+    content = EncryptedTextField()  # base64 of the file
+    content_type = models.CharField(max_length=40)
+    filename = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename

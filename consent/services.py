@@ -1,5 +1,6 @@
 """Consents, revocations and the one way identifiable data leaves the organization."""
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import Target, record_member_action
-from consent.models import Category, Consent, Disclosure, LegalBasis
+from consent.models import Category, Consent, ConsentScan, Disclosure, LegalBasis
 from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
 from organizations.models import Membership
@@ -21,8 +22,19 @@ class DisclosureRefused(Exception):
     """No active consent covers this disclosure, and no legal basis without consent was given."""
 
 
+@dataclass(frozen=True)
+class ScanFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
 def record_consent(
-    *, acting: Membership, participant: Participant, values: dict[str, Any]
+    *,
+    acting: Membership,
+    participant: Participant,
+    values: dict[str, Any],
+    scan: ScanFile | None = None,
 ) -> Consent:
     with transaction.atomic():
         consent = Consent.objects.create(
@@ -31,6 +43,16 @@ def record_consent(
             created_by=acting.user,
             **values,
         )
+        if scan is not None:
+            ConsentScan.objects.create(
+                consent=consent,
+                content=base64.b64encode(scan.content).decode(),
+                content_type=scan.content_type,
+                filename=scan.filename[-120:],
+                size=len(scan.content),
+                sha256=hashlib.sha256(scan.content).hexdigest(),
+                uploaded_by=acting.user,
+            )
         record_member_action(
             acting=acting,
             action=Action.CREATE,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:consent_id>/revoke/", views.consent_revoke, name="revoke"),
     path("participant/<uuid:participant_id>/hold/", views.legal_hold, name="hold"),
     path("retention/", views.retention, name="retention"),
+    path("<uuid:consent_id>/scan/", views.consent_scan, name="scan"),
     path(
         "participant/<uuid:participant_id>/record.json",
         views.participant_record,

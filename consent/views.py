@@ -1,9 +1,11 @@
 """Consents on a participant's record, disclosures through the one service, the accounting."""
 
+import base64
 import csv
 import json
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
 from consent.forms import ConsentForm, DisclosureForm, HoldForm, RetentionForm, RevokeForm
-from consent.models import Consent, Disclosure, LegalHold
+from consent.models import Consent, ConsentScan, Disclosure, LegalHold
 from consent.record import full_record, readable_rows
 from consent.retention import (
     StalePolicy,
@@ -45,7 +47,11 @@ def participant_consents(request: HttpRequest, participant_id: object) -> HttpRe
         participant_id=participant.id,
     )
     today = timezone.localdate()
-    consents = [(c, c.status(today)) for c in Consent.objects.filter(participant=participant)]
+    scanned = Exists(ConsentScan.objects.filter(consent=OuterRef("pk")))
+    consents = [
+        (c, c.status(today))
+        for c in Consent.objects.filter(participant=participant).annotate(has_scan=scanned)
+    ]
     return render(
         request,
         "consent/participant.html",
@@ -66,6 +72,7 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     membership = acting_membership(request)
     form = ConsentForm(
         request.POST or None,
+        request.FILES or None,
         initial={
             "disclosing_party": membership.organization.name,
             "signed_on": timezone.localdate(),
@@ -73,7 +80,12 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        record_consent(acting=membership, participant=participant, values=form.cleaned_data)
+        record_consent(
+            acting=membership,
+            participant=participant,
+            values=form.consent_values(),
+            scan=form.scan_file(),
+        )
         messages.success(request, _("Consent recorded."))
         return redirect("consent:participant", participant_id=participant.id)
     return render(request, "consent/form.html", {"form": form, "participant": participant})
@@ -281,3 +293,30 @@ def retention(request: HttpRequest) -> HttpResponse:
             "held": held_count(organization),
         },
     )
+
+
+@member_required(*STAFF)
+def consent_scan(request: HttpRequest, consent_id: object) -> HttpResponse:
+    """The scanned paper form, for staff who may see the record; each opening is audited."""
+    membership = acting_membership(request)
+    visible = Participant.objects.visible_to(request.user, membership.organization)
+    scan = visible_or_404(
+        ConsentScan.objects.filter(
+            consent__organization=membership.organization,
+            consent__participant__in=visible.values("id"),
+        ).select_related("consent"),
+        request,
+        consent_id=consent_id,
+    )
+    record_page_view(
+        request=request,
+        target=Target(type="consent.scan", id=str(scan.consent_id)),
+        participant_id=scan.consent.participant_id,
+    )
+    response = HttpResponse(base64.b64decode(scan.content), content_type=scan.content_type)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+    response["Content-Disposition"] = (
+        f'inline; filename="consent-{scan.consent_id}.{extension.get(scan.content_type, "bin")}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

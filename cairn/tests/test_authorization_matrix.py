@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import Assessment
 from coaching.models import PracticeReview
-from consent.models import Consent
+from consent.models import Consent, ConsentScan
 from encounters.models import CheckInSchedule, Encounter, Group
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
@@ -173,6 +173,7 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda o: {"participant_id": o["pat"].id},
     ),
     "consent:retention": Row(by_role(ADMIN)),
+    "consent:scan": Row(PAT_PAGE, kwargs=lambda o: {"consent_id": o["consent"].id}),
     "audit:access": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     # --- plans (issue #6): recovery plans, goals, milestones ---
     **{
@@ -236,6 +237,7 @@ FILES: dict[str, str] = {
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
     "consent:record_json": "the person's own copy of their record, audited as an export",
     "consent:record_html": "the person's own copy of their record, audited as an export",
+    "consent:scan": "the signed paper consent, shown to staff who may see the record",
 }
 
 
@@ -314,6 +316,15 @@ def world(demo: DemoWorld) -> dict[str, Any]:
         ),
         "team": Team.objects.get(organization=demo.organizations["harbor"], name="Harbor Team A"),
     }
+    ConsentScan.objects.create(
+        consent=objects["consent"],
+        content="JVBERi0xLjQK",
+        content_type="application/pdf",
+        filename="consent.pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=users["ana"],
+    )
     objects.update(plans_objects(pat, users))
     objects.update(assessment_objects(pat, users))
     objects.update(safety_objects(pat, users))

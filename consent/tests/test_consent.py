@@ -196,3 +196,61 @@ def test_a_complete_copy_of_the_record_for_the_person(demo, client_for) -> None:
         == 2
     )
     assert client_for("ben").get(f"/consent/participant/{pat.id}/record.json").status_code == 404
+
+
+def test_a_drawn_signature_is_kept_encrypted_and_shown(demo, client_for) -> None:
+    from django.db import connection
+
+    pat = _pat(demo)
+    ana = client_for("ana")
+    missing = ana.post(
+        f"/consent/participant/{pat.id}/new/", _consent_data(signature_method="drawn")
+    ).content.decode()
+    assert "Draw the signature in the box, or choose another way to sign." in missing
+    forged = ana.post(
+        f"/consent/participant/{pat.id}/new/",
+        _consent_data(signature_method="drawn", signature_drawing='M 1 1"/><script>'),
+    ).content.decode()
+    assert "The drawing could not be read" in forged
+    path = "M 10 100 L 60 40 L 120 110 M 150 90 L 210 60"
+    response = ana.post(
+        f"/consent/participant/{pat.id}/new/",
+        _consent_data(signature_method="drawn", signature_drawing=path),
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(participant=pat)
+    assert consent.signature_drawing == path
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT signature_drawing FROM consent_consent WHERE id = %s", [consent.id])
+        assert "L 60 40" not in cursor.fetchone()[0]
+    page = ana.get(f"/consent/participant/{pat.id}/").content.decode()
+    assert f'<path d="{path}"/>' in page and "Signature drawn by Pat" in page
+
+
+def test_a_scanned_paper_consent_is_uploaded_checked_and_opened(demo, client_for) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pat = _pat(demo)
+    ana = client_for("ana")
+    no_file = ana.post(
+        f"/consent/participant/{pat.id}/new/", _consent_data(signature_method="scan")
+    ).content.decode()
+    assert "Choose the scanned file to upload." in no_file
+    not_a_scan = SimpleUploadedFile("form.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    wrong = ana.post(
+        f"/consent/participant/{pat.id}/new/",
+        _consent_data(signature_method="scan", scan=not_a_scan),
+    ).content.decode()
+    assert "Upload the scan as a PDF, PNG or JPEG file." in wrong
+    assert "Coordinating care" in wrong  # what was typed is kept
+    pdf = b"%PDF-1.4\n% a signed consent\n"
+    ana.post(
+        f"/consent/participant/{pat.id}/new/",
+        _consent_data(signature_method="scan", scan=SimpleUploadedFile("c.pdf", pdf)),
+    )
+    consent = Consent.objects.get(participant=pat)
+    assert consent.scan.size == len(pdf) and consent.scan.content_type == "application/pdf"
+    opened = ana.get(f"/consent/{consent.id}/scan/")
+    assert opened.content == pdf and opened["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(target_type="consent.scan", participant_id=pat.id).exists()
+    assert client_for("ben").get(f"/consent/{consent.id}/scan/").status_code == 404

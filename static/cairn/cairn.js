@@ -138,3 +138,62 @@
     window.location.replace(link.href);
   });
 })();
+
+(function () {
+  "use strict";
+  // A drawn signature: strokes become SVG path data ("M x y L x y …") in a 400 x 150 box, kept
+  // in a hidden field. The pad stays hidden without JavaScript; a typed name always works.
+  document.querySelectorAll("[data-signature-pad]").forEach(function (pad) {
+    var canvas = pad.querySelector("canvas");
+    var field = document.getElementById(pad.dataset.target);
+    if (!canvas || !field || !canvas.getContext) { return; }
+    pad.hidden = false;
+    var context = canvas.getContext("2d");
+    context.lineWidth = 2;
+    context.lineCap = "round";
+    context.strokeStyle = "#1d2b36";
+    var drawing = false;
+    function point(event) {
+      var box = canvas.getBoundingClientRect();
+      var x = Math.round((event.clientX - box.left) * 400 / box.width);
+      var y = Math.round((event.clientY - box.top) * 150 / box.height);
+      return [Math.max(0, Math.min(400, x)), Math.max(0, Math.min(150, y))];
+    }
+    function replay(path) {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      var parts = path.trim().split(/\s+/);
+      context.beginPath();
+      for (var i = 0; i + 2 < parts.length; i += 3) {
+        var x = parseFloat(parts[i + 1]);
+        var y = parseFloat(parts[i + 2]);
+        if (parts[i] === "M") { context.moveTo(x, y); } else { context.lineTo(x, y); }
+      }
+      context.stroke();
+    }
+    if (field.value) { replay(field.value); }
+    canvas.addEventListener("pointerdown", function (event) {
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      var p = point(event);
+      field.value = (field.value ? field.value + " " : "") + "M " + p[0] + " " + p[1];
+      context.beginPath();
+      context.moveTo(p[0], p[1]);
+      var method = document.querySelector("input[name=signature_method][value=drawn]");
+      if (method) { method.checked = true; }
+    });
+    canvas.addEventListener("pointermove", function (event) {
+      if (!drawing) { return; }
+      var p = point(event);
+      field.value += " L " + p[0] + " " + p[1];
+      context.lineTo(p[0], p[1]);
+      context.stroke();
+    });
+    ["pointerup", "pointercancel"].forEach(function (name) {
+      canvas.addEventListener(name, function () { drawing = false; });
+    });
+    pad.querySelector("[data-signature-clear]").addEventListener("click", function () {
+      field.value = "";
+      context.clearRect(0, 0, canvas.width, canvas.height);
+    });
+  });
+})();
