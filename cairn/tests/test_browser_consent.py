@@ -288,3 +288,36 @@ def test_emergency_access_is_reviewed_and_audited(session: Session) -> None:
     assert page.get_by_role("row").filter(has_text="Ben").count() >= 1
     session.audit("Pat's access report")
     session.assert_clean()
+
+
+def test_a_consent_signed_by_drawing_on_the_screen(session: Session) -> None:
+    from consent.models import Consent
+
+    pat_id = _pat_id()
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto(f"/consent/participant/{pat_id}/new/")
+    pad = page.locator("[data-signature-pad] canvas")
+    assert pad.is_visible(), "the drawing pad shows once JavaScript runs"
+    session.audit("consent form with the drawing pad")
+    page.get_by_role("checkbox", name=ATTENDANCE_LABEL).check()
+    page.fill("#id_recipient", RECIPIENT)
+    page.fill("#id_purpose", PURPOSE)
+    page.fill("#id_expires_on", (timezone.localdate() + timedelta(days=90)).isoformat())
+    page.fill("#id_signature", "Pat")
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 20, box["y"] + 100)
+    page.mouse.down()
+    for step in range(1, 8):
+        page.mouse.move(box["x"] + 20 + step * 30, box["y"] + 100 - (step % 2) * 50)
+    page.mouse.up()
+    assert page.get_by_role("radio", name="Drawn on the screen").is_checked()
+    page.get_by_role("checkbox", name="the right to revoke and its limits were explained").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record consent").click()
+    consent = Consent.objects.get(participant_id=pat_id, signature_method="drawn")
+    assert consent.signature_drawing.startswith("M ") and " L " in consent.signature_drawing
+    assert page.get_by_role("img", name="Signature drawn by Pat").is_visible()
+    session.audit("consent list with a drawn signature")
+    session.assert_clean()
