@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 
+from consent import demo as consent_demo
 from organizations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANIZATIONS, build_demo, demo_exists
 
 
@@ -52,19 +53,22 @@ class Command(BaseCommand):
                 contact_months=options["contact_months"],
                 log=self.stdout.write,
             )
+            # The consent and emergency-access scenario of the tour (kept out of build_demo so
+            # the test personas start without consents).
+            with transaction.atomic():
+                anchor = options["anchor_date"] or date.today()
+                consent_demo.seed(world.organizations["harbor"], anchor=anchor)
             if connection.vendor == "postgresql":
                 # Fresh statistics after a bulk load, so the planner picks the right indexes.
                 with connection.cursor() as cursor:
-                    cursor.execute(
-                        "ANALYZE participants_participant, participants_statuschange, "
-                        "participants_coachassignment, accounts_user, organizations_membership, "
-                        "encounters_encounter"
-                    )
+                    cursor.execute("ANALYZE")
             seconds = time.perf_counter() - started
             rate = world.participants_created / seconds if seconds else 0
             self.stdout.write(
                 f"Seeded {world.participants_created:,} participants in {seconds:.1f} s "
-                f"({rate:,.0f} participants/s), with {world.contacts_created:,} contacts."
+                f"({rate:,.0f} participants/s), with {world.contacts_created:,} contacts, "
+                f"{world.plans_created:,} plan rows, {world.assessments_created:,} assessment "
+                f"rows and {world.safety_plans_created:,} safety-plan rows."
             )
         self._print_accounts()
 
