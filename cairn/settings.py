@@ -155,6 +155,7 @@ CAIRN_SMS_BACKEND = envstr("CAIRN_SMS_BACKEND", "file")
 CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
 CAIRN_SMS_HTTP_URL = envstr("CAIRN_SMS_HTTP_URL", "")
 CAIRN_SMS_HTTP_TOKEN = envstr("CAIRN_SMS_HTTP_TOKEN", "")
+CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
 # Where "Leave quickly" goes: an ordinary, neutral page outside Cairn.
 CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)
