@@ -35,7 +35,7 @@ from portal.services import save_preferences
 START_KEY = "cairn_portal_start"
 RESET_KEY = "cairn_portal_reset"
 START_STEP_SECONDS = 30 * 60
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def signed_out_only(view: ViewFunc) -> ViewFunc:
@@ -61,12 +61,17 @@ def _wrong_code_message() -> str:
     )
 
 
-def _fresh(state: Any, seconds: int) -> bool:
-    return isinstance(state, dict) and time.time() - float(state.get("at", 0)) < seconds
+def _fresh_step(request: HttpRequest, key: str, seconds: int) -> dict[str, Any] | None:
+    """The remembered first step, if it is recent; an old one is forgotten."""
+    state = request.session.get(key)
+    if isinstance(state, dict) and time.time() - float(state.get("at", 0)) < seconds:
+        return state
+    request.session.pop(key, None)
+    return None
 
 
 def _sign_in(request: HttpRequest, user: User, *, shared_device: bool = False) -> None:
-    login(request, user, backend=PASSWORD_BACKEND)
+    login(request, user, backend=SIGN_IN_BACKEND)
     if shared_device:
         mark_shared_device(request)
 
@@ -99,9 +104,8 @@ def start(request: HttpRequest) -> HttpResponse:
 @signed_out_only
 def start_account(request: HttpRequest) -> HttpResponse:
     """Step 2: the person chooses their sign-in name and password, and is signed in."""
-    state = request.session.get(START_KEY)
-    if not _fresh(state, START_STEP_SECONDS):
-        request.session.pop(START_KEY, None)
+    state = _fresh_step(request, START_KEY, START_STEP_SECONDS)
+    if state is None:
         return redirect("portal:start")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,9 +172,8 @@ def reset(request: HttpRequest) -> HttpResponse:
 @signed_out_only
 def reset_code(request: HttpRequest) -> HttpResponse:
     """The texted code and the new password; right afterwards the person is signed in."""
-    state = request.session.get(RESET_KEY)
-    if not _fresh(state, settings.CAIRN_RESET_CODE_MINUTES * 60):
-        request.session.pop(RESET_KEY, None)
+    state = _fresh_step(request, RESET_KEY, settings.CAIRN_RESET_CODE_MINUTES * 60)
+    if state is None:
         return redirect("portal:reset")
     username = str(state["username"])
     form = ResetForm(request.POST or None, username=username)
