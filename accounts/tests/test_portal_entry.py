@@ -170,7 +170,7 @@ def test_a_new_invitation_retires_the_earlier_code(client_for, robin: Participan
 def test_an_invitation_is_audited_as_the_coach_action(client_for, robin: Participant) -> None:
     paper_code(client_for("sam"), robin)  # ana's supervisor may invite too
     event = AuditEvent.objects.filter(action=Action.CREATE, target_type="accounts.portalcode").get()
-    assert event.actor.username == "sam" and event.role == Role.SUPERVISOR
+    assert event.actor_username == "sam" and event.role == Role.SUPERVISOR
     assert event.participant_id == robin.id
     assert event.target_id == str(PortalCode.objects.get().public_id)
 
