@@ -13,7 +13,7 @@ def session_settings(request: HttpRequest) -> dict[str, Any]:
     minutes = idle_timeout_minutes(request) if signed_in else settings.CAIRN_IDLE_TIMEOUT_MINUTES
     return {
         "idle_timeout_seconds": minutes * 60,
-        "idle_warning_seconds": min(settings.CAIRN_IDLE_WARNING_SECONDS, minutes * 60 // 2),
+        "idle_warning_seconds": settings.CAIRN_IDLE_WARNING_SECONDS,
         "idle_timeout_minutes": minutes,
         "shared_device": signed_in and is_shared_device(request),
     }

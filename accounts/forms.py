@@ -50,6 +50,18 @@ class SignInForm(AuthenticationForm):
             "minutes": round(settings.AXES_COOLOFF_TIME * 60),
         }
 
+    def clean_username(self) -> str:
+        """Sign-in names chosen in the portal are kept in small letters; a phone keyboard that
+        capitalises the first letter should not stand in the way."""
+        typed = str(self.cleaned_data.get("username") or "")
+        if (
+            typed != typed.lower()
+            and not User.objects.filter(username=typed).exists()
+            and User.objects.filter(username=typed.lower()).exists()
+        ):
+            return typed.lower()
+        return typed
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(

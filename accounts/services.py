@@ -339,7 +339,7 @@ def reset_password_with_code(
     now = timezone.now()
     with transaction.atomic():
         pending = (
-            PortalCode.objects.select_for_update()
+            PortalCode.objects.select_for_update(of=("self",))
             .usable()
             .filter(purpose=CodePurpose.RESET, participant__user__username=username)
             .select_related("organization", "participant__user")
