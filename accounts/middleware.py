@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.sessions import idle_timeout_minutes
 from organizations.models import Role
 
 LAST_SEEN_KEY = "cairn_last_seen"
@@ -37,8 +38,12 @@ class IdleSignOutMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(LAST_SEEN_KEY)
-            limit = settings.CAIRN_IDLE_TIMEOUT_MINUTES * 60
-            if last_seen is not None and now - float(last_seen) > limit:
+            quiet = now - float(last_seen) if last_seen is not None else 0.0
+            # The shortest limit first, so the shared-device lookup runs only after a quiet spell.
+            shortest = min(
+                settings.CAIRN_SHARED_DEVICE_IDLE_MINUTES, settings.CAIRN_IDLE_TIMEOUT_MINUTES
+            )
+            if quiet > shortest * 60 and quiet > idle_timeout_minutes(request) * 60:
                 request.cairn_sign_out_reason = "idle"  # type: ignore[attr-defined]
                 logout(request)
                 if request.headers.get("HX-Request") or request.path == "/accounts/keepalive/":
@@ -49,7 +54,7 @@ class IdleSignOutMiddleware:
                         "You were signed out after %(minutes)d minutes without activity, "
                         "to keep records private. Please sign in again."
                     )
-                    % {"minutes": settings.CAIRN_IDLE_TIMEOUT_MINUTES},
+                    % {"minutes": idle_timeout_minutes(request)},
                 )
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now

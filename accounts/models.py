@@ -2,8 +2,10 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +26,83 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.get_full_name() or self.username
+
+
+class CodePurpose(models.TextChoices):
+    INVITATION = "invitation", _("invitation to the portal")
+    RESET = "reset", _("new password")
+
+
+class CodeDelivery(models.TextChoices):
+    TEXT = "text", _("text message")
+    PAPER = "paper", _("on paper")
+
+
+class PortalCodeQuerySet(models.QuerySet["PortalCode"]):
+    def usable(self) -> "PortalCodeQuerySet":
+        """Codes that still open the door: not used, not replaced, not expired."""
+        return self.filter(
+            used_at__isnull=True, retired_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class PortalCode(models.Model):
+    """A one-time code that lets a participant in without email: an invitation to set up their
+    sign-in, or a new password. Only a keyed hash of the code is kept (`accounts.codes`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="portal_codes"
+    )
+    purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
+    delivery = models.CharField(max_length=10, choices=CodeDelivery.choices)
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    # Wrong guesses at this code (password resets, where the account is known): too many retire it.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = PortalCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "participant", "purpose"], name="portalcode_org_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.public_id}"
+
+
+class ThrottleScope(models.TextChoices):
+    ADDRESS = "address", _("network address")
+    ACCOUNT = "account", _("sign-in name")
+
+
+class CodeThrottle(models.Model):
+    """Wrong codes from one network address, or against one sign-in name, within a window; enough
+    of them pause code entry for a while. The key is a keyed hash, never the address or name."""
+
+    scope = models.CharField(max_length=10, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveSmallIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    paused_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="codethrottle_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.failures}"

@@ -150,11 +150,19 @@ OTP_TOTP_ISSUER = "Cairn"
 
 # Sessions: signed out after a quiet spell, with a warning shortly before.
 CAIRN_IDLE_TIMEOUT_MINUTES = envint("CAIRN_IDLE_TIMEOUT_MINUTES", 15)
+# On a phone or computer the person says is shared: a shorter quiet spell, no lasting cookie.
+CAIRN_SHARED_DEVICE_IDLE_MINUTES = envint("CAIRN_SHARED_DEVICE_IDLE_MINUTES", 5)
+# One-time codes for participants (no email needed): invitations, new passwords, wrong tries.
+CAIRN_INVITATION_CODE_HOURS = envint("CAIRN_INVITATION_CODE_HOURS", 72)
+CAIRN_RESET_CODE_MINUTES = envint("CAIRN_RESET_CODE_MINUTES", 60)
+CAIRN_CODE_FAILURES = envint("CAIRN_CODE_FAILURES", 5)
+CAIRN_CODE_PAUSE_MINUTES = envint("CAIRN_CODE_PAUSE_MINUTES", 15)
 # Text messages (invitation codes, "you have a new message"): memory, file or http.
 CAIRN_SMS_BACKEND = envstr("CAIRN_SMS_BACKEND", "file")
 CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
 CAIRN_SMS_HTTP_URL = envstr("CAIRN_SMS_HTTP_URL", "")
 CAIRN_SMS_HTTP_TOKEN = envstr("CAIRN_SMS_HTTP_TOKEN", "")
+CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
 # Where "Leave quickly" goes: an ordinary, neutral page outside Cairn.
 CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.sessions import is_shared_device
 from organizations.models import Role
 from portal.models import PortalPreference
 
@@ -21,6 +22,8 @@ def portal_frame(request: HttpRequest) -> dict[str, Any]:
     )
     return {
         "portal_preference": preference,
-        "discreet_title": bool(preference and preference.discreet_title),
+        # On a shared phone or computer the plain title is used whatever the setting says.
+        "discreet_title": bool(preference and preference.discreet_title)
+        or is_shared_device(request),
         "quick_exit_url": settings.CAIRN_QUICK_EXIT_URL,
     }

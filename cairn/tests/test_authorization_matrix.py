@@ -223,6 +223,16 @@ MATRIX: dict[str, Row] = {
     "safety:crisis_line": Row(
         HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"line_id": o["crisis_line"].id}
     ),
+    # --- portal: entry ---
+    # A participant without a sign-in yet, on ana's caseload: ben and riverside get 404.
+    "accounts:portal_invite": Row(
+        PAT_WRITE, kwargs=lambda o: {"participant_id": o["not_signed_up"].id}
+    ),
+    # Anonymous pages: signed-in people go home; the second steps need the first one done.
+    "portal:start": Row(everyone(302, anonymous=200)),
+    "portal:reset": Row(everyone(302, anonymous=200)),
+    "portal:start_account": Row(everyone(302)),
+    "portal:reset_code": Row(everyone(302)),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
@@ -328,6 +338,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(plans_objects(pat, users))
     objects.update(assessment_objects(pat, users))
     objects.update(safety_objects(pat, users))
+    objects.update(entry_objects(pat, users))
     return objects
 
 
@@ -359,6 +370,18 @@ def safety_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     return {
         "safety_version": plan.versions.first(),
         "crisis_line": CrisisLine.objects.filter(organization=pat.organization).first(),
+    }
+
+
+def entry_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """A participant on ana's caseload who has no portal sign-in yet, for the invitation page."""
+    return {
+        "not_signed_up": Participant.objects.create(
+            organization=pat.organization,
+            preferred_name="Robin",
+            coach=users["ana"],
+            enrolled_on="2026-01-01",
+        )
     }
 
 

@@ -1,0 +1,61 @@
+"""How long a session may sit idle, and sessions on a shared phone or computer.
+
+A person marks a device as shared when they sign in ("This is a shared phone or computer"), or a
+participant chooses it in their portal settings. Then the session ends when the browser closes,
+the idle sign-out comes sooner, and portal pages use the plain title.
+"""
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.http import HttpRequest
+
+SHARED_DEVICE_KEY = "cairn_shared_device"
+
+
+def mark_shared_device(request: HttpRequest) -> None:
+    request.session[SHARED_DEVICE_KEY] = True
+    request.session.set_expiry(0)  # the cookie dies with the browser, whatever the defaults say
+    request.cairn_shared_device = True  # type: ignore[attr-defined]
+
+
+def is_shared_device(request: HttpRequest) -> bool:
+    """The session was marked shared, or the signed-in participant said their device is shared.
+
+    The participant's choice is read once per request, and only for participants."""
+    cached = getattr(request, "cairn_shared_device", None)
+    if cached is not None:
+        return cast(bool, cached)
+    shared = bool(request.session.get(SHARED_DEVICE_KEY)) if hasattr(request, "session") else False
+    if not shared and _is_participant(request):
+        from portal.models import PortalPreference  # the portal owns the participant's choices
+
+        shared = PortalPreference.objects.filter(
+            participant__user=cast(Any, request.user), shared_device=True
+        ).exists()
+        if shared:
+            request.session.set_expiry(0)
+    request.cairn_shared_device = shared  # type: ignore[attr-defined]
+    return shared
+
+
+def _is_participant(request: HttpRequest) -> bool:
+    from organizations.models import Role
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        return bool(membership.role == Role.PARTICIPANT)
+    # Before the organization middleware has run (the idle check): any participant role will do.
+    memberships = getattr(request, "memberships", None)
+    if memberships is not None:
+        return any(m.role == Role.PARTICIPANT for m in memberships)
+    return True  # unknown yet: let the preference lookup answer (staff have none)
+
+
+def idle_timeout_minutes(request: HttpRequest) -> int:
+    if is_shared_device(request):
+        return min(settings.CAIRN_SHARED_DEVICE_IDLE_MINUTES, settings.CAIRN_IDLE_TIMEOUT_MINUTES)
+    return int(settings.CAIRN_IDLE_TIMEOUT_MINUTES)
