@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q
 
 from consent.models import Consent
-from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState
+from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
+from encounters.open_notes import open_requests_for
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
 
@@ -54,6 +55,7 @@ class Day:
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Consent]
+    note_requests: list[NoteFeedback]
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -130,4 +132,5 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         comments=comments,
         scheduled=scheduled,
         expiring_consents=expiring_consents,
+        note_requests=open_requests_for(user=user, organization=organization),
     )

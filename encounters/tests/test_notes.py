@@ -298,9 +298,10 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     Participant.objects.filter(coach=demo.users["ana"]).update(next_contact_on=timezone.localdate())
     assert _count(client, "/today/") == today_small
     assert _count(client, f"/contacts/timeline/{pat.id}/") == timeline_small
-    # Today: session, user, memberships, second-factor device; 7 section reads (due, overdue,
-    # quiet, drafts, comments, schedules, consents); 3 for the audit row; the session save.
-    assert today_small == 15
+    # Today: session, user, memberships, second-factor device; 8 section reads (due, overdue,
+    # quiet, drafts, comments, schedules, consents, participants' note requests); 3 for the
+    # audit row; the session save.
+    assert today_small == 16
     assert timeline_small <= 14
 
 
