@@ -221,3 +221,18 @@ def test_another_participants_note_and_request_are_not_found(demo, client_for) -
     assert client.get(f"/contacts/requests/{request.id}/answer/").status_code == 403
     assert "Pat&#x27;s note." not in client.get("/me/notes/").content.decode()
     assert NoteFeedback.objects.count() == 1
+
+
+def test_comments_corrections_and_answers_are_unreadable_at_rest(demo, client_for) -> None:
+    from django.db import connection
+
+    note = _write(demo, "A note.")
+    request = _ask(demo, client_for, note)
+    client_for("ana").post(
+        f"/contacts/requests/{request.id}/answer/",
+        {"decision": "decline", "text": "Checked with Rosalind at the front desk."},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text, suggested, answer FROM encounters_notefeedback")
+        stored = " ".join(value for row in cursor.fetchall() for value in row)
+    assert "Tuesday" not in stored and "Rosalind" not in stored
