@@ -21,6 +21,7 @@ from encounters.models import (
     ServiceType,
     WithheldReason,
 )
+from encounters.open_notes import Decision
 from organizations.models import Organization
 from participants.models import Participant
 from plans.models import Goal
@@ -292,11 +293,8 @@ class WithholdForm(forms.Form):
         self.fields["comment"].widget.attrs.update(language_check_attrs("comment"))
 
 
-ANSWERS_TO_CORRECTION = [
-    ("accept", _("Accept: add the correction to the note as an addendum")),
-    ("decline", _("Decline, with a reason they can read")),
-]
-ANSWERS_TO_COMMENT = [("seen", _("Mark as read"))]
+ANSWERS_TO_CORRECTION = [(d.value, d.label) for d in (Decision.ACCEPT, Decision.DECLINE)]
+ANSWERS_TO_COMMENT = [(Decision.SEEN.value, Decision.SEEN.label)]
 
 
 class AnswerForm(forms.Form):
@@ -320,12 +318,15 @@ class AnswerForm(forms.Form):
             decision.choices = ANSWERS_TO_CORRECTION
         else:
             decision.choices = ANSWERS_TO_COMMENT
-            decision.initial = "seen"
+            decision.initial = Decision.SEEN
             self.fields["text"].help_text = _("Optional. They will read this.")
         self.fields["text"].widget.attrs.update(language_check_attrs("text"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") in ("accept", "decline") and not data.get("text", "").strip():
+        if (
+            data.get("decision") in (Decision.ACCEPT, Decision.DECLINE)
+            and not data.get("text", "").strip()
+        ):
             self.add_error("text", _("Write the corrected words, or why it stays as it is."))
         return data

@@ -3,10 +3,11 @@ their comments and correction requests with the coach's answers."""
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action
@@ -35,10 +36,12 @@ class AlreadyAnswered(Exception):
         self.current = current
 
 
-class Decision:
-    ACCEPT = "accept"
-    DECLINE = "decline"
-    SEEN = "seen"
+class Decision(models.TextChoices):
+    """How the coach answers: a correction is accepted or declined; a comment is read."""
+
+    ACCEPT = "accept", _("Accept: add the correction to the note as an addendum")
+    DECLINE = "decline", _("Decline, with a reason they can read")
+    SEEN = "seen", _("Mark as read")
 
 
 # --- reads -------------------------------------------------------------------------------
@@ -168,7 +171,7 @@ def answer_feedback(
             current.addendum = add_addendum(
                 acting=acting,
                 encounter=current.encounter,
-                text=_("Correction asked for by %(name)s: %(answer)s")
+                text=gettext("Correction asked for by %(name)s: %(answer)s")
                 % {"name": current.participant.preferred_name, "answer": answer},
             )
             current.status = FeedbackStatus.ACCEPTED
