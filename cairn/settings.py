@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "plans",
     "assessments",
     "safety",
+    "inbox",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("assessments/", include("assessments.urls")),
     path("safety/", include("safety.urls")),
+    path("inbox/", include("inbox.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

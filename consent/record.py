@@ -5,7 +5,7 @@ from typing import Any
 from assessments.engine import registry
 from assessments.models import Assessment
 from consent.models import Consent, Disclosure
-from encounters.models import CheckInSchedule, Encounter
+from encounters.models import CheckInSchedule, Encounter, NoteState
 from participants.models import CoachAssignment, Participant, StatusChange, SupportPerson
 from plans.models import Goal, Milestone, RecoveryPlan, Strength
 from safety.content import PARTS
@@ -28,11 +28,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def full_record(participant: Participant) -> dict[str, Any]:
+def full_record(participant: Participant, *, shared_only: bool = False) -> dict[str, Any]:
+    """Everything held about the person. `shared_only` (the portal download) leaves out drafts and
+    notes withheld with a reason, as the portal's open notes do."""
     scope = {"organization_id": participant.organization_id, "participant": participant}
+    contacts = Encounter.objects.filter(**scope)
+    if shared_only:
+        contacts = contacts.filter(state=NoteState.SIGNED, withheld_at__isnull=True)
     contacts = (
-        Encounter.objects.filter(**scope)
-        .select_related("author", "service_type")
+        contacts.select_related("author", "service_type")
         .prefetch_related("addenda")
         .order_by("started_at")
     )

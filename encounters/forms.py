@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coaching.widgets import language_check_attrs
@@ -14,10 +15,13 @@ from encounters.models import (
     CheckInSchedule,
     ContactType,
     Encounter,
+    FeedbackKind,
     Group,
     Outcome,
     ServiceType,
+    WithheldReason,
 )
+from encounters.open_notes import Decision
 from organizations.models import Organization
 from participants.models import Participant
 from plans.models import Goal
@@ -262,4 +266,67 @@ class GroupSessionForm(forms.Form):
             if started_at > timezone.now() + timedelta(minutes=5):
                 self.add_error("day", _("That is in the future. Record a session once it happens."))
             data["started_at"] = started_at
+        return data
+
+
+class WithholdForm(forms.Form):
+    """Why a note is kept out of the participant's portal; they will read the reason."""
+
+    reason = forms.ChoiceField(
+        label=_("Why not share this note with them?"),
+        choices=WithheldReason.choices,
+        widget=forms.RadioSelect,
+    )
+    # Named like the other checked fields so the inline language checker looks at it.
+    comment = forms.CharField(
+        label=_("A few words for them"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("They will see this next to the reason."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reason: forms.ChoiceField = self.fields["reason"]  # type: ignore[assignment]
+        reason.choices = [(value, capfirst(label)) for value, label in WithheldReason.choices]
+        self.fields["comment"].widget.attrs.update(language_check_attrs("comment"))
+
+
+ANSWERS_TO_CORRECTION = [(d.value, d.label) for d in (Decision.ACCEPT, Decision.DECLINE)]
+ANSWERS_TO_COMMENT = [(Decision.SEEN.value, Decision.SEEN.label)]
+
+
+class AnswerForm(forms.Form):
+    """The coach's answer to a participant's comment or correction request."""
+
+    decision = forms.ChoiceField(
+        label=_("Your answer"), choices=ANSWERS_TO_CORRECTION, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What you write back"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a correction, the corrected words. They will read this."),
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decision: forms.ChoiceField = self.fields["decision"]  # type: ignore[assignment]
+        if kind == FeedbackKind.CORRECTION:
+            decision.choices = ANSWERS_TO_CORRECTION
+        else:
+            decision.choices = ANSWERS_TO_COMMENT
+            decision.initial = Decision.SEEN
+            self.fields["text"].help_text = _("Optional. They will read this.")
+        self.fields["text"].widget.attrs.update(language_check_attrs("text"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("decision") in (Decision.ACCEPT, Decision.DECLINE)
+            and not data.get("text", "").strip()
+        ):
+            self.add_error("text", _("Write the corrected words, or why it stays as it is."))
         return data

@@ -59,6 +59,14 @@ class ReviewState(models.TextChoices):
     COSIGNED = "cosigned", _("Co-signed")
 
 
+class WithheldReason(models.TextChoices):
+    """Why a signed note is not shown in the participant's portal; worded so they can read it."""
+
+    ANOTHER_PERSON = "another_person", _("it has information about another person")
+    RISK = "risk", _("sharing it could put someone at risk")
+    OTHER = "other", _("your coach gave another reason")
+
+
 class ServiceType(models.Model):
     """An organization's list of services a contact can be recorded under."""
 
@@ -261,6 +269,17 @@ class Encounter(models.Model):
     review_comment = EncryptedTextField(max_length=2000, blank=True)
     review_comment_seen = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
+    # Open notes: shown to the participant once signed, unless withheld with a reason.
+    withheld_reason = models.CharField(
+        _("reason"), max_length=20, choices=WithheldReason.choices, blank=True
+    )
+    withheld_detail = EncryptedTextField(
+        _("a few words for the participant"), max_length=300, blank=True
+    )
+    withheld_at = models.DateTimeField(null=True, blank=True)
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -325,6 +344,62 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"addendum {self.created_at:%Y-%m-%d}"
+
+
+class FeedbackKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    CORRECTION = "correction", _("Correction request")
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for your coach")
+    SEEN = "seen", _("Your coach read it")
+    ACCEPTED = "accepted", _("Corrected: the change was added to the note")
+    DECLINED = "declined", _("Not changed")
+
+
+class NoteFeedback(models.Model):
+    """A participant's comment on a note about them, or their request to correct it. An accepted
+    correction becomes an addendum, so the signed text itself never changes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="feedback")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="note_feedback"
+    )
+    kind = models.CharField(max_length=12, choices=FeedbackKind.choices)
+    text = EncryptedTextField(_("what you want to say"), max_length=2000)
+    suggested = EncryptedTextField(_("what it should say"), max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
+    )
+    answer = EncryptedTextField(_("answer"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    addendum = models.OneToOneField(
+        Addendum, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["organization", "encounter"], name="feedback_org_encounter"),
+            models.Index(fields=["organization", "status"], name="feedback_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.encounter_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FeedbackStatus.OPEN
 
 
 class Frequency(models.IntegerChoices):

@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from assessments.selectors import DueReassessment, reassessments_due
 from consent.models import Consent
-from encounters.models import CheckInSchedule, Encounter, NoteState, ReviewState
+from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
+from encounters.open_notes import open_requests_for
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
 
@@ -56,6 +57,7 @@ class Day:
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Consent]
     reassessments: list[DueReassessment]
+    note_requests: list[NoteFeedback]
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -134,4 +136,5 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         scheduled=scheduled,
         expiring_consents=expiring_consents,
         reassessments=reassessments,
+        note_requests=open_requests_for(user=user, organization=organization),
     )

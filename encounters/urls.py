@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encounters import group_views, views
+from encounters import group_views, open_notes_views, views
 
 app_name = "encounters"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("<uuid:encounter_id>/cosign/", views.encounter_cosign, name="cosign"),
     path("<uuid:encounter_id>/return/", views.encounter_return, name="return"),
     path("<uuid:encounter_id>/comment-seen/", views.encounter_comment_seen, name="comment_seen"),
+    path("<uuid:encounter_id>/withhold/", open_notes_views.withhold, name="withhold"),
+    path("<uuid:encounter_id>/share/", open_notes_views.share, name="share"),
+    path(
+        "requests/<uuid:feedback_id>/answer/",
+        open_notes_views.feedback_answer,
+        name="feedback_answer",
+    ),
 ]

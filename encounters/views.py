@@ -27,6 +27,7 @@ from encounters.models import (
     ReviewState,
     ServiceType,
 )
+from encounters.open_notes import may_answer
 from encounters.selectors import TIMELINE_KINDS, coach_day, review_queue, timeline
 from encounters.services import (
     EmptyNote,
@@ -192,6 +193,7 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
 @member_required(*READERS)
 def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter(request, encounter_id)
+    membership = acting_membership(request)
     record_page_view(
         request=request, target=Target.of(encounter), participant_id=encounter.participant_id
     )
@@ -200,12 +202,14 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
         "encounters/detail.html",
         {
             "encounter": encounter,
+            "feedback": list(encounter.feedback.select_related("answered_by")),
+            "may_withhold": membership.role in WRITERS and may_answer(membership, encounter),
             "goals": list(encounter.goals_addressed.all()),
             "addenda": list(encounter.addenda.select_related("author")),
             "addendum_form": AddendumForm(),
             "is_author": encounter.author_id == request.user.pk,
             "return_form": ReturnForm(),
-            "can_review": acting_membership(request).role == Role.SUPERVISOR
+            "can_review": membership.role == Role.SUPERVISOR
             and encounter.review_state == ReviewState.PENDING
             and encounter.author_id != request.user.pk,
         },

@@ -15,6 +15,7 @@ from assessments import demo as assessments_demo
 from audit.models import Action
 from audit.services import Target, record_event
 from encounters import demo as encounter_demo
+from inbox import demo as inbox_demo
 from lib.progress import Progress
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization
@@ -63,6 +64,7 @@ class DemoWorld:
     plans_created: int = 0
     assessments_created: int = 0
     safety_plans_created: int = 0
+    messages_created: int = 0
 
 
 def demo_exists() -> bool:
@@ -173,6 +175,9 @@ def build_demo(
         )
         world.safety_plans_created = safety_demo.seed(
             orgs, rng=random.Random(seed * 155921 + 7), anchor=anchor
+        )
+        world.messages_created = inbox_demo.seed(
+            orgs, rng=random.Random(seed * 179424 + 11), anchor=anchor
         )
         world.participants_created = participants
         for slug, org in world.organizations.items():

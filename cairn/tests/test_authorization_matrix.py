@@ -18,6 +18,8 @@ from assessments.models import Assessment
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
 from encounters.models import CheckInSchedule, Encounter, Group
+from encounters.open_notes import give_feedback
+from encounters.services import record_encounter, sign_encounter
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
@@ -233,6 +235,30 @@ MATRIX: dict[str, Row] = {
     "portal:reset": Row(everyone(302, anonymous=200)),
     "portal:start_account": Row(everyone(302)),
     "portal:reset_code": Row(everyone(302)),
+    # --- portal: record ---
+    **{
+        f"portal:{name}": Row(by_role({Role.PARTICIPANT}))
+        for name in ("notes", "messages", "record", "access", "record_html", "record_json")
+    },
+    # Pat's own signed note and consent: river_pat (another participant) gets 404.
+    **{
+        f"portal:{name}": Row(
+            by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+            kwargs=lambda o: {"encounter_id": o["signed_note"].id},
+        )
+        for name in ("note", "note_comment", "note_correction")
+    },
+    "portal:consent_revoke": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"consent_id": o["consent"].id},
+    ),
+    "inbox:list": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "inbox:thread": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "encounters:withhold": Row(PAT_WRITE, kwargs=lambda o: {"encounter_id": o["signed_note"].id}),
+    "encounters:share": Row(everyone(405), kwargs=lambda o: {"encounter_id": o["signed_note"].id}),
+    "encounters:feedback_answer": Row(
+        PAT_WRITE, kwargs=lambda o: {"feedback_id": o["note_request"].id}
+    ),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
@@ -248,6 +274,8 @@ FILES: dict[str, str] = {
     "consent:record_json": "the person's own copy of their record, audited as an export",
     "consent:record_html": "the person's own copy of their record, audited as an export",
     "consent:scan": "the signed paper consent, shown to staff who may see the record",
+    "portal:record_html": "the participant's own copy of their record, audited as an export",
+    "portal:record_json": "the participant's own copy of their record, audited as an export",
 }
 
 
@@ -339,6 +367,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(assessment_objects(pat, users))
     objects.update(safety_objects(pat, users))
     objects.update(entry_objects(pat, users))
+    objects.update(record_objects(pat, users))
     return objects
 
 
@@ -383,6 +412,23 @@ def entry_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
             enrolled_on="2026-01-01",
         )
     }
+
+
+def record_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """A signed note of Pat's (open to them) and Pat's correction request on it."""
+    ana = Membership.objects.get(user=users["ana"])
+    note = record_encounter(
+        acting=ana,
+        participant=pat,
+        brief=True,
+        values={"contact_type": "phone", "started_at": timezone.now(), "summary": "Call."},
+    )
+    note = sign_encounter(acting=ana, encounter=note)
+    pat_member = Membership.objects.get(user=users["pat"])
+    request = give_feedback(
+        acting=pat_member, encounter=note, kind="correction", text="It was Tuesday."
+    )
+    return {"signed_note": note, "note_request": request}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

@@ -298,11 +298,11 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     Participant.objects.filter(coach=demo.users["ana"]).update(next_contact_on=timezone.localdate())
     assert _count(client, "/today/") == today_small
     assert _count(client, f"/contacts/timeline/{pat.id}/") == timeline_small
-    # Today: session, user, memberships, second-factor device; 7 section reads (due, overdue,
-    # quiet, drafts, comments, schedules, consents); 3 for reassessments due (the schedule, the
-    # people, their break steps and BARC-10 dates in one UNION); 3 for the audit row; the
-    # session save.
-    assert today_small == 18
+    # Today: session, user, memberships, second-factor device; 8 section reads (due, overdue,
+    # quiet, drafts, comments, schedules, consents, participants' note requests); 3 for
+    # reassessments due (the schedule, the people, their break steps and BARC-10 dates in one
+    # UNION); 3 for the audit row; the session save.
+    assert today_small == 19
     assert timeline_small <= 14
 
 

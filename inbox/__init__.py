@@ -1,0 +1,1 @@
+"""Secure messages between a participant and their care team."""

@@ -1,0 +1,79 @@
+"""Sending and reading messages; each write is one transaction with its audit event."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import Target, record_member_action
+from inbox.models import Message, Thread
+from lib.sms import send_text
+from organizations.models import Membership, Role
+from participants.models import ContactChannel, Participant
+
+
+def notification_text(participant: Participant) -> str:
+    """Never the content, never a name: only that something is waiting."""
+    if participant.organization_name_ok:
+        return _("You have a new message in Cairn")
+    return _("You have a new message")
+
+
+def _notify(participant: Participant) -> None:
+    # Only to people who gave a number and chose text as a way to be reached.
+    if participant.phone and ContactChannel.TEXT in (participant.contact_channels or []):
+        send_text(to=participant.phone, body=notification_text(participant))
+
+
+def send_message(*, acting: Membership, participant: Participant, body: str) -> Message:
+    """A message from the participant to their care team, or from a coach or supervisor to them.
+    The participant is told by text, after the message is safely stored."""
+    from_participant = acting.role == Role.PARTICIPANT
+    with transaction.atomic():
+        thread, _created = Thread.objects.select_for_update().get_or_create(
+            participant=participant, defaults={"organization_id": participant.organization_id}
+        )
+        message = Message.objects.create(
+            organization_id=participant.organization_id,
+            thread=thread,
+            sender=acting.user,
+            from_participant=from_participant,
+            body=body.strip(),
+        )
+        counter = "unread_by_staff" if from_participant else "unread_by_participant"
+        Thread.objects.filter(pk=thread.pk).update(
+            last_message_at=message.created_at, **{counter: F(counter) + 1}
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(message),
+            participant_id=participant.id,
+            changed_fields=["body"],
+        )
+        if not from_participant:
+            transaction.on_commit(lambda: _notify(participant))
+    return message
+
+
+def reads_for_coach(acting: Membership, participant: Participant) -> bool:
+    """A supervisor can read and answer a thread without taking 'new' away from the coach."""
+    return acting.user_id in (participant.coach_id, participant.secondary_coach_id)
+
+
+def mark_read(*, acting: Membership, participant: Participant) -> int:
+    """The reader has now seen the other side's messages; returns how many were new."""
+    if acting.role == Role.PARTICIPANT:
+        other_side_sent, counter = False, "unread_by_participant"
+    elif reads_for_coach(acting, participant):
+        other_side_sent, counter = True, "unread_by_staff"
+    else:
+        return 0
+    with transaction.atomic():
+        marked = Message.objects.filter(
+            thread__participant=participant, from_participant=other_side_sent, read_at__isnull=True
+        ).update(read_at=timezone.now())
+        if marked:
+            Thread.objects.filter(participant=participant).update(**{counter: 0})
+    return marked

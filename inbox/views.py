@@ -1,0 +1,58 @@
+"""Staff side of messages: the threads of my people, new first, and one thread with a reply."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from audit.services import Target, record_page_view
+from inbox.forms import MessageForm
+from inbox.selectors import thread_messages, threads_for
+from inbox.services import mark_read, reads_for_coach, send_message
+from lib.access import acting_membership, member_required
+from organizations.models import Role
+from participants.access import participant_or_404
+
+# Managers read records organization-wide, but a conversation is between a person and their
+# care team: coaches and their supervisors (who can answer when the coach is away).
+CARE_TEAM = (Role.COACH, Role.SUPERVISOR)
+
+
+@member_required(*CARE_TEAM)
+def thread_list(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    threads = threads_for(user=request.user, organization=membership.organization)
+    record_page_view(request=request, target=Target(type="inbox.threads", id=""))
+    return render(request, "inbox/list.html", {"threads": threads})
+
+
+@member_required(*CARE_TEAM)
+def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    membership = acting_membership(request)
+    form = MessageForm(request.POST or None, language_check=True)
+    if request.method == "POST" and form.is_valid():
+        send_message(acting=membership, participant=participant, body=form.cleaned_data["text"])
+        messages.success(
+            request,
+            _("Sent. %(name)s gets a text that a message is waiting, without what it says.")
+            % {"name": participant.preferred_name},
+        )
+        return redirect("inbox:thread", participant_id=participant.id)
+    record_page_view(
+        request=request,
+        target=Target(type="inbox.thread", id=str(participant.id)),
+        participant_id=participant.id,
+    )
+    items = thread_messages(participant)
+    mark_read(acting=membership, participant=participant)
+    return render(
+        request,
+        "inbox/thread.html",
+        {
+            "participant": participant,
+            "items": items,
+            "form": form,
+            "for_coach": reads_for_coach(membership, participant),
+        },
+    )
