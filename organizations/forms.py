@@ -58,7 +58,7 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes"]
+        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes", "coach_hours"]
         labels = {"name": _("Organization name")}
         help_texts = {
             "out_of_touch_days": _(
