@@ -22,6 +22,8 @@ from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
+from portal.models import CallSource, GoalSuggestion
+from portal.plan_services import request_call
 from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
@@ -217,6 +219,38 @@ MATRIX: dict[str, Row] = {
     "safety:crisis_line": Row(
         HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"line_id": o["crisis_line"].id}
     ),
+    # --- portal: plan ---
+    **{
+        f"portal:{name}": Row(by_role({Role.PARTICIPANT}))
+        for name in ("check_in", "call", "my_plan", "milestone_new", "safety_plan_edit")
+    },
+    "portal:safety_card": Row(by_role({Role.PARTICIPANT})),
+    # No check-in today yet: the thank-you page sends them to the check-in.
+    "portal:check_in_thanks": Row(by_role({Role.PARTICIPANT}, ok=302)),
+    "portal:goal": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"goal_id": o["goal"].id},
+    ),
+    "portal:step_done": Row(everyone(405), kwargs=lambda o: {"step_id": o["step"].id}),
+    "portal:agree": Row(everyone(405)),
+    "portal_staff:call_handled": Row(
+        by_role(
+            {Role.COACH, Role.SUPERVISOR},
+            ok=302,
+            overrides={"ben": 404, "rio": 404, "river_sup": 404},
+        ),
+        kwargs=lambda o: {"call_request_id": o["call_request"].id},
+        method="post",
+    ),
+    "portal_staff:suggestion_talked_about": Row(
+        by_role(
+            {Role.COACH, Role.SUPERVISOR},
+            ok=302,
+            overrides={"ben": 404, "rio": 404, "river_sup": 404},
+        ),
+        kwargs=lambda o: {"suggestion_id": o["goal_suggestion"].id},
+        method="post",
+    ),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
@@ -312,6 +346,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(plans_objects(pat, users))
     objects.update(assessment_objects(pat, users))
     objects.update(safety_objects(pat, users))
+    objects.update(portal_plan_objects(pat, users))
     return objects
 
 
@@ -343,6 +378,17 @@ def safety_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     return {
         "safety_version": plan.versions.first(),
         "crisis_line": CrisisLine.objects.filter(organization=pat.organization).first(),
+    }
+
+
+def portal_plan_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Portal rows the plan part's URLs need (Pat's open call request and goal suggestion)."""
+    pat_membership = Membership.objects.get(user=users["pat"])
+    return {
+        "call_request": request_call(
+            acting=pat_membership, participant=pat, source=CallSource.HELP_NOW
+        ).request,
+        "goal_suggestion": GoalSuggestion.objects.filter(participant=pat).first(),
     }
 
 
