@@ -98,7 +98,8 @@ def record_check_in(
             skipped=set(),
         )
         call = None
-        if answers.get(CALL_ITEM) == CALL_YES:
+        # Without a coach nobody's Today would show it; the thank-you page says whom to call.
+        if answers.get(CALL_ITEM) == CALL_YES and participant.coach_id is not None:
             call = request_call(acting=acting, participant=participant, source=CallSource.CHECK_IN)
     return CheckedIn(assessment, call)
 

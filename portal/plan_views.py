@@ -84,11 +84,15 @@ def call(request: HttpRequest) -> HttpResponse:
     """Ask for a call. The page says when the coach usually answers and that 988 is there now."""
     participant = own_participant(request)
     if request.method == "POST":
-        asked = request_call(
-            acting=acting_membership(request), participant=participant, source=CallSource.HELP_NOW
-        )
-        if asked.created:
-            messages.success(request, _("Your coach will see that you'd like a call."))
+        # Without a coach nobody's Today would show the request; the page says whom to call.
+        if participant.coach_id is not None:
+            asked = request_call(
+                acting=acting_membership(request),
+                participant=participant,
+                source=CallSource.HELP_NOW,
+            )
+            if asked.created:
+                messages.success(request, _("Your coach will see that you'd like a call."))
         return redirect("portal:call")
     _viewed(request, "portal.callrequest", participant.id, participant)
     return render(

@@ -69,7 +69,11 @@ def test_tampered_row_is_detected_at_that_row(demo: DemoWorld, client_for) -> No
     _mixed_actions(demo, client_for)
     harbor = demo.organizations["harbor"]
     victim = AuditEvent.objects.filter(chain=harbor.pk).order_by("seq")[3]
-    _tamper("UPDATE audit_auditevent SET action = 'update' WHERE id = %s", [victim.pk])
+    _tamper(
+        "UPDATE audit_auditevent SET action = CASE WHEN action = 'update' THEN 'create' "
+        "ELSE 'update' END WHERE id = %s",
+        [victim.pk],
+    )
     report = verify_chain(harbor.pk)
     assert not report.ok
     assert report.first_broken_id == victim.pk

@@ -185,7 +185,9 @@ def test_edit_saves_and_audits_field_names(demo: DemoWorld, client_for) -> None:
     assert response.status_code == 302
     pat.refresh_from_db()
     assert (pat.safe_times, pat.version) == ("Mornings", 2)
-    event = AuditEvent.objects.get(action=Action.UPDATE, participant_id=pat.id)
+    event = AuditEvent.objects.get(
+        action=Action.UPDATE, participant_id=pat.id, target_type="participants.participant"
+    )
     assert event.changed_fields == ["safe_times"]
     history = client_for("ana").get(f"/participants/{pat.id}/history/").content.decode()
     assert "safe times to contact" in history

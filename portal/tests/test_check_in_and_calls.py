@@ -1,11 +1,13 @@
 """Today's check-in from the portal, "I'd like a call", and both on the coach's Today."""
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
 from assessments.models import CHECKIN, Assessment, ItemResponse
 from audit.models import Action, AuditEvent
-from organizations.models import Membership
+from organizations.models import Membership, Role
 from participants.models import Participant
 from portal.models import CallRequest, CallSource
 
@@ -181,3 +183,19 @@ def test_a_participant_membership_is_the_actor_of_the_check_in(demo, client_for)
     client_for("pat").post("/me/check-in/", {"item_urges": "0"})
     event = AuditEvent.objects.filter(target_type="assessments.assessment", actor=pat.user).get()
     assert event.role == Membership.objects.get(user=pat.user).role
+
+
+def test_without_a_coach_no_request_is_taken_and_the_page_says_whom_to_call(demo) -> None:
+    harbor = demo.organizations["harbor"]
+    user = User.objects.create(username="newcomer", preferred_name="Robin")
+    Membership.objects.create(organization=harbor, user=user, role=Role.PARTICIPANT)
+    robin = Participant.objects.create(
+        organization=harbor, preferred_name="Robin", user=user, enrolled_on="2026-11-01"
+    )
+    client = Client()
+    client.force_login(user)
+    page = client.get("/me/call/").content.decode()
+    assert "You don't have a coach yet" in page and "Yes, I'd like a call" not in page
+    client.post("/me/call/")
+    client.post("/me/check-in/", {"item_call": "1"})
+    assert not CallRequest.objects.filter(participant=robin).exists()
