@@ -4,14 +4,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
+from assessments.models import CHECKIN, Assessment
 from assessments.selectors import DueReassessment, reassessments_due
 from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
 from encounters.open_notes import open_requests_for
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
+from portal.models import CallRequest
 
 TIMELINE_KINDS = ("contacts", "status")
 CONSENT_NOTICE_DAYS = 14
@@ -58,6 +60,8 @@ class Day:
     expiring_consents: list[Consent]
     reassessments: list[DueReassessment]
     note_requests: list[NoteFeedback]
+    call_requests: list[CallRequest]
+    check_ins: list[Assessment]
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -127,6 +131,26 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         .order_by("expires_on")[:50]
     )
     reassessments = reassessments_due(organization=organization, participants=mine, today=today)
+    # Asked from their own Cairn: calls still waiting (oldest first), and check-ins they did
+    # themselves since yesterday (a coach's own check-in records are already in their notes).
+    call_requests = list(
+        CallRequest.objects.filter(
+            organization=organization, handled_at__isnull=True, participant__in=mine.values("id")
+        )
+        .select_related("participant")
+        .order_by("created_at")[:50]
+    )
+    check_ins = list(
+        Assessment.objects.filter(
+            organization=organization,
+            instrument=CHECKIN,
+            administered_on__gte=today - timedelta(days=1),
+            participant__in=mine.values("id"),
+            recorded_by_id=F("participant__user_id"),
+        )
+        .select_related("participant")
+        .order_by("-created_at")[:50]
+    )
     return Day(
         due=due,
         overdue=overdue,
@@ -137,4 +161,6 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         expiring_consents=expiring_consents,
         reassessments=reassessments,
         note_requests=open_requests_for(user=user, organization=organization),
+        call_requests=call_requests,
+        check_ins=check_ins,
     )

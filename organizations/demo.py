@@ -22,6 +22,7 @@ from organizations.services import create_organization
 from participants import demo as participant_demo
 from participants.models import Participant
 from plans import demo as plans_demo
+from portal import demo as portal_demo
 from safety import demo as safety_demo
 
 DEMO_PASSWORD = "cairn-demo-pass"  # noqa: S105 - published in DESIGN.md for the demo only
@@ -179,6 +180,7 @@ def build_demo(
         world.messages_created = inbox_demo.seed(
             orgs, rng=random.Random(seed * 179424 + 11), anchor=anchor
         )
+        portal_demo.seed(orgs, rng=random.Random(seed * 180181 + 11), anchor=anchor)
         world.participants_created = participants
         for slug, org in world.organizations.items():
             record_event(

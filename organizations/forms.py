@@ -58,7 +58,7 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes"]
+        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes", "coach_hours"]
         labels = {"name": _("Organization name")}
         help_texts = {
             "out_of_touch_days": _(
@@ -72,6 +72,12 @@ class OrganizationSettingsForm(forms.ModelForm):
         zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
         field: forms.ChoiceField = self.fields["time_zone"]  # type: ignore[assignment]
         field.choices = [(zone, zone.replace("_", " ")) for zone in zones]
+        self.fields["coach_hours"].required = False
+
+    def clean_coach_hours(self) -> str:
+        # Left empty, participants still get honest wording: the default hours.
+        hours: str = (self.cleaned_data.get("coach_hours") or "").strip()
+        return hours or str(Organization._meta.get_field("coach_hours").default)
 
     def clean_out_of_touch_days(self) -> int:
         days: int = self.cleaned_data["out_of_touch_days"]

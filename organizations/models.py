@@ -35,6 +35,16 @@ class Organization(models.Model):
     out_of_touch_days = models.PositiveSmallIntegerField(
         _("days without contact before a gentle 'not in contact' flag"), default=14
     )
+    # Shown to participants when they ask for a call, so nobody is promised a quicker answer
+    # than the team can give.
+    coach_hours = models.CharField(
+        _("when coaches usually answer"),
+        max_length=200,
+        default="Monday to Friday, 9 to 5",
+        help_text=_(
+            "Participants see this when they ask for a call, next to 988 for help at any time."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
-"""What every portal page needs for its frame: the discreet-title choice and the quick exit."""
+"""What every portal page needs for its frame: the discreet-title choice, the quick exit and
+the people to call from Help now."""
 
 from typing import Any, cast
 
@@ -9,6 +10,10 @@ from accounts.models import User
 from accounts.sessions import is_shared_device
 from organizations.models import Role
 from portal.models import PortalPreference
+from safety.content import PlanContent
+from safety.models import SafetyPlanVersion
+
+HELP_PEOPLE_SHOWN = 5
 
 
 def portal_frame(request: HttpRequest) -> dict[str, Any]:
@@ -26,4 +31,22 @@ def portal_frame(request: HttpRequest) -> dict[str, Any]:
         "discreet_title": bool(preference and preference.discreet_title)
         or is_shared_device(request),
         "quick_exit_url": settings.CAIRN_QUICK_EXIT_URL,
+        "help_people": help_people(request, membership.organization_id),
     }
+
+
+def help_people(request: HttpRequest, organization_id: int) -> list[Any]:
+    """The people with a phone number in "People I can ask for help" of my current safety plan
+    (one query: the newest version of my most recently changed plan)."""
+    version = (
+        SafetyPlanVersion.objects.filter(
+            organization_id=organization_id, plan__participant__user=cast(User, request.user)
+        )
+        .order_by("-plan__updated_at", "-number")
+        .only("content")
+        .first()
+    )
+    if version is None:
+        return []
+    people = PlanContent.from_json(version.content).get("help_people")
+    return [person for person in people if person.phone][:HELP_PEOPLE_SHOWN]

@@ -6,6 +6,7 @@ from typing import Any
 from encounters.models import CheckInSchedule
 from participants.models import Participant
 from plans.models import Goal, GoalStatus, Milestone
+from portal.plan_selectors import check_in_panel
 
 
 def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
@@ -25,4 +26,5 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
         ),
         "milestones": list(Milestone.objects.filter(participant=participant)[:3]),
         "today": today,
+        **check_in_panel(participant=participant, today=today),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import entry_views, record_views, views
+from portal import entry_views, plan_views, record_views, views
 
 app_name = "portal"
 
@@ -14,6 +14,16 @@ urlpatterns = [
     path("reset/", entry_views.reset, name="reset"),
     path("reset/code/", entry_views.reset_code, name="reset_code"),
     # --- my plan, check-in, call requests, safety plan editing ---
+    path("check-in/", plan_views.check_in, name="check_in"),
+    path("check-in/thanks/", plan_views.check_in_thanks, name="check_in_thanks"),
+    path("call/", plan_views.call, name="call"),
+    path("plan/", plan_views.my_plan, name="my_plan"),
+    path("plan/goal/<uuid:goal_id>/", plan_views.goal, name="goal"),
+    path("plan/step/<uuid:step_id>/done/", plan_views.step_done, name="step_done"),
+    path("plan/agree/", plan_views.agree, name="agree"),
+    path("plan/milestones/new/", plan_views.milestone_new, name="milestone_new"),
+    path("safety-plan/edit/", plan_views.safety_plan_edit, name="safety_plan_edit"),
+    path("safety-plan/card/", plan_views.safety_card, name="safety_card"),
     # --- notes, messages, my record and privacy ---
     path("notes/", record_views.notes, name="notes"),
     path("notes/<uuid:encounter_id>/", record_views.note, name="note"),

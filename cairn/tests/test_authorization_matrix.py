@@ -24,6 +24,8 @@ from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
+from portal.models import CallSource, GoalSuggestion
+from portal.plan_services import request_call
 from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
@@ -259,6 +261,38 @@ MATRIX: dict[str, Row] = {
     "encounters:feedback_answer": Row(
         PAT_WRITE, kwargs=lambda o: {"feedback_id": o["note_request"].id}
     ),
+    # --- portal: plan ---
+    **{
+        f"portal:{name}": Row(by_role({Role.PARTICIPANT}))
+        for name in ("check_in", "call", "my_plan", "milestone_new", "safety_plan_edit")
+    },
+    "portal:safety_card": Row(by_role({Role.PARTICIPANT})),
+    # No check-in today yet: the thank-you page sends them to the check-in.
+    "portal:check_in_thanks": Row(by_role({Role.PARTICIPANT}, ok=302)),
+    "portal:goal": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"goal_id": o["goal"].id},
+    ),
+    "portal:step_done": Row(everyone(405), kwargs=lambda o: {"step_id": o["step"].id}),
+    "portal:agree": Row(everyone(405)),
+    "portal_staff:call_handled": Row(
+        by_role(
+            {Role.COACH, Role.SUPERVISOR},
+            ok=302,
+            overrides={"ben": 404, "rio": 404, "river_sup": 404},
+        ),
+        kwargs=lambda o: {"call_request_id": o["call_request"].id},
+        method="post",
+    ),
+    "portal_staff:suggestion_talked_about": Row(
+        by_role(
+            {Role.COACH, Role.SUPERVISOR},
+            ok=302,
+            overrides={"ben": 404, "rio": 404, "river_sup": 404},
+        ),
+        kwargs=lambda o: {"suggestion_id": o["goal_suggestion"].id},
+        method="post",
+    ),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
@@ -368,6 +402,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(safety_objects(pat, users))
     objects.update(entry_objects(pat, users))
     objects.update(record_objects(pat, users))
+    objects.update(portal_plan_objects(pat, users))
     return objects
 
 
@@ -429,6 +464,17 @@ def record_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
         acting=pat_member, encounter=note, kind="correction", text="It was Tuesday."
     )
     return {"signed_note": note, "note_request": request}
+
+
+def portal_plan_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Portal rows the plan part's URLs need (Pat's open call request and goal suggestion)."""
+    pat_membership = Membership.objects.get(user=users["pat"])
+    return {
+        "call_request": request_call(
+            acting=pat_membership, participant=pat, source=CallSource.HELP_NOW
+        ).request,
+        "goal_suggestion": GoalSuggestion.objects.filter(participant=pat).first(),
+    }
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

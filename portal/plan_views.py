@@ -1,0 +1,284 @@
+"""The participant's check-in, "I'd like a call", my plan (steps, suggestions, agreement,
+milestones) and editing my safety plan. Everything starts from `own_participant(request)`."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.engine import InvalidAnswer
+from audit.services import Target, record_page_view
+from lib.access import acting_membership, visible_or_404
+from participants.models import Participant
+from plans.models import ActionStep, AgreementMethod, Goal, RecoveryPlan
+from plans.services import add_milestone, record_agreement, set_step_done
+from portal.access import own_participant, participant_required
+from portal.models import CallSource
+from portal.plan_forms import AgreeForm, MyMilestoneForm, SuggestionForm
+from portal.plan_selectors import (
+    check_in_form,
+    check_in_language,
+    my_goals,
+    my_plan_page,
+    open_call_request,
+    todays_check_in,
+)
+from portal.plan_services import record_check_in, request_call, suggest_goal_change
+from safety.content import PARTS, STEP_TITLES, Kind, compare
+from safety.forms import SafetyPlanForm
+from safety.selectors import crisis_lines, current_plan
+from safety.services import StaleEdit, save_safety_plan
+
+CARD_LINES = 4  # entries per part that fit a wallet-card panel (as on the staff card)
+
+
+def _viewed(request: HttpRequest, what: str, object_id: object, participant: Participant) -> None:
+    record_page_view(
+        request=request, target=Target(type=what, id=str(object_id)), participant_id=participant.id
+    )
+
+
+# --- check-in and calls ----------------------------------------------------------------------
+
+
+@participant_required
+def check_in(request: HttpRequest) -> HttpResponse:
+    """Today's check-in: the home page shows the same form; this page takes it (and works alone)."""
+    participant = own_participant(request)
+    form = check_in_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_check_in(
+                acting=acting_membership(request),
+                participant=participant,
+                language=check_in_language(),
+                answers=form.answers(),
+            )
+        except InvalidAnswer:
+            form.add_error(None, _("One answer did not fit. Please choose again."))
+        else:
+            return redirect("portal:check_in_thanks")
+    return render(request, "portal/check_in.html", {"participant": participant, "form": form})
+
+
+@participant_required
+def check_in_thanks(request: HttpRequest) -> HttpResponse:
+    participant = own_participant(request)
+    done = todays_check_in(participant, timezone.localdate())
+    if done is None:
+        return redirect("portal:check_in")
+    return render(
+        request,
+        "portal/check_in_thanks.html",
+        {"participant": participant, "done": done, "open_call": open_call_request(participant)},
+    )
+
+
+@participant_required
+def call(request: HttpRequest) -> HttpResponse:
+    """Ask for a call. The page says when the coach usually answers and that 988 is there now."""
+    participant = own_participant(request)
+    if request.method == "POST":
+        # Without a coach nobody's Today would show the request; the page says whom to call.
+        if participant.coach_id is not None:
+            asked = request_call(
+                acting=acting_membership(request),
+                participant=participant,
+                source=CallSource.HELP_NOW,
+            )
+            if asked.created:
+                messages.success(request, _("Your coach will see that you'd like a call."))
+        return redirect("portal:call")
+    _viewed(request, "portal.callrequest", participant.id, participant)
+    return render(
+        request,
+        "portal/call.html",
+        {"participant": participant, "open_call": open_call_request(participant)},
+    )
+
+
+# --- my plan ---------------------------------------------------------------------------------
+
+
+def _plan_page(request: HttpRequest, participant: Participant, agree_form: AgreeForm) -> Any:
+    context = my_plan_page(participant=participant, today=timezone.localdate())
+    context["agree_form"] = agree_form
+    _viewed(request, "plans.plan", context["plan"].pk if context["plan"] else "", participant)
+    return render(request, "portal/my_plan.html", context)
+
+
+@participant_required
+def my_plan(request: HttpRequest) -> HttpResponse:
+    return _plan_page(request, own_participant(request), AgreeForm())
+
+
+@participant_required
+def goal(request: HttpRequest, goal_id: object) -> HttpResponse:
+    """One of my goals: its steps, a way to suggest a change, and my safety plan one tap away."""
+    participant = own_participant(request)
+    scoped = Goal.objects.filter(participant=participant, removed_at__isnull=True)
+    mine = my_goals(participant, goal=visible_or_404(scoped, request, id=goal_id))[0]
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        suggest_goal_change(
+            acting=acting_membership(request), goal=mine.goal, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Thank you. Your coach will talk it over with you."))
+        return redirect("portal:goal", goal_id=mine.goal.id)
+    _viewed(request, "plans.goal", mine.goal.id, participant)
+    return render(
+        request, "portal/goal.html", {"participant": participant, "mine": mine, "form": form}
+    )
+
+
+@require_POST
+@participant_required
+def step_done(request: HttpRequest, step_id: object) -> HttpResponse:
+    participant = own_participant(request)
+    step: ActionStep = visible_or_404(
+        ActionStep.objects.filter(
+            goal__participant=participant, goal__removed_at__isnull=True
+        ).select_related("goal__participant"),
+        request,
+        id=step_id,
+    )
+    done = request.POST.get("done") == "1"
+    set_step_done(acting=acting_membership(request), step=step, done=done)
+    messages.success(request, _("Step done. Well walked.") if done else _("Step opened again."))
+    back = request.POST.get("back") == "goal"
+    target = reverse("portal:goal", kwargs={"goal_id": step.goal_id}) if back else None
+    return redirect(target or f"{reverse('portal:my_plan')}#goal-{step.goal_id}")
+
+
+@require_POST
+@participant_required
+def agree(request: HttpRequest) -> HttpResponse:
+    participant = own_participant(request)
+    plan = RecoveryPlan.objects.filter(participant=participant, version__gt=0).first()
+    if plan is None:
+        raise Http404
+    form = AgreeForm(request.POST)
+    if not form.is_valid():
+        return _plan_page(request, participant, form)
+    record_agreement(
+        acting=acting_membership(request),
+        plan=plan,
+        agreed_on=timezone.localdate(),
+        method=AgreementMethod.PORTAL,
+    )
+    messages.success(request, _("Thank you. Your coach will see that you agree with your plan."))
+    return redirect("portal:my_plan")
+
+
+@participant_required
+def milestone_new(request: HttpRequest) -> HttpResponse:
+    participant = own_participant(request)
+    form = MyMilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        add_milestone(
+            acting=acting_membership(request),
+            participant=participant,
+            values=form.milestone_values(),
+        )
+        messages.success(request, _("Your milestone is added."))
+        return redirect(f"{reverse('portal:my_plan')}#milestones-heading")
+    return render(request, "portal/milestone_form.html", {"participant": participant, "form": form})
+
+
+# --- my safety plan --------------------------------------------------------------------------
+
+
+def _form_steps(form: SafetyPlanForm) -> list[dict[str, Any]]:
+    steps: dict[int, dict[str, Any]] = {}
+    for part in PARTS:
+        step = steps.setdefault(part.step, {"number": part.step, "title": STEP_TITLES[part.step]})
+        entry: dict[str, Any] = {"part": part}
+        if part.kind == Kind.LINES:
+            entry["field"] = form[part.key]
+        else:
+            entry["rows"] = form.rows(part.key)
+        step.setdefault("parts", []).append(entry)
+    return list(steps.values())
+
+
+@participant_required
+def safety_plan_edit(request: HttpRequest) -> HttpResponse:
+    """I change my own safety plan; a newer save by my coach is never overwritten silently."""
+    participant = own_participant(request)
+    membership = acting_membership(request)
+    current = current_plan(participant)
+    # The participant's own words get no language suggestions: they are theirs.
+    form = SafetyPlanForm(
+        request.POST or None, content=current.content, number=current.number, check_language=False
+    )
+    conflict: Any = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_safety_plan(
+                acting=membership,
+                participant=participant,
+                content=form.content(),
+                expected_number=form.cleaned_data.get("version") or 0,
+            )
+        except StaleEdit as stale:
+            newer, typed = stale.current, form.content()
+            conflict = {
+                "version": newer,
+                "rows": [
+                    (c.part, newer.plan_content.lines(c.part.key), typed.lines(c.part.key))
+                    for c in compare(newer.plan_content, typed)
+                    if c.changed
+                ],
+            }
+            data = request.POST.copy()
+            data["version"] = str(newer.number)
+            form = SafetyPlanForm(
+                data, content=newer.plan_content, number=newer.number, check_language=False
+            )
+            form.is_valid()
+        else:
+            if saved.changed:
+                messages.success(request, _("Saved. Your coach can see the new version."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("portal:safety_plan")
+    _viewed(request, "safety.plan_form", participant.id, participant)
+    return render(
+        request,
+        "portal/safety_plan_edit.html",
+        {
+            "participant": participant,
+            "form": form,
+            "steps": _form_steps(form),
+            "conflict": conflict,
+            "current": current,
+            "crisis_lines": crisis_lines(participant.organization),
+        },
+    )
+
+
+@participant_required
+def safety_card(request: HttpRequest) -> HttpResponse:
+    participant = own_participant(request)
+    _viewed(request, "safety.card", participant.id, participant)
+    current = current_plan(participant)
+    content = current.content
+    return render(
+        request,
+        "portal/safety_card.html",
+        {
+            "participant": participant,
+            "current": current,
+            "warning_signs": content.get("warning_signs")[:CARD_LINES],
+            "coping": content.get("coping")[:CARD_LINES],
+            "people": (content.get("help_people") + content.get("distraction_people"))[:CARD_LINES],
+            "professionals": content.professionals_without_988()[:2],
+            "reasons": content.get("reasons")[:CARD_LINES],
+            "crisis_lines": crisis_lines(participant.organization)[:2],
+        },
+    )
