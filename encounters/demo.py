@@ -44,8 +44,10 @@ def contacts_for(
     anchor: date,
     zone: ZoneInfo,
     services: dict[int, list[ServiceType]],
+    density: float = 1.0,
 ) -> Iterator[Encounter]:
-    """About two contacts a month while engaged, thinning out after the first 90 days."""
+    """About two contacts a month while engaged, thinning out after the first 90 days; `density`
+    multiplies that (the benchmark's state scale uses 2)."""
     for person in participants:
         if person.coach_id is None:
             continue
@@ -54,6 +56,8 @@ def contacts_for(
         while day <= anchor:
             age = (day - person.enrolled_on).days
             gap = rng.randint(7, 21) if age < 90 else rng.randint(14, 45)
+            if density != 1.0:
+                gap = max(1, round(gap / density))
             kind = pick(rng, TYPES)
             outcome = pick(rng, OUTREACH_OUTCOMES) if kind == ContactType.OUTREACH else "reached"
             started = datetime.combine(
@@ -89,6 +93,7 @@ def seed(
     anchor: date,
     history_days: int = 120,
     batch: int = 5000,
+    density: float = 1.0,
 ) -> int:
     """Contact histories for every participant of these organizations; returns rows created."""
     services: dict[int, list[ServiceType]] = {}
@@ -111,6 +116,7 @@ def seed(
         anchor=anchor,
         zone=zone,
         services=services,
+        density=density,
     ):
         rows.append(encounter)
         if len(rows) >= batch:
