@@ -9,7 +9,7 @@ from unittest import mock
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from accounts.models import User
 from audit.models import Action
@@ -33,6 +33,9 @@ class PageQueries:
     count: int
     heaviest: Explained | None
     large_seq_scans: list[str] = field(default_factory=list)  # in any of the page's reads
+    cpu_ms: float = (
+        0.0  # this process's CPU time per request: steadier than wall time on a busy machine
+    )
 
 
 def client_for(username: str | None) -> Client:
@@ -54,7 +57,23 @@ def page_queries(page: Page, *, explain: bool) -> PageQueries:
     if not explain:
         return PageQueries(len(captured.captured_queries), None)
     sql = [q["sql"] for q in captured.captured_queries]
-    return PageQueries(len(sql), _heaviest(sql), seq_scans_in(sql))
+    return PageQueries(len(sql), _heaviest(sql), seq_scans_in(sql), cpu_ms(client, page.path))
+
+
+def cpu_ms(client: Client, path: str, rounds: int = 5) -> float:
+    """Median CPU time of this process for one request (Python only; the database's share is in
+    the EXPLAIN figures)."""
+    spent = []
+    for _ in range(rounds):
+        started = time.process_time()
+        client.get(path)
+        spent.append((time.process_time() - started) * 1000)
+    return round(statistics.median(spent), 2)
+
+
+def baseline_cpu_ms(page: Page) -> float:
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        return cpu_ms(client_for(None), page.path)
 
 
 def write_queries(subjects: Subjects) -> int:

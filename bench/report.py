@@ -71,14 +71,14 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         _rows_line(results),
         "",
-        "| page | p50 ms | p95 ms | req/s at 4 users | vs one-row (req/s) | queries | "
+        "| page | p50 ms | p95 ms | req/s at 4 users | vs one-row (req/s) | CPU ms | queries | "
         "heaviest query ms | large seq scans |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in base.values():
         lines.append(
             f"| {row['label']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['throughput_4_users']} | | | | |"
+            f"{row['throughput_4_users']} | | {row.get('cpu_ms', '')} | | | |"
         )
     for row in [*results["pages"].values(), results["write"]]:
         heaviest = row.get("heaviest_query") or {}
@@ -87,7 +87,8 @@ def markdown(results: dict[str, Any]) -> str:
             queries += f" (other scale: {row['queries_other_scale']})"
         lines.append(
             f"| {row['label']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['throughput_4_users']} | {_pct(row['throughput_vs_one_row'])} | {queries} | "
+            f"{row['throughput_4_users']} | {_pct(row['throughput_vs_one_row'])} | "
+            f"{row.get('cpu_ms', '')} | {queries} | "
             f"{heaviest.get('ms', '')} | {', '.join(row.get('large_seq_scans', [])) or '-'} |"
         )
     audit, verify, machine = results["audit"], results["verify_audit"], results["machine"]

@@ -81,15 +81,18 @@ def measure(*, budget: Budget, explain: bool = True) -> dict[str, Any]:
     page_list = pages(subjects)
     queries = {p.name: inprocess.page_queries(p, explain=explain) for p in page_list}
     write_query_count = inprocess.write_queries(subjects)
+    baseline_cpu = {p.name: inprocess.baseline_cpu_ms(p) for p in baselines(subjects)}
     results: dict[str, Any] = {"pages": {}, "baselines": {}}
     connection.close()  # the server's workers get the database to themselves while measured
     with Server(database_url()) as server:
         sessions = _sessions(server.port, page_list)
         for page in baselines(subjects):
             results["baselines"][page.name] = _load_page(page, sessions, budget)
+            results["baselines"][page.name]["cpu_ms"] = baseline_cpu[page.name]
         for page in page_list:
             row = _load_page(page, sessions, budget)
             row["queries"] = queries[page.name].count
+            row["cpu_ms"] = queries[page.name].cpu_ms
             heaviest = queries[page.name].heaviest
             row["heaviest_query"] = asdict(heaviest) if heaviest else None
             row["large_seq_scans"] = queries[page.name].large_seq_scans
