@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL := postgres://cairn:cairn@127.0.0.1:5432/cairn
 TEST_ENV := DATABASE_URL=$(PG_URL) CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
+SCALE ?= small
+BENCH_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
 DEMO_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0 DATABASE_URL=sqlite:///$(CURDIR)/var/cairn.sqlite3
 
 .PHONY: run test lint typecheck format bench deps dev-deps services migrations-check clean
@@ -41,6 +43,10 @@ services:
 test: dev-deps services
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark suite on its own database (cairn_bench_$(SCALE)): SCALE=small or state.
+bench: deps services
+	$(BENCH_ENV) $(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

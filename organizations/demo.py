@@ -1,6 +1,7 @@
 """The demo world of DESIGN.md's demo contract, built deterministically and in bulk."""
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,7 @@ from faker import Faker
 
 from accounts.models import User
 from assessments import demo as assessments_demo
+from audit import demo as audit_demo
 from audit.models import Action
 from audit.services import Target, record_event
 from encounters import demo as encounter_demo
@@ -54,6 +56,45 @@ ORGANIZATIONS = {
     "harbor": "Harbor Recovery Community",
     "riverside": "Riverside Peer Center",
 }
+# Further organizations of a statewide network (--organizations N, for the benchmark's scales).
+NETWORK = [
+    ("northfield", "Northfield Peer Recovery"),
+    ("lakeside", "Lakeside Recovery Hub"),
+    ("millbrook", "Millbrook Recovery Center"),
+    ("eastgate", "Eastgate Peer Support"),
+    ("pinecrest", "Pinecrest Recovery Collective"),
+    ("bayview", "Bayview Peer Network"),
+    ("cedarville", "Cedarville Recovery Cafe"),
+    ("stonebridge", "Stonebridge Peer Program"),
+]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A named data-set shape for `seed_demo --scale` (and `make bench SCALE=...`)."""
+
+    participants: int
+    organizations: int = 2
+    coaches: int | None = None
+    contact_months: int = 4
+    contact_density: float = 1.0
+    audit_events: int = 0
+
+
+SCALES = {
+    # Harbor holds two thirds; Riverside stays as the demo contract's other organization.
+    "small": Scale(participants=2_000, audit_events=60_000),
+    # Ten organizations, 200 coaches (about 250 people each), three years of contacts at about
+    # two a month (about 2 million) and 3 million audit events.
+    "state": Scale(
+        participants=50_000,
+        organizations=10,
+        coaches=200,
+        contact_months=36,
+        contact_density=2.0,
+        audit_events=3_000_000,
+    ),
+}
 
 
 @dataclass
@@ -62,6 +103,7 @@ class DemoWorld:
     users: dict[str, User] = field(default_factory=dict)
     participants_created: int = 0
     contacts_created: int = 0
+    audit_events_created: int = 0
     plans_created: int = 0
     assessments_created: int = 0
     safety_plans_created: int = 0
@@ -78,13 +120,22 @@ def build_demo(
     seed: int = 1,
     anchor: date | None = None,
     contact_months: int = 4,
+    organizations: int = 2,
+    coaches: int | None = None,
+    contact_density: float = 1.0,
+    audit_events: int = 0,
     progress_stream: TextIO | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> DemoWorld:
     """Create both demo organizations, the seven demo accounts and `participants` participants.
 
-    The same seed and anchor date always give the same rows (UUIDs included).
+    The same seed and anchor date always give the same rows (UUIDs included). Beyond the demo
+    contract, `organizations` (2 to 10) adds organizations of a statewide network, `coaches`
+    sets the number of coaches in all (default: one per 35 people), `contact_density`
+    multiplies how often contacts happen, and `audit_events` bulk-loads that much audit history.
     """
+    if not 2 <= organizations <= len(ORGANIZATIONS) + len(NETWORK):
+        raise ValueError("organizations must be between 2 and 10")
     rng = random.Random(seed)
     anchor = anchor or date.today()
     fakers = {"en": Faker("en_US"), "es": Faker("es_MX")}
@@ -94,7 +145,8 @@ def build_demo(
     world = DemoWorld()
 
     with transaction.atomic():
-        for slug, name in ORGANIZATIONS.items():
+        names = list(ORGANIZATIONS.items()) + NETWORK[: organizations - len(ORGANIZATIONS)]
+        for slug, name in names:
             world.organizations[slug] = create_organization(name=name, slug=slug)
         harbor = world.organizations["harbor"]
         team_a = Team.objects.create(
@@ -122,18 +174,22 @@ def build_demo(
             )
             world.users[account.username] = user
 
-        share = {"harbor": (participants * 2 + 2) // 3}
-        share["riverside"] = participants - share["harbor"]
-        coaches_by_org = {
-            "harbor": [world.users["ana"], world.users["ben"]],
-            "riverside": [world.users["rio"]],
-        }
+        share = _shares(list(world.organizations), participants)
+        coaches_by_org: dict[str, list[User]] = {slug: [] for slug in share}
+        coaches_by_org["harbor"] = [world.users["ana"], world.users["ben"]]
+        coaches_by_org["riverside"] = [world.users["rio"]]
         for slug, count in share.items():
-            extra = max(0, count // PARTICIPANTS_PER_COACH - len(coaches_by_org[slug]))
+            wanted = (
+                count // PARTICIPANTS_PER_COACH
+                if coaches is None
+                else max(1, round(coaches * count / participants))
+            )
+            extra = max(0, wanted - len(coaches_by_org[slug]))
             coaches_by_org[slug] += _extra_staff(
                 world.organizations[slug], extra, rng, fakers["en"], password_hash
             )
 
+        clock = _Clock(log)
         progress = Progress(participants, "participants", progress_stream)
         pat = participant_demo.pat(
             org=harbor, coach=world.users["ana"], user=world.users["pat"], rng=rng, anchor=anchor
@@ -143,10 +199,10 @@ def build_demo(
         progress.advance(1)
         for slug, count in share.items():
             org = world.organizations[slug]
-            coaches = coaches_by_org[slug]
+            org_coaches = coaches_by_org[slug]
             batch: list[Participant] = []
             for index in range(count):
-                coach = coaches[index % len(coaches)]
+                coach = org_coaches[index % len(org_coaches)]
                 batch.append(
                     participant_demo.generate(
                         org=org, coach=coach, rng=rng, fakers=fakers, anchor=anchor
@@ -159,24 +215,39 @@ def build_demo(
             if batch:
                 participant_demo.save_batch(batch)
                 progress.advance(len(batch))
+        clock.lap("participants", participants)
+        # Audit history first: it is dated in the past, and each chain's links are in time order.
+        world.audit_events_created = audit_demo.seed(
+            list(world.organizations.values()),
+            events=audit_events,
+            rng=random.Random(seed * 7817 + 9),
+            anchor=anchor,
+            history_days=contact_months * 30,
+        )
+        clock.lap("audit events", world.audit_events_created)
         # A separate random stream, so adding contact histories left the participants unchanged.
         world.contacts_created = encounter_demo.seed(
             list(world.organizations.values()),
             rng=random.Random(seed * 7919 + 1),
             anchor=anchor,
             history_days=contact_months * 30,
+            density=contact_density,
         )
+        clock.lap("contacts", world.contacts_created)
         # Each domain app seeds its own rows, each from its own random stream.
         orgs = list(world.organizations.values())
         world.plans_created = plans_demo.seed(
             orgs, rng=random.Random(seed * 104729 + 3), anchor=anchor
         )
+        clock.lap("plan rows", world.plans_created)
         world.assessments_created = assessments_demo.seed(
             orgs, rng=random.Random(seed * 130363 + 5), anchor=anchor
         )
+        clock.lap("assessments", world.assessments_created)
         world.safety_plans_created = safety_demo.seed(
             orgs, rng=random.Random(seed * 155921 + 7), anchor=anchor
         )
+        clock.lap("safety-plan rows", world.safety_plans_created)
         world.messages_created = inbox_demo.seed(
             orgs, rng=random.Random(seed * 179424 + 11), anchor=anchor
         )
@@ -192,6 +263,29 @@ def build_demo(
             )
             log(f"{org.name}: {share[slug] + (1 if slug == 'harbor' else 0)} participants")
     return world
+
+
+class _Clock:
+    """Logs how long each seeding step took, in rows per second."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.log, self.last = log, time.perf_counter()
+
+    def lap(self, label: str, rows: int) -> None:
+        now = time.perf_counter()
+        seconds, self.last = now - self.last, now
+        if rows:
+            self.log(f"  {label}: {rows:,} in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)")
+
+
+def _shares(slugs: list[str], participants: int) -> dict[str, int]:
+    """The demo contract's split (two thirds in Harbor); a network shares people evenly."""
+    if len(slugs) == len(ORGANIZATIONS):
+        harbor = (participants * 2 + 2) // 3
+        return {"harbor": harbor, "riverside": participants - harbor}
+    share = {slug: participants // len(slugs) for slug in slugs}
+    share["harbor"] += participants - sum(share.values())
+    return share
 
 
 def _extra_staff(

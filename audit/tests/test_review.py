@@ -40,3 +40,14 @@ def test_access_report_lists_who_looked(demo: DemoWorld, client_for) -> None:
     assert "Who has looked at Pat" in report and "Sam" in report and "supervisor" in report
     assert client_for("ben").get(f"/audit/access/{pat.id}/").status_code == 404
     assert AuditEvent.objects.filter(target_type="audit.access_report").exists()
+
+
+def test_unfiltered_review_counts_every_event_of_the_organization(demo, client_for) -> None:
+    mia = client_for("mia")
+    page = mia.get("/audit/").content.decode()
+    harbor = demo.organizations["harbor"]
+    total = AuditEvent.objects.filter(organization=harbor).count()
+    assert f"{total} events" in page
+    filtered = mia.get("/audit/", {"user": "mia"}).content.decode()
+    own = AuditEvent.objects.filter(organization=harbor, actor_username="mia").count()
+    assert f"{own} events" in filtered

@@ -1,6 +1,11 @@
 """The utterance classifier: word and character n-grams with logistic regression, plus a few
 transparent rules where rules are more reliable than a model (permission before advice,
-interrogative openings)."""
+interrogative openings).
+
+scikit-learn and joblib are imported when a model is first trained or loaded, not with the
+URL map: they cost each web worker about 100 MB that most workers never use."""
+
+from __future__ import annotations
 
 import csv
 import hashlib
@@ -9,13 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 from django.conf import settings
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_CSV = DATA_DIR / "train.csv"
@@ -59,6 +63,10 @@ CLOSED_START = re.compile(
 
 
 def _pipeline() -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     return Pipeline([
         ("features", FeatureUnion([
             ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True,
@@ -146,6 +154,8 @@ def default_model_path() -> Path:
 
 
 def save(model: ConversationModel, path: Path) -> Path:
+    import joblib
+
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path, compress=3)
     return path
@@ -155,6 +165,8 @@ def save(model: ConversationModel, path: Path) -> Path:
 def load() -> ConversationModel:
     """An organization-trained model if one was saved, else Cairn's own (built once from the
     shipped corpus, reproducibly, and kept under var/models/)."""
+    import joblib
+
     for path in (custom_model_path(), default_model_path()):
         if path.exists():
             model: Any = joblib.load(path)  # written only by this module's own commands

@@ -9,14 +9,38 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from consent import demo as consent_demo
-from organizations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ORGANIZATIONS, build_demo, demo_exists
+from organizations.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    ORGANIZATIONS,
+    SCALES,
+    build_demo,
+    demo_exists,
+)
 
 
 class Command(BaseCommand):
     help = "Create the demo organizations, accounts and participants (deterministic per seed)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            help="a named benchmark shape (small: 2,000 people; state: 10 organizations, 200 "
+            "coaches, 50,000 people, about 2 million contacts, 3 million audit events)",
+        )
         parser.add_argument("--participants", type=int, default=60)
+        parser.add_argument("--organizations", type=int, default=2, help="2 to 10")
+        parser.add_argument("--coaches", type=int, default=None, help="coaches in all")
+        parser.add_argument(
+            "--contact-density",
+            type=float,
+            default=1.0,
+            help="multiplies how often contacts happen (2 = twice as often)",
+        )
+        parser.add_argument(
+            "--audit-events", type=int, default=0, help="audit history to bulk-load"
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--anchor-date",
@@ -37,6 +61,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["scale"]:
+            scale = SCALES[options["scale"]]
+            options.update(
+                participants=scale.participants,
+                organizations=scale.organizations,
+                coaches=scale.coaches,
+                contact_months=scale.contact_months,
+                contact_density=scale.contact_density,
+                audit_events=scale.audit_events,
+            )
+        if not 2 <= options["organizations"] <= 10:
+            raise CommandError("--organizations must be between 2 and 10.")
         if options["participants"] < 1:
             raise CommandError("--participants must be at least 1 (participant Pat).")
         if options["reset"]:
@@ -51,6 +87,10 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 anchor=options["anchor_date"],
                 contact_months=options["contact_months"],
+                organizations=options["organizations"],
+                coaches=options["coaches"],
+                contact_density=options["contact_density"],
+                audit_events=options["audit_events"],
                 log=self.stdout.write,
             )
             # The consent and emergency-access scenario of the tour (kept out of build_demo so
@@ -70,6 +110,8 @@ class Command(BaseCommand):
                 f"{world.plans_created:,} plan rows, {world.assessments_created:,} assessment "
                 f"rows and {world.safety_plans_created:,} safety-plan rows."
             )
+            if world.audit_events_created:
+                self.stdout.write(f"Bulk-loaded {world.audit_events_created:,} audit events.")
         self._print_accounts()
 
     def _print_accounts(self) -> None:

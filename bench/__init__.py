@@ -1,0 +1,1 @@
+"""The benchmark suite (`make bench`): Cairn's pages against two baselines, at a named scale."""

@@ -1,0 +1,197 @@
+"""Measures taken inside this process: queries per page, their plans, audit cost, chain checks."""
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from unittest import mock
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from accounts.models import User
+from audit.models import Action
+from audit.selectors import verify_chain
+from audit.services import Target, record_event
+from bench.pages import COACH, Page, Subjects, check_in_form
+from organizations.models import Organization
+
+LARGE_TABLE_ROWS = 10_000  # a sequential scan over more rows than this is flagged
+
+
+@dataclass
+class Explained:
+    sql: str
+    ms: float
+    seq_scans: list[str] = field(default_factory=list)  # "table (rows)" of large tables
+
+
+@dataclass
+class PageQueries:
+    count: int
+    heaviest: Explained | None
+    large_seq_scans: list[str] = field(default_factory=list)  # in any of the page's reads
+    cpu_ms: float = (
+        0.0  # this process's CPU time per request: steadier than wall time on a busy machine
+    )
+
+
+def client_for(username: str | None) -> Client:
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+def page_queries(page: Page, *, explain: bool) -> PageQueries:
+    """Queries of the second request (the first warms per-process caches), and the plan of the
+    slowest read among them."""
+    client = client_for(page.username)
+    client.get(page.path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(page.path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{page.path} answered {response.status_code} in-process")
+    if not explain:
+        return PageQueries(len(captured.captured_queries), None)
+    sql = [q["sql"] for q in captured.captured_queries]
+    return PageQueries(len(sql), _heaviest(sql), seq_scans_in(sql), cpu_ms(client, page.path))
+
+
+def cpu_ms(client: Client, path: str, rounds: int = 5) -> float:
+    """Median CPU time of this process for one request (Python only; the database's share is in
+    the EXPLAIN figures)."""
+    spent = []
+    for _ in range(rounds):
+        started = time.process_time()
+        client.get(path)
+        spent.append((time.process_time() - started) * 1000)
+    return round(statistics.median(spent), 2)
+
+
+def baseline_cpu_ms(page: Page) -> float:
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        return cpu_ms(client_for(None), page.path)
+
+
+def write_queries(subjects: Subjects) -> int:
+    client = client_for(COACH)
+    target = subjects.writable[0]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"/contacts/new/{target}/", check_in_form(target))
+    if response.status_code != 302:
+        raise RuntimeError(f"the check-in answered {response.status_code} in-process")
+    return len(captured.captured_queries)
+
+
+def _heaviest(queries: list[str]) -> Explained | None:
+    worst: Explained | None = None
+    sizes = _table_sizes()
+    for sql in queries:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            raw = cursor.fetchone()[0]
+        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
+        ms = float(plan["Planning Time"]) + float(plan["Execution Time"])
+        if worst is None or ms > worst.ms:
+            scans = [
+                f"{table} ({sizes[table]:,} rows)"
+                for table in _seq_scans(plan["Plan"])
+                if sizes.get(table, 0) > LARGE_TABLE_ROWS
+            ]
+            worst = Explained(sql=sql, ms=round(ms, 3), seq_scans=scans)
+    return worst
+
+
+def seq_scans_in(queries: list[str]) -> list[str]:
+    """Every large table any of these reads scans sequentially."""
+    sizes = _table_sizes()
+    found: set[str] = set()
+    for sql in queries:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            raw = cursor.fetchone()[0]
+        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
+        found.update(t for t in _seq_scans(plan["Plan"]) if sizes.get(t, 0) > LARGE_TABLE_ROWS)
+    return sorted(found)
+
+
+def _seq_scans(node: dict[str, Any]) -> list[str]:
+    found = [node["Relation Name"]] if node.get("Node Type") == "Seq Scan" else []
+    for child in node.get("Plans", []):
+        found += _seq_scans(child)
+    return found
+
+
+def _table_sizes() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class "
+            "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+        )
+        return {name: int(rows) for name, rows in cursor.fetchall()}
+
+
+def audit_overhead(subjects: Subjects, *, rounds: int) -> dict[str, float]:
+    """The check-in write through the test client with its audit events and, interleaved, with
+    record_event patched out in this process only (production has no switch for that), plus
+    record_event on its own. Milliseconds, medians."""
+    client = client_for(COACH)
+    with_audit: list[float] = []
+    without: list[float] = []
+    targets = subjects.writable
+    for n in range(rounds):
+        for audited in (True, False):
+            target = targets[n % len(targets)]
+            started = time.perf_counter()
+            if audited:
+                response = client.post(f"/contacts/new/{target}/", check_in_form(target))
+            else:
+                with mock.patch("audit.services.record_event"):
+                    response = client.post(f"/contacts/new/{target}/", check_in_form(target))
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 302:
+                raise RuntimeError(f"the check-in answered {response.status_code}")
+            (with_audit if audited else without).append(elapsed)
+    harbor = Organization.objects.get(slug="harbor")
+    ana = User.objects.get(username=COACH)
+    alone: list[float] = []
+    for n in range(rounds):
+        started = time.perf_counter()
+        record_event(
+            action=Action.VIEW,
+            actor=ana,
+            organization=harbor,
+            role="coach",
+            target=Target(type="bench.audit", id=str(n)),
+        )
+        alone.append((time.perf_counter() - started) * 1000)
+    with_ms, without_ms = statistics.median(with_audit), statistics.median(without)
+    return {
+        "write_with_audit_ms": round(with_ms, 2),
+        "write_without_audit_ms": round(without_ms, 2),
+        "audit_share": round(with_ms / without_ms - 1, 3) if without_ms else 0.0,
+        "record_event_ms": round(statistics.median(alone), 2),
+        "rounds": rounds,
+    }
+
+
+def verify_speed() -> dict[str, float]:
+    """verify_chain over Harbor's chain (the largest one), in events per second."""
+    harbor = Organization.objects.get(slug="harbor")
+    started = time.perf_counter()
+    report = verify_chain(harbor.pk)
+    seconds = time.perf_counter() - started
+    if not report.ok:
+        raise RuntimeError(f"Harbor's audit chain is broken: {report.problem}")
+    return {
+        "events": report.events_checked,
+        "seconds": round(seconds, 2),
+        "events_per_second": round(report.events_checked / seconds) if seconds else 0,
+    }

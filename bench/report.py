@@ -1,0 +1,143 @@
+"""The results as JSON and as a Markdown table, with each target marked met or missed."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PAGE_P95_MS = 50
+THROUGHPUT_SHARE = 0.40
+WRITE_P95_MS = 60
+AUDIT_SHARE = 0.30
+SEED_SECONDS = 600
+RSS_MB = 200
+
+
+def add_ratios(results: dict[str, Any]) -> None:
+    """Each page against the one-row baseline: latency multiple and throughput share."""
+    base = results["baselines"]["one_row"]
+    for row in [*results["pages"].values(), results["write"]]:
+        row["latency_vs_one_row"] = (
+            round(row["p50_ms"] / base["p50_ms"], 2) if base["p50_ms"] else None
+        )
+        row["throughput_vs_one_row"] = (
+            round(row["throughput_4_users"] / base["throughput_4_users"], 3)
+            if base["throughput_4_users"]
+            else None
+        )
+
+
+def compare_queries(results: dict[str, Any], other: dict[str, Any] | None) -> None:
+    """Queries per page against the latest run at the other scale (they must not differ)."""
+    if other is None:
+        results["queries_compared_with"] = None
+        return
+    results["queries_compared_with"] = other.get("scale")
+    for name, row in results["pages"].items():
+        theirs = other.get("pages", {}).get(name, {}).get("queries")
+        row["queries_other_scale"] = theirs
+    results["write"]["queries_other_scale"] = other.get("write", {}).get("queries")
+
+
+def latest(scale: str) -> dict[str, Any] | None:
+    files = sorted(RESULTS.glob(f"*-{scale}.json"))
+    return json.loads(files[-1].read_text()) if files else None
+
+
+def targets(results: dict[str, Any]) -> dict[str, bool]:
+    pages = results["pages"].values()
+    checks = {
+        "page p95 < 50 ms (1 user)": all(p["p95_ms"] < PAGE_P95_MS for p in pages),
+        "throughput >= 40% of one-row baseline (4 users)": all(
+            (p["throughput_vs_one_row"] or 0) >= THROUGHPUT_SHARE for p in pages
+        ),
+        "write p95 < 60 ms": results["write"]["p95_ms"] < WRITE_P95_MS,
+        "audit adds <= 30% to the write": results["audit"]["audit_share"] <= AUDIT_SHARE,
+        "worker RSS < 200 MB": all(mb < RSS_MB for mb in results["worker_rss_mb"]),
+    }
+    if results["queries_compared_with"]:
+        checks["queries identical across scales"] = all(
+            p.get("queries_other_scale") in (None, p["queries"]) for p in [*pages, results["write"]]
+        )
+    if results["seed"].get("seeded"):
+        checks["seeding < 10 min"] = results["seed"]["seconds"] < SEED_SECONDS
+    return checks
+
+
+def markdown(results: dict[str, Any]) -> str:
+    base = results["baselines"]
+    lines = [
+        f"# Cairn benchmark: scale `{results['scale']}`, {results['taken_at']}",
+        "",
+        _rows_line(results),
+        "",
+        "| page | p50 ms | p95 ms | req/s at 4 users | vs one-row (req/s) | CPU ms | queries | "
+        "heaviest query ms | large seq scans |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in base.values():
+        lines.append(
+            f"| {row['label']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['throughput_4_users']} | | {row.get('cpu_ms', '')} | | | |"
+        )
+    for row in [*results["pages"].values(), results["write"]]:
+        heaviest = row.get("heaviest_query") or {}
+        queries = str(row["queries"])
+        if row.get("queries_other_scale") not in (None, row["queries"]):
+            queries += f" (other scale: {row['queries_other_scale']})"
+        lines.append(
+            f"| {row['label']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['throughput_4_users']} | {_pct(row['throughput_vs_one_row'])} | "
+            f"{row.get('cpu_ms', '')} | {queries} | "
+            f"{heaviest.get('ms', '')} | {', '.join(row.get('large_seq_scans', [])) or '-'} |"
+        )
+    audit, verify, machine = results["audit"], results["verify_audit"], results["machine"]
+    lines += [
+        "",
+        f"- Audit overhead (in-process, median of {audit['rounds']}): check-in "
+        f"{audit['write_with_audit_ms']} ms with audit, {audit['write_without_audit_ms']} ms "
+        f"without (+{audit['audit_share']:.0%}); one `record_event` {audit['record_event_ms']} ms.",
+        f"- verify_audit: {verify['events']:,} events of Harbor's chain in {verify['seconds']} s "
+        f"({verify['events_per_second']:,} events/s).",
+        "- Gunicorn worker RSS after the run: "
+        + ", ".join(f"{mb} MB" for mb in results["worker_rss_mb"])
+        + ".",
+        f"- Machine: {machine['cores']} cores, {machine['workers']} sync workers, "
+        f"load average {machine['load_average_before'][0]} before and "
+        f"{machine['load_average_after'][0]} after the run.",
+        _seed_line(results["seed"]),
+        "",
+        "Targets:",
+        "",
+        *[f"- {'met' if ok else 'MISSED'}: {name}" for name, ok in results["targets"].items()],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _rows_line(results: dict[str, Any]) -> str:
+    return (
+        "Data: "
+        + ", ".join(
+            f"{count:,} {name.replace('_', ' ')}" for name, count in results["rows"].items()
+        )
+        + "."
+    )
+
+
+def _seed_line(seed: dict[str, Any]) -> str:
+    if not seed.get("seeded"):
+        return f"- Seeding: {seed.get('note', 'not part of this run')}."
+    return f"- Seeding: {seed['seconds']} s in all; " + "; ".join(seed["steps"]) + "."
+
+
+def _pct(share: float | None) -> str:
+    return "" if share is None else f"{share:.0%}"
+
+
+def write(results: dict[str, Any]) -> tuple[Path, Path]:
+    RESULTS.mkdir(exist_ok=True)
+    stem = f"{results['taken_at'][:10]}-{results['scale']}" + ("-quick" if results["quick"] else "")
+    json_path, md_path = RESULTS / f"{stem}.json", RESULTS / f"{stem}.md"
+    json_path.write_text(json.dumps(results, indent=2) + "\n")
+    md_path.write_text(markdown(results))
+    return json_path, md_path

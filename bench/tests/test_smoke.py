@@ -1,0 +1,51 @@
+"""The benchmark's smoke test: the whole suite runs end to end, and no page's query count grows
+with the data. Timings are printed by `make bench`, never asserted here."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from bench import report
+from bench.inprocess import page_queries, write_queries
+from bench.pages import choose_subjects, pages
+from bench.suite import QUICK, measure
+from organizations.demo import build_demo
+
+ANCHOR = date(2026, 11, 1)
+
+
+def _query_counts() -> dict[str, int]:
+    subjects = choose_subjects()
+    counts = {page.name: page_queries(page, explain=False).count for page in pages(subjects)}
+    counts["write"] = write_queries(subjects)
+    return counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_every_page_makes_as_many_queries_with_four_times_the_data() -> None:
+    build_demo(participants=40, seed=3, anchor=ANCHOR, contact_months=2, audit_events=400)
+    fewer = _query_counts()
+    call_command("flush", interactive=False, verbosity=0)
+    build_demo(participants=160, seed=3, anchor=ANCHOR, contact_months=8, audit_events=4000)
+    assert _query_counts() == fewer
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_suite_runs_end_to_end_against_gunicorn_and_reports_every_page() -> None:
+    build_demo(participants=60, seed=5, anchor=ANCHOR, audit_events=600)
+    results = measure(budget=QUICK)
+    results.update(scale="smoke", quick=True, seed={"seeded": False, "note": "test data"})
+    report.add_ratios(results)
+    report.compare_queries(results, None)
+    results["targets"] = report.targets(results)
+    table = report.markdown(results)
+    assert set(results["pages"]) == {page.name for page in pages(choose_subjects())}
+    for row in results["pages"].values():
+        assert row["requests_1_user"] == QUICK.one_user_requests
+        assert row["label"] in table
+    assert results["write"]["requests_1_user"] >= 1 and results["write"]["p95_ms"] > 0
+    assert results["verify_audit"]["events"] > 300  # half the history is Harbor's
+    assert len(results["worker_rss_mb"]) == 2
