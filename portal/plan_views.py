@@ -29,10 +29,8 @@ from portal.plan_selectors import (
     todays_check_in,
 )
 from portal.plan_services import record_check_in, request_call, suggest_goal_change
-from safety.content import PARTS, STEP_TITLES, Kind, compare
-from safety.forms import SafetyPlanForm
+from safety.editing import attempt_edit
 from safety.selectors import crisis_lines, current_plan
-from safety.services import StaleEdit, save_safety_plan
 
 CARD_LINES = 4  # entries per part that fit a wallet-card panel (as on the staff card)
 
@@ -193,70 +191,33 @@ def milestone_new(request: HttpRequest) -> HttpResponse:
 # --- my safety plan --------------------------------------------------------------------------
 
 
-def _form_steps(form: SafetyPlanForm) -> list[dict[str, Any]]:
-    steps: dict[int, dict[str, Any]] = {}
-    for part in PARTS:
-        step = steps.setdefault(part.step, {"number": part.step, "title": STEP_TITLES[part.step]})
-        entry: dict[str, Any] = {"part": part}
-        if part.kind == Kind.LINES:
-            entry["field"] = form[part.key]
-        else:
-            entry["rows"] = form.rows(part.key)
-        step.setdefault("parts", []).append(entry)
-    return list(steps.values())
-
-
 @participant_required
 def safety_plan_edit(request: HttpRequest) -> HttpResponse:
     """I change my own safety plan; a newer save by my coach is never overwritten silently."""
     participant = own_participant(request)
-    membership = acting_membership(request)
-    current = current_plan(participant)
     # The participant's own words get no language suggestions: they are theirs.
-    form = SafetyPlanForm(
-        request.POST or None, content=current.content, number=current.number, check_language=False
+    attempt = attempt_edit(
+        data=request.POST if request.method == "POST" else None,
+        acting=acting_membership(request),
+        participant=participant,
+        check_language=False,
     )
-    conflict: Any = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_safety_plan(
-                acting=membership,
-                participant=participant,
-                content=form.content(),
-                expected_number=form.cleaned_data.get("version") or 0,
-            )
-        except StaleEdit as stale:
-            newer, typed = stale.current, form.content()
-            conflict = {
-                "version": newer,
-                "rows": [
-                    (c.part, newer.plan_content.lines(c.part.key), typed.lines(c.part.key))
-                    for c in compare(newer.plan_content, typed)
-                    if c.changed
-                ],
-            }
-            data = request.POST.copy()
-            data["version"] = str(newer.number)
-            form = SafetyPlanForm(
-                data, content=newer.plan_content, number=newer.number, check_language=False
-            )
-            form.is_valid()
+    if attempt.saved is not None:
+        if attempt.saved.changed:
+            messages.success(request, _("Saved. Your coach can see the new version."))
         else:
-            if saved.changed:
-                messages.success(request, _("Saved. Your coach can see the new version."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("portal:safety_plan")
+            messages.info(request, _("Nothing was changed."))
+        return redirect("portal:safety_plan")
     _viewed(request, "safety.plan_form", participant.id, participant)
     return render(
         request,
         "portal/safety_plan_edit.html",
         {
             "participant": participant,
-            "form": form,
-            "steps": _form_steps(form),
-            "conflict": conflict,
-            "current": current,
+            "form": attempt.form,
+            "steps": attempt.steps,
+            "conflict": attempt.conflict,
+            "current": attempt.current,
             "crisis_lines": crisis_lines(participant.organization),
         },
     )

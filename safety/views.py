@@ -1,7 +1,5 @@
 """Staff pages for a participant's safety plan, its history and wallet card; local crisis lines."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,11 +11,12 @@ from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant
 from participants.services import flag_emergency_use
-from safety.content import PARTS, STEP_TITLES, Kind, compare, shown_steps
-from safety.forms import CrisisLineForm, SafetyPlanForm
+from safety.content import compare, shown_steps
+from safety.editing import attempt_edit
+from safety.forms import CrisisLineForm
 from safety.models import CrisisLine, SafetyPlanVersion
 from safety.selectors import crisis_lines, current_plan, previous_version, versions_of
-from safety.services import StaleEdit, save_crisis_line, save_safety_plan, set_crisis_line_active
+from safety.services import save_crisis_line, set_crisis_line_active
 
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.COACH, Role.SUPERVISOR)
@@ -53,68 +52,31 @@ def plan_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
 def plan_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
-    current = current_plan(participant)
-    form = SafetyPlanForm(
-        request.POST or None, content=current.content, number=current.number, check_language=True
+    attempt = attempt_edit(
+        data=request.POST if request.method == "POST" else None,
+        acting=membership,
+        participant=participant,
+        check_language=True,
     )
-    conflict: Any = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_safety_plan(
-                acting=membership,
-                participant=participant,
-                content=form.content(),
-                expected_number=form.cleaned_data.get("version") or 0,
-            )
-        except StaleEdit as stale:
-            # Keep every word typed; show the newer version beside it; saving again is a choice.
-            newer, typed = stale.current, form.content()
-            conflict = {
-                "version": newer,
-                "rows": [
-                    (c.part, newer.plan_content.lines(c.part.key), typed.lines(c.part.key))
-                    for c in compare(newer.plan_content, typed)
-                    if c.changed
-                ],
-            }
-            data = request.POST.copy()
-            data["version"] = str(newer.number)
-            form = SafetyPlanForm(
-                data, content=newer.plan_content, number=newer.number, check_language=True
-            )
-            form.is_valid()
+    if attempt.saved is not None:
+        if attempt.saved.changed:
+            messages.success(request, _("Saved as a new version of the plan."))
         else:
-            if saved.changed:
-                messages.success(request, _("Saved as a new version of the plan."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("safety:plan", participant_id=participant.id)
+            messages.info(request, _("Nothing was changed."))
+        return redirect("safety:plan", participant_id=participant.id)
     _viewed(request, "plan_form", participant.id, participant)
     return render(
         request,
         "safety/form.html",
         {
             "participant": participant,
-            "form": form,
-            "steps": _form_steps(form),
-            "conflict": conflict,
-            "current": current,
+            "form": attempt.form,
+            "steps": attempt.steps,
+            "conflict": attempt.conflict,
+            "current": attempt.current,
             "crisis_lines": crisis_lines(membership.organization),
         },
     )
-
-
-def _form_steps(form: SafetyPlanForm) -> list[dict[str, Any]]:
-    steps: dict[int, dict[str, Any]] = {}
-    for part in PARTS:
-        step = steps.setdefault(part.step, {"number": part.step, "title": STEP_TITLES[part.step]})
-        entry: dict[str, Any] = {"part": part}
-        if part.kind == Kind.LINES:
-            entry["field"] = form[part.key]
-        else:
-            entry["rows"] = form.rows(part.key)
-        step.setdefault("parts", []).append(entry)
-    return list(steps.values())
 
 
 @member_required(*READERS)
