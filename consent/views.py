@@ -3,6 +3,7 @@
 import base64
 import csv
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
@@ -185,7 +186,16 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
 def participant_record(request: HttpRequest, participant_id: object, fmt: str) -> HttpResponse:
     """The person's complete record, for them: readable (HTML, printable) or as JSON."""
     participant = participant_or_404(request, participant_id)
-    record = full_record(participant)
+    return send_record_copy(
+        request, participant=participant, record=full_record(participant), fmt=fmt
+    )
+
+
+def send_record_copy(
+    request: HttpRequest, *, participant: Participant, record: dict[str, Any], fmt: str
+) -> HttpResponse:
+    """A copy of the record as a download (readable HTML or JSON), audited as an export; the
+    staff page and the participant's own portal both hand it over this way."""
     record_member_action(
         acting=acting_membership(request),
         action=Action.EXPORT,

@@ -1,7 +1,5 @@
 """My notes (open notes, comments, corrections), my messages, and my record and privacy."""
 
-import json
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -9,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Action
-from audit.services import Target, record_member_action, record_page_view
+from audit.services import Target, record_page_view
 from consent.models import Consent, ConsentStatus
-from consent.record import full_record, readable_rows
+from consent.record import full_record
 from consent.services import revoke_consent
+from consent.views import send_record_copy
 from encounters.models import Encounter, FeedbackKind
 from encounters.open_notes import give_feedback, shared_notes, withheld_notes
 from inbox.forms import MessageForm
@@ -203,30 +201,7 @@ def record_download(request: HttpRequest, fmt: str) -> HttpResponse:
         {"date": n.occurred_on.isoformat(), "reason": str(n.get_withheld_reason_display())}
         for n in withheld_notes(participant)
     ]
-    record_member_action(
-        acting=acting_membership(request),
-        action=Action.EXPORT,
-        target=Target(type="consent.participant_record", id=fmt),
-        participant_id=participant.id,
-        changed_fields=["full_record"],
-    )
-    if fmt == "json":
-        response = HttpResponse(
-            json.dumps(copy, indent=1, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
-        )
-    else:
-        response = render(
-            request,
-            "consent/record.html",
-            {
-                "participant": participant,
-                "record": copy,
-                "about_rows": readable_rows(copy["about_you"]),
-            },
-        )
-    response["Content-Disposition"] = f'attachment; filename="my-cairn-record.{fmt}"'
-    return response
+    return send_record_copy(request, participant=participant, record=copy, fmt=fmt)
 
 
 @participant_required
