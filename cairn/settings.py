@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "assessments",
     "safety",
     "inbox",
+    "reports",
+    "exports",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,9 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("safety/", include("safety.urls")),
     path("inbox/", include("inbox.urls")),
+    path("reports/", include("reports.urls")),
+    path("exports/", include("exports.urls")),
+    path("imports/", include("imports.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

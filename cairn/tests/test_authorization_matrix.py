@@ -296,6 +296,10 @@ MATRIX: dict[str, Row] = {
     "portal:home": Row(by_role({Role.PARTICIPANT})),
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
+    # --- portal: consents (issue #7) ---
+    # --- reports (issue #11) ---
+    # --- exports (issue #11) ---
+    # --- imports (issue #11) ---
 }
 
 
@@ -310,6 +314,9 @@ FILES: dict[str, str] = {
     "consent:scan": "the signed paper consent, shown to staff who may see the record",
     "portal:record_html": "the participant's own copy of their record, audited as an export",
     "portal:record_json": "the participant's own copy of their record, audited as an export",
+    # --- portal: consents (issue #7) ---
+    # --- exports (issue #11) ---
+    # --- imports (issue #11) ---
 }
 
 
@@ -403,6 +410,9 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(entry_objects(pat, users))
     objects.update(record_objects(pat, users))
     objects.update(portal_plan_objects(pat, users))
+    objects.update(reports_objects(pat, users))
+    objects.update(exports_objects(pat, users))
+    objects.update(imports_objects(pat, users))
     return objects
 
 
@@ -475,6 +485,21 @@ def portal_plan_objects(pat: Participant, users: dict[str, Any]) -> dict[str, An
         ).request,
         "goal_suggestion": GoalSuggestion.objects.filter(participant=pat).first(),
     }
+
+
+def reports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Rows the reports URLs need."""
+    return {}
+
+
+def exports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Rows the exports URLs need (e.g. a finished export job)."""
+    return {}
+
+
+def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Rows the imports URLs need (e.g. an uploaded file awaiting its dry run)."""
+    return {}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

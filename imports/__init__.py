@@ -1,0 +1,1 @@
+"""Data in: spreadsheet import of participants, contacts and assessments with a dry run."""
