@@ -299,6 +299,10 @@ MATRIX: dict[str, Row] = {
     # --- portal: consents (issue #7) ---
     # --- reports (issue #11) ---
     # --- exports (issue #11) ---
+    # Program-wide files are for supervisors (their team) and managers (the organization).
+    "exports:index": Row(by_role({Role.SUPERVISOR, Role.MANAGER})),
+    "exports:dictionary": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
+    "exports:dictionary_csv": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
     # --- imports (issue #11) ---
 }
 
@@ -316,6 +320,9 @@ FILES: dict[str, str] = {
     "portal:record_json": "the participant's own copy of their record, audited as an export",
     # --- portal: consents (issue #7) ---
     # --- exports (issue #11) ---
+    "exports:dictionary_csv": "what each column of an export means; no participant data",
+    "exports:index": "program exports for supervisors and managers, audited with counts; outside "
+    "the organization only per person through consent.services.disclose",
     # --- imports (issue #11) ---
 }
 

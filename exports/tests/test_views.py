@@ -1,0 +1,98 @@
+"""The exports page: who may use it, what it hands over, and the disclosure preview."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from audit.models import Action, AuditEvent
+from consent.models import Consent, Disclosure
+from participants.models import Participant
+
+
+def _post(client, **fields):
+    data = {"dataset": "participants", "kind": "identifiable", "fmt": "csv", "date_mode": "shift"}
+    data.update(fields)
+    return client.post("/exports/", data)
+
+
+def test_manager_downloads_the_whole_organization_as_csv(demo, client_for) -> None:
+    response = _post(client_for("mia"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="harbor-participants')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    harbor = Participant.objects.filter(
+        organization=demo.organizations["harbor"], merged_into__isnull=True
+    )
+    assert len(rows) == harbor.count()
+    assert AuditEvent.objects.filter(action=Action.EXPORT, actor_username="mia").exists()
+
+
+def test_supervisor_exports_only_their_teams_people(demo, client_for) -> None:
+    rows = list(csv.DictReader(io.StringIO(_post(client_for("sam")).content.decode("utf-8-sig"))))
+    sam = demo.users["sam"]
+    visible = Participant.objects.visible_to(sam, demo.organizations["harbor"])
+    assert {r["participant_id"] for r in rows} == {str(p.id) for p in visible}
+    assert "rio" not in {r["coach_username"] for r in rows}
+
+
+def test_coach_cannot_export(demo, client_for) -> None:
+    assert _post(client_for("ana")).status_code == 403
+
+
+def test_supervisor_is_not_offered_sharing_outside(demo, client_for) -> None:
+    page = client_for("sam").get("/exports/").content.decode()
+    assert 'value="disclosure"' not in page
+    refused = _post(client_for("sam"), kind="disclosure", recipient="Funder", purpose="x")
+    assert refused["Content-Type"].startswith("text/html")
+    assert not Disclosure.objects.exists()
+
+
+def test_sharing_outside_shows_who_is_left_out_before_anything_is_shared(demo, client_for) -> None:
+    pat = Participant.objects.get(user__username="pat")
+    Consent.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        disclosing_party="Harbor",
+        categories=["attendance"],
+        recipient="County Recovery Fund",
+        purpose="grant reporting",
+        signed_on=date(2026, 1, 1),
+        expires_on=date.today() + timedelta(days=300),
+        signature_method="typed",
+        signature="Pat",
+        created_by=demo.users["ana"],
+    )
+    before = Disclosure.objects.count()
+    mia = client_for("mia")
+    fields = {
+        "dataset": "contacts",
+        "kind": "disclosure",
+        "recipient": "County Recovery Fund",
+        "purpose": "grant reporting",
+    }
+    preview = _post(mia, **fields)
+    page = preview.content.decode()
+    assert "will be left out" in page
+    assert "No active consent covers" in page
+    assert "1 person has an active consent" in page
+    assert Disclosure.objects.count() == before
+    shared = _post(mia, confirm="on", **fields)
+    assert shared["Content-Type"] == "application/zip"
+    assert Disclosure.objects.count() == before + 1
+
+
+def test_sharing_outside_needs_recipient_and_purpose(demo, client_for) -> None:
+    page = _post(client_for("mia"), kind="disclosure").content.decode()
+    assert 'id="id_recipient_error"' in page and 'id="id_purpose_error"' in page
+
+
+def test_data_dictionary_page_and_csv_describe_every_column(demo, client_for) -> None:
+    ana = client_for("ana")
+    page = ana.get("/exports/contacts/dictionary/").content.decode()
+    assert "<code>started_at</code>" in page
+    assert "in_person = In person" in page
+    download = ana.get("/exports/contacts/dictionary.csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["column", "meaning", "type", "allowed values", "in the de-identified export"]
+    assert [r[0] for r in rows[1:]][:3] == ["contact_id", "participant_id", "coach_username"]
+    assert ana.get("/exports/nothing/dictionary/").status_code == 404

@@ -1,0 +1,77 @@
+"""The exports page, the disclosure preview, and the data dictionaries (page and CSV)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.services import Target, record_page_view
+from exports.datasets import Dataset, registry
+from exports.forms import ExportForm
+from exports.selectors import disclosure_preview, exportable_people
+from exports.services import ExportKind, full_dictionary, run_export
+from exports.writers import write_csv
+from lib.access import acting_membership, member_required
+from organizations.models import Role
+
+# Coaches do not export: a program-wide file is a supervisor's or manager's task, and a coach
+# hands a person their own record from the consent page. Admins see no participant data.
+EXPORTERS = (Role.SUPERVISOR, Role.MANAGER)
+READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+
+
+def _dataset_or_404(key: str) -> Dataset:
+    dataset = registry().get(key)
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+@member_required(*EXPORTERS)
+def index(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    form = ExportForm(request.POST or None, may_disclose=membership.role == Role.MANAGER)
+    if request.method == "POST" and form.is_valid():
+        wanted = form.export_request()
+        people = exportable_people(user=request.user, organization=membership.organization)
+        if wanted.kind == ExportKind.DISCLOSURE and not form.cleaned_data["confirm"]:
+            included, left_out = disclosure_preview(request=wanted, people=people)
+            record_page_view(
+                request=request, target=Target(type="exports.disclosure_preview", id=wanted.dataset)
+            )
+            return render(
+                request,
+                "exports/preview.html",
+                {"form": form, "wanted": wanted, "included": included, "left_out": left_out},
+            )
+        result = run_export(acting=membership, request=wanted, people=people)
+        response = HttpResponse(result.content, content_type=result.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        return response
+    return render(
+        request,
+        "exports/index.html",
+        {
+            "form": form,
+            "datasets": registry().values(),
+            "is_manager": membership.role == Role.MANAGER,
+        },
+    )
+
+
+@member_required(*READERS)
+def dictionary(request: HttpRequest, dataset: str) -> HttpResponse:
+    chosen = _dataset_or_404(dataset)
+    rows = full_dictionary(chosen)
+    return render(
+        request,
+        "exports/dictionary.html",
+        {"dataset": chosen, "header": rows[0], "rows": rows[1:]},
+    )
+
+
+@member_required(*READERS)
+def dictionary_csv(request: HttpRequest, dataset: str) -> HttpResponse:
+    chosen = _dataset_or_404(dataset)
+    rows = full_dictionary(chosen)
+    response = HttpResponse(write_csv(rows[0], rows[1:]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chosen.key}-data-dictionary.csv"'
+    return response
