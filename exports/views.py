@@ -1,20 +1,18 @@
 """The exports page, the disclosure preview, and the data dictionaries (page and CSV)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from audit.services import Target, record_page_view
 from exports.datasets import Dataset, registry
 from exports.forms import ExportForm
-from exports.selectors import disclosure_preview, exportable_people
-from exports.services import ExportKind, full_dictionary, run_export
+from exports.jobs import queue_export
+from exports.selectors import EXPORTERS, disclosure_preview, exportable_people
+from exports.services import ExportKind, full_dictionary
 from exports.writers import write_csv
 from lib.access import acting_membership, member_required
 from organizations.models import Role
 
-# Coaches do not export: a program-wide file is a supervisor's or manager's task, and a coach
-# hands a person their own record from the consent page. Admins see no participant data.
-EXPORTERS = (Role.SUPERVISOR, Role.MANAGER)
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 
 
@@ -42,10 +40,10 @@ def index(request: HttpRequest) -> HttpResponse:
                 "exports/preview.html",
                 {"form": form, "wanted": wanted, "included": included, "left_out": left_out},
             )
-        result = run_export(acting=membership, request=wanted, people=people)
-        response = HttpResponse(result.content, content_type=result.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-        return response
+        # Every export runs as a job: progress on its page, and a download link that only the
+        # requester can use and that expires (jobs app).
+        job = queue_export(acting=membership, request=wanted)
+        return redirect("jobs:status", job_id=job.id)
     return render(
         request,
         "exports/index.html",

@@ -338,8 +338,6 @@ FILES: dict[str, str] = {
     # --- portal: consents (issue #7) ---
     # --- exports (issue #11) ---
     "exports:dictionary_csv": "what each column of an export means; no participant data",
-    "exports:index": "program exports for supervisors and managers, audited with counts; outside "
-    "the organization only per person through consent.services.disclose",
     # --- imports (issue #11) ---
 }
 

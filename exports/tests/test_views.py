@@ -4,15 +4,25 @@ import csv
 import io
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from audit.models import Action, AuditEvent
 from consent.models import Consent, Disclosure
+from jobs.models import Job, JobState
+from organizations.models import Membership
 from participants.models import Participant
 
 
 def _post(client, **fields):
+    """Ask for an export; a job runs it (synchronously in tests) and its file is fetched."""
     data = {"dataset": "participants", "kind": "identifiable", "fmt": "csv", "date_mode": "shift"}
     data.update(fields)
-    return client.post("/exports/", data)
+    response = client.post("/exports/", data)
+    if response.status_code != 302:
+        return response
+    status = client.get(response["Location"])
+    assert "Download" in status.content.decode()
+    return client.get(response["Location"] + "download/")
 
 
 def test_manager_downloads_the_whole_organization_as_csv(demo, client_for) -> None:
@@ -96,3 +106,29 @@ def test_data_dictionary_page_and_csv_describe_every_column(demo, client_for) ->
     assert rows[0] == ["column", "meaning", "type", "allowed values", "in the de-identified export"]
     assert [r[0] for r in rows[1:]][:3] == ["contact_id", "participant_id", "coach_username"]
     assert ana.get("/exports/nothing/dictionary/").status_code == 404
+
+
+def test_export_waits_on_its_job_page_and_the_link_expires(demo, client_for) -> None:
+    mia = client_for("mia")
+    response = mia.post("/exports/", {"dataset": "contacts", "kind": "deidentified", "fmt": "xlsx"})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.id}/"
+    assert job.state == JobState.DONE
+    assert job.result_name.endswith(".xlsx")
+    assert "rows about" in job.summary
+    assert client_for("sam").get(f"/jobs/{job.id}/download/").status_code == 404
+    assert mia.get(f"/jobs/{job.id}/download/").status_code == 200
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now())
+    assert mia.get(f"/jobs/{job.id}/download/").status_code == 410
+
+
+def test_export_job_refuses_when_the_role_was_taken_away(demo, client_for) -> None:
+    from exports.jobs import queue_export
+    from exports.services import ExportRequest
+
+    membership = Membership.objects.get(user=demo.users["sam"])
+    Membership.objects.filter(pk=membership.pk).update(role="coach")
+    job = queue_export(acting=membership, request=ExportRequest(dataset="contacts"))
+    assert job.state == JobState.FAILED
+    assert "no longer allows" in job.error
+    assert not job.result
