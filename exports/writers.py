@@ -22,16 +22,22 @@ CSV_ENCODING = "utf-8-sig"
 
 def cell(value: Any, tz: tzinfo) -> Any:
     """One value as it goes into a file: ISO dates, text ids, numbers kept, text neutralised."""
+    # Checked by exact type, commonest first: this runs for every cell of every export.
+    kind = type(value)
+    if kind is str:
+        return neutralise(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is int or kind is float:
+        return value
+    if kind is bool:
         return "yes" if value else "no"
+    if kind is uuid.UUID:
+        return str(value)
     if isinstance(value, datetime):
         return timezone.localtime(value, tz).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
     if isinstance(value, int | float):
         return value
     return neutralise(str(value))

@@ -6,6 +6,7 @@ from typing import Any
 # return, lets a following character start one). OWASP's CSV-injection advice: prefix a quote.
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+_STARTS = frozenset(TRIGGERS)
 
 
 def neutralise(value: Any) -> Any:
@@ -14,7 +15,7 @@ def neutralise(value: Any) -> Any:
     Numbers stay numbers (a negative number is not text and cannot carry a formula), so only
     strings are touched: "-2" as text becomes "'-2", -2 as an int stays -2.
     """
-    if isinstance(value, str) and value.startswith(TRIGGERS):
+    if isinstance(value, str) and value[:1] in _STARTS:
         return QUOTE + value
     return value
 

@@ -6,6 +6,8 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from exports.datasets import export_rows, registry
@@ -142,3 +144,16 @@ def test_data_dictionary_lists_exactly_the_exported_columns(demo, key) -> None:
     assert described == header
     assert [row[0] for row in full_dictionary(registry()[key])[1:]] == header
     assert dictionary.title == "Data dictionary"
+
+
+@pytest.mark.parametrize("key", sorted(registry()))
+def test_query_count_does_not_grow_with_the_number_of_rows(demo, key) -> None:
+    dataset = registry()[key]
+    pat = Participant.objects.filter(user__username="pat")
+    everybody = dataset.scope(harbor(demo))  # the scope's own membership lookup happens here
+    with CaptureQueriesContext(connection) as one:
+        list(export_rows(dataset, dataset.scope(pat)))
+    with CaptureQueriesContext(connection) as everyone:
+        rows = list(export_rows(dataset, everybody))
+    assert len(rows) > 1
+    assert len(everyone.captured_queries) == len(one.captured_queries)
