@@ -132,3 +132,22 @@ def test_export_job_refuses_when_the_role_was_taken_away(demo, client_for) -> No
     assert job.state == JobState.FAILED
     assert "no longer allows" in job.error
     assert not job.result
+
+
+def test_a_stored_export_holds_no_readable_participant_data(demo, client_for) -> None:
+    from django.db import connection
+
+    client_for("mia").post(
+        "/exports/", {"dataset": "participants", "kind": "identifiable", "fmt": "csv"}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT result, summary, title FROM jobs_job")
+        stored = " ".join(str(v) for row in cursor.fetchall() for v in row)
+    assert stored
+    people = Participant.objects.filter(organization=demo.organizations["harbor"])
+    # Short names could turn up by chance inside ciphertext; ids and longer names cannot.
+    assert any(len(p.preferred_name) >= 6 for p in people)
+    for person in people:
+        assert str(person.id) not in stored
+        if len(person.preferred_name) >= 6:
+            assert person.preferred_name not in stored
