@@ -70,6 +70,10 @@ class ConsentForm(forms.ModelForm):
                 (value, portal_label if value == SignatureMethod.PORTAL else label)
                 for value, label in SignatureMethod.choices
             ]
+            method.help_text = _(
+                "If you send it to sign in Cairn, leave the name and date empty: %(name)s reads "
+                "it, then signs or says no. Nothing is shared until they sign."
+            ) % {"name": participant.preferred_name}
         else:  # no portal account: they can only sign here, on paper or by scan
             method.choices = [c for c in SignatureMethod.choices if c[0] != SignatureMethod.PORTAL]
 

@@ -143,8 +143,10 @@ class RecordPDF(FPDF):
         self.ln(2)
 
     def rows(self, headings: list[str] | None, rows: Iterable[list[str]]) -> None:
+        """A table; without headings it is a label and its text, the label column narrower."""
         self.set_font(self.family, "", 10)
         with self.table(
+            col_widths=None if headings else (1, 2),
             first_row_as_headings=headings is not None,
             text_align="LEFT",
             line_height=5.5,
@@ -152,8 +154,9 @@ class RecordPDF(FPDF):
         ) as table:
             for values in [headings, *rows] if headings else rows:
                 row = table.row()
-                for value in values or []:
-                    row.cell(self.clean(value))
+                for index, value in enumerate(values or []):
+                    label = headings is None and index == 0
+                    row.cell(self.clean(value), style=FontFace(emphasis="BOLD") if label else None)
         self.ln(3)
 
 
