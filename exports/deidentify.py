@@ -3,10 +3,11 @@ reduced to months, ages banded, and no names, contact details, free text or stor
 
 import random
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exports.datasets import Column, Kind, Type
@@ -89,6 +90,7 @@ class Deidentifier:
     rng: random.Random = field(default_factory=random.SystemRandom)
     pseudonyms: dict[Any, str] = field(default_factory=dict)
     offsets: dict[Any, int] = field(default_factory=dict)
+    tz: tzinfo | None = None
 
     def columns(self, columns: tuple[Column, ...]) -> list[tuple[Column, Column]]:
         """(source column, output column) pairs, in order."""
@@ -119,10 +121,13 @@ class Deidentifier:
             elif source.kind == Kind.BIRTH_DATE:
                 value = age_band(value, row.get("age_range") or "", self.today)
             elif source.kind in (Kind.DATE, Kind.DATETIME) and value is not None:
-                value = _month(value) if self.mode == DateMode.MONTH else value + offset
+                value = _month(value, self.tz) if self.mode == DateMode.MONTH else value + offset
             out[column.name] = value
         return out
 
 
-def _month(value: date | datetime) -> str:
+def _month(value: date | datetime, tz: tzinfo | None) -> str:
+    if isinstance(value, datetime):
+        # The month as the organization lived it, not the month in UTC.
+        value = timezone.localtime(value, tz)
     return f"{value.year:04d}-{value.month:02d}"

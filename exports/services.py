@@ -124,7 +124,8 @@ def run_export(
         pairs = columns_for(dataset, request.kind, request.date_mode)
         seen: set[Any] = set()
         person_column = next((s.name for s, _o in pairs if s.kind == Kind.PARTICIPANT), None)
-        deidentifier = Deidentifier(mode=request.date_mode, today=timezone.localdate())
+        tz = ZoneInfo(acting.organization.time_zone)
+        deidentifier = Deidentifier(mode=request.date_mode, today=timezone.localdate(), tz=tz)
         counter = {"rows": 0}
 
         def rows() -> Iterator[list[Any]]:
@@ -140,7 +141,6 @@ def run_export(
                 if counter["rows"] % PROGRESS_EVERY == 0:
                     report(counter["rows"], total)
 
-        tz = ZoneInfo(acting.organization.time_zone)
         header = [out.name for _s, out in pairs]
         dictionary = dictionary_rows(out for _s, out in pairs)
         stem = f"{acting.organization.slug}-{dataset.key}-{request.kind}-{timezone.localdate()}"

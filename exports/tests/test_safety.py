@@ -253,3 +253,19 @@ def test_progress_is_reported_up_to_the_total(demo, fmt) -> None:
     )
     assert calls[0] == (0, result.rows)
     assert calls[-1] == (result.rows, result.rows)
+
+
+def test_month_of_a_time_is_the_organizations_month_not_utc() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from exports.datasets import registry
+    from exports.deidentify import Deidentifier
+
+    deidentifier = Deidentifier(
+        mode="month", today=date(2026, 12, 1), tz=ZoneInfo("America/New_York")
+    )
+    pairs = deidentifier.columns(registry()["contacts"].all_columns())
+    row = {source.name: None for source, _out in pairs}
+    row.update(participant_id="someone", started_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    assert deidentifier.row(pairs, row)["started_at"] == "2026-11"
