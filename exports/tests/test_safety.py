@@ -266,6 +266,6 @@ def test_month_of_a_time_is_the_organizations_month_not_utc() -> None:
         mode="month", today=date(2026, 12, 1), tz=ZoneInfo("America/New_York")
     )
     pairs = deidentifier.columns(registry()["contacts"].all_columns())
-    row = {source.name: None for source, _out in pairs}
+    row: dict[str, object] = {source.name: None for source, _out in pairs}
     row.update(participant_id="someone", started_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
     assert deidentifier.row(pairs, row)["started_at"] == "2026-11"
