@@ -136,3 +136,19 @@ def test_the_language_link_goes_back_only_to_this_site(demo) -> None:
     assert response["Location"] == "/"
     response = Client().get("/me/language/xx/?next=/me/start/")
     assert "django_language" not in response.cookies
+
+
+def test_a_missing_page_says_so_in_spanish(demo) -> None:
+    response = spanish_pat().get("/me/plan/goal/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No encontramos esa página" in page and "Salir rápido" in page
+
+
+def test_form_errors_are_in_spanish(demo) -> None:
+    note = dict(portal_pages())["a note"]
+    response = spanish_pat().post(f"{note}correction/", {"wrong": "", "right": ""})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Revisa el formulario, por favor" in page
+    assert "Please check the form" not in page
