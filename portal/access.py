@@ -10,6 +10,7 @@ from accounts.models import User
 from lib.access import member_required
 from organizations.models import Role
 from participants.models import Participant
+from portal.language import activate_for
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -23,7 +24,7 @@ def own_participant(request: HttpRequest) -> Participant:
     participant = (
         Participant.objects.visible_to(request.user, organization)
         .filter(user=cast(User, request.user))
-        .select_related("coach", "organization")
+        .select_related("coach", "organization", "portal_preference")
         .first()
     )
     if participant is None:
@@ -40,7 +41,8 @@ def participant_required(view: ViewFunc) -> ViewFunc:
     @member_required(Role.PARTICIPANT)
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        own_participant(request)
+        # The participant's own language for the whole page, Help now bar and errors included.
+        activate_for(request, own_participant(request))
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import consent_views, entry_views, plan_views, record_views, views
+from portal import consent_views, entry_views, language, plan_views, record_views, views
 
 app_name = "portal"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("start/account/", entry_views.start_account, name="start_account"),
     path("reset/", entry_views.reset, name="reset"),
     path("reset/code/", entry_views.reset_code, name="reset_code"),
+    # --- language: the "Español" / "English" link on the sign-in pages ---
+    path("language/<str:code>/", language.choose, name="language"),
     # --- my plan, check-in, call requests, safety plan editing ---
     path("check-in/", plan_views.check_in, name="check_in"),
     path("check-in/thanks/", plan_views.check_in_thanks, name="check_in_thanks"),

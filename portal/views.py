@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
 from lib.access import acting_membership
 from portal.access import own_participant, participant_required
 from portal.forms import PreferenceForm
+from portal.language import remember
 from portal.selectors import home_page
 from portal.services import save_preferences
 from safety.content import shown_steps
@@ -30,11 +31,13 @@ def settings(request: HttpRequest) -> HttpResponse:
     current = getattr(participant, "portal_preference", None)
     form = PreferenceForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        save_preferences(
+        saved = save_preferences(
             acting=acting_membership(request), participant=participant, values=form.cleaned_data
         )
+        # The confirmation and every page after it are in the language just chosen.
+        translation.activate(saved.language)
         messages.success(request, _("Saved."))
-        return redirect("portal:settings")
+        return remember(redirect("portal:settings"), saved.language)
     return render(request, "portal/settings.html", {"form": form, "participant": participant})
 
 

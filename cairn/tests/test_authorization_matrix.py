@@ -300,6 +300,9 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda o: {"suggestion_id": o["goal_suggestion"].id},
         method="post",
     ),
+    # --- portal: language and quality ---
+    # Only sets a language cookie and goes back: the same for everyone, signed in or not.
+    "portal:language": Row(everyone(302, anonymous=302), kwargs=lambda o: {"code": "es"}),
     "portal:home": Row(by_role({Role.PARTICIPANT})),
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),

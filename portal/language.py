@@ -1,0 +1,55 @@
+"""The participant's language: chosen in settings (or by a link on the sign-in pages) and used
+for every portal page, while staff pages stay in the staff member's own language."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from participants.models import Participant
+
+# A year: the choice outlives the session, so the sign-in page after signing out (or after the
+# short session of a shared phone) is still in the language the person reads.
+COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def supported(code: str) -> bool:
+    return code in dict(settings.LANGUAGES)
+
+
+def activate_for(request: HttpRequest, participant: Participant) -> None:
+    """Use the language saved in the participant's settings for this request. Without a saved
+    choice, LocaleMiddleware's pick stands (the cookie set by the link on the sign-in pages)."""
+    preference = getattr(participant, "portal_preference", None)
+    if preference is None or not supported(preference.language):
+        return
+    translation.activate(preference.language)
+    request.LANGUAGE_CODE = preference.language
+
+
+def remember(response: HttpResponse, code: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_GET
+def choose(request: HttpRequest, code: str) -> HttpResponse:
+    """A plain link ("Español" / "English") that works without JavaScript and without a form:
+    it only sets a language cookie, which changes nothing else, so GET is safe here."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if supported(code):
+        remember(response, code)
+    return response
