@@ -298,6 +298,15 @@ MATRIX: dict[str, Row] = {
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
     # --- portal: consents (issue #7) ---
     # --- reports (issue #11) ---
+    # Coaches are sent to their own view; drill-downs are the manager's and supervisor's.
+    "reports:dashboard": Row(
+        by_role({Role.SUPERVISOR, Role.MANAGER}, overrides={"ana": 302, "ben": 302, "rio": 302})
+    ),
+    "reports:mine": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "reports:rows": Row(
+        by_role({Role.SUPERVISOR, Role.MANAGER}), kwargs=lambda o: {"figure": "served"}
+    ),
+    "reports:download": Row(by_role({Role.SUPERVISOR, Role.MANAGER})),
     # --- exports (issue #11) ---
     # --- imports (issue #11) ---
 }
@@ -315,6 +324,8 @@ FILES: dict[str, str] = {
     "portal:record_html": "the participant's own copy of their record, audited as an export",
     "portal:record_json": "the participant's own copy of their record, audited as an export",
     # --- portal: consents (issue #7) ---
+    # --- reports (issue #11) ---
+    "reports:download": "the dashboard's aggregate tables, counts from 1 to 10 shown as <11",
     # --- exports (issue #11) ---
     # --- imports (issue #11) ---
 }
