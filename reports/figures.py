@@ -28,7 +28,7 @@ touches the database. Definitions, as the dashboard states them:
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from assessments.schedule import PAUSED, Rule, Span, State, pause_spans, plan
@@ -177,8 +177,13 @@ def follow_up(
     """Reassessments done within their window at FOLLOW_UP_DAYS (see the module docstring)."""
     done: Counter[int] = Counter()
     due: Counter[int] = Counter()
+    # Points after day 90 cannot change which assessment does an earlier point: stop there.
+    rule = replace(rule, repeat_every_days=0)
+    last_close = timedelta(days=max(FOLLOW_UP_DAYS) + rule.window_days)
     for person in people:
         history = histories.get(person.id, History())
+        if not history.steps and person.enrolled_on + last_close < period.start:
+            continue  # every window closed before the range, and no break moved one later
         spans: list[Span] = pause_spans(
             history.steps,
             status=person.status if person.status == PAUSED else "active",
