@@ -27,14 +27,15 @@ class BarChart:
     key: str  # unique on the page: the ids of the title and description
     title: str
     summary: str
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
     columns: list[Column]
     y_ticks: list[Tick]
+    # The plot area, the same as the assessment charts'.
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = HEIGHT - BOTTOM
 
 
 def _nice_top(value: float) -> float:
@@ -88,12 +89,6 @@ def bar_chart(
         key=key,
         title=title,
         summary=summary,
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
-        right=WIDTH - RIGHT,
-        top=TOP,
-        bottom=HEIGHT - BOTTOM,
         columns=columns,
         y_ticks=y_ticks,
     )
