@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from encounters.models import ServiceType
@@ -17,9 +18,9 @@ ANY = [("", _("Any"))]
 MAX_DAYS = 5 * 366
 
 
-class View:
-    IDENTIFIED = "identified"
-    DEIDENTIFIED = "deidentified"
+class View(models.TextChoices):
+    IDENTIFIED = "identified", _("Exact counts (inside the organization)")
+    DEIDENTIFIED = "deidentified", _("De-identified: counts from 1 to 10 shown as <11")
 
 
 def default_range(today: date) -> tuple[date, date]:
@@ -58,10 +59,7 @@ class FilterForm(forms.Form):
     view = forms.ChoiceField(
         label=_("Numbers"),
         required=False,
-        choices=[
-            (View.IDENTIFIED, _("Exact counts (inside the organization)")),
-            (View.DEIDENTIFIED, _("De-identified: counts from 1 to 10 shown as <11")),
-        ],
+        choices=View.choices,
         widget=forms.RadioSelect,
     )
 

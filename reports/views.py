@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.selectors import reassessments_due
 from audit.models import Action
@@ -29,11 +30,11 @@ ROW_FIGURES = {
     "recovery-capital": lambda d: d.paired_ids,
 }
 FIGURE_TITLES = {
-    "served": "Participants served",
-    "enrolled": "New enrolments",
-    "active": "Active caseload",
-    "federal": "Counted in the federal follow-up",
-    "recovery-capital": "With a first and a later BARC-10 total",
+    "served": gettext_lazy("Participants served"),
+    "enrolled": gettext_lazy("New enrolments"),
+    "active": gettext_lazy("Active caseload"),
+    "federal": gettext_lazy("Counted in the federal follow-up"),
+    "recovery-capital": gettext_lazy("With a first and a later BARC-10 total"),
 }
 
 
@@ -88,7 +89,7 @@ def rows(request: HttpRequest, figure: str) -> HttpResponse:
         "reports/rows.html",
         {
             "figure": figure,
-            "title": _(FIGURE_TITLES[figure]),
+            "title": FIGURE_TITLES[figure],
             "page": page,
             "filters": filters,
             "query": form_query(request),
