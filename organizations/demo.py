@@ -25,6 +25,7 @@ from participants import demo as participant_demo
 from participants.models import Participant
 from plans import demo as plans_demo
 from portal import demo as portal_demo
+from reports import demo as reports_demo
 from safety import demo as safety_demo
 
 DEMO_PASSWORD = "cairn-demo-pass"  # noqa: S105 - published in DESIGN.md for the demo only
@@ -234,6 +235,12 @@ def build_demo(
             density=contact_density,
         )
         clock.lap("contacts", world.contacts_created)
+        # The rest of the year's contacts, so the reports dashboard shows twelve months.
+        earlier = reports_demo.seed(
+            list(world.organizations.values()), rng=random.Random(seed * 199999 + 13), anchor=anchor
+        )
+        world.contacts_created += earlier
+        clock.lap("contacts for the rest of the year", earlier)
         # Each domain app seeds its own rows, each from its own random stream.
         orgs = list(world.organizations.values())
         world.plans_created = plans_demo.seed(

@@ -1,6 +1,13 @@
 """URLs of the reports app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("mine/", views.mine, name="mine"),
+    path("rows/<slug:figure>/", views.rows, name="rows"),
+    path("report.csv", views.download, name="download"),
+]

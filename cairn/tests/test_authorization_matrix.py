@@ -326,6 +326,15 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda o: {"consent_id": o["consent_to_sign"].id},
     ),
     # --- reports (issue #11) ---
+    # Coaches are sent to their own view; drill-downs are the manager's and supervisor's.
+    "reports:dashboard": Row(
+        by_role({Role.SUPERVISOR, Role.MANAGER}, overrides={"ana": 302, "ben": 302, "rio": 302})
+    ),
+    "reports:mine": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "reports:rows": Row(
+        by_role({Role.SUPERVISOR, Role.MANAGER}), kwargs=lambda o: {"figure": "served"}
+    ),
+    "reports:download": Row(by_role({Role.SUPERVISOR, Role.MANAGER})),
     # --- exports (issue #11) ---
     # Program-wide files are for supervisors (their team) and managers (the organization).
     "exports:index": Row(by_role({Role.SUPERVISOR, Role.MANAGER})),
@@ -351,6 +360,8 @@ FILES: dict[str, str] = {
     "consent:record_pdf": "the person's own copy of their record as PDF, audited as an export",
     "portal:record_pdf": "the participant's own copy of their record as PDF, audited as an export",
     "portal:accounting_csv": "the participant's own accounting of disclosures",
+    # --- reports (issue #11) ---
+    "reports:download": "the dashboard's aggregate tables, counts from 1 to 10 shown as <11",
     # --- exports (issue #11) ---
     "exports:dictionary_csv": "what each column of an export means; no participant data",
     # --- imports (issue #11) ---

@@ -1,0 +1,275 @@
+"""The dashboard's reads: who is in scope, and the aggregate rows `reports.figures` works on.
+
+Scope is the participant rule (`Participant.objects.visible_to`): a supervisor sees their team's
+caseloads, a manager the whole organization. Everything is aggregated in PostgreSQL (a row per
+person, a row per month and category, BARC-10 dates), never one row per contact, so the page
+makes the same handful of queries at 60 or 50,000 participants.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from accounts.models import User
+from assessments.models import BARC10, Assessment
+from assessments.schedule import PAUSED
+from assessments.selectors import History, rule_from, schedule_row
+from encounters.models import ContactType, Encounter, Outcome
+from organizations.models import Membership, Organization, Role
+from participants.models import Participant, StatusChange
+from reports import figures
+from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
+
+REACHED = ~Q(contact_type=ContactType.OUTREACH) & Q(outcome=Outcome.REACHED)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    team_id: uuid.UUID | None = None
+    coach: uuid.UUID | None = None  # the coach's public id
+    service_type_id: int | None = None
+    pathway: str = ""
+    age_range: str = ""
+    gender_identity: str = ""
+    race_ethnicity: str = ""
+    veteran_status: str = ""
+
+    @property
+    def period(self) -> Range:
+        return Range(self.start, self.end)
+
+
+@dataclass
+class Dashboard:
+    period: Range
+    people: list[Person]
+    served: list[Person]
+    enrolled: list[Person]
+    active: list[Person]
+    caseload: list[tuple[str, int]]
+    hours: float
+    contacts: int
+    months: list[date]
+    by_type: tuple[list[str], list[list[int]]]
+    by_service: tuple[list[str], list[list[int]]]
+    engagement: list[tuple[date, float]]
+    retention: dict[int, Rate]
+    follow_up: dict[int, Rate]
+    federal: Rate
+    federal_ids: list[uuid.UUID]
+    change: Change
+    paired_ids: list[uuid.UUID]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def people_in_scope(
+    *, user: Any, organization: Organization, filters: Filters
+) -> "QuerySet[Participant]":
+    """The participants this member may see, narrowed by the filters about people."""
+    people = Participant.objects.visible_to(user, organization)
+    if filters.team_id:
+        team_coaches = Membership.objects.active().filter(
+            organization=organization, team_id=filters.team_id, role=Role.COACH
+        )
+        people = people.filter(coach_id__in=team_coaches.values("user_id"))
+    if filters.coach:
+        people = people.filter(coach__public_id=filters.coach)
+    if filters.pathway:
+        people = people.filter(pathways__contains=[filters.pathway])
+    if filters.age_range:
+        people = people.filter(age_range=filters.age_range)
+    if filters.gender_identity:
+        people = people.filter(gender_identity__iexact=filters.gender_identity.strip())
+    if filters.race_ethnicity:
+        people = people.filter(race_ethnicity__iexact=filters.race_ethnicity.strip())
+    if filters.veteran_status:
+        people = people.filter(veteran_status=filters.veteran_status)
+    return people
+
+
+def contacts_in_scope(
+    *, organization: Organization, people: "QuerySet[Participant]", filters: Filters
+) -> "QuerySet[Encounter]":
+    contacts = Encounter.objects.filter(
+        organization=organization,
+        participant__in=people.values("id"),
+        occurred_on__gte=filters.start,
+        occurred_on__lte=filters.end,
+    )
+    if filters.service_type_id:
+        contacts = contacts.filter(service_type_id=filters.service_type_id)
+    return contacts.order_by()
+
+
+def person_rows(people: "QuerySet[Participant]", filters: Filters) -> list[Person]:
+    """One row per person with their reaching contacts in the range and their latest: 1 query."""
+    reached = (
+        Q(encounters__occurred_on__lte=filters.end)
+        & ~Q(encounters__contact_type=ContactType.OUTREACH)
+        & Q(encounters__outcome=Outcome.REACHED)
+    )
+    if filters.service_type_id:
+        reached &= Q(encounters__service_type_id=filters.service_type_id)
+    rows = (
+        people.order_by()
+        .annotate(
+            in_range=Count(
+                "encounters", filter=reached & Q(encounters__occurred_on__gte=filters.start)
+            ),
+            last_contact=Max("encounters__occurred_on", filter=reached),
+        )
+        .values_list(
+            "id",
+            "enrolled_on",
+            "status",
+            "status_since",
+            "coach__preferred_name",
+            "coach__first_name",
+            "coach__last_name",
+            "coach__username",
+            "in_range",
+            "last_contact",
+        )
+    )
+    return [
+        Person(
+            id=pid,
+            enrolled_on=enrolled_on,
+            status=status,
+            status_since=since,
+            coach=preferred or f"{first} {family}".strip() or (username or ""),
+            contacts_in_range=n,
+            last_contact_on=latest,
+        )
+        for pid, enrolled_on, status, since, preferred, first, family, username, n, latest in rows
+    ]
+
+
+def month_counts(contacts: "QuerySet[Encounter]", key: str) -> list[MonthCount]:
+    """Contacts per month and `key` ("contact_type" or "service_type__name"): 1 query."""
+    rows = (
+        contacts.annotate(month=TruncMonth("occurred_on"))
+        .values("month", key)
+        .annotate(n=Count("id"), minutes=Sum("duration_minutes", filter=REACHED))
+        .values_list("month", key, "n", "minutes")
+    )
+    return [MonthCount(month, k or "", n, minutes or 0) for month, k, n, minutes in rows]
+
+
+def month_reach(contacts: "QuerySet[Encounter]") -> list[MonthReach]:
+    rows = (
+        contacts.filter(REACHED)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(n=Count("id"), people=Count("participant_id", distinct=True))
+        .order_by("month")
+        .values_list("month", "n", "people")
+    )
+    return [MonthReach(month, n, people) for month, n, people in rows]
+
+
+def barc10_histories(
+    *, organization: Organization, people: "QuerySet[Participant]", end: date
+) -> dict[Any, History]:
+    """Break steps and BARC-10 dates and totals up to `end`, oldest first, in two queries.
+
+    The same rows as `assessments.selectors.histories`, without its timestamps and its sort in
+    Python, which took most of the dashboard's time at 30,000 participants; assessments after
+    the range end cannot change a figure in it.
+    """
+    found: dict[Any, History] = defaultdict(History)
+    assessed = (
+        Assessment.objects.filter(
+            organization=organization,
+            participant_id__in=people.values("id"),
+            instrument=BARC10,
+            administered_on__lte=end,
+        )
+        .order_by("participant_id", "administered_on", "created_at")
+        .values_list("participant_id", "administered_on", "total")
+    )
+    for participant_id, day, total in assessed:
+        found[participant_id].assessed.append((day, total))
+    steps = (
+        StatusChange.objects.filter(
+            organization=organization, participant_id__in=people.values("id")
+        )
+        .filter(Q(to_status=PAUSED) | Q(from_status=PAUSED))
+        .order_by("participant_id", "effective_on", "created_at")
+        .values_list("participant_id", "effective_on", "to_status")
+    )
+    for participant_id, day, to_status in steps:
+        found[participant_id].steps.append((day, to_status))
+    return found
+
+
+def dashboard(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
+    """Every figure for one member and one set of filters, in eight queries whatever the size."""
+    period = filters.period
+    people_qs = people_in_scope(user=user, organization=organization, filters=filters)
+    contacts = contacts_in_scope(organization=organization, people=people_qs, filters=filters)
+    people = person_rows(people_qs, filters)
+    by_type = month_counts(contacts, "contact_type")
+    by_service = month_counts(contacts, "service_type__name")
+    found = barc10_histories(organization=organization, people=people_qs, end=filters.end)
+    rule = rule_from(schedule_row(organization))
+    months, type_keys, type_rows = figures.table(by_type, period)
+    _, service_keys, service_rows = figures.table(by_service, period)
+    labels = dict(ContactType.choices)
+    federal, federal_ids = figures.federal_follow_up(people, found, period)
+    change, paired_ids = figures.recovery_capital(people, found, period)
+    return Dashboard(
+        period=period,
+        people=people,
+        served=figures.served(people),
+        enrolled=figures.enrolled(people, period),
+        active=figures.active(people, period),
+        caseload=figures.caseload_by_coach(people, period),
+        hours=figures.hours(by_type),
+        contacts=sum(m.contacts for m in by_type),
+        months=months,
+        by_type=([str(labels.get(k, k)) for k in type_keys], type_rows),
+        by_service=(service_keys, service_rows),
+        engagement=figures.engagement(month_reach(contacts)),
+        retention=figures.retention(people, period),
+        follow_up=figures.follow_up(people, found, rule=rule, period=period),
+        federal=federal,
+        federal_ids=federal_ids,
+        change=change,
+        paired_ids=paired_ids,
+    )
+
+
+def coach_choices(membership: Membership) -> list[tuple[str, str]]:
+    """Coaches the member may filter by: a supervisor's team, or everyone for a manager."""
+    memberships = Membership.objects.active().filter(
+        organization_id=membership.organization_id, role=Role.COACH
+    )
+    if membership.role == Role.SUPERVISOR:
+        memberships = (
+            memberships.filter(team=membership.team) if membership.team_id else memberships.none()
+        )
+    users = User.objects.filter(pk__in=memberships.values("user_id")).order_by("username")
+    return [(str(u.public_id), u.display_name) for u in users]
+
+
+def follow_up_rate(
+    *, organization: Organization, caseload: "QuerySet[Participant]", start: date, end: date
+) -> Rate:
+    """A coach's reassessments at day 30, 60 and 90 done within their window, for windows that
+    closed between `start` and `end`: the same rule as the dashboard, for their own caseload."""
+    period = Range(start, end)
+    filters = Filters(start=start, end=end)
+    people = person_rows(caseload, filters)
+    found = barc10_histories(organization=organization, people=caseload, end=end)
+    rates = figures.follow_up(
+        people, found, rule=rule_from(schedule_row(organization)), period=period
+    )
+    return Rate(sum(r.done for r in rates.values()), sum(r.of for r in rates.values()))

@@ -1,0 +1,176 @@
+"""The program dashboard, the people behind a figure, its aggregate CSV and a coach's own view."""
+
+import csv
+from datetime import date, timedelta
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.selectors import reassessments_due
+from audit.models import Action
+from audit.services import Target, record_event, record_page_view
+from encounters.models import Encounter
+from lib.access import acting_membership, member_required
+from organizations.models import Role
+from participants.models import Participant, ParticipantStatus
+from reports import selectors, tables
+from reports.forms import FilterForm
+
+PAGE_SIZE = 50
+# The figures that have a list of people behind them, and how to find them.
+ROW_FIGURES = {
+    "served": lambda d: [p.id for p in d.served],
+    "enrolled": lambda d: [p.id for p in d.enrolled],
+    "active": lambda d: [p.id for p in d.active],
+    "federal": lambda d: d.federal_ids,
+    "recovery-capital": lambda d: d.paired_ids,
+}
+FIGURE_TITLES = {
+    "served": gettext_lazy("Participants served"),
+    "enrolled": gettext_lazy("New enrolments"),
+    "active": gettext_lazy("Active caseload"),
+    "federal": gettext_lazy("Counted in the federal follow-up"),
+    "recovery-capital": gettext_lazy("With a first and a later BARC-10 total"),
+}
+
+
+def _form(request: HttpRequest) -> FilterForm:
+    return FilterForm(
+        request.GET or None, membership=acting_membership(request), today=timezone.localdate()
+    )
+
+
+@member_required(Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Managers see the organization, supervisors their team; a coach has their own view."""
+    membership = acting_membership(request)
+    if membership.role == Role.COACH:
+        return redirect("reports:mine")
+    form = _form(request)
+    filters = form.filters()
+    data = selectors.dashboard(
+        user=request.user, organization=membership.organization, filters=filters
+    )
+    report = tables.build(data, deidentified=form.deidentified)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "filters": filters, "report": report, "query": request.GET.urlencode()},
+    )
+
+
+@member_required(Role.SUPERVISOR, Role.MANAGER)
+def rows(request: HttpRequest, figure: str) -> HttpResponse:
+    """The people behind one figure, each linking to their overview; only those one may see."""
+    if figure not in ROW_FIGURES:
+        raise Http404
+    membership = acting_membership(request)
+    form = _form(request)
+    filters = form.filters()
+    data = selectors.dashboard(
+        user=request.user, organization=membership.organization, filters=filters
+    )
+    wanted = ROW_FIGURES[figure](data)
+    people = (
+        Participant.objects.visible_to(request.user, membership.organization)
+        .filter(pk__in=wanted)
+        .select_related("coach")
+        .only("id", "preferred_name", "pronouns", "enrolled_on", "status", "coach")
+        .order_by("preferred_name", "id")
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_page_view(request=request, target=Target(type="reports.rows", id=figure))
+    return render(
+        request,
+        "reports/rows.html",
+        {
+            "figure": figure,
+            "title": FIGURE_TITLES[figure],
+            "page": page,
+            "filters": filters,
+            "query": form_query(request),
+        },
+    )
+
+
+def form_query(request: HttpRequest) -> str:
+    """The filters of the page, without the page number, to link back to the dashboard."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@member_required(Role.SUPERVISOR, Role.MANAGER)
+def download(request: HttpRequest) -> HttpResponse:
+    """The dashboard's tables as CSV, always with small-number protection (it may travel)."""
+    membership = acting_membership(request)
+    form = _form(request)
+    filters = form.filters()
+    data = selectors.dashboard(
+        user=request.user, organization=membership.organization, filters=filters
+    )
+    report = tables.build(data, deidentified=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"cairn-report-{filters.start:%Y-%m-%d}-to-{filters.end:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow([_("Report"), f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"])
+    writer.writerow([_("Counts from 1 to 10 are shown as <11.")])
+    writer.writerow([])
+    for headline in report.headlines:
+        writer.writerow([_safe(headline.label), headline.value])
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([_safe(table.caption), *table.columns])
+        for label, cells in table.rows:
+            writer.writerow([_safe(label), *cells])
+    record_event(
+        action=Action.EXPORT,
+        actor=request.user,  # type: ignore[arg-type]
+        organization=membership.organization,
+        role=membership.role,
+        target=Target(type="reports.dashboard", id=name[:64]),
+    )
+    return response
+
+
+def _safe(text: str) -> str:
+    """A spreadsheet must not read a service or coach name as a formula (see lib.spreadsheet)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@member_required(Role.COACH, Role.SUPERVISOR)
+def mine(request: HttpRequest) -> HttpResponse:
+    """A coach's own numbers, to plan the week: never ranked or compared with anyone."""
+    membership = acting_membership(request)
+    today = timezone.localdate()
+    caseload = Participant.objects.filter(
+        organization=membership.organization, coach_id=request.user.pk, merged_into__isnull=True
+    )
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    context = {
+        "caseload": caseload.filter(status__in=ParticipantStatus.open()).count(),
+        "contacts_this_month": Encounter.objects.filter(
+            organization=membership.organization,
+            author_id=request.user.pk,
+            occurred_on__gte=today.replace(day=1),
+            occurred_on__lte=today,
+        ).count(),
+        "due": reassessments_due(
+            organization=membership.organization, participants=caseload, today=today
+        ),
+        "follow_up": selectors.follow_up_rate(
+            organization=membership.organization,
+            caseload=caseload,
+            start=quarter_start,
+            end=today,
+        ),
+        "quarter_start": quarter_start,
+        "week_ahead": today + timedelta(days=7),
+    }
+    record_page_view(request=request, target=Target(type="reports.mine", id="mine"))
+    return render(request, "reports/mine.html", context)
