@@ -15,6 +15,7 @@ from audit.models import Action
 from audit.services import Target, record_event, record_page_view
 from encounters.models import Encounter
 from lib.access import acting_membership, member_required
+from lib.spreadsheet import neutralise
 from organizations.models import Role
 from participants.models import Participant, ParticipantStatus
 from reports import selectors, tables
@@ -122,12 +123,12 @@ def download(request: HttpRequest) -> HttpResponse:
     writer.writerow([_("Counts from 1 to 10 are shown as <11.")])
     writer.writerow([])
     for headline in report.headlines:
-        writer.writerow([_safe(headline.label), headline.value])
+        writer.writerow([neutralise(headline.label), headline.value])
     for table in report.tables:
         writer.writerow([])
-        writer.writerow([_safe(table.caption), *table.columns])
+        writer.writerow([neutralise(cell) for cell in (table.caption, *table.columns)])
         for label, cells in table.rows:
-            writer.writerow([_safe(label), *cells])
+            writer.writerow([neutralise(cell) for cell in (label, *cells)])
     record_event(
         action=Action.EXPORT,
         actor=request.user,  # type: ignore[arg-type]
@@ -136,11 +137,6 @@ def download(request: HttpRequest) -> HttpResponse:
         target=Target(type="reports.dashboard", id=name[:64]),
     )
     return response
-
-
-def _safe(text: str) -> str:
-    """A spreadsheet must not read a service or coach name as a formula (see lib.spreadsheet)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @member_required(Role.COACH, Role.SUPERVISOR)

@@ -167,6 +167,18 @@ def test_deidentified_view_and_download_hide_small_counts(
     assert AuditEvent.objects.filter(action=Action.EXPORT, target_type="reports.dashboard").exists()
 
 
+def test_the_download_keeps_a_name_that_looks_like_a_formula_from_running(
+    demo: DemoWorld, program: dict[str, Participant], client_for: Callable[[str], Client]
+) -> None:
+    trick = ServiceType.objects.create(
+        organization=demo.organizations["harbor"], name='=HYPERLINK("x")'
+    )
+    Encounter.objects.filter(participant=program["dee"]).update(service_type=trick)
+    body = client_for("mia").get("/reports/report.csv", RANGE).content.decode()
+    assert "'=HYPERLINK" in body
+    assert ",=HYPERLINK" not in body and "\n=HYPERLINK" not in body
+
+
 def test_dashboard_makes_the_same_number_of_queries_with_more_data(
     demo: DemoWorld, program: dict[str, Participant], client_for: Callable[[str], Client]
 ) -> None:
