@@ -1,5 +1,6 @@
 """Reading contacts: the participant timeline and the coach's day."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -7,12 +8,13 @@ from typing import Any
 from django.db.models import F, Q
 
 from assessments.models import CHECKIN, Assessment
-from assessments.selectors import DueReassessment, reassessments_due
+from assessments.selectors import today_section as assessments_today_section
 from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
 from encounters.open_notes import open_requests_for
-from organizations.models import Organization
-from participants.models import Participant, ParticipantStatus, StatusChange
+from organizations.models import Membership, Organization
+from participants.models import Participant, StatusChange
+from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload
 from portal.models import CallRequest
 
 TIMELINE_KINDS = ("contacts", "status")
@@ -58,10 +60,27 @@ class Day:
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Consent]
-    reassessments: list[DueReassessment]
     note_requests: list[NoteFeedback]
     call_requests: list[CallRequest]
     check_ins: list[Assessment]
+    # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
+    sections: list[dict[str, Any]]
+
+
+# Apps whose `selectors.today_section(membership=..., today=...)` Today gathers, in page order.
+TODAY_SECTIONS: tuple[Callable[..., dict[str, Any]], ...] = (assessments_today_section,)
+# Rows that link to a participant show their name only: not their encrypted columns.
+BRIEF_PARTICIPANT = tuple(f"participant__{name}" for name in ENCRYPTED_FIELDS)
+# A returned note's row shows the supervisor's comment, not the note itself.
+NOTE_TEXT = (
+    "summary",
+    "topics",
+    "coach_actions",
+    "participant_response",
+    "own_words",
+    "next_steps",
+    "withheld_detail",
+)
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -75,13 +94,10 @@ def review_queue(*, user: Any, organization: Organization) -> Any:
     )
 
 
-def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
+def coach_day(*, membership: Membership, today: date) -> Day:
     """The coach's own people: follow-ups due today, overdue ones, long quiet spells, drafts."""
-    mine = (
-        Participant.objects.visible_to(user, organization)
-        .filter(Q(coach=user) | Q(secondary_coach=user))
-        .filter(status__in=ParticipantStatus.open())
-    )
+    user, organization = membership.user, membership.organization
+    mine = own_open_caseload(user=user, organization=organization)
     due = list(mine.filter(next_contact_on=today).order_by("preferred_name"))
     overdue = list(mine.filter(next_contact_on__lt=today).order_by("next_contact_on")[:50])
     cutoff = today - timedelta(days=organization.out_of_touch_days)
@@ -95,6 +111,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
     drafts = list(
         Encounter.objects.filter(organization=organization, author=user, state=NoteState.DRAFT)
         .select_related("participant")
+        .only("id", "contact_type", "started_at", "summary", "participant__preferred_name")
         .order_by("-started_at")[:50]
     )
     comments = list(
@@ -105,6 +122,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             review_comment_seen=False,
         )
         .select_related("participant", "reviewed_by")
+        .defer(*NOTE_TEXT, *BRIEF_PARTICIPANT)
         .order_by("-reviewed_at")[:50]
     )
     scheduled = [
@@ -115,7 +133,9 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             ended_on__isnull=True,
             paused=False,
             participant__in=mine.values("id"),
-        ).select_related("participant")
+        )
+        .select_related("participant")
+        .defer(*BRIEF_PARTICIPANT)
         if schedule.falls_on(today)
     ]
     due_ids = {p.id for p in due}
@@ -130,7 +150,6 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         .select_related("participant")
         .order_by("expires_on")[:50]
     )
-    reassessments = reassessments_due(organization=organization, participants=mine, today=today)
     # Asked from their own Cairn: calls still waiting (oldest first), and check-ins they did
     # themselves since yesterday (a coach's own check-in records are already in their notes).
     call_requests = list(
@@ -138,6 +157,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             organization=organization, handled_at__isnull=True, participant__in=mine.values("id")
         )
         .select_related("participant")
+        .defer(*BRIEF_PARTICIPANT)
         .order_by("created_at")[:50]
     )
     check_ins = list(
@@ -149,6 +169,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             recorded_by_id=F("participant__user_id"),
         )
         .select_related("participant")
+        .only("id", "created_at", "participant__preferred_name")
         .order_by("-created_at")[:50]
     )
     return Day(
@@ -159,8 +180,8 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         comments=comments,
         scheduled=scheduled,
         expiring_consents=expiring_consents,
-        reassessments=reassessments,
         note_requests=open_requests_for(user=user, organization=organization),
         call_requests=call_requests,
         check_ins=check_ins,
+        sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )
