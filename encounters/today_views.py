@@ -22,7 +22,7 @@ from participants.access import participant_or_404
 def today(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     # The signed-in user object carries its cached memberships: the sections reuse it.
-    membership.user = request.user
+    membership.user = request.user  # type: ignore[assignment]  # signed in: member_required
     day = coach_day(membership=membership, today=timezone.localdate())
     record_page_view(request=request, target=Target(type="encounters.today", id=""))
     return render(request, "encounters/today.html", {"day": day})
