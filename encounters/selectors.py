@@ -2,10 +2,11 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, IntegerField, Q, TextField, Value
+from django.db.models.functions import Cast, TruncDate
 
 from assessments.models import CHECKIN, Assessment
 from assessments.selectors import today_section as assessments_today_section
@@ -35,20 +36,94 @@ class TimelineEntry:
         return (day, moment.isoformat())
 
 
+class TimelineRows:
+    """A participant's contacts and status steps, newest first, paged by the database.
+
+    `Paginator` asks for `count()` and one slice: the slice reads the page's keys from a UNION
+    ordered like the old in-memory sort (day, contacts before status steps, time), then loads and
+    decrypts only that page's rows. Four queries whatever the page or the history's length.
+    """
+
+    def __init__(self, participant: Participant, *, kind: str = "") -> None:
+        self.participant = participant
+        self.kind = kind
+
+    def _keys(self) -> Any:
+        where = {
+            "organization_id": self.participant.organization_id,
+            "participant_id": self.participant.pk,
+        }
+        parts: list[Any] = []
+        if self.kind in ("", "contacts"):
+            parts.append(
+                Encounter.objects.filter(**where)
+                .order_by()
+                .annotate(
+                    key=Cast("id", TextField()),
+                    day=TruncDate("started_at", tzinfo=UTC),
+                    rank=Value(0, output_field=IntegerField()),
+                    moment=F("started_at"),
+                )
+                .values_list("key", "day", "rank", "moment")
+            )
+        if self.kind in ("", "status"):
+            parts.append(
+                StatusChange.objects.filter(**where)
+                .order_by()
+                .annotate(
+                    key=Cast("id", TextField()),
+                    day=F("effective_on"),
+                    rank=Value(1, output_field=IntegerField()),
+                    moment=F("created_at"),
+                )
+                .values_list("key", "day", "rank", "moment")
+            )
+        first, *others = parts
+        return first.union(*others, all=True) if others else first
+
+    def count(self) -> int:
+        return int(self._keys().count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[TimelineEntry]:
+        # By day, contacts before status steps, then newest first (the page's keys only).
+        keys = list(self._keys().order_by("-day", "rank", "-moment")[window])
+        contact_ids = [key for key, _day, rank, _when in keys if rank == 0]
+        step_ids = [int(key) for key, _day, rank, _when in keys if rank == 1]
+        contacts = (
+            {
+                str(e.id): e
+                for e in Encounter.objects.filter(id__in=contact_ids).select_related(
+                    "author", "service_type"
+                )
+            }
+            if contact_ids
+            else {}
+        )
+        steps = (
+            {
+                str(s.id): s
+                for s in StatusChange.objects.filter(id__in=step_ids).select_related("changed_by")
+            }
+            if step_ids
+            else {}
+        )
+        entries = []
+        for key, _day, rank, _when in keys:
+            if rank == 0 and key in contacts:
+                encounter = contacts[key]
+                entries.append(TimelineEntry(encounter.started_at, "contact", encounter=encounter))
+            elif rank == 1 and key in steps:
+                step = steps[key]
+                entries.append(TimelineEntry(step.effective_on, "status", status_change=step))
+        return entries
+
+
 def timeline(participant: Participant, *, kind: str = "", limit: int = 500) -> list[TimelineEntry]:
-    """Contacts and status steps in date order, newest first (bounded; the page paginates)."""
-    entries: list[TimelineEntry] = []
-    if kind in ("", "contacts"):
-        encounters = Encounter.objects.filter(
-            organization_id=participant.organization_id, participant=participant
-        ).select_related("author", "service_type")[:limit]
-        entries += [TimelineEntry(e.started_at, "contact", encounter=e) for e in encounters]
-    if kind in ("", "status"):
-        steps = StatusChange.objects.filter(
-            organization_id=participant.organization_id, participant=participant
-        ).select_related("changed_by")[:limit]
-        entries += [TimelineEntry(s.effective_on, "status", status_change=s) for s in steps]
-    return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+    """Contacts and status steps in date order, newest first, up to `limit` entries."""
+    return TimelineRows(participant, kind=kind)[:limit]
 
 
 @dataclass(frozen=True)

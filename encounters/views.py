@@ -1,4 +1,6 @@
-"""The coach's day, contact notes, signing, addenda and the participant timeline."""
+"""Contact notes, signing, addenda, co-signing and the participant timeline (Today: today_views)."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,7 +27,7 @@ from encounters.models import (
     ServiceType,
 )
 from encounters.open_notes import may_answer
-from encounters.selectors import TIMELINE_KINDS, review_queue, timeline
+from encounters.selectors import TIMELINE_KINDS, TimelineRows, review_queue
 from encounters.services import (
     EmptyNote,
     NoteLocked,
@@ -210,9 +212,8 @@ def participant_timeline(request: HttpRequest, participant_id: object) -> HttpRe
     participant = participant_or_404(request, participant_id)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TIMELINE_KINDS else ""
-    page = Paginator(timeline(participant, kind=kind), TIMELINE_PAGE).get_page(
-        request.GET.get("page")
-    )
+    rows: Any = TimelineRows(participant, kind=kind)  # a lazy sequence: count() and one slice
+    page = Paginator(rows, TIMELINE_PAGE).get_page(request.GET.get("page"))
     record_page_view(
         request=request,
         target=Target(type="encounters.timeline", id=str(page.number)),
