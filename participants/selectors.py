@@ -74,6 +74,7 @@ def caseload(
         participants = participants.filter(next_contact_on__lte=today)
     return (
         participants.select_related("coach")
+        .defer(*ENCRYPTED_FIELDS)  # the list never shows them: no decryption per row
         .annotate(since_contact=Coalesce("last_contact_on", "enrolled_on"))
         .order_by(*SORTS.get(filters.sort, SORTS["name"]))
     )

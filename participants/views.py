@@ -217,6 +217,17 @@ def participant_edit(request: HttpRequest, participant_id: object) -> HttpRespon
     )
 
 
+NOTE_TEXT_BEYOND_SUMMARY = (
+    "topics",
+    "coach_actions",
+    "participant_response",
+    "own_words",
+    "next_steps",
+    "review_comment",
+    "withheld_detail",
+)
+
+
 @member_required(*CASELOAD_ROLES)
 def participant_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -228,7 +239,9 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
         {
             "participant": participant,
             "support_people": list(participant.support_people.all()),
-            "recent_contacts": list(participant.encounters.all()[:5]),
+            # The card shows each contact's one-line summary: the note's other text stays
+            # encrypted and unread here.
+            "recent_contacts": list(participant.encounters.defer(*NOTE_TEXT_BEYOND_SUMMARY)[:5]),
             "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
             "active_consents": list(Consent.objects.active().filter(participant=participant)),
             "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
