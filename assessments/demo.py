@@ -13,6 +13,7 @@ from assessments import engine
 from assessments.models import BARC10, CHECKIN, EXTRA, Assessment, ItemResponse, Language
 from assessments.schedule import label_for, offsets
 from assessments.selectors import default_rule
+from assessments.windows import refresh_organizations
 from lib.bulk import bulk_insert
 from organizations.models import Organization
 from participants.demo import new_uuid
@@ -87,7 +88,9 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
             ]
         if len(batch.assessments) >= BATCH:
             created += batch.flush()
-    return created + batch.flush()
+    created += batch.flush()
+    refresh_organizations([org.pk for org in organizations])
+    return created
 
 
 def _history(

@@ -117,3 +117,36 @@ class ReassessmentSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument}: {self.offsets_days} then every {self.repeat_every_days}"
+
+
+class ReassessmentWindow(models.Model):
+    """A scheduled reassessment not done yet whose window has not closed, stored so Today reads
+    who is due with one indexed query. Kept up to date by `assessments.windows` whenever an
+    assessment is recorded, the schedule changes or the person's status moves; the
+    `refresh_reassessments` command rebuilds them (run it daily: it also extends the horizon)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    label = models.CharField(max_length=20)
+    offset_days = models.PositiveIntegerField()
+    due_on = models.DateField()
+    window_days = models.PositiveSmallIntegerField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [
+            models.Index(
+                fields=["organization", "window_start", "window_end"],
+                name="reassesswindow_org_start",
+            ),
+            models.Index(fields=["participant", "due_on"], name="reassesswindow_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} due {self.due_on:%Y-%m-%d}"

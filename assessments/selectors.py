@@ -10,10 +10,11 @@ from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from assessments import engine
-from assessments.models import BARC10, Assessment, ReassessmentSchedule
-from assessments.schedule import PAUSED, Plan, Point, Rule, Span, pause_spans, plan
-from organizations.models import Organization
+from assessments.models import BARC10, Assessment, ReassessmentSchedule, ReassessmentWindow
+from assessments.schedule import PAUSED, Plan, Point, Rule, Span, State, pause_spans, plan
+from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
+from participants.selectors import own_open_caseload
 
 TODAY_LIMIT = 50
 
@@ -170,29 +171,51 @@ class DueReassessment:
 def reassessments_due(
     *, organization: Organization, participants: "QuerySet[Participant]", today: date
 ) -> list[DueReassessment]:
-    """Participants whose reassessment window is open and not yet done (due or overdue), in
-    three queries whatever the caseload size: the schedule, the people, their histories."""
-    rule = rule_from(schedule_row(organization))
-    people = list(
-        participants.filter(status__in=(ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED))
-        .only("id", "preferred_name", "pronouns", "enrolled_on", "status", "status_since")
-        .order_by("preferred_name")
-    )
-    found = histories(organization.pk, participants.values("id"))
-    due: list[DueReassessment] = []
-    for person in people:
-        schedule = plan_for(
-            enrolled_on=person.enrolled_on,
-            status=person.status,
-            status_since=person.status_since,
-            history=found.get(person.id, History()),
-            rule=rule,
-            today=today,
+    """Participants whose reassessment window is open and not yet done (due or overdue), in one
+    indexed query on the stored windows (assessments.windows keeps them current)."""
+    rows = (
+        ReassessmentWindow.objects.filter(
+            organization=organization,
+            participant__in=participants.filter(
+                status__in=(ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED)
+            ).values("id"),
+            window_start__lte=today,
+            window_end__gte=today,
         )
-        if schedule.attention is not None:
-            due.append(DueReassessment(person, schedule.attention))
-    due.sort(key=lambda d: (d.point.due_on or today, d.participant.preferred_name))
+        .select_related("participant")
+        .only(
+            "participant_id",
+            "label",
+            "offset_days",
+            "due_on",
+            "window_days",
+            "participant__id",
+            "participant__preferred_name",
+            "participant__pronouns",
+        )
+        .order_by("due_on", "participant__preferred_name")[: TODAY_LIMIT * 2]
+    )
+    due: list[DueReassessment] = []
+    seen: set[Any] = set()
+    for row in rows:
+        if row.participant_id in seen:
+            continue  # overlapping windows (a custom rule): the earliest point comes first
+        seen.add(row.participant_id)
+        state = State.DUE if today <= row.due_on else State.OVERDUE
+        point = Point(row.label, row.offset_days, row.due_on, row.window_days, state)
+        due.append(DueReassessment(row.participant, point))
     return due[:TODAY_LIMIT]
+
+
+def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
+    """Today's "Reassessments due" section for this member's own open caseload."""
+    mine = own_open_caseload(user=membership.user, organization=membership.organization)
+    return {
+        "template": "assessments/_today_section.html",
+        "reassessments": reassessments_due(
+            organization=membership.organization, participants=mine, today=today
+        ),
+    }
 
 
 def visible_assessments(*, user: Any, organization: Organization) -> "QuerySet[Assessment]":

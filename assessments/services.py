@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessments import engine
+from assessments import engine, windows
 from assessments.models import BARC10, EXTRA, Assessment, ItemResponse, ReassessmentSchedule
 from assessments.schedule import point_for
 from assessments.selectors import default_rule, participant_plan
@@ -75,6 +75,10 @@ def record_assessment(
             participant_id=participant.id,
             changed_fields=["answers", "total", *(["note"] if note.strip() else [])],
         )
+        if instrument.key == BARC10:
+            windows.refresh(
+                organization_id=acting.organization.pk, participant_ids=[participant.id]
+            )
     return assessment
 
 
@@ -133,4 +137,6 @@ def update_schedule(
             target=Target(type="assessments.reassessmentschedule", id=acting.organization.slug),
             changed_fields=changed,
         )
+        # Everyone's dates move with the rule: rebuilt in chunks of a few thousand people.
+        windows.refresh_organizations([acting.organization.pk])
     return changed

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from accounts.views import home
-from encounters.views import today, today_outcome
+from encounters.today_views import today, today_outcome
 from lib.views import healthz
 
 urlpatterns = [

@@ -1,19 +1,22 @@
 """Reading contacts: the participant timeline and the coach's day."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, IntegerField, Q, TextField, Value
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from assessments.models import CHECKIN, Assessment
-from assessments.selectors import DueReassessment, reassessments_due
+from assessments.selectors import today_section as assessments_today_section
 from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
 from encounters.open_notes import open_requests_for
-from organizations.models import Organization
-from participants.models import Participant, ParticipantStatus, StatusChange
+from organizations.models import Membership, Organization
+from participants.models import Participant, StatusChange
+from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload
 from portal.models import CallRequest
 
 TIMELINE_KINDS = ("contacts", "status")
@@ -34,20 +37,94 @@ class TimelineEntry:
         return (day, moment.isoformat())
 
 
+class TimelineRows:
+    """A participant's contacts and status steps, newest first, paged by the database.
+
+    `Paginator` asks for `count()` and one slice: the slice reads the page's keys from a UNION
+    ordered like the old in-memory sort (day, contacts before status steps, time), then loads and
+    decrypts only that page's rows. Four queries whatever the page or the history's length.
+    """
+
+    def __init__(self, participant: Participant, *, kind: str = "") -> None:
+        self.participant = participant
+        self.kind = kind
+
+    def _keys(self) -> Any:
+        where = {
+            "organization_id": self.participant.organization_id,
+            "participant_id": self.participant.pk,
+        }
+        parts: list[Any] = []
+        if self.kind in ("", "contacts"):
+            parts.append(
+                Encounter.objects.filter(**where)
+                .order_by()
+                .annotate(
+                    key=Cast("id", TextField()),
+                    day=TruncDate("started_at", tzinfo=UTC),
+                    rank=Value(0, output_field=IntegerField()),
+                    moment=F("started_at"),
+                )
+                .values_list("key", "day", "rank", "moment")
+            )
+        if self.kind in ("", "status"):
+            parts.append(
+                StatusChange.objects.filter(**where)
+                .order_by()
+                .annotate(
+                    key=Cast("id", TextField()),
+                    day=F("effective_on"),
+                    rank=Value(1, output_field=IntegerField()),
+                    moment=F("created_at"),
+                )
+                .values_list("key", "day", "rank", "moment")
+            )
+        first, *others = parts
+        return first.union(*others, all=True) if others else first
+
+    def count(self) -> int:
+        return int(self._keys().count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[TimelineEntry]:
+        # By day, contacts before status steps, then newest first (the page's keys only).
+        keys = list(self._keys().order_by("-day", "rank", "-moment")[window])
+        contact_ids = [key for key, _day, rank, _when in keys if rank == 0]
+        step_ids = [int(key) for key, _day, rank, _when in keys if rank == 1]
+        contacts = (
+            {
+                str(e.id): e
+                for e in Encounter.objects.filter(id__in=contact_ids).select_related(
+                    "author", "service_type"
+                )
+            }
+            if contact_ids
+            else {}
+        )
+        steps = (
+            {
+                str(s.id): s
+                for s in StatusChange.objects.filter(id__in=step_ids).select_related("changed_by")
+            }
+            if step_ids
+            else {}
+        )
+        entries = []
+        for key, _day, rank, _when in keys:
+            if rank == 0 and key in contacts:
+                encounter = contacts[key]
+                entries.append(TimelineEntry(encounter.started_at, "contact", encounter=encounter))
+            elif rank == 1 and key in steps:
+                step = steps[key]
+                entries.append(TimelineEntry(step.effective_on, "status", status_change=step))
+        return entries
+
+
 def timeline(participant: Participant, *, kind: str = "", limit: int = 500) -> list[TimelineEntry]:
-    """Contacts and status steps in date order, newest first (bounded; the page paginates)."""
-    entries: list[TimelineEntry] = []
-    if kind in ("", "contacts"):
-        encounters = Encounter.objects.filter(
-            organization_id=participant.organization_id, participant=participant
-        ).select_related("author", "service_type")[:limit]
-        entries += [TimelineEntry(e.started_at, "contact", encounter=e) for e in encounters]
-    if kind in ("", "status"):
-        steps = StatusChange.objects.filter(
-            organization_id=participant.organization_id, participant=participant
-        ).select_related("changed_by")[:limit]
-        entries += [TimelineEntry(s.effective_on, "status", status_change=s) for s in steps]
-    return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+    """Contacts and status steps in date order, newest first, up to `limit` entries."""
+    return TimelineRows(participant, kind=kind)[:limit]
 
 
 @dataclass(frozen=True)
@@ -60,10 +137,27 @@ class Day:
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Consent]
     answered_consents: list[Consent]
-    reassessments: list[DueReassessment]
     note_requests: list[NoteFeedback]
     call_requests: list[CallRequest]
     check_ins: list[Assessment]
+    # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
+    sections: list[dict[str, Any]]
+
+
+# Apps whose `selectors.today_section(membership=..., today=...)` Today gathers, in page order.
+TODAY_SECTIONS: tuple[Callable[..., dict[str, Any]], ...] = (assessments_today_section,)
+# Rows that link to a participant show their name only: not their encrypted columns.
+BRIEF_PARTICIPANT = tuple(f"participant__{name}" for name in ENCRYPTED_FIELDS)
+# A returned note's row shows the supervisor's comment, not the note itself.
+NOTE_TEXT = (
+    "summary",
+    "topics",
+    "coach_actions",
+    "participant_response",
+    "own_words",
+    "next_steps",
+    "withheld_detail",
+)
 
 
 def review_queue(*, user: Any, organization: Organization) -> Any:
@@ -77,13 +171,10 @@ def review_queue(*, user: Any, organization: Organization) -> Any:
     )
 
 
-def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
+def coach_day(*, membership: Membership, today: date) -> Day:
     """The coach's own people: follow-ups due today, overdue ones, long quiet spells, drafts."""
-    mine = (
-        Participant.objects.visible_to(user, organization)
-        .filter(Q(coach=user) | Q(secondary_coach=user))
-        .filter(status__in=ParticipantStatus.open())
-    )
+    user, organization = membership.user, membership.organization
+    mine = own_open_caseload(user=user, organization=organization)
     due = list(mine.filter(next_contact_on=today).order_by("preferred_name"))
     overdue = list(mine.filter(next_contact_on__lt=today).order_by("next_contact_on")[:50])
     cutoff = today - timedelta(days=organization.out_of_touch_days)
@@ -97,6 +188,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
     drafts = list(
         Encounter.objects.filter(organization=organization, author=user, state=NoteState.DRAFT)
         .select_related("participant")
+        .only("id", "contact_type", "started_at", "summary", "participant__preferred_name")
         .order_by("-started_at")[:50]
     )
     comments = list(
@@ -107,6 +199,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             review_comment_seen=False,
         )
         .select_related("participant", "reviewed_by")
+        .defer(*NOTE_TEXT, *BRIEF_PARTICIPANT)
         .order_by("-reviewed_at")[:50]
     )
     scheduled = [
@@ -117,7 +210,9 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             ended_on__isnull=True,
             paused=False,
             participant__in=mine.values("id"),
-        ).select_related("participant")
+        )
+        .select_related("participant")
+        .defer(*BRIEF_PARTICIPANT)
         if schedule.falls_on(today)
     ]
     due_ids = {p.id for p in due}
@@ -142,9 +237,9 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             ),
         )
         .select_related("participant")
+        .defer(*BRIEF_PARTICIPANT)
         .order_by("-answered_at")[:50]
     )
-    reassessments = reassessments_due(organization=organization, participants=mine, today=today)
     # Asked from their own Cairn: calls still waiting (oldest first), and check-ins they did
     # themselves since yesterday (a coach's own check-in records are already in their notes).
     call_requests = list(
@@ -152,6 +247,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             organization=organization, handled_at__isnull=True, participant__in=mine.values("id")
         )
         .select_related("participant")
+        .defer(*BRIEF_PARTICIPANT)
         .order_by("created_at")[:50]
     )
     check_ins = list(
@@ -163,6 +259,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
             recorded_by_id=F("participant__user_id"),
         )
         .select_related("participant")
+        .only("id", "created_at", "participant__preferred_name")
         .order_by("-created_at")[:50]
     )
     return Day(
@@ -174,8 +271,8 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         scheduled=scheduled,
         expiring_consents=expiring_consents,
         answered_consents=answered_consents,
-        reassessments=reassessments,
         note_requests=open_requests_for(user=user, organization=organization),
         call_requests=call_requests,
         check_ins=check_ins,
+        sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

@@ -1,6 +1,6 @@
-"""The coach's day, contact notes, signing, addenda and the participant timeline."""
+"""Contact notes, signing, addenda, co-signing and the participant timeline (Today: today_views)."""
 
-from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +14,6 @@ from audit.services import Target, record_page_view
 from encounters.forms import (
     AddendumForm,
     EncounterForm,
-    OutcomeForm,
     ReturnForm,
     ScheduleForm,
     ServiceTypeForm,
@@ -28,7 +27,7 @@ from encounters.models import (
     ServiceType,
 )
 from encounters.open_notes import may_answer
-from encounters.selectors import TIMELINE_KINDS, coach_day, review_queue, timeline
+from encounters.selectors import TIMELINE_KINDS, TimelineRows, review_queue
 from encounters.services import (
     EmptyNote,
     NoteLocked,
@@ -40,7 +39,6 @@ from encounters.services import (
     create_schedule,
     ensure_service_types,
     mark_review_comment_seen,
-    record_call_outcome,
     record_encounter,
     record_refused_edit,
     return_encounter,
@@ -71,45 +69,6 @@ def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:
         request,
         id=encounter_id,
     )
-
-
-@member_required(Role.COACH, Role.SUPERVISOR)
-def today(request: HttpRequest) -> HttpResponse:
-    membership = acting_membership(request)
-    day = coach_day(
-        user=request.user, organization=membership.organization, today=timezone.localdate()
-    )
-    record_page_view(request=request, target=Target(type="encounters.today", id=""))
-    return render(request, "encounters/today.html", {"day": day, "outcome_form": OutcomeForm()})
-
-
-@require_POST
-@member_required(Role.COACH, Role.SUPERVISOR)
-def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
-    """Record how a due call went, in place: one row is swapped by htmx (or the page reloads)."""
-    participant = participant_or_404(request, participant_id)
-    form = OutcomeForm(request.POST)
-    result = None
-    if form.is_valid():
-        next_on = form.cleaned_data["next_contact_on"] or timezone.localdate() + timedelta(days=1)
-        result = record_call_outcome(
-            acting=acting_membership(request),
-            participant=participant,
-            outcome=form.cleaned_data["outcome"],
-            next_contact_on=next_on,
-        )
-        participant.refresh_from_db()
-    if request.headers.get("HX-Request"):
-        return render(
-            request,
-            "encounters/_today_row.html",
-            {"p": participant, "outcome_form": form, "result": result, "swapped": True},
-        )
-    if result is None:
-        messages.error(request, _("Please pick how the call went and a day that is not past."))
-    else:
-        messages.success(request, _("Saved for %(name)s.") % {"name": participant})
-    return redirect("today")
 
 
 @member_required(*WRITERS)
@@ -253,9 +212,8 @@ def participant_timeline(request: HttpRequest, participant_id: object) -> HttpRe
     participant = participant_or_404(request, participant_id)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TIMELINE_KINDS else ""
-    page = Paginator(timeline(participant, kind=kind), TIMELINE_PAGE).get_page(
-        request.GET.get("page")
-    )
+    rows: Any = TimelineRows(participant, kind=kind)  # a lazy sequence: count() and one slice
+    page = Paginator(rows, TIMELINE_PAGE).get_page(request.GET.get("page"))
     record_page_view(
         request=request,
         target=Target(type="encounters.timeline", id=str(page.number)),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action, AuditEvent
+from lib.crypto import EncryptedTextField
 from organizations.models import Organization, Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 
@@ -23,6 +24,21 @@ SORTS = {
     "next_contact": ("next_contact_on", "preferred_name"),
 }
 QUIET_DAYS = (7, 14, 30)
+# Lists show names and reach preferences, never these: skipping them skips their decryption.
+ENCRYPTED_FIELDS = tuple(
+    f.name for f in Participant._meta.concrete_fields if isinstance(f, EncryptedTextField)
+)
+
+
+def own_open_caseload(*, user: Any, organization: Organization) -> ParticipantQuerySet:
+    """The member's own open records (primary or secondary coach), without the encrypted
+    free-text columns: what Today's sections are about."""
+    return (
+        Participant.objects.visible_to(user, organization)
+        .filter(Q(coach=user) | Q(secondary_coach=user))
+        .filter(status__in=ParticipantStatus.open())
+        .defer(*ENCRYPTED_FIELDS)
+    )
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,7 @@ def caseload(
         participants = participants.filter(next_contact_on__lte=today)
     return (
         participants.select_related("coach")
+        .defer(*ENCRYPTED_FIELDS)  # the list never shows them: no decryption per row
         .annotate(since_contact=Coalesce("last_contact_on", "enrolled_on"))
         .order_by(*SORTS.get(filters.sort, SORTS["name"]))
     )

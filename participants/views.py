@@ -5,12 +5,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from assessments.selectors import overview_panel as assessment_panel
@@ -64,6 +66,26 @@ from safety.selectors import overview_panel as safety_panel
 
 PAGE_SIZE = 25
 CASELOAD_ROLES = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+ORG_COUNT_SECONDS = 60
+
+
+class CachedCountPaginator(Paginator):
+    """The whole organization's unfiltered list counts from a cache kept for a minute: COUNT(*)
+    over 25,000 records took about 8 ms at state scale on every page turn, and "25,013 people"
+    a minute old is close enough for a caption. Any filter, and every smaller scope, counts
+    exactly."""
+
+    def __init__(self, *args: Any, cache_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    @cached_property
+    def count(self) -> int:
+        cached = cache.get(self.cache_key)
+        if cached is None:
+            cached = int(self.object_list.count())  # type: ignore[attr-defined]  # a QuerySet
+            cache.set(self.cache_key, cached, ORG_COUNT_SECONDS)
+        return int(cached)
 
 
 def _field_label(name: str) -> str:
@@ -96,7 +118,19 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     participants = caseload(
         user=request.user, organization=membership.organization, filters=filters
     )
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    whole_organization = membership.role == Role.MANAGER and filters == CaseloadFilters(
+        sort=filters.sort
+    )
+    paginator = (
+        CachedCountPaginator(
+            participants,
+            PAGE_SIZE,
+            cache_key=f"participants:org-count:{membership.organization_id}",
+        )
+        if whole_organization
+        else Paginator(participants, PAGE_SIZE)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     record_page_view(request=request, target=Target(type="participants.list", id=str(page.number)))
     return render(
         request,
@@ -217,6 +251,17 @@ def participant_edit(request: HttpRequest, participant_id: object) -> HttpRespon
     )
 
 
+NOTE_TEXT_BEYOND_SUMMARY = (
+    "topics",
+    "coach_actions",
+    "participant_response",
+    "own_words",
+    "next_steps",
+    "review_comment",
+    "withheld_detail",
+)
+
+
 @member_required(*CASELOAD_ROLES)
 def participant_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -228,7 +273,9 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
         {
             "participant": participant,
             "support_people": list(participant.support_people.all()),
-            "recent_contacts": list(participant.encounters.all()[:5]),
+            # The card shows each contact's one-line summary: the note's other text stays
+            # encrypted and unread here.
+            "recent_contacts": list(participant.encounters.defer(*NOTE_TEXT_BEYOND_SUMMARY)[:5]),
             "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
             "active_consents": list(
                 Consent.objects.active_or_waiting().filter(participant=participant)

@@ -9,6 +9,9 @@ from participants.models import Participant
 from plans.models import Goal, GoalStatus, Milestone
 from portal.plan_selectors import check_in_panel
 
+# The home card shows each goal in their words and its steps; the rest is on the plan page.
+GOAL_TEXT_NOT_SHOWN = ("coach_summary", "why_it_matters", "supports")
+
 
 def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
     schedules = list(
@@ -23,6 +26,7 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
         "goals": list(
             Goal.objects.filter(participant=participant, removed_at__isnull=True)
             .exclude(status=GoalStatus.SET_ASIDE)
+            .defer(*GOAL_TEXT_NOT_SHOWN)  # never shown here, so never decrypted
             .prefetch_related("steps")[:6]
         ),
         "milestones": list(Milestone.objects.filter(participant=participant)[:3]),

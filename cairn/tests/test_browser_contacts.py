@@ -242,10 +242,20 @@ def test_today_records_a_due_call_in_place(session: Session) -> None:
     def in_pats_row() -> bool:
         return bool(page.evaluate(f"() => !!document.activeElement.closest('#due-{pat_id}')"))
 
+    # Today lists the people; the outcome form is fetched for one row when the coach opens it.
+    assert row.locator("form").count() == 0
     session.tab_until(
-        lambda el: el["name"] == "outcome" and in_pats_row(), "outcome choice in Pat's row"
+        lambda el: el["href"] == f"/today/outcome/{pat_id}/" and in_pats_row(),
+        "'Record how the call went' in Pat's row",
     )
-    # Tab enters the radio group on its first choice; the arrows move the choice.
+    with page.expect_response(lambda r: f"/today/outcome/{pat_id}/" in r.url) as opened:
+        page.keyboard.press("Enter")
+    assert opened.value.request.headers.get("hx-request") == "true", "the form was not fetched"
+    page.locator(f"#due-{pat_id} form").wait_for()
+    # Focus lands on the first choice of the fetched form; the arrows move the choice.
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.name === 'outcome'"
+    )
     assert row.get_by_label("Reached").evaluate("(el) => el === document.activeElement")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -355,8 +365,11 @@ def test_today_and_group_session_fit_360_px(narrow_session: Session) -> None:
     session.sign_in("ana", DEMO_PASSWORD)
 
     assert session.path == "/today/"
-    assert session.page.locator(f"#due-{pat_id} form").is_visible()
-    assert_no_horizontal_scroll(session, "Today with a due row")
+    session.page.locator(f"#due-{pat_id}").get_by_role(
+        "link", name="Record how the call went"
+    ).click()
+    session.page.locator(f"#due-{pat_id} form").wait_for()
+    assert_no_horizontal_scroll(session, "Today with a due row and its outcome form open")
     session.audit("Today at 360 px")
 
     session.goto(f"/contacts/groups/{group_id}/session/")

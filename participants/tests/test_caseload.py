@@ -122,12 +122,13 @@ def _statements_for(client, path: str) -> list[str]:
 def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_for) -> None:
     client = client_for("mia")
     pat = _pat(demo)
-    client.get("/participants/")  # warm the session
-    # session, user, memberships, second-factor device, count, one page with coaches joined,
-    # audit (lock chain head, insert event, move head), session save (the idle clock).
+    client.get("/participants/")  # warm the session (and the whole organization's count)
+    # session, user, memberships, second-factor device, one page with coaches joined, audit
+    # (lock chain head, insert event, move head), session save (the idle clock); the manager's
+    # unfiltered count comes from the cache (CachedCountPaginator).
     small_list = _statements_for(client, "/participants/")
     small_detail = _statements_for(client, f"/participants/{pat.id}/")
-    assert len(small_list) == 10, small_list
+    assert len(small_list) == 9, small_list
     # ... plus support people, status steps, coach assignments, recent contacts, schedules,
     # active consents, the safety plan card (1), the plan card (open goals with their plan,
     # latest milestones: 2) and the recovery-capital card (the schedule; break steps and
@@ -145,6 +146,29 @@ def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_f
     )
     assert len(_statements_for(client, "/participants/")) == len(small_list)
     assert len(_statements_for(client, f"/participants/{pat.id}/")) == len(small_detail)
+
+
+def test_the_whole_organizations_count_is_cached_and_a_filtered_list_counts_exactly(
+    demo: DemoWorld, client_for
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    harbor = demo.organizations["harbor"]
+    total = Participant.objects.filter(organization=harbor, merged_into__isnull=True).count()
+    client = client_for("mia")
+    assert f"{total} people" in client.get("/participants/").content.decode()
+    Participant.objects.create(
+        organization=harbor,
+        preferred_name="Zeno Newcomer",
+        coach=demo.users["ana"],
+        enrolled_on=harbor.created_at.date(),
+    )
+    # Up to a minute old for the unfiltered caption; exact as soon as anything is filtered.
+    assert f"{total} people" in client.get("/participants/").content.decode()
+    assert "1 person" in client.get("/participants/", {"q": "Zeno"}).content.decode()
+    cache.clear()
+    assert f"{total + 1} people" in client.get("/participants/").content.decode()
 
 
 def test_caseload_page_view_is_audited_without_names(demo: DemoWorld, client_for) -> None:

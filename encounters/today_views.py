@@ -1,0 +1,73 @@
+"""Today: the coach's day, and recording how a due call went without leaving it."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit.services import Target, record_page_view
+from encounters.forms import OutcomeForm
+from encounters.selectors import coach_day
+from encounters.services import record_call_outcome
+from lib.access import acting_membership, member_required
+from organizations.models import Role
+from participants.access import participant_or_404
+
+
+@member_required(Role.COACH, Role.SUPERVISOR)
+def today(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    # The signed-in user object carries its cached memberships: the sections reuse it.
+    membership.user = request.user  # type: ignore[assignment]  # signed in: member_required
+    day = coach_day(membership=membership, today=timezone.localdate())
+    record_page_view(request=request, target=Target(type="encounters.today", id=""))
+    return render(request, "encounters/today.html", {"day": day})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(Role.COACH, Role.SUPERVISOR)
+def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
+    """How a due call went. Today lists the people and fetches this form for one row on demand
+    (htmx swaps the row; without JavaScript the link opens it as a page); the answer is recorded
+    in place."""
+    participant = participant_or_404(request, participant_id)
+    htmx = bool(request.headers.get("HX-Request"))
+    row = {"p": participant, "show_form": True, "swapped": True}
+    if request.method == "GET":
+        form = OutcomeForm()
+        if htmx:
+            return render(
+                request, "encounters/_today_row.html", {**row, "outcome_form": form, "opened": True}
+            )
+        record_page_view(
+            request=request,
+            target=Target(type="encounters.today_outcome", id=str(participant.id)),
+            participant_id=participant.id,
+        )
+        return render(request, "encounters/outcome.html", {"p": participant, "outcome_form": form})
+    form = OutcomeForm(request.POST)
+    result = None
+    if form.is_valid():
+        next_on = form.cleaned_data["next_contact_on"] or timezone.localdate() + timedelta(days=1)
+        result = record_call_outcome(
+            acting=acting_membership(request),
+            participant=participant,
+            outcome=form.cleaned_data["outcome"],
+            next_contact_on=next_on,
+        )
+        participant.refresh_from_db()
+    if htmx:
+        return render(
+            request,
+            "encounters/_today_row.html",
+            {**row, "outcome_form": form, "result": result, "show_form": result is None},
+        )
+    if result is None:
+        messages.error(request, _("Please pick how the call went and a day that is not past."))
+    else:
+        messages.success(request, _("Saved for %(name)s.") % {"name": participant})
+    return redirect("today")
