@@ -1,6 +1,6 @@
 """Writing a checked batch: every valid row in one transaction, each created record audited.
 
-Rows are written with PostgreSQL COPY (`lib.bulk.bulk_insert`) rather than one service call per
+Rows are written with PostgreSQL COPY (`imports.copying.copy_rows`) rather than one service call per
 row, so 100,000 people fit in the time budget. The bulk path keeps what the services guarantee:
 the participant's first status step and coach assignment, and one CREATE audit event per created
 record (so each person's access history shows how their record began), appended to the
@@ -9,7 +9,9 @@ organization's hash chain under the same head lock `audit.services.record_event`
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,10 +22,10 @@ from django.utils import timezone
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import Action, AuditEvent
 from audit.services import _locked_head
-from encounters.models import Encounter
+from encounters.models import ContactType, Encounter, Outcome
 from imports.checking import CheckResult
+from imports.copying import copy_rows
 from imports.models import ImportBatch, ImportedRecord, Kind
-from lib.bulk import bulk_insert
 from lib.request_context import current_request_info
 from organizations.models import Membership
 from participants.models import (
@@ -48,146 +50,157 @@ def write(
         for start in range(0, total, CHUNK):
             chunk = result.valid[start : start + CHUNK]
             created = writer(batch, acting, chunk)
-            bulk_insert(
+            copy_rows(
                 ImportedRecord,
                 [
-                    ImportedRecord(
-                        organization=batch.organization,
-                        kind=batch.kind,
-                        source_id=source[:200],
-                        object_id=obj.pk,
-                        batch_id=batch.pk,
-                    )
-                    for (_row, source, _values), obj in zip(chunk, created, strict=True)
+                    {
+                        "organization_id": batch.organization_id,
+                        "kind": batch.kind,
+                        "source_id": source[:200],
+                        "object_id": made.id,
+                        "batch_id": batch.pk,
+                    }
+                    for (_row, source, _values), made in zip(chunk, created, strict=True)
                 ],
             )
-            _audit_creations(acting, created, fields=[list(v) for _r, _s, v in chunk])
+            _audit_creations(acting, batch.kind, created, fields=[list(v) for _r, _s, v in chunk])
             if progress is not None:
                 progress(start + len(chunk), total)
     return total
 
 
+@dataclass
+class Created:
+    id: uuid.UUID
+    participant_id: uuid.UUID
+
+
 def _write_participants(
     batch: ImportBatch, acting: Membership, chunk: list[tuple[int, str, dict[str, Any]]]
-) -> list[Participant]:
+) -> list[Created]:
     today = timezone.localdate()
-    people, steps, assignments = [], [], []
+    org = batch.organization_id
+    people, steps, assignments, created = [], [], [], []
     for _row, _source, values in chunk:
-        values = dict(values)
-        coach = values.pop("coach_username")
-        status = values.pop("status", ParticipantStatus.ACTIVE)
-        enrolled_on = values.pop("enrolled_on", today)
-        person = Participant(
-            id=uuid.uuid4(),
-            organization=batch.organization,
-            coach=coach,
+        row = dict(values)
+        coach = row.pop("coach_username")
+        status = row.pop("status", ParticipantStatus.ACTIVE)
+        enrolled_on = row.pop("enrolled_on", today)
+        pid = uuid.uuid4()
+        row.update(
+            id=pid,
+            organization_id=org,
+            coach_id=coach.pk,
             status=status,
             status_since=enrolled_on,
             enrolled_on=enrolled_on,
-            **values,
         )
-        people.append(person)
+        people.append(row)
         steps.append(
-            StatusChange(
-                organization=batch.organization,
-                participant=person,
-                from_status="",
-                to_status=status,
-                effective_on=enrolled_on,
-                reason="Imported",
-                changed_by=acting.user,
-            )
+            {
+                "organization_id": org,
+                "participant_id": pid,
+                "from_status": "",
+                "to_status": status,
+                "effective_on": enrolled_on,
+                "reason": "Imported",
+                "changed_by_id": acting.user_id,
+            }
         )
         assignments.append(
-            CoachAssignment(
-                organization=batch.organization,
-                participant=person,
-                coach=coach,
-                role=CoachRole.PRIMARY,
-                started_on=enrolled_on,
-                assigned_by=acting.user,
-            )
+            {
+                "organization_id": org,
+                "participant_id": pid,
+                "coach_id": coach.pk,
+                "role": CoachRole.PRIMARY,
+                "started_on": enrolled_on,
+                "assigned_by_id": acting.user_id,
+            }
         )
-    bulk_insert(Participant, people)
-    bulk_insert(StatusChange, steps)
-    bulk_insert(CoachAssignment, assignments)
-    return people
+        created.append(Created(pid, pid))
+    copy_rows(Participant, people)
+    copy_rows(StatusChange, steps)
+    copy_rows(CoachAssignment, assignments)
+    return created
 
 
 def _write_contacts(
     batch: ImportBatch, acting: Membership, chunk: list[tuple[int, str, dict[str, Any]]]
-) -> list[Encounter]:
+) -> list[Created]:
     zone = ZoneInfo(batch.organization.time_zone)
-    contacts = []
+    contacts, created = [], []
+    latest: dict[uuid.UUID, date] = {}
     for _row, _source, values in chunk:
-        values = dict(values)
-        started_at: datetime | None = values.pop("started_at", None)
-        occurred_on = values.pop("occurred_on", None)
+        row = dict(values)
+        started_at: datetime | None = row.pop("started_at", None)
+        occurred_on = row.pop("occurred_on", None)
         if started_at is None:
-            started_at = datetime.combine(occurred_on, datetime.min.time().replace(hour=12))
-            started_at = started_at.replace(tzinfo=zone)
-        contacts.append(
-            Encounter(
-                id=uuid.uuid4(),
-                organization=batch.organization,
-                participant_id=values.pop("participant_id"),
-                author=values.pop("coach_username"),
-                started_at=started_at,
-                occurred_on=started_at.astimezone(zone).date(),
-                is_brief=True,
-                **values,
-            )
-        )
-    bulk_insert(Encounter, contacts)
-    _touch_last_contact(contacts)
-    return contacts
-
-
-def _touch_last_contact(contacts: list[Encounter]) -> None:
-    """As recording a contact does: 'last contact' moves to the latest contact that reached them."""
-    latest: dict[uuid.UUID, Any] = {}
-    for contact in contacts:
-        if contact.counts_as_contact:
-            pid = contact.participant_id
-            latest[pid] = max(latest.get(pid, contact.occurred_on), contact.occurred_on)
+            started_at = datetime.combine(occurred_on, time(12, 0), tzinfo=zone)
+        service = row.pop("service_type", None)
+        pid = row.pop("participant_id")
+        contact = {
+            **row,
+            "id": uuid.uuid4(),
+            "organization_id": batch.organization_id,
+            "participant_id": pid,
+            "author_id": row.pop("coach_username").pk,
+            "service_type_id": service.pk if service else None,
+            "started_at": started_at,
+            "occurred_on": started_at.astimezone(zone).date(),
+            "is_brief": True,
+        }
+        contact.pop("coach_username", None)
+        contacts.append(contact)
+        created.append(Created(contact["id"], pid))
+        reached = row.get("outcome", Outcome.REACHED) == Outcome.REACHED
+        if reached and row["contact_type"] != ContactType.OUTREACH:
+            day = contact["occurred_on"]
+            latest[pid] = max(latest.get(pid, day), day)
+    copy_rows(Encounter, contacts)
+    # As recording a contact does: 'last contact' moves to the latest contact that reached them.
     for pid, day in latest.items():
         Participant.objects.filter(
             Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=day), pk=pid
         ).update(last_contact_on=day)
+    return created
 
 
-def _audit_creations(acting: Membership, created: list[Any], *, fields: list[list[str]]) -> None:
+def _audit_creations(
+    acting: Membership, kind: str, created: list[Created], *, fields: list[list[str]]
+) -> None:
     """One CREATE event per record, chained in order, inserted together."""
     if not created:
         return
     organization = acting.organization
+    target_type = (
+        "participants.participant" if kind == Kind.PARTICIPANTS else "encounters.encounter"
+    )
     info = current_request_info()
     now = timezone.now()
     head = _locked_head(organization.pk)
     seq, prev = head.last_seq, head.last_hash or GENESIS_HASH
     events = []
-    for obj, changed in zip(created, fields, strict=True):
+    for made, changed in zip(created, fields, strict=True):
         seq += 1
-        participant_id = obj.pk if isinstance(obj, Participant) else obj.participant_id
-        event = AuditEvent(
+        event = SimpleNamespace(
             chain=organization.pk,
             seq=seq,
-            organization=organization,
-            actor=acting.user,
+            organization_id=organization.pk,
+            actor_id=acting.user_id,
             actor_username=acting.user.get_username(),
             role=acting.role,
-            action=Action.CREATE,
-            target_type=obj._meta.label_lower,
-            target_id=str(obj.pk),
-            participant_id=participant_id,
+            action=Action.CREATE.value,
+            target_type=target_type,
+            target_id=str(made.id),
+            participant_id=made.participant_id,
             changed_fields=sorted(set(changed)),
             request_id=info.request_id if info else "",
             ip=info.ip if info else None,
             created_at=now,
             prev_hash=prev,
         )
-        event.hash = prev = event_hash(event)
-        events.append(event)
-    bulk_insert(AuditEvent, events)
+        event.hash = prev = event_hash(event)  # type: ignore[arg-type]
+        events.append(vars(event))
+    copy_rows(AuditEvent, events)
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])

@@ -106,17 +106,27 @@ def parse_moment(cell: Cell, style: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(parse_date(cell, style), time(12, 0), tzinfo=zone)
 
 
-def parse_choice(value: str, choices: type[TextChoices]) -> str:
-    lowered = value.strip().lower()
-    for stored, label in choices.choices:
-        if lowered in (str(stored).lower(), str(label).lower()):
-            return str(stored)
-    allowed = ", ".join(str(v) for v in choices.values if v)
-    raise RowError(_("This is not one of the choices here: %(allowed)s.") % {"allowed": allowed})
+class ChoiceMap:
+    """Reads a stored value or its label (any case) into the stored value; built once per check."""
 
+    def __init__(self, choices: type[TextChoices]) -> None:
+        self.lookup: dict[str, str] = {}
+        for stored, label in choices.choices:
+            if stored:
+                self.lookup[str(label).lower()] = str(stored)
+                self.lookup[str(stored).lower()] = str(stored)
+        self.allowed = ", ".join(str(v) for v in choices.values if v)
 
-def parse_many(value: str, choices: type[TextChoices]) -> list[str]:
-    return [parse_choice(part, choices) for part in re.split(r"[;,]", value) if part.strip()]
+    def __call__(self, value: str) -> str:
+        found = self.lookup.get(value.strip().lower())
+        if found is None:
+            raise RowError(
+                _("This is not one of the choices here: %(allowed)s.") % {"allowed": self.allowed}
+            )
+        return found
+
+    def many(self, value: str) -> list[str]:
+        return [self(part) for part in re.split(r"[;,]", value) if part.strip()]
 
 
 def assignable_coaches(acting: Membership) -> dict[str, Any]:
@@ -237,23 +247,29 @@ class ParticipantChecker(RowChecker):
     def __init__(self, batch: ImportBatch, acting: Membership) -> None:
         super().__init__(batch, acting)
         style = batch.date_style
+        ages, veteran, referral = (
+            ChoiceMap(AgeRange),
+            ChoiceMap(VeteranStatus),
+            ChoiceMap(ReferralSource),
+        )
+        pathways, statuses = ChoiceMap(Pathway), ChoiceMap(ParticipantStatus)
         self.fields = {
             "preferred_name": lambda c: text(c)[:120],
             "legal_name": lambda c: text(c)[:200],
             "pronouns": lambda c: text(c)[:60],
             "date_of_birth": lambda c: self.birth_date(parse_date(c, style)),
-            "age_range": lambda c: parse_choice(text(c), AgeRange),
+            "age_range": lambda c: ages(text(c)),
             "preferred_language": lambda c: text(c)[:40],
             "gender_identity": lambda c: text(c)[:120],
             "race_ethnicity": lambda c: text(c)[:200],
             "sexual_orientation": lambda c: text(c)[:120],
-            "veteran_status": lambda c: parse_choice(text(c), VeteranStatus),
-            "referral_source": lambda c: parse_choice(text(c), ReferralSource),
-            "pathways": lambda c: parse_many(text(c), Pathway),
+            "veteran_status": lambda c: veteran(text(c)),
+            "referral_source": lambda c: referral(text(c)),
+            "pathways": lambda c: pathways.many(text(c)),
             "phone": lambda c: to_e164(text(c)),
             "email": self.email,
             "coach_username": self.coach,
-            "status": lambda c: parse_choice(text(c), ParticipantStatus),
+            "status": lambda c: statuses(text(c)),
             "enrolled_on": lambda c: parse_date(c, style),
         }
         existing = Participant.objects.filter(
@@ -333,11 +349,12 @@ class ContactChecker(RowChecker):
         super().__init__(batch, acting)
         style = batch.date_style
         zone = ZoneInfo(batch.organization.time_zone)
+        types, outcomes = ChoiceMap(ContactType), ChoiceMap(Outcome)
         self.fields = {
             "participant_id": self.participant,
             "coach_username": self.coach,
-            "contact_type": lambda c: parse_choice(text(c), ContactType),
-            "outcome": lambda c: parse_choice(text(c), Outcome),
+            "contact_type": lambda c: types(text(c)),
+            "outcome": lambda c: outcomes(text(c)),
             "started_at": lambda c: parse_moment(c, style, zone),
             "occurred_on": lambda c: parse_date(c, style),
             "duration_minutes": self.minutes,
