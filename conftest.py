@@ -30,6 +30,12 @@ def client_for(demo: DemoWorld) -> Callable[[str], Client]:
 
 
 @pytest.fixture(autouse=True)
+def jobs_run_inline(settings) -> None:
+    """Background jobs run inside the request in tests, so their results can be asserted."""
+    settings.CAIRN_JOBS_SYNC = True
+
+
+@pytest.fixture(autouse=True)
 def text_messages(settings) -> list:
     """Text messages go to an in-memory outbox in tests, emptied for each test."""
     from lib import sms

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "exports",
     "imports",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,8 @@ CAIRN_MODEL_DIR = Path(envstr("CAIRN_MODEL_DIR", str(VAR_DIR / "models")))
 CAIRN_PHONE_REGION = envstr("CAIRN_PHONE_REGION", "US")
 # A directory of instrument definition files (TOML) that replace the built-in ones by key.
 CAIRN_INSTRUMENTS_DIR = envstr("CAIRN_INSTRUMENTS_DIR", "")
+# Background jobs run in a thread after the request commits; tests run them inline instead.
+CAIRN_JOBS_SYNC = envbool("CAIRN_JOBS_SYNC", False)
 USE_I18N = True
 USE_TZ = True
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
+    path("jobs/", include("jobs.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

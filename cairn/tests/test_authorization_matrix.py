@@ -6,6 +6,7 @@ The matrix fails when a URL pattern is added without an entry here, so no page i
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from consent.models import Consent, ConsentScan
 from encounters.models import CheckInSchedule, Encounter, Group
 from encounters.open_notes import give_feedback
 from encounters.services import record_encounter, sign_encounter
+from jobs.models import Job, JobState
 from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, SupportPerson
@@ -108,6 +110,11 @@ IMPORTERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
 _OTHER_STAFF = {"ben": 404, "sam": 404, "mia": 404, "rio": 404, "river_sup": 404, "river_mgr": 404}
 IMPORT_BATCH = by_role(IMPORTERS, overrides=_OTHER_STAFF)
 IMPORT_BATCH_POST = by_role(IMPORTERS, ok=302, overrides=_OTHER_STAFF)
+
+# An object only ana may open: every other staff member gets 404, participants 403.
+ONLY_ANA = {
+    name: 404 for name, role in ROLE_OF.items() if name != "ana" and role != Role.PARTICIPANT
+}
 
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
@@ -303,6 +310,15 @@ MATRIX: dict[str, Row] = {
     "portal:settings": Row(by_role({Role.PARTICIPANT})),
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
     # --- portal: consents (issue #7) ---
+    # --- jobs: only the member who started a job sees it ---
+    "jobs:list": Row(by_role(STAFF_READERS | ADMIN)),
+    **{
+        f"jobs:{name}": Row(
+            by_role(STAFF_READERS | ADMIN, others=403, overrides=ONLY_ANA),
+            kwargs=lambda o: {"job_id": o["job"].id},
+        )
+        for name in ("status", "download")
+    },
     # --- reports (issue #11) ---
     # --- exports (issue #11) ---
     # --- imports (issue #11) ---
@@ -330,6 +346,7 @@ FILES: dict[str, str] = {
     "consent:scan": "the signed paper consent, shown to staff who may see the record",
     "portal:record_html": "the participant's own copy of their record, audited as an export",
     "portal:record_json": "the participant's own copy of their record, audited as an export",
+    "jobs:download": "a finished export, for the member who started it (audited as an export)",
     # --- portal: consents (issue #7) ---
     # --- exports (issue #11) ---
     # --- imports (issue #11) ---
@@ -427,6 +444,18 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(entry_objects(pat, users))
     objects.update(record_objects(pat, users))
     objects.update(portal_plan_objects(pat, users))
+    objects["job"] = Job.objects.create(
+        organization=pat.organization,
+        requested_by=users["ana"],
+        kind="test",
+        title="A test download",
+        state=JobState.DONE,
+        result="aGVsbG8=",
+        result_name="hello.txt",
+        result_type="text/plain",
+        result_size=5,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     objects.update(reports_objects(pat, users))
     objects.update(exports_objects(pat, users))
     objects.update(imports_objects(pat, users))

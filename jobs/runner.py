@@ -1,0 +1,168 @@
+"""Running jobs: handlers register by kind; `submit` starts one after the request commits.
+
+A job runs in a thread of the process that accepted it, so Cairn needs no separate worker or
+broker on a small server. If that process ends mid-job, the job's heartbeat stops and its page
+says it stopped (`Job.is_stale`); handlers write in one transaction (or idempotent batches) so a
+stopped job leaves nothing half-done, and the person simply starts it again.
+"""
+
+import base64
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobs.models import Job, JobState
+from organizations.models import Membership
+
+logger = logging.getLogger(__name__)
+
+RESULT_LIFETIME = timedelta(hours=24)
+# Progress is written at most this often (seconds), so calling it per row stays cheap.
+PROGRESS_INTERVAL = 0.5
+
+
+@dataclass(frozen=True)
+class JobResult:
+    filename: str
+    content_type: str
+    content: bytes
+    summary: str = ""
+
+
+class JobError(Exception):
+    """A failure whose message is written for the person who started the job."""
+
+
+class Progress:
+    """Called by a handler as it works: `progress(done, total, message)`."""
+
+    def __init__(self, job_id: uuid.UUID) -> None:
+        self.job_id = job_id
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL and (total is None or done < total):
+            return
+        self._last = now
+        values: dict[str, Any] = {"done": done, "heartbeat_at": timezone.now()}
+        if total is not None:
+            values["total"] = total
+        if message:
+            values["message"] = message[:200]
+        Job.objects.filter(id=self.job_id).update(**values)
+
+
+Handler = Callable[[Job, Progress], JobResult]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def register(kind: str) -> Callable[[Handler], Handler]:
+    """Register `handler` for jobs of `kind` (call from the owning app's `jobs.py`)."""
+
+    def decorator(handler: Handler) -> Handler:
+        _HANDLERS[kind] = handler
+        return handler
+
+    return decorator
+
+
+def submit(*, kind: str, acting: Membership, title: str, params: dict[str, Any]) -> Job:
+    """Create a job for the acting member and start it once the current transaction commits.
+
+    With `CAIRN_JOBS_SYNC` (tests) the job runs before this returns, in the caller's thread.
+    """
+    if kind not in _HANDLERS:
+        raise ValueError(f"no handler registered for job kind {kind!r}")
+    clear_expired()
+    job = Job.objects.create(
+        organization=acting.organization,
+        requested_by=acting.user,
+        kind=kind,
+        title=title[:200],
+        params=params,
+        heartbeat_at=timezone.now(),
+    )
+    if settings.CAIRN_JOBS_SYNC:
+        run(job.id)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: _start_thread(job.id))
+    return job
+
+
+def _start_thread(job_id: uuid.UUID) -> None:
+    thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True)
+    thread.start()
+
+
+def _run_in_thread(job_id: uuid.UUID) -> None:
+    close_old_connections()
+    try:
+        run(job_id)
+    finally:
+        connection.close()
+
+
+def run(job_id: uuid.UUID) -> None:
+    """Run one job to the end, storing its result or a calm reason why it stopped."""
+    job = Job.objects.select_related("organization", "requested_by").get(id=job_id)
+    handler = _HANDLERS[job.kind]
+    Job.objects.filter(id=job_id).update(state=JobState.RUNNING, heartbeat_at=timezone.now())
+    try:
+        result = handler(job, Progress(job_id))
+    except JobError as exc:
+        _finish_failed(job_id, str(exc))
+    except Exception as exc:  # noqa: BLE001 - any failure must end the job, not leave it running
+        # Only the kind of failure is logged: exception messages can carry cell values or names.
+        logger.error("job %s (%s) failed: %s", job_id, job.kind, type(exc).__name__)
+        _finish_failed(
+            job_id,
+            _(
+                "Something went wrong and this stopped. Nothing was changed. Please try again; "
+                "if it happens again, tell your administrator."
+            ),
+        )
+    else:
+        now = timezone.now()
+        Job.objects.filter(id=job_id).update(
+            state=JobState.DONE,
+            result=base64.b64encode(result.content).decode("ascii"),
+            result_name=result.filename[:120],
+            result_type=result.content_type[:100],
+            result_size=len(result.content),
+            summary=result.summary[:300],
+            finished_at=now,
+            heartbeat_at=now,
+            expires_at=now + RESULT_LIFETIME,
+        )
+
+
+def _finish_failed(job_id: uuid.UUID, reason: str) -> None:
+    now = timezone.now()
+    Job.objects.filter(id=job_id).update(
+        state=JobState.FAILED, error=reason[:300], finished_at=now, heartbeat_at=now
+    )
+
+
+def result_bytes(job: Job) -> bytes:
+    return base64.b64decode(job.result) if job.result else b""
+
+
+def clear_expired() -> int:
+    """Drop the stored results of jobs past their expiry; the job row stays as a record."""
+    return (
+        Job.objects.filter(expires_at__lte=timezone.now())
+        .exclude(result="")
+        .update(result="", result_size=0)
+    )
