@@ -117,11 +117,13 @@ def apply(
 
     With `only_if_all_valid`, a batch with any problem imports nothing.
     """
-    _require(batch, BatchState.CHECKED)
-    result = dry_run(acting=acting, batch=batch)
-    if only_if_all_valid and result.problems:
-        return 0
     with transaction.atomic():
+        # The row lock makes a second click (or a second job) wait, then find it applied.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _require(locked, BatchState.CHECKED)
+        result = dry_run(acting=acting, batch=batch)
+        if only_if_all_valid and result.problems:
+            return 0
         created = applying.write(batch=batch, result=result, acting=acting, progress=progress)
         batch.created_count = created
         batch.state = BatchState.APPLIED

@@ -9,16 +9,19 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
-from imports import services
+from imports import jobs, services
 from imports.forms import MappingForm, UploadForm
 from imports.kinds import KINDS_FOR_ROLE
 from imports.models import BatchState, ImportBatch
 from imports.reading import UnreadableFile
+from jobs.runner import submit
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
 IMPORTERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 PROBLEMS_PAGE = 50
+# Files longer than this are checked and imported in the background, with progress shown.
+BACKGROUND_ROWS = 2000
 
 
 def _batch(request: HttpRequest, batch_id: object) -> ImportBatch:
@@ -71,6 +74,14 @@ def mapping(request: HttpRequest, batch_id: object) -> HttpResponse:
             mapping=form.mapping(),
             date_style=form.cleaned_data["date_style"],
         )
+        if batch.row_count > BACKGROUND_ROWS:
+            job = submit(
+                kind=jobs.CHECK,
+                acting=membership,
+                title=_("Checking %(name)s") % {"name": batch.filename},
+                params={"batch_id": str(batch.id)},
+            )
+            return redirect("jobs:status", job.id)
         services.dry_run(acting=membership, batch=batch)
         return redirect("imports:check", batch.id)
     record_page_view(request=request, target=Target(type="imports.mapping", id=str(batch.id)))
@@ -102,6 +113,14 @@ def check(request: HttpRequest, batch_id: object) -> HttpResponse:
 def apply(request: HttpRequest, batch_id: object) -> HttpResponse:
     batch = _batch(request, batch_id)
     strict = request.POST.get("mode") == "all"
+    if batch.row_count > BACKGROUND_ROWS and batch.state == BatchState.CHECKED:
+        job = submit(
+            kind=jobs.APPLY,
+            acting=acting_membership(request),
+            title=_("Importing %(name)s") % {"name": batch.filename},
+            params={"batch_id": str(batch.id), "only_if_all_valid": strict},
+        )
+        return redirect("jobs:status", job.id)
     try:
         created = services.apply(
             acting=acting_membership(request), batch=batch, only_if_all_valid=strict

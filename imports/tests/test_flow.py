@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -9,9 +10,10 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from encounters.models import Encounter
-from imports import services
+from imports import services, views
 from imports.models import BatchState, ImportBatch
 from imports.tests.sample import participants_csv, to_csv
+from jobs.models import Job, JobState
 from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
@@ -138,3 +140,29 @@ def test_the_stored_upload_and_findings_are_not_readable_in_the_database(
     assert "Person 000001" not in stored
     assert "1950-02-31" not in stored
     assert batch.state == BatchState.CHECKED
+
+
+def test_a_large_file_is_checked_and_imported_as_a_background_job_with_progress(
+    demo: DemoWorld, client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "BACKGROUND_ROWS", 2)
+    client = client_for("mia")
+    raw = participants_csv(5).replace(b"1950-01-01", b"1950-02-31")
+    upload = SimpleUploadedFile("people.csv", raw, "text/csv")
+    client.post(reverse("imports:home"), {"kind": "participants", "file": upload})
+    batch = ImportBatch.objects.get()
+    response = client.post(
+        reverse("imports:mapping", args=[batch.id]), {**batch.mapping, "date_style": "iso"}
+    )
+    check_job = Job.objects.get(kind="imports.check")
+    assert response["Location"] == reverse("jobs:status", args=[check_job.id])
+    assert (check_job.state, check_job.done, check_job.total) == (JobState.DONE, 5, 5)
+    assert "4 rows ready, 1 need fixing" in check_job.summary
+    assert check_job.result_name == "rows-not-imported.csv"
+
+    response = client.post(reverse("imports:apply", args=[batch.id]), {"mode": "valid"})
+    apply_job = Job.objects.get(kind="imports.apply")
+    assert response["Location"] == reverse("jobs:status", args=[apply_job.id])
+    assert apply_job.state == JobState.DONE
+    assert apply_job.summary == "Imported 4 rows."
+    assert Participant.objects.filter(preferred_name__startswith="Person 0").count() == 4
