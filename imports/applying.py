@@ -19,12 +19,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assessments.models import Language
+from assessments.services import record_assessment
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import Action, AuditEvent
 from audit.services import _locked_head
 from encounters.models import ContactType, Encounter, Outcome
 from imports.checking import CheckResult
 from imports.copying import copy_rows
+from imports.kinds import ITEM_PREFIX
 from imports.models import ImportBatch, ImportedRecord, Kind
 from lib.request_context import current_request_info
 from organizations.models import Membership
@@ -37,6 +40,7 @@ from participants.models import (
 )
 
 ProgressFn = Callable[[int, int], None]
+Writer = Callable[[ImportBatch, Membership, list[tuple[int, str, dict[str, Any]]]], list["Created"]]
 CHUNK = 5000
 
 
@@ -44,7 +48,12 @@ def write(
     *, batch: ImportBatch, result: CheckResult, acting: Membership, progress: ProgressFn | None
 ) -> int:
     """Create every valid row's record; returns how many. Raises and writes nothing on failure."""
-    writer = _write_participants if batch.kind == Kind.PARTICIPANTS else _write_contacts
+    writers: dict[str, Writer] = {
+        Kind.PARTICIPANTS: _write_participants,
+        Kind.CONTACTS: _write_contacts,
+        Kind.ASSESSMENTS: _write_assessments,
+    }
+    writer = writers[batch.kind]
     total = len(result.valid)
     with transaction.atomic():
         for start in range(0, total, CHUNK):
@@ -63,7 +72,9 @@ def write(
                     for (_row, source, _values), made in zip(chunk, created, strict=True)
                 ],
             )
-            _audit_creations(acting, batch.kind, created, fields=[list(v) for _r, _s, v in chunk])
+            if batch.kind != Kind.ASSESSMENTS:  # the assessment service audits its own
+                fields = [list(v) for _r, _s, v in chunk]
+                _audit_creations(acting, batch.kind, created, fields=fields)
             if progress is not None:
                 progress(start + len(chunk), total)
     return total
@@ -162,6 +173,33 @@ def _write_contacts(
         Participant.objects.filter(
             Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=day), pk=pid
         ).update(last_contact_on=day)
+    return created
+
+
+def _write_assessments(
+    batch: ImportBatch, acting: Membership, chunk: list[tuple[int, str, dict[str, Any]]]
+) -> list[Created]:
+    """Through the assessment service, so the engine scores and the schedule point is found
+    exactly as for an assessment entered by hand (assessment files are small next to people)."""
+    people = Participant.objects.in_bulk([values["participant_id"] for _r, _s, values in chunk])
+    created = []
+    for _row, _source, values in chunk:
+        instrument = values["instrument"]
+        answers = {
+            name[len(ITEM_PREFIX) :]: value
+            for name, value in values.items()
+            if name.startswith(ITEM_PREFIX)
+        }
+        assessment = record_assessment(
+            acting=acting,
+            participant=people[values["participant_id"]],
+            instrument=instrument,
+            language=values.get("language", Language.EN),
+            administered_on=values["administered_on"],
+            answers={item.key: answers.get(item.key) for item in instrument.items},
+            skipped=set(),
+        )
+        created.append(Created(assessment.id, assessment.participant_id))
     return created
 
 

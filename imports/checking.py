@@ -15,8 +15,10 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.engine import Instrument, registry
+from assessments.models import Language
 from encounters.models import MAX_DURATION_MINUTES, ContactType, Outcome, ServiceType
-from imports.kinds import FIELDS, SOURCE_ID
+from imports.kinds import ITEM_PREFIX, SOURCE_ID, fields_for
 from imports.models import DateStyle, ImportBatch, ImportedRecord, Kind
 from imports.reading import Cell, Sheet
 from lib.phones import to_e164
@@ -210,11 +212,12 @@ class RowChecker:
         self.batch, self.acting = batch, acting
         self.values: dict[str, Any] = {}
         self.coaches = assignable_coaches(acting)
+        self.targets = fields_for(batch.kind)
 
     def check(self, row: int, raw: dict[str, Cell]) -> list[Problem]:
         problems = []
         values: dict[str, Any] = {}
-        for target in FIELDS[self.batch.kind]:
+        for target in self.targets:
             if target.name == SOURCE_ID:
                 continue
             cell = raw.get(target.name, "")
@@ -344,7 +347,29 @@ class ParticipantChecker(RowChecker):
         }
 
 
-class ContactChecker(RowChecker):
+class ForParticipant(RowChecker):
+    """Rows that belong to a participant the importer may see (by old id or Cairn id)."""
+
+    def __init__(self, batch: ImportBatch, acting: Membership) -> None:
+        super().__init__(batch, acting)
+        visible = Participant.objects.visible_to(acting.user, batch.organization)
+        self.visible = {str(pk) for pk in visible.values_list("id", flat=True)}
+        self.imported = {
+            source: str(object_id)
+            for source, object_id in ImportedRecord.objects.filter(
+                organization=batch.organization, kind=Kind.PARTICIPANTS
+            ).values_list("source_id", "object_id")
+        }
+
+    def participant(self, cell: Cell) -> uuid.UUID:
+        value = text(cell)
+        found = self.imported.get(value) or value.lower()
+        if found not in self.visible:
+            raise RowError(_("No participant you can see has this id."))
+        return uuid.UUID(found)
+
+
+class ContactChecker(ForParticipant):
     def __init__(self, batch: ImportBatch, acting: Membership) -> None:
         super().__init__(batch, acting)
         style = batch.date_style
@@ -361,25 +386,10 @@ class ContactChecker(RowChecker):
             "service_type": self.service_type,
             "setting": lambda c: text(c)[:120],
         }
-        visible = Participant.objects.visible_to(acting.user, batch.organization)
-        self.visible = {str(pk) for pk in visible.values_list("id", flat=True)}
-        self.imported = {
-            source: str(object_id)
-            for source, object_id in ImportedRecord.objects.filter(
-                organization=batch.organization, kind=Kind.PARTICIPANTS
-            ).values_list("source_id", "object_id")
-        }
         self.services = {
             s.name.lower(): s
             for s in ServiceType.objects.filter(organization=batch.organization, is_active=True)
         }
-
-    def participant(self, cell: Cell) -> uuid.UUID:
-        value = text(cell)
-        found = self.imported.get(value) or value.lower()
-        if found not in self.visible:
-            raise RowError(_("No participant you can see has this id."))
-        return uuid.UUID(found)
 
     @staticmethod
     def minutes(cell: Cell) -> int:
@@ -406,7 +416,69 @@ class ContactChecker(RowChecker):
         return []
 
 
+class AssessmentChecker(ForParticipant):
+    def __init__(self, batch: ImportBatch, acting: Membership) -> None:
+        super().__init__(batch, acting)
+        style = batch.date_style
+        languages = ChoiceMap(Language)
+        self.fields = {
+            "participant_id": self.participant,
+            "instrument": self.instrument,
+            "language": lambda c: languages(text(c)),
+            "administered_on": lambda c: self.not_future(parse_date(c, style)),
+        }
+        for target in self.targets:
+            if target.name.startswith(ITEM_PREFIX):
+                self.fields[target.name] = self.answer
+
+    @staticmethod
+    def instrument(cell: Cell) -> Instrument:
+        found = registry().get(text(cell).lower())
+        if found is None:
+            known = ", ".join(sorted(registry()))
+            raise RowError(
+                _("Cairn has no instrument with this key (it knows %(known)s).") % {"known": known}
+            )
+        return found
+
+    @staticmethod
+    def not_future(day: date) -> date:
+        if day > timezone.localdate():
+            raise RowError(_("This date is in the future."))
+        return day
+
+    @staticmethod
+    def answer(cell: Cell) -> int:
+        try:
+            return int(text(cell))
+        except ValueError as error:
+            raise RowError(_("An answer should be a whole number.")) from error
+
+    def check_row(self, row: int, values: dict[str, Any]) -> list[Problem]:
+        instrument: Instrument = values["instrument"]
+        problems = []
+        for name, value in values.items():
+            if not name.startswith(ITEM_PREFIX):
+                continue
+            item = instrument.item(name[len(ITEM_PREFIX) :])
+            if item is None:
+                message = _("%(instrument)s has no such item; leave this cell empty.") % {
+                    "instrument": instrument.key
+                }
+            elif item.option(value) is None:
+                low, high = item.options[0].value, item.options[-1].value
+                message = _("Answers to this item go from %(low)s to %(high)s.") % {
+                    "low": low,
+                    "high": high,
+                }
+            else:
+                continue
+            problems.append(Problem(row, self.batch.mapping.get(name, ""), str(value), message))
+        return problems
+
+
 _CHECKERS: dict[str, type[RowChecker]] = {
     Kind.PARTICIPANTS: ParticipantChecker,
     Kind.CONTACTS: ContactChecker,
+    Kind.ASSESSMENTS: AssessmentChecker,
 }

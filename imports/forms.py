@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imports.kinds import FIELDS
+from imports.kinds import fields_for
 from imports.models import DateStyle, ImportBatch, Kind
 
 
@@ -32,7 +32,7 @@ class MappingForm(forms.Form):
     def __init__(self, *args: Any, batch: ImportBatch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("(not in this file)"))] + [(h, h) for h in batch.headers if h]
-        for target in FIELDS[batch.kind]:
+        for target in fields_for(batch.kind):
             self.fields[target.name] = forms.ChoiceField(
                 label=target.label,
                 choices=choices,

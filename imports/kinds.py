@@ -84,16 +84,56 @@ CONTACT_FIELDS = [
     Field("setting", _("Setting or place"), synonyms=("place", "location")),
 ]
 
-FIELDS: dict[str, list[Field]] = {
-    Kind.PARTICIPANTS: PARTICIPANT_FIELDS,
-    Kind.CONTACTS: CONTACT_FIELDS,
-}
+ASSESSMENT_FIELDS = [
+    Field(
+        SOURCE_ID,
+        _("Id in the old system (keeps a re-run from adding anything twice)"),
+        synonyms=("assessment_id", "id", "assessment id", "source id"),
+    ),
+    Field(
+        "participant_id",
+        _("Participant (their id in the old system, or in Cairn)"),
+        required=True,
+        synonyms=("participant", "client id", "person id"),
+    ),
+    Field("instrument", _("Instrument (e.g. barc10)"), required=True, synonyms=("measure",)),
+    Field("language", _("Language it was given in (en, es)")),
+    Field(
+        "administered_on",
+        _("Date"),
+        required=True,
+        synonyms=("date", "assessment date", "completed on"),
+    ),
+]
+ITEM_PREFIX = "item_"
+
+
+def item_fields() -> list[Field]:
+    """One column per item of every instrument Cairn knows, named as exports name them."""
+    from assessments.engine import instruments
+
+    keys: dict[str, None] = {}
+    for instrument in instruments():
+        for item in instrument.items:
+            keys.setdefault(item.key, None)
+    return [Field(f"{ITEM_PREFIX}{key}", f"{ITEM_PREFIX}{key}") for key in keys]
+
+
+def fields_for(kind: str) -> list[Field]:
+    if kind == Kind.ASSESSMENTS:
+        return [*ASSESSMENT_FIELDS, *item_fields()]
+    by_kind: dict[str, list[Field]] = {
+        Kind.PARTICIPANTS: PARTICIPANT_FIELDS,
+        Kind.CONTACTS: CONTACT_FIELDS,
+    }
+    return by_kind[kind]
+
 
 # Managers see the whole program but do not write clinical content: they may bring people in,
-# while contacts are recorded by coaches and supervisors.
+# while contacts and assessments are recorded by coaches and supervisors.
 KINDS_FOR_ROLE: dict[str, list[str]] = {
-    Role.COACH: [Kind.PARTICIPANTS, Kind.CONTACTS],
-    Role.SUPERVISOR: [Kind.PARTICIPANTS, Kind.CONTACTS],
+    Role.COACH: [Kind.PARTICIPANTS, Kind.CONTACTS, Kind.ASSESSMENTS],
+    Role.SUPERVISOR: [Kind.PARTICIPANTS, Kind.CONTACTS, Kind.ASSESSMENTS],
     Role.MANAGER: [Kind.PARTICIPANTS],
 }
 
@@ -110,7 +150,7 @@ def suggest(kind: str, headers: list[str]) -> dict[str, str]:
     chosen: dict[str, str] = {}
     used: set[str] = set()
     for rounds in ("exact", "synonym"):
-        for target in FIELDS[kind]:
+        for target in fields_for(kind):
             if target.name in chosen:
                 continue
             names = [target.name] if rounds == "exact" else [*target.synonyms, str(target.label)]
