@@ -16,8 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.engine import Instrument, registry
-from assessments.models import Language
-from encounters.models import MAX_DURATION_MINUTES, ContactType, Outcome, ServiceType
+from assessments.models import Assessment, Language
+from encounters.models import (
+    MAX_DURATION_MINUTES,
+    ContactType,
+    Encounter,
+    Outcome,
+    ServiceType,
+)
 from imports.kinds import ITEM_PREFIX, SOURCE_ID, fields_for
 from imports.models import DateStyle, ImportBatch, ImportedRecord, Kind
 from imports.reading import Cell, Sheet
@@ -155,11 +161,10 @@ def run_check(
 ) -> CheckResult:
     checker = _CHECKERS[batch.kind](batch, acting)
     result = CheckResult()
-    done_ids = set(
-        ImportedRecord.objects.filter(organization=batch.organization, kind=batch.kind).values_list(
-            "source_id", flat=True
-        )
-    )
+    imported = ImportedRecord.objects.filter(organization=batch.organization, kind=batch.kind)
+    done_ids = set(imported.values_list("source_id", flat=True))
+    # A file exported from this same organization carries Cairn's own ids: those are here already.
+    done_ids.update(str(pk) for pk in _EXISTING[batch.kind](batch))
     headers = batch.headers
     column_of = {target: headers.index(header) for target, header in batch.mapping.items()}
     seen_sources: dict[str, int] = {}
@@ -195,6 +200,19 @@ def run_check(
     if progress is not None:
         progress(total, total)
     return result
+
+
+def _existing_ids(model: Any) -> Callable[[ImportBatch], Any]:
+    return lambda batch: model.objects.filter(organization=batch.organization).values_list(
+        "id", flat=True
+    )
+
+
+_EXISTING: dict[str, Callable[[ImportBatch], Any]] = {
+    Kind.PARTICIPANTS: _existing_ids(Participant),
+    Kind.CONTACTS: _existing_ids(Encounter),
+    Kind.ASSESSMENTS: _existing_ids(Assessment),
+}
 
 
 def _row_hash(raw: dict[str, Cell]) -> str:

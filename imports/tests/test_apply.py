@@ -135,3 +135,12 @@ def test_setting_a_file_aside_imports_nothing_and_forgets_the_file(
     with pytest.raises(services.NotReady):
         services.apply(acting=membership("mia"), batch=batch)
     assert not Participant.objects.filter(preferred_name__startswith="Person 0").exists()
+
+
+def test_a_file_exported_from_this_organization_skips_the_people_already_here(
+    demo: DemoWorld, checked: Checked
+) -> None:
+    pat = Participant.objects.get(user__username="pat")
+    row = participant_row(1) | {"participant_id": str(pat.id), "preferred_name": "Pat"}
+    batch = checked(to_csv([row, participant_row(2)], PARTICIPANT_HEADERS).encode())
+    assert (batch.skipped_count, batch.valid_count, batch.problem_count) == (1, 1, 0)
