@@ -121,7 +121,7 @@ def apply(
         # The row lock makes a second click (or a second job) wait, then find it applied.
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _require(locked, BatchState.CHECKED)
-        result = dry_run(acting=acting, batch=batch)
+        result = dry_run(acting=acting, batch=batch, progress=progress)  # the bar runs twice
         if only_if_all_valid and result.problems:
             return 0
         created = applying.write(batch=batch, result=result, acting=acting, progress=progress)

@@ -37,13 +37,20 @@ class Command(BaseCommand):
         raw = participants_csv(rows, coach=coach.username)
         self.stdout.write(f"{rows:,} rows, {len(raw) / 1024 / 1024:.1f} MB of CSV")
 
+        writing: list[float] = []
+
+        def first_write(done: int, total: int) -> None:
+            # apply() reports the re-check first (from 0), then each written chunk.
+            if not writing and done == total:
+                writing.append(time.perf_counter())
+
         started = time.perf_counter()
         batch = services.upload(acting=acting, kind="participants", filename="b.csv", raw=raw)
         services.save_mapping(acting=acting, batch=batch, mapping=batch.mapping, date_style="iso")
         uploaded = time.perf_counter()
         services.dry_run(acting=acting, batch=batch)
         checked = time.perf_counter()
-        created = services.apply(acting=acting, batch=batch)
+        created = services.apply(acting=acting, batch=batch, progress=first_write)
         applied = time.perf_counter()
 
         def line(stage: str, seconds: float) -> str:
@@ -52,5 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(line("upload (read + store)", uploaded - started))
         self.stdout.write(line("dry run", checked - uploaded))
         self.stdout.write(line("apply (re-check + write)", applied - checked))
+        if writing:
+            self.stdout.write(line("  of which re-check", writing[0] - checked))
+            self.stdout.write(line("  of which writing", applied - writing[0]))
         self.stdout.write(line("total", applied - started))
         self.stdout.write(f"created {created:,}; problems {batch.problem_count}")
