@@ -10,7 +10,7 @@ organization's hash chain under the same head lock `audit.services.record_event`
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +24,8 @@ from assessments.services import record_assessment
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import Action, AuditEvent
 from audit.services import _locked_head
-from encounters.models import ContactType, Encounter, Outcome
+from encounters.models import ContactType, Encounter, NoteState, Outcome
+from encounters.services import CONTENT_FIELDS, content_hash
 from imports.checking import CheckResult
 from imports.copying import copy_rows
 from imports.kinds import ITEM_PREFIX
@@ -135,11 +136,20 @@ def _write_participants(
     return created
 
 
+CONTENT_DEFAULTS = {
+    f.attname: f.get_default()
+    for f in Encounter._meta.concrete_fields
+    if f.attname in CONTENT_FIELDS
+}
+
+
 def _write_contacts(
     batch: ImportBatch, acting: Membership, chunk: list[tuple[int, str, dict[str, Any]]]
 ) -> list[Created]:
     zone = ZoneInfo(batch.organization.time_zone)
     contacts, created = [], []
+    now = timezone.now()
+    summary = f"Imported from {batch.filename}"[:300]
     latest: dict[uuid.UUID, date] = {}
     for _row, _source, values in chunk:
         row = dict(values)
@@ -149,18 +159,29 @@ def _write_contacts(
             started_at = datetime.combine(occurred_on, time(12, 0), tzinfo=zone)
         service = row.pop("service_type", None)
         pid = row.pop("participant_id")
+        author = row.pop("coach_username")
         contact = {
             **row,
             "id": uuid.uuid4(),
             "organization_id": batch.organization_id,
             "participant_id": pid,
-            "author_id": row.pop("coach_username").pk,
+            "author_id": author.pk,
             "service_type_id": service.pk if service else None,
-            "started_at": started_at,
+            "started_at": started_at.astimezone(UTC),
             "occurred_on": started_at.astimezone(zone).date(),
             "is_brief": True,
+            "summary": summary,
+            # A record from the old system, not a draft to finish: locked as signed by the
+            # person who imported it (not by its author, who signed nothing in Cairn).
+            "state": NoteState.SIGNED,
+            "signed_at": now,
+            "signed_by_id": acting.user_id,
         }
-        contact.pop("coach_username", None)
+        contact["content_hash"] = content_hash(
+            SimpleNamespace(**{**CONTENT_DEFAULTS, **contact}),  # type: ignore[arg-type]
+            signer_id=acting.user_id,
+            signed_at=now,
+        )
         contacts.append(contact)
         created.append(Created(contact["id"], pid))
         reached = row.get("outcome", Outcome.REACHED) == Outcome.REACHED

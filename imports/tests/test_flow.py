@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from encounters.models import Encounter
+from encounters.services import content_hash
 from imports import services, views
 from imports.models import BatchState, ImportBatch
 from imports.tests.sample import participants_csv, to_csv
@@ -120,6 +121,15 @@ def test_contacts_find_their_participant_by_the_old_id_or_the_cairn_id(
     assert services.apply(acting=membership("ana"), batch=batch) == 2
     first = Encounter.objects.get(participant__preferred_name="Person 000000")
     assert first.author == demo.users["ana"]
+    assert (first.state, first.signed_by, first.summary) == (
+        "signed",
+        demo.users["ana"],
+        "Imported from contacts.csv",
+    )
+    assert first.signed_at is not None
+    assert first.content_hash == content_hash(
+        first, signer_id=demo.users["ana"].pk, signed_at=first.signed_at
+    )
     assert first.occurred_on.isoformat() == "2026-10-01"
     assert Participant.objects.get(pk=first.participant_id).last_contact_on == first.occurred_on
     again = checked(raw, who="ana", kind="contacts", filename="contacts.csv")
