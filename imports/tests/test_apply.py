@@ -144,3 +144,28 @@ def test_a_file_exported_from_this_organization_skips_the_people_already_here(
     row = participant_row(1) | {"participant_id": str(pat.id), "preferred_name": "Pat"}
     batch = checked(to_csv([row, participant_row(2)], PARTICIPANT_HEADERS).encode())
     assert (batch.skipped_count, batch.valid_count, batch.problem_count) == (1, 1, 0)
+
+
+def test_an_excel_file_with_real_date_cells_imports(
+    demo: DemoWorld, checked: Checked, membership: Member
+) -> None:
+    from datetime import date, datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Name", "Birth date", "Phone number", "Coach", "Veteran"])
+    sheet.append(["Kim Excel", datetime(1984, 7, 9), "617-253-0199", "ana", "Yes, has served"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    batch = checked(buffer.getvalue(), filename="people.xlsx")
+    assert batch.problem_count == 0, services.problems_of(batch)
+    services.apply(acting=membership("mia"), batch=batch)
+    kim = Participant.objects.get(preferred_name="Kim Excel")
+    assert (kim.date_of_birth, kim.phone, kim.veteran_status) == (
+        date(1984, 7, 9),
+        "+16172530199",
+        "yes",
+    )
