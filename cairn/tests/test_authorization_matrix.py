@@ -546,7 +546,7 @@ def exports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """Rows the imports URLs need (ana's checked file of two people, awaiting her choice)."""
     from imports import services as imports_services
-    from imports.tests.sample import participants_csv
+    from imports.sample import participants_csv
 
     ana = Membership.objects.get(user=users["ana"])
     batch = imports_services.upload(

@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from audit.selectors import verify_chain
 from imports import applying, services
 from imports.models import BatchState, ImportBatch, ImportedRecord
-from imports.tests.sample import PARTICIPANT_HEADERS, participant_row, participants_csv, to_csv
+from imports.sample import PARTICIPANT_HEADERS, participant_row, participants_csv, to_csv
 from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import CoachAssignment, Participant, StatusChange

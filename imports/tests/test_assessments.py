@@ -6,7 +6,7 @@ from assessments.models import Assessment
 from audit.models import AuditEvent
 from imports import services
 from imports.models import ImportBatch
-from imports.tests.sample import to_csv
+from imports.sample import to_csv
 from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant

@@ -5,7 +5,7 @@ from datetime import date
 
 from imports import services
 from imports.models import ImportBatch
-from imports.tests.sample import PARTICIPANT_HEADERS, participant_row, to_csv
+from imports.sample import PARTICIPANT_HEADERS, participant_row, to_csv
 from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant

@@ -13,7 +13,7 @@ from encounters.models import Encounter
 from encounters.services import content_hash
 from imports import services, views
 from imports.models import BatchState, ImportBatch
-from imports.tests.sample import participants_csv, to_csv
+from imports.sample import participants_csv, to_csv
 from jobs.models import Job, JobState
 from organizations.demo import DemoWorld
 from organizations.models import Membership

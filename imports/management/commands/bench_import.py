@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from imports import services
-from imports.tests.sample import participants_csv
+from imports.sample import participants_csv
 from organizations.models import Membership, Organization, Role
 
 

@@ -1,4 +1,4 @@
-"""Generated spreadsheets for the import tests and the benchmark."""
+"""Generated participant spreadsheets, for the import tests and `manage.py bench_import`."""
 
 import csv
 import io
