@@ -168,6 +168,9 @@ CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
 CAIRN_SMS_HTTP_URL = envstr("CAIRN_SMS_HTTP_URL", "")
 CAIRN_SMS_HTTP_TOKEN = envstr("CAIRN_SMS_HTTP_TOKEN", "")
 CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
+# The record as PDF: a Unicode font (DejaVu Sans and Bold) from here; without it, the core font.
+CAIRN_PDF_FONT_DIR = envstr("CAIRN_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+CAIRN_PDF_COMPRESS = True
 # Where "Leave quickly" goes: an ordinary, neutral page outside Cairn.
 CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)

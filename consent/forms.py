@@ -1,7 +1,7 @@
 """Recording a consent and asking for a disclosure."""
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -56,6 +56,27 @@ class ConsentForm(forms.ModelForm):
 
     scan_type = ""
 
+    def __init__(self, *args: Any, participant: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The typed name and date are filled in by the participant when it is sent to the portal.
+        self.fields["signature"].required = False
+        self.fields["signed_on"].required = False
+        method = cast(forms.ChoiceField, self.fields["signature_method"])
+        if participant is not None and participant.user_id is not None:
+            portal_label = _("Send to %(name)s to sign in Cairn") % {
+                "name": participant.preferred_name
+            }
+            method.choices = [
+                (value, portal_label if value == SignatureMethod.PORTAL else label)
+                for value, label in SignatureMethod.choices
+            ]
+            method.help_text = _(
+                "If you send it to sign in Cairn, leave the name and date empty: %(name)s reads "
+                "it, then signs or says no. Nothing is shared until they sign."
+            ) % {"name": participant.preferred_name}
+        else:  # no portal account: they can only sign here, on paper or by scan
+            method.choices = [c for c in SignatureMethod.choices if c[0] != SignatureMethod.PORTAL]
+
     def consent_values(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "scan"}
 
@@ -88,6 +109,22 @@ class ConsentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         method = data.get("signature_method")
+        if method == SignatureMethod.PORTAL:
+            # They read, sign (or say no) in their own Cairn; nothing is in force until then.
+            for name in ("signature", "signed_on", "revocation_explained"):
+                self.errors.pop(name, None)
+            data["signed_on"] = None
+            data["signature"] = ""
+            data["signature_drawing"] = ""
+            if not data.get("expires_on") and not data.get("expiry_event", "").strip():
+                self.add_error("expires_on", _("Give an end date, or the event that ends it."))
+            if data.get("expires_on") and data["expires_on"] < timezone.localdate():
+                self.add_error("expires_on", _("It ends before it can be signed."))
+            return data
+        if not data.get("signature", "").strip() and "signature" not in self.errors:
+            self.add_error("signature", _("This field is required."))
+        if not data.get("signed_on") and "signed_on" not in self.errors:
+            self.add_error("signed_on", _("This field is required."))
         if method == SignatureMethod.DRAWN and not data.get("signature_drawing"):
             self.add_error(
                 "signature_method",

@@ -28,20 +28,46 @@ class SignatureMethod(models.TextChoices):
     DRAWN = "drawn", _("Drawn on the screen")
     SCAN = "scan", _("Signed on paper; upload a scan")
     IN_PERSON = "in_person", _("Signed on paper in person (kept on file)")
+    # Prepared by the coach; the participant reads and signs it in their own Cairn. Once they
+    # sign, the method becomes how they signed (typed or drawn).
+    PORTAL = "portal", _("Send to sign in Cairn")
+
+
+class ConsentAnswer(models.TextChoices):
+    """The participant's answer to a consent sent to them to sign in the portal."""
+
+    SIGNED = "signed", _("Signed")
+    NOT_NOW = "not_now", _("Not now")
+    DECLINED = "declined", _("Does not agree")
 
 
 class ConsentStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+    WAITING = "waiting", _("Waiting for signature")
+    NOT_SIGNED = "not_signed", _("Not signed")
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def active(self, today: date | None = None) -> "ConsentQuerySet":
         today = today or timezone.localdate()
-        return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+        return (
+            self.filter(revoked_at__isnull=True)
+            .filter(models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today))
+            # One sent to sign in the portal counts only once the participant has signed it.
+            .filter(
+                models.Q(signature_requested_at__isnull=True)
+                | models.Q(answer=ConsentAnswer.SIGNED)
+            )
         )
+
+    def active_or_waiting(self, today: date | None = None) -> "ConsentQuerySet":
+        """In force, or sent to the participant and not answered yet (for status lists)."""
+        return self.active(today) | self.waiting()
+
+    def waiting(self) -> "ConsentQuerySet":
+        return self.filter(signature_requested_at__isnull=False, answer="", revoked_at__isnull=True)
 
 
 class Consent(models.Model):
@@ -60,7 +86,8 @@ class Consent(models.Model):
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     expiry_event = models.CharField(_("or expires when"), max_length=200, blank=True)
-    signed_on = models.DateField(_("signed on"))
+    # Empty while a consent sent to the portal waits for the participant's signature.
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices)
     signature = EncryptedTextField(_("signature (typed name)"), max_length=200)
     # A drawn signature as SVG path data in a 400 x 150 box, e.g. "M10 20 L30 40".
@@ -77,6 +104,9 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revocation_note = models.CharField(max_length=300, blank=True)
+    signature_requested_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=20, choices=ConsentAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
 
@@ -85,6 +115,7 @@ class Consent(models.Model):
         indexes = [
             models.Index(fields=["organization", "participant"], name="consent_org_participant"),
             models.Index(fields=["organization", "expires_on"], name="consent_org_expiry"),
+            models.Index(fields=["organization", "answered_at"], name="consent_org_answered"),
         ]
 
     def __str__(self) -> str:
@@ -94,9 +125,15 @@ class Consent(models.Model):
         today = today or timezone.localdate()
         if self.revoked_at is not None:
             return ConsentStatus.REVOKED
+        if self.signature_requested_at is not None and self.answer != ConsentAnswer.SIGNED:
+            return ConsentStatus.WAITING if not self.answer else ConsentStatus.NOT_SIGNED
         if self.expires_on is not None and self.expires_on < today:
             return ConsentStatus.EXPIRED
         return ConsentStatus.ACTIVE
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status() == ConsentStatus.WAITING
 
     def covers(self, categories: list[str]) -> bool:
         if Category.ALL in self.categories:

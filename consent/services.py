@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import Target, record_member_action
-from consent.models import Category, Consent, ConsentScan, Disclosure, LegalBasis
+from consent.models import (
+    Category,
+    Consent,
+    ConsentAnswer,
+    ConsentScan,
+    Disclosure,
+    LegalBasis,
+    SignatureMethod,
+)
 from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
 from organizations.models import Membership
@@ -20,6 +28,10 @@ from participants.models import Participant
 
 class DisclosureRefused(Exception):
     """No active consent covers this disclosure, and no legal basis without consent was given."""
+
+
+class ConsentNotWaiting(Exception):
+    """The consent was already signed or answered, withdrawn, or its end date has passed."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,11 @@ def record_consent(
     values: dict[str, Any],
     scan: ScanFile | None = None,
 ) -> Consent:
+    values = dict(values)
+    if values.get("signature_method") == SignatureMethod.PORTAL:
+        # Prepared here, signed by the participant in their own Cairn: not in force until then.
+        values.update(signed_on=None, signature="", signature_drawing="")
+        values["signature_requested_at"] = timezone.now()
     with transaction.atomic():
         consent = Consent.objects.create(
             organization=acting.organization,
@@ -61,6 +78,53 @@ def record_consent(
             changed_fields=list(values),
         )
     return consent
+
+
+def answer_consent(
+    *,
+    acting: Membership,
+    consent: Consent,
+    answer: str,
+    signature: str = "",
+    drawing: str = "",
+) -> Consent:
+    """The participant signs a consent sent to them (in force from today), or says not now / no.
+    Only once: a consent already answered, withdrawn or past its end date is refused."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if not locked.is_waiting or (locked.expires_on and locked.expires_on < today):
+            raise ConsentNotWaiting
+        locked.answer = answer
+        locked.answered_at = timezone.now()
+        changed = ["answer"]
+        if answer == ConsentAnswer.SIGNED:
+            locked.signed_on = today
+            locked.signature = signature.strip()[:200]
+            locked.signature_drawing = drawing
+            locked.signature_method = SignatureMethod.DRAWN if drawing else SignatureMethod.TYPED
+            # The page they signed on explains the right to stop it and its limits.
+            locked.revocation_explained = True
+            changed += ["signed_on", "signature", "signature_method"]
+        locked.save(
+            update_fields=[
+                "answer",
+                "answered_at",
+                "signed_on",
+                "signature",
+                "signature_drawing",
+                "signature_method",
+                "revocation_explained",
+            ]
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.UPDATE,
+            target=Target.of(locked),
+            participant_id=locked.participant_id,
+            changed_fields=changed,
+        )
+    return locked
 
 
 def revoke_consent(*, acting: Membership, consent: Consent, note: str) -> None:

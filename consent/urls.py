@@ -29,4 +29,10 @@ urlpatterns = [
         {"fmt": "html"},
         name="record_html",
     ),
+    path(
+        "participant/<uuid:participant_id>/record.pdf",
+        views.participant_record,
+        {"fmt": "pdf"},
+        name="record_pdf",
+    ),
 ]

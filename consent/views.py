@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from audit.services import Target, record_member_action, record_page_view
 from consent.forms import ConsentForm, DisclosureForm, HoldForm, RetentionForm, RevokeForm
 from consent.models import Consent, ConsentScan, Disclosure, LegalHold
 from consent.record import full_record, readable_rows
+from consent.record_pdf import build_record_pdf
 from consent.retention import (
     StalePolicy,
     active_hold,
@@ -74,6 +75,7 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     form = ConsentForm(
         request.POST or None,
         request.FILES or None,
+        participant=participant,
         initial={
             "disclosing_party": membership.organization.name,
             "signed_on": timezone.localdate(),
@@ -81,13 +83,23 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        record_consent(
+        consent = record_consent(
             acting=membership,
             participant=participant,
             values=form.consent_values(),
             scan=form.scan_file(),
         )
-        messages.success(request, _("Consent recorded."))
+        if consent.is_waiting:
+            messages.success(
+                request,
+                _(
+                    "Sent to %(name)s to read and sign in Cairn. Nothing is shared under it until "
+                    "they sign."
+                )
+                % {"name": participant.preferred_name},
+            )
+        else:
+            messages.success(request, _("Consent recorded."))
         return redirect("consent:participant", participant_id=participant.id)
     return render(request, "consent/form.html", {"form": form, "participant": participant})
 
@@ -147,6 +159,12 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
         target=Target(type="consent.accounting_csv", id=str(participant.id)),
         participant_id=participant.id,
     )
+    return accounting_response(Disclosure.objects.filter(participant=participant))
+
+
+def accounting_response(disclosures: "QuerySet[Disclosure]") -> HttpResponse:
+    """The CSV the manager and the participant both download: the facts of each disclosure, never
+    the disclosed content."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="accounting-of-disclosures.csv"'
     writer = csv.writer(response)
@@ -163,9 +181,7 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
             "document_sha256",
         ]
     )
-    for d in Disclosure.objects.filter(participant=participant).select_related(
-        "disclosed_by", "consent"
-    ):
+    for d in disclosures.select_related("disclosed_by", "consent"):
         writer.writerow(
             [
                 d.disclosed_at.isoformat(),
@@ -174,7 +190,7 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
                 "; ".join(d.categories),
                 d.legal_basis,
                 d.basis_reason,
-                d.consent.signed_on.isoformat() if d.consent else "",
+                d.consent.signed_on.isoformat() if d.consent and d.consent.signed_on else "",
                 d.disclosed_by.get_username(),
                 d.document_sha256,
             ]
@@ -194,7 +210,7 @@ def participant_record(request: HttpRequest, participant_id: object, fmt: str) -
 def send_record_copy(
     request: HttpRequest, *, participant: Participant, record: dict[str, Any], fmt: str
 ) -> HttpResponse:
-    """A copy of the record as a download (readable HTML or JSON), audited as an export; the
+    """A copy of the record as a download (readable HTML, PDF or JSON), audited as an export; the
     staff page and the participant's own portal both hand it over this way."""
     record_member_action(
         acting=acting_membership(request),
@@ -203,7 +219,17 @@ def send_record_copy(
         participant_id=participant.id,
         changed_fields=["full_record"],
     )
-    if fmt == "json":
+    if fmt == "pdf":
+        response = HttpResponse(
+            build_record_pdf(
+                name=participant.preferred_name,
+                record=record,
+                generated=timezone.localtime(),
+                partial="notes_not_shared" in record,
+            ),
+            content_type="application/pdf",
+        )
+    elif fmt == "json":
         response = HttpResponse(
             json.dumps(record, indent=1, ensure_ascii=False),
             content_type="application/json; charset=utf-8",

@@ -1,10 +1,11 @@
 """Reading contacts: the participant timeline and the coach's day."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from assessments.models import CHECKIN, Assessment
 from assessments.selectors import DueReassessment, reassessments_due
@@ -58,6 +59,7 @@ class Day:
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Consent]
+    answered_consents: list[Consent]
     reassessments: list[DueReassessment]
     note_requests: list[NoteFeedback]
     call_requests: list[CallRequest]
@@ -130,6 +132,18 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         .select_related("participant")
         .order_by("expires_on")[:50]
     )
+    # Consents sent to sign in the portal that the person signed or answered since yesterday.
+    answered_consents = list(
+        Consent.objects.filter(
+            organization=organization,
+            participant__in=mine.values("id"),
+            answered_at__gte=datetime.combine(
+                today - timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+            ),
+        )
+        .select_related("participant")
+        .order_by("-answered_at")[:50]
+    )
     reassessments = reassessments_due(organization=organization, participants=mine, today=today)
     # Asked from their own Cairn: calls still waiting (oldest first), and check-ins they did
     # themselves since yesterday (a coach's own check-in records are already in their notes).
@@ -159,6 +173,7 @@ def coach_day(*, user: Any, organization: Organization, today: date) -> Day:
         comments=comments,
         scheduled=scheduled,
         expiring_consents=expiring_consents,
+        answered_consents=answered_consents,
         reassessments=reassessments,
         note_requests=open_requests_for(user=user, organization=organization),
         call_requests=call_requests,

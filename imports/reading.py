@@ -9,10 +9,13 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from lib.spreadsheet import neutralise, restore
+
+__all__ = ["Sheet", "UnreadableFile", "neutralise", "read", "restore"]
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 XLSX_MAGIC = b"PK\x03\x04"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | date | datetime
 
@@ -28,17 +31,6 @@ class Sheet:
     encoding: str = ""
     delimiter: str = ""
     notice: str = ""  # e.g. which encoding was assumed
-
-
-def restore(value: str) -> str:
-    """Undo export neutralisation: drop exactly one leading quote guarding a formula character.
-
-    The exports side (`lib/spreadsheet.py`) prefixes such cells with "'"; the two are to be
-    unified there after merging.
-    """
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        return value[1:]
-    return value
 
 
 def check_size(size: int) -> None:
@@ -118,7 +110,7 @@ def _read_csv(raw: bytes) -> Sheet:
     if not records:
         raise UnreadableFile(_("The file is empty."))
     headers = [h.strip() for h in records[0]]
-    return Sheet(headers, list(records[1:]), encoding, delimiter, notice)  # type: ignore[arg-type]
+    return Sheet(headers, list(records[1:]), encoding, delimiter, notice)
 
 
 def _read_xlsx(raw: bytes) -> Sheet:
@@ -156,8 +148,3 @@ def _cell(value: object) -> Cell:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return restore(str(value))
-
-
-def neutralise(value: str) -> str:
-    """For the error file: a cell a spreadsheet would run as a formula is guarded by a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value

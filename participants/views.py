@@ -230,7 +230,9 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             "support_people": list(participant.support_people.all()),
             "recent_contacts": list(participant.encounters.all()[:5]),
             "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
-            "active_consents": list(Consent.objects.active().filter(participant=participant)),
+            "active_consents": list(
+                Consent.objects.active_or_waiting().filter(participant=participant)
+            ),
             "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
             "assignments": list(
                 participant.coach_assignments.select_related("coach", "assigned_by")[:20]

@@ -165,6 +165,7 @@ def record(request: HttpRequest) -> HttpResponse:
                 for status in [c.status(today)]
             ],
             "active": ConsentStatus.ACTIVE,
+            "waiting": ConsentStatus.WAITING,
             "disclosures": list(my_disclosures(participant)),
             "recent_access": access_lines(
                 list(access_events(participant, reader=request.user)[:ACCESS_PREVIEW])

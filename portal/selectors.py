@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from consent.models import Consent
 from encounters.models import CheckInSchedule
 from participants.models import Participant
 from plans.models import Goal, GoalStatus, Milestone
@@ -25,6 +26,11 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
             .prefetch_related("steps")[:6]
         ),
         "milestones": list(Milestone.objects.filter(participant=participant)[:3]),
+        "consents_to_sign": list(
+            Consent.objects.waiting().filter(
+                organization_id=participant.organization_id, participant=participant
+            )
+        ),
         "today": today,
         **check_in_panel(participant=participant, today=today),
     }

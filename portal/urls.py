@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import entry_views, plan_views, record_views, views
+from portal import consent_views, entry_views, plan_views, record_views, views
 
 app_name = "portal"
 
@@ -44,6 +44,9 @@ urlpatterns = [
     path("record/access/", record_views.access, name="access"),
     path("record/copy.html", record_views.record_download, {"fmt": "html"}, name="record_html"),
     path("record/copy.json", record_views.record_download, {"fmt": "json"}, name="record_json"),
+    path("record/copy.pdf", record_views.record_download, {"fmt": "pdf"}, name="record_pdf"),
+    path("record/consents/<uuid:consent_id>/", consent_views.consent_sign, name="consent_sign"),
+    path("record/disclosures.csv", consent_views.accounting_csv, name="accounting_csv"),
     path(
         "record/consents/<uuid:consent_id>/stop/",
         record_views.consent_revoke,

@@ -319,8 +319,21 @@ MATRIX: dict[str, Row] = {
         )
         for name in ("status", "download")
     },
+    "consent:record_pdf": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    **{
+        f"portal:{name}": Row(by_role({Role.PARTICIPANT}))
+        for name in ("record_pdf", "accounting_csv")
+    },
+    "portal:consent_sign": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"consent_id": o["consent_to_sign"].id},
+    ),
     # --- reports (issue #11) ---
     # --- exports (issue #11) ---
+    # Program-wide files are for supervisors (their team) and managers (the organization).
+    "exports:index": Row(by_role({Role.SUPERVISOR, Role.MANAGER})),
+    "exports:dictionary": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
+    "exports:dictionary_csv": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -348,7 +361,11 @@ FILES: dict[str, str] = {
     "portal:record_json": "the participant's own copy of their record, audited as an export",
     "jobs:download": "a finished export, for the member who started it (audited as an export)",
     # --- portal: consents (issue #7) ---
+    "consent:record_pdf": "the person's own copy of their record as PDF, audited as an export",
+    "portal:record_pdf": "the participant's own copy of their record as PDF, audited as an export",
+    "portal:accounting_csv": "the participant's own accounting of disclosures",
     # --- exports (issue #11) ---
+    "exports:dictionary_csv": "what each column of an export means; no participant data",
     # --- imports (issue #11) ---
     "imports:errors": "the uploader's own rows that were not imported, to fix and upload again",
 }
@@ -441,6 +458,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(plans_objects(pat, users))
     objects.update(assessment_objects(pat, users))
     objects.update(safety_objects(pat, users))
+    objects.update(portal_consent_objects(pat, users))
     objects.update(entry_objects(pat, users))
     objects.update(record_objects(pat, users))
     objects.update(portal_plan_objects(pat, users))
@@ -490,6 +508,24 @@ def safety_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     return {
         "safety_version": plan.versions.first(),
         "crisis_line": CrisisLine.objects.filter(organization=pat.organization).first(),
+    }
+
+
+def portal_consent_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """A consent ana prepared and sent to Pat to sign in the portal."""
+    return {
+        "consent_to_sign": Consent.objects.create(
+            organization=pat.organization,
+            participant=pat,
+            disclosing_party="Harbor",
+            categories=["attendance"],
+            recipient="Housing office",
+            purpose="housing application",
+            expires_on="2099-01-01",
+            signature_method="portal",
+            signature_requested_at=timezone.now(),
+            created_by=users["ana"],
+        )
     }
 
 

@@ -1,0 +1,254 @@
+"""The person's record as a PDF: the same content as the readable and data copies, on paper."""
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace, TextStyle
+
+from consent.record import readable_rows
+
+# fontTools logs each step of subsetting the font at INFO; that is noise in the server log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+CORE_FONT = "helvetica"
+UNICODE_FONT = "cairn-sans"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+# Common punctuation the core font lacks, written the nearest plain way before anything else is
+# replaced by "?".
+PLAIN = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+PLAIN_ELLIPSIS = {"\u2026": "..."}
+# A list of items whose fields are this short fits a table with one row per item.
+TABLE_MAX_COLUMNS = 5
+TABLE_MAX_TEXT = 80
+
+
+def section_titles() -> dict[str, str]:
+    return {
+        "about_you": _("About you"),
+        "coaches": _("Your coaches"),
+        "status_history": _("Your time in the program"),
+        "support_people": _("People who support you"),
+        "contacts": _("Contacts and notes"),
+        "notes_not_shared": _("Notes not shared with you"),
+        "check_in_schedules": _("Check-in times"),
+        "recovery_plan": _("Your recovery plan"),
+        "milestones": _("Milestones"),
+        "strengths": _("Strengths"),
+        "assessments": _("Assessments"),
+        "safety_plan": _("Your safety plan"),
+        "consents": _("Consents"),
+        "disclosures": _("What was shared, and with whom"),
+    }
+
+
+def unicode_font_dir() -> Path | None:
+    """The folder with the Unicode font, when it has both faces; else the core font is used."""
+    folder = Path(settings.CAIRN_PDF_FONT_DIR)
+    if all((folder / name).is_file() for name in FONT_FILES.values()):
+        return folder
+    return None
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{_label(k)}: {_text(v)}" for k, v in value.items() if v not in ("", None)
+        )
+    return str(value)
+
+
+class RecordPDF(FPDF):
+    def __init__(self, *, name: str, generated: datetime, font_dir: Path | None) -> None:
+        super().__init__(format="Letter")
+        self.person = name
+        self.generated = generated
+        self.unicode = font_dir is not None
+        self.replaced = False
+        if font_dir is not None:
+            for style, filename in FONT_FILES.items():
+                self.add_font(UNICODE_FONT, style, str(font_dir / filename))
+        self.family = UNICODE_FONT if self.unicode else CORE_FONT
+        self.set_compression(getattr(settings, "CAIRN_PDF_COMPRESS", True))
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 18, 18)
+        self.set_title(self.clean(_("Cairn record of %(name)s") % {"name": name}))
+        self.set_creator("Cairn")
+        self.set_section_title_styles(
+            TextStyle(
+                font_family=self.family, font_style="B", font_size_pt=16, t_margin=4, b_margin=3
+            ),
+            TextStyle(
+                font_family=self.family, font_style="B", font_size_pt=12, t_margin=3, b_margin=2
+            ),
+        )
+
+    def clean(self, text: str) -> str:
+        """What the font can show: everything with the Unicode font; Latin-1 with the core font,
+        other characters replaced (and the first page says so)."""
+        if self.unicode:
+            return text
+        text = text.translate(PLAIN)
+        for char, plain in PLAIN_ELLIPSIS.items():
+            text = text.replace(char, plain)
+        shown = text.encode("latin-1", "replace").decode("latin-1")
+        if shown != text:
+            self.replaced = True
+        return shown
+
+    def header(self) -> None:
+        self.set_font(self.family, "", 9)
+        self.set_text_color(70)
+        line = _("Cairn record of %(name)s · made %(date)s") % {
+            "name": self.person,
+            "date": self.generated.strftime("%d %b %Y, %H:%M"),
+        }
+        self.cell(0, 6, self.clean(line), new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+        self.set_text_color(0)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, "", 9)
+        self.set_text_color(70)
+        page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+        self.cell(0, 6, self.clean(page), align="C")
+        self.set_text_color(0)
+
+    def heading(self, title: str, level: int = 0) -> None:
+        self.start_section(self.clean(title), level=level)
+        self.set_font(self.family, "", 11)
+
+    def paragraph(self, text: str) -> None:
+        self.set_font(self.family, "", 11)
+        self.multi_cell(0, 6, self.clean(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def rows(self, headings: list[str] | None, rows: Iterable[list[str]]) -> None:
+        """A table; without headings it is a label and its text, the label column narrower."""
+        self.set_font(self.family, "", 10)
+        with self.table(
+            col_widths=None if headings else (1, 2),
+            first_row_as_headings=headings is not None,
+            text_align="LEFT",
+            line_height=5.5,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
+        ) as table:
+            for values in [headings, *rows] if headings else rows:
+                row = table.row()
+                for index, value in enumerate(values or []):
+                    label = headings is None and index == 0
+                    row.cell(self.clean(value), style=FontFace(emphasis="BOLD") if label else None)
+        self.ln(3)
+
+
+def _first_page(pdf: RecordPDF, *, organization: str, partial: bool, any_replaced: bool) -> None:
+    pdf.add_page()
+    pdf.heading(_("What this is"))
+    pdf.paragraph(
+        _(
+            "This is a copy of what %(organization)s keeps about you in Cairn. You have a right to "
+            "it. Each part of the record has its own heading. Empty parts are left out."
+        )
+        % {"organization": organization}
+    )
+    if partial:
+        pdf.paragraph(
+            _(
+                "It has the notes you can read in your Cairn. Drafts are not in it. If a note was "
+                "not shared with you, the list at the end says when and why."
+            )
+        )
+    pdf.paragraph(
+        _(
+            "Keep it somewhere safe. Anyone who reads it can see private things about you. If "
+            "something looks wrong, you can ask your coach to correct it."
+        )
+    )
+    if any_replaced:
+        pdf.paragraph(
+            _(
+                'Some letters or symbols could not be shown in this PDF. They appear as "?". '
+                "The readable (HTML) and data (JSON) copies have them all."
+            )
+        )
+
+
+def _list_section(pdf: RecordPDF, items: list[dict[str, Any]]) -> None:
+    columns = [k for k in items[0] if any(item.get(k) not in (None, "", []) for item in items)]
+    texts = [[_text(item.get(k)) for k in columns] for item in items]
+    if len(columns) <= TABLE_MAX_COLUMNS and all(
+        len(t) <= TABLE_MAX_TEXT for row in texts for t in row
+    ):
+        pdf.rows([_label(k) for k in columns], texts)
+        return
+    # Long text reads better as one small two-column table per item.
+    for item in items:
+        pdf.rows(None, [[_label(k), _text(v)] for k, v in item.items() if v not in (None, "", [])])
+
+
+def _plan_section(pdf: RecordPDF, plan: dict[str, Any]) -> None:
+    if plan.get("agreed_on"):
+        pdf.paragraph(_("Agreed on %(day)s.") % {"day": plan["agreed_on"]})
+    for goal in plan["goals"]:
+        pdf.heading(goal["in_your_words"] or _("A goal"), level=1)
+        details = {k: v for k, v in goal.items() if k not in ("in_your_words", "steps")}
+        pdf.rows(None, [[_label(k), _text(v)] for k, v in details.items() if v not in ("", [])])
+        if goal["steps"]:
+            _list_section(pdf, goal["steps"])
+
+
+def _safety_section(pdf: RecordPDF, parts: list[dict[str, Any]]) -> None:
+    pdf.rows(None, [[part["part"], "\n".join(map(str, part["entries"]))] for part in parts])
+
+
+def build_record_pdf(
+    *, name: str, record: dict[str, Any], generated: datetime, partial: bool
+) -> bytes:
+    """Headings per section, tables for lists, page numbers and the person's name on each page."""
+    font_dir = unicode_font_dir()
+    pdf = RecordPDF(name=name, generated=generated, font_dir=font_dir)
+    any_replaced = False
+    if font_dir is None:
+        text = json.dumps(record, ensure_ascii=False, default=str) + name
+        any_replaced = pdf.clean(text) != text.translate(PLAIN).replace("\u2026", "...")
+    _first_page(
+        pdf, organization=str(record.get("organization", "")), partial=partial,
+        any_replaced=any_replaced,
+    )  # fmt: skip
+    pdf.add_page()
+    for key, title in section_titles().items():
+        value = record.get(key)
+        if key == "recovery_plan":
+            if value and value.get("goals"):
+                pdf.heading(title)
+                _plan_section(pdf, value)
+            continue
+        if not value:
+            continue
+        pdf.heading(title)
+        if key == "about_you":
+            pdf.rows(None, [[label, text] for label, text in readable_rows(value)])
+        elif key == "safety_plan":
+            _safety_section(pdf, value)
+        else:
+            _list_section(pdf, value)
+    return bytes(pdf.output())

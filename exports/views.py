@@ -1,0 +1,75 @@
+"""The exports page, the disclosure preview, and the data dictionaries (page and CSV)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from audit.services import Target, record_page_view
+from exports.datasets import Dataset, registry
+from exports.forms import ExportForm
+from exports.jobs import queue_export
+from exports.selectors import EXPORTERS, disclosure_preview, exportable_people
+from exports.services import ExportKind, full_dictionary
+from exports.writers import write_csv
+from lib.access import acting_membership, member_required
+from organizations.models import Role
+
+READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+
+
+def _dataset_or_404(key: str) -> Dataset:
+    dataset = registry().get(key)
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+@member_required(*EXPORTERS)
+def index(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    form = ExportForm(request.POST or None, may_disclose=membership.role == Role.MANAGER)
+    if request.method == "POST" and form.is_valid():
+        wanted = form.export_request()
+        people = exportable_people(user=request.user, organization=membership.organization)
+        if wanted.kind == ExportKind.DISCLOSURE and not form.cleaned_data["confirm"]:
+            included, left_out = disclosure_preview(request=wanted, people=people)
+            record_page_view(
+                request=request, target=Target(type="exports.disclosure_preview", id=wanted.dataset)
+            )
+            return render(
+                request,
+                "exports/preview.html",
+                {"form": form, "wanted": wanted, "included": included, "left_out": left_out},
+            )
+        # Every export runs as a job: progress on its page, and a download link that only the
+        # requester can use and that expires (jobs app).
+        job = queue_export(acting=membership, request=wanted)
+        return redirect("jobs:status", job_id=job.id)
+    return render(
+        request,
+        "exports/index.html",
+        {
+            "form": form,
+            "datasets": registry().values(),
+            "is_manager": membership.role == Role.MANAGER,
+        },
+    )
+
+
+@member_required(*READERS)
+def dictionary(request: HttpRequest, dataset: str) -> HttpResponse:
+    chosen = _dataset_or_404(dataset)
+    rows = full_dictionary(chosen)
+    return render(
+        request,
+        "exports/dictionary.html",
+        {"dataset": chosen, "header": rows[0], "rows": rows[1:]},
+    )
+
+
+@member_required(*READERS)
+def dictionary_csv(request: HttpRequest, dataset: str) -> HttpResponse:
+    chosen = _dataset_or_404(dataset)
+    rows = full_dictionary(chosen)
+    response = HttpResponse(write_csv(rows[0], rows[1:]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chosen.key}-data-dictionary.csv"'
+    return response
