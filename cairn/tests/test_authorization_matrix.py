@@ -105,6 +105,12 @@ PAT_WRITE = by_role(
     {Role.COACH, Role.SUPERVISOR}, overrides={"ben": 404, "rio": 404, "river_sup": 404}
 )
 
+# An import batch is seen only by the person who uploaded it (ana): other staff get 404.
+IMPORTERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
+_OTHER_STAFF = {"ben": 404, "sam": 404, "mia": 404, "rio": 404, "river_sup": 404, "river_mgr": 404}
+IMPORT_BATCH = by_role(IMPORTERS, overrides=_OTHER_STAFF)
+IMPORT_BATCH_POST = by_role(IMPORTERS, ok=302, overrides=_OTHER_STAFF)
+
 # An object only ana may open: every other staff member gets 404, participants 403.
 ONLY_ANA = {
     name: 404 for name, role in ROLE_OF.items() if name != "ana" and role != Role.PARTICIPANT
@@ -341,6 +347,16 @@ MATRIX: dict[str, Row] = {
     "exports:dictionary": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
     "exports:dictionary_csv": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
     # --- imports (issue #11) ---
+    "imports:home": Row(by_role(IMPORTERS)),
+    "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
+    "imports:check": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
+    "imports:errors": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
+    "imports:apply": Row(
+        IMPORT_BATCH_POST, kwargs=lambda o: {"batch_id": o["import_batch"].id}, method="post"
+    ),
+    "imports:discard": Row(
+        IMPORT_BATCH_POST, kwargs=lambda o: {"batch_id": o["import_batch"].id}, method="post"
+    ),
 }
 
 
@@ -365,6 +381,7 @@ FILES: dict[str, str] = {
     # --- exports (issue #11) ---
     "exports:dictionary_csv": "what each column of an export means; no participant data",
     # --- imports (issue #11) ---
+    "imports:errors": "the uploader's own rows that were not imported, to fix and upload again",
 }
 
 
@@ -577,8 +594,17 @@ def exports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 
 
 def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
-    """Rows the imports URLs need (e.g. an uploaded file awaiting its dry run)."""
-    return {}
+    """Rows the imports URLs need (ana's checked file of two people, awaiting her choice)."""
+    from imports import services as imports_services
+    from imports.sample import participants_csv
+
+    ana = Membership.objects.get(user=users["ana"])
+    batch = imports_services.upload(
+        acting=ana, kind="participants", filename="people.csv", raw=participants_csv(2)
+    )
+    imports_services.save_mapping(acting=ana, batch=batch, mapping=batch.mapping, date_style="iso")
+    imports_services.dry_run(acting=ana, batch=batch)
+    return {"import_batch": batch}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:
