@@ -27,7 +27,7 @@ class Target:
         return cls(type=obj._meta.label_lower, id=str(public_id))
 
 
-def _locked_head(chain: int) -> AuditChainHead:
+def locked_head(chain: int) -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
     if head is not None:
         return head
@@ -53,7 +53,7 @@ def record_event(
     info = current_request_info()
     chain = organization.pk if organization is not None else GLOBAL_CHAIN
     with transaction.atomic():
-        head = _locked_head(chain)
+        head = locked_head(chain)
         event = AuditEvent(
             chain=chain,
             seq=head.last_seq + 1,

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from assessments.models import Language
 from assessments.services import record_assessment
+from assessments.windows import refresh as refresh_windows
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import Action, AuditEvent
-from audit.services import _locked_head
+from audit.services import locked_head
 from encounters.models import ContactType, Encounter, NoteState, Outcome
 from encounters.services import CONTENT_FIELDS, content_hash
 from imports.checking import CheckResult
@@ -133,6 +134,9 @@ def _write_participants(
     copy_rows(Participant, people)
     copy_rows(StatusChange, steps)
     copy_rows(CoachAssignment, assignments)
+    # COPY skips the status step's signal: work out their reassessment dates here, as Today
+    # reads the stored windows.
+    refresh_windows(organization_id=org, participant_ids=[item.id for item in created])
     return created
 
 
@@ -236,7 +240,7 @@ def _audit_creations(
     )
     info = current_request_info()
     now = timezone.now()
-    head = _locked_head(organization.pk)
+    head = locked_head(organization.pk)
     seq, prev = head.last_seq, head.last_hash or GENESIS_HASH
     events = []
     for made, changed in zip(created, fields, strict=True):

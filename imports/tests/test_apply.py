@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from assessments.models import ReassessmentWindow
 from audit.models import AuditEvent
 from audit.selectors import verify_chain
 from imports import applying, services
@@ -41,6 +42,8 @@ def test_applying_creates_each_valid_person_with_status_step_coach_and_audit_eve
     assert person.pathways == ["twelve_step", "smart"]
     assert StatusChange.objects.filter(participant=person, reason="Imported").exists()
     assert CoachAssignment.objects.filter(participant=person, coach=demo.users["ana"]).exists()
+    # Today reads stored reassessment dates: imported people have theirs from the start.
+    assert ReassessmentWindow.objects.filter(participant=person).exists()
     created = AuditEvent.objects.filter(
         action="create", target_type="participants.participant", participant_id__in=people
     )
