@@ -227,6 +227,10 @@ CAIRN_PHONE_REGION = envstr("CAIRN_PHONE_REGION", "US")
 CAIRN_INSTRUMENTS_DIR = envstr("CAIRN_INSTRUMENTS_DIR", "")
 # Background jobs run in a thread after the request commits; tests run them inline instead.
 CAIRN_JOBS_SYNC = envbool("CAIRN_JOBS_SYNC", False)
+# "thread": the web process runs the jobs it accepts; "worker": only `manage.py run_jobs` does.
+CAIRN_JOBS_MODE = envstr("CAIRN_JOBS_MODE", "thread")
+if CAIRN_JOBS_MODE not in ("thread", "worker"):
+    raise RuntimeError("CAIRN_JOBS_MODE must be 'thread' or 'worker' (see README).")
 USE_I18N = True
 USE_TZ = True
 

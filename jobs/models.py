@@ -61,8 +61,9 @@ class Job(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Queued or running, but nothing heard from it for a while: its process has gone."""
-        if self.state not in (JobState.QUEUED, JobState.RUNNING):
+        """Running, but nothing heard from it for a while: its process has gone. (A queued job
+        may wait longer than this behind another one in worker mode, so it is never stale.)"""
+        if self.state != JobState.RUNNING:
             return False
         last = self.heartbeat_at or self.created_at
         return timezone.now() - last > STALE_AFTER

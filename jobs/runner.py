@@ -1,9 +1,12 @@
-"""Running jobs: handlers register by kind; `submit` starts one after the request commits.
+"""Running jobs: handlers register by kind; `submit` queues one in the database.
 
-A job runs in a thread of the process that accepted it, so Cairn needs no separate worker or
-broker on a small server. If that process ends mid-job, the job's heartbeat stops and its page
-says it stopped (`Job.is_stale`); handlers write in one transaction (or idempotent batches) so a
-stopped job leaves nothing half-done, and the person simply starts it again.
+The queue is the `Job` table itself, so one machine needs no broker. By default
+(`CAIRN_JOBS_MODE=thread`) the process that accepted a job also starts it in a thread once the
+request commits; with `CAIRN_JOBS_MODE=worker` the web processes only queue, and
+`manage.py run_jobs` takes queued jobs one at a time. Either way a job is claimed with one
+conditional UPDATE, so it never runs twice. If a process ends mid-job, the job's heartbeat
+stops and its page says it stopped (`Job.is_stale`); handlers write in one transaction (or
+idempotent batches) so a stopped job leaves nothing half-done, and the person starts it again.
 """
 
 import base64
@@ -96,7 +99,7 @@ def submit(*, kind: str, acting: Membership, title: str, params: dict[str, Any])
     if settings.CAIRN_JOBS_SYNC:
         run(job.id)
         job.refresh_from_db()
-    else:
+    elif settings.CAIRN_JOBS_MODE == "thread":
         transaction.on_commit(lambda: _start_thread(job.id))
     return job
 
@@ -114,11 +117,34 @@ def _run_in_thread(job_id: uuid.UUID) -> None:
         connection.close()
 
 
-def run(job_id: uuid.UUID) -> None:
-    """Run one job to the end, storing its result or a calm reason why it stopped."""
+def claim(job_id: uuid.UUID) -> bool:
+    """Take a queued job for this process; False when another process took it first."""
+    return bool(
+        Job.objects.filter(id=job_id, state=JobState.QUEUED).update(
+            state=JobState.RUNNING, heartbeat_at=timezone.now()
+        )
+    )
+
+
+def next_queued() -> uuid.UUID | None:
+    """The oldest queued job whose kind this process can run, if any."""
+    return (
+        Job.objects.filter(state=JobState.QUEUED, kind__in=list(_HANDLERS))
+        .order_by("created_at")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def run(job_id: uuid.UUID) -> bool:
+    """Claim and run one job to the end, storing its result or a calm reason why it stopped.
+
+    Returns False (doing nothing) when the job was not waiting: another process has it.
+    """
+    if not claim(job_id):
+        return False
     job = Job.objects.select_related("organization", "requested_by").get(id=job_id)
     handler = _HANDLERS[job.kind]
-    Job.objects.filter(id=job_id).update(state=JobState.RUNNING, heartbeat_at=timezone.now())
     try:
         result = handler(job, Progress(job_id))
     except JobError as exc:
@@ -146,6 +172,7 @@ def run(job_id: uuid.UUID) -> None:
             heartbeat_at=now,
             expires_at=now + RESULT_LIFETIME,
         )
+    return True
 
 
 def _finish_failed(job_id: uuid.UUID, reason: str) -> None:

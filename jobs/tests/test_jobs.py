@@ -1,5 +1,6 @@
 """Background jobs: results reach only their owner, expire, fail calmly and run off the request."""
 
+import io
 import time
 from datetime import timedelta
 
@@ -189,3 +190,27 @@ def test_outside_tests_a_job_runs_in_the_background_after_the_request_commits(se
         time.sleep(0.05)
     assert job.state == JobState.DONE
     assert runner.result_bytes(job) == b"ok"
+
+
+def test_in_worker_mode_jobs_wait_in_the_queue_until_run_jobs_takes_them(demo, settings):
+    from django.core.management import call_command
+
+    settings.CAIRN_JOBS_SYNC = False
+    settings.CAIRN_JOBS_MODE = "worker"
+    first = submit(kind="test.echo", acting=_ana(demo), title="A", params={"rows": 1, "text": "a"})
+    second = submit(kind="test.echo", acting=_ana(demo), title="B", params={"rows": 1, "text": "b"})
+    assert first.state == second.state == JobState.QUEUED
+
+    call_command("run_jobs", "--once", stdout=io.StringIO())
+
+    assert Job.objects.get(id=first.id).state == JobState.DONE
+    assert runner.result_bytes(Job.objects.get(id=second.id)) == b"b"
+
+
+def test_a_job_is_claimed_once_so_two_processes_never_both_run_it(demo, settings):
+    settings.CAIRN_JOBS_SYNC = False
+    settings.CAIRN_JOBS_MODE = "worker"
+    job = submit(kind="test.echo", acting=_ana(demo), title="A", params={"rows": 1, "text": "a"})
+    assert runner.run(job.id) is True
+    assert runner.run(job.id) is False  # already taken (and done): nothing runs again
+    assert runner.next_queued() is None
