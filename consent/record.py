@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from assessments.engine import registry
 from assessments.models import Assessment
 from consent.models import Consent, Disclosure
@@ -205,7 +207,7 @@ def readable_rows(about: dict[str, Any]) -> list[tuple[str, str]]:
         if value in (None, "", []):
             continue
         if isinstance(value, bool):
-            text = "yes" if value else "no"
+            text = _("yes") if value else _("no")
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value)
         else:

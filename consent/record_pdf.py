@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
@@ -50,6 +51,67 @@ def section_titles() -> dict[str, str]:
     }
 
 
+def column_labels() -> dict[str, str]:
+    """Table headings for the keys of the record's lists, in the reader's language (the keys
+    themselves stay English: they are the data copy's field names)."""
+    return {
+        "coach": _("Coach"),
+        "role": _("Role"),
+        "from": _("From"),
+        "until": _("Until"),
+        "handover_note": _("Handover note"),
+        "status": _("Status"),
+        "reason": _("Reason"),
+        "name": _("Name"),
+        "relationship": _("Relationship"),
+        "phone": _("Phone"),
+        "may_contact": _("May contact"),
+        "for_what": _("For what"),
+        "when": _("When"),
+        "type": _("Type"),
+        "outcome": _("Outcome"),
+        "minutes": _("Minutes"),
+        "service": _("Service"),
+        "summary": _("Summary"),
+        "topics": _("Topics"),
+        "what_the_coach_did": _("What the coach did"),
+        "your_response": _("Your response"),
+        "in_your_words": _("In your words"),
+        "next_steps": _("Next steps"),
+        "written_by": _("Written by"),
+        "signed": _("Signed"),
+        "addenda": _("Added later"),
+        "text": _("Text"),
+        "every_weeks": _("Every (weeks)"),
+        "weekday": _("Day"),
+        "paused": _("Paused"),
+        "ended_on": _("Ended on"),
+        "life_areas": _("Life areas"),
+        "why_it_matters": _("Why it matters"),
+        "supports": _("Supports"),
+        "coach_summary": _("Coach's summary"),
+        "step": _("Step"),
+        "who": _("Who"),
+        "aiming_for": _("Aiming for"),
+        "done_on": _("Done on"),
+        "what": _("What"),
+        "kind": _("Kind"),
+        "noted_on": _("Noted on"),
+        "instrument": _("Questionnaire"),
+        "date": _("Date"),
+        "total": _("Total"),
+        "complete": _("Complete"),
+        "answers": _("Answers"),
+        "recipient": _("Shared with"),
+        "purpose": _("Purpose"),
+        "information": _("Information"),
+        "signed_on": _("Signed on"),
+        "expires_on": _("Ends on"),
+        "to": _("To"),
+        "basis": _("Basis"),
+    }
+
+
 def unicode_font_dir() -> Path | None:
     """The folder with the Unicode font, when it has both faces; else the core font is used."""
     folder = Path(settings.CAIRN_PDF_FONT_DIR)
@@ -59,7 +121,7 @@ def unicode_font_dir() -> Path | None:
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return column_labels().get(key) or key.replace("_", " ").capitalize()
 
 
 def _text(value: Any) -> str:
@@ -119,7 +181,7 @@ class RecordPDF(FPDF):
         self.set_text_color(70)
         line = _("Cairn record of %(name)s · made %(date)s") % {
             "name": self.person,
-            "date": self.generated.strftime("%d %b %Y, %H:%M"),
+            "date": date_format(self.generated, "j M Y, H:i"),
         }
         self.cell(0, 6, self.clean(line), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
