@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
 
+from consent.models import Category, ConsentStatus, LegalBasis
 from consent.record import readable_rows
+from encounters.models import ContactType, Outcome
+from participants.models import CoachRole, ParticipantStatus
 
 # fontTools logs each step of subsetting the font at INFO; that is noise in the server log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -110,6 +113,28 @@ def column_labels() -> dict[str, str]:
         "to": _("To"),
         "basis": _("Basis"),
     }
+
+
+def value_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """Stored codes in a section's lists, shown as their words in the reader's language (the
+    data copy keeps the codes)."""
+    categories = {k: str(v) for k, v in Category.choices}
+    return {
+        ("coaches", "role"): {k: str(v) for k, v in CoachRole.choices},
+        ("status_history", "status"): {k: str(v) for k, v in ParticipantStatus.choices},
+        ("contacts", "type"): {k: str(v) for k, v in ContactType.choices},
+        ("contacts", "outcome"): {k: str(v) for k, v in Outcome.choices},
+        ("consents", "status"): {k: str(v) for k, v in ConsentStatus.choices},
+        ("consents", "information"): categories,
+        ("disclosures", "information"): categories,
+        ("disclosures", "basis"): {k: str(v) for k, v in LegalBasis.choices},
+    }
+
+
+def _words(value: Any, labels: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [labels.get(v, v) if isinstance(v, str) else v for v in value]
+    return labels.get(value, value) if isinstance(value, str) else value
 
 
 def unicode_font_dir() -> Path | None:
@@ -254,7 +279,10 @@ def _first_page(pdf: RecordPDF, *, organization: str, partial: bool, any_replace
         )
 
 
-def _list_section(pdf: RecordPDF, items: list[dict[str, Any]]) -> None:
+def _list_section(pdf: RecordPDF, items: list[dict[str, Any]], section: str = "") -> None:
+    words = {field: labels for (key, field), labels in value_labels().items() if key == section}
+    if words:
+        items = [{k: _words(v, words.get(k, {})) for k, v in item.items()} for item in items]
     columns = [k for k in items[0] if any(item.get(k) not in (None, "", []) for item in items)]
     texts = [[_text(item.get(k)) for k in columns] for item in items]
     if len(columns) <= TABLE_MAX_COLUMNS and all(
@@ -312,5 +340,5 @@ def build_record_pdf(
         elif key == "safety_plan":
             _safety_section(pdf, value)
         else:
-            _list_section(pdf, value)
+            _list_section(pdf, value, key)
     return bytes(pdf.output())
