@@ -2,11 +2,20 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from assessments.engine import registry
 from assessments.models import Assessment
 from consent.models import Consent, Disclosure
 from encounters.models import CheckInSchedule, Encounter, NoteState
-from participants.models import CoachAssignment, Participant, StatusChange, SupportPerson
+from participants.models import (
+    CoachAssignment,
+    ContactChannel,
+    Participant,
+    Pathway,
+    StatusChange,
+    SupportPerson,
+)
 from plans.models import Goal, Milestone, RecoveryPlan, Strength
 from safety.content import PARTS
 from safety.selectors import current_plan
@@ -200,15 +209,22 @@ def safety_plan_parts(participant: Participant) -> list[dict[str, Any]]:
 def readable_rows(about: dict[str, Any]) -> list[tuple[str, str]]:
     """'About you' as label and text, for the readable copy."""
     labels = {f.name: str(f.verbose_name) for f in Participant._meta.fields}
+    labels["status"] = _("status")
+    # Stored codes shown as their words, in the reader's language; the data copy keeps the codes.
+    words = {f.name: dict(f.choices) for f in Participant._meta.fields if f.choices}
+    words.update(
+        {"contact_channels": dict(ContactChannel.choices), "pathways": dict(Pathway.choices)}
+    )
     rows = []
     for name, value in about.items():
         if value in (None, "", []):
             continue
+        known = words.get(name, {})
         if isinstance(value, bool):
-            text = "yes" if value else "no"
+            text = _("yes") if value else _("no")
         elif isinstance(value, list):
-            text = ", ".join(str(v) for v in value)
+            text = ", ".join(str(known.get(v, v)) for v in value)
         else:
-            text = str(value)
+            text = str(known.get(value, value))
         rows.append((labels.get(name, name.replace("_", " ")).capitalize(), text))
     return rows

@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
 
+from consent.models import Category, ConsentStatus, LegalBasis
 from consent.record import readable_rows
+from encounters.models import ContactType, Outcome
+from participants.models import CoachRole, ParticipantStatus
 
 # fontTools logs each step of subsetting the font at INFO; that is noise in the server log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -50,6 +54,89 @@ def section_titles() -> dict[str, str]:
     }
 
 
+def column_labels() -> dict[str, str]:
+    """Table headings for the keys of the record's lists, in the reader's language (the keys
+    themselves stay English: they are the data copy's field names)."""
+    return {
+        "coach": _("Coach"),
+        "role": _("Role"),
+        "from": _("From"),
+        "until": _("Until"),
+        "handover_note": _("Handover note"),
+        "status": _("Status"),
+        "reason": _("Reason"),
+        "name": _("Name"),
+        "relationship": _("Relationship"),
+        "phone": _("Phone"),
+        "may_contact": _("May contact"),
+        "for_what": _("For what"),
+        "when": _("When"),
+        "type": _("Type"),
+        "outcome": _("Outcome"),
+        "minutes": _("Minutes"),
+        "service": _("Service"),
+        "summary": _("Summary"),
+        "topics": _("Topics"),
+        "what_the_coach_did": _("What the coach did"),
+        "your_response": _("Your response"),
+        "in_your_words": _("In your words"),
+        "next_steps": _("Next steps"),
+        "written_by": _("Written by"),
+        "signed": _("Signed"),
+        "addenda": _("Added later"),
+        "text": _("Text"),
+        "every_weeks": _("Every (weeks)"),
+        "weekday": _("Day"),
+        "paused": _("Paused"),
+        "ended_on": _("Ended on"),
+        "life_areas": _("Life areas"),
+        "why_it_matters": _("Why it matters"),
+        "supports": _("Supports"),
+        "coach_summary": _("Coach's summary"),
+        "step": _("Step"),
+        "who": _("Who"),
+        "aiming_for": _("Aiming for"),
+        "done_on": _("Done on"),
+        "what": _("What"),
+        "kind": _("Kind"),
+        "noted_on": _("Noted on"),
+        "instrument": _("Questionnaire"),
+        "date": _("Date"),
+        "total": _("Total"),
+        "complete": _("Complete"),
+        "answers": _("Answers"),
+        "recipient": _("Shared with"),
+        "purpose": _("Purpose"),
+        "information": _("Information"),
+        "signed_on": _("Signed on"),
+        "expires_on": _("Ends on"),
+        "to": _("To"),
+        "basis": _("Basis"),
+    }
+
+
+def value_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """Stored codes in a section's lists, shown as their words in the reader's language (the
+    data copy keeps the codes)."""
+    categories = {k: str(v) for k, v in Category.choices}
+    return {
+        ("coaches", "role"): {k: str(v) for k, v in CoachRole.choices},
+        ("status_history", "status"): {k: str(v) for k, v in ParticipantStatus.choices},
+        ("contacts", "type"): {k: str(v) for k, v in ContactType.choices},
+        ("contacts", "outcome"): {k: str(v) for k, v in Outcome.choices},
+        ("consents", "status"): {k: str(v) for k, v in ConsentStatus.choices},
+        ("consents", "information"): categories,
+        ("disclosures", "information"): categories,
+        ("disclosures", "basis"): {k: str(v) for k, v in LegalBasis.choices},
+    }
+
+
+def _words(value: Any, labels: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [labels.get(v, v) if isinstance(v, str) else v for v in value]
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
 def unicode_font_dir() -> Path | None:
     """The folder with the Unicode font, when it has both faces; else the core font is used."""
     folder = Path(settings.CAIRN_PDF_FONT_DIR)
@@ -59,7 +146,7 @@ def unicode_font_dir() -> Path | None:
 
 
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return column_labels().get(key) or key.replace("_", " ").capitalize()
 
 
 def _text(value: Any) -> str:
@@ -119,7 +206,7 @@ class RecordPDF(FPDF):
         self.set_text_color(70)
         line = _("Cairn record of %(name)s · made %(date)s") % {
             "name": self.person,
-            "date": self.generated.strftime("%d %b %Y, %H:%M"),
+            "date": date_format(self.generated, "j M Y, H:i"),
         }
         self.cell(0, 6, self.clean(line), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
@@ -192,7 +279,10 @@ def _first_page(pdf: RecordPDF, *, organization: str, partial: bool, any_replace
         )
 
 
-def _list_section(pdf: RecordPDF, items: list[dict[str, Any]]) -> None:
+def _list_section(pdf: RecordPDF, items: list[dict[str, Any]], section: str = "") -> None:
+    words = {field: labels for (key, field), labels in value_labels().items() if key == section}
+    if words:
+        items = [{k: _words(v, words.get(k, {})) for k, v in item.items()} for item in items]
     columns = [k for k in items[0] if any(item.get(k) not in (None, "", []) for item in items)]
     texts = [[_text(item.get(k)) for k in columns] for item in items]
     if len(columns) <= TABLE_MAX_COLUMNS and all(
@@ -250,5 +340,5 @@ def build_record_pdf(
         elif key == "safety_plan":
             _safety_section(pdf, value)
         else:
-            _list_section(pdf, value)
+            _list_section(pdf, value, key)
     return bytes(pdf.output())

@@ -87,7 +87,7 @@ def test_a_check_in_in_spanish_with_a_note_keeps_the_note_encrypted(demo, client
     pat = _pat(demo)
     ana = client_for("ana")
     form = ana.get(f"/assessments/participant/{pat.id}/new/?instrument=checkin&language=es")
-    assert "¿Cuánto apoyo siente?" in form.content.decode()
+    assert "¿Cuánto apoyo sientes?" in form.content.decode()
     _new(
         ana,
         pat,

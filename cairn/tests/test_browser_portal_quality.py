@@ -173,6 +173,11 @@ def test_the_portal_meets_its_quality_bar_on_a_small_phone(
         _check_page(s, label, path, problems, figures)
     for label, path in pages:
         _check_page(s, label, path, problems, figures)
+    # The consent page with the drawing pad shown (it appears only when drawing is chosen).
+    s.goto(dict(pages)["sign a consent"])
+    s.page.get_by_text("Draw my signature", exact=True).click()
+    assert s.page.locator("[data-signature-pad]").is_visible()
+    _check_current(s, "sign a consent, drawing", problems, figures)
     print("\n  " + "\n  ".join(figures))
 
     # The same pages in Spanish: still axe-clean and still fitting.
@@ -194,6 +199,10 @@ def test_the_portal_meets_its_quality_bar_on_a_small_phone(
 def _check_page(s: Session, label: str, path: str, problems: list[str], figures: list[str]) -> None:
     """Outside links, sideways scrolling at 100% and 200% text, target sizes and axe."""
     s.goto(path)
+    _check_current(s, label, problems, figures)
+
+
+def _check_current(s: Session, label: str, problems: list[str], figures: list[str]) -> None:
     html = s.page.content()
     if _outside_links(html):
         problems.append(f"{label}: links to other hosts {_outside_links(html)}")

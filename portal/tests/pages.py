@@ -1,9 +1,11 @@
 """Every portal page a participant reads, as (label, path) for Pat on the demo: one list for the
 readability, Spanish and browser tests, so a page added to the portal is checked by all three."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from consent.models import Consent, ConsentStatus
 from participants.models import Participant
@@ -18,6 +20,26 @@ ENTRY_PAGES = [
 
 def pat() -> Participant:
     return Participant.objects.get(user__username="pat")
+
+
+def waiting_consent(me: Participant) -> Consent:
+    """A consent Pat's coach sent to Pat to read and sign in the portal (the sign page's form)."""
+    found = next((c for c in me.consents.all() if c.is_waiting), None)
+    if found is not None:
+        return found
+    assert me.coach is not None
+    return Consent.objects.create(
+        organization=me.organization,
+        participant=me,
+        disclosing_party=me.organization.name,
+        categories=["attendance", "contact"],
+        recipient="Harbor Housing Office",
+        purpose="housing",
+        expires_on=timezone.localdate() + timedelta(days=90),
+        signature_method="portal",
+        signature_requested_at=timezone.now(),
+        created_by=me.coach,
+    )
 
 
 def portal_pages() -> list[tuple[str, str]]:
@@ -42,6 +64,7 @@ def portal_pages() -> list[tuple[str, str]]:
             signature=me.preferred_name,
             created_by=me.coach,
         )
+    to_sign = waiting_consent(me)
     assert goal is not None and note is not None, "the demo gives Pat a goal and a shared note"
     pages: list[tuple[str, str, dict[str, Any]]] = [
         ("home", "portal:home", {}),
@@ -61,6 +84,7 @@ def portal_pages() -> list[tuple[str, str]]:
         ("my record", "portal:record", {}),
         ("access report", "portal:access", {}),
         ("stop a consent", "portal:consent_revoke", {"consent_id": consent.id}),
+        ("sign a consent", "portal:consent_sign", {"consent_id": to_sign.id}),
         ("settings", "portal:settings", {}),
     ]
     return [(label, reverse(name, kwargs=kwargs)) for label, name, kwargs in pages]

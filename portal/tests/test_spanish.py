@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from portal.models import PortalPreference
-from portal.tests.pages import ENTRY_PAGES, pat, portal_pages
+from portal.tests.pages import ENTRY_PAGES, pat, portal_pages, waiting_consent
 from portal.tests.test_readability import VisibleText
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,15 @@ ENGLISH_PHRASES = [
     "Stop sharing with",
     "Save",
     "(optional)",
+    "Sign it",
+    "Not now",
+    "I do not agree",
+    "What it says",
+    "Your answer",
+    "Read it",
+    "Download as PDF",
+    "Waiting for signature",
+    "Attendance",
 ]
 
 
@@ -152,3 +161,76 @@ def test_form_errors_are_in_spanish(demo) -> None:
     assert response.status_code == 200
     assert "Revisa el formulario, por favor" in page
     assert "Please check the form" not in page
+
+
+def test_signing_a_consent_in_spanish_says_each_step_in_spanish(demo) -> None:
+    client = spanish_pat()
+    consent = waiting_consent(pat())
+    home = main_text(client.get("/me/").content.decode())
+    assert "Tu coach te pidió que mires un consentimiento" in home
+    assert f"Leer: compartir con {consent.recipient}" in home
+    path = f"/me/record/consents/{consent.id}/"
+    page = main_text(client.get(path).content.decode())
+    assert f"¿Compartir con {consent.recipient}?" in page
+    assert "Asistencia (fechas y tipos de contacto)" in page and "Cómo contactarte" in page
+    assert "¿Cómo quieres firmar?" in page and "Escribir mi nombre" in page
+    response = client.post(
+        path,
+        {"answer": "signed", "signature_method": "typed", "signature": "Pat", "understood": "on"},
+        follow=True,
+    )
+    page = main_text(response.content.decode())
+    assert "Firmado. Empieza hoy." in page, page
+    assert "Ya está en uso." in page and "Dejar de compartir con" in page
+    response = client.post(path, {"answer": "not_now"}, follow=True)
+    assert "Este consentimiento ya tiene respuesta. No cambió nada." in response.content.decode()
+
+
+def test_saying_not_now_in_spanish_is_answered_in_spanish(demo) -> None:
+    client = spanish_pat()
+    consent = waiting_consent(pat())
+    path = f"/me/record/consents/{consent.id}/"
+    response = client.post(path, {"answer": "not_now"}, follow=True)
+    assert "Está bien, ahora no. No se comparte nada." in response.content.decode()
+    page = main_text(client.get(path).content.decode())
+    assert "dijiste que ahora no" in page and "Firmarlo" not in page
+
+
+def test_my_pdf_copy_is_in_spanish_when_i_read_spanish(demo, settings) -> None:
+    settings.CAIRN_PDF_COMPRESS = False
+    settings.CAIRN_PDF_FONT_DIR = "/nonexistent"  # the core font: text is readable in the bytes
+    body = spanish_pat().get("/me/record/copy.pdf").content
+    assert body.startswith(b"%PDF")
+    text = body.decode("latin-1")
+    for spanish in (
+        "Qué es esto",
+        "Esta es una copia de lo que",
+        "No tiene borradores",
+        "Guárdala en un lugar seguro",
+        "Página 1 de",
+        "Expediente de Cairn de Pat",
+        "Contactos y notas",
+        "Nombre que usas",
+        "Escrita por",
+        "Hubo contacto",  # stored codes are shown as words in the reader's language
+        "Coach principal",
+        "Señales de alerta",
+    ):
+        assert spanish in text, spanish
+    for english in (
+        "What this is",
+        "Drafts are not in it",
+        "Page 1 of",
+        "Contacts and notes",
+        "(reached)",
+        "(primary)",
+    ):
+        assert english not in text, english
+
+
+def test_the_staff_pdf_stays_in_the_staff_members_language(demo, client_for, settings) -> None:
+    settings.CAIRN_PDF_COMPRESS = False
+    settings.CAIRN_PDF_FONT_DIR = "/nonexistent"
+    spanish_pat().get("/me/")
+    body = client_for("ana").get(f"/consent/participant/{pat().id}/record.pdf").content
+    assert b"What this is" in body and "Qué es esto".encode("latin-1") not in body
