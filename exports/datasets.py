@@ -205,6 +205,26 @@ PARTICIPANTS = Dataset(
 )
 
 
+def participant_ref(source: str) -> Column:
+    """The column every dataset uses to point at its participant (by Cairn's stable id)."""
+    return Column(
+        "participant_id",
+        "The participant (see participants.participant_id)",
+        Type.UUID,
+        Kind.PARTICIPANT,
+        source,
+    )
+
+
+SERVICE_TYPE = Column(
+    "service_type",
+    "The organization's service type (its name)",
+    Type.TEXT,
+    source="service_type__name",
+    allowed_note="The organization's own list of service types",
+)
+
+
 # --- contacts -----------------------------------------------------------------------------
 
 CONTACTS = Dataset(
@@ -214,13 +234,7 @@ CONTACTS = Dataset(
     model=Encounter,
     columns=(
         Column("contact_id", "Cairn's stable id for the contact", Type.UUID, Kind.RECORD_ID, "id"),
-        Column(
-            "participant_id",
-            "The participant (see participants.participant_id)",
-            Type.UUID,
-            Kind.PARTICIPANT,
-            "participant_id",
-        ),
+        participant_ref("participant_id"),
         Column(
             "coach_username",
             "Username of the person who wrote the note",
@@ -245,13 +259,7 @@ CONTACTS = Dataset(
         Column("started_at", "When it started", Type.DATETIME, Kind.DATETIME, "started_at"),
         Column("occurred_on", "The local date of the contact", Type.DATE, Kind.DATE, "occurred_on"),
         Column("duration_minutes", "Length in minutes", Type.INTEGER, source="duration_minutes"),
-        Column(
-            "service_type",
-            "The organization's service type (its name)",
-            Type.TEXT,
-            source="service_type__name",
-            allowed_note="The organization's own list of service types",
-        ),
+        SERVICE_TYPE,
         Column(
             "setting",
             "Setting or place, in the coach's words",
@@ -313,13 +321,7 @@ ASSESSMENTS = Dataset(
             Kind.RECORD_ID,
             "id",
         ),
-        Column(
-            "participant_id",
-            "The participant (see participants.participant_id)",
-            Type.UUID,
-            Kind.PARTICIPANT,
-            "participant_id",
-        ),
+        participant_ref("participant_id"),
         Column(
             "instrument",
             "Which instrument",
@@ -377,13 +379,7 @@ PLANS = Dataset(
     model=Goal,
     columns=(
         Column("goal_id", "Cairn's stable id for the goal", Type.UUID, Kind.RECORD_ID, "id"),
-        Column(
-            "participant_id",
-            "The participant (see participants.participant_id)",
-            Type.UUID,
-            Kind.PARTICIPANT,
-            "participant_id",
-        ),
+        participant_ref("participant_id"),
         Column(
             "plan_version",
             "Version of the plan the goal is on now",

@@ -8,12 +8,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from assessments.models import BARC10, Assessment
 from encounters.models import ContactType, Encounter, Outcome
 from exports.datasets import (
+    SERVICE_TYPE,
     Column,
     Dataset,
     Kind,
     Type,
     complete_items,
     item_columns,
+    participant_ref,
 )
 from participants.models import AgeRange, Participant, VeteranStatus
 
@@ -23,13 +25,7 @@ POINTS = {"baseline": "baseline", "day-30": "30", "day-60": "60", "day-90": "90"
 
 def _demographics(prefix: str) -> tuple[Column, ...]:
     return (
-        Column(
-            "participant_id",
-            "The participant (see participants.participant_id)",
-            Type.UUID,
-            Kind.PARTICIPANT,
-            f"{prefix}id",
-        ),
+        participant_ref(f"{prefix}id"),
         Column(
             "date_of_birth",
             "Date of birth, if given",
@@ -87,13 +83,7 @@ FUNDER_SERVICES = Dataset(
     columns=(
         *_demographics("participant__"),
         Column("service_date", "Date of the service", Type.DATE, Kind.DATE, "occurred_on"),
-        Column(
-            "service_type",
-            "The organization's service type (its name)",
-            Type.TEXT,
-            source="service_type__name",
-            allowed_note="The organization's own list of service types",
-        ),
+        SERVICE_TYPE,
         Column(
             "contact_type",
             "How the service was delivered",

@@ -217,15 +217,16 @@ def test_a_contact_links_the_goals_it_addressed_and_the_plan_shows_it(demo, clie
     client = client_for("ana")
     form = client.get(f"/contacts/new/{pat.id}/?kind=full").content.decode()
     assert "Goals addressed" in form and HOUSING in form
-    now = timezone.localtime()
+    # An hour ago, whatever the clock says (just after midnight that is yesterday).
+    started = timezone.localtime() - timedelta(hours=1)
     response = client.post(
         f"/contacts/new/{pat.id}/",
         {
             "kind": "full",
             "contact_type": "in_person",
             "outcome": "reached",
-            "day": now.date().isoformat(),
-            "start": (now - timedelta(hours=1)).strftime("%H:%M"),
+            "day": started.date().isoformat(),
+            "start": started.strftime("%H:%M"),
             "duration_minutes": "30",
             "summary": "Looked at two flats together",
             "goals_addressed": [str(goal.id)],
