@@ -155,20 +155,24 @@ def caseload(people: "QuerySet[Participant]", period: Range) -> list[tuple[str, 
 # through one row per person and month (GROUPING SETS with DISTINCT sorted the whole range).
 CONTACTS = """
 WITH c AS MATERIALIZED (
-    SELECT date_trunc('month', c.occurred_on)::date AS month, c.contact_type, c.service,
+    SELECT date_trunc('month', c.occurred_on)::date AS month, c.contact_type, c.service_type_id,
            c.reached, c.duration_minutes AS minutes, c.participant_id
     FROM ({contacts}) AS c
 ), per_person AS (
     SELECT month, participant_id, count(*) AS n FROM c WHERE reached
     GROUP BY month, participant_id
 )
-SELECT 1, month, contact_type, service, count(*),
-       coalesce(sum(minutes) FILTER (WHERE reached), 0)
-FROM c GROUP BY month, contact_type, service
+SELECT 1, month, contact_type, s.name, n, minutes
+FROM (
+    SELECT month, contact_type, service_type_id, count(*) AS n,
+           coalesce(sum(minutes) FILTER (WHERE reached), 0) AS minutes
+    FROM c GROUP BY month, contact_type, service_type_id
+) AS g LEFT JOIN encounters_servicetype AS s ON s.id = g.service_type_id
 UNION ALL
 SELECT 2, month, NULL, NULL, sum(n), count(*) FROM per_person GROUP BY month
 UNION ALL
-SELECT 3, NULL, NULL, NULL, 0, count(DISTINCT participant_id) FROM per_person
+SELECT 3, NULL, NULL, NULL, 0, count(*)
+FROM (SELECT participant_id FROM per_person GROUP BY participant_id) AS served
 """
 
 
@@ -184,10 +188,14 @@ def contacts(range_contacts: "QuerySet[Encounter]") -> Contacts:
     """Contacts per month by type and by service, the people reached per month and in the whole
     range, in one pass over the range's contacts: 1 query."""
     inner = range_contacts.annotate(
-        service=F("service_type__name"),
         reached=ExpressionWrapper(REACHED, output_field=BooleanField()),
     ).values(
-        "occurred_on", "contact_type", "service", "reached", "duration_minutes", "participant_id"
+        "occurred_on",
+        "contact_type",
+        "service_type_id",
+        "reached",
+        "duration_minutes",
+        "participant_id",
     )
     sql, params = inner.query.sql_with_params()
     found = Contacts([], [], [], 0)
