@@ -96,13 +96,9 @@ def people_counts(
         "enrolled": Count("pk", filter=Q(enrolled_on__gte=start, enrolled_on__lte=end)),
         "active": Count("pk", filter=Q(status__in=figures.OPEN_STATUSES, enrolled_on__lte=end)),
     }
-    closes = figures.FEDERAL_DAY + figures.FEDERAL_WINDOW
     opens = figures.FEDERAL_DAY - figures.FEDERAL_WINDOW
-    federal = (
-        Q(enrolled_on__gte=start - timedelta(days=closes))
-        & Q(enrolled_on__lte=end - timedelta(days=closes))
-        & _stayed(opens)
-    )
+    closes = figures.FEDERAL_DAY + figures.FEDERAL_WINDOW
+    federal = federal_counted(period)
     aggregates["federal_of"] = Count("pk", filter=federal)
     aggregates["federal_done"] = Count(
         "pk", filter=federal & Q(_assessed_between(organization, opens, closes))
@@ -128,6 +124,54 @@ def people_counts(
                 "pk", filter=counted & ~done & Q(enrolled_on__lt=end - timedelta(days=last))
             )
     return people.order_by().aggregate(**aggregates)
+
+
+def federal_counted(period: Range) -> Q:
+    """People whose 180-day (±30) window closed in the range, unless they had left before it
+    opened (`figures.federal_follow_up`)."""
+    closes = figures.FEDERAL_DAY + figures.FEDERAL_WINDOW
+    return (
+        Q(enrolled_on__gte=period.start - timedelta(days=closes))
+        & Q(enrolled_on__lte=period.end - timedelta(days=closes))
+        & _stayed(figures.FEDERAL_DAY - figures.FEDERAL_WINDOW)
+    )
+
+
+def behind(
+    figure: str,
+    *,
+    organization: Organization,
+    people: "QuerySet[Participant]",
+    range_contacts: "QuerySet[Encounter]",
+    period: Range,
+) -> "QuerySet[Participant]":
+    """The people behind one headline figure, as a query (the drill-down pages through it)."""
+    if figure == "served":
+        reached = range_contacts.filter(REACHED, participant_id=OuterRef("pk"))
+        return people.filter(Exists(reached))
+    if figure == "enrolled":
+        return people.filter(enrolled_on__gte=period.start, enrolled_on__lte=period.end)
+    if figure == "active":
+        return people.filter(status__in=figures.OPEN_STATUSES, enrolled_on__lte=period.end)
+    if figure == "federal":
+        return people.filter(federal_counted(period))
+    if figure == "recovery-capital":
+        paired = (
+            Assessment.objects.filter(
+                organization=organization,
+                participant_id__in=people.values("pk"),
+                instrument=BARC10,
+                total__isnull=False,
+                administered_on__lte=period.end,
+            )
+            .order_by()
+            .values("participant_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=2)
+            .values("participant_id")
+        )
+        return people.filter(pk__in=paired)
+    raise ValueError(figure)
 
 
 def follow_up_days(rule: Rule) -> list[int]:

@@ -250,6 +250,20 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
     )
 
 
+def people_behind(
+    figure: str, *, user: Any, organization: Organization, filters: Filters
+) -> "QuerySet[Participant]":
+    """The people behind a headline figure (`ROW_FIGURES` in the views), as a query."""
+    people = people_in_scope(user=user, organization=organization, filters=filters)
+    return aggregates.behind(
+        figure,
+        organization=organization,
+        people=people,
+        range_contacts=contacts_in_scope(organization=organization, people=people, filters=filters),
+        period=filters.period,
+    )
+
+
 def reaching_contacts(
     *, organization: Organization, people: "QuerySet[Participant]", filters: Filters
 ) -> "QuerySet[Encounter]":

@@ -66,13 +66,10 @@ def rows(request: HttpRequest, figure: str) -> HttpResponse:
     membership = acting_membership(request)
     form = _form(request)
     filters = form.filters()
-    _data, behind = selectors.by_person(
-        user=request.user, organization=membership.organization, filters=filters
-    )
-    wanted = behind[figure]
     people = (
-        Participant.objects.visible_to(request.user, membership.organization)
-        .filter(pk__in=wanted)
+        selectors.people_behind(
+            figure, user=request.user, organization=membership.organization, filters=filters
+        )
         .select_related("coach")
         .only("id", "preferred_name", "pronouns", "enrolled_on", "status", "coach")
         .order_by("preferred_name", "id")

@@ -32,8 +32,20 @@ def test_counted_and_by_person_figures_are_identical_on_the_demo(
     demo: DemoWorld, username: str
 ) -> None:
     for start, end in RANGES:
-        counted, by_person = both(demo, username, Filters(start=start, end=end))
+        filters = Filters(start=start, end=end)
+        counted, by_person = both(demo, username, filters)
         assert counted == by_person, (username, start, end)
+        _, ids = selectors.by_person(
+            user=demo.users[username], organization=demo.organizations["harbor"], filters=filters
+        )
+        for figure, wanted in ids.items():
+            found = selectors.people_behind(
+                figure,
+                user=demo.users[username],
+                organization=demo.organizations["harbor"],
+                filters=filters,
+            )
+            assert set(found.values_list("pk", flat=True)) == set(wanted), (figure, start, end)
 
 
 def test_the_demo_exercises_what_the_counts_must_match(demo: DemoWorld) -> None:
