@@ -1,9 +1,10 @@
-"""The dashboard's reads: who is in scope, and the aggregate rows `reports.figures` works on.
+"""The dashboard's reads: who is in scope, the figures, and the people behind them.
 
 Scope is the participant rule (`Participant.objects.visible_to`): a supervisor sees their team's
-caseloads, a manager the whole organization. Everything is aggregated in PostgreSQL (a row per
-person, a row per month and category, BARC-10 dates), never one row per contact, so the page
-makes the same handful of queries at 60 or 50,000 participants.
+caseloads, a manager the whole organization. `dashboard` counts every figure in PostgreSQL
+(`reports.aggregates`), never one row per contact or per person, so the page makes the same
+dozen queries at 60 or 50,000 participants. `by_person` computes the same figures from one row
+per person through `reports.figures`, the definitions; the tests hold the two to each other.
 """
 
 import uuid
