@@ -1,8 +1,10 @@
 """Every dashboard figure as a pure function of plain rows, so each can be computed by hand.
 
-The selectors turn the database into these rows with aggregate queries (one row per person in
-scope, one row per month and category for contacts, BARC-10 dates and totals); nothing here
-touches the database. Definitions, as the dashboard states them:
+`reports.selectors.by_person` turns the database into these rows (one row per person in scope,
+one row per month and category for contacts, BARC-10 dates and totals); nothing here touches
+the database. The page itself counts the same figures in SQL (`reports.aggregates`), and
+`reports/tests/test_aggregates.py` holds both to the same numbers. Definitions, as the
+dashboard states them:
 
 - A *contact* is any recorded contact in the range; it *reached* the person unless it was an
   outreach attempt or a call or message that did not get through.

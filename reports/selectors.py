@@ -1,9 +1,10 @@
-"""The dashboard's reads: who is in scope, and the aggregate rows `reports.figures` works on.
+"""The dashboard's reads: who is in scope, the figures, and the people behind them.
 
 Scope is the participant rule (`Participant.objects.visible_to`): a supervisor sees their team's
-caseloads, a manager the whole organization. Everything is aggregated in PostgreSQL (a row per
-person, a row per month and category, BARC-10 dates), never one row per contact, so the page
-makes the same handful of queries at 60 or 50,000 participants.
+caseloads, a manager the whole organization. `dashboard` counts every figure in PostgreSQL
+(`reports.aggregates`), never one row per contact or per person, so the page makes the same
+dozen queries at 60 or 50,000 participants. `by_person` computes the same figures from one row
+per person through `reports.figures`, the definitions; the tests hold the two to each other.
 """
 
 import uuid
@@ -22,10 +23,10 @@ from assessments.selectors import History, rule_from, schedule_row
 from encounters.models import ContactType, Encounter, Outcome
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant, StatusChange
-from reports import figures
+from reports import aggregates, figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
 
-REACHED = ~Q(contact_type=ContactType.OUTREACH) & Q(outcome=Outcome.REACHED)
+REACHED = aggregates.REACHED
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,9 @@ class Filters:
 @dataclass
 class Dashboard:
     period: Range
-    people: list[Person]
-    served: list[Person]
-    enrolled: list[Person]
-    active: list[Person]
+    served: int
+    enrolled: int
+    active: int
     caseload: list[tuple[str, int]]
     hours: float
     contacts: int
@@ -63,9 +63,7 @@ class Dashboard:
     retention: dict[int, Rate]
     follow_up: dict[int, Rate]
     federal: Rate
-    federal_ids: list[uuid.UUID]
     change: Change
-    paired_ids: list[uuid.UUID]
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -211,40 +209,137 @@ def barc10_histories(
 
 
 def dashboard(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
-    """Every figure for one member and one set of filters, in eight queries whatever the size."""
+    """Every figure for one member and one set of filters, counted in PostgreSQL
+    (`reports.aggregates`): the same dozen queries at 60 or 50,000 participants."""
+    with aggregates.without_jit():
+        return _counted(user=user, organization=organization, filters=filters)
+
+
+def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
     period = filters.period
-    people_qs = people_in_scope(user=user, organization=organization, filters=filters)
-    contacts = contacts_in_scope(organization=organization, people=people_qs, filters=filters)
-    people = person_rows(people_qs, filters)
-    by_type = month_counts(contacts, "contact_type")
-    by_service = month_counts(contacts, "service_type__name")
-    found = barc10_histories(organization=organization, people=people_qs, end=filters.end)
+    people = people_in_scope(user=user, organization=organization, filters=filters)
+    contacts = contacts_in_scope(organization=organization, people=people, filters=filters)
+    counted = aggregates.contacts(contacts)
     rule = rule_from(schedule_row(organization))
+    counts = aggregates.people_counts(
+        organization=organization, people=people, period=period, rule=rule
+    )
+    if aggregates.windows_are_apart(rule):
+        follow_up = aggregates.counted_follow_up(counts, rule)
+        moved = people.filter(aggregates.on_a_break(organization))
+    else:  # overlapping windows: which assessment does which point needs the whole plan
+        follow_up, moved = {d: Rate(0, 0) for d in figures.FOLLOW_UP_DAYS}, people
+    found = barc10_histories(organization=organization, people=moved, end=filters.end)
+    follow_up = aggregates.merge(
+        follow_up,
+        figures.follow_up(aggregates.plain_people(moved), found, rule=rule, period=period),
+    )
+    reached_by_end = reaching_contacts(organization=organization, people=people, filters=filters)
+    return _assemble(
+        period,
+        served=counted.served,
+        enrolled=counts["enrolled"],
+        active=counts["active"],
+        caseload=aggregates.caseload(people, period),
+        by_type=counted.by_type,
+        by_service=counted.by_service,
+        reach=counted.reach,
+        retention=aggregates.retention(people=people, reached_by_end=reached_by_end, period=period),
+        follow_up=follow_up,
+        federal=Rate(counts["federal_done"], counts["federal_of"]),
+        change=aggregates.recovery_capital(organization=organization, people=people, period=period),
+    )
+
+
+def people_behind(
+    figure: str, *, user: Any, organization: Organization, filters: Filters
+) -> "QuerySet[Participant]":
+    """The people behind a headline figure (`ROW_FIGURES` in the views), as a query."""
+    people = people_in_scope(user=user, organization=organization, filters=filters)
+    return aggregates.behind(
+        figure,
+        organization=organization,
+        people=people,
+        range_contacts=contacts_in_scope(organization=organization, people=people, filters=filters),
+        period=filters.period,
+    )
+
+
+def reaching_contacts(
+    *, organization: Organization, people: "QuerySet[Participant]", filters: Filters
+) -> "QuerySet[Encounter]":
+    """Contacts that reached someone, by the range end (of the service type, if filtered)."""
+    contacts = Encounter.objects.filter(
+        REACHED,
+        organization=organization,
+        participant__in=people.values("id"),
+        occurred_on__lte=filters.end,
+    )
+    if filters.service_type_id:
+        contacts = contacts.filter(service_type_id=filters.service_type_id)
+    return contacts.order_by()
+
+
+def _assemble(
+    period: Range,
+    *,
+    by_type: list[MonthCount],
+    by_service: list[MonthCount],
+    reach: list[MonthReach],
+    **figures_: Any,
+) -> Dashboard:
     months, type_keys, type_rows = figures.table(by_type, period)
     _, service_keys, service_rows = figures.table(by_service, period)
     labels = dict(ContactType.choices)
-    federal, federal_ids = figures.federal_follow_up(people, found, period)
-    change, paired_ids = figures.recovery_capital(people, found, period)
     return Dashboard(
         period=period,
-        people=people,
-        served=figures.served(people),
-        enrolled=figures.enrolled(people, period),
-        active=figures.active(people, period),
-        caseload=figures.caseload_by_coach(people, period),
         hours=figures.hours(by_type),
         contacts=sum(m.contacts for m in by_type),
         months=months,
         by_type=([str(labels.get(k, k)) for k in type_keys], type_rows),
         by_service=(service_keys, service_rows),
-        engagement=figures.engagement(month_reach(contacts)),
+        engagement=figures.engagement(reach),
+        **figures_,
+    )
+
+
+def by_person(
+    *, user: Any, organization: Organization, filters: Filters
+) -> tuple[Dashboard, dict[str, list[uuid.UUID]]]:
+    """The figures from one row per person through `reports.figures` (their definitions), and
+    the people behind each figure for the drill-down; `dashboard` gives the same figures."""
+    period = filters.period
+    people_qs = people_in_scope(user=user, organization=organization, filters=filters)
+    contacts = contacts_in_scope(organization=organization, people=people_qs, filters=filters)
+    people = person_rows(people_qs, filters)
+    found = barc10_histories(organization=organization, people=people_qs, end=filters.end)
+    rule = rule_from(schedule_row(organization))
+    federal, federal_ids = figures.federal_follow_up(people, found, period)
+    change, paired_ids = figures.recovery_capital(people, found, period)
+    served, enrolled = figures.served(people), figures.enrolled(people, period)
+    active = figures.active(people, period)
+    data = _assemble(
+        period,
+        served=len(served),
+        enrolled=len(enrolled),
+        active=len(active),
+        caseload=figures.caseload_by_coach(people, period),
+        by_type=month_counts(contacts, "contact_type"),
+        by_service=month_counts(contacts, "service_type__name"),
+        reach=month_reach(contacts),
         retention=figures.retention(people, period),
         follow_up=figures.follow_up(people, found, rule=rule, period=period),
         federal=federal,
-        federal_ids=federal_ids,
         change=change,
-        paired_ids=paired_ids,
     )
+    ids = {
+        "served": figures.ids(served),
+        "enrolled": figures.ids(enrolled),
+        "active": figures.ids(active),
+        "federal": federal_ids,
+        "recovery-capital": paired_ids,
+    }
+    return data, ids
 
 
 def coach_choices(membership: Membership) -> list[tuple[str, str]]:

@@ -74,9 +74,9 @@ def build(data: Dashboard, *, deidentified: bool) -> Report:
     hide = deidentified
     change = data.change
     headlines = [
-        Headline("served", _("Participants served"), count(len(data.served), hide), True),
-        Headline("enrolled", _("New enrolments"), count(len(data.enrolled), hide), True),
-        Headline("active", _("Active caseload"), count(len(data.active), hide), True),
+        Headline("served", _("Participants served"), count(data.served, hide), True),
+        Headline("enrolled", _("New enrolments"), count(data.enrolled, hide), True),
+        Headline("active", _("Active caseload"), count(data.active, hide), True),
         Headline("contacts", _("Contacts recorded"), count(data.contacts, hide)),
         Headline("hours", _("Hours of service"), f"{data.hours:g}"),
         Headline(

@@ -22,14 +22,8 @@ from reports import selectors, tables
 from reports.forms import FilterForm
 
 PAGE_SIZE = 50
-# The figures that have a list of people behind them, and how to find them.
-ROW_FIGURES = {
-    "served": lambda d: [p.id for p in d.served],
-    "enrolled": lambda d: [p.id for p in d.enrolled],
-    "active": lambda d: [p.id for p in d.active],
-    "federal": lambda d: d.federal_ids,
-    "recovery-capital": lambda d: d.paired_ids,
-}
+# The figures that have a list of people behind them.
+ROW_FIGURES = ("served", "enrolled", "active", "federal", "recovery-capital")
 FIGURE_TITLES = {
     "served": gettext_lazy("Participants served"),
     "enrolled": gettext_lazy("New enrolments"),
@@ -72,13 +66,10 @@ def rows(request: HttpRequest, figure: str) -> HttpResponse:
     membership = acting_membership(request)
     form = _form(request)
     filters = form.filters()
-    data = selectors.dashboard(
-        user=request.user, organization=membership.organization, filters=filters
-    )
-    wanted = ROW_FIGURES[figure](data)
     people = (
-        Participant.objects.visible_to(request.user, membership.organization)
-        .filter(pk__in=wanted)
+        selectors.people_behind(
+            figure, user=request.user, organization=membership.organization, filters=filters
+        )
         .select_related("coach")
         .only("id", "preferred_name", "pronouns", "enrolled_on", "status", "coach")
         .order_by("preferred_name", "id")

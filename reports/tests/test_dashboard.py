@@ -192,7 +192,10 @@ def test_dashboard_makes_the_same_number_of_queries_with_more_data(
         barc(extra, extra.enrolled_on, 25 + index)
     with CaptureQueriesContext(connection) as after:
         report(mia)
-    assert len(after) == len(before) <= 17
+    # 22 = page, session and form queries, plus the dashboard's 12: a transaction to turn JIT off
+    # (3), contacts (1), people counts (1), caseload (1), retention (1), recovery capital (1),
+    # the schedule (1) and the people with a break whose windows move (3).
+    assert len(after) == len(before) <= 22
 
 
 def test_drill_down_lists_the_people_behind_a_figure_and_is_audited(

@@ -1,0 +1,359 @@
+"""The dashboard's figures counted in PostgreSQL, to the definitions in `reports.figures`.
+
+`reports.figures` states each figure as a pure function of one row per person; at state scale
+(30,000 people, 400,000 contacts) building those rows and every reassessment plan in Python took
+seconds. Here the same figures are counts, conditional counts and EXISTS tests in a fixed number
+of queries. Reassessment windows are plain date arithmetic (enrolment + offset ± window) for
+everyone without a break; the few people with a break, whose windows move, still go through
+`assessments.schedule.plan`. `reports/tests/test_aggregates.py` holds both paths to the same
+figures on the demo data.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import pairwise
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from assessments.models import BARC10, Assessment
+from assessments.schedule import PAUSED, Rule, offsets
+from encounters.models import ContactType, Encounter, Outcome
+from organizations.models import Organization
+from participants.models import Participant, StatusChange
+from reports import figures
+from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
+
+REACHED = ~Q(contact_type=ContactType.OUTREACH) & Q(outcome=Outcome.REACHED)
+
+
+def _days_after(field: str, days: int, outer: bool = False) -> ExpressionWrapper:
+    base = OuterRef(field) if outer else F(field)
+    return ExpressionWrapper(base + timedelta(days=days), output_field=DateField())
+
+
+def _stayed(opens_after_days: int) -> Q:
+    """Not among the people who had left the program before a window opened."""
+    left = (
+        ~Q(status__in=figures.OPEN_STATUSES)
+        & Q(status_since__isnull=False)
+        & Q(status_since__lt=_days_after("enrolled_on", opens_after_days))
+    )
+    return ~left
+
+
+def _assessed_between(organization: Organization, first: int, last: int) -> Exists:
+    """A BARC-10 between `first` and `last` days after the outer person's enrolment."""
+    return Exists(
+        Assessment.objects.filter(
+            organization=organization,
+            participant_id=OuterRef("pk"),
+            instrument=BARC10,
+            administered_on__gte=_days_after("enrolled_on", first, outer=True),
+            administered_on__lte=_days_after("enrolled_on", last, outer=True),
+        )
+    )
+
+
+def on_a_break(organization: Organization) -> Q:
+    """People whose reassessment windows a break may have moved: those `plan` must place."""
+    stepped = StatusChange.objects.filter(organization=organization).filter(
+        Q(to_status=PAUSED) | Q(from_status=PAUSED)
+    )
+    return Q(status=PAUSED) | Q(pk__in=stepped.values("participant_id"))
+
+
+def windows_are_apart(rule: Rule) -> bool:
+    """Whether no two windows up to the last follow-up point overlap; then a point is done
+    exactly when a BARC-10 falls in its own window (one assessment cannot do two points)."""
+    plain = Rule(rule.offsets_days, 0, rule.window_days, rule.baseline)
+    points = [p for p in offsets(plain) if p <= max(figures.FOLLOW_UP_DAYS)]
+    return all(b - a > 2 * rule.window_days for a, b in pairwise(points))
+
+
+def people_counts(
+    *, organization: Organization, people: "QuerySet[Participant]", period: Range, rule: Rule
+) -> dict[str, Any]:
+    """Enrolled, active, the federal follow-up and (for people without a break, when the
+    windows are apart) the day 30/60/90 follow-up, in one aggregate over the people: 1 query."""
+    start, end = period.start, period.end
+    aggregates: dict[str, Any] = {
+        "enrolled": Count("pk", filter=Q(enrolled_on__gte=start, enrolled_on__lte=end)),
+        "active": Count("pk", filter=Q(status__in=figures.OPEN_STATUSES, enrolled_on__lte=end)),
+    }
+    opens = figures.FEDERAL_DAY - figures.FEDERAL_WINDOW
+    closes = figures.FEDERAL_DAY + figures.FEDERAL_WINDOW
+    federal = federal_counted(period)
+    aggregates["federal_of"] = Count("pk", filter=federal)
+    aggregates["federal_done"] = Count(
+        "pk", filter=federal & Q(_assessed_between(organization, opens, closes))
+    )
+    if windows_are_apart(rule):
+        # Computed once per person (an annotation), not once per conditional count.
+        people = people.annotate(
+            moved=ExpressionWrapper(on_a_break(organization), output_field=BooleanField())
+        )
+        steady = Q(moved=False)
+        for days in follow_up_days(rule):
+            first, last = days - rule.window_days, days + rule.window_days
+            counted = (
+                steady
+                & Q(enrolled_on__gte=start - timedelta(days=last))
+                & Q(enrolled_on__lte=end - timedelta(days=last))
+                & _stayed(first)
+            )
+            done = Q(_assessed_between(organization, first, last))
+            aggregates[f"done_{days}"] = Count("pk", filter=counted & done)
+            # A window closing on the range's last day is still open then (overdue, not missed).
+            aggregates[f"missed_{days}"] = Count(
+                "pk", filter=counted & ~done & Q(enrolled_on__lt=end - timedelta(days=last))
+            )
+    return people.order_by().aggregate(**aggregates)
+
+
+def federal_counted(period: Range) -> Q:
+    """People whose 180-day (±30) window closed in the range, unless they had left before it
+    opened (`figures.federal_follow_up`)."""
+    closes = figures.FEDERAL_DAY + figures.FEDERAL_WINDOW
+    return (
+        Q(enrolled_on__gte=period.start - timedelta(days=closes))
+        & Q(enrolled_on__lte=period.end - timedelta(days=closes))
+        & _stayed(figures.FEDERAL_DAY - figures.FEDERAL_WINDOW)
+    )
+
+
+def behind(
+    figure: str,
+    *,
+    organization: Organization,
+    people: "QuerySet[Participant]",
+    range_contacts: "QuerySet[Encounter]",
+    period: Range,
+) -> "QuerySet[Participant]":
+    """The people behind one headline figure, as a query (the drill-down pages through it)."""
+    if figure == "served":
+        reached = range_contacts.filter(REACHED, participant_id=OuterRef("pk"))
+        return people.filter(Exists(reached))
+    if figure == "enrolled":
+        return people.filter(enrolled_on__gte=period.start, enrolled_on__lte=period.end)
+    if figure == "active":
+        return people.filter(status__in=figures.OPEN_STATUSES, enrolled_on__lte=period.end)
+    if figure == "federal":
+        return people.filter(federal_counted(period))
+    if figure == "recovery-capital":
+        paired = (
+            Assessment.objects.filter(
+                organization=organization,
+                participant_id__in=people.values("pk"),
+                instrument=BARC10,
+                total__isnull=False,
+                administered_on__lte=period.end,
+            )
+            .order_by()
+            .values("participant_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=2)
+            .values("participant_id")
+        )
+        return people.filter(pk__in=paired)
+    raise ValueError(figure)
+
+
+def follow_up_days(rule: Rule) -> list[int]:
+    return [d for d in figures.FOLLOW_UP_DAYS if d in rule.offsets_days]
+
+
+def caseload(people: "QuerySet[Participant]", period: Range) -> list[tuple[str, int]]:
+    """Open caseload by coach name, largest first, as `figures.caseload_by_coach`: 1 query."""
+    rows = (
+        people.order_by()
+        .filter(status__in=figures.OPEN_STATUSES, enrolled_on__lte=period.end)
+        .values_list(
+            "coach__preferred_name", "coach__first_name", "coach__last_name", "coach__username"
+        )
+        .annotate(n=Count("pk"))
+    )
+    counts: Counter[str] = Counter()
+    for preferred, first, family, username, n in rows:
+        counts[preferred or f"{first} {family}".strip() or (username or "")] += n
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+# One pass over the range's contacts (a materialized CTE), then small aggregates over it:
+# per month, type and service (hashed, no sort), and the people reached per month and overall
+# through one row per person and month (GROUPING SETS with DISTINCT sorted the whole range).
+CONTACTS = """
+WITH c AS MATERIALIZED (
+    SELECT date_trunc('month', c.occurred_on)::date AS month, c.contact_type, c.service_type_id,
+           c.reached, c.duration_minutes AS minutes, c.participant_id
+    FROM ({contacts}) AS c
+), per_person AS (
+    SELECT month, participant_id, count(*) AS n FROM c WHERE reached
+    GROUP BY month, participant_id
+)
+SELECT 1, month, contact_type, s.name, n, minutes
+FROM (
+    SELECT month, contact_type, service_type_id, count(*) AS n,
+           coalesce(sum(minutes) FILTER (WHERE reached), 0) AS minutes
+    FROM c GROUP BY month, contact_type, service_type_id
+) AS g LEFT JOIN encounters_servicetype AS s ON s.id = g.service_type_id
+UNION ALL
+SELECT 2, month, NULL, NULL, sum(n), count(*) FROM per_person GROUP BY month
+UNION ALL
+SELECT 3, NULL, NULL, NULL, 0, count(*)
+FROM (SELECT participant_id FROM per_person GROUP BY participant_id) AS served
+"""
+
+
+@dataclass
+class Contacts:
+    by_type: list[MonthCount]
+    by_service: list[MonthCount]
+    reach: list[MonthReach]
+    served: int  # different people reached in the range
+
+
+def contacts(range_contacts: "QuerySet[Encounter]") -> Contacts:
+    """Contacts per month by type and by service, the people reached per month and in the whole
+    range, in one pass over the range's contacts: 1 query."""
+    inner = range_contacts.annotate(
+        reached=ExpressionWrapper(REACHED, output_field=BooleanField()),
+    ).values(
+        "occurred_on",
+        "contact_type",
+        "service_type_id",
+        "reached",
+        "duration_minutes",
+        "participant_id",
+    )
+    sql, params = inner.query.sql_with_params()
+    found = Contacts([], [], [], 0)
+    by_type: Counter[tuple[Any, str]] = Counter()
+    by_service: Counter[tuple[Any, str]] = Counter()
+    minutes_by_type: Counter[tuple[Any, str]] = Counter()
+    minutes_by_service: Counter[tuple[Any, str]] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(CONTACTS.format(contacts=sql), params)
+        for part, month, kind, service, n, other in cursor.fetchall():
+            if part == 1:  # other: minutes of the contacts that reached someone
+                by_type[month, kind or ""] += n
+                minutes_by_type[month, kind or ""] += other
+                by_service[month, service or ""] += n
+                minutes_by_service[month, service or ""] += other
+            elif part == 2:  # n: contacts that reached someone; other: people reached
+                found.reach.append(MonthReach(month, int(n), other))
+            else:
+                found.served = other
+    found.by_type = [MonthCount(m, k, n, minutes_by_type[m, k]) for (m, k), n in by_type.items()]
+    found.by_service = [
+        MonthCount(m, k, n, minutes_by_service[m, k]) for (m, k), n in by_service.items()
+    ]
+    found.reach.sort(key=lambda r: r.month)
+    return found
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """PostgreSQL compiles these big aggregates with JIT, which took longer (seconds, on a
+    busy machine) than running them: turn it off for the dashboard's transaction only, and
+    give its sorts room (the setting ends with the transaction)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Sorts for the distinct counts stay in memory instead of spilling to disk.
+                cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def retention(
+    *, people: "QuerySet[Participant]", reached_by_end: "QuerySet[Encounter]", period: Range
+) -> dict[int, Rate]:
+    """`figures.retention` for the people enrolled in the range: 1 query."""
+    latest = reached_by_end.filter(participant_id=OuterRef("pk")).order_by("-occurred_on")
+    cohort = (
+        people.order_by()
+        .filter(enrolled_on__gte=period.start, enrolled_on__lte=period.end)
+        .annotate(last_contact=Subquery(latest.values("occurred_on")[:1]))
+    )
+    # The latest contact once per person (a materialized CTE): as a plain subquery PostgreSQL
+    # inlined it into every conditional count and looked it up four times.
+    inner, params = cohort.values("enrolled_on", "last_contact").query.sql_with_params()
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE enrolled_on <= %s), "
+        f"count(*) FILTER (WHERE enrolled_on <= %s AND last_contact >= enrolled_on + {int(d)})"
+        for d in figures.RETENTION_DAYS
+    )
+    edges = [period.end - timedelta(days=d) for d in figures.RETENTION_DAYS for _ in (0, 1)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH cohort AS MATERIALIZED ({inner}) SELECT {counts} FROM cohort",  # noqa: S608
+            [*params, *edges],
+        )
+        values = cursor.fetchone()
+    row = {}
+    for index, days in enumerate(figures.RETENTION_DAYS):
+        row[f"of_{days}"], row[f"kept_{days}"] = values[2 * index], values[2 * index + 1]
+    return {d: Rate(row[f"kept_{d}"], row[f"of_{d}"]) for d in figures.RETENTION_DAYS}
+
+
+RECOVERY_CAPITAL = """
+SELECT count(*), coalesce(sum(latest - first), 0), count(*) FILTER (WHERE latest > first),
+       count(*) FILTER (WHERE latest >= %s)
+FROM (
+    SELECT (array_agg(total ORDER BY administered_on, created_at))[1] AS first,
+           (array_agg(total ORDER BY administered_on, created_at))[count(*)] AS latest
+    FROM assessments_assessment
+    WHERE organization_id = %s AND instrument = %s AND total IS NOT NULL
+      AND administered_on <= %s AND participant_id IN ({people})
+    GROUP BY participant_id
+    HAVING count(*) >= 2
+) AS paired
+"""
+
+
+def recovery_capital(
+    *, organization: Organization, people: "QuerySet[Participant]", period: Range
+) -> Change:
+    """`figures.recovery_capital`'s first and latest totals, paired per person in SQL: 1 query."""
+    inner, params = people.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RECOVERY_CAPITAL.format(people=inner),
+            [figures.SUSTAINED_TOTAL, organization.pk, BARC10, period.end, *params],
+        )
+        n, change, gained, sustained = cursor.fetchone()
+    mean = round(change / n, 1) if n else None
+    return Change(n, mean, Rate(gained, n), Rate(sustained, n))
+
+
+def plain_people(people: "QuerySet[Participant]") -> list[Person]:
+    """Rows for `figures.follow_up` (no contacts: it does not read them): 1 query."""
+    rows = people.order_by().values_list("pk", "enrolled_on", "status", "status_since")
+    return [Person(pid, enrolled_on, status, since, "") for pid, enrolled_on, status, since in rows]
+
+
+def merge(rates: dict[int, Rate], more: dict[int, Rate]) -> dict[int, Rate]:
+    return {d: Rate(rates[d].done + more[d].done, rates[d].of + more[d].of) for d in rates}
+
+
+def counted_follow_up(row: dict[str, Any], rule: Rule) -> dict[int, Rate]:
+    rates = {d: Rate(0, 0) for d in figures.FOLLOW_UP_DAYS}
+    for days in follow_up_days(rule):
+        done = row[f"done_{days}"]
+        rates[days] = Rate(done, done + row[f"missed_{days}"])
+    return rates
