@@ -29,7 +29,7 @@ dashboard states them:
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -179,6 +179,17 @@ def follow_up(
     """Reassessments done within their window at FOLLOW_UP_DAYS (see the module docstring)."""
     done: Counter[int] = Counter()
     due: Counter[int] = Counter()
+    for _person, days, was_done in follow_up_points(people, histories, rule=rule, period=period):
+        due[days] += 1
+        done[days] += was_done
+    return {days: Rate(done[days], due[days]) for days in FOLLOW_UP_DAYS}
+
+
+def follow_up_points(
+    people: Iterable[Person], histories: dict[uuid.UUID, History], *, rule: Rule, period: Range
+) -> Iterator[tuple[uuid.UUID, int, bool]]:
+    """(person, day, done) for each point at FOLLOW_UP_DAYS counted in the range: the people
+    behind `follow_up`, for the drill-down."""
     # Points after day 90 cannot change which assessment does an earlier point: stop there.
     rule = replace(rule, repeat_every_days=0)
     last_close = timedelta(days=max(FOLLOW_UP_DAYS) + rule.window_days)
@@ -203,12 +214,8 @@ def follow_up(
                 continue
             if point.window_end not in period or _left_before(person, point.window_start):
                 continue
-            if point.state == State.DONE:
-                done[point.offset_days] += 1
-                due[point.offset_days] += 1
-            elif point.state == State.MISSED:
-                due[point.offset_days] += 1
-    return {days: Rate(done[days], due[days]) for days in FOLLOW_UP_DAYS}
+            if point.state in (State.DONE, State.MISSED):
+                yield person.id, point.offset_days, point.state == State.DONE
 
 
 def federal_window(enrolled_on: date) -> tuple[date, date]:

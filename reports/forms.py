@@ -104,6 +104,14 @@ class FilterForm(forms.Form):
             veteran_status=data.get("veteran_status") or "",
         )
 
+    def coach_ids(self) -> dict[str, str]:
+        """Coach display name → public id, for links from the caseload table (no names in URLs)."""
+        return {name: public_id for public_id, name in self.fields["coach"].choices[1:]}  # type: ignore[attr-defined]
+
+    def service_names(self) -> list[tuple[int, str]]:
+        """The organization's service types (id, name), already read for the choices."""
+        return [(int(pk), name) for pk, name in self.fields["service_type"].choices[1:]]  # type: ignore[attr-defined]
+
     @property
     def deidentified(self) -> bool:
         return self.is_valid() and self.cleaned_data.get("view") == View.DEIDENTIFIED

@@ -1,11 +1,13 @@
 """The dashboard as tables of text, exact or de-identified: what the page and the CSV both show."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from encounters.models import ContactType
 from reports import figures
 from reports.charts import BarChart, bar_chart
 from reports.figures import Rate
@@ -24,10 +26,37 @@ class Table:
 
 @dataclass
 class Headline:
-    key: str  # also the drill-down's figure name, when it has one
+    key: str  # also the drill-down's figure name
     label: str
     value: str
-    rows: bool = False  # whether a list of the people behind it exists
+
+
+# Builds the URL of a figure's rows, with the dashboard's filters and the cell's parameters.
+Link = Callable[..., str]
+
+
+class Linked(str):
+    """A figure's text that opens the rows behind it: equal to its text (the CSV and the tests
+    read it as such), with where it leads and an accessible name saying what opens."""
+
+    href: str
+    label: str
+
+
+def linked(text: str, link: Link | None, figure: str, label: str, **cell: str) -> str:
+    if link is None:
+        return text
+    shown = Linked(text)
+    shown.href, shown.label = link(figure, **cell), label
+    return shown
+
+
+def people_label(text: str, where: str) -> str:
+    return _("people behind: %(n)s, %(where)s") % {"n": text, "where": where}
+
+
+def contacts_label(text: str, where: str) -> str:
+    return _("contacts behind: %(n)s, %(where)s") % {"n": text, "where": where}
 
 
 @dataclass
@@ -54,8 +83,18 @@ def share(rate: Rate, deidentified: bool) -> str:
 
 
 def cross_table(
-    key: str, caption: str, months: list[date], keys: list[str], rows: list[list[int]], hide: bool
+    key: str,
+    caption: str,
+    months: list[date],
+    keys: list[str],
+    rows: list[list[int]],
+    hide: bool,
+    *,
+    link: Link | None = None,
+    row_cells: list[dict[str, str] | None] | None = None,
 ) -> Table:
+    """Months across, categories down, with totals; without `hide`, each count links to the
+    contacts behind it (`row_cells`: a category's query parameters, None for no link)."""
     columns = [month_label(m) for m in months] + [_("Total")]
     if not rows:
         return Table(key, caption, columns, [], note=_("No contacts in this range."))
@@ -64,63 +103,161 @@ def cross_table(
     for index, label in enumerate([*keys, _("Total")]):
         if cells is not None:
             body.append((label, [str(c) for c in cells[index]]))
-        else:
-            values = rows[index] if index < len(rows) else [sum(c) for c in zip(*rows, strict=True)]
-            body.append((label, [str(v) for v in values] + [str(sum(values))]))
+            continue
+        values = rows[index] if index < len(rows) else [sum(c) for c in zip(*rows, strict=True)]
+        texts = [str(v) for v in values] + [str(sum(values))]
+        row_cell = (row_cells or [])[index] if index < len(keys) else {}
+        if link is not None and row_cell is not None:
+            texts = [
+                _linked_cell(text, link, label, months, column, row_cell)
+                for column, text in enumerate(texts)
+            ]
+        body.append((label, texts))
     return Table(key, caption, columns, body)
 
 
-def build(data: Dashboard, *, deidentified: bool) -> Report:
+def _linked_cell(
+    text: str, link: Link, label: str, months: list[date], column: int, row_cell: dict[str, str]
+) -> str:
+    cell = dict(row_cell)
+    where = [label]
+    if column < len(months):
+        cell["month"] = f"{months[column]:%Y-%m}"
+        where.insert(0, month_label(months[column]))
+    return linked(text, link, "contacts", contacts_label(text, ", ".join(where)), **cell)
+
+
+def build(
+    data: Dashboard,
+    *,
+    deidentified: bool,
+    link: Link | None = None,
+    coaches: dict[str, str] | None = None,
+    services: dict[str, int] | None = None,
+) -> Report:
+    """The page's tables; with `link` (and not de-identified), every figure links to its rows.
+    `coaches` (display name → public id) and `services` (name → id) keep names out of URLs."""
     hide = deidentified
+    link = None if hide else link
     change = data.change
+
+    def head(key: str, label: str, value: str, *, contacts: bool = False) -> Headline:
+        name = (contacts_label if contacts else people_label)(value, label)
+        return Headline(key, label, linked(value, link, key, name))
+
     headlines = [
-        Headline("served", _("Participants served"), count(data.served, hide), True),
-        Headline("enrolled", _("New enrolments"), count(data.enrolled, hide), True),
-        Headline("active", _("Active caseload"), count(data.active, hide), True),
-        Headline("contacts", _("Contacts recorded"), count(data.contacts, hide)),
-        Headline("hours", _("Hours of service"), f"{data.hours:g}"),
-        Headline(
+        head("served", _("Participants served"), count(data.served, hide)),
+        head("enrolled", _("New enrolments"), count(data.enrolled, hide)),
+        head("active", _("Active caseload"), count(data.active, hide)),
+        head("contacts", _("Contacts recorded"), count(data.contacts, hide), contacts=True),
+        head("hours", _("Hours of service"), f"{data.hours:g}", contacts=True),
+        head(
             "federal",
             _("Federal follow-up at 180 days (target 80%)"),
             share(data.federal, hide),
-            True,
         ),
     ]
-    months, (type_keys, type_rows) = data.months, data.by_type
-    service_keys = [k or _("No service type") for k in data.by_service[0]]
+    months, (type_labels, type_rows) = data.months, data.by_type
+    type_keys = {str(label): value for value, label in ContactType.choices}
+    service_names = data.by_service[0]
+    service_keys = [k or _("No service type") for k in service_names]
+    service_ids = services or {}
+    service_cells: list[dict[str, str] | None] = [
+        {"service": "none"}
+        if not name
+        else ({"service": str(service_ids[name])} if name in service_ids else None)
+        for name in service_names
+    ]
     caseload = [n for _coach, n in data.caseload]
     caseload_cells = suppress_table([[n] for n in caseload], row_totals=False) if caseload else []
-    caseload_rows = [
-        (coach or _("No coach yet"), [str(caseload_cells[i][0]) if hide else str(n)])
-        for i, (coach, n) in enumerate(data.caseload)
-    ]
+    coach_ids = coaches or {}
+    caseload_rows: list[tuple[str, list[str]]] = []
+    for i, (coach, n) in enumerate(data.caseload):
+        label = coach or _("No coach yet")
+        text = str(caseload_cells[i][0]) if hide else str(n)
+        cell = (
+            {"nocoach": "1"}
+            if not coach
+            else ({"coach": coach_ids[coach]} if coach in coach_ids else None)
+        )
+        if cell is not None:
+            text = linked(text, link, "active", people_label(text, label), **cell)
+        caseload_rows.append((label, [text]))
     if caseload:
-        total = sum(caseload)
-        caseload_rows.append((_("Total"), [str(caseload_cells[-1][0]) if hide else str(total)]))
-    engagement = [(month_label(month), [f"{ratio:g}"]) for month, ratio in data.engagement]
+        total = str(caseload_cells[-1][0]) if hide else str(sum(caseload))
+        total = linked(total, link, "active", people_label(total, _("Active caseload")))
+        caseload_rows.append((_("Total"), [total]))
+    engagement = [
+        (
+            month_label(month),
+            [
+                linked(
+                    f"{ratio:g}",
+                    link,
+                    "engagement",
+                    _("people reached in %(month)s: %(n)s contacts per person")
+                    % {"month": month_label(month), "n": f"{ratio:g}"},
+                    month=f"{month:%Y-%m}",
+                )
+            ],
+        )
+        for month, ratio in data.engagement
+    ]
+
+    def day_cells(figure: str, label: str, texts: list[str], **cell: str) -> list[str]:
+        return [linked(t, link, figure, people_label(t, label), **cell) for t in texts]
+
     retention = [
-        (_("Day %(n)s") % {"n": days}, [share(rate, hide), count(rate.of, hide)])
+        (
+            _("Day %(n)s") % {"n": days},
+            day_cells(
+                "retention",
+                _("still in contact at day %(n)s") % {"n": days},
+                [share(rate, hide), count(rate.of, hide)],
+                day=str(days),
+            ),
+        )
         for days, rate in data.retention.items()
     ]
     follow_up = [
         (
             _("Day %(n)s") % {"n": days},
-            [share(rate, hide), count(rate.done, hide), count(rate.of, hide)],
+            day_cells(
+                "follow-up",
+                _("reassessment at day %(n)s") % {"n": days},
+                [share(rate, hide), count(rate.done, hide), count(rate.of, hide)],
+                day=str(days),
+            ),
         )
         for days, rate in data.follow_up.items()
     ]
     follow_up.append(
         (
             _("Day 180 ±30 (federal)"),
-            [
-                share(data.federal, hide),
-                count(data.federal.done, hide),
-                count(data.federal.of, hide),
-            ],
+            day_cells(
+                "federal",
+                _("federal follow-up at day 180"),
+                [
+                    share(data.federal, hide),
+                    count(data.federal.done, hide),
+                    count(data.federal.of, hide),
+                ],
+            ),
         )
     )
+    paired = count(change.n, hide)
     capital = [
-        (_("People with a baseline and a later total"), [count(change.n, hide)]),
+        (
+            _("People with a baseline and a later total"),
+            [
+                linked(
+                    paired,
+                    link,
+                    "recovery-capital",
+                    people_label(paired, _("a baseline and a later BARC-10 total")),
+                )
+            ],
+        ),
         (
             _("Mean change in total"),
             [
@@ -134,7 +271,16 @@ def build(data: Dashboard, *, deidentified: bool) -> Report:
     ]
     tables = [
         cross_table(
-            "by-type", _("Contacts by type, per month"), months, type_keys, type_rows, hide
+            "by-type",
+            _("Contacts by type, per month"),
+            months,
+            type_labels,
+            type_rows,
+            hide,
+            link=link,
+            row_cells=[
+                {"type": type_keys[label]} if label in type_keys else None for label in type_labels
+            ],
         ),
         cross_table(
             "by-service",
@@ -143,6 +289,8 @@ def build(data: Dashboard, *, deidentified: bool) -> Report:
             service_keys,
             data.by_service[1],
             hide,
+            link=link,
+            row_cells=service_cells,
         ),
         Table("caseload", _("Active caseload by coach"), [_("People")], caseload_rows),
         Table(

@@ -6,31 +6,22 @@ from datetime import date, timedelta
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assessments.selectors import reassessments_due
 from audit.models import Action
 from audit.services import Target, record_event, record_page_view
-from encounters.models import Encounter
+from encounters.models import ContactType, Encounter
 from lib.access import acting_membership, member_required
 from lib.spreadsheet import neutralise
 from organizations.models import Role
 from participants.models import Participant, ParticipantStatus
-from reports import selectors, tables
+from reports import drill, selectors, tables
 from reports.forms import FilterForm
 
 PAGE_SIZE = 50
-# The figures that have a list of people behind them.
-ROW_FIGURES = ("served", "enrolled", "active", "federal", "recovery-capital")
-FIGURE_TITLES = {
-    "served": gettext_lazy("Participants served"),
-    "enrolled": gettext_lazy("New enrolments"),
-    "active": gettext_lazy("Active caseload"),
-    "federal": gettext_lazy("Counted in the federal follow-up"),
-    "recovery-capital": gettext_lazy("With a first and a later BARC-10 total"),
-}
 
 
 def _form(request: HttpRequest) -> FilterForm:
@@ -50,7 +41,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(
         user=request.user, organization=membership.organization, filters=filters
     )
-    report = tables.build(data, deidentified=form.deidentified)
+    report = tables.build(
+        data,
+        deidentified=form.deidentified,
+        link=linker(request),
+        coaches=form.coach_ids(),
+        services={name: pk for pk, name in form.service_names()},
+    )
     return render(
         request,
         "reports/dashboard.html",
@@ -60,28 +57,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @member_required(Role.SUPERVISOR, Role.MANAGER)
 def rows(request: HttpRequest, figure: str) -> HttpResponse:
-    """The people behind one figure, each linking to their overview; only those one may see."""
-    if figure not in ROW_FIGURES:
-        raise Http404
+    """The people or contacts behind one figure or one cell of a table, each person linking to
+    their overview; only those one may see (`reports.drill`)."""
     membership = acting_membership(request)
     form = _form(request)
+    if form.is_bound and not form.is_valid():
+        raise Http404  # a filter this member cannot use (another team's coach): no rows
     filters = form.filters()
-    people = (
-        selectors.people_behind(
-            figure, user=request.user, organization=membership.organization, filters=filters
-        )
-        .select_related("coach")
-        .only("id", "preferred_name", "pronouns", "enrolled_on", "status", "coach")
-        .order_by("preferred_name", "id")
+    services = dict(form.service_names())
+    found, cell, listing = drill.listing(
+        figure,
+        query=request.GET,
+        user=request.user,
+        organization=membership.organization,
+        filters=filters,
+        services=set(services),
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listing.items, PAGE_SIZE).get_page(request.GET.get("page"))
     record_page_view(request=request, target=Target(type="reports.rows", id=figure))
     return render(
         request,
         "reports/rows.html",
         {
-            "figure": figure,
-            "title": FIGURE_TITLES[figure],
+            "title": found.title,
+            "cell": drill.cell_title(cell, {k: str(v) for k, v in ContactType.choices}, services),
+            "listing": listing,
+            "rows": [listing.row(item) for item in page],
             "page": page,
             "filters": filters,
             "query": form_query(request),
@@ -90,10 +91,27 @@ def rows(request: HttpRequest, figure: str) -> HttpResponse:
 
 
 def form_query(request: HttpRequest) -> str:
-    """The filters of the page, without the page number, to link back to the dashboard."""
+    """The filters of the page, without the page number or the cell, to go back to the
+    dashboard."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", *drill.CELL_PARAMS):
+        query.pop(key, None)
     return query.urlencode()
+
+
+def linker(request: HttpRequest) -> tables.Link:
+    """Links from the dashboard's figures to their rows, keeping the filters (never a name)."""
+    base = request.GET.copy()
+    for key in ("page", *drill.CELL_PARAMS):
+        base.pop(key, None)
+
+    def link(figure: str, **cell: str) -> str:
+        query = base.copy()
+        for key, value in cell.items():
+            query[key] = value
+        return f"{reverse('reports:rows', args=[figure])}?{query.urlencode()}"
+
+    return link
 
 
 @member_required(Role.SUPERVISOR, Role.MANAGER)
