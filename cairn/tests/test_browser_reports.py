@@ -1,11 +1,13 @@
-"""Headless Chromium: mia opens the program reports, narrows the date range by keyboard alone and
-follows a figure to the people behind it; ana opens her own view. axe-core audits every page.
+"""Headless Chromium: mia opens the program reports, narrows the date range by keyboard alone,
+follows a figure to the people behind it and, by keyboard, a table cell to its contacts; ana
+opens her own view. axe-core audits every page.
 
 Run: DATABASE_URL=postgres://cairn:cairn@127.0.0.1:5432/cairn CAIRN_DEMO=1 CAIRN_HTTPS=0 \
      CAIRN_REQUIRE_2FA=0 .venv/bin/pytest cairn/tests/test_browser_reports.py
 """
 
 import os
+import re
 from collections.abc import Callable
 
 import pytest
@@ -32,6 +34,17 @@ def _button(text: str) -> Callable[[dict[str, str]], bool]:
     return lambda el: el["tag"] == "button" and el["text"] == text
 
 
+def _contact_cell(el: dict[str, str]) -> bool:
+    href = el["href"]
+    return (
+        el["tag"] == "a"
+        and "/reports/rows/contacts/" in href
+        and "type=" in href
+        and "month=" in href
+        and el["text"] != "0"
+    )
+
+
 def test_manager_changes_the_date_range_by_keyboard(session: Session) -> None:
     page = session.page
     session.sign_in("mia", DEMO_PASSWORD)
@@ -54,10 +67,25 @@ def test_manager_changes_the_date_range_by_keyboard(session: Session) -> None:
     session.audit("reports dashboard, June to September")
 
     with page.expect_navigation():
-        page.get_by_role("link", name="See the people: Participants served").click()
+        page.get_by_role(
+            "link", name=re.compile(r"people behind: \d+, Participants served")
+        ).click()
     assert session.h1() == "Participants served"
     assert "start=2026-06-01" in page.url
     session.audit("people behind a figure")
+
+    # One cell of the contacts table, by keyboard: its number is the link.
+    page.go_back()
+    cell = session.tab_until(_contact_cell, "a month and type cell", max_tabs=80)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert session.h1().startswith("Contacts recorded")
+    assert "start=2026-06-01" in page.url and "type=" in page.url and "month=" in page.url
+    assert page.locator("caption").first.inner_text() in (
+        f"{cell['text']} contact",
+        f"{cell['text']} contacts",
+    )
+    session.audit("contacts behind a cell")
     session.assert_clean()
 
 
