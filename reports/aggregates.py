@@ -57,7 +57,7 @@ def _stayed(opens_after_days: int) -> Q:
     return ~left
 
 
-def _assessed_between(organization: Organization, first: int, last: int) -> Exists:
+def assessed_between(organization: Organization, first: int, last: int) -> Exists:
     """A BARC-10 between `first` and `last` days after the outer person's enrolment."""
     return Exists(
         Assessment.objects.filter(
@@ -101,7 +101,7 @@ def people_counts(
     federal = federal_counted(period)
     aggregates["federal_of"] = Count("pk", filter=federal)
     aggregates["federal_done"] = Count(
-        "pk", filter=federal & Q(_assessed_between(organization, opens, closes))
+        "pk", filter=federal & Q(assessed_between(organization, opens, closes))
     )
     if windows_are_apart(rule):
         # Computed once per person (an annotation), not once per conditional count.
@@ -117,7 +117,7 @@ def people_counts(
                 & Q(enrolled_on__lte=end - timedelta(days=last))
                 & _stayed(first)
             )
-            done = Q(_assessed_between(organization, first, last))
+            done = Q(assessed_between(organization, first, last))
             aggregates[f"done_{days}"] = Count("pk", filter=counted & done)
             # A window closing on the range's last day is still open then (overdue, not missed).
             aggregates[f"missed_{days}"] = Count(

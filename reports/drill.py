@@ -197,7 +197,7 @@ def federal(scope: Scope) -> Listing:
     opens = figures.FEDERAL_DAY - figures.FEDERAL_WINDOW
     closes = figures.FEDERAL_DAY + figures.FEDERAL_WINDOW
     people = _behind("federal", scope).annotate(
-        done=aggregates._assessed_between(scope.organization, opens, closes)
+        done=aggregates.assessed_between(scope.organization, opens, closes)
     )
     return person_listing(people, [(_("Follow-up done"), lambda p: _yes(p.done))])
 

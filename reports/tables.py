@@ -150,7 +150,16 @@ def build(
         head("enrolled", _("New enrolments"), count(data.enrolled, hide)),
         head("active", _("Active caseload"), count(data.active, hide)),
         head("contacts", _("Contacts recorded"), count(data.contacts, hide), contacts=True),
-        head("hours", _("Hours of service"), f"{data.hours:g}", contacts=True),
+        Headline(
+            "hours",
+            _("Hours of service"),
+            linked(
+                f"{data.hours:g}",
+                link,
+                "hours",
+                _("contacts behind %(n)s hours of service") % {"n": f"{data.hours:g}"},
+            ),
+        ),
         head(
             "federal",
             _("Federal follow-up at 180 days (target 80%)"),
