@@ -30,9 +30,7 @@ from portal.plan_selectors import (
 )
 from portal.plan_services import record_check_in, request_call, suggest_goal_change
 from safety.editing import attempt_edit
-from safety.selectors import crisis_lines, current_plan
-
-CARD_LINES = 4  # entries per part that fit a wallet-card panel (as on the staff card)
+from safety.selectors import crisis_lines, wallet_card_context
 
 
 def _viewed(request: HttpRequest, what: str, object_id: object, participant: Participant) -> None:
@@ -227,19 +225,8 @@ def safety_plan_edit(request: HttpRequest) -> HttpResponse:
 def safety_card(request: HttpRequest) -> HttpResponse:
     participant = own_participant(request)
     _viewed(request, "safety.card", participant.id, participant)
-    current = current_plan(participant)
-    content = current.content
     return render(
         request,
         "portal/safety_card.html",
-        {
-            "participant": participant,
-            "current": current,
-            "warning_signs": content.get("warning_signs")[:CARD_LINES],
-            "coping": content.get("coping")[:CARD_LINES],
-            "people": (content.get("help_people") + content.get("distraction_people"))[:CARD_LINES],
-            "professionals": content.professionals_without_988()[:2],
-            "reasons": content.get("reasons")[:CARD_LINES],
-            "crisis_lines": crisis_lines(participant.organization)[:2],
-        },
+        wallet_card_context(participant, participant.organization),
     )

@@ -74,3 +74,22 @@ def previous_version(version: SafetyPlanVersion) -> SafetyPlanVersion | None:
 def crisis_lines(organization: Organization) -> list[CrisisLine]:
     """The organization's local lines in use, shown on every plan and card after 988."""
     return list(CrisisLine.objects.filter(organization=organization, is_active=True))
+
+
+CARD_LINES = 4  # entries per part that fit a wallet-card panel
+
+
+def wallet_card_context(participant: Participant, organization: Organization) -> dict[str, Any]:
+    """What the printable wallet card shows, the same for the coach's copy and the person's own."""
+    current = current_plan(participant)
+    content = current.content
+    return {
+        "participant": participant,
+        "current": current,
+        "warning_signs": content.get("warning_signs")[:CARD_LINES],
+        "coping": content.get("coping")[:CARD_LINES],
+        "people": (content.get("help_people") + content.get("distraction_people"))[:CARD_LINES],
+        "professionals": content.professionals_without_988()[:2],
+        "reasons": content.get("reasons")[:CARD_LINES],
+        "crisis_lines": crisis_lines(organization)[:2],
+    }

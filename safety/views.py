@@ -15,12 +15,17 @@ from safety.content import compare, shown_steps
 from safety.editing import attempt_edit
 from safety.forms import CrisisLineForm
 from safety.models import CrisisLine, SafetyPlanVersion
-from safety.selectors import crisis_lines, current_plan, previous_version, versions_of
+from safety.selectors import (
+    crisis_lines,
+    current_plan,
+    previous_version,
+    versions_of,
+    wallet_card_context,
+)
 from safety.services import save_crisis_line, set_crisis_line_active
 
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.COACH, Role.SUPERVISOR)
-CARD_LINES = 4  # entries per part that fit a wallet-card panel
 
 
 def _viewed(request: HttpRequest, kind: str, object_id: object, participant: Participant) -> None:
@@ -123,21 +128,10 @@ def version_detail(request: HttpRequest, version_id: object) -> HttpResponse:
 def wallet_card(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     _viewed(request, "card", participant.id, participant)
-    current = current_plan(participant)
-    content = current.content
     return render(
         request,
         "safety/card.html",
-        {
-            "participant": participant,
-            "current": current,
-            "warning_signs": content.get("warning_signs")[:CARD_LINES],
-            "coping": content.get("coping")[:CARD_LINES],
-            "people": (content.get("help_people") + content.get("distraction_people"))[:CARD_LINES],
-            "professionals": content.professionals_without_988()[:2],
-            "reasons": content.get("reasons")[:CARD_LINES],
-            "crisis_lines": crisis_lines(acting_membership(request).organization)[:2],
-        },
+        wallet_card_context(participant, acting_membership(request).organization),
     )
 
 
