@@ -2,12 +2,14 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import Target, record_member_action
+from audit.services import Target, record_member_action, record_page_view
 from inbox.models import Message, Thread
+from inbox.selectors import thread_messages
 from lib.sms import send_text
 from organizations.models import Membership, Role
 from participants.models import ContactChannel, Participant
@@ -77,3 +79,18 @@ def mark_read(*, acting: Membership, participant: Participant) -> int:
         if marked:
             Thread.objects.filter(participant=participant).update(**{counter: 0})
     return marked
+
+
+def open_thread(
+    *, request: HttpRequest, acting: Membership, participant: Participant
+) -> list[Message]:
+    """Show one thread to its reader: the page view is audited, the messages are read and the
+    other side's marked as seen (the coach's thread page and the participant's messages page)."""
+    record_page_view(
+        request=request,
+        target=Target(type="inbox.thread", id=str(participant.id)),
+        participant_id=participant.id,
+    )
+    items = thread_messages(participant)
+    mark_read(acting=acting, participant=participant)
+    return items

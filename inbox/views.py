@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
 from inbox.forms import MessageForm
-from inbox.selectors import thread_messages, threads_for
-from inbox.services import mark_read, reads_for_coach, send_message
+from inbox.selectors import threads_for
+from inbox.services import open_thread, reads_for_coach, send_message
 from lib.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
@@ -39,13 +39,7 @@ def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
             % {"name": participant.preferred_name},
         )
         return redirect("inbox:thread", participant_id=participant.id)
-    record_page_view(
-        request=request,
-        target=Target(type="inbox.thread", id=str(participant.id)),
-        participant_id=participant.id,
-    )
-    items = thread_messages(participant)
-    mark_read(acting=membership, participant=participant)
+    items = open_thread(request=request, acting=membership, participant=participant)
     return render(
         request,
         "inbox/thread.html",

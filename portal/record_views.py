@@ -15,8 +15,7 @@ from consent.views import send_record_copy
 from encounters.models import Encounter, FeedbackKind
 from encounters.open_notes import give_feedback, shared_notes, withheld_notes
 from inbox.forms import MessageForm
-from inbox.selectors import thread_messages
-from inbox.services import mark_read, send_message
+from inbox.services import open_thread, send_message
 from lib.access import acting_membership, visible_or_404
 from portal.access import own_participant, participant_required
 from portal.record_forms import CommentForm, CorrectionForm, RevokeForm
@@ -127,13 +126,7 @@ def my_messages(request: HttpRequest) -> HttpResponse:
         send_message(acting=membership, participant=participant, body=form.cleaned_data["text"])
         messages.success(request, _("Sent. Your coach will see it when they are at work."))
         return redirect("portal:messages")
-    record_page_view(
-        request=request,
-        target=Target(type="inbox.thread", id=str(participant.id)),
-        participant_id=participant.id,
-    )
-    items = thread_messages(participant)
-    mark_read(acting=membership, participant=participant)
+    items = open_thread(request=request, acting=membership, participant=participant)
     return render(
         request,
         "portal/messages.html",
