@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
+from bench import setup_django
+
 
 def ensure_database(url: str) -> None:
     """Create the benchmark's own database when it is missing (never touches another one)."""
@@ -37,16 +39,7 @@ def main() -> None:
     )
     ensure_database(url)
     # This process counts queries with Django's test client; the server gets its own settings.
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="cairn.settings",
-        CAIRN_ALLOWED_HOSTS="127.0.0.1,testserver",
-    )
-    for key, value in {"CAIRN_DEMO": "1", "CAIRN_HTTPS": "0", "CAIRN_REQUIRE_2FA": "0"}.items():
-        os.environ.setdefault(key, value)
-    import django
-
-    django.setup()
+    setup_django(url)
     from bench import report, suite
 
     print(f"Preparing the {args.scale} data set...", file=sys.stderr)

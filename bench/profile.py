@@ -12,6 +12,8 @@ import sys
 from typing import Any
 from unittest import mock
 
+from bench import setup_django
+
 
 def decryptions(client: Any, path: str) -> int:
     """How many stored values one request decrypts (steady, unlike time on a busy machine)."""
@@ -34,16 +36,7 @@ def main(names: list[str]) -> None:
     url = os.environ.get(
         "BENCH_DATABASE_URL", "postgres://cairn:cairn@127.0.0.1:5432/cairn_bench_small"
     )
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="cairn.settings",
-        CAIRN_ALLOWED_HOSTS="127.0.0.1,testserver",
-    )
-    for key, value in {"CAIRN_DEMO": "1", "CAIRN_HTTPS": "0", "CAIRN_REQUIRE_2FA": "0"}.items():
-        os.environ.setdefault(key, value)
-    import django
-
-    django.setup()
+    setup_django(url)
     from bench.inprocess import client_for, cpu_ms
     from bench.pages import choose_subjects, pages
 
