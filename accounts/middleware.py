@@ -18,6 +18,10 @@ from accounts.sessions import idle_timeout_minutes
 from organizations.models import Role
 
 LAST_SEEN_KEY = "cairn_last_seen"
+# Activity is written to the session at most this often: a person clicking through pages would
+# otherwise cost a session UPDATE and commit on every request. The idle sign-out can therefore
+# come at most this many seconds early, which is nothing against a 5- or 15-minute limit.
+LAST_SEEN_STEP_SECONDS = 10
 
 # Pages a signed-in person may reach before their second factor is verified.
 TWO_FACTOR_OPEN_PATHS = (
@@ -57,7 +61,8 @@ class IdleSignOutMiddleware:
                     % {"minutes": idle_timeout_minutes(request)},
                 )
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN_KEY] = now
+            if last_seen is None or quiet >= LAST_SEEN_STEP_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

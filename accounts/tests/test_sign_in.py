@@ -3,11 +3,12 @@
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.middleware import LAST_SEEN_KEY
+from accounts.middleware import LAST_SEEN_KEY, LAST_SEEN_STEP_SECONDS
 from audit.models import Action, AuditEvent
 from organizations.demo import DEMO_PASSWORD, DemoWorld
 from organizations.services import invitation_path
@@ -177,3 +178,22 @@ def test_invitation_link_lets_person_choose_password_once(demo: DemoWorld) -> No
     assert _sign_in(Client(), "ben", new).status_code == 302
     reused = Client().get(invitation_path(user=user), follow=True)
     assert reused.status_code == 200
+
+
+def test_activity_is_written_to_the_session_at_most_every_few_seconds(
+    demo: DemoWorld, settings
+) -> None:
+    client = Client()
+    _sign_in(client, "ana")
+    client.get("/today/")
+    seen = client.session[LAST_SEEN_KEY]
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    client.get("/today/")
+    assert client.session[LAST_SEEN_KEY] == seen
+    assert Session.objects.get(session_key=client.session.session_key).session_data == stored
+
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - LAST_SEEN_STEP_SECONDS - 1
+    session.save()
+    client.get("/today/")
+    assert client.session[LAST_SEEN_KEY] > time.time() - 5
