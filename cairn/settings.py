@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "lib.apps.LibConfig",
     "audit",
     "accounts",
     "organizations",
