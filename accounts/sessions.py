@@ -39,6 +39,18 @@ def is_shared_device(request: HttpRequest) -> bool:
     return shared
 
 
+def note_participant_choice(request: HttpRequest, *, shared_device: bool) -> None:
+    """The participant's own "shared device" setting, already read with their record, so
+    `is_shared_device` need not look it up again for this request."""
+    if getattr(request, "cairn_shared_device", None) is not None:
+        return
+    shared = bool(request.session.get(SHARED_DEVICE_KEY))
+    if not shared and shared_device:
+        shared = True
+        request.session.set_expiry(0)
+    request.cairn_shared_device = shared  # type: ignore[attr-defined]
+
+
 def _is_participant(request: HttpRequest) -> bool:
     from organizations.models import Role
 

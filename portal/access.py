@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import User
+from accounts.sessions import note_participant_choice
 from lib.access import member_required
 from organizations.models import Role
 from participants.models import Participant
@@ -30,6 +31,8 @@ def own_participant(request: HttpRequest) -> Participant:
     if participant is None:
         raise Http404
     request.participant = participant  # type: ignore[attr-defined]
+    preference = getattr(participant, "portal_preference", None)
+    note_participant_choice(request, shared_device=bool(preference and preference.shared_device))
     return participant
 
 

@@ -20,11 +20,15 @@ def portal_frame(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None or membership.role != Role.PARTICIPANT:
         return {}
-    preference = (
-        PortalPreference.objects.filter(participant__user=cast(User, request.user))
-        .only("discreet_title", "shared_device", "language")
-        .first()
-    )
+    participant = getattr(request, "participant", None)
+    if participant is not None:  # a portal page loaded it with the preference joined
+        preference = getattr(participant, "portal_preference", None)
+    else:
+        preference = (
+            PortalPreference.objects.filter(participant__user=cast(User, request.user))
+            .only("discreet_title", "shared_device", "language")
+            .first()
+        )
     return {
         "portal_preference": preference,
         # On a shared phone or computer the plain title is used whatever the setting says.

@@ -1,0 +1,44 @@
+"""Queries per page for the benchmark's pages not pinned beside their own app's tests (Today,
+the caseload, the overview and the timeline are pinned in encounters and participants; the
+dashboard and its drill-downs in reports)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from organizations.demo import DemoWorld
+from participants.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+# Every page starts with 4: session, user, memberships, second-factor device; a page that
+# shows participant data adds 3 for its audit row (lock the chain head, insert, move the head).
+PINS = {
+    # ... the count of matches; audit; one page of matches with their coaches.
+    "search": ("ana", "/participants/?q=Pat", 9),
+    # ... the participant, the plan; audit; goals, their steps, the contacts that addressed
+    # them, the participant's own goal suggestions.
+    "plan": ("ana", "/plans/participant/{pat}/", 13),
+    # ... audit; one page of events; the count from the chain head; unusual volume.
+    "audit_review": ("mia", "/audit/", 10),
+    # ... the participant with their preference (which also answers "shared device" and the
+    # language); audit; check-in schedule, goals, steps, milestones, consents, assessments, call
+    # requests, the safety plan's help people, messages.
+    "portal_home": ("pat", "/me/", 17),
+}
+
+
+def _statements(client, path: str) -> list[str]:
+    client.get(path)  # the first request may set up the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+
+@pytest.mark.parametrize("page", sorted(PINS))
+def test_page_query_count_is_pinned(page: str, demo: DemoWorld, client_for) -> None:
+    username, path, pinned = PINS[page]
+    pat = Participant.objects.get(user__username="pat")
+    statements = _statements(client_for(username), path.format(pat=pat.id))
+    assert len(statements) == pinned, "\n".join(sql[:100] for sql in statements)
