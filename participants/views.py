@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,27 +15,21 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from assessments.selectors import overview_panel as assessment_panel
-from audit.models import Action
-from audit.services import Target, record_member_action, record_page_view
+from audit.services import Target, record_page_view
 from consent.models import Consent
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.forms import (
-    EmergencyAccessForm,
-    EmergencyReviewForm,
     IntakeForm,
     ParticipantForm,
     StatusForm,
-    SupportPersonForm,
     TransferForm,
 )
 from participants.models import (
-    EmergencyAccess,
     Participant,
     ParticipantStatus,
     Pathway,
-    SupportPerson,
 )
 from participants.selectors import (
     QUIET_DAYS,
@@ -49,15 +42,10 @@ from participants.selectors import (
 )
 from participants.services import (
     StaleEdit,
-    SupportPersonValues,
     change_status,
     enrol_participant,
     merge_participants,
     merge_preview,
-    open_in_emergency,
-    remove_support_person,
-    review_emergency_access,
-    save_support_person,
     transfer_participant,
     update_participant,
 )
@@ -377,85 +365,6 @@ def participant_transfer(request: HttpRequest, participant_id: object) -> HttpRe
     return render(request, "participants/transfer.html", {"form": form, "participant": participant})
 
 
-def _support_values(form: SupportPersonForm) -> SupportPersonValues:
-    return SupportPersonValues(
-        **{
-            k: form.cleaned_data[k]
-            for k in ("name", "relationship", "phone", "may_contact", "contact_purpose")
-        }
-    )
-
-
-@member_required(*CASELOAD_ROLES)
-def support_person_new(request: HttpRequest, participant_id: object) -> HttpResponse:
-    participant = participant_or_404(request, participant_id)
-    form = SupportPersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        save_support_person(
-            acting=acting_membership(request),
-            participant=participant,
-            person=None,
-            values=_support_values(form),
-        )
-        messages.success(request, _("Support person added."))
-        return redirect("participants:detail", participant_id=participant.id)
-    return render(
-        request, "participants/support_person.html", {"form": form, "participant": participant}
-    )
-
-
-@member_required(*CASELOAD_ROLES)
-def support_person_edit(
-    request: HttpRequest, participant_id: object, person_id: object
-) -> HttpResponse:
-    participant = participant_or_404(request, participant_id)
-    person = visible_or_404(participant.support_people.all(), request, id=person_id)
-    if request.method == "POST" and request.POST.get("remove") == "1":
-        remove_support_person(acting=acting_membership(request), person=person)
-        messages.success(
-            request, _("%(name)s was removed from support people.") % {"name": person.name}
-        )
-        return redirect("participants:detail", participant_id=participant.id)
-    form = SupportPersonForm(request.POST or None, initial=_initial(person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_support_person(
-                acting=acting_membership(request),
-                participant=participant,
-                person=person,
-                values=_support_values(form),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEdit as stale:
-            messages.error(
-                request,
-                _(
-                    "Someone saved this support person while you were editing. Their version "
-                    "is below; nothing was overwritten. Make your change again."
-                ),
-            )
-            form = SupportPersonForm(initial=_initial(stale.current))
-            return render(
-                request,
-                "participants/support_person.html",
-                {"form": form, "participant": participant, "person": stale.current},
-            )
-        messages.success(request, _("Saved."))
-        return redirect("participants:detail", participant_id=participant.id)
-    return render(
-        request,
-        "participants/support_person.html",
-        {"form": form, "participant": participant, "person": person},
-    )
-
-
-def _initial(person: SupportPerson) -> dict[str, Any]:
-    return {
-        k: getattr(person, k)
-        for k in ("name", "relationship", "phone", "may_contact", "contact_purpose", "version")
-    }
-
-
 @member_required(*CASELOAD_ROLES)
 def participant_history(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -521,75 +430,4 @@ def participant_merge(request: HttpRequest, participant_id: object) -> HttpRespo
             "q": query,
             "candidates": candidates,
         },
-    )
-
-
-@member_required(Role.COACH, Role.SUPERVISOR)
-def emergency_access(request: HttpRequest) -> HttpResponse:
-    """Open a record outside the care team in an emergency: exact details and a reason."""
-    membership = acting_membership(request)
-    form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        matches = Participant.objects.filter(
-            organization=membership.organization,
-            merged_into__isnull=True,
-            preferred_name__iexact=data["preferred_name"].strip(),
-        )
-        if data["date_of_birth"]:
-            matches = matches.filter(date_of_birth=data["date_of_birth"])
-        if data["phone"]:
-            matches = matches.filter(Q(phone=data["phone"]) | Q(phone_other=data["phone"]))
-        found = list(matches[:2])
-        if len(found) != 1:
-            record_member_action(
-                acting=membership,
-                action=Action.PERMISSION_DENIED,
-                target=Target(type="participants.emergency", id="no-match"),
-            )
-            form.add_error(
-                None,
-                _(
-                    "No single record matches those details. Check them, or ask "
-                    "a supervisor or manager."
-                ),
-            )
-        else:
-            participant = found[0]
-            already = Participant.objects.visible_to(request.user, membership.organization)
-            if not already.filter(pk=participant.pk).exists():
-                open_in_emergency(acting=membership, participant=participant, reason=data["reason"])
-                messages.warning(
-                    request,
-                    _(
-                        "Emergency access is open for 60 minutes. Every page you open is recorded "
-                        "and your manager will review it."
-                    ),
-                )
-            return redirect("participants:detail", participant_id=participant.id)
-    return render(request, "participants/emergency.html", {"form": form})
-
-
-@member_required(Role.MANAGER)
-def emergency_review(request: HttpRequest) -> HttpResponse:
-    membership = acting_membership(request)
-    grants = EmergencyAccess.objects.filter(organization=membership.organization)
-    if request.method == "POST":
-        grant = visible_or_404(grants, request, id=request.POST.get("grant", ""))
-        form = EmergencyReviewForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        review_emergency_access(acting=membership, grant=grant, note=note)
-        messages.success(request, _("Marked as reviewed."))
-        return redirect("participants:emergency_review")
-    page = Paginator(
-        grants.select_related("user", "participant", "reviewed_by").order_by(
-            F("reviewed_at").asc(nulls_first=True), "-started_at"
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    record_page_view(
-        request=request, target=Target(type="participants.emergency_review", id=str(page.number))
-    )
-    return render(
-        request, "participants/emergency_review.html", {"page": page, "form": EmergencyReviewForm()}
     )

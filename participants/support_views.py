@@ -1,0 +1,99 @@
+"""A participant's support people: the people they name, and whether and why Cairn may call them."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from lib.access import acting_membership, member_required, visible_or_404
+from participants.access import participant_or_404
+from participants.forms import SupportPersonForm
+from participants.models import SupportPerson
+from participants.services import (
+    StaleEdit,
+    SupportPersonValues,
+    remove_support_person,
+    save_support_person,
+)
+from participants.views import CASELOAD_ROLES
+
+
+def _support_values(form: SupportPersonForm) -> SupportPersonValues:
+    return SupportPersonValues(
+        **{
+            k: form.cleaned_data[k]
+            for k in ("name", "relationship", "phone", "may_contact", "contact_purpose")
+        }
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def support_person_new(request: HttpRequest, participant_id: object) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    form = SupportPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        save_support_person(
+            acting=acting_membership(request),
+            participant=participant,
+            person=None,
+            values=_support_values(form),
+        )
+        messages.success(request, _("Support person added."))
+        return redirect("participants:detail", participant_id=participant.id)
+    return render(
+        request, "participants/support_person.html", {"form": form, "participant": participant}
+    )
+
+
+@member_required(*CASELOAD_ROLES)
+def support_person_edit(
+    request: HttpRequest, participant_id: object, person_id: object
+) -> HttpResponse:
+    participant = participant_or_404(request, participant_id)
+    person = visible_or_404(participant.support_people.all(), request, id=person_id)
+    if request.method == "POST" and request.POST.get("remove") == "1":
+        remove_support_person(acting=acting_membership(request), person=person)
+        messages.success(
+            request, _("%(name)s was removed from support people.") % {"name": person.name}
+        )
+        return redirect("participants:detail", participant_id=participant.id)
+    form = SupportPersonForm(request.POST or None, initial=_initial(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_support_person(
+                acting=acting_membership(request),
+                participant=participant,
+                person=person,
+                values=_support_values(form),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEdit as stale:
+            messages.error(
+                request,
+                _(
+                    "Someone saved this support person while you were editing. Their version "
+                    "is below; nothing was overwritten. Make your change again."
+                ),
+            )
+            form = SupportPersonForm(initial=_initial(stale.current))
+            return render(
+                request,
+                "participants/support_person.html",
+                {"form": form, "participant": participant, "person": stale.current},
+            )
+        messages.success(request, _("Saved."))
+        return redirect("participants:detail", participant_id=participant.id)
+    return render(
+        request,
+        "participants/support_person.html",
+        {"form": form, "participant": participant, "person": person},
+    )
+
+
+def _initial(person: SupportPerson) -> dict[str, Any]:
+    return {
+        k: getattr(person, k)
+        for k in ("name", "relationship", "phone", "may_contact", "contact_purpose", "version")
+    }
