@@ -44,15 +44,15 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     in place."""
     participant = participant_or_404(request, participant_id)
     htmx = bool(request.headers.get("HX-Request"))
+    # htmx swaps in the partial Today lists its people with, for this one person.
     row = {"p": participant, "show_form": True, "swapped": True}
     if request.method == "GET":
-        row["rows"] = [one_row(participant)]
         form = OutcomeForm()
         if htmx:
             return render(
                 request,
                 "encounters/_today_rows.html",
-                {**row, "outcome_form": form, "opened": True},
+                {**row, "rows": [one_row(participant)], "outcome_form": form, "opened": True},
             )
         record_page_view(
             request=request,
@@ -71,12 +71,17 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
             next_contact_on=next_on,
         )
         participant.refresh_from_db()
-    row["rows"] = [one_row(participant)]
     if htmx:
         return render(
             request,
             "encounters/_today_rows.html",
-            {**row, "outcome_form": form, "result": result, "show_form": result is None},
+            {
+                **row,
+                "rows": [one_row(participant)],
+                "outcome_form": form,
+                "result": result,
+                "show_form": result is None,
+            },
         )
     if result is None:
         messages.error(request, _("Please pick how the call went and a day that is not past."))
