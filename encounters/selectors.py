@@ -131,7 +131,9 @@ def timeline(participant: Participant, *, kind: str = "", limit: int = 500) -> l
 class Day:
     due: list[Participant]
     overdue: list[Participant]
+    overdue_count: int
     quiet: list[Participant]
+    quiet_count: int
     drafts: list[Encounter]
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
@@ -146,6 +148,20 @@ class Day:
 
 # Apps whose `selectors.today_section(membership=..., today=...)` Today gathers, in page order.
 TODAY_SECTIONS: tuple[Callable[..., dict[str, Any]], ...] = (assessments_today_section,)
+# How many overdue or quiet people Today lists before offering "Show all".
+LONG_LIST = 50
+# What a due, overdue or quiet person's row shows (encounters.today_rows), and what sorts them.
+ROW_FIELDS = (
+    "id",
+    "preferred_name",
+    "pronouns",
+    "contact_channels",
+    "safe_times",
+    "voicemail_ok",
+    "organization_name_ok",
+    "next_contact_on",
+    "last_contact_on",
+)
 # Rows that link to a participant show their name only: not their encrypted columns.
 BRIEF_PARTICIPANT = tuple(f"participant__{name}" for name in ENCRYPTED_FIELDS)
 # A returned note's row shows the supervisor's comment, not the note itself.
@@ -171,19 +187,39 @@ def review_queue(*, user: Any, organization: Organization) -> Any:
     )
 
 
-def coach_day(*, membership: Membership, today: date) -> Day:
-    """The coach's own people: follow-ups due today, overdue ones, long quiet spells, drafts."""
+def coach_day(
+    *,
+    membership: Membership,
+    today: date,
+    overdue_shown: int | None = LONG_LIST,
+    quiet_shown: int | None = LONG_LIST,
+) -> Day:
+    """The coach's own people: follow-ups due today, overdue ones, long quiet spells, drafts.
+
+    The overdue and quiet lists show their first `LONG_LIST` people unless asked for all
+    (`None`); their counts are always of everyone."""
     user, organization = membership.user, membership.organization
     mine = own_open_caseload(user=user, organization=organization)
-    due = list(mine.filter(next_contact_on=today).order_by("preferred_name"))
-    overdue = list(mine.filter(next_contact_on__lt=today).order_by("next_contact_on")[:50])
     cutoff = today - timedelta(days=organization.out_of_touch_days)
-    quiet = list(
+    # Due, overdue and quiet people in one read of the columns their rows show, sorted here.
+    people = list(
         mine.filter(
-            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, enrolled_on__lt=cutoff)
+            Q(next_contact_on__lte=today)
+            | Q(last_contact_on__lt=cutoff)
+            | Q(last_contact_on__isnull=True, enrolled_on__lt=cutoff)
         )
-        .exclude(next_contact_on__lte=today)
-        .order_by("last_contact_on")[:50]
+        .only(*ROW_FIELDS)
+        .order_by("preferred_name", "id")
+    )
+    due = [p for p in people if p.next_contact_on == today]
+    overdue = sorted(
+        (p for p in people if p.next_contact_on and p.next_contact_on < today),
+        key=lambda p: p.next_contact_on or today,
+    )
+    quiet = sorted(
+        (p for p in people if not p.next_contact_on or p.next_contact_on > today),
+        # Never in touch last, as PostgreSQL sorts NULLs after dates.
+        key=lambda p: (p.last_contact_on is None, p.last_contact_on or today),
     )
     drafts = list(
         Encounter.objects.filter(organization=organization, author=user, state=NoteState.DRAFT)
@@ -264,8 +300,10 @@ def coach_day(*, membership: Membership, today: date) -> Day:
     )
     return Day(
         due=due,
-        overdue=overdue,
-        quiet=quiet,
+        overdue=overdue[:overdue_shown],
+        overdue_count=len(overdue),
+        quiet=quiet[:quiet_shown],
+        quiet_count=len(quiet),
         drafts=drafts,
         comments=comments,
         scheduled=scheduled,

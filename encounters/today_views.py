@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import Target, record_page_view
 from encounters.forms import OutcomeForm
-from encounters.selectors import coach_day
+from encounters.selectors import LONG_LIST, coach_day
 from encounters.services import record_call_outcome
+from encounters.today_rows import one_row, today_rows
 from lib.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
@@ -23,9 +24,16 @@ def today(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     # The signed-in user object carries its cached memberships: the sections reuse it.
     membership.user = request.user  # type: ignore[assignment]  # signed in: member_required
-    day = coach_day(membership=membership, today=timezone.localdate())
+    # Long overdue and quiet lists show their first people; "Show all" asks for one in full.
+    show = request.GET.get("show")
+    day = coach_day(
+        membership=membership,
+        today=timezone.localdate(),
+        overdue_shown=None if show == "overdue" else LONG_LIST,
+        quiet_shown=None if show == "quiet" else LONG_LIST,
+    )
     record_page_view(request=request, target=Target(type="encounters.today", id=""))
-    return render(request, "encounters/today.html", {"day": day})
+    return render(request, "encounters/today.html", {"day": day, "rows": today_rows(day)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,12 +44,15 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     in place."""
     participant = participant_or_404(request, participant_id)
     htmx = bool(request.headers.get("HX-Request"))
+    # htmx swaps in the partial Today lists its people with, for this one person.
     row = {"p": participant, "show_form": True, "swapped": True}
     if request.method == "GET":
         form = OutcomeForm()
         if htmx:
             return render(
-                request, "encounters/_today_row.html", {**row, "outcome_form": form, "opened": True}
+                request,
+                "encounters/_today_rows.html",
+                {**row, "rows": [one_row(participant)], "outcome_form": form, "opened": True},
             )
         record_page_view(
             request=request,
@@ -63,8 +74,14 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     if htmx:
         return render(
             request,
-            "encounters/_today_row.html",
-            {**row, "outcome_form": form, "result": result, "show_form": result is None},
+            "encounters/_today_rows.html",
+            {
+                **row,
+                "rows": [one_row(participant)],
+                "outcome_form": form,
+                "result": result,
+                "show_form": result is None,
+            },
         )
     if result is None:
         messages.error(request, _("Please pick how the call went and a day that is not past."))

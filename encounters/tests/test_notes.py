@@ -313,13 +313,13 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     # The timeline's page reads its keys, then the contacts and the status steps on it (a page
     # of contacts only skips the status read): never more as the history grows.
     assert _count(client, f"/contacts/timeline/{pat.id}/") <= timeline_small
-    # Today: session, user, memberships, second-factor device; 8 section reads (due, overdue,
-    # quiet, drafts, comments, schedules, consents, participants' note requests); 1 for
-    # reassessments due (the stored windows, assessments.windows); 2 for what participants asked
-    # from their own Cairn (open call requests, their own check-ins); 1 for consents they signed
-    # or answered there; 3 for the audit row (no session save: the idle clock is written at most
-    # every 10 seconds).
-    assert today_small == 19
+    # Today: session, user, memberships, second-factor device; 6 section reads (due, overdue
+    # and quiet people in one, drafts, comments, schedules, consents, participants' note
+    # requests); 1 for reassessments due (the stored windows, assessments.windows); 2 for what
+    # participants asked from their own Cairn (open call requests, their own check-ins); 1 for
+    # consents they signed or answered there; 3 for the audit row (no session save: the idle
+    # clock is written at most every 10 seconds).
+    assert today_small == 17
     assert timeline_small <= 14
 
 

@@ -1,0 +1,48 @@
+"""How a reassessment point reads on a page: one source for `assessments/_point.html` and the
+rows of Today's "Reassessments due", which lists up to fifty people."""
+
+from typing import Any
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from assessments.schedule import State
+
+register = template.Library()
+
+
+def _day(value: Any, fmt: str) -> str:
+    return escape(date_format(value, fmt)) if value else ""
+
+
+@register.simple_tag
+def point_text(point: Any) -> SafeString:
+    """ "Day 30: due by 1 Dec 2026" and the like, as `{% blocktranslate %}` would print it (the
+    translation as written, the dates escaped)."""
+    if point.is_baseline:
+        name = gettext("Baseline")
+    else:
+        name = gettext("Day %(days)s") % {"days": escape(point.offset_days)}
+    due = _day(point.due_on, "j M Y")
+    if point.state == State.DONE:
+        text = gettext("done on %(day)s") % {"day": _day(point.done_on, "j M Y")}
+    elif point.state == State.DUE:
+        text = gettext("due by %(day)s") % {"day": due}
+    elif point.state == State.OVERDUE:
+        text = gettext("was due %(day)s; still counts until %(until)s") % {
+            "day": due,
+            "until": _day(point.window_end, "j M"),
+        }
+    elif point.state == State.UPCOMING:
+        text = gettext("due %(day)s (can be done from %(start)s)") % {
+            "day": due,
+            "start": _day(point.window_start, "j M"),
+        }
+    elif point.state == State.MISSED:
+        text = gettext("not done in its window (due %(day)s)") % {"day": due}
+    else:
+        text = gettext("after the break")
+    return mark_safe(f"{name}: {text}")  # noqa: S308  # the values are escaped above

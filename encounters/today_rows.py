@@ -1,0 +1,137 @@
+"""Today's rows as display values: each person's line is formatted once here, so the page's
+template does plain lookups for the hundred-odd people a coach can have on it."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from participants.templatetags.participant_display import reach
+
+_PLACEHOLDER = str(uuid.UUID(int=0))
+
+
+class _PersonUrl:
+    """A URL by a participant's (or a note's) id, reversed once per page; each row only puts its
+    id in the middle."""
+
+    def __init__(self, name: str) -> None:
+        self.before, self.after = reverse(name, args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+
+    def __call__(self, pk: object) -> str:
+        return f"{self.before}{pk}{self.after}"
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person on Today: who, where their record is, and the already-formatted muted line."""
+
+    id: Any
+    name: str
+    pronouns: str
+    url: str
+    line: SafeString  # the muted line under the name (window, how to reach them, due date)
+    outcome_url: str = ""
+    new_url: str = ""
+    participant: Any = None
+
+
+class RowMaker:
+    """Builds the rows of one response (URLs reversed and fixed words translated once)."""
+
+    def __init__(self) -> None:
+        self.detail = _PersonUrl("participants:detail")
+        self.outcome = _PersonUrl("today_outcome")
+        self.new = _PersonUrl("encounters:new")
+        self.sep = " · "
+
+    def _row(self, p: Any, line: str, *, follow_up: bool) -> PersonRow:
+        return PersonRow(
+            id=p.id,
+            name=p.preferred_name,
+            pronouns=p.pronouns,
+            url=self.detail(p.id),
+            line=mark_safe(line),  # noqa: S308  # every value in it is escaped by the callers
+            outcome_url=self.outcome(p.id) if follow_up else "",
+            new_url=self.new(p.id) if follow_up else "",
+            participant=p,
+        )
+
+    def follow_up(self, p: Any, schedule: Any = None) -> PersonRow:
+        """A due, scheduled or overdue person: `encounters/_today_rows.html`."""
+        parts = []
+        if schedule is not None:
+            parts.append(
+                gettext("between %(start)s and %(end)s")
+                % {
+                    "start": escape(time_format(schedule.window_start, "H:i")),
+                    "end": escape(time_format(schedule.window_end, "H:i")),
+                }
+            )
+        parts.append(reach(p))
+        if p.next_contact_on:
+            parts.append(
+                gettext("due %(when)s") % {"when": escape(date_format(p.next_contact_on, "j M"))}
+            )
+        return self._row(p, self.sep.join(parts), follow_up=True)
+
+    def quiet(self, p: Any) -> PersonRow:
+        """Someone not in touch for a while: when they last were, and how to reach them."""
+        if p.last_contact_on:
+            since = gettext("Last contact %(when)s") % {
+                "when": escape(date_format(p.last_contact_on, "j M"))
+            }
+        else:
+            since = gettext("No contact recorded yet")  # a literal, like `{% translate %}`
+        return self._row(p, f"{since}{self.sep}{reach(p)}", follow_up=False)
+
+    def asked(self, p: Any) -> PersonRow:
+        """Someone who asked for a call: how to reach them."""
+        return self._row(p, reach(p), follow_up=False)
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    """A note left in draft: whose, what kind and when, and its summary."""
+
+    url: str
+    label: str
+    summary: str
+
+
+def draft_rows(drafts: list[Any]) -> list[DraftRow]:
+    detail = _PersonUrl("encounters:detail")
+    return [
+        DraftRow(
+            url=detail(e.id),
+            label=(
+                f"{e.participant.preferred_name}: {e.get_contact_type_display()}, "
+                f"{date_format(timezone.localtime(e.started_at), 'j M, H:i')}"
+            ),
+            summary=e.summary,
+        )
+        for e in drafts
+    ]
+
+
+def today_rows(day: Any) -> dict[str, list[Any]]:
+    """The long sections of Today, in the order the page lists them."""
+    make = RowMaker()
+    return {
+        "due": [make.follow_up(p) for p in day.due],
+        "scheduled": [make.follow_up(s.participant, s) for s in day.scheduled],
+        "overdue": [make.follow_up(p) for p in day.overdue],
+        "quiet": [make.quiet(p) for p in day.quiet],
+        "drafts": draft_rows(day.drafts),
+    }
+
+
+def one_row(p: Any) -> PersonRow:
+    """The row htmx swaps in after opening or answering the outcome form."""
+    return RowMaker().follow_up(p)
