@@ -219,7 +219,7 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
     period = filters.period
     people = people_in_scope(user=user, organization=organization, filters=filters)
     contacts = contacts_in_scope(organization=organization, people=people, filters=filters)
-    counted = aggregates.contacts(contacts)
+    counted = aggregates.contacts(contacts, people=people, period=period)
     rule = rule_from(schedule_row(organization))
     counts = aggregates.people_counts(
         organization=organization, people=people, period=period, rule=rule
@@ -234,7 +234,6 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
         follow_up,
         figures.follow_up(aggregates.plain_people(moved), found, rule=rule, period=period),
     )
-    reached_by_end = reaching_contacts(organization=organization, people=people, filters=filters)
     return _assemble(
         period,
         served=counted.served,
@@ -244,7 +243,7 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
         by_type=counted.by_type,
         by_service=counted.by_service,
         reach=counted.reach,
-        retention=aggregates.retention(people=people, reached_by_end=reached_by_end, period=period),
+        retention=counted.retention,
         follow_up=follow_up,
         federal=Rate(counts["federal_done"], counts["federal_of"]),
         change=aggregates.recovery_capital(organization=organization, people=people, period=period),
