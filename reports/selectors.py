@@ -9,7 +9,7 @@ per person through `reports.figures`, the definitions; the tests hold the two to
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ from assessments.selectors import History, rule_from, schedule_row
 from encounters.models import ContactType, Encounter, Outcome
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant, StatusChange
-from reports import aggregates, figures
+from reports import aggregates, cache, figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
 
 REACHED = aggregates.REACHED
@@ -210,9 +210,17 @@ def barc10_histories(
 
 def dashboard(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
     """Every figure for one member and one set of filters, counted in PostgreSQL
-    (`reports.aggregates`): the same dozen queries at 60 or 50,000 participants."""
+    (`reports.aggregates`): the same dozen queries at 60 or 50,000 participants. A manager's
+    figures are kept until the organization's data changes (`reports.cache`)."""
+    kept_as = cache.key(user=user, organization=organization, filters=filters)
+    kept = cache.get(kept_as)
+    if kept is not None:  # the names in the caseload are never kept: count it now
+        people = people_in_scope(user=user, organization=organization, filters=filters)
+        return replace(kept, caseload=aggregates.caseload(people, filters.period))
     with aggregates.without_jit():
-        return _counted(user=user, organization=organization, filters=filters)
+        found = _counted(user=user, organization=organization, filters=filters)
+    cache.put(kept_as, replace(found, caseload=[]))
+    return found
 
 
 def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
