@@ -8,9 +8,10 @@ whose rows PostgreSQL triggers add in the same transaction as any write to a cou
 row appears when its write commits, so figures computed after reading the version are never
 older than it; any later commit changes the version, and the next view counts afresh.
 
-Only a manager's organization-wide figures are kept: a supervisor's scope also follows
-emergency access, which ends with time and not with a write. The caseload by coach, the one
-figure with names, is never kept (`reports.selectors.dashboard` counts it on every view).
+A supervisor's scope also follows their emergency access, which ends with time and not with a
+write: their key names the grants open now, so a grant that ends (or starts) changes it. The
+caseload by coach, the one figure with names, is never kept (`reports.selectors.dashboard`
+counts it on every view).
 """
 
 import hashlib
@@ -18,9 +19,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from organizations.models import Organization, Role
 from organizations.selectors import membership_in
+from participants.models import EmergencyAccess
 
 KEEP_SECONDS = 600  # a bound on memory only: the version, not the age, decides freshness
 FOLD_AFTER = 5000  # change rows of one organization folded into one (same total, fewer rows)
@@ -60,12 +63,20 @@ def fold(organization_id: int, newest: int) -> None:
 def key(*, user: Any, organization: Organization, filters: Any) -> str | None:
     """Where a manager's figures for these filters are kept now, or None: not kept."""
     membership = membership_in(user, organization)
-    if membership is None or membership.role != Role.MANAGER:
+    if membership is None or membership.role not in (Role.MANAGER, Role.SUPERVISOR):
         return None
     current = version(organization.pk)
     if current is None:
         return None
-    wanted = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    scope = "organization"
+    if membership.role == Role.SUPERVISOR:
+        # The same rule as `Participant.objects.visible_to`: grants not yet expired.
+        grants = EmergencyAccess.objects.filter(
+            organization=organization, user=user, expires_at__gt=timezone.now()
+        ).order_by("pk")
+        open_grants = list(grants.values_list("pk", flat=True))
+        scope = f"user {user.pk} team {membership.team_id} grants {open_grants}"
+    wanted = hashlib.sha256(repr((scope, filters)).encode()).hexdigest()[:32]
     return f"reports:dashboard:{FORMAT}:{organization.pk}:{current}:{wanted}"
 
 
