@@ -3,6 +3,7 @@ longer: a new contact, a changed outcome, a status step or an assessment shows u
 
 import pickle
 from datetime import date, timedelta
+from importlib import import_module
 from unittest import mock
 
 import pytest
@@ -11,13 +12,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from encounters.models import Encounter, Outcome
+from encounters.models import Encounter, Outcome, ServiceType
 from organizations.demo import DemoWorld
 from participants.models import EmergencyAccess, Participant, StatusChange
 from reports import cache, selectors
 from reports.models import DataChange
 from reports.selectors import Dashboard, Filters
 from reports.tests.test_dashboard import barc, contact, enrol
+
+COUNTED = import_module("reports.migrations.0001_data_changes").COUNTED
 
 YEAR = Filters(start=date(2025, 11, 1), end=date(2026, 10, 31))
 
@@ -153,3 +156,22 @@ def test_folding_the_change_log_keeps_the_total_and_the_figures_right(
     assert person is not None
     contact(person, date(2026, 6, 10))
     assert figures_for(demo, "mia") == counted_afresh(demo, "mia")
+
+
+def test_renaming_a_service_shows_up_at_once(demo: DemoWorld) -> None:
+    harbor = demo.organizations["harbor"]
+    before = figures_for(demo, "mia")
+    assert before.by_service[0]
+    service = ServiceType.objects.get(organization=harbor, name=before.by_service[0][0])
+    ServiceType.objects.filter(pk=service.pk).update(name="Renamed support")
+    assert "Renamed support" in figures_for(demo, "mia").by_service[0]
+
+
+def test_every_table_the_dashboard_counts_reports_its_writes(db: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE 'reports_change_%%' AND t.tgenabled <> 'D' GROUP BY c.relname"
+        )
+        found = dict(cursor.fetchall())
+    assert found == dict.fromkeys(COUNTED, 3)  # insert, update and delete
