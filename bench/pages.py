@@ -10,7 +10,7 @@ from organizations.demo import DEMO_PASSWORD
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus
 
-COACH, MANAGER, PARTICIPANT = "ana", "mia", "pat"
+COACH, SUPERVISOR, MANAGER, PARTICIPANT = "ana", "sam", "mia", "pat"
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,9 @@ def pages(subjects: Subjects) -> list[Page]:
         Page("portal", "Portal home (participant)", "/me/", PARTICIPANT),
         Page("org_caseload", "Whole organization's list (manager)", "/participants/", MANAGER),
         Page("audit_review", "Audit review (manager report)", "/audit/", MANAGER),
+        # The program dashboard with its default filters (the year before today).
+        Page("dashboard", "Program dashboard (manager)", "/reports/", MANAGER),
+        Page("team_dashboard", "Program dashboard (supervisor)", "/reports/", SUPERVISOR),
     ]
 
 

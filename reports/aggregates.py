@@ -28,7 +28,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 
 from assessments.models import BARC10, Assessment
@@ -195,16 +194,25 @@ def caseload(people: "QuerySet[Participant]", period: Range) -> list[tuple[str, 
 
 
 # One pass over the range's contacts (a materialized CTE), then small aggregates over it:
-# per month, type and service (hashed, no sort), and the people reached per month and overall
-# through one row per person and month (GROUPING SETS with DISTINCT sorted the whole range).
+# per month, type and service (hashed, no sort), the people reached per month and overall
+# through one row per person and month (GROUPING SETS with DISTINCT sorted the whole range), and
+# retention from each person's latest reaching contact in the range. For retention that is the
+# same as their latest by the range's end: the cohort enrolled in the range, so a contact before
+# the range's start can never be on or after "enrolment + days".
 CONTACTS = """
 WITH c AS MATERIALIZED (
-    SELECT date_trunc('month', c.occurred_on)::date AS month, c.contact_type, c.service_type_id,
-           c.reached, c.duration_minutes AS minutes, c.participant_id
+    SELECT c.occurred_on AS day, date_trunc('month', c.occurred_on)::date AS month,
+           c.contact_type, c.service_type_id, c.reached, c.duration_minutes AS minutes,
+           c.participant_id
     FROM ({contacts}) AS c
 ), per_person AS (
-    SELECT month, participant_id, count(*) AS n FROM c WHERE reached
+    SELECT month, participant_id, count(*) AS n, max(day) AS latest FROM c WHERE reached
     GROUP BY month, participant_id
+), served AS MATERIALIZED (
+    SELECT participant_id, max(latest) AS latest FROM per_person GROUP BY participant_id
+), cohort AS MATERIALIZED (
+    SELECT p.enrolled_on, served.latest
+    FROM ({cohort}) AS p LEFT JOIN served ON served.participant_id = p.id
 )
 SELECT 1, month, contact_type, s.name, n, minutes
 FROM (
@@ -215,9 +223,16 @@ FROM (
 UNION ALL
 SELECT 2, month, NULL, NULL, sum(n), count(*) FROM per_person GROUP BY month
 UNION ALL
-SELECT 3, NULL, NULL, NULL, 0, count(*)
-FROM (SELECT participant_id FROM per_person GROUP BY participant_id) AS served
+SELECT 3, NULL, NULL, NULL, 0, count(*) FROM served
+{retention}
 """
+
+# Per retention point: people whose point fell by the range's end (n), and those of them
+# reached on or after it (other).
+RETENTION = """UNION ALL
+SELECT 4, NULL, '{days}', NULL, count(*) FILTER (WHERE enrolled_on <= %s),
+       count(*) FILTER (WHERE enrolled_on <= %s AND latest >= enrolled_on + {days})
+FROM cohort"""
 
 
 @dataclass
@@ -226,11 +241,15 @@ class Contacts:
     by_service: list[MonthCount]
     reach: list[MonthReach]
     served: int  # different people reached in the range
+    retention: dict[int, Rate]  # `figures.retention` for the people enrolled in the range
 
 
-def contacts(range_contacts: "QuerySet[Encounter]") -> Contacts:
+def contacts(
+    range_contacts: "QuerySet[Encounter]", *, people: "QuerySet[Participant]", period: Range
+) -> Contacts:
     """Contacts per month by type and by service, the people reached per month and in the whole
-    range, in one pass over the range's contacts: 1 query."""
+    range, and retention of the people enrolled in the range, in one pass over the range's
+    contacts: 1 query."""
     inner = range_contacts.annotate(
         reached=ExpressionWrapper(REACHED, output_field=BooleanField()),
     ).values(
@@ -242,13 +261,24 @@ def contacts(range_contacts: "QuerySet[Encounter]") -> Contacts:
         "participant_id",
     )
     sql, params = inner.query.sql_with_params()
-    found = Contacts([], [], [], 0)
+    cohort = (
+        people.order_by()
+        .filter(enrolled_on__gte=period.start, enrolled_on__lte=period.end)
+        .values("id", "enrolled_on")
+    )
+    cohort_sql, cohort_params = cohort.query.sql_with_params()
+    retention = "\n".join(RETENTION.format(days=int(d)) for d in figures.RETENTION_DAYS)
+    edges = [period.end - timedelta(days=d) for d in figures.RETENTION_DAYS for _ in (0, 1)]
+    found = Contacts([], [], [], 0, {})
     by_type: Counter[tuple[Any, str]] = Counter()
     by_service: Counter[tuple[Any, str]] = Counter()
     minutes_by_type: Counter[tuple[Any, str]] = Counter()
     minutes_by_service: Counter[tuple[Any, str]] = Counter()
     with connection.cursor() as cursor:
-        cursor.execute(CONTACTS.format(contacts=sql), params)
+        cursor.execute(
+            CONTACTS.format(contacts=sql, cohort=cohort_sql, retention=retention),
+            [*params, *cohort_params, *edges],
+        )
         for part, month, kind, service, n, other in cursor.fetchall():
             if part == 1:  # other: minutes of the contacts that reached someone
                 by_type[month, kind or ""] += n
@@ -257,13 +287,16 @@ def contacts(range_contacts: "QuerySet[Encounter]") -> Contacts:
                 minutes_by_service[month, service or ""] += other
             elif part == 2:  # n: contacts that reached someone; other: people reached
                 found.reach.append(MonthReach(month, int(n), other))
-            else:
+            elif part == 3:
                 found.served = other
+            else:  # kind: the retention point's days; n: people due by then; other: kept
+                found.retention[int(kind)] = Rate(other, int(n))
     found.by_type = [MonthCount(m, k, n, minutes_by_type[m, k]) for (m, k), n in by_type.items()]
     found.by_service = [
         MonthCount(m, k, n, minutes_by_service[m, k]) for (m, k), n in by_service.items()
     ]
     found.reach.sort(key=lambda r: r.month)
+    found.retention = {d: found.retention[d] for d in figures.RETENTION_DAYS}
     return found
 
 
@@ -278,37 +311,6 @@ def without_jit() -> Iterator[None]:
                 # Sorts for the distinct counts stay in memory instead of spilling to disk.
                 cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         yield
-
-
-def retention(
-    *, people: "QuerySet[Participant]", reached_by_end: "QuerySet[Encounter]", period: Range
-) -> dict[int, Rate]:
-    """`figures.retention` for the people enrolled in the range: 1 query."""
-    latest = reached_by_end.filter(participant_id=OuterRef("pk")).order_by("-occurred_on")
-    cohort = (
-        people.order_by()
-        .filter(enrolled_on__gte=period.start, enrolled_on__lte=period.end)
-        .annotate(last_contact=Subquery(latest.values("occurred_on")[:1]))
-    )
-    # The latest contact once per person (a materialized CTE): as a plain subquery PostgreSQL
-    # inlined it into every conditional count and looked it up four times.
-    inner, params = cohort.values("enrolled_on", "last_contact").query.sql_with_params()
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE enrolled_on <= %s), "
-        f"count(*) FILTER (WHERE enrolled_on <= %s AND last_contact >= enrolled_on + {int(d)})"
-        for d in figures.RETENTION_DAYS
-    )
-    edges = [period.end - timedelta(days=d) for d in figures.RETENTION_DAYS for _ in (0, 1)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH cohort AS MATERIALIZED ({inner}) SELECT {counts} FROM cohort",  # noqa: S608
-            [*params, *edges],
-        )
-        values = cursor.fetchone()
-    row = {}
-    for index, days in enumerate(figures.RETENTION_DAYS):
-        row[f"of_{days}"], row[f"kept_{days}"] = values[2 * index], values[2 * index + 1]
-    return {d: Rate(row[f"kept_{d}"], row[f"of_{d}"]) for d in figures.RETENTION_DAYS}
 
 
 RECOVERY_CAPITAL = """

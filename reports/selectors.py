@@ -9,7 +9,7 @@ per person through `reports.figures`, the definitions; the tests hold the two to
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ from assessments.selectors import History, rule_from, schedule_row
 from encounters.models import ContactType, Encounter, Outcome
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant, StatusChange
-from reports import aggregates, figures
+from reports import aggregates, cache, figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
 
 REACHED = aggregates.REACHED
@@ -210,16 +210,24 @@ def barc10_histories(
 
 def dashboard(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
     """Every figure for one member and one set of filters, counted in PostgreSQL
-    (`reports.aggregates`): the same dozen queries at 60 or 50,000 participants."""
+    (`reports.aggregates`): the same dozen queries at 60 or 50,000 participants. A manager's
+    figures are kept until the organization's data changes (`reports.cache`)."""
+    kept_as = cache.key(user=user, organization=organization, filters=filters)
+    kept = cache.get(kept_as)
+    if kept is not None:  # the names in the caseload are never kept: count it now
+        people = people_in_scope(user=user, organization=organization, filters=filters)
+        return replace(kept, caseload=aggregates.caseload(people, filters.period))
     with aggregates.without_jit():
-        return _counted(user=user, organization=organization, filters=filters)
+        found = _counted(user=user, organization=organization, filters=filters)
+    cache.put(kept_as, replace(found, caseload=[]))
+    return found
 
 
 def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
     period = filters.period
     people = people_in_scope(user=user, organization=organization, filters=filters)
     contacts = contacts_in_scope(organization=organization, people=people, filters=filters)
-    counted = aggregates.contacts(contacts)
+    counted = aggregates.contacts(contacts, people=people, period=period)
     rule = rule_from(schedule_row(organization))
     counts = aggregates.people_counts(
         organization=organization, people=people, period=period, rule=rule
@@ -234,7 +242,6 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
         follow_up,
         figures.follow_up(aggregates.plain_people(moved), found, rule=rule, period=period),
     )
-    reached_by_end = reaching_contacts(organization=organization, people=people, filters=filters)
     return _assemble(
         period,
         served=counted.served,
@@ -244,7 +251,7 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
         by_type=counted.by_type,
         by_service=counted.by_service,
         reach=counted.reach,
-        retention=aggregates.retention(people=people, reached_by_end=reached_by_end, period=period),
+        retention=counted.retention,
         follow_up=follow_up,
         federal=Rate(counts["federal_done"], counts["federal_of"]),
         change=aggregates.recovery_capital(organization=organization, people=people, period=period),

@@ -109,7 +109,7 @@ def cross_table(
         row_cell = (row_cells or [])[index] if index < len(keys) else {}
         if link is not None and row_cell is not None:
             texts = [
-                _linked_cell(text, link, label, months, column, row_cell)
+                _linked_cell(text, link, label, months, columns, column, row_cell)
                 for column, text in enumerate(texts)
             ]
         body.append((label, texts))
@@ -117,13 +117,19 @@ def cross_table(
 
 
 def _linked_cell(
-    text: str, link: Link, label: str, months: list[date], column: int, row_cell: dict[str, str]
+    text: str,
+    link: Link,
+    label: str,
+    months: list[date],
+    columns: list[str],  # the months' labels, formatted once per table
+    column: int,
+    row_cell: dict[str, str],
 ) -> str:
     cell = dict(row_cell)
     where = [label]
     if column < len(months):
         cell["month"] = f"{months[column]:%Y-%m}"
-        where.insert(0, month_label(months[column]))
+        where.insert(0, columns[column])
     return linked(text, link, "contacts", contacts_label(text, ", ".join(where)), **cell)
 
 

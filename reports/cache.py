@@ -1,0 +1,89 @@
+"""A manager's dashboard figures, kept until the data under them changes.
+
+Counting a year of an organization's contacts takes PostgreSQL a few hundred milliseconds at
+state scale, and a manager opens the dashboard again and again (back from the people behind a
+figure, another tab, the download). The figures, counts only, are kept in Django's cache under
+the organization's data version: the total and the newest id of `reports.models.DataChange`,
+whose rows PostgreSQL triggers add in the same transaction as any write to a counted table. A
+row appears when its write commits, so figures computed after reading the version are never
+older than it; any later commit changes the version, and the next view counts afresh.
+
+A supervisor's scope also follows their emergency access, which ends with time and not with a
+write: their key names the grants open now, so a grant that ends (or starts) changes it. The
+caseload by coach, the one figure with names, is never kept (`reports.selectors.dashboard`
+counts it on every view).
+"""
+
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from organizations.models import Organization, Role
+from organizations.selectors import membership_in
+from participants.models import EmergencyAccess
+
+KEEP_SECONDS = 600  # a bound on memory only: the version, not the age, decides freshness
+FOLD_AFTER = 5000  # change rows of one organization folded into one (same total, fewer rows)
+FORMAT = 1  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
+
+
+def version(organization_id: int) -> str | None:
+    """The organization's data version, or None where there are no triggers (not PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(weight), 0), coalesce(max(id), 0) "
+            "FROM reports_datachange WHERE organization_id = %s",
+            [organization_id],
+        )
+        rows, total, newest = cursor.fetchone()
+    if rows > FOLD_AFTER:
+        fold(organization_id, newest)
+    return f"{total}.{newest}"
+
+
+def fold(organization_id: int, newest: int) -> None:
+    """Replace the organization's change rows up to `newest` with one row of the same weight:
+    the total stays, so only the newest id tells a view that the rows were folded. Rows being
+    written meanwhile are not yet visible here, and stay."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH gone AS (DELETE FROM reports_datachange "
+            "WHERE organization_id = %s AND id <= %s RETURNING weight) "
+            "INSERT INTO reports_datachange (organization_id, weight) "
+            "SELECT %s, sum(weight) FROM gone HAVING count(*) > 0",
+            [organization_id, newest, organization_id],
+        )
+
+
+def key(*, user: Any, organization: Organization, filters: Any) -> str | None:
+    """Where a manager's figures for these filters are kept now, or None: not kept."""
+    membership = membership_in(user, organization)
+    if membership is None or membership.role not in (Role.MANAGER, Role.SUPERVISOR):
+        return None
+    current = version(organization.pk)
+    if current is None:
+        return None
+    scope = "organization"
+    if membership.role == Role.SUPERVISOR:
+        # The same rule as `Participant.objects.visible_to`: grants not yet expired.
+        grants = EmergencyAccess.objects.filter(
+            organization=organization, user=user, expires_at__gt=timezone.now()
+        ).order_by("pk")
+        open_grants = list(grants.values_list("pk", flat=True))
+        scope = f"user {user.pk} team {membership.team_id} grants {open_grants}"
+    wanted = hashlib.sha256(repr((scope, filters)).encode()).hexdigest()[:32]
+    return f"reports:dashboard:{FORMAT}:{organization.pk}:{current}:{wanted}"
+
+
+def get(name: str | None) -> Any:
+    return cache.get(name) if name else None
+
+
+def put(name: str | None, value: Any) -> None:
+    if name:
+        cache.set(name, value, KEEP_SECONDS)
