@@ -97,6 +97,11 @@ def markdown(results: dict[str, Any]) -> str:
         f"- Audit overhead (in-process, median of {audit['rounds']}): check-in "
         f"{audit['write_with_audit_ms']} ms with audit, {audit['write_without_audit_ms']} ms "
         f"without (+{audit['audit_share']:.0%}); one `record_event` {audit['record_event_ms']} ms.",
+        *[
+            f"- {results['pages'][name]['label']}, first view with nothing kept (in-process, "
+            f"median of {first['rounds']}): {first['wall_ms']} ms wall, {first['cpu_ms']} ms CPU."
+            for name, first in results.get("first_views", {}).items()
+        ],
         f"- verify_audit: {verify['events']:,} events of Harbor's chain in {verify['seconds']} s "
         f"({verify['events_per_second']:,} events/s).",
         "- Gunicorn worker RSS after the run: "

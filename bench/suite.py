@@ -82,7 +82,8 @@ def measure(*, budget: Budget, explain: bool = True) -> dict[str, Any]:
     queries = {p.name: inprocess.page_queries(p, explain=explain) for p in page_list}
     write_query_count = inprocess.write_queries(subjects)
     baseline_cpu = {p.name: inprocess.baseline_cpu_ms(p) for p in baselines(subjects)}
-    results: dict[str, Any] = {"pages": {}, "baselines": {}}
+    first_views = {p.name: inprocess.first_view(p) for p in page_list if p.kept}
+    results: dict[str, Any] = {"pages": {}, "baselines": {}, "first_views": first_views}
     connection.close()  # the server's workers get the database to themselves while measured
     with Server(database_url()) as server:
         sessions = _sessions(server.port, page_list)
