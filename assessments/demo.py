@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from django.db import connection
-
 from assessments import engine
 from assessments.models import BARC10, CHECKIN, EXTRA, Assessment, ItemResponse, Language
 from assessments.schedule import label_for, offsets
 from assessments.selectors import default_rule
 from assessments.windows import refresh_organizations
-from lib.bulk import bulk_insert
+from lib.bulk import bulk_insert, uses_copy
 from organizations.models import Organization
 from participants.demo import new_uuid
 from participants.models import Participant, ParticipantStatus
@@ -159,7 +157,7 @@ def _unsaved(model: type[M], **values: object) -> M:
     rows (about sixty per participant), and __init__ took half the seeding time at 50,000
     people. bulk_insert's COPY only reads the field attributes set here; other databases go
     through bulk_create, which needs a real model instance."""
-    if connection.vendor != "postgresql":
+    if not uses_copy():
         return model(**values)
     row = model.__new__(model)
     row.__dict__.update(values)

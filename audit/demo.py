@@ -1,16 +1,19 @@
 """Demo audit history in bulk: months of staff activity per organization, chained soundly."""
 
+import json
 import random
+from bisect import bisect
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha256
+from itertools import accumulate
 from typing import Any
 
 from django.db import connection, transaction
 
 from audit.chain import GENESIS_HASH, canonical_payload
 from audit.models import Action, AuditChainHead, AuditEvent
-from lib.bulk import bulk_insert
+from lib.bulk import copy_rows
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant
 
@@ -26,6 +29,11 @@ KINDS: list[tuple[Action, str]] = [
 ]
 WEIGHTS = [55, 12, 15, 5, 10, 3]
 PARTICIPANT_FREE = {"participants.list", "accounts.user"}
+COLUMNS = [
+    "chain", "seq", "organization_id", "actor_id", "actor_username", "role", "action",
+    "target_type", "target_id", "participant_id", "changed_fields", "request_id", "ip",
+    "created_at", "prev_hash", "hash",
+]  # fmt: skip
 CHANGED = {
     Action.CREATE: ["contact_type", "duration_minutes", "outcome", "started_at", "summary"],
     Action.UPDATE: ["summary", "version"],
@@ -73,43 +81,54 @@ def _seed_chain(
     pairs = [(pid, cid) for pid, cid in people if cid in staff]
     start = datetime.combine(anchor - timedelta(days=history_days), time(13), tzinfo=UTC)
     step = timedelta(days=history_days - 1) / max(count, 1)
-    make = _unsaved if connection.vendor == "postgresql" else lambda v: AuditEvent(**v)
+    # What rng.choices(kinds, weights=WEIGHTS)[0] does, with the sums worked out once.
+    cum_weights = list(accumulate(WEIGHTS))
+    total, last = cum_weights[-1] + 0.0, len(cum_weights) - 1
+    kinds = [(action.value, target_type) for action, target_type in KINDS]
+    changed_json = {a: json.dumps(CHANGED.get(Action(a), [])) for a, _ in kinds}
+    changed_text = {
+        a: ",".join(f'"{name}"' for name in CHANGED.get(Action(a), [])) for a, _ in kinds
+    }
+    ip_prefix = f"10.{org.pk % 250}."
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().get(chain=org.pk)
         seq, prev = head.last_seq, head.last_hash or GENESIS_HASH
-        rows: list[AuditEvent] = []
+        rows: list[tuple[Any, ...]] = []
         for index in range(count):
-            action, target_type = rng.choices(KINDS, weights=WEIGHTS)[0]
+            action, target_type = kinds[bisect(cum_weights, rng.random() * total, 0, last)]
             participant_id, actor_id = rng.choice(pairs)
             username, role = staff[actor_id]
             seq += 1
-            values = {
-                "chain": org.pk,
-                "seq": seq,
-                "organization_id": org.pk,
-                "actor_id": actor_id,
-                "actor_username": username,
-                "role": role,
-                "action": action.value,
-                "target_type": target_type,
-                "target_id": _target_id(target_type, participant_id, actor_id, rng),
-                "participant_id": None if target_type in PARTICIPANT_FREE else participant_id,
-                "changed_fields": CHANGED.get(action, []),
-                "request_id": f"{rng.getrandbits(128):032x}",
-                "ip": f"10.{org.pk % 250}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-                "created_at": start + step * index + timedelta(seconds=rng.randrange(60)),
-                "prev_hash": prev,
-            }
-            payload = _payload(values)
-            values["hash"] = prev = sha256(payload.encode("ascii")).hexdigest()
-            event = make(values)
-            if not rows:  # once a batch: the shortcut must agree with the chain's own hashing
-                assert payload == canonical_payload(event), "audit demo payload drifted"
-            rows.append(event)
+            target_id = _target_id(target_type, participant_id, actor_id, rng)
+            person = None if target_type in PARTICIPANT_FREE else participant_id
+            person_json = f'"{person}"' if person else "null"
+            request_id = f"{rng.getrandbits(128):032x}"
+            ip = f"{ip_prefix}{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            created_at = start + step * index + timedelta(seconds=rng.randrange(60))
+            # audit.chain.canonical_payload's exact text for the plain ASCII values made here
+            # (checked against it once a batch), several times faster than json.dumps: hashing
+            # was most of the time to load 3 million events.
+            payload = (
+                f'{{"action":"{action}","actor":{actor_id},'
+                f'"actor_username":"{username}","chain":{org.pk},'
+                f'"changed_fields":[{changed_text[action]}],'
+                f'"created_at":"{created_at.isoformat(timespec="microseconds")}","ip":"{ip}",'
+                f'"organization":{org.pk},"participant_id":{person_json},'
+                f'"prev_hash":"{prev}","request_id":"{request_id}","role":"{role}",'
+                f'"seq":{seq},"target_id":"{target_id}","target_type":"{target_type}"}}'
+            ).encode("ascii")
+            digest = sha256(payload).hexdigest()
+            rows.append(
+                (org.pk, seq, org.pk, actor_id, username, role, action, target_type,
+                 target_id, person, changed_json[action], request_id, ip, created_at, prev,
+                 digest)
+            )  # fmt: skip
+            prev = digest
             if len(rows) >= BATCH:
-                bulk_insert(AuditEvent, rows)
+                _insert(rows, payload)
                 rows = []
-        bulk_insert(AuditEvent, rows)
+        if rows:
+            _insert(rows, payload)
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return count
@@ -127,25 +146,14 @@ def _target_id(target_type: str, participant_id: Any, actor_id: int, rng: random
     return str(participant_id)
 
 
-def _payload(e: dict[str, Any]) -> str:
-    """audit.chain.canonical_payload's exact text for the plain ASCII values made here (checked
-    against it once a batch), several times faster than json.dumps(sort_keys=True): hashing was
-    most of the time to load 3 million events."""
-    person = f'"{e["participant_id"]}"' if e["participant_id"] else "null"
-    changed = ",".join(f'"{name}"' for name in e["changed_fields"])
-    created = e["created_at"].isoformat(timespec="microseconds")
-    return (
-        f'{{"action":"{e["action"]}","actor":{e["actor_id"]},'
-        f'"actor_username":"{e["actor_username"]}","chain":{e["chain"]},'
-        f'"changed_fields":[{changed}],"created_at":"{created}","ip":"{e["ip"]}",'
-        f'"organization":{e["organization_id"]},"participant_id":{person},'
-        f'"prev_hash":"{e["prev_hash"]}","request_id":"{e["request_id"]}","role":"{e["role"]}",'
-        f'"seq":{e["seq"]},"target_id":"{e["target_id"]}","target_type":"{e["target_type"]}"}}'
-    )
-
-
-def _unsaved(values: dict[str, Any]) -> AuditEvent:
-    """A row for bulk_insert without Model.__init__ (millions of them; see assessments.demo)."""
-    row = AuditEvent.__new__(AuditEvent)
-    row.__dict__.update(values)
-    return row
+def _insert(rows: list[tuple[Any, ...]], last_payload: bytes) -> None:
+    """Check the batch's last link against the chain's own hashing, then COPY the batch."""
+    event = AuditEvent(**dict(zip(COLUMNS, rows[-1], strict=True)))
+    event.changed_fields = json.loads(rows[-1][COLUMNS.index("changed_fields")])
+    assert last_payload == canonical_payload(event).encode("ascii"), "audit demo payload drifted"
+    if connection.vendor == "postgresql":
+        copy_rows(AuditEvent, COLUMNS, rows)
+    else:
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=2000
+        )

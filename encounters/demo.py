@@ -6,14 +6,13 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from encounters.models import ContactType, Encounter, NoteState, Outcome, ServiceType
 from encounters.services import ensure_service_types
-from lib.bulk import bulk_insert
+from lib.bulk import bulk_insert, uses_copy
 from organizations.models import Organization
-from participants.demo import new_uuid, pick
+from participants.demo import new_uuid, picker
 from participants.models import Participant
 
 TYPES = [
@@ -35,6 +34,8 @@ SUMMARIES = [
     "Practised what to say at the family meeting.",
     "Went over the bus pass paperwork.",
 ]
+QUARTERS = [0, 15, 30, 45]
+MINUTES = [5, 10, 15, 20, 30, 45, 60]
 OUTREACH_OUTCOMES = [(Outcome.NO_ANSWER, 60), (Outcome.LEFT_MESSAGE, 35), (Outcome.WRONG_NUMBER, 5)]
 
 
@@ -50,22 +51,27 @@ def contacts_for(
 ) -> Iterator[Encounter]:
     """About two contacts a month while engaged, thinning out after the first 90 days; `density`
     multiplies that (the benchmark's state scale uses 2)."""
+    pick_type, pick_outcome = picker(TYPES), picker(OUTREACH_OUTCOMES)
+    service_ids = {org: [s.pk for s in types] for org, types in services.items()}
+    recent = anchor - timedelta(days=2)
+    two_hours = timedelta(hours=2)
     for person in participants:
         if person.coach_id is None:
             continue
         start = max(person.enrolled_on, anchor - timedelta(days=history_days))
         day = start
+        services_here = service_ids[person.organization_id]
         while day <= anchor:
             age = (day - person.enrolled_on).days
             gap = rng.randint(7, 21) if age < 90 else rng.randint(14, 45)
             if density != 1.0:
                 gap = max(1, round(gap / density))
-            kind = pick(rng, TYPES)
-            outcome = pick(rng, OUTREACH_OUTCOMES) if kind == ContactType.OUTREACH else "reached"
+            kind = pick_type(rng)
+            outcome = pick_outcome(rng) if kind == ContactType.OUTREACH else "reached"
             started = datetime.combine(
-                day, time(rng.randint(9, 19), rng.choice([0, 15, 30, 45])), tzinfo=zone
+                day, time(rng.randint(9, 19), rng.choice(QUARTERS)), tzinfo=zone
             )
-            signed = day < anchor - timedelta(days=2) or rng.random() < 0.5
+            signed = day < recent or rng.random() < 0.5
             yield _row(
                 id=new_uuid(rng),
                 organization_id=person.organization_id,
@@ -75,13 +81,13 @@ def contacts_for(
                 outcome=outcome,
                 started_at=started,
                 occurred_on=day,
-                duration_minutes=rng.choice([5, 10, 15, 20, 30, 45, 60]),
-                service_type_id=rng.choice(services[person.organization_id]).pk,
+                duration_minutes=rng.choice(MINUTES),
+                service_type_id=rng.choice(services_here),
                 summary="No answer; will try again."
                 if outcome != "reached"
                 else rng.choice(SUMMARIES),
                 state=NoteState.SIGNED if signed else NoteState.DRAFT,
-                signed_at=started + timedelta(hours=2) if signed else None,
+                signed_at=started + two_hours if signed else None,
                 signed_by_id=person.coach_id if signed else None,
                 is_brief=rng.random() < 0.7,
             )
@@ -91,7 +97,7 @@ def contacts_for(
 def _row(**values: object) -> Encounter:
     """An unsaved contact for bulk_insert without Model.__init__, which took two thirds of the
     time to build the state scale's 2 million contacts (see assessments.demo._unsaved)."""
-    if connection.vendor != "postgresql":
+    if not uses_copy():
         return Encounter(**values)
     row = Encounter.__new__(Encounter)
     row.__dict__.update(_defaults(), **values)
@@ -126,6 +132,8 @@ def seed(
     )
     rows: list[Encounter] = []
     created = 0
+    # Summaries come from a short list, so each batch encrypts each distinct text once and
+    # shares its Fernet token (every contact still decrypts to its own summary; demo data only).
     for encounter in contacts_for(
         participants,
         history_days=history_days,
@@ -137,10 +145,10 @@ def seed(
     ):
         rows.append(encounter)
         if len(rows) >= batch:
-            bulk_insert(Encounter, rows)
+            bulk_insert(Encounter, rows, repeat_ciphertexts=True)
             created += len(rows)
             rows = []
-    bulk_insert(Encounter, rows)
+    bulk_insert(Encounter, rows, repeat_ciphertexts=True)
     _align_last_contact(organizations)
     return created + len(rows)
 

@@ -3,6 +3,7 @@
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
@@ -19,6 +20,7 @@ from audit.services import Target, record_event
 from encounters import demo as encounter_demo
 from inbox import demo as inbox_demo
 from lib.progress import Progress
+from organizations import demo_network
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization
 from participants import demo as participant_demo
@@ -125,6 +127,7 @@ def build_demo(
     coaches: int | None = None,
     contact_density: float = 1.0,
     audit_events: int = 0,
+    workers: int = 1,
     progress_stream: TextIO | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> DemoWorld:
@@ -134,6 +137,11 @@ def build_demo(
     contract, `organizations` (2 to 10) adds organizations of a statewide network, `coaches`
     sets the number of coaches in all (default: one per 35 people), `contact_density`
     multiplies how often contacts happen, and `audit_events` bulk-loads that much audit history.
+
+    A network (more than the two demo organizations) seeds each organization from its own
+    random streams, so `workers` > 1 can seed them in that many processes and still give the
+    same rows; it then commits in steps (accounts, each organization, the rest) instead of
+    in one transaction.
     """
     if not 2 <= organizations <= len(ORGANIZATIONS) + len(NETWORK):
         raise ValueError("organizations must be between 2 and 10")
@@ -142,134 +150,206 @@ def build_demo(
     fakers = {"en": Faker("en_US"), "es": Faker("es_MX")}
     for offset, faker in enumerate(fakers.values()):
         faker.seed_instance(seed * 1000 + offset)
-    password_hash = make_password(DEMO_PASSWORD)
+    network = organizations > len(ORGANIZATIONS)
+    parallel = network and workers > 1
     world = DemoWorld()
 
-    with transaction.atomic():
-        names = list(ORGANIZATIONS.items()) + NETWORK[: organizations - len(ORGANIZATIONS)]
-        for slug, name in names:
-            world.organizations[slug] = create_organization(name=name, slug=slug)
-        harbor = world.organizations["harbor"]
-        team_a = Team.objects.create(
-            id=participant_demo.new_uuid(rng),
-            organization=harbor,
-            name="Harbor Team A",
-        )
-        for account in DEMO_ACCOUNTS:
-            first, _, last = account.name.partition(" ")
-            user = User.objects.create(
-                username=account.username,
-                first_name=first,
-                last_name=last,
-                preferred_name=first,
-                pronouns=account.pronouns,
-                password=password_hash,
-                credentials="CPRS" if account.role == Role.COACH else "",
-                public_id=participant_demo.new_uuid(rng),
+    with nullcontext() if parallel else transaction.atomic():
+        with transaction.atomic():
+            share, coaches_by_org = _accounts(
+                world, participants, organizations, coaches, rng=rng, fakers=fakers, anchor=anchor
             )
-            Membership.objects.create(
-                organization=world.organizations[account.org],
-                user=user,
-                role=account.role,
-                team=team_a if account.username in {"ana", "ben", "sam"} else None,
+        if network:
+            steps = demo_network.seed_organizations(
+                {
+                    slug: (count, [c.pk for c in coaches_by_org[slug]])
+                    for slug, count in share.items()
+                },
+                seed=seed,
+                anchor=anchor,
+                contact_months=contact_months,
+                contact_density=contact_density,
+                audit_events=audit_events // organizations,
+                workers=workers,
+                log=log,
             )
-            world.users[account.username] = user
-
-        share = _shares(list(world.organizations), participants)
-        coaches_by_org: dict[str, list[User]] = {slug: [] for slug in share}
-        coaches_by_org["harbor"] = [world.users["ana"], world.users["ben"]]
-        coaches_by_org["riverside"] = [world.users["rio"]]
-        for slug, count in share.items():
-            wanted = (
-                count // PARTICIPANTS_PER_COACH
-                if coaches is None
-                else max(1, round(coaches * count / participants))
+            world.participants_created = participants
+            world.audit_events_created = steps.get("audit events", 0)
+            world.contacts_created = steps.get("contacts", 0) + steps.get("earlier contacts", 0)
+            world.plans_created = steps.get("plan rows", 0)
+            world.assessments_created = steps.get("assessments", 0)
+            world.safety_plans_created = steps.get("safety-plan rows", 0)
+        else:
+            _seed_together(
+                world,
+                share,
+                coaches_by_org,
+                seed=seed,
+                rng=rng,
+                fakers=fakers,
+                anchor=anchor,
+                contact_months=contact_months,
+                contact_density=contact_density,
+                audit_events=audit_events,
+                progress=Progress(participants, "participants", progress_stream),
+                log=log,
             )
-            extra = max(0, wanted - len(coaches_by_org[slug]))
-            coaches_by_org[slug] += _extra_staff(
-                world.organizations[slug], extra, rng, fakers["en"], password_hash
+        with transaction.atomic():
+            orgs = list(world.organizations.values())
+            world.messages_created = inbox_demo.seed(
+                orgs, rng=random.Random(seed * 179424 + 11), anchor=anchor
             )
-
-        clock = _Clock(log)
-        progress = Progress(participants, "participants", progress_stream)
-        pat = participant_demo.pat(
-            org=harbor, coach=world.users["ana"], user=world.users["pat"], rng=rng, anchor=anchor
-        )
-        participant_demo.save_batch([pat])
-        share["harbor"] -= 1
-        progress.advance(1)
-        for slug, count in share.items():
-            org = world.organizations[slug]
-            org_coaches = coaches_by_org[slug]
-            batch: list[Participant] = []
-            for index in range(count):
-                coach = org_coaches[index % len(org_coaches)]
-                batch.append(
-                    participant_demo.generate(
-                        org=org, coach=coach, rng=rng, fakers=fakers, anchor=anchor
-                    )
+            portal_demo.seed(orgs, rng=random.Random(seed * 180181 + 11), anchor=anchor)
+            world.participants_created = participants
+            for slug, org in world.organizations.items():
+                record_event(
+                    action=Action.CREATE,
+                    actor=None,
+                    organization=org,
+                    target=Target(type="demo", id=f"seed-{seed}"),
+                    changed_fields=["organization", "memberships", "participants"],
                 )
-                if len(batch) >= BATCH:
-                    participant_demo.save_batch(batch)
-                    progress.advance(len(batch))
-                    batch = []
-            if batch:
+                log(f"{org.name}: {share[slug] + (1 if slug == 'harbor' else 0)} participants")
+    return world
+
+
+def _accounts(
+    world: DemoWorld,
+    participants: int,
+    organizations: int,
+    coaches: int | None,
+    *,
+    rng: random.Random,
+    fakers: dict[str, Faker],
+    anchor: date,
+) -> tuple[dict[str, int], dict[str, list[User]]]:
+    """The organizations, demo accounts, extra staff and Pat; returns each organization's
+    share of the other participants and its coaches."""
+    password_hash = make_password(DEMO_PASSWORD)
+    names = list(ORGANIZATIONS.items()) + NETWORK[: organizations - len(ORGANIZATIONS)]
+    for slug, name in names:
+        world.organizations[slug] = create_organization(name=name, slug=slug)
+    harbor = world.organizations["harbor"]
+    team_a = Team.objects.create(
+        id=participant_demo.new_uuid(rng),
+        organization=harbor,
+        name="Harbor Team A",
+    )
+    for account in DEMO_ACCOUNTS:
+        first, _, last = account.name.partition(" ")
+        user = User.objects.create(
+            username=account.username,
+            first_name=first,
+            last_name=last,
+            preferred_name=first,
+            pronouns=account.pronouns,
+            password=password_hash,
+            credentials="CPRS" if account.role == Role.COACH else "",
+            public_id=participant_demo.new_uuid(rng),
+        )
+        Membership.objects.create(
+            organization=world.organizations[account.org],
+            user=user,
+            role=account.role,
+            team=team_a if account.username in {"ana", "ben", "sam"} else None,
+        )
+        world.users[account.username] = user
+
+    share = _shares(list(world.organizations), participants)
+    coaches_by_org: dict[str, list[User]] = {slug: [] for slug in share}
+    coaches_by_org["harbor"] = [world.users["ana"], world.users["ben"]]
+    coaches_by_org["riverside"] = [world.users["rio"]]
+    for slug, count in share.items():
+        wanted = (
+            max(1, count // PARTICIPANTS_PER_COACH)  # a small network still needs a coach
+            if coaches is None
+            else max(1, round(coaches * count / participants))
+        )
+        extra = max(0, wanted - len(coaches_by_org[slug]))
+        coaches_by_org[slug] += _extra_staff(
+            world.organizations[slug], extra, rng, fakers["en"], password_hash
+        )
+    pat = participant_demo.pat(
+        org=harbor, coach=world.users["ana"], user=world.users["pat"], rng=rng, anchor=anchor
+    )
+    participant_demo.save_batch([pat])
+    share["harbor"] -= 1
+    return share, coaches_by_org
+
+
+def _seed_together(
+    world: DemoWorld,
+    share: dict[str, int],
+    coaches_by_org: dict[str, list[User]],
+    *,
+    seed: int,
+    rng: random.Random,
+    fakers: dict[str, Faker],
+    anchor: date,
+    contact_months: int,
+    contact_density: float,
+    audit_events: int,
+    progress: Progress,
+    log: Callable[[str], None],
+) -> None:
+    """The demo contract's two organizations: each step for both, one random stream per step."""
+    clock = _Clock(log)
+    progress.advance(1)  # Pat
+    for slug, count in share.items():
+        org = world.organizations[slug]
+        org_coaches = coaches_by_org[slug]
+        batch: list[Participant] = []
+        for index in range(count):
+            coach = org_coaches[index % len(org_coaches)]
+            batch.append(
+                participant_demo.generate(
+                    org=org, coach=coach, rng=rng, fakers=fakers, anchor=anchor
+                )
+            )
+            if len(batch) >= BATCH:
                 participant_demo.save_batch(batch)
                 progress.advance(len(batch))
-        clock.lap("participants", participants)
-        # Audit history first: it is dated in the past, and each chain's links are in time order.
-        world.audit_events_created = audit_demo.seed(
-            list(world.organizations.values()),
-            events=audit_events,
-            rng=random.Random(seed * 7817 + 9),
-            anchor=anchor,
-            history_days=contact_months * 30,
-        )
-        clock.lap("audit events", world.audit_events_created)
-        # A separate random stream, so adding contact histories left the participants unchanged.
-        world.contacts_created = encounter_demo.seed(
-            list(world.organizations.values()),
-            rng=random.Random(seed * 7919 + 1),
-            anchor=anchor,
-            history_days=contact_months * 30,
-            density=contact_density,
-        )
-        clock.lap("contacts", world.contacts_created)
-        # The rest of the year's contacts, so the reports dashboard shows twelve months.
-        earlier = reports_demo.seed(
-            list(world.organizations.values()), rng=random.Random(seed * 199999 + 13), anchor=anchor
-        )
-        world.contacts_created += earlier
-        clock.lap("contacts for the rest of the year", earlier)
-        # Each domain app seeds its own rows, each from its own random stream.
-        orgs = list(world.organizations.values())
-        world.plans_created = plans_demo.seed(
-            orgs, rng=random.Random(seed * 104729 + 3), anchor=anchor
-        )
-        clock.lap("plan rows", world.plans_created)
-        world.assessments_created = assessments_demo.seed(
-            orgs, rng=random.Random(seed * 130363 + 5), anchor=anchor
-        )
-        clock.lap("assessments", world.assessments_created)
-        world.safety_plans_created = safety_demo.seed(
-            orgs, rng=random.Random(seed * 155921 + 7), anchor=anchor
-        )
-        clock.lap("safety-plan rows", world.safety_plans_created)
-        world.messages_created = inbox_demo.seed(
-            orgs, rng=random.Random(seed * 179424 + 11), anchor=anchor
-        )
-        portal_demo.seed(orgs, rng=random.Random(seed * 180181 + 11), anchor=anchor)
-        world.participants_created = participants
-        for slug, org in world.organizations.items():
-            record_event(
-                action=Action.CREATE,
-                actor=None,
-                organization=org,
-                target=Target(type="demo", id=f"seed-{seed}"),
-                changed_fields=["organization", "memberships", "participants"],
-            )
-            log(f"{org.name}: {share[slug] + (1 if slug == 'harbor' else 0)} participants")
-    return world
+                batch = []
+        if batch:
+            participant_demo.save_batch(batch)
+            progress.advance(len(batch))
+    clock.lap("participants", sum(share.values()) + 1)
+    # Audit history first: it is dated in the past, and each chain's links are in time order.
+    world.audit_events_created = audit_demo.seed(
+        list(world.organizations.values()),
+        events=audit_events,
+        rng=random.Random(seed * 7817 + 9),
+        anchor=anchor,
+        history_days=contact_months * 30,
+    )
+    clock.lap("audit events", world.audit_events_created)
+    # A separate random stream, so adding contact histories left the participants unchanged.
+    world.contacts_created = encounter_demo.seed(
+        list(world.organizations.values()),
+        rng=random.Random(seed * 7919 + 1),
+        anchor=anchor,
+        history_days=contact_months * 30,
+        density=contact_density,
+    )
+    clock.lap("contacts", world.contacts_created)
+    # The rest of the year's contacts, so the reports dashboard shows twelve months.
+    earlier = reports_demo.seed(
+        list(world.organizations.values()), rng=random.Random(seed * 199999 + 13), anchor=anchor
+    )
+    world.contacts_created += earlier
+    clock.lap("contacts for the rest of the year", earlier)
+    # Each domain app seeds its own rows, each from its own random stream.
+    orgs = list(world.organizations.values())
+    world.plans_created = plans_demo.seed(orgs, rng=random.Random(seed * 104729 + 3), anchor=anchor)
+    clock.lap("plan rows", world.plans_created)
+    world.assessments_created = assessments_demo.seed(
+        orgs, rng=random.Random(seed * 130363 + 5), anchor=anchor
+    )
+    clock.lap("assessments", world.assessments_created)
+    world.safety_plans_created = safety_demo.seed(
+        orgs, rng=random.Random(seed * 155921 + 7), anchor=anchor
+    )
+    clock.lap("safety-plan rows", world.safety_plans_created)
 
 
 class _Clock:

@@ -2,8 +2,10 @@
 
 import random
 import uuid
-from collections.abc import Sequence
+from bisect import bisect
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from itertools import accumulate
 
 from faker import Faker
 
@@ -95,6 +97,15 @@ GENDERS = ["", "", "Woman", "Man", "Non-binary", "Trans woman", "Trans man", "Tw
 def pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
+
+
+def picker(weighted: Sequence[tuple[str, int]]) -> Callable[[random.Random], str]:
+    """`pick` for one list, with its cumulative weights worked out once: the same draws from
+    the same stream (this is what rng.choices does for one pick), for loops over millions."""
+    values, weights = zip(*weighted, strict=True)
+    cumulative = list(accumulate(weights))
+    total, last = cumulative[-1] + 0.0, len(cumulative) - 1
+    return lambda rng: values[bisect(cumulative, rng.random() * total, 0, last)]
 
 
 def _sample(rng: random.Random, pool: Sequence[str], low: int, high: int) -> list[str]:
@@ -208,7 +219,9 @@ def generate(
 
 def save_batch(participants: list[Participant]) -> None:
     """Insert participants with the enrolment step and coach assignment each record starts with."""
-    bulk_insert(Participant, participants)
+    # Demo answers come from short lists: one Fernet token per distinct text and batch (each
+    # still decrypts to its own text); see lib.bulk.bulk_insert.
+    bulk_insert(Participant, participants, repeat_ciphertexts=True)
     steps = [
         StatusChange(
             organization_id=p.organization_id,

@@ -78,9 +78,17 @@ LINK_SHARE = 0.35
 BATCH = 5000
 
 
-def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: date) -> int:
+def seed(
+    organizations: Sequence[Organization],
+    *,
+    rng: random.Random,
+    anchor: date,
+    analyze: bool = True,
+) -> int:
     """Plans for about 60% of participants, milestones and strengths for some; Pat's plan is
-    written through the services so its history and audit trail look like real use."""
+    written through the services so its history and audit trail look like real use. `analyze`
+    False leaves the statistics to the caller (organizations seeded in parallel transactions
+    would queue behind each other's ANALYZE lock)."""
     created = 0
     goals_of: dict[Any, list[Any]] = {}
     pat = Participant.objects.filter(organization__in=organizations, user__username="pat").first()
@@ -103,7 +111,7 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
     created += _flush(batch)
     if pat is not None:
         goals_of[pat.id] = _pat_plan(pat, anchor)
-    created += _link_contacts(organizations, goals_of, rng)
+    created += _link_contacts(organizations, goals_of, rng, analyze=analyze)
     return created
 
 
@@ -223,7 +231,9 @@ def _flush(batch: dict[type, list[Any]]) -> int:
     """Insert in dependency order (plans before goals before steps) and empty the batch."""
     created = 0
     for model, rows in batch.items():
-        created += bulk_insert(model, rows)
+        # Goal texts come from a short list: one Fernet token per distinct text and batch (each
+        # still decrypts to its own text); see lib.bulk.bulk_insert.
+        created += bulk_insert(model, rows, repeat_ciphertexts=True)
         rows.clear()
     return created
 
@@ -313,7 +323,11 @@ def _pat_plan(pat: Participant, anchor: date) -> list[Any]:
 
 
 def _link_contacts(
-    organizations: Sequence[Organization], goals_of: dict[Any, list[Any]], rng: random.Random
+    organizations: Sequence[Organization],
+    goals_of: dict[Any, list[Any]],
+    rng: random.Random,
+    *,
+    analyze: bool,
 ) -> int:
     """About a third of the contacts that reached someone with a plan worked on one goal."""
     through = Encounter.goals_addressed.through
@@ -333,7 +347,7 @@ def _link_contacts(
             created += bulk_insert(through, rows)
             rows = []
     created += bulk_insert(through, rows)
-    if connection.vendor == "postgresql":
+    if analyze and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # COPY leaves planner statistics stale
             cursor.execute("ANALYZE plans_goal, encounters_encounter_goals_addressed")
     return created

@@ -65,8 +65,8 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
                 )
                 rows.append(contact)
             if len(rows) >= BATCH:
-                bulk_insert(Encounter, rows)
+                bulk_insert(Encounter, rows, repeat_ciphertexts=True)
                 created += len(rows)
                 rows = []
-    bulk_insert(Encounter, rows)
+    bulk_insert(Encounter, rows, repeat_ciphertexts=True)
     return created + len(rows)

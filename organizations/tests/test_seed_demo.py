@@ -7,6 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.selectors import chains_to_verify, verify_chain
+from encounters.models import Encounter
 from organizations.demo import DEMO_PASSWORD, build_demo
 from organizations.models import Membership, Role
 from participants.models import Participant
@@ -96,3 +99,35 @@ def test_large_demo_gets_extra_coaches_and_teams(db) -> None:
     ]
     assert max(loads) - min(loads) <= 1
     assert Membership.objects.filter(role=Role.SUPERVISOR).count() >= 2
+
+
+def _network_snapshot() -> tuple[object, ...]:
+    contacts = list(Encounter.objects.order_by("id").values_list("id", flat=True))
+    history = list(
+        AuditEvent.objects.filter(target_type="participants.participant")
+        .order_by("chain", "seq")
+        .values_list("request_id", flat=True)
+    )
+    return _snapshot(), contacts, history
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_network_seeds_the_same_rows_in_one_process_or_two() -> None:
+    def build(workers: int) -> None:
+        build_demo(
+            participants=45,
+            organizations=3,
+            seed=4,
+            anchor=date(2026, 1, 1),
+            audit_events=300,
+            workers=workers,
+        )
+
+    build(1)
+    first = _network_snapshot()
+    assert Encounter.objects.exists() and AuditEvent.objects.count() > 300
+    call_command("flush", interactive=False, verbosity=0)
+    build(2)
+    assert _network_snapshot() == first
+    assert all(verify_chain(chain).ok for chain in chains_to_verify(None))
+    assert AuditEvent.objects.filter(organization__slug="northfield").count() > 100

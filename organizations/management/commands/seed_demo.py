@@ -41,6 +41,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--audit-events", type=int, default=0, help="audit history to bulk-load"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="processes that seed a network's organizations (more than 2 organizations; "
+            "each commits on its own; 1 = one process, one transaction)",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--anchor-date",
@@ -91,6 +98,7 @@ class Command(BaseCommand):
                 coaches=options["coaches"],
                 contact_density=options["contact_density"],
                 audit_events=options["audit_events"],
+                workers=max(1, options["workers"]),
                 log=self.stdout.write,
             )
             # The consent and emergency-access scenario of the tour (kept out of build_demo so
