@@ -103,14 +103,20 @@ class TimelineRows:
             if contact_ids
             else {}
         )
-        steps = (
-            {
+        steps = {}
+        if keys and self.kind in ("", "status"):
+            # Read by the page's days rather than by ids, so a page without status steps makes
+            # the same read (an empty one) and the page's query count never depends on the data.
+            days = [day for _key, day, _rank, _when in keys]
+            steps = {
                 str(s.id): s
-                for s in StatusChange.objects.filter(id__in=step_ids).select_related("changed_by")
+                for s in StatusChange.objects.filter(
+                    organization_id=self.participant.organization_id,
+                    participant_id=self.participant.pk,
+                    effective_on__range=(min(days), max(days)),
+                ).select_related("changed_by")
+                if s.id in step_ids
             }
-            if step_ids
-            else {}
-        )
         entries = []
         for key, _day, rank, _when in keys:
             if rank == 0 and key in contacts:
