@@ -9,7 +9,12 @@ from django.utils.functional import cached_property
 
 from audit.forms import AuditFilterForm
 from audit.models import AuditChainHead
-from audit.selectors import AuditFilters, access_report, events_for_review, unusual_volume
+from audit.selectors import (
+    AuditFilters,
+    access_report,
+    events_for_review,
+    recent_volume_alerts,
+)
 from audit.services import Target, record_page_view
 from lib.access import acting_membership, member_required
 from organizations.models import Role
@@ -75,7 +80,7 @@ def review(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "alerts": unusual_volume(organization),
+            "alerts": recent_volume_alerts(organization),
         },
     )
 

@@ -1,5 +1,7 @@
 """The manager's audit review (filters, volume alert) and a participant's access report."""
 
+from unittest import mock
+
 from audit.models import Action, AuditEvent
 from audit.services import record_event
 from organizations.demo import DemoWorld
@@ -31,6 +33,36 @@ def test_unusual_volume_is_flagged(demo: DemoWorld, client_for) -> None:
 
     assert [a.username for a in selectors.unusual_volume(harbor, limit=5)] == ["ben"]
     assert selectors.unusual_volume(harbor, limit=50) == []
+
+
+def test_the_review_shows_the_alert_and_counts_it_at_most_once_a_minute(
+    demo: DemoWorld, client_for, monkeypatch
+) -> None:
+    from django.core.cache import cache
+
+    from audit import selectors
+
+    cache.clear()
+    harbor = demo.organizations["harbor"]
+    mia = client_for("mia")
+    assert "Unusual volume" not in mia.get("/audit/").content.decode()
+    people = list(Participant.objects.filter(organization=harbor)[:3])
+    for participant in people:
+        record_event(
+            action=Action.VIEW,
+            actor=demo.users["ben"],
+            organization=harbor,
+            participant_id=participant.id,
+        )
+    monkeypatch.setattr(selectors, "ALERT_RECORDS", 2)
+    with mock.patch.object(selectors, "unusual_volume", wraps=selectors.unusual_volume) as count:
+        kept = mia.get("/audit/").content.decode()  # the first view's answer, still kept
+        assert count.call_count == 0 and "Unusual volume" not in kept
+        cache.clear()  # what a minute does
+        page = mia.get("/audit/").content.decode()
+        assert count.call_count == 1
+    assert "Unusual volume in the last hour" in page
+    assert "ben opened 3 different participant records." in page
 
 
 def test_access_report_lists_who_looked(demo: DemoWorld, client_for) -> None:
