@@ -26,29 +26,32 @@ def is_shared_device(request: HttpRequest) -> bool:
     cached = getattr(request, "cairn_shared_device", None)
     if cached is not None:
         return cast(bool, cached)
-    shared = bool(request.session.get(SHARED_DEVICE_KEY)) if hasattr(request, "session") else False
-    if not shared and _is_participant(request):
+    marked = bool(request.session.get(SHARED_DEVICE_KEY)) if hasattr(request, "session") else False
+    chosen = False
+    if not marked and _is_participant(request):
         from portal.models import PortalPreference  # the portal owns the participant's choices
 
-        shared = PortalPreference.objects.filter(
+        chosen = PortalPreference.objects.filter(
             participant__user=cast(Any, request.user), shared_device=True
         ).exists()
-        if shared:
-            request.session.set_expiry(0)
-    request.cairn_shared_device = shared  # type: ignore[attr-defined]
-    return shared
+    return _remember(request, marked=marked, chosen=chosen)
 
 
 def note_participant_choice(request: HttpRequest, *, shared_device: bool) -> None:
     """The participant's own "shared device" setting, already read with their record, so
     `is_shared_device` need not look it up again for this request."""
-    if getattr(request, "cairn_shared_device", None) is not None:
-        return
-    shared = bool(request.session.get(SHARED_DEVICE_KEY))
-    if not shared and shared_device:
-        shared = True
+    if getattr(request, "cairn_shared_device", None) is None:
+        marked = bool(request.session.get(SHARED_DEVICE_KEY))
+        _remember(request, marked=marked, chosen=shared_device)
+
+
+def _remember(request: HttpRequest, *, marked: bool, chosen: bool) -> bool:
+    """Whether this request is on a shared device; the participant's own choice also makes the
+    session end with the browser."""
+    if chosen and not marked:
         request.session.set_expiry(0)
-    request.cairn_shared_device = shared  # type: ignore[attr-defined]
+    request.cairn_shared_device = marked or chosen  # type: ignore[attr-defined]
+    return marked or chosen
 
 
 def _is_participant(request: HttpRequest) -> bool:
