@@ -11,8 +11,6 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-from lib.crypto import encrypt
-
 
 @lru_cache(maxsize=1)
 def uses_copy() -> bool:
@@ -89,8 +87,8 @@ def _rows(
     # them through getattr was a fifth of loading a contact.
     from_dict = itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
     json_at = [i for i, f in enumerate(fields) if isinstance(f, JSONField)]
-    encrypted_at = [i for i, f in enumerate(fields) if getattr(f, "encrypted", False)]
-    ciphertexts: dict[str, str] = {}
+    encrypted_at = {i: f for i, f in enumerate(fields) if getattr(f, "encrypted", False)}
+    ciphertexts: dict[object, object] = {}
     now = timezone.now()
     for obj in objects:
         for name in stamped:
@@ -101,16 +99,14 @@ def _rows(
             row = [getattr(obj, name) for name in names]
         for i in json_at:
             row[i] = _json(row[i])
-        for i in encrypted_at:
+        for i, field in encrypted_at.items():
             text = row[i]
-            if text is None or text == "":
-                continue
             if not repeat_ciphertexts:
-                row[i] = encrypt(str(text))
+                row[i] = field.get_prep_value(text)
             elif (token := ciphertexts.get(text)) is not None:
                 row[i] = token
             else:
-                row[i] = ciphertexts[text] = encrypt(str(text))
+                row[i] = ciphertexts[text] = field.get_prep_value(text)
         yield row
 
 
