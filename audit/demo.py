@@ -2,11 +2,9 @@
 
 import json
 import random
-from bisect import bisect
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha256
-from itertools import accumulate
 from typing import Any
 
 from django.db import connection, transaction
@@ -15,6 +13,7 @@ from audit.chain import GENESIS_HASH, canonical_payload
 from audit.models import Action, AuditChainHead, AuditEvent
 from lib.bulk import copy_rows
 from organizations.models import Membership, Organization, Role
+from participants.demo import picker
 from participants.models import Participant
 
 BATCH = 20_000
@@ -81,10 +80,9 @@ def _seed_chain(
     pairs = [(pid, cid) for pid, cid in people if cid in staff]
     start = datetime.combine(anchor - timedelta(days=history_days), time(13), tzinfo=UTC)
     step = timedelta(days=history_days - 1) / max(count, 1)
-    # What rng.choices(kinds, weights=WEIGHTS)[0] does, with the sums worked out once.
-    cum_weights = list(accumulate(WEIGHTS))
-    total, last = cum_weights[-1] + 0.0, len(cum_weights) - 1
     kinds = [(action.value, target_type) for action, target_type in KINDS]
+    # The same draws as rng.choices(kinds, weights=WEIGHTS)[0], with the sums worked out once.
+    pick_kind = picker(list(zip(kinds, WEIGHTS, strict=True)))
     changed_json = {a: json.dumps(CHANGED.get(Action(a), [])) for a, _ in kinds}
     changed_text = {
         a: ",".join(f'"{name}"' for name in CHANGED.get(Action(a), [])) for a, _ in kinds
@@ -95,7 +93,7 @@ def _seed_chain(
         seq, prev = head.last_seq, head.last_hash or GENESIS_HASH
         rows: list[tuple[Any, ...]] = []
         for index in range(count):
-            action, target_type = kinds[bisect(cum_weights, rng.random() * total, 0, last)]
+            action, target_type = pick_kind(rng)
             participant_id, actor_id = rng.choice(pairs)
             username, role = staff[actor_id]
             seq += 1

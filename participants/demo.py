@@ -6,6 +6,7 @@ from bisect import bisect
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import TypeVar
 
 from faker import Faker
 
@@ -99,7 +100,10 @@ def pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices(values, weights=weights)[0]
 
 
-def picker(weighted: Sequence[tuple[str, int]]) -> Callable[[random.Random], str]:
+T = TypeVar("T")
+
+
+def picker(weighted: Sequence[tuple[T, int]]) -> Callable[[random.Random], T]:
     """`pick` for one list, with its cumulative weights worked out once: the same draws from
     the same stream (this is what rng.choices does for one pick), for loops over millions."""
     values, weights = zip(*weighted, strict=True)
