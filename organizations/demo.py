@@ -173,7 +173,6 @@ def build_demo(
                 workers=workers,
                 log=log,
             )
-            world.participants_created = participants
             world.audit_events_created = steps.get("audit events", 0)
             world.contacts_created = steps.get("contacts", 0) + steps.get("earlier contacts", 0)
             world.plans_created = steps.get("plan rows", 0)
