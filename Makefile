@@ -1,14 +1,19 @@
-# Cairn's front door. `make run` for the demo, `make test` for the whole suite.
+# Cairn's front door. `make run` for the demo, `make test` for the whole suite on both databases.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL := postgres://cairn:cairn@127.0.0.1:5432/cairn
 TEST_ENV := DATABASE_URL=$(PG_URL) CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
+# The SQLite suite's database is a file (var/test-cairn.sqlite3, WAL), made afresh each run.
+SQLITE_TEST_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/cairn-test-unused.sqlite3 \
+	CAIRN_SQLITE_TEST_NAME=$(CURDIR)/var/test-cairn.sqlite3 CAIRN_DEMO=1 CAIRN_HTTPS=0 \
+	CAIRN_REQUIRE_2FA=0
 SCALE ?= small
 BENCH_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
 DEMO_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0 DATABASE_URL=sqlite:///$(CURDIR)/var/cairn.sqlite3
 
-.PHONY: run test lint typecheck format bench deps dev-deps services migrations-check clean
+.PHONY: run dev demo-data test test-postgres test-sqlite lint typecheck format bench deps dev-deps services \
+	migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,20 +34,37 @@ node_modules/.installed: package.json package-lock.json
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps node_modules/.installed
 
-run: deps
+# The demo as production serves it: gunicorn with gunicorn.conf.py, static files by WhiteNoise.
+run: deps demo-data
+	@echo "Cairn is starting at http://127.0.0.1:8000  (stop with Ctrl-C)"
+	$(DEMO_ENV) $(BIN)/gunicorn cairn.wsgi --config gunicorn.conf.py --bind 127.0.0.1:8000 \
+		--workers 2 --threads 4 --access-logfile - --error-logfile -
+
+# The same demo on Django's autoreloading development server, for working on the code.
+dev: deps demo-data
+	$(DEMO_ENV) CAIRN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo-data:
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	@echo "Cairn is starting at http://127.0.0.1:8000  (stop with Ctrl-C)"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000 --insecure
 
 services:
 	bash scripts/install-test-deps.sh
 	bash scripts/start-postgres.sh
 
-test: dev-deps services
+# The whole suite on PostgreSQL, then the whole suite again on SQLite (browser tests included).
+test: test-postgres test-sqlite
+
+test-postgres: dev-deps services
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	@echo "== the whole suite on PostgreSQL"
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: dev-deps services
+	mkdir -p var
+	@echo "== the whole suite on SQLite"
+	$(SQLITE_TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The benchmark suite on its own database (cairn_bench_$(SCALE)): SCALE=small or state.
 bench: deps services

@@ -11,6 +11,22 @@ from organizations.demo import DemoWorld, build_demo
 ANCHOR = date(2026, 11, 1)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`make test` runs the whole suite on PostgreSQL and on SQLite. A test marked `postgres`
+    checks something only PostgreSQL has, and must say what: it is skipped on SQLite with that
+    reason, and a mark without one is an error."""
+    marker = item.get_closest_marker("postgres")
+    if marker is None:
+        return
+    reason = marker.kwargs.get("reason", "")
+    if not reason:
+        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.postgres needs a reason=")
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip(f"PostgreSQL only: {reason}")
+
+
 @pytest.fixture
 def demo(db: None) -> DemoWorld:
     """The demo contract with a small caseload: the same personas everywhere in the suite."""
@@ -43,3 +59,12 @@ def text_messages(settings) -> list:
     settings.CAIRN_SMS_BACKEND = "memory"
     sms.outbox.clear()
     return sms.outbox
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing kept: a kept dashboard is keyed by the data version, and on
+    SQLite a rolled-back test gives its ids back, so the next test could meet the same version."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -152,6 +152,11 @@ def _insert(rows: list[tuple[Any, ...]], last_payload: bytes) -> None:
     if connection.vendor == "postgresql":
         copy_rows(AuditEvent, COLUMNS, rows)
     else:
-        AuditEvent.objects.bulk_create(
-            [AuditEvent(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=2000
-        )
+        # The rows hold database values: the changed fields are JSON text, which the model
+        # field would encode a second time.
+        events = []
+        for row in rows:
+            event = AuditEvent(**dict(zip(COLUMNS, row, strict=True)))
+            event.changed_fields = json.loads(row[COLUMNS.index("changed_fields")])
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=2000)

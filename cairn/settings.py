@@ -116,6 +116,24 @@ DATABASES = {
         conn_max_age=envint("CAIRN_DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a small program on one server: readers never wait for the writer (WAL), a
+    # write transaction takes the write lock when it begins (IMMEDIATE), so it waits its turn
+    # instead of failing half-way with "database is locked", and a waiting writer gives up
+    # only after CAIRN_SQLITE_BUSY_SECONDS. The test database is a file too, so the suite
+    # runs the same way the demo does.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("CAIRN_SQLITE_BUSY_SECONDS", 30),
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {
+        "NAME": envstr("CAIRN_SQLITE_TEST_NAME", str(VAR_DIR / "test-cairn.sqlite3"))
+    }
+    # Covering indexes (INCLUDE) are a PostgreSQL speed-up; SQLite indexes the key columns only.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

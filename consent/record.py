@@ -219,7 +219,7 @@ def readable_rows(about: dict[str, Any]) -> list[tuple[str, str]]:
     for name, value in about.items():
         if value in (None, "", []):
             continue
-        known = words.get(name, {})
+        known = labels if name == "declined" else words.get(name, {})
         if isinstance(value, bool):
             text = _("yes") if value else _("no")
         elif isinstance(value, list):

@@ -1,13 +1,17 @@
-"""The person's record as a PDF: the same content as the readable and data copies, on paper."""
+"""The person's record as a person reads it: `readable_blocks` turns the data copy into headings,
+paragraphs and tables with words instead of stored codes and dates as dates; the PDF and the
+readable (HTML) copy both show those blocks."""
 
 import json
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -149,9 +153,26 @@ def _label(key: str) -> str:
     return column_labels().get(key) or key.replace("_", " ").capitalize()
 
 
+def _when(value: str) -> str | None:
+    """An ISO date or date and time from the data copy, written as a person writes it."""
+    if not (len(value) >= 10 and value[4] == "-" and value[7] == "-"):
+        return None
+    try:
+        if len(value) == 10:
+            return date_format(date.fromisoformat(value), "j F Y")
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+    return date_format(moment, "j F Y, H:i")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _when(value) or value
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -279,7 +300,19 @@ def _first_page(pdf: RecordPDF, *, organization: str, partial: bool, any_replace
         )
 
 
-def _list_section(pdf: RecordPDF, items: list[dict[str, Any]], section: str = "") -> None:
+@dataclass(frozen=True)
+class Block:
+    """One piece of the readable record: a heading (level 0 or 1), a paragraph, or a table
+    (with `headings`, one row per item; without, a label and its text per row)."""
+
+    kind: str
+    text: str = ""
+    level: int = 0
+    headings: list[str] | None = None
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _list_blocks(items: list[dict[str, Any]], section: str = "") -> list[Block]:
     words = {field: labels for (key, field), labels in value_labels().items() if key == section}
     if words:
         items = [{k: _words(v, words.get(k, {})) for k, v in item.items()} for item in items]
@@ -288,26 +321,54 @@ def _list_section(pdf: RecordPDF, items: list[dict[str, Any]], section: str = ""
     if len(columns) <= TABLE_MAX_COLUMNS and all(
         len(t) <= TABLE_MAX_TEXT for row in texts for t in row
     ):
-        pdf.rows([_label(k) for k in columns], texts)
-        return
+        return [Block("table", headings=[_label(k) for k in columns], rows=texts)]
     # Long text reads better as one small two-column table per item.
-    for item in items:
-        pdf.rows(None, [[_label(k), _text(v)] for k, v in item.items() if v not in (None, "", [])])
+    return [
+        Block(
+            "table",
+            rows=[[_label(k), _text(v)] for k, v in item.items() if v not in (None, "", [])],
+        )
+        for item in items
+    ]
 
 
-def _plan_section(pdf: RecordPDF, plan: dict[str, Any]) -> None:
+def _plan_blocks(plan: dict[str, Any]) -> list[Block]:
+    blocks = []
     if plan.get("agreed_on"):
-        pdf.paragraph(_("Agreed on %(day)s.") % {"day": plan["agreed_on"]})
+        day = _text(plan["agreed_on"])
+        blocks.append(Block("paragraph", _("Agreed on %(day)s.") % {"day": day}))
     for goal in plan["goals"]:
-        pdf.heading(goal["in_your_words"] or _("A goal"), level=1)
+        blocks.append(Block("heading", goal["in_your_words"] or _("A goal"), level=1))
         details = {k: v for k, v in goal.items() if k not in ("in_your_words", "steps")}
-        pdf.rows(None, [[_label(k), _text(v)] for k, v in details.items() if v not in ("", [])])
+        rows = [[_label(k), _text(v)] for k, v in details.items() if v not in ("", [], None)]
+        blocks.append(Block("table", rows=rows))
         if goal["steps"]:
-            _list_section(pdf, goal["steps"])
+            blocks += _list_blocks(goal["steps"])
+    return blocks
 
 
-def _safety_section(pdf: RecordPDF, parts: list[dict[str, Any]]) -> None:
-    pdf.rows(None, [[part["part"], "\n".join(map(str, part["entries"]))] for part in parts])
+def readable_blocks(record: dict[str, Any]) -> list[Block]:
+    """The data copy as headings, paragraphs and tables, section by section; empty parts are
+    left out."""
+    blocks: list[Block] = []
+    for key, title in section_titles().items():
+        value = record.get(key)
+        if key == "recovery_plan":
+            if value and value.get("goals"):
+                blocks.append(Block("heading", title))
+                blocks += _plan_blocks(value)
+            continue
+        if not value:
+            continue
+        blocks.append(Block("heading", title))
+        if key == "about_you":
+            blocks.append(Block("table", rows=[[label, t] for label, t in readable_rows(value)]))
+        elif key == "safety_plan":
+            rows = [[part["part"], "\n".join(map(str, part["entries"]))] for part in value]
+            blocks.append(Block("table", rows=rows))
+        else:
+            blocks += _list_blocks(value, key)
+    return blocks
 
 
 def build_record_pdf(
@@ -325,20 +386,11 @@ def build_record_pdf(
         any_replaced=any_replaced,
     )  # fmt: skip
     pdf.add_page()
-    for key, title in section_titles().items():
-        value = record.get(key)
-        if key == "recovery_plan":
-            if value and value.get("goals"):
-                pdf.heading(title)
-                _plan_section(pdf, value)
-            continue
-        if not value:
-            continue
-        pdf.heading(title)
-        if key == "about_you":
-            pdf.rows(None, [[label, text] for label, text in readable_rows(value)])
-        elif key == "safety_plan":
-            _safety_section(pdf, value)
+    for block in readable_blocks(record):
+        if block.kind == "heading":
+            pdf.heading(block.text, level=block.level)
+        elif block.kind == "paragraph":
+            pdf.paragraph(block.text)
         else:
-            _list_section(pdf, value, key)
+            pdf.rows(block.headings, block.rows)
     return bytes(pdf.output())

@@ -16,7 +16,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_event, record_member_action
 from consent.models import LegalHold, RetentionPolicy
-from lib.purge import allow_protected_deletes, delete_tree
+from lib.purge import delete_tree, protected_deletes_allowed
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus
 
@@ -146,7 +146,6 @@ def purge_record(*, participant: Participant, today: date) -> Purged | None:
         )
         if locked is None:
             return None
-        allow_protected_deletes()
         family = [locked.pk]
         frontier = [locked.pk]
         while frontier:  # duplicates merged into this record, and theirs
@@ -160,7 +159,8 @@ def purge_record(*, participant: Participant, today: date) -> Purged | None:
             )
         )
         Participant.objects.filter(pk__in=family).update(merged_into=None)
-        rows = delete_tree(Participant, Participant.objects.filter(pk__in=family))
+        with protected_deletes_allowed():
+            rows = delete_tree(Participant, Participant.objects.filter(pk__in=family))
         # Portal accounts stay (the audit trail names them) but can no longer sign in.
         User.objects.filter(pk__in=users).update(is_active=False)
         Membership.objects.filter(user_id__in=users).update(is_active=False)

@@ -16,8 +16,8 @@ from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
 from consent.forms import ConsentForm, DisclosureForm, HoldForm, RetentionForm, RevokeForm
 from consent.models import Consent, ConsentScan, Disclosure, LegalHold
-from consent.record import full_record, readable_rows
-from consent.record_pdf import build_record_pdf
+from consent.record import full_record
+from consent.record_pdf import build_record_pdf, readable_blocks
 from consent.retention import (
     StalePolicy,
     active_hold,
@@ -241,7 +241,8 @@ def send_record_copy(
             {
                 "participant": participant,
                 "record": record,
-                "about_rows": readable_rows(record["about_you"]),
+                "blocks": readable_blocks(record),
+                "partial": "notes_not_shared" in record,
             },
         )
     response["Content-Disposition"] = f'attachment; filename="my-cairn-record.{fmt}"'

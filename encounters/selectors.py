@@ -1,5 +1,6 @@
 """Reading contacts: the participant timeline and the coach's day."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -91,11 +92,13 @@ class TimelineRows:
     def __getitem__(self, window: slice) -> list[TimelineEntry]:
         # By day, contacts before status steps, then newest first (the page's keys only).
         keys = list(self._keys().order_by("-day", "rank", "-moment")[window])
-        contact_ids = [key for key, _day, rank, _when in keys if rank == 0]
+        # A contact's key is its UUID as text, which each database spells its own way (SQLite:
+        # 32 hex digits; PostgreSQL: dashed): read it back as a UUID on both.
+        contact_ids = [uuid.UUID(key) for key, _day, rank, _when in keys if rank == 0]
         step_ids = [int(key) for key, _day, rank, _when in keys if rank == 1]
         contacts = (
             {
-                str(e.id): e
+                e.id: e
                 for e in Encounter.objects.filter(id__in=contact_ids).select_related(
                     "author", "service_type"
                 )
@@ -119,8 +122,8 @@ class TimelineRows:
             }
         entries = []
         for key, _day, rank, _when in keys:
-            if rank == 0 and key in contacts:
-                encounter = contacts[key]
+            if rank == 0 and uuid.UUID(key) in contacts:
+                encounter = contacts[uuid.UUID(key)]
                 entries.append(TimelineEntry(encounter.started_at, "contact", encounter=encounter))
             elif rank == 1 and key in steps:
                 step = steps[key]

@@ -209,7 +209,7 @@ def participant_ref(source: str) -> Column:
     """The column every dataset uses to point at its participant (by Cairn's stable id)."""
     return Column(
         "participant_id",
-        "The participant (see participants.participant_id)",
+        "The participant (the same id as in the Participants export)",
         Type.UUID,
         Kind.PARTICIPANT,
         source,

@@ -77,10 +77,10 @@ def treatment(column: Column) -> str:
         Kind.IDENTIFYING: "left out",
         Kind.FREE_TEXT: "left out (free text)",
         Kind.PARTICIPANT: "replaced by a pseudonym (person)",
-        Kind.BIRTH_DATE: "replaced by an age band (age_band)",
+        Kind.BIRTH_DATE: "replaced by an age band (its own column)",
         Kind.DATE: "shifted per person or reduced to the month",
         Kind.DATETIME: "shifted per person or reduced to the month",
-    }.get(column.kind, "folded into age_band" if column.name == "age_range" else "kept")
+    }.get(column.kind, "folded into the age band column" if column.name == "age_range" else "kept")
 
 
 @dataclass

@@ -59,10 +59,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def dictionary(request: HttpRequest, dataset: str) -> HttpResponse:
     chosen = _dataset_or_404(dataset)
     rows = full_dictionary(chosen)
+    # A choice column's allowed values as (code, words) pairs, so the page can mark the codes
+    # that the CSV holds as code.
+    choices = [
+        [(value, str(label)) for value, label in column.choices.choices] if column.choices else []
+        for column in chosen.all_columns()
+    ]
     return render(
         request,
         "exports/dictionary.html",
-        {"dataset": chosen, "header": rows[0], "rows": rows[1:]},
+        {"dataset": chosen, "header": rows[0], "rows": list(zip(rows[1:], choices, strict=True))},
     )
 
 

@@ -30,6 +30,12 @@ class LibConfig(AppConfig):
     verbose_name = "Cairn shared code"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from lib import lookups  # noqa: F401 - registers the lookups on their fields
+        from lib.sqlite import add_sqlite_functions
+
+        connection_created.connect(add_sqlite_functions, dispatch_uid="cairn_sqlite_functions")
         # Django binds each `get_<field>_display` to its own lookup as the class is built, so
         # the bound methods are replaced here, after every model exists (a model's own
         # `get_<field>_display`, were one written, is a plain function and stays).

@@ -1,6 +1,8 @@
 """Removing a record and everything that hangs from it, children first, whatever app owns them."""
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Model, QuerySet
@@ -29,9 +31,18 @@ def delete_tree(model: type[Model], queryset: QuerySet[Model]) -> Counter[str]:
     return counts
 
 
-def allow_protected_deletes() -> None:
+@contextmanager
+def protected_deletes_allowed() -> Iterator[None]:
     """Within the current transaction, let the purge remove rows that triggers otherwise keep
-    (saved safety plan versions); the setting ends with the transaction."""
+    (saved safety plan versions). PostgreSQL: a setting that ends with the transaction; SQLite:
+    a flag on this connection that its `cairn_purging()` function answers, cleared on leaving."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL cairn.purge = 'on'")
+        yield
+        return
+    connection.cairn_purging = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        connection.cairn_purging = False  # type: ignore[attr-defined]

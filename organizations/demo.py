@@ -17,6 +17,7 @@ from assessments import demo as assessments_demo
 from audit import demo as audit_demo
 from audit.models import Action
 from audit.services import Target, record_event
+from consent import demo as consent_demo
 from encounters import demo as encounter_demo
 from inbox import demo as inbox_demo
 from lib.progress import Progress
@@ -54,6 +55,10 @@ DEMO_ACCOUNTS = [
     DemoAccount("max", "Max Brennan", "he/him", "harbor", Role.ADMIN, "users, roles, teams"),
     DemoAccount("rio", "Rio Alvarez", "he/they", "riverside", Role.COACH, "another organization"),
     DemoAccount("pat", "Pat", "they/them", "harbor", Role.PARTICIPANT, "portal of participant Pat"),
+]
+# Made by seed_demo's tour (portal.demo.seed_spanish_speaker), not by build_demo.
+TOUR_ACCOUNTS = [
+    DemoAccount("luz", "Luz", "ella", "harbor", Role.PARTICIPANT, "portal in Spanish (ben's)"),
 ]
 ORGANIZATIONS = {
     "harbor": "Harbor Recovery Community",
@@ -421,3 +426,14 @@ def _staff_user(username: str, rng: random.Random, faker: Faker, password_hash: 
         password=password_hash,
         public_id=participant_demo.new_uuid(rng),
     )
+
+
+def seed_tour(world: DemoWorld, *, anchor: date) -> None:
+    """What the README's tour shows beyond `build_demo` (kept out of it so the test personas
+    start without consents): the consent and emergency-access scenario, and Luz, who reads
+    her portal in Spanish."""
+    harbor = world.organizations["harbor"]
+    consent_demo.seed(harbor, anchor=anchor)
+    luz = portal_demo.seed_spanish_speaker(harbor, anchor=anchor, password=DEMO_PASSWORD)
+    if luz is not None and luz.user is not None:
+        world.users[luz.user.username] = luz.user

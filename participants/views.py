@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from assessments.selectors import overview_panel as assessment_panel
+from audit.labels import field_label, target_label
 from audit.services import Target, record_page_view
 from consent.models import Consent
 from lib.access import acting_membership, member_required, visible_or_404
@@ -74,14 +74,6 @@ class CachedCountPaginator(Paginator):
             cached = int(self.object_list.count())  # type: ignore[attr-defined]  # a QuerySet
             cache.set(self.cache_key, cached, ORG_COUNT_SECONDS)
         return int(cached)
-
-
-def _field_label(name: str) -> str:
-    """The human label of a participant field, for change lists (never its value)."""
-    try:
-        return str(Participant._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
 
 
 def _filters(request: HttpRequest) -> CaseloadFilters:
@@ -207,7 +199,7 @@ def participant_edit(request: HttpRequest, participant_id: object) -> HttpRespon
                 # Show both sides; the person decides what to keep and saves again.
                 conflict = [
                     (
-                        _field_label(name),
+                        field_label("participants.participant", name),
                         getattr(stale.current, name),
                         value,
                     )
@@ -373,15 +365,13 @@ def participant_history(request: HttpRequest, participant_id: object) -> HttpRes
         target=Target(type="participants.history", id=str(participant.id)),
         participant_id=participant.id,
     )
-    targets = {
-        "participants.participant": _("record"),
-        "participants.supportperson": _("support person"),
-    }
     rows = [
         (
             event,
-            targets.get(event.target_type, event.target_type),
-            [_field_label(name) for name in event.changed_fields],
+            _("record")
+            if event.target_type == "participants.participant"
+            else target_label(event.target_type),
+            [field_label(event.target_type, name) for name in event.changed_fields],
         )
         for event in change_history(participant)
     ]
@@ -417,7 +407,10 @@ def participant_merge(request: HttpRequest, participant_id: object) -> HttpRespo
                 "source": source,
                 "target": target,
                 "preview": preview,
-                "filled": [(_field_label(k), v) for k, v in preview["filled"].items()],
+                "filled": [
+                    (field_label("participants.participant", k), v)
+                    for k, v in preview["filled"].items()
+                ],
             },
         )
     query = request.GET.get("q", "").strip()[:100]

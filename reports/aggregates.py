@@ -1,4 +1,4 @@
-"""The dashboard's figures counted in PostgreSQL, to the definitions in `reports.figures`.
+"""The dashboard's figures counted in the database, to the definitions in `reports.figures`.
 
 `reports.figures` states each figure as a pure function of one row per person; at state scale
 (30,000 people, 400,000 contacts) building those rows and every reassessment plan in Python took
@@ -7,13 +7,17 @@ of queries. Reassessment windows are plain date arithmetic (enrolment + offset Â
 everyone without a break; the few people with a break, whose windows move, still go through
 `assessments.schedule.plan`. `reports/tests/test_aggregates.py` holds both paths to the same
 figures on the demo data.
+
+The two raw queries (contacts, recovery capital) have one text per database, chosen by
+`vendor_sql`; the suite runs that test on PostgreSQL and on SQLite, so each text is held to the
+same Python figures on the same fixtures.
 """
 
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -201,7 +205,7 @@ def caseload(people: "QuerySet[Participant]", period: Range) -> list[tuple[str, 
 # the range's start can never be on or after "enrolment + days".
 CONTACTS = """
 WITH c AS MATERIALIZED (
-    SELECT c.occurred_on AS day, date_trunc('month', c.occurred_on)::date AS month,
+    SELECT c.occurred_on AS day, {month} AS month,
            c.contact_type, c.service_type_id, c.reached, c.duration_minutes AS minutes,
            c.participant_id
     FROM ({contacts}) AS c
@@ -231,8 +235,29 @@ SELECT 3, NULL, NULL, NULL, 0, count(*) FROM served
 # reached on or after it (other).
 RETENTION = """UNION ALL
 SELECT 4, NULL, '{days}', NULL, count(*) FILTER (WHERE enrolled_on <= %s),
-       count(*) FILTER (WHERE enrolled_on <= %s AND latest >= enrolled_on + {days})
+       count(*) FILTER (WHERE enrolled_on <= %s AND latest >= {days_after})
 FROM cohort"""
+
+# What differs between the databases in these texts: the first day of a contact's month, and a
+# date some days after another (SQLite keeps dates as ISO text, so `+` would add to the year).
+MONTH = {
+    "postgresql": "date_trunc('month', c.occurred_on)::date",
+    "sqlite": "date(c.occurred_on, 'start of month')",
+}
+DAYS_AFTER = {"postgresql": "enrolled_on + {days}", "sqlite": "date(enrolled_on, '+{days} days')"}
+
+
+def vendor_sql(texts: dict[str, str]) -> str:
+    """This database's text of a query; a database without one is a programming error."""
+    try:
+        return texts[connection.vendor]
+    except KeyError:
+        raise NotImplementedError(f"no {connection.vendor} text for this query") from None
+
+
+def as_date(value: Any) -> Any:
+    """A month as `datetime.date` on both databases (SQLite's date() answers ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -267,7 +292,10 @@ def contacts(
         .values("id", "enrolled_on")
     )
     cohort_sql, cohort_params = cohort.query.sql_with_params()
-    retention = "\n".join(RETENTION.format(days=int(d)) for d in figures.RETENTION_DAYS)
+    retention = "\n".join(
+        RETENTION.format(days=int(d), days_after=vendor_sql(DAYS_AFTER).format(days=int(d)))
+        for d in figures.RETENTION_DAYS
+    )
     edges = [period.end - timedelta(days=d) for d in figures.RETENTION_DAYS for _ in (0, 1)]
     found = Contacts([], [], [], 0, {})
     by_type: Counter[tuple[Any, str]] = Counter()
@@ -276,10 +304,13 @@ def contacts(
     minutes_by_service: Counter[tuple[Any, str]] = Counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            CONTACTS.format(contacts=sql, cohort=cohort_sql, retention=retention),
+            CONTACTS.format(
+                month=vendor_sql(MONTH), contacts=sql, cohort=cohort_sql, retention=retention
+            ),
             [*params, *cohort_params, *edges],
         )
-        for part, month, kind, service, n, other in cursor.fetchall():
+        for part, month_text, kind, service, n, other in cursor.fetchall():
+            month = as_date(month_text)
             if part == 1:  # other: minutes of the contacts that reached someone
                 by_type[month, kind or ""] += n
                 minutes_by_type[month, kind or ""] += other
@@ -304,16 +335,21 @@ def contacts(
 def without_jit() -> Iterator[None]:
     """PostgreSQL compiles these big aggregates with JIT, which took longer (seconds, on a
     busy machine) than running them: turn it off for the dashboard's transaction only, and
-    give its sorts room (the setting ends with the transaction)."""
+    give its sorts room (the setting ends with the transaction). Other databases have no such
+    settings, and on SQLite a transaction would take the write lock (IMMEDIATE) for a read."""
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Sorts for the distinct counts stay in memory instead of spilling to disk.
-                cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        with connection.cursor() as cursor:
+            # Sorts for the distinct counts stay in memory instead of spilling to disk.
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         yield
 
 
-RECOVERY_CAPITAL = """
+RECOVERY_CAPITAL = {
+    # Each person's first and latest totals by an ordered array: one pass, no window sort.
+    "postgresql": """
 SELECT count(*), coalesce(sum(latest - first), 0), count(*) FILTER (WHERE latest > first),
        count(*) FILTER (WHERE latest >= %s)
 FROM (
@@ -325,7 +361,30 @@ FROM (
     GROUP BY participant_id
     HAVING count(*) >= 2
 ) AS paired
-"""
+""",
+    # SQLite has no arrays: the same first and latest by window functions over the same order.
+    "sqlite": """
+SELECT count(*), coalesce(sum(latest - first), 0), count(*) FILTER (WHERE latest > first),
+       count(*) FILTER (WHERE latest >= %s)
+FROM (
+    SELECT DISTINCT participant_id,
+           first_value(total) OVER running AS first,
+           last_value(total) OVER running AS latest
+    FROM (
+        SELECT participant_id, total, administered_on, created_at,
+               count(*) OVER (PARTITION BY participant_id) AS n
+        FROM assessments_assessment
+        WHERE organization_id = %s AND instrument = %s AND total IS NOT NULL
+          AND administered_on <= %s AND participant_id IN ({people})
+    ) AS own
+    WHERE n >= 2
+    WINDOW running AS (
+        PARTITION BY participant_id ORDER BY administered_on, created_at
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    )
+) AS paired
+""",
+}
 
 
 def recovery_capital(
@@ -335,7 +394,7 @@ def recovery_capital(
     inner, params = people.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            RECOVERY_CAPITAL.format(people=inner),
+            vendor_sql(RECOVERY_CAPITAL).format(people=inner),
             [figures.SUSTAINED_TOTAL, organization.pk, BARC10, period.end, *params],
         )
         n, change, gained, sustained = cursor.fetchone()

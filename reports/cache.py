@@ -4,7 +4,8 @@ Counting a year of an organization's contacts takes PostgreSQL a few hundred mil
 state scale, and a manager opens the dashboard again and again (back from the people behind a
 figure, another tab, the download). The figures, counts only, are kept in Django's cache under
 the organization's data version: the total and the newest id of `reports.models.DataChange`,
-whose rows PostgreSQL triggers add in the same transaction as any write to a counted table. A
+whose rows database triggers (PostgreSQL per statement, SQLite per row) add in the same
+transaction as any write to a counted table. A
 row appears when its write commits, so figures computed after reading the version are never
 older than it; any later commit changes the version, and the next view counts afresh.
 
@@ -18,7 +19,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from organizations.models import Organization, Role
@@ -30,10 +31,8 @@ FOLD_AFTER = 5000  # change rows of one organization folded into one (same total
 FORMAT = 1  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
 
 
-def version(organization_id: int) -> str | None:
-    """The organization's data version, or None where there are no triggers (not PostgreSQL)."""
-    if connection.vendor != "postgresql":
-        return None
+def version(organization_id: int) -> str:
+    """The organization's data version."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), coalesce(sum(weight), 0), coalesce(max(id), 0) "
@@ -50,6 +49,20 @@ def fold(organization_id: int, newest: int) -> None:
     """Replace the organization's change rows up to `newest` with one row of the same weight:
     the total stays, so only the newest id tells a view that the rows were folded. Rows being
     written meanwhile are not yet visible here, and stay."""
+    if connection.vendor == "sqlite":
+        # No DELETE in a WITH on SQLite; its writers take turns, so two statements do.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO reports_datachange (organization_id, weight) "
+                "SELECT %s, sum(weight) FROM reports_datachange "
+                "WHERE organization_id = %s AND id <= %s HAVING count(*) > 0",
+                [organization_id, organization_id, newest],
+            )
+            cursor.execute(
+                "DELETE FROM reports_datachange WHERE organization_id = %s AND id <= %s",
+                [organization_id, newest],
+            )
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH gone AS (DELETE FROM reports_datachange "
@@ -66,8 +79,6 @@ def key(*, user: Any, organization: Organization, filters: Any) -> str | None:
     if membership is None or membership.role not in (Role.MANAGER, Role.SUPERVISOR):
         return None
     current = version(organization.pk)
-    if current is None:
-        return None
     scope = "organization"
     if membership.role == Role.SUPERVISOR:
         # The same rule as `Participant.objects.visible_to`: grants not yet expired.

@@ -80,7 +80,7 @@ def people_in_scope(
     if filters.coach:
         people = people.filter(coach__public_id=filters.coach)
     if filters.pathway:
-        people = people.filter(pathways__contains=[filters.pathway])
+        people = people.filter(pathways__has_item=filters.pathway)
     if filters.age_range:
         people = people.filter(age_range=filters.age_range)
     if filters.gender_identity:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, ItemResponse, ReassessmentSchedule
 from audit.models import Action, AuditEvent
+from lib.testing import sql_value
 from organizations.demo import DemoWorld
 from participants.models import Participant, ParticipantStatus, StatusChange
 
@@ -104,7 +105,9 @@ def test_a_check_in_in_spanish_with_a_note_keeps_the_note_encrypted(demo, client
     assert (check_in.total, check_in.is_complete, check_in.answered) == (None, True, 2)
     assert check_in.note == SECRET and check_in.language == "es"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT note FROM assessments_assessment WHERE id = %s", [check_in.id])
+        cursor.execute(
+            "SELECT note FROM assessments_assessment WHERE id = %s", [sql_value(check_in.id)]
+        )
         stored = cursor.fetchone()[0]
     assert SECRET not in stored and "Rosalind" not in stored
     page = ana.get(f"/assessments/{check_in.id}/").content.decode()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from encounters.models import Encounter
 from lib import crypto
+from lib.testing import sql_value
 from organizations.demo import DemoWorld
 from participants.models import Participant, SupportPerson
 
@@ -85,11 +86,14 @@ def test_rotation_between_two_keys(demo: DemoWorld, client_for, settings) -> Non
 def test_tampered_ciphertext_fails_loudly_and_is_audited(demo, client_for) -> None:
     note = _note(demo, client_for)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coach_actions FROM encounters_encounter WHERE id = %s", [note.id])
+        cursor.execute(
+            "SELECT coach_actions FROM encounters_encounter WHERE id = %s", [sql_value(note.id)]
+        )
         stored = cursor.fetchone()[0]
         forged = stored[:-6] + ("AAAAAA" if not stored.endswith("AAAAAA") else "BBBBBB")
         cursor.execute(
-            "UPDATE encounters_encounter SET coach_actions = %s WHERE id = %s", [forged, note.id]
+            "UPDATE encounters_encounter SET coach_actions = %s WHERE id = %s",
+            [forged, sql_value(note.id)],
         )
     with pytest.raises(crypto.TamperedCiphertext):
         Encounter.objects.get(pk=note.pk)

@@ -2,12 +2,14 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from consent.models import Consent, Disclosure
+from lib.testing import sql_value
 from organizations.demo import DemoWorld
 from participants.models import Participant
 
@@ -185,10 +187,15 @@ def test_a_complete_copy_of_the_record_for_the_person(demo, client_for) -> None:
     assert html["Content-Disposition"].endswith('my-cairn-record.html"')
     page = html.content.decode()
     assert "Pat's record at Harbor Recovery Community" in page
-    assert "<dt>Name they go by</dt><dd>Pat</dd>" in page
-    assert "<dt>Ok to leave a voicemail</dt><dd>no</dd>" in page
+    assert '<th scope="row">Name they go by</th><td>Pat</td>' in page
+    assert '<th scope="row">Ok to leave a voicemail</th><td>no</td>' in page
     assert "Have a place of my own where my kids can stay over" in page
-    assert "Your safety plan" in page and "No safety plan written." not in page
+    assert "Your safety plan" in page
+    # Words and dates as a person reads them, never the data copy's codes and ISO timestamps.
+    assert "In person" in page and "in_person" not in page
+    assert "Active" in page and ": active" not in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", page)
+    assert "None" not in page
     assert (
         AuditEvent.objects.filter(
             action=Action.EXPORT, target_type="consent.participant_record"
@@ -221,7 +228,9 @@ def test_a_drawn_signature_is_kept_encrypted_and_shown(demo, client_for) -> None
     consent = Consent.objects.get(participant=pat)
     assert consent.signature_drawing == path
     with connection.cursor() as cursor:
-        cursor.execute("SELECT signature_drawing FROM consent_consent WHERE id = %s", [consent.id])
+        cursor.execute(
+            "SELECT signature_drawing FROM consent_consent WHERE id = %s", [sql_value(consent.id)]
+        )
         assert "L 60 40" not in cursor.fetchone()[0]
     page = ana.get(f"/consent/participant/{pat.id}/").content.decode()
     assert f'<path d="{path}"/>' in page and "Signature drawn by Pat" in page

@@ -98,8 +98,8 @@ def test_a_merged_duplicate_goes_with_the_record_it_was_merged_into(demo) -> Non
     assert not Participant.objects.filter(pk__in=[pat.pk, duplicate.pk]).exists()
 
 
-@pytest.mark.postgres
 def test_saved_safety_plan_versions_still_refuse_deletion_outside_the_purge(demo) -> None:
+    """A trigger on each database (safety 0002-0003 on PostgreSQL, 0004 on SQLite)."""
     version = SafetyPlanVersion.objects.filter(plan__participant=_pat()).first()
     assert version is not None
     with pytest.raises(DatabaseError), transaction.atomic():

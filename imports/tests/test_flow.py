@@ -15,6 +15,7 @@ from imports import services, views
 from imports.models import BatchState, ImportBatch
 from imports.sample import participants_csv, to_csv
 from jobs.models import Job, JobState
+from lib.testing import sql_value
 from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
@@ -144,7 +145,7 @@ def test_the_stored_upload_and_findings_are_not_readable_in_the_database(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT content, problems, error_csv FROM imports_importbatch WHERE id = %s",
-            [batch.id],
+            [sql_value(batch.id)],
         )
         stored = " ".join(cursor.fetchone())
     assert "Person 000001" not in stored

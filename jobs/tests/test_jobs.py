@@ -13,6 +13,7 @@ from audit.models import Action, AuditEvent
 from jobs import runner
 from jobs.models import Job, JobState
 from jobs.runner import JobError, JobResult, Progress, register, submit
+from lib.testing import sql_value
 from organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_the_stored_result_is_encrypted(demo):
         params={"rows": 1, "text": "Jordan Example,555-0100"},
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT result FROM jobs_job WHERE id = %s", [job.id])
+        cursor.execute("SELECT result FROM jobs_job WHERE id = %s", [sql_value(job.id)])
         (stored,) = cursor.fetchone()
     assert "Jordan" not in stored
     assert "Sm9yZGFu" not in stored  # nor its plain base64

@@ -10,7 +10,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.selectors import chains_to_verify, verify_chain
 from encounters.models import Encounter
-from organizations.demo import DEMO_PASSWORD, build_demo
+from organizations.demo import DEMO_PASSWORD, build_demo, seed_tour
 from organizations.models import Membership, Role
 from participants.models import Participant
 
@@ -34,6 +34,7 @@ def test_demo_contract_accounts_exist_with_their_roles(db) -> None:
         "max": ("harbor", Role.ADMIN),
         "rio": ("riverside", Role.COACH),
         "pat": ("harbor", Role.PARTICIPANT),
+        "luz": ("harbor", Role.PARTICIPANT),
     }
     for username, (org, role) in expected.items():
         membership = Membership.objects.get(user__username=username)
@@ -49,12 +50,16 @@ def test_demo_contract_accounts_exist_with_their_roles(db) -> None:
     assert team_coaches == {"ana", "ben"}
     pat = Participant.objects.get(user__username="pat")
     assert pat.coach is not None and pat.coach.username == "ana"
-    assert Participant.objects.count() == 20
+    luz = Participant.objects.get(user__username="luz")
+    assert luz.coach is not None and luz.coach.username == "ben"
+    assert luz.portal_preference.language == "es"
+    # The tour's Spanish-speaking participant comes on top of the people asked for.
+    assert Participant.objects.count() == 20 + 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_same_seed_builds_the_same_rows() -> None:
-    build_demo(participants=40, seed=9, anchor=date(2026, 1, 1))
+    seed_tour(build_demo(participants=40, seed=9, anchor=date(2026, 1, 1)), anchor=date(2026, 1, 1))
     first = _snapshot()
     call_command(
         "seed_demo",
@@ -87,7 +92,7 @@ def test_second_run_reuses_what_exists(db) -> None:
     out = StringIO()
     call_command("seed_demo", "--participants", "5", stdout=out)
     assert "already here" in out.getvalue()
-    assert Participant.objects.count() == 5
+    assert Participant.objects.count() == 5 + 1  # and Luz, once
 
 
 def test_large_demo_gets_extra_coaches_and_teams(db) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from encounters.models import Encounter
+from lib.testing import sql_value
 from organizations.models import Membership
 from participants.models import Participant
 from plans.models import Goal, Milestone, PlanVersion, RecoveryPlan, Strength
@@ -336,7 +337,7 @@ def test_manager_reads_the_plan_without_write_controls(demo, client_for) -> None
 def test_goal_text_is_encrypted_at_rest(demo) -> None:
     goal = _add_goal("Reconnect with my brother Luis")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT in_my_words FROM plans_goal WHERE id = %s", [goal.id])
+        cursor.execute("SELECT in_my_words FROM plans_goal WHERE id = %s", [sql_value(goal.id)])
         stored = cursor.fetchone()[0]
         cursor.execute("SELECT snapshot_text FROM plans_planversion")
         snapshots = [row[0] for row in cursor.fetchall()]

@@ -1,6 +1,6 @@
 """Saved versions stay immutable, except that the retention purge may remove a whole record.
 
-The purge sets `cairn.purge` for its own transaction only (`lib.purge.allow_protected_deletes`).
+The purge sets `cairn.purge` for its own transaction only (`lib.purge.protected_deletes_allowed`).
 """
 
 from django.db import migrations

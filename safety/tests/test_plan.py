@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from audit.models import Action, AuditEvent
+from lib.testing import sql_value
 from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
@@ -288,11 +289,12 @@ def test_a_saved_version_cannot_be_changed_or_removed(demo: DemoWorld) -> None:
         "DELETE FROM safety_safetyplanversion WHERE id = %s",
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement, [version.id])
+            cursor.execute(statement, [sql_value(version.id)])
     # Key rotation may still rewrite the ciphertext.
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE safety_safetyplanversion SET content = content WHERE id = %s", [version.id]
+            "UPDATE safety_safetyplanversion SET content = content WHERE id = %s",
+            [sql_value(version.id)],
         )
 
 

@@ -8,14 +8,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from consent import demo as consent_demo
 from organizations.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     ORGANIZATIONS,
     SCALES,
+    TOUR_ACCOUNTS,
     build_demo,
     demo_exists,
+    seed_tour,
 )
 
 
@@ -101,11 +102,8 @@ class Command(BaseCommand):
                 workers=max(1, options["workers"]),
                 log=self.stdout.write,
             )
-            # The consent and emergency-access scenario of the tour (kept out of build_demo so
-            # the test personas start without consents).
             with transaction.atomic():
-                anchor = options["anchor_date"] or date.today()
-                consent_demo.seed(world.organizations["harbor"], anchor=anchor)
+                seed_tour(world, anchor=options["anchor_date"] or date.today())
             if connection.vendor == "postgresql":
                 # Fresh statistics after a bulk load, so the planner picks the right indexes.
                 with connection.cursor() as cursor:
@@ -124,7 +122,7 @@ class Command(BaseCommand):
 
     def _print_accounts(self) -> None:
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        for account in DEMO_ACCOUNTS:
+        for account in [*DEMO_ACCOUNTS, *TOUR_ACCOUNTS]:
             self.stdout.write(
                 f"  {account.username:<5} {ORGANIZATIONS[account.org]:<27} "
                 f"{account.role.value:<12} {account.note}"
