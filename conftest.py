@@ -1,6 +1,6 @@
 """Fixtures shared by every app's tests: the demo personas (ana, ben, sam, mia, max, rio, pat)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -68,3 +68,13 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """A request in Spanish (a portal page, a staff page asked for in Spanish) leaves its
+    language active in the thread; the next test starts in English again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -44,9 +44,10 @@ def production_env(database_url: str) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, database_url: str, *, workers: int = WORKERS) -> None:
+    def __init__(self, database_url: str, *, workers: int = WORKERS, threads: int = 1) -> None:
         self.port = free_port()
         self.workers = workers
+        self.threads = threads
         self.database_url = database_url
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -61,7 +62,9 @@ class Server:
                 "--workers",
                 str(self.workers),
                 "--worker-class",
-                "sync",
+                "gthread" if self.threads > 1 else "sync",
+                "--threads",
+                str(self.threads),
                 "--timeout",
                 "60",
                 "--log-level",

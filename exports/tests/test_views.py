@@ -100,7 +100,7 @@ def test_data_dictionary_page_and_csv_describe_every_column(demo, client_for) ->
     ana = client_for("ana")
     page = ana.get("/exports/contacts/dictionary/").content.decode()
     assert "<code>started_at</code>" in page
-    assert "in_person = In person" in page
+    assert "<code>in_person</code> = In person" in page
     download = ana.get("/exports/contacts/dictionary.csv")
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["column", "meaning", "type", "allowed values", "in the de-identified export"]

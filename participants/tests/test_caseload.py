@@ -1,6 +1,7 @@
 """Who sees which participants, and what the caseload pages show."""
 
 import uuid
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -198,3 +199,23 @@ def test_column_headers_sort_and_say_so(demo: DemoWorld, client_for) -> None:
     assert "sort=-name" in page
     flipped = client.get("/participants/", {"sort": "-name"}).content.decode()
     assert 'aria-sort="descending"' in flipped
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("álvaro", "Álvaro"), ("ÁLVARO", "Álvaro"), ("zoë", "Zoë Núñez"), ("NÚÑEZ", "Zoë Núñez")],
+)
+def test_search_matches_accented_names_in_any_case(demo: DemoWorld, typed, found) -> None:
+    """PostgreSQL folds case with UPPER() (its trigram index is on that); SQLite's own LIKE folds
+    ASCII only, so Cairn gives each SQLite connection a LIKE that folds every letter."""
+    harbor = demo.organizations["harbor"]
+    for name in ("Álvaro", "Zoë Núñez", "Alvin"):
+        Participant.objects.create(
+            organization=harbor, preferred_name=name, enrolled_on=date(2026, 1, 5)
+        )
+    names = set(
+        Participant.objects.filter(organization=harbor)
+        .search(typed)
+        .values_list("preferred_name", flat=True)
+    )
+    assert names == {found}

@@ -1,0 +1,151 @@
+"""A small program's real load at once: coaches writing notes, signing, a supervisor co-signing,
+a manager importing a spreadsheet and a coach reading Today, all in their own threads with their
+own database connections. On SQLite (WAL, IMMEDIATE transactions, a busy timeout) as on
+PostgreSQL, nobody sees an error and no write is lost."""
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.selectors import verify_chain
+from encounters.models import Encounter, NoteState, ReviewState
+from imports.models import ImportBatch
+from imports.sample import participants_csv
+from organizations.demo import build_demo
+from organizations.models import Membership
+from participants.models import Participant
+
+NOTES_PER_WRITER = 6
+DRAFTS_TO_SIGN = 6
+NOTES_TO_COSIGN = 6
+PEOPLE_IMPORTED = 25
+
+
+def _brief(summary: str) -> dict[str, object]:
+    moment = timezone.localtime() - timedelta(hours=1)
+    return {
+        "kind": "brief",
+        "contact_type": "phone",
+        "outcome": "reached",
+        "day": moment.date().isoformat(),
+        "start": moment.strftime("%H:%M"),
+        "duration_minutes": 10,
+        "summary": summary,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing() -> None:
+    world = build_demo(participants=8, seed=13)
+    users = world.users
+    Membership.objects.filter(user=users["ana"]).update(notes_need_cosign=True)
+    anas = list(Participant.objects.filter(coach=users["ana"]).order_by("id")[:3])
+    bens = list(Participant.objects.filter(coach=users["ben"]).order_by("id")[:2])
+    setup = Client()
+    setup.force_login(users["ana"])
+    drafts, to_cosign = [], []
+    for n in range(DRAFTS_TO_SIGN + NOTES_TO_COSIGN):
+        setup.post(f"/contacts/new/{anas[n % len(anas)].id}/", _brief(f"Earlier note {n}"))
+        note = Encounter.objects.latest("created_at")
+        (drafts if n < DRAFTS_TO_SIGN else to_cosign).append(note)
+    for note in to_cosign:
+        setup.post(f"/contacts/{note.id}/sign/")
+    assert Encounter.objects.filter(
+        pk__in=[n.pk for n in to_cosign], review_state=ReviewState.PENDING
+    ).count() == len(to_cosign)
+    notes_before = Encounter.objects.count()
+    people_before = Participant.objects.count()
+
+    errors: list[str] = []
+    barrier = threading.Barrier(7)
+
+    def as_person(username: str, work: Callable[[Client], None]) -> Callable[[], None]:
+        def run() -> None:
+            client = Client()
+            client.force_login(users[username])
+            try:
+                barrier.wait(timeout=30)
+                work(client)
+            except Exception as error:  # noqa: BLE001 - every failure is reported below
+                errors.append(f"{username}: {type(error).__name__}: {error}")
+            finally:
+                connections.close_all()
+
+        return run
+
+    def checked(username: str, response: Any, wanted: int = 302) -> None:
+        if response.status_code != wanted:
+            errors.append(f"{username}: {response.request['PATH_INFO']} {response.status_code}")
+
+    def writer(username: str, people: list[Participant]) -> Callable[[Client], None]:
+        def work(client: Client) -> None:
+            for n in range(NOTES_PER_WRITER):
+                person = people[n % len(people)]
+                response = client.post(f"/contacts/new/{person.id}/", _brief(f"{username} {n}"))
+                checked(username, response)
+
+        return work
+
+    def signer(client: Client) -> None:
+        for note in drafts:
+            checked("ana signing", client.post(f"/contacts/{note.id}/sign/"))
+
+    def cosigner(client: Client) -> None:
+        for note in to_cosign:
+            checked("sam", client.post(f"/contacts/{note.id}/cosign/"))
+
+    def importer(client: Client) -> None:
+        upload = SimpleUploadedFile(
+            "people.csv", participants_csv(PEOPLE_IMPORTED, coach="ben"), "text/csv"
+        )
+        checked(
+            "mia", client.post(reverse("imports:home"), {"kind": "participants", "file": upload})
+        )
+        batch = ImportBatch.objects.latest("created_at")
+        form = {**batch.mapping, "date_style": "iso"}
+        checked("mia", client.post(reverse("imports:mapping", args=[batch.id]), form))
+        checked("mia", client.get(reverse("imports:check", args=[batch.id])), 200)
+        checked("mia", client.post(reverse("imports:apply", args=[batch.id]), {"mode": "valid"}))
+
+    def reader(client: Client) -> None:
+        for _ in range(8):
+            checked("ben reading", client.get("/today/"), 200)
+
+    threads = [
+        threading.Thread(target=as_person("ana", writer("ana", anas))),
+        threading.Thread(target=as_person("ben", writer("ben", bens))),
+        threading.Thread(target=as_person("sam", writer("sam", anas + bens))),
+        threading.Thread(target=as_person("ana", signer)),
+        threading.Thread(target=as_person("sam", cosigner)),
+        threading.Thread(target=as_person("mia", importer)),
+        threading.Thread(target=as_person("ben", reader)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
+
+    assert errors == []
+    assert Encounter.objects.count() == notes_before + 3 * NOTES_PER_WRITER
+    for username in ("ana", "ben", "sam"):
+        written = Encounter.objects.filter(author=users[username])  # summaries are encrypted
+        mine = [note for note in written if note.summary.startswith(f"{username} ")]
+        assert len(mine) == NOTES_PER_WRITER, username
+    assert Encounter.objects.filter(
+        pk__in=[n.pk for n in drafts], state=NoteState.SIGNED
+    ).count() == len(drafts)
+    assert Encounter.objects.filter(
+        pk__in=[n.pk for n in to_cosign], review_state=ReviewState.COSIGNED
+    ).count() == len(to_cosign)
+    assert Participant.objects.count() == people_before + PEOPLE_IMPORTED
+    for organization in world.organizations.values():
+        assert verify_chain(organization.pk).ok
