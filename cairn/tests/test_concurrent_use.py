@@ -51,7 +51,8 @@ def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing() ->
     bens = list(Participant.objects.filter(coach=users["ben"]).order_by("id")[:2])
     setup = Client()
     setup.force_login(users["ana"])
-    drafts, to_cosign = [], []
+    drafts: list[Encounter] = []
+    to_cosign: list[Encounter] = []
     for n in range(DRAFTS_TO_SIGN + NOTES_TO_COSIGN):
         setup.post(f"/contacts/new/{anas[n % len(anas)].id}/", _brief(f"Earlier note {n}"))
         note = Encounter.objects.latest("created_at")

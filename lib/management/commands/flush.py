@@ -10,8 +10,8 @@ from django.db import connections
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
-        connection.cairn_wiping = True
+        connection.cairn_wiping = True  # type: ignore[attr-defined]
         try:
             super().handle(**options)
         finally:
-            connection.cairn_wiping = False
+            connection.cairn_wiping = False  # type: ignore[attr-defined]
