@@ -38,7 +38,7 @@ dev-deps: $(VENV)/.dev-deps node_modules/.installed
 run: deps demo-data
 	@echo "Cairn is starting at http://127.0.0.1:8000  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/gunicorn cairn.wsgi --config gunicorn.conf.py --bind 127.0.0.1:8000 \
-		--workers 2 --threads 4 --access-logfile - --error-logfile -
+		--workers 2 --threads 4 --error-logfile -
 
 # The same demo on Django's autoreloading development server, for working on the code.
 dev: deps demo-data
