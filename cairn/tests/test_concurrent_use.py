@@ -4,6 +4,7 @@ own database connections. On SQLite (WAL, IMMEDIATE transactions, a busy timeout
 PostgreSQL, nobody sees an error and no write is lost."""
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from audit.selectors import verify_chain
 from encounters.models import Encounter, NoteState, ReviewState
 from imports.models import ImportBatch
 from imports.sample import participants_csv
+from jobs.models import Job, JobState
 from organizations.demo import build_demo
 from organizations.models import Membership
 from participants.models import Participant
@@ -43,7 +45,15 @@ def _brief(summary: str) -> dict[str, object]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing() -> None:
+def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing(
+    settings, monkeypatch
+) -> None:
+    # The import's check and apply run as background jobs in threads of their own, as in
+    # `make run` (a file this size would be checked in the request), so they wait their turn
+    # beside the people writing.
+    settings.CAIRN_JOBS_SYNC = False
+    settings.CAIRN_JOBS_MODE = "thread"
+    monkeypatch.setattr("imports.views.BACKGROUND_ROWS", PEOPLE_IMPORTED - 1)
     world = build_demo(participants=8, seed=13)
     users = world.users
     Membership.objects.filter(user=users["ana"]).update(notes_need_cosign=True)
@@ -113,6 +123,10 @@ def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing() ->
         batch = ImportBatch.objects.latest("created_at")
         form = {**batch.mapping, "date_style": "iso"}
         checked("mia", client.post(reverse("imports:mapping", args=[batch.id]), form))
+        deadline = time.monotonic() + 60  # the check runs in the background; wait for it
+        while Job.objects.exclude(state__in=[JobState.DONE, JobState.FAILED]).exists():
+            assert time.monotonic() < deadline, "the import check did not finish"
+            time.sleep(0.1)
         checked("mia", client.get(reverse("imports:check", args=[batch.id])), 200)
         checked("mia", client.post(reverse("imports:apply", args=[batch.id]), {"mode": "valid"}))
 
@@ -134,6 +148,11 @@ def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing() ->
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
+    deadline = time.monotonic() + 120
+    while Job.objects.exclude(state__in=[JobState.DONE, JobState.FAILED]).exists():
+        assert time.monotonic() < deadline, "a background job did not finish"
+        time.sleep(0.2)
+    assert list(Job.objects.values_list("state", "error")) == [(JobState.DONE, "")] * 2
 
     assert errors == []
     assert Encounter.objects.count() == notes_before + 3 * NOTES_PER_WRITER
