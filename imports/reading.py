@@ -179,14 +179,6 @@ def _csv_error(error: csv.Error, record: int) -> UnreadableFile:
     message = str(error)
     if "field larger than field limit" in message:
         return limits.cell_too_long(record)
-    if "NUL" in message:
-        return UnreadableFile(
-            _(
-                "This file holds empty (NUL) characters, which a CSV file does not have: it may be "
-                "a spreadsheet in another format, or Unicode text without its opening mark. "
-                "Save it as 'CSV UTF-8' and upload it again."
-            )
-        )
     return UnreadableFile(_("The file could not be read as CSV (%(error)s).") % {"error": error})
 
 
@@ -196,6 +188,14 @@ def detect_encoding(raw: bytes) -> tuple[str, int, str, str]:
     for bom, codec in BOMS:
         if raw.startswith(bom):
             return codec, len(bom), "utf-8-sig" if codec == "utf-8" else codec, ""
+    if b"\x00" in raw[:SNIFF_CHARS]:
+        codec = _utf16_without_mark(raw[:SNIFF_CHARS])
+        notice = _(
+            "This file does not say how its text is written; it looks like Unicode text "
+            "(UTF-16), so it was read that way. If the names below look wrong, save it as "
+            "'CSV UTF-8' and upload it again."
+        )
+        return codec, 0, codec, notice
     if _decodes(raw, "utf-8"):
         return "utf-8", 0, "utf-8", ""
     codec = "cp1252" if _decodes(raw, "cp1252") else "latin-1"
@@ -204,6 +204,23 @@ def detect_encoding(raw: bytes) -> tuple[str, int, str, str]:
         "If accented letters look wrong below, save it as 'CSV UTF-8' and upload it again."
     ) % {"encoding": codec}
     return codec, 0, codec, notice
+
+
+def _utf16_without_mark(sample: bytes) -> str:
+    """Text never holds NUL characters, but UTF-16 text of Latin letters has one in every other
+    byte: on the odd bytes for little-endian, the even ones for big-endian."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = max(len(sample) // 2, 1)
+    if odd > pairs * 0.3 and even < odd / 10:
+        return "utf-16-le"
+    if even > pairs * 0.3 and odd < even / 10:
+        return "utf-16-be"
+    raise UnreadableFile(
+        _(
+            "This file holds empty (NUL) characters, which a CSV file does not have: it may be a "
+            "spreadsheet in another format. Save it as 'CSV UTF-8' and upload it again."
+        )
+    )
 
 
 def _decodes(raw: bytes, codec: str) -> bool:
