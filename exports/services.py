@@ -19,7 +19,8 @@ from audit.services import Target, record_member_action
 from consent.services import DisclosureRefused, disclose
 from exports.datasets import Column, Dataset, Kind, dictionary_rows, export_rows, registry
 from exports.deidentify import DateMode, Deidentifier, treatment
-from exports.writers import write_csv, write_xlsx, write_zip
+from exports.writers import write_zip
+from lib.spreadsheet import CSV_TYPE, XLSX_TYPE, write_csv, write_xlsx
 from organizations.models import Membership
 from participants.models import Participant
 
@@ -39,8 +40,8 @@ class Format(models.TextChoices):
 
 
 CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": CSV_TYPE,
+    "xlsx": XLSX_TYPE,
     "zip": "application/zip",
 }
 

@@ -9,8 +9,8 @@ from exports.forms import ExportForm
 from exports.jobs import queue_export
 from exports.selectors import EXPORTERS, disclosure_preview, exportable_people
 from exports.services import ExportKind, full_dictionary
-from exports.writers import write_csv
 from lib.access import acting_membership, member_required
+from lib.spreadsheet import csv_response, write_csv
 from organizations.models import Role
 
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
@@ -76,6 +76,4 @@ def dictionary(request: HttpRequest, dataset: str) -> HttpResponse:
 def dictionary_csv(request: HttpRequest, dataset: str) -> HttpResponse:
     chosen = _dataset_or_404(dataset)
     rows = full_dictionary(chosen)
-    response = HttpResponse(write_csv(rows[0], rows[1:]), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{chosen.key}-data-dictionary.csv"'
-    return response
+    return csv_response(f"{chosen.key}-data-dictionary.csv", write_csv(rows[0], rows[1:]))

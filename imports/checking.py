@@ -13,14 +13,15 @@ from imports.checkers import AssessmentChecker, ContactChecker, ParticipantCheck
 from imports.kinds import SOURCE_ID
 from imports.models import ImportBatch, ImportedRecord, Kind
 from imports.parsing import Problem, RowChecker, text
-from imports.reading import Cell, Sheet
+from imports.reading import FIRST_DATA_ROW, Cell, Sheet
 from organizations.models import Membership
 from participants.models import Participant
 
 __all__ = ["CheckResult", "Problem", "run_check", "text"]
 
 ProgressFn = Callable[[int, int], None]
-FIRST_DATA_ROW = 2  # row 1 holds the column names, as a spreadsheet numbers them
+# Told of each row that will not be imported: its number, its cells as read, and why.
+BadRowFn = Callable[[int, list[Cell], list[Problem]], None]
 
 
 @dataclass
@@ -33,8 +34,14 @@ class CheckResult:
 
 
 def run_check(
-    *, batch: ImportBatch, sheet: Sheet, acting: Membership, progress: ProgressFn | None = None
+    *,
+    batch: ImportBatch,
+    sheet: Sheet,
+    acting: Membership,
+    progress: ProgressFn | None = None,
+    bad_row: BadRowFn | None = None,
 ) -> CheckResult:
+    """One pass over the rows as they are read; only findings and cleaned values are kept."""
     checker = _CHECKERS[batch.kind](batch, acting)
     result = CheckResult()
     imported = ImportedRecord.objects.filter(organization=batch.organization, kind=batch.kind)
@@ -44,8 +51,8 @@ def run_check(
     headers = batch.headers
     column_of = {target: headers.index(header) for target, header in batch.mapping.items()}
     seen_sources: dict[str, int] = {}
-    total = len(sheet.rows)
-    for index, cells in enumerate(sheet.rows):
+    total = batch.row_count
+    for index, cells in enumerate(sheet.rows()):
         row = index + FIRST_DATA_ROW
         if progress is not None and index % 1000 == 0:
             progress(index, total)
@@ -70,6 +77,8 @@ def run_check(
         if problems:
             result.problems.extend(problems)
             result.bad_rows.add(row)
+            if bad_row is not None:
+                bad_row(row, cells, problems)
         else:
             seen_sources[source] = row
             result.valid.append((row, source, checker.values))

@@ -6,6 +6,7 @@ from imports import services
 from imports.models import ImportBatch
 from jobs.models import Job
 from jobs.runner import JobError, JobResult, Progress, register
+from lib.spreadsheet import CSV_TYPE
 from organizations.models import Membership
 
 CHECK = "imports.check"
@@ -31,8 +32,8 @@ def _counts(batch: ImportBatch) -> str:
 
 def _error_file(batch: ImportBatch) -> tuple[str, str, bytes]:
     if not batch.error_csv:
-        return "", "text/csv", b""
-    return "rows-not-imported.csv", "text/csv", ("\ufeff" + batch.error_csv).encode("utf-8")
+        return "", CSV_TYPE, b""
+    return "rows-not-imported.csv", CSV_TYPE, services.error_file_content(batch)
 
 
 @register(CHECK)

@@ -1,12 +1,9 @@
 """The import flow's writes: upload, match columns, dry run, apply or set aside."""
 
 import base64
-import csv
-import io
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +13,8 @@ from audit.services import Target, record_member_action
 from imports import applying
 from imports.checking import CheckResult, Problem, run_check, text
 from imports.models import BatchState, ImportBatch
-from imports.reading import Sheet, check_size, neutralise, read
+from imports.reading import Cell, Sheet, check_size, read
+from lib.spreadsheet import CSV_ENCODING, CsvWriter
 from organizations.models import Membership
 
 ProgressFn = Callable[[int, int], None]
@@ -32,8 +30,10 @@ def check_upload_size(size: int) -> None:
 
 
 def upload(*, acting: Membership, kind: str, filename: str, raw: bytes) -> ImportBatch:
-    """Read the file (raising UnreadableFile with a calm message) and keep it, encrypted."""
+    """Read the whole file once, every limit checked (raising UnreadableFile with a calm message
+    at the first one broken), and keep it, encrypted."""
     sheet = read(raw, filename)
+    row_count = sheet.count_rows()
     from imports.kinds import suggest
 
     with transaction.atomic():
@@ -46,7 +46,7 @@ def upload(*, acting: Membership, kind: str, filename: str, raw: bytes) -> Impor
             encoding=sheet.encoding,
             delimiter=sheet.delimiter,
             headers=sheet.headers,
-            row_count=len(sheet.rows),
+            row_count=row_count,
             mapping=suggest(kind, sheet.headers),
         )
         record_member_action(acting=acting, action=Action.CREATE, target=Target.of(batch))
@@ -79,10 +79,12 @@ def dry_run(
 ) -> CheckResult:
     """Check every row and keep the findings; nothing is imported."""
     _require(batch, BatchState.MAPPED, BatchState.CHECKED)
-    sheet = sheet_of(batch)
-    result = run_check(batch=batch, sheet=sheet, acting=acting, progress=progress)
+    errors = ErrorFile(batch.headers)
+    result = run_check(
+        batch=batch, sheet=sheet_of(batch), acting=acting, progress=progress, bad_row=errors.add
+    )
     batch.problems = json.dumps([p.__dict__ for p in result.problems])
-    batch.error_csv = error_file(result.problems, sheet) if result.problems else ""
+    batch.error_csv = errors.text() if result.problems else ""
     batch.problem_count = len(result.problems)
     batch.bad_row_count = len(result.bad_rows)
     batch.valid_count = len(result.valid)
@@ -152,23 +154,31 @@ def discard(*, acting: Membership, batch: ImportBatch) -> None:
         )
 
 
-def error_file(problems: list[Problem], sheet: Sheet) -> str:
-    """The rows that were not imported, as uploaded, with an `errors` column saying why."""
-    by_row: dict[int, list[str]] = {}
-    for problem in problems:
-        where = f"{problem.column}: " if problem.column else ""
-        by_row.setdefault(problem.row, []).append(where + problem.message)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*sheet.headers, "errors"])
-    for index, cells in enumerate(sheet.rows):
-        messages = by_row.get(index + 2)
-        if messages:
-            writer.writerow([neutralise(_cell(c)) for c in cells] + ["; ".join(messages)])
-    return out.getvalue()
+class ErrorFile:
+    """The rows that were not imported, as uploaded, with an `errors` column saying why; written
+    as the check goes, through the one writer (so the column names are neutralised too)."""
+
+    def __init__(self, headers: list[str]) -> None:
+        self.width = len(headers)
+        self.writer = CsvWriter([*headers, "errors"])
+
+    def add(self, row: int, cells: list[Cell], problems: list[Problem]) -> None:
+        # Cells past the named columns have no name to import under, so they are left out.
+        values = [_cell(c) for c in cells[: self.width]]
+        values += [""] * (self.width - len(values))
+        messages = [(f"{p.column}: " if p.column else "") + p.message for p in problems]
+        self.writer.row([*values, "; ".join(messages)])
+
+    def text(self) -> str:
+        return self.writer.text()
 
 
-def _cell(cell: Any) -> str:
+def error_file_content(batch: ImportBatch) -> bytes:
+    """The kept error file as a person downloads it (with the byte-order mark Excel needs)."""
+    return batch.error_csv.encode(CSV_ENCODING)
+
+
+def _cell(cell: Cell) -> str:
     return cell.isoformat() if isinstance(cell, date | datetime) else text(cell)
 
 

@@ -14,8 +14,10 @@ from imports.forms import MappingForm, UploadForm
 from imports.kinds import KINDS_FOR_ROLE
 from imports.models import BatchState, ImportBatch
 from imports.reading import UnreadableFile
+from imports.services import error_file_content
 from jobs.runner import submit
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.spreadsheet import csv_response
 from organizations.models import Role
 
 IMPORTERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
@@ -85,16 +87,18 @@ def mapping(request: HttpRequest, batch_id: object) -> HttpResponse:
         services.dry_run(acting=membership, batch=batch)
         return redirect("imports:check", batch.id)
     record_page_view(request=request, target=Target(type="imports.mapping", id=str(batch.id)))
-    sheet = services.sheet_of(batch)
+    try:
+        sheet = services.sheet_of(batch)
+        sample = sheet.sample()
+    except UnreadableFile as error:  # read under limits lowered since the upload
+        messages.error(request, str(error))
+        sample, notice = [], ""
+    else:
+        notice = sheet.notice
     return render(
         request,
         "imports/mapping.html",
-        {
-            "batch": batch,
-            "form": form,
-            "sample": sheet.rows[:3],
-            "notice": sheet.notice,
-        },
+        {"batch": batch, "form": form, "sample": sample, "notice": notice},
     )
 
 
@@ -159,9 +163,5 @@ def errors(request: HttpRequest, batch_id: object) -> HttpResponse:
         action=Action.EXPORT,
         target=Target(type="imports.errors", id=str(batch.id)),
     )
-    response = HttpResponse(
-        ("\ufeff" + batch.error_csv).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
     stem = batch.filename.rsplit(".", 1)[0][:80] or "import"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-rows-not-imported.csv"'
-    return response
+    return csv_response(f"{stem}-rows-not-imported.csv", error_file_content(batch))

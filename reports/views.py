@@ -1,6 +1,5 @@
 """The program dashboard, the people behind a figure, its aggregate CSV and a coach's own view."""
 
-import csv
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from audit.models import Action
 from audit.services import Target, record_event, record_page_view
 from encounters.models import ContactType, Encounter
 from lib.access import acting_membership, member_required
-from lib.spreadsheet import neutralise
+from lib.spreadsheet import CsvWriter, csv_response
 from organizations.models import Role
 from participants.models import Participant, ParticipantStatus
 from reports import drill, selectors, tables
@@ -129,20 +128,18 @@ def download(request: HttpRequest) -> HttpResponse:
         user=request.user, organization=membership.organization, filters=filters
     )
     report = tables.build(data, deidentified=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"cairn-report-{filters.start:%Y-%m-%d}-to-{filters.end:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow([_("Report"), f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"])
-    writer.writerow([_("Counts from 1 to 10 are shown as <11.")])
-    writer.writerow([])
+    writer = CsvWriter([_("Report"), f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"])
+    writer.row([_("Counts from 1 to 10 are shown as <11.")])
+    writer.row([])
     for headline in report.headlines:
-        writer.writerow([neutralise(headline.label), headline.value])
+        writer.row([headline.label, headline.value])
     for table in report.tables:
-        writer.writerow([])
-        writer.writerow([neutralise(cell) for cell in (table.caption, *table.columns)])
+        writer.row([])
+        writer.row([table.caption, *table.columns])
         for label, cells in table.rows:
-            writer.writerow([neutralise(cell) for cell in (label, *cells)])
+            writer.row([label, *cells])
+    response = csv_response(name, writer.content())
     record_event(
         action=Action.EXPORT,
         actor=request.user,  # type: ignore[arg-type]

@@ -66,7 +66,9 @@ def test_ana_records_consent_and_shares_attendance_with_the_notice(demo, client_
     assert TREATMENT in page and "Accounting of disclosures" in page
     rows = list(
         csv.reader(
-            io.StringIO(ana.get(f"/consent/participant/{pat.id}/accounting.csv").content.decode())
+            io.StringIO(
+                ana.get(f"/consent/participant/{pat.id}/accounting.csv").content.decode("utf-8-sig")
+            )
         )
     )
     assert rows[0][0] == "disclosed_at" and rows[1][1] == TREATMENT

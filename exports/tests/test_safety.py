@@ -14,8 +14,7 @@ from consent.models import Consent, Disclosure
 from encounters.models import Encounter
 from exports.deidentify import age_band
 from exports.services import ExportRequest, run_export
-from exports.writers import write_csv, write_xlsx
-from lib.spreadsheet import neutralise, restore
+from lib.spreadsheet import neutralise, restore, write_csv, write_xlsx
 from organizations.models import Membership
 from participants.models import Participant
 

@@ -65,9 +65,9 @@ def test_the_check_page_lists_problems_by_row_and_column_and_offers_the_error_fi
 def test_an_oversized_upload_gets_the_limit_in_plain_words(
     demo: DemoWorld, client_for: Callable[[str], Client], monkeypatch: object
 ) -> None:
-    import imports.reading
+    import imports.limits
 
-    monkeypatch.setattr(imports.reading, "MAX_BYTES", 100)  # type: ignore[attr-defined]
+    monkeypatch.setattr(imports.limits, "MAX_BYTES", 100)  # type: ignore[attr-defined]
     upload = SimpleUploadedFile("people.csv", participants_csv(5), "text/csv")
     response = client_for("mia").post(
         reverse("imports:home"), {"kind": "participants", "file": upload}

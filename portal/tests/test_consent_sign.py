@@ -202,9 +202,9 @@ def test_my_accounting_csv_has_only_my_rows_with_the_managers_columns(demo, clie
     _disclosure(None, other, "Someone else's clinic", demo.users["ana"])  # type: ignore[arg-type]
     response = client_for("pat").get("/me/record/disclosures.csv")
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     manager = client_for("mia").get(f"/consent/participant/{pat.id}/accounting.csv")
-    assert rows[0] == next(csv.reader(io.StringIO(manager.content.decode())))
+    assert rows[0] == next(csv.reader(io.StringIO(manager.content.decode("utf-8-sig"))))
     recipients = sorted(row[1] for row in rows[1:])
     assert recipients == ["Old shelter", "Pat's clinic"]
     page = client_for("pat").get("/me/record/").content.decode()
