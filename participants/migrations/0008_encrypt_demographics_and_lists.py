@@ -4,37 +4,6 @@ import lib.blind_index
 import lib.crypto
 from django.db import migrations
 
-ENCRYPTED = [
-    ("participants_participant", "id", column)
-    for column in (
-        "legal_name", "pronouns", "gender_identity", "race_ethnicity", "sexual_orientation",
-        "referral_detail", "safe_times", "strengths", "interests", "values", "pathways",
-        "pathway_other", "substances_of_concern",
-    )
-] + [
-    ("participants_statuschange", "id", "reason"),
-    ("participants_emergencyaccess", "id", "review_note"),
-]  # fmt: skip
-
-
-def encrypt_existing(apps, schema_editor):
-    """Text written before this migration is encrypted in place, in small batches; then the keyed
-    hashes the filters compare are computed from the (decrypted) values."""
-    from lib.blind_index import refresh_model_hashes
-    from lib.crypto import rotate_column
-
-    for table, pk, column in ENCRYPTED:
-        rotate_column(schema_editor.connection, table, pk, column)
-    refresh_model_hashes(apps.get_model("participants", "Participant"))
-
-
-def decrypt_existing(apps, schema_editor):
-    """Going back: the columns hold plain text (and plain JSON) again, in small batches."""
-    from lib.crypto import plain, rotate_column
-
-    for table, pk, column in ENCRYPTED:
-        rotate_column(schema_editor.connection, table, pk, column, change=plain)
-
 
 class Migration(migrations.Migration):
 
@@ -138,5 +107,4 @@ class Migration(migrations.Migration):
             name='reason',
             field=lib.crypto.EncryptedCharField(blank=True, max_length=300, verbose_name='reason'),
         ),
-        migrations.RunPython(encrypt_existing, decrypt_existing),
     ]
