@@ -18,7 +18,7 @@ def stored_columns(instance: Any, *names: str) -> dict[str, Any]:
     """These fields of one row as the database holds them (ciphertext stays ciphertext)."""
     model = type(instance)
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name).column for name in names]  # type: ignore[union-attr]
+    columns = [model._meta.get_field(name).column for name in names]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(quote(c) for c in columns)} "  # noqa: S608

@@ -2,7 +2,21 @@
 
 import lib.blind_index
 import lib.crypto
+from importlib import import_module
+
 from django.db import migrations
+
+
+def restore_change_log(apps, schema_editor):
+    """On SQLite, altering a column rebuilds the table, which drops its triggers: put the
+    dashboard's change-log triggers (reports 0002) back, in either direction."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    if "reports_datachange" not in schema_editor.connection.introspection.table_names():
+        return  # reports 0002 has not run yet; it creates them itself
+    import_module("reports.migrations.0002_sqlite_data_changes").create_triggers(
+        apps, schema_editor
+    )
 
 
 class Migration(migrations.Migration):
@@ -12,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_change_log),
         migrations.AddField(
             model_name='participant',
             name='gender_identity_key',
@@ -107,4 +122,5 @@ class Migration(migrations.Migration):
             name='reason',
             field=lib.crypto.EncryptedCharField(blank=True, max_length=300, verbose_name='reason'),
         ),
+        migrations.RunPython(restore_change_log, migrations.RunPython.noop),
     ]
