@@ -28,7 +28,7 @@ def _key(secret: str) -> bytes:
 
 
 def hash_key() -> bytes:
-    return _key(getattr(settings, "CAIRN_HASH_KEY", "") or settings.SECRET_KEY)
+    return _key(settings.CAIRN_HASH_KEY or settings.SECRET_KEY)
 
 
 def normalized(text: str) -> str:
