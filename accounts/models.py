@@ -8,11 +8,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.crypto import EncryptedCharField
+
 
 class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     preferred_name = models.CharField(_("name you go by"), max_length=120, blank=True)
-    pronouns = models.CharField(_("pronouns"), max_length=60, blank=True)
+    pronouns = EncryptedCharField(_("pronouns"), max_length=60, blank=True)
     credentials = models.CharField(
         _("credentials"), max_length=120, blank=True, help_text=_("For example CPRS, CRPS.")
     )

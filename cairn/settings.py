@@ -35,6 +35,9 @@ for _number, _key in enumerate(CAIRN_FIELD_KEYS, start=1):
         Fernet(_key.encode())
     except ValueError as _error:
         raise RuntimeError(f"CAIRN_FIELD_KEYS key {_number} is not a valid Fernet key.") from _error
+# Keys the HMACs beside encrypted values filtered in SQL (lib.blind_index); when unset, a key
+# derived from SECRET_KEY. Independent of the field keys, so rotating those keeps every hash.
+CAIRN_HASH_KEY = envstr("CAIRN_HASH_KEY")
 
 ALLOWED_HOSTS = envlist("CAIRN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CAIRN_CSRF_TRUSTED_ORIGINS")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.crypto import EncryptedCharField, EncryptedJSONField
 from organizations.models import Organization
 
 
@@ -81,9 +82,9 @@ class PracticeReview(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=120)
-    utterances = models.JSONField(default=list)
-    summary = models.JSONField(default=dict)
+    title = EncryptedCharField(_("title"), max_length=120)
+    utterances = EncryptedJSONField(default=list)  # the transcript, labelled
+    summary = EncryptedJSONField(default=dict)
     shared_with_supervisor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -45,6 +45,9 @@ CHECKED_FIELDS = frozenset(
 MAX_CHECK_CHARS = 20000
 PRACTICE_ROLES = (Role.COACH, Role.SUPERVISOR)
 
+# Lists of saved reviews show titles: skipping the transcript skips decrypting it.
+TRANSCRIPT = ("utterances", "summary")
+
 
 @require_POST
 @member_required(Role.COACH, Role.SUPERVISOR, Role.MANAGER)
@@ -158,8 +161,10 @@ def practice(request: HttpRequest) -> HttpResponse:
                     "title": _("Practice conversation"),
                 }
             )
-    saved_reviews = PracticeReview.objects.visible_to(request.user, membership.organization).filter(
-        owner_id=request.user.pk
+    saved_reviews = (
+        PracticeReview.objects.visible_to(request.user, membership.organization)
+        .filter(owner_id=request.user.pk)
+        .defer(*TRANSCRIPT)
     )[:20]
     return render(
         request,
@@ -214,5 +219,6 @@ def practice_shared(request: HttpRequest) -> HttpResponse:
         PracticeReview.objects.visible_to(request.user, membership.organization)
         .exclude(owner_id=request.user.pk)
         .select_related("owner")
+        .defer(*TRANSCRIPT)
     )
     return render(request, "coaching/practice_shared.html", {"shared": shared})

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.crypto import EncryptedTextField
+from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
 
@@ -74,18 +74,18 @@ class Consent(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="consents")
-    disclosing_party = models.CharField(_("who may disclose"), max_length=200)
+    disclosing_party = EncryptedCharField(_("who may disclose"), max_length=200)
     categories = models.JSONField(_("what information"), default=list)
     counselling_notes = models.BooleanField(
         _("includes counselling-style notes (needs its own consent)"), default=False
     )
-    recipient = models.CharField(_("to whom (person, organization or class)"), max_length=200)
-    purpose = models.CharField(_("purpose"), max_length=300)
+    recipient = EncryptedCharField(_("to whom (person, organization or class)"), max_length=200)
+    purpose = EncryptedCharField(_("purpose"), max_length=300)
     treatment_payment_operations = models.BooleanField(
         _("single consent for treatment, payment and health care operations"), default=False
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    expiry_event = models.CharField(_("or expires when"), max_length=200, blank=True)
+    expiry_event = EncryptedCharField(_("or expires when"), max_length=200, blank=True)
     # Empty while a consent sent to the portal waits for the participant's signature.
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signature_method = models.CharField(max_length=20, choices=SignatureMethod.choices)
@@ -103,7 +103,7 @@ class Consent(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    revocation_note = models.CharField(max_length=300, blank=True)
+    revocation_note = EncryptedCharField(max_length=300, blank=True)
     signature_requested_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=20, choices=ConsentAnswer.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -163,9 +163,9 @@ class Disclosure(models.Model):
         Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
     )
     legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices)
-    basis_reason = models.CharField(max_length=300, blank=True)
-    recipient = models.CharField(max_length=200)
-    purpose = models.CharField(max_length=300)
+    basis_reason = EncryptedCharField(max_length=300, blank=True)
+    recipient = EncryptedCharField(max_length=200)
+    purpose = EncryptedCharField(max_length=300)
     categories = models.JSONField(default=list)
     disclosed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -215,7 +215,7 @@ class LegalHold(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="legal_holds"
     )
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = EncryptedCharField(_("reason"), max_length=300)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -241,7 +241,7 @@ class ConsentScan(models.Model):
     consent = models.OneToOneField(Consent, on_delete=models.CASCADE, related_name="scan")
     content = EncryptedTextField()  # base64 of the file
     content_type = models.CharField(max_length=40)
-    filename = models.CharField(max_length=120)
+    filename = EncryptedCharField(max_length=120)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lib.crypto import EncryptedTextField
+from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization, Role
 from organizations.selectors import membership_in
 from participants.models import Participant
@@ -31,7 +31,7 @@ class Group(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("group name"), max_length=120)
+    name = EncryptedCharField(_("group name"), max_length=120)
     meets = models.CharField(
         _("when it meets"),
         max_length=120,
@@ -62,7 +62,7 @@ class Group(models.Model):
     objects = GroupQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["created_at"]  # names are encrypted: lists sort them in Python
         indexes = [
             models.Index(fields=["organization", "facilitator"], name="group_org_facilitator")
         ]
@@ -101,7 +101,7 @@ class GroupSession(models.Model):
     started_at = models.DateTimeField()
     occurred_on = models.DateField()
     duration_minutes = models.PositiveSmallIntegerField()
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = EncryptedCharField(_("topic"), max_length=200)
     shared_note = EncryptedTextField(_("group note"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -53,8 +53,11 @@ def group_list(request: HttpRequest) -> HttpResponse:
             request, _("Group %(name)s created. Add its members next.") % {"name": group.name}
         )
         return redirect("encounters:group", group_id=group.id)
-    groups = Group.objects.visible_to(request.user, membership.organization).select_related(
-        "facilitator"
+    groups = sorted(  # names are encrypted, so sorted here rather than in SQL
+        Group.objects.visible_to(request.user, membership.organization).select_related(
+            "facilitator"
+        ),
+        key=lambda group: group.name.casefold(),
     )
     return render(request, "encounters/groups.html", {"groups": groups, "form": form})
 

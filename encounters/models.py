@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Other modules import the group models from here too.
 from encounters.group_models import Group, GroupMember, GroupQuerySet, GroupSession  # noqa: F401
-from lib.crypto import EncryptedTextField
+from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
 
@@ -118,7 +118,7 @@ class Encounter(models.Model):
     started_at = models.DateTimeField(_("when"))  # UTC; shown in the organization's zone
     occurred_on = models.DateField(_("date"))  # the local date of started_at, for day lists
     duration_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
-    setting = models.CharField(_("setting or place"), max_length=120, blank=True)
+    setting = EncryptedCharField(_("setting or place"), max_length=120, blank=True)
     service_type = models.ForeignKey(
         ServiceType,
         on_delete=models.PROTECT,

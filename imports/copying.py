@@ -38,6 +38,9 @@ def copy_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> int:
     json_at = {i for i, f in enumerate(fields) if isinstance(f, JSONField)}
     encrypted_at = {i: f for i, f in enumerate(fields) if getattr(f, "encrypted", False)}
     called_at = {i for i, d in enumerate(defaults) if callable(d)}
+    # Keyed hashes of encrypted values (lib.blind_index), computed as save() would.
+    hashed_at: dict[int, Any] = {i: f for i, f in enumerate(fields) if getattr(f, "hash_of", "")}
+    source_at = {i: names.index(f.hash_of) for i, f in hashed_at.items()}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -50,6 +53,8 @@ def copy_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> int:
                 for i in called_at:
                     if names[i] not in row:
                         values[i] = defaults[i]()
+                for i, field in hashed_at.items():
+                    values[i] = field.hash_for(values[source_at[i]])
                 for i in json_at:
                     values[i] = Jsonb(values[i])
                 for i, field in encrypted_at.items():

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.crypto import EncryptedTextField
+from lib.crypto import EncryptedJSONField, EncryptedTextField
 from organizations.models import Organization
 
 # A running job writes a heartbeat with its progress; one silent for this long has stopped
@@ -31,7 +31,7 @@ class Job(models.Model):
     )
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
-    params = models.JSONField(default=dict, blank=True)
+    params = EncryptedJSONField(default=dict, blank=True)  # an outside share names its recipient
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)

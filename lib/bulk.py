@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection
 from django.db.models import Field, JSONField, Model
@@ -88,7 +89,9 @@ def _rows(
     from_dict = itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
     json_at = [i for i, f in enumerate(fields) if isinstance(f, JSONField)]
     encrypted_at = {i: f for i, f in enumerate(fields) if getattr(f, "encrypted", False)}
-    ciphertexts: dict[object, object] = {}
+    # Keyed hashes of encrypted values (lib.blind_index), computed as save() would.
+    hashed_at: dict[int, Any] = {i: f for i, f in enumerate(fields) if getattr(f, "hash_of", "")}
+    ciphertexts: dict[tuple[int, object], object] = {}
     now = timezone.now()
     for obj in objects:
         for name in stamped:
@@ -97,16 +100,21 @@ def _rows(
             row = list(from_dict(obj.__dict__))
         except KeyError:  # a field left unset: let the model's attribute supply it
             row = [getattr(obj, name) for name in names]
+        for i, field in hashed_at.items():
+            row[i] = field.hash_for(getattr(obj, field.hash_of))
         for i in json_at:
             row[i] = _json(row[i])
         for i, field in encrypted_at.items():
             text = row[i]
             if not repeat_ciphertexts:
                 row[i] = field.get_prep_value(text)
-            elif (token := ciphertexts.get(text)) is not None:
+                continue
+            # Per column (a list field's value is keyed by its JSON, which lists can't be).
+            key = (i, text if isinstance(text, str) else json.dumps(text))
+            if (token := ciphertexts.get(key)) is not None:
                 row[i] = token
             else:
-                row[i] = ciphertexts[text] = field.get_prep_value(text)
+                row[i] = ciphertexts[key] = field.get_prep_value(text)
         yield row
 
 

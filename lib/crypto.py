@@ -3,12 +3,17 @@
 Keys come from CAIRN_FIELD_KEYS (comma-separated Fernet keys, newest first). New values are
 encrypted with the first key; any listed key can decrypt, so keys rotate by prepending a new
 one, running `manage.py rotate_keys`, then dropping the old one.
+
+Keyed hashes (lib.blind_index) sit beside the few encrypted values that must still be filtered
+in SQL.
 """
 
+import json
 from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.db import models
 
@@ -52,6 +57,11 @@ def rotate(stored: str) -> str:
     return PREFIX + token.decode("ascii")
 
 
+def plain(stored: str) -> str:
+    """The stored value decrypted, for a migration that takes encryption off a column."""
+    return decrypt(stored)
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted; reads and writes look like an ordinary text field in Python.
 
@@ -71,6 +81,45 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return decrypt(value)
+
+
+class EncryptedCharField(EncryptedTextField):
+    """Encrypted text edited on one line (a name, a place, a reason): a text input in forms."""
+
+    def formfield(self, *args: Any, **kwargs: Any) -> Any:
+        return super().formfield(*args, **{"widget": forms.TextInput, **kwargs})
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON document (a list of a person's strengths, a review's summary) stored encrypted as
+    one text column; Python sees the list or dict. The database cannot look inside it: a list
+    that must be filtered by item keeps keyed hashes of its items beside it (lib.blind_index).
+    """
+
+    encrypted = True
+    # For django-stubs: Python sees the decoded document, as with a JSONField.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return None if value is None else self.get_default()
+        # Before encryption the column held the JSON itself; decrypt() passes that through.
+        return json.loads(decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+    def formfield(self, *args: Any, **kwargs: Any) -> Any:
+        return models.Field.formfield(self, *args, **{"form_class": forms.JSONField, **kwargs})
 
 
 def encrypted_columns() -> list[tuple[str, str, str]]:
@@ -93,9 +142,11 @@ def rotate_column(
     *,
     batch_size: int = 1000,
     on_batch: Any = None,
+    change: Any = rotate,
 ) -> int:
     """Re-encrypt one column with the newest key, in primary-key order and small transactions,
-    so an interrupted run loses nothing and simply resumes by running again."""
+    so an interrupted run loses nothing and simply resumes by running again. `change=plain`
+    decrypts instead (a migration going backwards)."""
     from django.db import transaction
 
     quote = connection.ops.quote_name
@@ -111,7 +162,7 @@ def rotate_column(
             rows = cursor.fetchall()
             if not rows:
                 return done
-            updates = [(rotate(value), key) for key, value in rows if value]
+            updates = [(change(value), key) for key, value in rows if value]
             if updates:
                 cursor.executemany(
                     f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.crypto import EncryptedTextField
+from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, KeyedHashListField
+from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from organizations.models import Membership, Organization, Role
 from organizations.selectors import membership_in
 
@@ -77,7 +78,7 @@ class Pathway(models.TextChoices):
     OTHER = "other", _("Another path (in their words)")
 
 
-class ParticipantQuerySet(models.QuerySet["Participant"]):
+class ParticipantQuerySet(HashedQuerySet["Participant"]):
     def visible_to(self, user: Any, organization: Organization | None) -> "ParticipantQuerySet":
         """Participants this user may see in this organization; everything else is out of scope.
 
@@ -129,7 +130,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         return self.filter(by_name)
 
 
-class Participant(models.Model):
+class Participant(HashedModel):
     """A person in recovery the program walks beside. Only the name they go by is required."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -138,18 +139,18 @@ class Participant(models.Model):
     )
     # About them
     preferred_name = models.CharField(_("name they go by"), max_length=120)
-    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
-    pronouns = models.CharField(_("pronouns"), max_length=60, blank=True)
+    legal_name = EncryptedCharField(_("legal name"), max_length=200, blank=True)
+    pronouns = EncryptedCharField(_("pronouns"), max_length=60, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     age_range = models.CharField(
         _("age range"), max_length=10, choices=AgeRange.choices, blank=True
     )
     preferred_language = models.CharField(_("preferred language"), max_length=40, blank=True)
-    gender_identity = models.CharField(_("gender, in their words"), max_length=120, blank=True)
-    race_ethnicity = models.CharField(
+    gender_identity = EncryptedCharField(_("gender, in their words"), max_length=120, blank=True)
+    race_ethnicity = EncryptedCharField(
         _("race, ethnicity or culture, in their words"), max_length=200, blank=True
     )
-    sexual_orientation = models.CharField(
+    sexual_orientation = EncryptedCharField(
         _("sexual orientation, in their words"), max_length=120, blank=True
     )
     veteran_status = models.CharField(
@@ -158,13 +159,13 @@ class Participant(models.Model):
     referral_source = models.CharField(
         _("how they heard of us"), max_length=20, choices=ReferralSource.choices, blank=True
     )
-    referral_detail = models.CharField(_("referral details"), max_length=200, blank=True)
+    referral_detail = EncryptedCharField(_("referral details"), max_length=200, blank=True)
     # Reaching them, as they choose
     contact_channels = models.JSONField(_("ways to reach them, in order"), default=list, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     phone_other = models.CharField(_("another phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    safe_times = models.CharField(_("safe times to contact"), max_length=200, blank=True)
+    safe_times = EncryptedCharField(_("safe times to contact"), max_length=200, blank=True)
     voicemail_ok = models.BooleanField(_("OK to leave a voicemail"), default=False)
     organization_name_ok = models.BooleanField(
         _("OK to name the organization in messages"), default=False
@@ -182,15 +183,23 @@ class Participant(models.Model):
     support_style = EncryptedTextField(
         _("how they like to be supported"), max_length=2000, blank=True
     )
-    strengths = models.JSONField(_("strengths"), default=list, blank=True)
-    interests = models.JSONField(_("interests"), default=list, blank=True)
-    values = models.JSONField(_("what matters to them"), default=list, blank=True)
+    strengths = EncryptedJSONField(_("strengths"), default=list, blank=True)
+    interests = EncryptedJSONField(_("interests"), default=list, blank=True)
+    values = EncryptedJSONField(_("what matters to them"), default=list, blank=True)
     # Recovery pathways
-    pathways = models.JSONField(_("recovery pathways"), default=list, blank=True)
-    pathway_other = models.CharField(_("another path, in their words"), max_length=200, blank=True)
-    substances_of_concern = models.CharField(
+    pathways = EncryptedJSONField(_("recovery pathways"), default=list, blank=True)
+    pathway_other = EncryptedCharField(
+        _("another path, in their words"), max_length=200, blank=True
+    )
+    substances_of_concern = EncryptedCharField(
         _("substances or behaviours of concern"), max_length=300, blank=True
     )
+    # Keyed hashes of the encrypted answers that reports, the caseload and the duplicate check
+    # filter on (lib.blind_index); kept in step by every write.
+    legal_name_key = KeyedHashField(source="legal_name")
+    gender_identity_key = KeyedHashField(source="gender_identity")
+    race_ethnicity_key = KeyedHashField(source="race_ethnicity")
+    pathway_keys = KeyedHashListField(source="pathways")
     # "Prefer not to say" answers, by field name: an answer in itself, not a gap.
     declined = models.JSONField(default=list, blank=True)
     # With the program
@@ -321,7 +330,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=ParticipantStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ParticipantStatus.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True)
     effective_on = models.DateField(_("from"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -392,7 +401,7 @@ class EmergencyAccess(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.CharField(max_length=300, blank=True)
+    review_note = EncryptedCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action, AuditEvent
-from lib.crypto import EncryptedTextField
+from lib.blind_index import keyed_hash
 from organizations.models import Organization, Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 
@@ -24,9 +24,13 @@ SORTS = {
     "next_contact": ("next_contact_on", "preferred_name"),
 }
 QUIET_DAYS = (7, 14, 30)
-# Lists show names and reach preferences, never these: skipping them skips their decryption.
+# Lists show names and reach preferences (pronouns, safe times), never these: skipping them
+# skips their decryption.
+SHOWN_IN_LISTS = ("pronouns", "safe_times")
 ENCRYPTED_FIELDS = tuple(
-    f.name for f in Participant._meta.concrete_fields if isinstance(f, EncryptedTextField)
+    f.name
+    for f in Participant._meta.concrete_fields
+    if getattr(f, "encrypted", False) and f.name not in SHOWN_IN_LISTS
 )
 
 
@@ -63,8 +67,8 @@ def caseload(
     if filters.status in ParticipantStatus.values:
         participants = participants.filter(status=filters.status)
     if filters.pathway:
-        # The quoted value matches one whole list item, on SQLite and PostgreSQL alike.
-        participants = participants.filter(pathways__icontains=f'"{filters.pathway}"')
+        # Pathways are encrypted: match the keyed hash of one whole list item.
+        participants = participants.filter(pathway_keys__has_item=keyed_hash(filters.pathway))
     if filters.quiet_days:
         cutoff = today - timedelta(days=filters.quiet_days)
         participants = participants.filter(
@@ -100,7 +104,7 @@ def possible_duplicates(
     phone or birth date. Only the holding coach is named for records outside scope."""
     name_match = Q(preferred_name__iexact=preferred_name.strip())
     if legal_name.strip():
-        name_match |= Q(legal_name__iexact=legal_name.strip())
+        name_match |= Q(legal_name_key=keyed_hash(legal_name))
     first = preferred_name.strip()[:3]
     if len(first) == 3:
         name_match |= Q(preferred_name__istartswith=first)

@@ -21,6 +21,7 @@ from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED
 from assessments.selectors import History, rule_from, schedule_row
 from encounters.models import ContactType, Encounter, Outcome
+from lib.blind_index import keyed_hash
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant, StatusChange
 from reports import aggregates, cache, figures
@@ -79,14 +80,15 @@ def people_in_scope(
         people = people.filter(coach_id__in=team_coaches.values("user_id"))
     if filters.coach:
         people = people.filter(coach__public_id=filters.coach)
+    # Pathways, gender and culture are encrypted: the filters compare keyed hashes.
     if filters.pathway:
-        people = people.filter(pathways__has_item=filters.pathway)
+        people = people.filter(pathway_keys__has_item=keyed_hash(filters.pathway))
     if filters.age_range:
         people = people.filter(age_range=filters.age_range)
     if filters.gender_identity:
-        people = people.filter(gender_identity__iexact=filters.gender_identity.strip())
+        people = people.filter(gender_identity_key=keyed_hash(filters.gender_identity))
     if filters.race_ethnicity:
-        people = people.filter(race_ethnicity__iexact=filters.race_ethnicity.strip())
+        people = people.filter(race_ethnicity_key=keyed_hash(filters.race_ethnicity))
     if filters.veteran_status:
         people = people.filter(veteran_status=filters.veteran_status)
     return people

@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from encounters.models import Encounter
 from lib import crypto
+from lib.blind_index import keyed_hash
 from lib.testing import sql_value
 from organizations.demo import DemoWorld
 from participants.models import Participant, SupportPerson
@@ -139,3 +140,16 @@ def test_a_missing_key_stops_start_up_with_a_clear_message() -> None:
         check=False,
     )
     assert "is not a valid Fernet key" in result.stderr
+
+
+def test_rotate_keys_covers_every_encrypted_column_and_recomputes_keyed_hashes(
+    demo: DemoWorld, settings
+) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    columns = crypto.encrypted_columns()
+    for column in ("gender_identity", "pathways", "strengths", "legal_name", "safe_times"):
+        assert ("participants_participant", "id", column) in columns
+    settings.CAIRN_HASH_KEY = "a-new-hash-key-" + "x" * 40  # the hash key changed
+    call_command("rotate_keys", stdout=StringIO())
+    wanted = keyed_hash(pat.pathways[0])
+    assert Participant.objects.filter(pathway_keys__has_item=wanted, pk=pat.pk).exists()

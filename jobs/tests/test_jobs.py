@@ -13,7 +13,7 @@ from audit.models import Action, AuditEvent
 from jobs import runner
 from jobs.models import Job, JobState
 from jobs.runner import JobError, JobResult, Progress, register, submit
-from lib.testing import sql_value
+from lib.testing import sql_value, stored_columns
 from organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,18 @@ def test_the_stored_result_is_encrypted(demo):
     assert "Jordan" not in stored
     assert "Sm9yZGFu" not in stored  # nor its plain base64
     assert runner.result_bytes(Job.objects.get(id=job.id)) == b"Jordan Example,555-0100"
+
+
+def test_the_stored_parameters_are_encrypted(demo):
+    job = submit(
+        kind="test.echo",
+        acting=_ana(demo),
+        title="Export",
+        params={"rows": 1, "text": "x", "recipient": "Probation officer Dana Ruiz"},
+    )
+    stored = stored_columns(job, "params")["params"]
+    assert stored.startswith("enc1:") and "Ruiz" not in stored
+    assert Job.objects.get(id=job.id).params["recipient"] == "Probation officer Dana Ruiz"
 
 
 def test_someone_elses_job_is_not_found(demo, client_for):

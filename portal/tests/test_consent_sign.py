@@ -37,7 +37,8 @@ def _sent_to_pat(demo: DemoWorld, client_for) -> Consent:
         },
     )
     assert response.status_code == 302
-    return Consent.objects.get(participant=pat, recipient=HOUSING)
+    (consent,) = [c for c in Consent.objects.filter(participant=pat) if c.recipient == HOUSING]
+    return consent
 
 
 def _sign(client, consent: Consent, **data: object):
@@ -177,8 +178,8 @@ def test_another_participants_consent_is_not_found(demo, client_for) -> None:
     assert _sign(client_for("pat"), consent).status_code == 404
 
 
-def _disclosure(consent: Consent, participant: Participant, recipient: str, user) -> None:
-    Disclosure.objects.create(
+def _disclosure(consent: Consent, participant: Participant, recipient: str, user) -> Disclosure:
+    return Disclosure.objects.create(
         organization=participant.organization,
         participant=participant,
         consent=consent,
@@ -197,8 +198,8 @@ def test_my_accounting_csv_has_only_my_rows_with_the_managers_columns(demo, clie
     assert other is not None
     _disclosure(None, pat, "Pat's clinic", demo.users["ana"])  # type: ignore[arg-type]
     old = timezone.now() - timedelta(days=3 * 365 + 30)
-    _disclosure(None, pat, "Old shelter", demo.users["ana"])  # type: ignore[arg-type]
-    Disclosure.objects.filter(recipient="Old shelter").update(disclosed_at=old)
+    shelter = _disclosure(None, pat, "Old shelter", demo.users["ana"])  # type: ignore[arg-type]
+    Disclosure.objects.filter(pk=shelter.pk).update(disclosed_at=old)
     _disclosure(None, other, "Someone else's clinic", demo.users["ana"])  # type: ignore[arg-type]
     response = client_for("pat").get("/me/record/disclosures.csv")
     assert response["Content-Disposition"].startswith("attachment;")

@@ -1,7 +1,8 @@
 """manage.py rotate_keys: re-encrypt every encrypted column with the newest CAIRN_FIELD_KEYS key.
 
 Safe to interrupt and run again: each batch is its own transaction and rotating an already
-rotated value changes nothing but its nonce. Also encrypts text stored before encryption.
+rotated value changes nothing but its nonce. Also encrypts text stored before encryption, and
+recomputes the keyed hashes beside encrypted values (lib.blind_index) in case their key changed.
 """
 
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
+from lib.blind_index import refresh_keyed_hashes
 from lib.crypto import encrypted_columns, rotate_column
 from lib.progress import Progress
 
@@ -36,4 +38,6 @@ class Command(BaseCommand):
             )
             total += done
             self.stdout.write(f"{table}.{column}: {done:,} rows re-encrypted")
+        hashed = refresh_keyed_hashes(batch_size=options["batch_size"])
+        self.stdout.write(f"Keyed hashes recomputed for {hashed:,} rows.")
         self.stdout.write(f"Done: {total:,} values now use the newest key.")
