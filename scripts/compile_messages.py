@@ -7,7 +7,7 @@ Usage: .venv/bin/python scripts/compile_messages.py
 import sys
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 

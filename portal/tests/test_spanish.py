@@ -4,7 +4,7 @@ sign-in pages offer "Español" / "English", and the committed .mo matches the .p
 import re
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib
 import pytest
 from django.test import Client
 
