@@ -1,6 +1,5 @@
 """Intake and edit forms: one name required, every other answer optional or 'prefer not to say'."""
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lib.once import OneTimeKeyForm
 from lib.phones import to_e164
 from participants.models import (
     AgeRange,
@@ -285,10 +285,9 @@ class ParticipantForm(forms.ModelForm):
         return values
 
 
-class IntakeForm(ParticipantForm):
-    """Enrolment: the same questions, plus who walks beside them and a double-submit guard."""
+class IntakeForm(OneTimeKeyForm, ParticipantForm):
+    """Enrolment: the same questions, plus who walks beside them; sent twice, it enrols once."""
 
-    intake_key = forms.UUIDField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label=_("Where they are with us"),
         choices=[
@@ -310,8 +309,6 @@ class IntakeForm(ParticipantForm):
         coach_field.empty_label = None if default_coach else _("Choose a coach")
         if default_coach is not None:
             self.fields["coach"].initial = default_coach.pk
-        if not self.is_bound:
-            self.initial["intake_key"] = uuid.uuid4()
 
 
 class StatusForm(forms.Form):
