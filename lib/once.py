@@ -56,6 +56,13 @@ class OneTimeKeyForm(forms.Form):
         if not self.is_bound:
             self.initial[KEY_FIELD] = uuid.uuid4()
 
+    def full_clean(self) -> None:
+        # The key is the view's business (`create_once` reads it from the POST): forms whose
+        # cleaned data go to a service whole must not pass it on.
+        super().full_clean()
+        if hasattr(self, "cleaned_data"):
+            self.cleaned_data.pop(KEY_FIELD, None)
+
 
 def new_key() -> uuid.UUID:
     """A key for a form written by hand in a template (a button, an htmx row)."""
@@ -82,8 +89,13 @@ def earlier_submit(request: HttpRequest) -> SubmitKey | None:
 
 
 def already_saved(request: HttpRequest, earlier: SubmitKey) -> HttpResponse:
-    """The usual answer to a form sent again: where the first submit led, said calmly."""
+    """The usual answer to a form sent again: where the first submit led, said calmly. A form
+    sent by htmx is told to load that page whole (the swap it expected has already happened)."""
     messages.info(request, _("This form was already saved; nothing was added twice."))
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = earlier.location
+        return response
     return redirect(earlier.location)
 
 
