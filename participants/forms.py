@@ -311,7 +311,7 @@ class IntakeForm(OneTimeKeyForm, ParticipantForm):
             self.fields["coach"].initial = default_coach.pk
 
 
-class StatusForm(forms.Form):
+class StatusForm(OneTimeKeyForm, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ParticipantStatus.choices)
     effective_on = forms.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -384,7 +384,11 @@ class SupportPersonForm(forms.Form):
         return to_e164(self.cleaned_data.get("phone", ""))
 
 
-class EmergencyAccessForm(forms.Form):
+class NewSupportPersonForm(OneTimeKeyForm, SupportPersonForm):
+    """Someone they name for the first time; added once however often the form is sent."""
+
+
+class EmergencyAccessForm(OneTimeKeyForm, forms.Form):
     preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),

@@ -285,6 +285,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
 
 
 @member_required(*CASELOAD_ROLES)
+@one_time_submit
 def participant_status(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     form = StatusForm(
@@ -292,11 +293,17 @@ def participant_status(request: HttpRequest, participant_id: object) -> HttpResp
         initial={"status": participant.status, "effective_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        change_status(
-            acting=acting_membership(request), participant=participant, **form.cleaned_data
+        saved = create_once(
+            request,
+            create=lambda: change_status(
+                acting=acting_membership(request), participant=participant, **form.cleaned_data
+            ),
+            location=lambda step: reverse(
+                "participants:detail", kwargs={"participant_id": participant.id}
+            ),
         )
         messages.success(request, _("Status updated. Earlier steps stay in the history."))
-        return redirect("participants:detail", participant_id=participant.id)
+        return redirect(saved.location)
     return render(request, "participants/status.html", {"form": form, "participant": participant})
 
 
