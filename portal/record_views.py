@@ -105,9 +105,7 @@ def note_feedback(request: HttpRequest, encounter_id: object, kind: str) -> Http
                 text=form.cleaned_data["text"],
                 suggested=form.cleaned_data.get("suggested", ""),
             ),
-            location=lambda feedback: reverse(
-                "portal:note", kwargs={"encounter_id": encounter.id}
-            ),
+            location=lambda feedback: reverse("portal:note", kwargs={"encounter_id": encounter.id}),
         )
         messages.success(
             request,
