@@ -22,7 +22,7 @@ from encounters.models import (
     WithheldReason,
 )
 from encounters.open_notes import Decision
-from lib.once import OneTimeKeyForm
+from lib.once import KEY_FIELD, OneTimeKeyForm
 from organizations.models import Organization
 from participants.models import Participant
 from plans.models import Goal
@@ -99,7 +99,7 @@ class EncounterForm(forms.ModelForm):
             goals.help_text = _("The goals from their plan this contact worked on, if any.")
         keep = BRIEF_FIELDS if brief else FULL_FIELDS
         for name in list(self.fields):
-            if name not in keep and name != "version":
+            if name not in keep and name not in ("version", KEY_FIELD):
                 del self.fields[name]
         for name in LANGUAGE_CHECKED:
             if name in self.fields:
