@@ -1,5 +1,7 @@
-"""Pauses after repeated wrong codes, counted in the database per network address and per
-sign-in name, so that guessing a code is hopeless while a person who mistypes a few times is fine.
+"""Counts within a window, kept in the database: wrong codes per network address, texts asked
+per network address, texts sent per sign-in name (`ThrottleScope` says what each one stops), so
+that guessing a code or going through names is hopeless, while a person who mistypes a few
+times is fine, and nobody can use a limit to keep someone else out.
 
 Sign-in with a password keeps using django-axes; codes have no username to hang axes' counters on
 (an invitation code is typed before any account exists), hence this small counter of our own.
@@ -32,7 +34,7 @@ def is_paused(scope: ThrottleScope, value: str) -> bool:
 
 
 def record_failure(scope: ThrottleScope, value: str) -> bool:
-    """Count one wrong try; True when this try starts a pause."""
+    """Count one (a wrong code, a text asked or sent); True when this one starts a pause."""
     if not value:
         return False
     now = timezone.now()
@@ -52,6 +54,6 @@ def record_failure(scope: ThrottleScope, value: str) -> bool:
 
 
 def clear(scope: ThrottleScope, value: str) -> None:
-    """A right code wipes the slate for that address or name."""
+    """Wipe one count (a new password ends the texts counted for that name)."""
     if value:
         CodeThrottle.objects.filter(scope=scope, key=key_hash(scope, value)).delete()
