@@ -185,12 +185,18 @@ def test_one_address_going_through_names_is_paused_and_only_that_address(
     answers = [sweeper.post("/me/reset/", {"username": name}).status_code for name in names]
     limit = settings.CAIRN_CODE_FAILURES
     assert answers == [302] * limit + [429] * (len(names) - limit)
-    assert AuditEvent.objects.filter(
-        action=Action.PERMISSION_DENIED, target_type="accounts.codethrottle", target_id="request"
-    ).count() == len(names) - limit
-    assert Client(REMOTE_ADDR="198.51.100.8").post(
-        "/me/reset/", {"username": "pat"}
-    ).status_code == 302
+    assert (
+        AuditEvent.objects.filter(
+            action=Action.PERMISSION_DENIED,
+            target_type="accounts.codethrottle",
+            target_id="request",
+        ).count()
+        == len(names) - limit
+    )
+    assert (
+        Client(REMOTE_ADDR="198.51.100.8").post("/me/reset/", {"username": "pat"}).status_code
+        == 302
+    )
 
 
 def test_a_new_password_ends_a_sign_in_pause(

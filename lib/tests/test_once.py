@@ -4,8 +4,8 @@ not save leaves its key unused; old keys are forgotten."""
 
 import re
 import threading
-from io import StringIO
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
