@@ -18,10 +18,12 @@ import lib.once
 from audit.models import Action, AuditEvent
 from consent.models import Disclosure
 from encounters.models import Encounter
+from inbox.models import Message
 from lib.models import SubmitKey
 from lib.once import KEEP_KEYS, forget_old_submit_keys
 from organizations.demo import DemoWorld, build_demo
 from participants.models import Participant
+from portal.models import PortalPreference
 
 KEY = re.compile(r'name="submit_key" value="([0-9a-f-]{36})"')
 ALREADY_SAVED = "This form was already saved; nothing was added twice."
@@ -178,3 +180,20 @@ def test_keys_older_than_a_month_are_forgotten(demo: DemoWorld, client_for) -> N
     assert "forgot 1 one-time keys" in out.getvalue()
     assert list(SubmitKey.objects.all()) == [new]
     assert forget_old_submit_keys() == 0
+
+
+@pytest.mark.django_db
+def test_a_message_sent_twice_is_said_calmly_in_the_participants_language(
+    demo: DemoWorld,
+) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    PortalPreference.objects.update_or_create(participant=pat, defaults={"language": "es"})
+    client = Client()
+    client.force_login(demo.users["pat"])
+    data = {"text": "¿Nos vemos el viernes?", "submit_key": _shown_key(client, "/me/messages/")}
+    mine = Message.objects.filter(thread__participant=pat, from_participant=True)
+    before = mine.count()
+    client.post("/me/messages/", data)
+    page = client.post("/me/messages/", data, follow=True).content.decode()
+    assert "Este formulario ya se guardó; no se añadió nada dos veces." in page
+    assert mine.count() == before + 1
