@@ -144,13 +144,14 @@ def practice(request: HttpRequest) -> HttpResponse:
             except TranscriptError as error:
                 messages.error(request, str(error))
             else:
+                wanted = save_form.cleaned_data
                 saved = create_once(
                     request,
                     create=lambda: save_practice_review(
                         acting=membership,
-                        title=save_form.cleaned_data["title"],
+                        title=wanted["title"],
                         review=review(utterances),
-                        share=save_form.cleaned_data["share"],
+                        share=wanted["share"],
                     ),
                     location=lambda practice: reverse(
                         "coaching:practice_detail", kwargs={"review_id": practice.id}

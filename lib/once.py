@@ -84,7 +84,7 @@ def earlier_submit(request: HttpRequest) -> SubmitKey | None:
     if key is None or membership is None:
         return None
     return SubmitKey.objects.filter(
-        organization=membership.organization, submitted_by=request.user, key=key
+        organization=membership.organization, submitted_by_id=membership.user_id, key=key
     ).first()
 
 
@@ -161,7 +161,7 @@ def create_once(
     try:
         with transaction.atomic():
             row = SubmitKey.objects.create(
-                organization=membership.organization, submitted_by=request.user, key=key
+                organization=membership.organization, submitted_by_id=membership.user_id, key=key
             )
             obj = create()
             row.target_id = str(target(obj))[:64]
@@ -169,7 +169,7 @@ def create_once(
             row.save(update_fields=["target_id", "location"])
     except IntegrityError:
         earlier = SubmitKey.objects.filter(
-            organization=membership.organization, submitted_by=request.user, key=key
+            organization=membership.organization, submitted_by_id=membership.user_id, key=key
         ).first()
         if earlier is None:  # the write itself broke a rule; not ours to hide
             raise
