@@ -10,7 +10,9 @@ from lib.once import OneTimeKeyForm
 from organizations.models import Organization
 
 
-class TranscriptForm(forms.Form):
+class TranscriptForm(OneTimeKeyForm, forms.Form):
+    # Reviewing stores nothing; the key is here because this form posts to the same view as
+    # saving, and every form a person fills in for such a view carries one (the demo walk checks).
     transcript = forms.CharField(
         label=_("Paste a conversation"),
         required=False,

@@ -12,6 +12,7 @@ class PageForm:
     method: str
     action: str
     fields: list[tuple[str, str]] = field(default_factory=list)
+    asks: bool = False  # it has a field a person fills in (not only hidden values and a button)
 
     def value(self, name: str) -> str | None:
         return next((v for n, v in self.fields if n == name), None)
@@ -44,8 +45,12 @@ class _Forms(HTMLParser):
         if self.current is None or "disabled" in a:
             return
         name = a.get("name", "")
+        kind = a.get("type", "").lower()
+        if tag in {"textarea", "select"} or (
+            tag == "input" and kind not in {"hidden", "submit", "button", "reset", "image"}
+        ):
+            self.current.asks = True
         if tag == "input" and name:
-            kind = a.get("type", "").lower()
             if kind in TEXT_TYPES:
                 self.current.fields.append((name, a.get("value", "")))
             elif kind in {"checkbox", "radio"} and "checked" in a:
