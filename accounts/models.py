@@ -93,6 +93,9 @@ class ThrottleScope(models.TextChoices):
     # Texts asked for from one network address, whatever the names: enough of them pause
     # asking there, so one address cannot go through a list of names.
     REQUEST = "request", _("texts asked from one network address")
+    # Wrong passwords typed from one network address, whatever the names (django-axes pauses a
+    # name only together with its address): enough of them pause password sign-in there.
+    SIGN_IN = "sign_in", _("wrong passwords from one network address")
 
 
 class CodeThrottle(models.Model):

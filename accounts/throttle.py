@@ -17,11 +17,15 @@ from accounts.codes import key_hash
 from accounts.models import CodeThrottle, ThrottleScope
 
 
-def failure_limit() -> int:
+def failure_limit(scope: ThrottleScope | None = None) -> int:
+    if scope == ThrottleScope.SIGN_IN:
+        return int(settings.CAIRN_LOCKOUT_ADDRESS_FAILURES)
     return int(settings.CAIRN_CODE_FAILURES)
 
 
-def pause() -> timedelta:
+def pause(scope: ThrottleScope | None = None) -> timedelta:
+    if scope == ThrottleScope.SIGN_IN:
+        return timedelta(hours=settings.AXES_COOLOFF_TIME)  # as long as a name's own pause
     return timedelta(minutes=settings.CAIRN_CODE_PAUSE_MINUTES)
 
 
@@ -43,12 +47,12 @@ def record_failure(scope: ThrottleScope, value: str) -> bool:
             scope=scope, key=key_hash(scope, value), defaults={"window_started_at": now}
         )
         pause_over = row.paused_until is not None and row.paused_until <= now
-        if pause_over or row.window_started_at <= now - pause():
+        if pause_over or row.window_started_at <= now - pause(scope):
             row.failures, row.window_started_at, row.paused_until = 0, now, None
         row.failures += 1
-        starts_pause = row.failures >= failure_limit() and row.paused_until is None
+        starts_pause = row.failures >= failure_limit(scope) and row.paused_until is None
         if starts_pause:
-            row.paused_until = now + pause()
+            row.paused_until = now + pause(scope)
         row.save()
     return starts_pause
 
