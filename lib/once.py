@@ -64,11 +64,6 @@ class OneTimeKeyForm(forms.Form):
             self.cleaned_data.pop(KEY_FIELD, None)
 
 
-def new_key() -> uuid.UUID:
-    """A key for a form written by hand in a template (a button, an htmx row)."""
-    return uuid.uuid4()
-
-
 def posted_key(request: HttpRequest) -> uuid.UUID | None:
     raw = request.POST.get(KEY_FIELD, "") if request.method == "POST" else ""
     try:

@@ -59,6 +59,8 @@ class Case:
     query: str = ""
     # How the page that shows the form is reached, when a GET is not enough.
     reach: Callable[[Client, dict[str, Any]], str] | None = None
+    # A field only the create form has, when other forms on the page post to the same URL.
+    having: str = ""
     answers_with_a_file: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -196,6 +198,7 @@ ONE_TIME: dict[str, Case] = {
         "ana",
         lambda: PracticeReview.objects,
         reach=_practice_review,
+        having="title",
         fill=lambda o: {"action": "save", "title": "Tuesday role-play"},
     ),
     "coaching:lexicon": Case(
@@ -432,6 +435,7 @@ def _shown_form(case: Case, name: str, client: Client, objects: dict[str, Any]) 
         form
         for form in post_forms_with(html, KEY_FIELD)
         if (form.action or page_url).split("?")[0] == url
+        and (not case.having or form.value(case.having) is not None)
     ]
     assert forms, f"{name}: no form on the page posts to {url} with a one-time key"
     return forms[0]
