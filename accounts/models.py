@@ -87,13 +87,23 @@ class PortalCode(models.Model):
 
 
 class ThrottleScope(models.TextChoices):
+    # Wrong codes typed from one network address: enough of them pause code entry there.
     ADDRESS = "address", _("network address")
+    # Codes texted to one sign-in name: enough of them stop further texts for a while, and
+    # never pause the person, who can still use the newest code they were sent.
     ACCOUNT = "account", _("sign-in name")
+    # Texts asked for from one network address, whatever the names: enough of them pause
+    # asking there, so one address cannot go through a list of names.
+    REQUEST = "request", _("texts asked from one network address")
+    # Wrong passwords typed from one network address, whatever the names (django-axes pauses a
+    # name only together with its address): enough of them pause password sign-in there.
+    SIGN_IN = "sign_in", _("wrong passwords from one network address")
 
 
 class CodeThrottle(models.Model):
-    """Wrong codes from one network address, or against one sign-in name, within a window; enough
-    of them pause code entry for a while. The key is a keyed hash, never the address or name."""
+    """A count within a window, per scope: wrong codes from one network address, texts to one
+    sign-in name, texts asked from one address. The key is a keyed hash, never the address or
+    name."""
 
     scope = models.CharField(max_length=10, choices=ThrottleScope.choices)
     key = models.CharField(max_length=64)

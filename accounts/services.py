@@ -208,7 +208,8 @@ def check_invitation_code(*, typed: str, address: str | None) -> PortalCode:
     if not usable:
         _refuse_code(found=found, address=address)
     assert found is not None
-    throttle.clear(ThrottleScope.ADDRESS, address or "")
+    # A right code does not wipe the address's count of wrong ones: someone holding one code
+    # of their own could otherwise guess at everyone else's without ever pausing.
     return found
 
 
@@ -268,14 +269,18 @@ class UsernameTaken(Exception):
 def request_password_reset(*, username: str, address: str | None, reset_url: str) -> None:
     """Text a new-password code to a participant with a phone on file.
 
-    The caller always says the same thing afterwards, so nobody learns whether a name exists;
-    only a pause (which counts names that do not exist too) is ever shown."""
+    The caller always says the same thing afterwards, so nobody learns whether a name exists.
+    Two limits, so that nobody can use them against someone else:
+    - per network address, every request counts whatever the name (names that do not exist
+      too): one address going through a list of names is paused, and only that address;
+    - per sign-in name, the texts sent: after a few, no more are sent for a while (nobody can
+      fill a person's phone), but the name is never paused: the person, from wherever they
+      are, goes on to type the newest code they were sent, which keeps working."""
     if throttle.is_paused(ThrottleScope.ADDRESS, address or ""):
         _refuse_paused(ThrottleScope.ADDRESS)
-    if throttle.is_paused(ThrottleScope.ACCOUNT, username):
-        _refuse_paused(ThrottleScope.ACCOUNT)
-    # Each request counts, so nobody can fill a person's phone with texts.
-    throttle.record_failure(ThrottleScope.ACCOUNT, username)
+    if throttle.is_paused(ThrottleScope.REQUEST, address or ""):
+        _refuse_paused(ThrottleScope.REQUEST)
+    throttle.record_failure(ThrottleScope.REQUEST, address or "")
     user = User.objects.filter(username=username, is_active=True).first()
     participant = (
         Participant.objects.filter(
@@ -298,6 +303,16 @@ def request_password_reset(*, username: str, address: str | None, reset_url: str
             target=Target(type="accounts.passwordreset", id=str(user.public_id) if user else ""),
         )
         return
+    if throttle.is_paused(ThrottleScope.ACCOUNT, username):
+        record_event(
+            action=Action.PERMISSION_DENIED,
+            actor=None,
+            organization=participant.organization,
+            target=Target(type="accounts.codethrottle", id=str(ThrottleScope.ACCOUNT)),
+            participant_id=participant.id,
+        )
+        return  # enough texts for now; the newest code sent still works
+    throttle.record_failure(ThrottleScope.ACCOUNT, username)
     with transaction.atomic():
         issued = _issue_code(
             participant=participant,
@@ -373,7 +388,6 @@ def reset_password_with_code(
             participant_id=pending.participant_id,
             changed_fields=["password"],
         )
-    throttle.clear(ThrottleScope.ADDRESS, address or "")
-    throttle.clear(ThrottleScope.ACCOUNT, username)
+    throttle.clear(ThrottleScope.ACCOUNT, username)  # the phone's owner may ask again
     axes_reset(username=username)  # a pause on password sign-in ends with the new password
     return user

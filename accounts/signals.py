@@ -7,8 +7,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from accounts import throttle
+from accounts.models import ThrottleScope
 from audit.models import Action
 from audit.services import Target, record_event
+from lib.middleware import client_ip
 from organizations.models import Membership
 
 
@@ -57,3 +60,5 @@ def audit_failed_sign_in(
         organization=membership.organization if membership else None,
         target=Target.of(user) if user else None,
     )
+    if request is not None:
+        throttle.record_failure(ThrottleScope.SIGN_IN, client_ip(request) or "")

@@ -19,8 +19,9 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import throttle
 from accounts.forms import PortalInvitationForm, SignInForm, TokenForm
-from accounts.models import CodeDelivery
+from accounts.models import CodeDelivery, ThrottleScope
 from accounts.services import (
     confirm_totp_enrolment,
     create_portal_invitation,
@@ -29,8 +30,10 @@ from accounts.services import (
     start_totp_enrolment,
 )
 from accounts.sessions import mark_shared_device
-from audit.services import Target, record_page_view
+from audit.models import Action
+from audit.services import Target, record_event, record_page_view
 from lib.access import acting_membership, member_required
+from lib.middleware import client_ip
 from lib.phones import for_display
 from lib.sms import SendFailed
 from organizations.models import Role
@@ -43,6 +46,24 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # One address trying many names waits, before any password is checked; other
+        # addresses, the people whose names were tried among them, are not affected.
+        if throttle.is_paused(ThrottleScope.SIGN_IN, client_ip(request) or ""):
+            record_event(
+                action=Action.PERMISSION_DENIED,
+                actor=None,
+                organization=None,
+                target=Target(type="accounts.codethrottle", id=str(ThrottleScope.SIGN_IN)),
+            )
+            return render(
+                request,
+                "accounts/locked_out.html",
+                {"by_address": True, "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60)},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments import engine
 from assessments.models import Language, ReassessmentSchedule
 from coaching.widgets import language_check_attrs
+from lib.once import OneTimeKeyForm
 
 SKIP = "skip"
 # In the language of the statements, which may differ from the interface language.
@@ -24,7 +25,7 @@ def item_field_name(item: engine.Item) -> str:
     return f"item_{item.key}"
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(OneTimeKeyForm, forms.Form):
     """One radio group per item, every option labelled, plus "prefer not to answer"."""
 
     administered_on = forms.DateField(label=_("Date"), widget=DATE)

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments import charts, engine
@@ -20,6 +21,7 @@ from assessments.services import (
 )
 from audit.services import Target, record_page_view
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 
@@ -103,6 +105,7 @@ def _title(assessment: Assessment) -> str:
 
 
 @member_required(*WRITERS)
+@one_time_submit
 def assessment_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     source = request.POST if request.method == "POST" else request.GET
@@ -119,15 +122,21 @@ def assessment_new(request: HttpRequest, participant_id: object) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         answers, skipped = form.answers()
         try:
-            assessment = record_assessment(
-                acting=acting_membership(request),
-                participant=participant,
-                instrument=instrument,
-                language=language,
-                administered_on=form.cleaned_data["administered_on"],
-                answers=answers,
-                skipped=skipped,
-                note=form.cleaned_data["note"],
+            saved = create_once(
+                request,
+                create=lambda: record_assessment(
+                    acting=acting_membership(request),
+                    participant=participant,
+                    instrument=instrument,
+                    language=language,
+                    administered_on=form.cleaned_data["administered_on"],
+                    answers=answers,
+                    skipped=skipped,
+                    note=form.cleaned_data["note"],
+                ),
+                location=lambda assessment: reverse(
+                    "assessments:detail", kwargs={"assessment_id": assessment.id}
+                ),
             )
         except engine.InvalidAnswer:
             # The form already refuses unknown choices; this guards a definition that changed
@@ -135,7 +144,7 @@ def assessment_new(request: HttpRequest, participant_id: object) -> HttpResponse
             form.add_error(None, _("One answer no longer fits this instrument. Please check it."))
         else:
             messages.success(request, _("Assessment saved."))
-            return redirect("assessments:detail", assessment_id=assessment.id)
+            return redirect(saved.location)
     return render(
         request,
         "assessments/form.html",

@@ -165,6 +165,9 @@ AXES_ENABLED = envbool("CAIRN_LOCKOUT_ENABLED", True)
 AXES_FAILURE_LIMIT = envint("CAIRN_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = envint("CAIRN_LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A name is paused only with its address, so nobody can keep someone else out from elsewhere;
+# one address trying many names is paused on its own after this many wrong passwords.
+CAIRN_LOCKOUT_ADDRESS_FAILURES = envint("CAIRN_LOCKOUT_ADDRESS_FAILURES", 20)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

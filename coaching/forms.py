@@ -6,10 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import CustomTerm, Severity
+from lib.once import OneTimeKeyForm
 from organizations.models import Organization
 
 
-class TranscriptForm(forms.Form):
+class TranscriptForm(OneTimeKeyForm, forms.Form):
+    # Reviewing stores nothing; the key is here because this form posts to the same view as
+    # saving, and every form a person fills in for such a view carries one (the demo walk checks).
     transcript = forms.CharField(
         label=_("Paste a conversation"),
         required=False,
@@ -28,14 +31,14 @@ class TranscriptForm(forms.Form):
         return data
 
 
-class SaveReviewForm(forms.Form):
+class SaveReviewForm(OneTimeKeyForm, forms.Form):
     title = forms.CharField(label=_("Title for your records"), max_length=120)
     share = forms.BooleanField(label=_("Share with my supervisor"), required=False)
     transcript = forms.CharField(widget=forms.HiddenInput)
     coach_name = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class CustomTermForm(forms.Form):
+class CustomTermForm(OneTimeKeyForm, forms.Form):
     phrase = forms.CharField(label=_("Word or phrase to notice"), max_length=80)
     suggestion = forms.CharField(label=_("Suggest instead"), max_length=160)
     reason = forms.CharField(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from coaching.services import (
     set_practice_sharing,
 )
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 
 CHECKED_FIELDS = frozenset(
@@ -65,6 +67,7 @@ def check_field(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Role.ADMIN)
+@one_time_submit
 def lexicon(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     organization = membership.organization
@@ -87,7 +90,11 @@ def lexicon(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Removed %(phrase)s.") % {"phrase": term.phrase})
             return redirect("coaching:lexicon")
         if form.is_valid():
-            add_custom_term(acting=membership, **form.cleaned_data)
+            create_once(
+                request,
+                create=lambda: add_custom_term(acting=membership, **form.cleaned_data),
+                location=lambda term: reverse("coaching:lexicon"),
+            )
             messages.success(
                 request, _("Added %(phrase)s.") % {"phrase": form.cleaned_data["phrase"]}
             )
@@ -123,6 +130,7 @@ def _read_transcript(form: TranscriptForm) -> tuple[str, str]:
 
 
 @member_required(*PRACTICE_ROLES)
+@one_time_submit
 def practice(request: HttpRequest) -> HttpResponse:
     """Paste or upload, see the review. Nothing is stored unless the coach presses Save."""
     membership = acting_membership(request)
@@ -139,14 +147,21 @@ def practice(request: HttpRequest) -> HttpResponse:
             except TranscriptError as error:
                 messages.error(request, str(error))
             else:
-                saved = save_practice_review(
-                    acting=membership,
-                    title=save_form.cleaned_data["title"],
-                    review=review(utterances),
-                    share=save_form.cleaned_data["share"],
+                wanted = save_form.cleaned_data
+                saved = create_once(
+                    request,
+                    create=lambda: save_practice_review(
+                        acting=membership,
+                        title=wanted["title"],
+                        review=review(utterances),
+                        share=wanted["share"],
+                    ),
+                    location=lambda practice: reverse(
+                        "coaching:practice_detail", kwargs={"review_id": practice.id}
+                    ),
                 )
                 messages.success(request, _("Saved to your practice records."))
-                return redirect("coaching:practice_detail", review_id=saved.id)
+                return redirect(saved.location)
     elif request.method == "POST" and form.is_valid():
         try:
             transcript, coach_name = _read_transcript(form)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import Category, Consent, LegalBasis, SignatureMethod
 from consent.services import ScanFile
+from lib.once import OneTimeKeyForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_SCAN_BYTES = 5 * 1024 * 1024
@@ -17,7 +18,7 @@ SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\x
 DRAWING = re.compile(r"^[ML0-9 .]{4,20000}$")
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(OneTimeKeyForm, forms.ModelForm):
     categories = forms.MultipleChoiceField(
         label=_("What information may be shared"),
         choices=Category.choices,
@@ -147,7 +148,7 @@ class ConsentForm(forms.ModelForm):
         return data
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(OneTimeKeyForm, forms.Form):
     recipient = forms.CharField(label=_("To whom"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     categories = forms.MultipleChoiceField(
@@ -178,7 +179,7 @@ class RetentionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class HoldForm(forms.Form):
+class HoldForm(OneTimeKeyForm, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the hold"),
         max_length=300,

@@ -3,12 +3,14 @@
 import base64
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_member_action
 from consent.models import (
@@ -22,7 +24,7 @@ from consent.models import (
 )
 from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from participants.models import Participant
 
 
@@ -187,20 +189,17 @@ def disclose(
     elif not basis_reason.strip():
         raise DisclosureRefused("A disclosure without consent needs the reason written down.")
     with transaction.atomic():
-        html = render_to_string(
-            "consent/disclosed_document.html",
-            {
-                "participant": participant,
-                "recipient": recipient,
-                "purpose": purpose,
-                "sections": _sections(participant, categories),
-                "consent": consent,
-                "legal_basis": LegalBasis(legal_basis).label,
-                "basis_reason": basis_reason,
-                "disclosed_by": acting.user,
-                "organization": acting.organization,
-                "now": timezone.now(),
-            },
+        html = _document_html(
+            participant=participant,
+            recipient=recipient,
+            purpose=purpose,
+            categories=categories,
+            consent=consent,
+            legal_basis=legal_basis,
+            basis_reason=basis_reason,
+            disclosed_by=acting.user,
+            organization=acting.organization,
+            at=timezone.now(),
         )
         disclosure = Disclosure.objects.create(
             organization=acting.organization,
@@ -221,6 +220,67 @@ def disclose(
             participant_id=participant.id,
             changed_fields=categories,
         )
+    return DisclosedDocument(disclosure, html)
+
+
+def _document_html(
+    *,
+    participant: Participant,
+    recipient: str,
+    purpose: str,
+    categories: list[str],
+    consent: Consent | None,
+    legal_basis: str,
+    basis_reason: str,
+    disclosed_by: User,
+    organization: Organization,
+    at: datetime,
+) -> str:
+    return render_to_string(
+        "consent/disclosed_document.html",
+        {
+            "participant": participant,
+            "recipient": recipient,
+            "purpose": purpose,
+            "sections": _sections(participant, categories),
+            "consent": consent,
+            "legal_basis": LegalBasis(legal_basis).label,
+            "basis_reason": basis_reason,
+            "disclosed_by": disclosed_by,
+            "organization": organization,
+            "now": at,
+        },
+    )
+
+
+def disclosed_document_again(
+    *, acting: Membership, disclosure: Disclosure
+) -> DisclosedDocument | None:
+    """The document of a disclosure this member just made, for the same form sent a second time
+    (the first answer may never have reached them): written again from what was recorded and
+    given only if it is the very document disclosed, by its fingerprint. Nothing new is
+    disclosed, so the accounting keeps its one entry; the second copy is audited as a view."""
+    html = _document_html(
+        participant=disclosure.participant,
+        recipient=disclosure.recipient,
+        purpose=disclosure.purpose,
+        categories=list(disclosure.categories),
+        consent=disclosure.consent,
+        legal_basis=disclosure.legal_basis,
+        basis_reason=disclosure.basis_reason,
+        disclosed_by=acting.user,
+        organization=acting.organization,
+        at=disclosure.disclosed_at,
+    )
+    if hashlib.sha256(html.encode("utf-8")).hexdigest() != disclosure.document_sha256:
+        return None
+    record_member_action(
+        acting=acting,
+        action=Action.VIEW,
+        target=Target.of(disclosure),
+        participant_id=disclosure.participant_id,
+        changed_fields=["document"],
+    )
     return DisclosedDocument(disclosure, html)
 
 

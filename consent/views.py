@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,17 @@ from consent.retention import (
     release_hold,
     set_retention,
 )
-from consent.services import DisclosureRefused, disclose, record_consent, revoke_consent
+from consent.services import (
+    DisclosedDocument,
+    DisclosureRefused,
+    disclose,
+    disclosed_document_again,
+    record_consent,
+    revoke_consent,
+)
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.models import SubmitKey
+from lib.once import already_saved, create_once, one_time_submit
 from lib.spreadsheet import CsvWriter, csv_response
 from organizations.models import Role
 from participants.access import participant_or_404
@@ -68,7 +78,12 @@ def participant_consents(request: HttpRequest, participant_id: object) -> HttpRe
     )
 
 
+def _consents_url(participant: Participant) -> str:
+    return reverse("consent:participant", kwargs={"participant_id": participant.id})
+
+
 @member_required(*WRITERS)
+@one_time_submit
 def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
@@ -83,12 +98,16 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        consent = record_consent(
-            acting=membership,
-            participant=participant,
-            values=form.consent_values(),
-            scan=form.scan_file(),
-        )
+        consent = create_once(
+            request,
+            create=lambda: record_consent(
+                acting=membership,
+                participant=participant,
+                values=form.consent_values(),
+                scan=form.scan_file(),
+            ),
+            location=lambda recorded: _consents_url(participant),
+        ).obj
         if consent.is_waiting:
             messages.success(
                 request,
@@ -123,30 +142,65 @@ def consent_revoke(request: HttpRequest, consent_id: object) -> HttpResponse:
     return render(request, "consent/revoke.html", {"form": form, "consent": consent})
 
 
+def _document_response(document: DisclosedDocument) -> HttpResponse:
+    response = HttpResponse(document.html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="disclosure-{document.disclosure.id}.html"'
+    )
+    return response
+
+
+def _disclosure_again(request: HttpRequest, earlier: SubmitKey) -> HttpResponse:
+    """A disclosure form sent twice: the first answer was the document, which the person may
+    never have received, so they get that same document again; the accounting has one entry."""
+    membership = acting_membership(request)
+    visible = Participant.objects.visible_to(request.user, membership.organization)
+    disclosure = (
+        Disclosure.objects.filter(
+            organization=membership.organization,
+            participant__in=visible.values("id"),
+            disclosed_by=request.user,
+            id=earlier.target_id,
+        )
+        .select_related("participant", "consent")
+        .first()
+    )
+    document = (
+        disclosed_document_again(acting=membership, disclosure=disclosure)
+        if disclosure is not None
+        else None
+    )
+    if document is None:
+        return already_saved(request, earlier)
+    return _document_response(document)
+
+
 @member_required(*STAFF)
+@one_time_submit(answer=_disclosure_again)
 def disclosure_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            document = disclose(
-                acting=acting_membership(request),
-                participant=participant,
-                recipient=data["recipient"],
-                purpose=data["purpose"],
-                categories=list(data["categories"]),
-                legal_basis=data["legal_basis"],
-                basis_reason=data["basis_reason"],
-            )
+            document = create_once(
+                request,
+                create=lambda: disclose(
+                    acting=acting_membership(request),
+                    participant=participant,
+                    recipient=data["recipient"],
+                    purpose=data["purpose"],
+                    categories=list(data["categories"]),
+                    legal_basis=data["legal_basis"],
+                    basis_reason=data["basis_reason"],
+                ),
+                location=lambda done: _consents_url(participant),
+                target=lambda done: done.disclosure.id,
+            ).obj
         except DisclosureRefused as refused:
             form.add_error(None, str(refused))
         else:
-            response = HttpResponse(document.html, content_type="text/html; charset=utf-8")
-            response["Content-Disposition"] = (
-                f'attachment; filename="disclosure-{document.disclosure.id}.html"'
-            )
-            return response
+            return _document_response(document)
     return render(request, "consent/disclose.html", {"form": form, "participant": participant})
 
 
@@ -248,6 +302,7 @@ def send_record_copy(
 
 
 @member_required(Role.MANAGER)
+@one_time_submit
 def legal_hold(request: HttpRequest, participant_id: object) -> HttpResponse:
     """A manager places or releases a legal hold: a held record is never purged."""
     participant = participant_or_404(request, participant_id)
@@ -260,8 +315,12 @@ def legal_hold(request: HttpRequest, participant_id: object) -> HttpResponse:
             messages.success(request, _("Hold released. The usual retention period applies."))
             return redirect("consent:participant", participant_id=participant.id)
         if hold is None and form.is_valid():
-            place_hold(
-                acting=membership, participant=participant, reason=form.cleaned_data["reason"]
+            create_once(
+                request,
+                create=lambda: place_hold(
+                    acting=membership, participant=participant, reason=form.cleaned_data["reason"]
+                ),
+                location=lambda placed: _consents_url(participant),
             )
             messages.success(request, _("Legal hold placed. This record will not be purged."))
             return redirect("consent:participant", participant_id=participant.id)

@@ -22,6 +22,7 @@ from encounters.models import (
     WithheldReason,
 )
 from encounters.open_notes import Decision
+from lib.once import KEY_FIELD, OneTimeKeyForm
 from organizations.models import Organization
 from participants.models import Participant
 from plans.models import Goal
@@ -98,7 +99,7 @@ class EncounterForm(forms.ModelForm):
             goals.help_text = _("The goals from their plan this contact worked on, if any.")
         keep = BRIEF_FIELDS if brief else FULL_FIELDS
         for name in list(self.fields):
-            if name not in keep and name != "version":
+            if name not in keep and name not in ("version", KEY_FIELD):
                 del self.fields[name]
         for name in LANGUAGE_CHECKED:
             if name in self.fields:
@@ -163,7 +164,11 @@ class EncounterForm(forms.ModelForm):
         return values
 
 
-class AddendumForm(forms.Form):
+class NewEncounterForm(OneTimeKeyForm, EncounterForm):
+    """A new contact note: the same questions, sent once however often the button is pressed."""
+
+
+class AddendumForm(OneTimeKeyForm, forms.Form):
     text = forms.CharField(
         label=_("Addendum"),
         max_length=5000,
@@ -172,7 +177,7 @@ class AddendumForm(forms.Form):
     )
 
 
-class ServiceTypeForm(forms.Form):
+class ServiceTypeForm(OneTimeKeyForm, forms.Form):
     name = forms.CharField(label=_("Service name"), max_length=80)
     needs_cosign = forms.BooleanField(label=_("Notes need a co-signature"), required=False)
 
@@ -186,7 +191,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(OneTimeKeyForm, forms.Form):
     outcome = forms.ChoiceField(label=_("How did it go?"), choices=Outcome.choices)
     next_contact_on = forms.DateField(label=_("Next try"), widget=DATE_WIDGET, required=False)
 
@@ -197,7 +202,7 @@ class OutcomeForm(forms.Form):
         return next_on
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(OneTimeKeyForm, forms.ModelForm):
     class Meta:
         model = CheckInSchedule
         fields = ["every_weeks", "weekday", "window_start", "window_end", "starts_on"]
@@ -211,7 +216,7 @@ class ScheduleForm(forms.ModelForm):
         return data
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(OneTimeKeyForm, forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "meets", "default_duration", "service_type", "facilitator"]
@@ -240,7 +245,7 @@ class GroupForm(forms.ModelForm):
         return minutes
 
 
-class GroupSessionForm(forms.Form):
+class GroupSessionForm(OneTimeKeyForm, forms.Form):
     day = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(

@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from encounters.groups import Attendee, add_member, record_group_session, remove
 from encounters.models import Group
 from encounters.services import ensure_service_types
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 from participants.selectors import assignable_coaches
@@ -33,7 +35,12 @@ def _visible_participants(request: HttpRequest) -> ParticipantQuerySet:
     ).filter(status__in=ParticipantStatus.open())
 
 
+def _group_url(group_id: object) -> str:
+    return reverse("encounters:group", kwargs={"group_id": group_id})
+
+
 @member_required(*GROUP_ROLES)
+@one_time_submit
 def group_list(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     ensure_service_types(membership.organization)
@@ -48,11 +55,15 @@ def group_list(request: HttpRequest) -> HttpResponse:
         values = dict(form.cleaned_data)
         if is_coach:
             values["facilitator"] = request.user
-        group = save_group(acting=membership, group=None, values=values)
-        messages.success(
-            request, _("Group %(name)s created. Add its members next.") % {"name": group.name}
+        saved = create_once(
+            request,
+            create=lambda: save_group(acting=membership, group=None, values=values),
+            location=lambda group: _group_url(group.id),
         )
-        return redirect("encounters:group", group_id=group.id)
+        messages.success(
+            request, _("Group %(name)s created. Add its members next.") % {"name": saved.obj.name}
+        )
+        return redirect(saved.location)
     groups = sorted(  # names are encrypted, so sorted here rather than in SQL
         Group.objects.visible_to(request.user, membership.organization).select_related(
             "facilitator"
@@ -102,6 +113,7 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
 
 
 @member_required(*GROUP_ROLES)
+@one_time_submit
 def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
     group = _group(request, group_id)
     membership = acting_membership(request)
@@ -134,20 +146,25 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
         if not attendees:
             form.add_error(None, _("Tick at least one person who came."))
         if valid and attendees:
-            session = record_group_session(
-                acting=membership,
-                group=group,
-                started_at=form.cleaned_data["started_at"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                topic=form.cleaned_data["topic"],
-                shared_note=form.cleaned_data["shared_note"],
-                attendees=attendees,
-                sign=form.cleaned_data["sign_now"],
+            # Sent twice, the session and each attendee's signed note are made once.
+            saved = create_once(
+                request,
+                create=lambda: record_group_session(
+                    acting=membership,
+                    group=group,
+                    started_at=form.cleaned_data["started_at"],
+                    duration_minutes=form.cleaned_data["duration_minutes"],
+                    topic=form.cleaned_data["topic"],
+                    shared_note=form.cleaned_data["shared_note"],
+                    attendees=attendees,
+                    sign=form.cleaned_data["sign_now"],
+                ),
+                location=lambda session: _group_url(session.group_id),
             )
             messages.success(
                 request, _("Session recorded for %(count)d people.") % {"count": len(attendees)}
             )
-            return redirect("encounters:group", group_id=session.group_id)
+            return redirect(saved.location)
     return render(
         request,
         "encounters/group_session.html",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,7 @@ from encounters.selectors import LONG_LIST, coach_day
 from encounters.services import record_call_outcome
 from encounters.today_rows import one_row, today_rows
 from lib.access import acting_membership, member_required
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 
@@ -38,6 +40,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required(Role.COACH, Role.SUPERVISOR)
+@one_time_submit
 def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     """How a due call went. Today lists the people and fetches this form for one row on demand
     (htmx swaps the row; without JavaScript the link opens it as a page); the answer is recorded
@@ -64,12 +67,17 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     result = None
     if form.is_valid():
         next_on = form.cleaned_data["next_contact_on"] or timezone.localdate() + timedelta(days=1)
-        result = record_call_outcome(
-            acting=acting_membership(request),
-            participant=participant,
-            outcome=form.cleaned_data["outcome"],
-            next_contact_on=next_on,
-        )
+        result = create_once(
+            request,
+            create=lambda: record_call_outcome(
+                acting=acting_membership(request),
+                participant=participant,
+                outcome=form.cleaned_data["outcome"],
+                next_contact_on=next_on,
+            ),
+            location=lambda outcome: reverse("today"),
+            target=lambda outcome: outcome.encounter.id,
+        ).obj
         participant.refresh_from_db()
     if htmx:
         return render(

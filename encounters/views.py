@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from audit.services import Target, record_page_view
 from encounters.forms import (
     AddendumForm,
     EncounterForm,
+    NewEncounterForm,
     ReturnForm,
     ScheduleForm,
     ServiceTypeForm,
@@ -47,6 +49,7 @@ from encounters.services import (
     update_encounter,
 )
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import ContactChannel, Participant
@@ -62,6 +65,10 @@ READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 TIMELINE_PAGE = 20
 
 
+def _note_url(encounter: Encounter) -> str:
+    return reverse("encounters:detail", kwargs={"encounter_id": encounter.id})
+
+
 def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:
     scoped = Encounter.objects.visible_to(request.user, acting_membership(request).organization)
     return visible_or_404(
@@ -72,13 +79,14 @@ def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:
 
 
 @member_required(*WRITERS)
+@one_time_submit
 def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
     ensure_service_types(membership.organization)
     brief = request.GET.get("kind", request.POST.get("kind", "brief")) != "full"
     first_channel = next(iter(participant.contact_channels), "")
-    form = EncounterForm(
+    form = NewEncounterForm(
         request.POST or None,
         organization=membership.organization,
         brief=brief,
@@ -86,11 +94,18 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         initial={"contact_type": CHANNEL_TO_CONTACT.get(first_channel, "")},
     )
     if request.method == "POST" and form.is_valid():
-        encounter = record_encounter(
-            acting=membership, participant=participant, values=form.encounter_values(), brief=brief
+        saved = create_once(
+            request,
+            create=lambda: record_encounter(
+                acting=membership,
+                participant=participant,
+                values=form.encounter_values(),
+                brief=brief,
+            ),
+            location=_note_url,
         )
         messages.success(request, _("Saved as a draft. Sign it when it's complete."))
-        return redirect("encounters:detail", encounter_id=encounter.id)
+        return redirect(saved.location)
     return render(
         request,
         "encounters/form.html",
@@ -192,14 +207,21 @@ def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
 
 @require_POST
 @member_required(*WRITERS)
+@one_time_submit
 def encounter_addendum(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter(request, encounter_id)
     form = AddendumForm(request.POST)
     if encounter.state != NoteState.SIGNED:
         messages.error(request, _("Drafts are edited directly; addenda are for signed notes."))
     elif form.is_valid():
-        add_addendum(
-            acting=acting_membership(request), encounter=encounter, text=form.cleaned_data["text"]
+        create_once(
+            request,
+            create=lambda: add_addendum(
+                acting=acting_membership(request),
+                encounter=encounter,
+                text=form.cleaned_data["text"],
+            ),
+            location=lambda addendum: _note_url(encounter),
         )
         messages.success(request, _("Addendum added."))
     else:
@@ -282,6 +304,7 @@ def encounter_comment_seen(request: HttpRequest, encounter_id: object) -> HttpRe
 
 
 @member_required(Role.ADMIN)
+@one_time_submit
 def service_types(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     ensure_service_types(membership.organization)
@@ -303,11 +326,15 @@ def service_types(request: HttpRequest) -> HttpResponse:
         if services.filter(name__iexact=name).exists():
             form.add_error("name", _("That service is already on the list."))
         else:
-            save_service_type(
-                acting=membership,
-                service=None,
-                name=name,
-                needs_cosign=form.cleaned_data["needs_cosign"],
+            create_once(
+                request,
+                create=lambda: save_service_type(
+                    acting=membership,
+                    service=None,
+                    name=name,
+                    needs_cosign=form.cleaned_data["needs_cosign"],
+                ),
+                location=lambda service: reverse("encounters:service_types"),
             )
             messages.success(request, _("Added %(name)s.") % {"name": name})
             return redirect("encounters:service_types")
@@ -315,6 +342,7 @@ def service_types(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(*WRITERS)
+@one_time_submit
 def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     today_ = timezone.localdate()
@@ -322,11 +350,19 @@ def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         request.POST or None, initial={"starts_on": today_, "weekday": today_.weekday()}
     )
     if request.method == "POST" and form.is_valid():
-        create_schedule(
-            acting=acting_membership(request), participant=participant, values=form.cleaned_data
+        saved = create_once(
+            request,
+            create=lambda: create_schedule(
+                acting=acting_membership(request),
+                participant=participant,
+                values=form.cleaned_data,
+            ),
+            location=lambda schedule: reverse(
+                "participants:detail", kwargs={"participant_id": participant.id}
+            ),
         )
         messages.success(request, _("Check-ins scheduled. They will appear on Today."))
-        return redirect("participants:detail", participant_id=participant.id)
+        return redirect(saved.location)
     return render(request, "encounters/schedule.html", {"form": form, "participant": participant})
 
 

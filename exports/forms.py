@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from exports.datasets import registry
 from exports.deidentify import DateMode
 from exports.services import ExportKind, ExportRequest, Format
+from lib.once import OneTimeKeyForm
 
 
-class ExportForm(forms.Form):
+class ExportForm(OneTimeKeyForm, forms.Form):
     dataset = forms.ChoiceField(label=_("Which data"), widget=forms.RadioSelect)
     kind = forms.ChoiceField(
         label=_("Who it is for"), choices=ExportKind.choices, widget=forms.RadioSelect

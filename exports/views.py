@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from audit.services import Target, record_page_view
 from exports.datasets import Dataset, registry
@@ -10,6 +11,7 @@ from exports.jobs import queue_export
 from exports.selectors import EXPORTERS, disclosure_preview, exportable_people
 from exports.services import ExportKind, full_dictionary
 from lib.access import acting_membership, member_required
+from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
 from organizations.models import Role
 
@@ -24,6 +26,7 @@ def _dataset_or_404(key: str) -> Dataset:
 
 
 @member_required(*EXPORTERS)
+@one_time_submit
 def index(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     form = ExportForm(request.POST or None, may_disclose=membership.role == Role.MANAGER)
@@ -42,8 +45,13 @@ def index(request: HttpRequest) -> HttpResponse:
             )
         # Every export runs as a job: progress on its page, and a download link that only the
         # requester can use and that expires (jobs app).
-        job = queue_export(acting=membership, request=wanted)
-        return redirect("jobs:status", job_id=job.id)
+        # Sent twice, one job: a disclosure export is recorded once in the accounting.
+        queued = create_once(
+            request,
+            create=lambda: queue_export(acting=membership, request=wanted),
+            location=lambda job: reverse("jobs:status", kwargs={"job_id": job.id}),
+        )
+        return redirect(queued.location)
     return render(
         request,
         "exports/index.html",

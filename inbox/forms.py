@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.widgets import language_check_attrs
 from inbox.models import MAX_MESSAGE_CHARS
+from lib.once import OneTimeKeyForm
 
 
-class MessageForm(forms.Form):
+class MessageForm(OneTimeKeyForm, forms.Form):
     # "text" is one of the fields the inline language checker looks at.
     text = forms.CharField(
         label=_("Your message"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
@@ -10,6 +11,7 @@ from inbox.forms import MessageForm
 from inbox.selectors import threads_for
 from inbox.services import open_thread, reads_for_coach, send_message
 from lib.access import acting_membership, member_required
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 
@@ -27,18 +29,27 @@ def thread_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(*CARE_TEAM)
+@one_time_submit
 def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
     form = MessageForm(request.POST or None, language_check=True)
     if request.method == "POST" and form.is_valid():
-        send_message(acting=membership, participant=participant, body=form.cleaned_data["text"])
+        saved = create_once(
+            request,
+            create=lambda: send_message(
+                acting=membership, participant=participant, body=form.cleaned_data["text"]
+            ),
+            location=lambda message: reverse(
+                "inbox:thread", kwargs={"participant_id": participant.id}
+            ),
+        )
         messages.success(
             request,
             _("Sent. %(name)s gets a text that a message is waiting, without what it says.")
             % {"name": participant.preferred_name},
         )
-        return redirect("inbox:thread", participant_id=participant.id)
+        return redirect(saved.location)
     items = open_thread(request=request, acting=membership, participant=participant)
     return render(
         request,

@@ -31,11 +31,13 @@ class LibConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         from lib import lookups  # noqa: F401 - registers the lookups on their fields
-        from lib.sqlite import add_sqlite_functions
+        from lib.sqlite import add_sqlite_functions, restore_triggers
 
         connection_created.connect(add_sqlite_functions, dispatch_uid="cairn_sqlite_functions")
+        post_migrate.connect(restore_triggers, dispatch_uid="cairn_sqlite_triggers")
         # Django binds each `get_<field>_display` to its own lookup as the class is built, so
         # the bound methods are replaced here, after every model exists (a model's own
         # `get_<field>_display`, were one written, is a plain function and stays).

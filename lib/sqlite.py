@@ -48,3 +48,41 @@ def _compiled(pattern: str, escape: str | None) -> re.Pattern[str]:
         else:
             parts.append(re.escape(character))
     return re.compile("".join(parts), re.DOTALL)
+
+
+# The triggers that keep SQLite's guarantees, each created by its app's migration. Altering a
+# column on SQLite rebuilds the table and drops its triggers, so after every `migrate` they are
+# created again where missing (CREATE TRIGGER IF NOT EXISTS), whatever migration ran.
+TRIGGER_MIGRATIONS = {
+    "audit_auditevent": "audit.migrations.0004_sqlite_append_only_trigger",
+    "safety_safetyplanversion": "safety.migrations.0004_sqlite_versions_are_immutable",
+    "reports_datachange": "reports.migrations.0002_sqlite_data_changes",
+}
+
+
+def restore_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Connected to `post_migrate` in `lib.apps`; acts once per migrate (for the reports app)."""
+    from importlib import import_module
+
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite" or getattr(sender, "label", "") != "reports":
+        return
+    tables = set(connection.introspection.table_names())
+    statements = _Statements(connection)
+    for table, module in TRIGGER_MIGRATIONS.items():
+        if table in tables:
+            import_module(module).create_triggers(None, statements)
+
+
+class _Statements:
+    """What the migrations' trigger functions use of a schema editor (`connection`, `execute`),
+    without one: a schema editor cannot open inside a transaction on SQLite."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -20,16 +20,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _calm_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """An error page, with the usual header when the request got far enough to have one.
+
+    A request refused early (an unknown `Host`, refused before sign-in is read) has no
+    `request.user` for the context processors: it gets the same page without them."""
+    if not hasattr(request, "user"):
+        return HttpResponse(loader.get_template(template).render(), status=status)
+    return render(request, template, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _calm_page(request, "errors/400.html", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _calm_page(request, "errors/403.html", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _calm_page(request, "errors/404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -38,4 +48,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "errors/csrf.html", status=403)
+    return _calm_page(request, "errors/csrf.html", 403)

@@ -5,11 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.forms import EmergencyAccessForm, EmergencyReviewForm
 from participants.models import EmergencyAccess, Participant
@@ -18,6 +20,7 @@ from participants.views import PAGE_SIZE
 
 
 @member_required(Role.COACH, Role.SUPERVISOR)
+@one_time_submit
 def emergency_access(request: HttpRequest) -> HttpResponse:
     """Open a record outside the care team in an emergency: exact details and a reason."""
     membership = acting_membership(request)
@@ -51,7 +54,15 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
             participant = found[0]
             already = Participant.objects.visible_to(request.user, membership.organization)
             if not already.filter(pk=participant.pk).exists():
-                open_in_emergency(acting=membership, participant=participant, reason=data["reason"])
+                create_once(
+                    request,
+                    create=lambda: open_in_emergency(
+                        acting=membership, participant=participant, reason=data["reason"]
+                    ),
+                    location=lambda grant: reverse(
+                        "participants:detail", kwargs={"participant_id": participant.id}
+                    ),
+                )
                 messages.warning(
                     request,
                     _(

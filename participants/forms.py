@@ -1,6 +1,5 @@
 """Intake and edit forms: one name required, every other answer optional or 'prefer not to say'."""
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lib.once import OneTimeKeyForm
 from lib.phones import to_e164
 from participants.models import (
     AgeRange,
@@ -285,10 +285,9 @@ class ParticipantForm(forms.ModelForm):
         return values
 
 
-class IntakeForm(ParticipantForm):
-    """Enrolment: the same questions, plus who walks beside them and a double-submit guard."""
+class IntakeForm(OneTimeKeyForm, ParticipantForm):
+    """Enrolment: the same questions, plus who walks beside them; sent twice, it enrols once."""
 
-    intake_key = forms.UUIDField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label=_("Where they are with us"),
         choices=[
@@ -310,11 +309,9 @@ class IntakeForm(ParticipantForm):
         coach_field.empty_label = None if default_coach else _("Choose a coach")
         if default_coach is not None:
             self.fields["coach"].initial = default_coach.pk
-        if not self.is_bound:
-            self.initial["intake_key"] = uuid.uuid4()
 
 
-class StatusForm(forms.Form):
+class StatusForm(OneTimeKeyForm, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ParticipantStatus.choices)
     effective_on = forms.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -387,7 +384,11 @@ class SupportPersonForm(forms.Form):
         return to_e164(self.cleaned_data.get("phone", ""))
 
 
-class EmergencyAccessForm(forms.Form):
+class NewSupportPersonForm(OneTimeKeyForm, SupportPersonForm):
+    """Someone they name for the first time; added once however often the form is sent."""
+
+
+class EmergencyAccessForm(OneTimeKeyForm, forms.Form):
     preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),

@@ -235,7 +235,6 @@ class Participant(HashedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
     version = models.PositiveIntegerField(default=1)
-    intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,11 +1,10 @@
 """Writes to participant records: each one transaction, each with its audit event."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -50,54 +49,39 @@ def enrol_participant(
     acting: Membership,
     values: dict[str, Any],
     coach: User,
-    intake_key: uuid.UUID,
     status: str = ParticipantStatus.ACTIVE,
-) -> tuple[Participant, bool]:
-    """Create the record with its first status step and coach assignment.
-
-    A repeated submission of the same form (double click, resend) returns the first record
-    and False instead of creating a second one.
-    """
-    existing = Participant.objects.filter(intake_key=intake_key).first()
-    if existing is not None:
-        return existing, False
+) -> Participant:
+    """Create the record with its first status step and coach assignment."""
     today = timezone.localdate()
-    try:
-        with transaction.atomic():
-            participant = Participant.objects.create(
-                organization=acting.organization,
-                coach=coach,
-                enrolled_on=today,
-                status=status,
-                status_since=today,
-                intake_key=intake_key,
-                **values,
-            )
-            StatusChange.objects.create(
-                organization=acting.organization,
-                participant=participant,
-                from_status="",
-                to_status=status,
-                effective_on=today,
-                reason="Referred" if status == ParticipantStatus.REFERRED else "Enrolled",
-                changed_by=acting.user,
-            )
-            CoachAssignment.objects.create(
-                organization=acting.organization,
-                participant=participant,
-                coach=coach,
-                role=CoachRole.PRIMARY,
-                started_on=today,
-                assigned_by=acting.user,
-            )
-            answered = [
-                name for name, value in values.items() if value not in ("", None, [], False)
-            ]
-            _audit(acting, Action.CREATE, participant, participant, [*answered, "coach"])
-    except IntegrityError:
-        # The same form arrived twice at once: the other request created it.
-        return Participant.objects.get(intake_key=intake_key), False
-    return participant, True
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            organization=acting.organization,
+            coach=coach,
+            enrolled_on=today,
+            status=status,
+            status_since=today,
+            **values,
+        )
+        StatusChange.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            from_status="",
+            to_status=status,
+            effective_on=today,
+            reason="Referred" if status == ParticipantStatus.REFERRED else "Enrolled",
+            changed_by=acting.user,
+        )
+        CoachAssignment.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            coach=coach,
+            role=CoachRole.PRIMARY,
+            started_on=today,
+            assigned_by=acting.user,
+        )
+        answered = [name for name, value in values.items() if value not in ("", None, [], False)]
+        _audit(acting, Action.CREATE, participant, participant, [*answered, "coach"])
+    return participant
 
 
 def update_participant(

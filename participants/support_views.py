@@ -5,11 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from participants.access import participant_or_404
-from participants.forms import SupportPersonForm
+from participants.forms import NewSupportPersonForm, SupportPersonForm
 from participants.models import SupportPerson
 from participants.services import (
     StaleEdit,
@@ -30,18 +32,25 @@ def _support_values(form: SupportPersonForm) -> SupportPersonValues:
 
 
 @member_required(*CASELOAD_ROLES)
+@one_time_submit
 def support_person_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
-    form = SupportPersonForm(request.POST or None)
+    form = NewSupportPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        save_support_person(
-            acting=acting_membership(request),
-            participant=participant,
-            person=None,
-            values=_support_values(form),
+        saved = create_once(
+            request,
+            create=lambda: save_support_person(
+                acting=acting_membership(request),
+                participant=participant,
+                person=None,
+                values=_support_values(form),
+            ),
+            location=lambda person: reverse(
+                "participants:detail", kwargs={"participant_id": participant.id}
+            ),
         )
         messages.success(request, _("Support person added."))
-        return redirect("participants:detail", participant_id=participant.id)
+        return redirect(saved.location)
     return render(
         request, "participants/support_person.html", {"form": form, "participant": participant}
     )

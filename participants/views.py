@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from audit.labels import field_label, target_label
 from audit.services import Target, record_page_view
 from consent.models import Consent
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.forms import (
@@ -138,6 +140,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(*CASELOAD_ROLES)
+@one_time_submit
 def participant_new(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     coaches = assignable_coaches(membership.organization)
@@ -156,18 +159,20 @@ def participant_new(request: HttpRequest) -> HttpResponse:
                 date_of_birth=values["date_of_birth"],
             )
         if not duplicates:
-            participant, created = enrol_participant(
-                acting=membership,
-                values=values,
-                coach=form.cleaned_data["coach"],
-                status=form.cleaned_data["status"] or ParticipantStatus.ACTIVE,
-                intake_key=form.cleaned_data["intake_key"],
+            enrolled = create_once(
+                request,
+                create=lambda: enrol_participant(
+                    acting=membership,
+                    values=values,
+                    coach=form.cleaned_data["coach"],
+                    status=form.cleaned_data["status"] or ParticipantStatus.ACTIVE,
+                ),
+                location=lambda person: reverse(
+                    "participants:detail", kwargs={"participant_id": person.id}
+                ),
             )
-            if created:
-                messages.success(request, _("%(name)s is enrolled.") % {"name": participant})
-            else:
-                messages.info(request, _("This form was already saved; nothing was added twice."))
-            return redirect("participants:detail", participant_id=participant.id)
+            messages.success(request, _("%(name)s is enrolled.") % {"name": enrolled.obj})
+            return redirect(enrolled.location)
     return render(
         request,
         "participants/form.html",
@@ -280,6 +285,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
 
 
 @member_required(*CASELOAD_ROLES)
+@one_time_submit
 def participant_status(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     form = StatusForm(
@@ -287,11 +293,17 @@ def participant_status(request: HttpRequest, participant_id: object) -> HttpResp
         initial={"status": participant.status, "effective_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        change_status(
-            acting=acting_membership(request), participant=participant, **form.cleaned_data
+        saved = create_once(
+            request,
+            create=lambda: change_status(
+                acting=acting_membership(request), participant=participant, **form.cleaned_data
+            ),
+            location=lambda step: reverse(
+                "participants:detail", kwargs={"participant_id": participant.id}
+            ),
         )
         messages.success(request, _("Status updated. Earlier steps stay in the history."))
-        return redirect("participants:detail", participant_id=participant.id)
+        return redirect(saved.location)
     return render(request, "participants/status.html", {"form": form, "participant": participant})
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.widgets import language_check_attrs
+from lib.once import OneTimeKeyForm
 from plans.models import Goal, LifeDomain, Milestone, StepOwner, StrengthKind
 from plans.services import StepValues
 
@@ -56,6 +57,10 @@ class GoalForm(forms.ModelForm):
 
     def goal_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class NewGoalForm(OneTimeKeyForm, GoalForm):
+    """A goal added to the plan: added once however often the form is sent."""
 
 
 class StepForm(forms.Form):
@@ -150,7 +155,11 @@ class MilestoneForm(forms.ModelForm):
         return values
 
 
-class StrengthForm(forms.Form):
+class NewMilestoneForm(OneTimeKeyForm, MilestoneForm):
+    """A milestone noted for the first time: noted once however often the form is sent."""
+
+
+class StrengthForm(OneTimeKeyForm, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=StrengthKind.choices)
     text = forms.CharField(label=_("In their words"), max_length=300)
     noted_on = forms.DateField(label=_("Noted on"), widget=DATE_WIDGET)

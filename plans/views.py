@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant
@@ -20,6 +21,8 @@ from plans.forms import (
     AgreementForm,
     GoalForm,
     MilestoneForm,
+    NewGoalForm,
+    NewMilestoneForm,
     StepFormSet,
     StrengthForm,
     step_initial,
@@ -99,19 +102,24 @@ def _goal_page(
 
 
 @member_required(*WRITERS)
+@one_time_submit
 def goal_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
-    form = GoalForm(request.POST or None)
+    form = NewGoalForm(request.POST or None)
     steps = StepFormSet(request.POST or None, prefix="steps")
     if request.method == "POST" and form.is_valid() and steps.is_valid():
-        goal = save_goal(
-            acting=acting_membership(request),
-            participant=participant,
-            values=form.goal_values(),
-            steps=step_values(steps),
+        saved = create_once(
+            request,
+            create=lambda: save_goal(
+                acting=acting_membership(request),
+                participant=participant,
+                values=form.goal_values(),
+                steps=step_values(steps),
+            ),
+            location=lambda goal: f"{_plan_url(participant)}#goal-{goal.id}",
         )
         messages.success(request, _("Goal added to the plan."))
-        return redirect(f"{_plan_url(participant)}#goal-{goal.id}")
+        return redirect(saved.location)
     return _goal_page(request, participant, None, form, steps)
 
 
@@ -312,18 +320,27 @@ def milestones(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
 
 
+def _milestones_url(participant: Participant) -> str:
+    return reverse("plans:milestones", kwargs={"participant_id": participant.id})
+
+
 @member_required(*WRITERS)
+@one_time_submit
 def milestone_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
-    form = MilestoneForm(request.POST or None)
+    form = NewMilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        add_milestone(
-            acting=acting_membership(request),
-            participant=participant,
-            values=form.milestone_values(),
+        saved = create_once(
+            request,
+            create=lambda: add_milestone(
+                acting=acting_membership(request),
+                participant=participant,
+                values=form.milestone_values(),
+            ),
+            location=lambda milestone: _milestones_url(participant),
         )
         messages.success(request, _("Milestone added."))
-        return redirect("plans:milestones", participant_id=participant.id)
+        return redirect(saved.location)
     return render(
         request,
         "plans/simple_form.html",
@@ -370,15 +387,20 @@ def milestone_edit(request: HttpRequest, milestone_id: object) -> HttpResponse:
 
 
 @member_required(*WRITERS)
+@one_time_submit
 def strength_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     form = StrengthForm(request.POST or None, initial={"noted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        add_strength(
-            acting=acting_membership(request), participant=participant, **form.cleaned_data
+        saved = create_once(
+            request,
+            create=lambda: add_strength(
+                acting=acting_membership(request), participant=participant, **form.cleaned_data
+            ),
+            location=lambda strength: _milestones_url(participant),
         )
         messages.success(request, _("Added to their strengths."))
-        return redirect("plans:milestones", participant_id=participant.id)
+        return redirect(saved.location)
     return render(
         request,
         "plans/simple_form.html",

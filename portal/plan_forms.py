@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import engine
 from assessments.forms import OUT_OF_RANGE
+from lib.once import OneTimeKeyForm
 from plans.forms import MilestoneForm
 
 
@@ -14,7 +15,7 @@ def check_in_field_name(item: engine.Item) -> str:
     return f"item_{item.key}"
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(OneTimeKeyForm, forms.Form):
     """One group of big choices per question; leaving a question blank is always fine."""
 
     def __init__(self, *args: Any, instrument: engine.Instrument, language: str, **kw: Any) -> None:
@@ -39,7 +40,7 @@ class CheckInForm(forms.Form):
         }
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(OneTimeKeyForm, forms.Form):
     text = forms.CharField(
         label=_("What would you change?"),
         help_text=_("A few words are enough. Your coach will talk it over with you."),
@@ -56,7 +57,7 @@ class AgreeForm(forms.Form):
     )
 
 
-class MyMilestoneForm(MilestoneForm):
+class MyMilestoneForm(OneTimeKeyForm, MilestoneForm):
     """The plans app's milestone form, in the participant's own voice."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from assessments.engine import InvalidAnswer
 from audit.services import Target, record_page_view
 from lib.access import acting_membership, visible_or_404
+from lib.once import create_once, one_time_submit
 from participants.models import Participant
 from plans.models import ActionStep, AgreementMethod, Goal, RecoveryPlan
 from plans.services import add_milestone, record_agreement, set_step_done
@@ -43,17 +44,23 @@ def _viewed(request: HttpRequest, what: str, object_id: object, participant: Par
 
 
 @participant_required
+@one_time_submit
 def check_in(request: HttpRequest) -> HttpResponse:
     """Today's check-in: the home page shows the same form; this page takes it (and works alone)."""
     participant = own_participant(request)
     form = check_in_form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            record_check_in(
-                acting=acting_membership(request),
-                participant=participant,
-                language=check_in_language(),
-                answers=form.answers(),
+            create_once(
+                request,
+                create=lambda: record_check_in(
+                    acting=acting_membership(request),
+                    participant=participant,
+                    language=check_in_language(),
+                    answers=form.answers(),
+                ),
+                location=lambda done: reverse("portal:check_in_thanks"),
+                target=lambda done: done.assessment.id,
             )
         except InvalidAnswer:
             form.add_error(None, _("One answer did not fit. Please choose again."))
@@ -114,6 +121,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 
 
 @participant_required
+@one_time_submit
 def goal(request: HttpRequest, goal_id: object) -> HttpResponse:
     """One of my goals: its steps, a way to suggest a change, and my safety plan one tap away."""
     participant = own_participant(request)
@@ -121,11 +129,15 @@ def goal(request: HttpRequest, goal_id: object) -> HttpResponse:
     mine = my_goals(participant, goal=visible_or_404(scoped, request, id=goal_id))[0]
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        suggest_goal_change(
-            acting=acting_membership(request), goal=mine.goal, text=form.cleaned_data["text"]
+        saved = create_once(
+            request,
+            create=lambda: suggest_goal_change(
+                acting=acting_membership(request), goal=mine.goal, text=form.cleaned_data["text"]
+            ),
+            location=lambda suggestion: reverse("portal:goal", kwargs={"goal_id": mine.goal.id}),
         )
         messages.success(request, _("Thank you. Your coach will talk it over with you."))
-        return redirect("portal:goal", goal_id=mine.goal.id)
+        return redirect(saved.location)
     _viewed(request, "plans.goal", mine.goal.id, participant)
     return render(
         request, "portal/goal.html", {"participant": participant, "mine": mine, "form": form}
@@ -172,17 +184,22 @@ def agree(request: HttpRequest) -> HttpResponse:
 
 
 @participant_required
+@one_time_submit
 def milestone_new(request: HttpRequest) -> HttpResponse:
     participant = own_participant(request)
     form = MyMilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        add_milestone(
-            acting=acting_membership(request),
-            participant=participant,
-            values=form.milestone_values(),
+        saved = create_once(
+            request,
+            create=lambda: add_milestone(
+                acting=acting_membership(request),
+                participant=participant,
+                values=form.milestone_values(),
+            ),
+            location=lambda milestone: f"{reverse('portal:my_plan')}#milestones-heading",
         )
         messages.success(request, _("Your milestone is added."))
-        return redirect(f"{reverse('portal:my_plan')}#milestones-heading")
+        return redirect(saved.location)
     return render(request, "portal/milestone_form.html", {"participant": participant, "form": form})
 
 

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consent.forms import DRAWING
+from lib.once import OneTimeKeyForm
 
 
-class CommentForm(forms.Form):
+class CommentForm(OneTimeKeyForm, forms.Form):
     text = forms.CharField(
         label=_("Your comment"),
         max_length=2000,
@@ -17,7 +18,7 @@ class CommentForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(OneTimeKeyForm, forms.Form):
     text = forms.CharField(
         label=_("What is wrong?"),
         max_length=2000,

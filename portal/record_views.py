@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from encounters.open_notes import give_feedback, shared_notes, withheld_notes
 from inbox.forms import MessageForm
 from inbox.services import open_thread, send_message
 from lib.access import acting_membership, visible_or_404
+from lib.once import create_once, one_time_submit
 from portal.access import own_participant, participant_required
 from portal.record_forms import CommentForm, CorrectionForm, RevokeForm
 from portal.record_selectors import (
@@ -86,6 +88,7 @@ def note(request: HttpRequest, encounter_id: object) -> HttpResponse:
 
 
 @participant_required
+@one_time_submit
 def note_feedback(request: HttpRequest, encounter_id: object, kind: str) -> HttpResponse:
     """Add a comment to a note, or ask for a correction: the coach answers."""
     participant = own_participant(request)
@@ -93,12 +96,16 @@ def note_feedback(request: HttpRequest, encounter_id: object, kind: str) -> Http
     form_class = CorrectionForm if kind == FeedbackKind.CORRECTION else CommentForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        give_feedback(
-            acting=acting_membership(request),
-            encounter=encounter,
-            kind=kind,
-            text=form.cleaned_data["text"],
-            suggested=form.cleaned_data.get("suggested", ""),
+        create_once(
+            request,
+            create=lambda: give_feedback(
+                acting=acting_membership(request),
+                encounter=encounter,
+                kind=kind,
+                text=form.cleaned_data["text"],
+                suggested=form.cleaned_data.get("suggested", ""),
+            ),
+            location=lambda feedback: reverse("portal:note", kwargs={"encounter_id": encounter.id}),
         )
         messages.success(
             request,
@@ -118,12 +125,19 @@ def note_feedback(request: HttpRequest, encounter_id: object, kind: str) -> Http
 
 
 @participant_required
+@one_time_submit
 def my_messages(request: HttpRequest) -> HttpResponse:
     participant = own_participant(request)
     membership = acting_membership(request)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and participant.coach_id and form.is_valid():
-        send_message(acting=membership, participant=participant, body=form.cleaned_data["text"])
+        create_once(
+            request,
+            create=lambda: send_message(
+                acting=membership, participant=participant, body=form.cleaned_data["text"]
+            ),
+            location=lambda message: reverse("portal:messages"),
+        )
         messages.success(request, _("Sent. Your coach will see it when they are at work."))
         return redirect("portal:messages")
     items = open_thread(request=request, acting=membership, participant=participant)

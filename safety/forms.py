@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coaching.widgets import language_check_attrs
+from lib.once import OneTimeKeyForm
 from safety.content import PARTS, Kind, Part, Person, PlanContent, display_phone, normalise_phone
 from safety.models import CrisisLine
 
@@ -164,3 +165,7 @@ class CrisisLineForm(forms.Form):
         if not self.errors and not data.get("phone") and not data.get("text_number"):
             self.add_error("phone", _("Give a number to call, a number to text, or both."))
         return data
+
+
+class NewCrisisLineForm(OneTimeKeyForm, CrisisLineForm):
+    """A line added to every plan: added once however often the form is sent."""

@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
 from lib.access import acting_membership, member_required, visible_or_404
+from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant
 from participants.services import flag_emergency_use
 from safety.content import compare, shown_steps
 from safety.editing import attempt_edit
-from safety.forms import CrisisLineForm
+from safety.forms import CrisisLineForm, NewCrisisLineForm
 from safety.models import CrisisLine, SafetyPlanVersion
 from safety.selectors import (
     crisis_lines,
@@ -136,6 +138,7 @@ def wallet_card(request: HttpRequest, participant_id: object) -> HttpResponse:
 
 
 @member_required(Role.ADMIN)
+@one_time_submit
 def crisis_line_list(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     lines = CrisisLine.objects.filter(organization=membership.organization).order_by(
@@ -149,11 +152,15 @@ def crisis_line_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is back on plans.") % {"name": line.name})
         return redirect("safety:crisis_lines")
-    form = CrisisLineForm(request.POST or None)
+    form = NewCrisisLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        line = save_crisis_line(acting=membership, line=None, values=form.cleaned_data)
-        messages.success(request, _("Added %(name)s to every plan.") % {"name": line.name})
-        return redirect("safety:crisis_lines")
+        saved = create_once(
+            request,
+            create=lambda: save_crisis_line(acting=membership, line=None, values=form.cleaned_data),
+            location=lambda line: reverse("safety:crisis_lines"),
+        )
+        messages.success(request, _("Added %(name)s to every plan.") % {"name": saved.obj.name})
+        return redirect(saved.location)
     return render(request, "safety/crisis_lines.html", {"lines": lines, "form": form})
 
 

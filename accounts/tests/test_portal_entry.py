@@ -267,6 +267,19 @@ def test_five_wrong_codes_pause_code_entry_with_calm_words(
     assert Client(REMOTE_ADDR="10.0.0.9").post("/me/start/", {"code": code}).status_code == 302
 
 
+def test_a_right_code_does_not_wipe_an_addresses_wrong_tries(
+    client_for, robin: Participant, settings
+) -> None:
+    """Someone holding one code of their own cannot use it to go on guessing everyone else's:
+    their right code is counted for nothing, and their wrong ones still add up to a pause."""
+    own = paper_code(client_for("ana"), robin)
+    guesser = Client(REMOTE_ADDR="203.0.113.30")
+    for _ in range(settings.CAIRN_CODE_FAILURES - 1):
+        assert guesser.post("/me/start/", {"code": "ABCD2345"}).status_code == 200
+    assert guesser.post("/me/start/", {"code": own}).status_code == 302
+    assert guesser.post("/me/start/", {"code": "ABCD2346"}).status_code == 429
+
+
 def test_the_pause_ends_by_itself(client_for, robin: Participant, settings) -> None:
     from accounts.models import CodeThrottle
 

@@ -139,18 +139,64 @@ def test_wrong_reset_codes_pause_the_address_calmly(
     assert "This is not a problem with you." in paused.content.decode()
 
 
-def test_reset_requests_for_one_name_are_limited(
+def test_texts_to_one_name_stop_after_a_few_whoever_asks(
     demo: DemoWorld, text_messages: list, settings
 ) -> None:
-    for n in range(settings.CAIRN_CODE_FAILURES):
+    """Nobody can fill a person's phone: from any number of addresses, a few texts and no
+    more. Every request gets the same answer, so nobody learns anything from it either."""
+    limit = settings.CAIRN_CODE_FAILURES
+    for n in range(limit + 3):
         _ask(Client(REMOTE_ADDR=f"10.0.1.{n + 1}"), "pat")
-    assert len(text_messages) == settings.CAIRN_CODE_FAILURES
-    extra = Client(REMOTE_ADDR="10.0.1.99").post("/me/reset/", {"username": "pat"})
-    assert extra.status_code == 429
-    assert "Let's take a short break" in extra.content.decode()
-    assert len(text_messages) == settings.CAIRN_CODE_FAILURES
-    # Only the newest code works: each request retired the one before.
+    assert len(text_messages) == limit
+    # Only the newest code works, and it still does.
     assert PortalCode.objects.usable().count() == 1
+    client = Client(REMOTE_ADDR="10.0.1.99")
+    _ask(client, "pat")
+    assert _reset(client, _texted_code(text_messages)).status_code == 302
+
+
+def test_asking_for_someone_elses_new_password_does_not_keep_them_out(
+    demo: DemoWorld, text_messages: list, settings
+) -> None:
+    """The attack: from one address, ask again and again for Pat's new password, hoping to
+    pause Pat's own reset. That address is paused; Pat, elsewhere, is not, and the newest code
+    on Pat's phone sets the new password."""
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(settings.CAIRN_CODE_FAILURES):
+        _ask(attacker, "pat")
+    refused = attacker.post("/me/reset/", {"username": "pat"})
+    assert refused.status_code == 429
+    assert "Let's take a short break" in refused.content.decode()
+    pat_phone = Client(REMOTE_ADDR="198.51.100.7")
+    page = _ask(pat_phone, "pat")
+    assert SAME_ANSWER in page
+    assert _reset(pat_phone, _texted_code(text_messages)).status_code == 302
+    demo.users["pat"].refresh_from_db()
+    assert demo.users["pat"].check_password(NEW_PASSWORD)
+
+
+def test_one_address_going_through_names_is_paused_and_only_that_address(
+    demo: DemoWorld, text_messages: list, settings
+) -> None:
+    """The attack: one address asks for seven people's new passwords (texts that cost money
+    and tell people someone is trying). After a few, that address waits; other people don't."""
+    names = ["pat", "robin.r", "sky", "jordan", "kit", "lee", "max.b"]
+    sweeper = Client(REMOTE_ADDR="203.0.113.20")
+    answers = [sweeper.post("/me/reset/", {"username": name}).status_code for name in names]
+    limit = settings.CAIRN_CODE_FAILURES
+    assert answers == [302] * limit + [429] * (len(names) - limit)
+    assert (
+        AuditEvent.objects.filter(
+            action=Action.PERMISSION_DENIED,
+            target_type="accounts.codethrottle",
+            target_id="request",
+        ).count()
+        == len(names) - limit
+    )
+    assert (
+        Client(REMOTE_ADDR="198.51.100.8").post("/me/reset/", {"username": "pat"}).status_code
+        == 302
+    )
 
 
 def test_a_new_password_ends_a_sign_in_pause(

@@ -73,6 +73,42 @@ def test_repeated_failures_lock_sign_in_with_calm_page(demo: DemoWorld, settings
     assert "_auth_user_id" not in client.session
 
 
+def test_wrong_passwords_for_someone_from_one_address_do_not_pause_them_elsewhere(
+    demo: DemoWorld, settings
+) -> None:
+    """The attack: from one address, wrong passwords for Ben until his sign-in pauses. It
+    pauses there only; Ben, from his own address, signs in."""
+    attacker = Client(REMOTE_ADDR="203.0.113.40")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(attacker, "ben", "wrong-password")
+    assert _sign_in(attacker, "ben").status_code in {403, 429}
+    assert _sign_in(Client(REMOTE_ADDR="198.51.100.40"), "ben").status_code == 302
+
+
+def test_one_address_trying_many_names_is_paused_and_only_that_address(
+    demo: DemoWorld, settings
+) -> None:
+    """The attack: one address tries a few passwords on each of many names, staying under
+    each name's own limit. After a number of wrong passwords in all, that address waits, even
+    with a right password; everyone else signs in as usual."""
+    settings.CAIRN_LOCKOUT_ADDRESS_FAILURES = 8
+    sprayer = Client(REMOTE_ADDR="203.0.113.50")
+    names = ["ana", "ben", "sam", "mia"]
+    for n in range(settings.CAIRN_LOCKOUT_ADDRESS_FAILURES):
+        wrong = _sign_in(sprayer, names[n % len(names)], f"guess-{n}")
+        assert wrong.status_code == 200  # each name is still under its own limit
+    paused = _sign_in(sprayer, "rio")
+    assert paused.status_code == 429
+    page = paused.content.decode()
+    assert "paused sign-in from here for a while" in page
+    assert "This is not a problem with you." in page
+    assert "_auth_user_id" not in sprayer.session
+    assert AuditEvent.objects.filter(
+        action=Action.PERMISSION_DENIED, target_type="accounts.codethrottle", target_id="sign_in"
+    ).exists()
+    assert _sign_in(Client(REMOTE_ADDR="198.51.100.50"), "ana").status_code == 302
+
+
 def test_sign_out_is_a_post_and_is_audited(demo: DemoWorld) -> None:
     client = Client()
     _sign_in(client, "ana")

@@ -18,7 +18,14 @@ from cairn.tests.browser_support import (  # noqa: F401 - browser is a fixture
     browser,
     open_session,
 )
-from cairn.tests.walk import dotted_names, internal_codes, page_problems, shape, walk
+from cairn.tests.walk import (
+    dotted_names,
+    internal_codes,
+    page_problems,
+    shape,
+    unkeyed_forms,
+    walk,
+)
 from organizations.demo import DEMO_PASSWORD, DemoWorld, build_demo, seed_tour
 
 PERSONAS = ["ana", "ben", "sam", "mia", "max", "rio", "pat", "luz"]
@@ -57,6 +64,20 @@ def test_shapes_and_codes_are_recognised() -> None:
     assert shape("/participants/1a2b8f1f-f1fd-42a2-9755-d4c13a902931/?page=2&q=x") == (
         "/participants/<id>/?page&q"
     )
+
+
+def test_a_create_form_without_its_one_time_key_is_found() -> None:
+    note = "/contacts/new/1a2b8f1f-f1fd-42a2-9755-d4c13a902931/"
+    asks = '<form method="post" action="{0}"><textarea name="summary"></textarea>{1}</form>'
+    key = '<input type="hidden" name="submit_key" value="1a2b8f1f-f1fd-42a2-9755-d4c13a902931">'
+    assert unkeyed_forms(asks.format(note, ""), "/") == [
+        f"a form posting to {note} has no one-time key"
+    ]
+    assert unkeyed_forms(asks.format(note, key), "/") == []
+    # A button that only changes something (no field to fill) and a form to another view.
+    button = '<form method="post" action="/contacts/service-types/"><button>On</button></form>'
+    assert unkeyed_forms(button, "/") == []
+    assert unkeyed_forms(asks.format("/accounts/login/", ""), "/") == []
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

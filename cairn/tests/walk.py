@@ -10,6 +10,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.apps import apps
 from django.test import Client
+from django.urls import Resolver404, resolve
+
+from cairn.tests.page_forms import page_forms
 
 # Links a walk never follows: they end the session or leave on purpose, or switch the language
 # the rest of the walk would be read in.
@@ -144,6 +147,24 @@ def page_problems(html: str, dotted: re.Pattern[str]) -> tuple[list[str], list[s
     return problems, page.links
 
 
+def unkeyed_forms(html: str, path: str) -> list[str]:
+    """A form that asks something and posts to a view that creates once per form
+    (`lib.once.one_time_submit`) must carry its one-time key, or sending it twice makes two."""
+    problems = []
+    for form in page_forms(html):
+        if form.method != "post" or not form.asks:
+            continue
+        target = urlsplit(urljoin(path, form.action or path)).path
+        try:
+            view = resolve(target).func
+        except Resolver404:
+            continue
+        key = form.value("submit_key") or ""
+        if getattr(view, "cairn_one_time", False) and not UUID.fullmatch(key):
+            problems.append(f"a form posting to {target} has no one-time key")
+    return problems
+
+
 def walk(client: Client, persona: str, start: str = "/") -> Walk:
     """Follow every same-site link from `start` as `client`'s signed-in persona."""
     result = Walk(persona)
@@ -165,7 +186,9 @@ def walk(client: Client, persona: str, start: str = "/") -> Walk:
         content_type = response.get("Content-Type", "")
         if response.status_code != 200 or not content_type.startswith("text/html"):
             continue
-        problems, links = page_problems(response.content.decode(), dotted)
+        html = response.content.decode()
+        problems, links = page_problems(html, dotted)
+        problems += unkeyed_forms(html, urlsplit(url).path)
         result.problems += [f"{url}: {problem}" for problem in problems]
         if not response.get("Content-Disposition", "").startswith("attachment"):
             result.examples.setdefault(shape(url), url)  # a download is not a page to audit

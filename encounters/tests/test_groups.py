@@ -1,5 +1,6 @@
 """Groups: members, and a session of eight documented in one submit, all or nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,30 @@ def test_a_session_of_eight_is_documented_in_one_submit(demo, client_for, circle
     people[1].refresh_from_db()
     assert people[1].last_contact_on == session.occurred_on
     assert "Session recorded for 8 people." in client.get(response["Location"]).content.decode()
+
+
+def test_a_session_sent_twice_is_one_session_with_one_signed_note_each(
+    demo, client_for, circle
+) -> None:
+    people = _eight(demo)[:3]
+    client = client_for("ana")
+    url = f"/contacts/groups/{circle.id}/session/"
+    page = client.get(url).content.decode()
+    shown = re.search(r'name="submit_key" value="([0-9a-f-]{36})"', page)
+    assert shown, "the session form carries its one-time key"
+    data = {**_session_data(people), "submit_key": shown.group(1)}
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == f"/contacts/groups/{circle.id}/"
+    session = GroupSession.objects.get(group=circle)
+    notes = Encounter.objects.filter(group_session__group=circle)
+    assert notes.count() == 3
+    assert {n.group_session_id for n in notes} == {session.id}
+    assert sorted(n.participant_id for n in notes) == sorted(p.id for p in people)
+    assert all(n.state == NoteState.SIGNED for n in notes)
+    back = client.get(second["Location"]).content.decode().replace("&#x27;", "'")
+    assert "This form was already saved; nothing was added twice." in back
 
 
 def test_a_session_with_nobody_ticked_is_refused(demo, client_for, circle) -> None:

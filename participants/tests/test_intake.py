@@ -23,7 +23,7 @@ from participants.models import (
 def _intake(**overrides: object) -> dict[str, object]:
     import uuid
 
-    data: dict[str, object] = {"preferred_name": "Robin", "intake_key": str(uuid.uuid4())}
+    data: dict[str, object] = {"preferred_name": "Robin", "submit_key": str(uuid.uuid4())}
     data.update(overrides)
     return data
 

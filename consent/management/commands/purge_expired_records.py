@@ -1,4 +1,5 @@
-"""Purge closed records past their organization's retention period (run daily, e.g. from cron)."""
+"""Purge closed records past their organization's retention period (run daily, e.g. from cron),
+and forget the one-time keys of forms sent more than a month ago."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from consent.retention import cutoff, expired_records, purge_expired
+from lib.once import forget_old_submit_keys
 from organizations.models import Organization
 
 
@@ -34,3 +36,6 @@ class Command(BaseCommand):
             purged = purge_expired(organization, today=today)
             rows = sum(sum(p.rows.values()) for p in purged)
             self.stdout.write(f"{organization.slug}: purged {len(purged)} records ({rows} rows)")
+        if not options["dry_run"]:
+            forgotten = forget_old_submit_keys()
+            self.stdout.write(f"forgot {forgotten} one-time keys of forms sent over a month ago")

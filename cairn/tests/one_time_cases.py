@@ -1,0 +1,369 @@
+"""The one-time submit matrix's table: each create form (who sends it, where it is shown, what
+to fill in, which rows it adds) and, for every other URL, why a second submit adds nothing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment
+from coaching.models import CustomTerm, PracticeReview
+from consent.models import Consent, Disclosure, LegalHold
+from encounters.models import (
+    Addendum,
+    CheckInSchedule,
+    Encounter,
+    Group,
+    GroupSession,
+    NoteFeedback,
+    ServiceType,
+)
+from inbox.models import Message
+from jobs.models import Job
+from participants.models import EmergencyAccess, Participant, StatusChange, SupportPerson
+from plans.models import Goal, Milestone, Strength
+from portal.models import GoalSuggestion
+from safety.models import CrisisLine
+
+TODAY = timezone.localdate
+
+
+@dataclass
+class Case:
+    """A create form: who sends it, where it is shown, what to fill in, which rows it adds."""
+
+    persona: str
+    rows: Callable[[], Any]  # the queryset the form adds one row to
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+    fill: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+    # The page the form is on, when it is not the URL itself: (URL name, kwargs builder).
+    page: tuple[str, Callable[[dict[str, Any]], dict[str, Any]]] | None = None
+    query: str = ""
+    # How the page that shows the form is reached, when a GET is not enough.
+    reach: Callable[[Client, dict[str, Any]], str] | None = None
+    # A field only the create form has, when other forms on the page post to the same URL.
+    having: str = ""
+    answers_with_a_file: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _pat(o: dict[str, Any]) -> dict[str, Any]:
+    return {"participant_id": o["pat"].id}
+
+
+def _practice_review(client: Client, o: dict[str, Any]) -> str:
+    """The save form appears once a transcript has been reviewed."""
+    transcript = "Coach: How was your week?\nParticipant: Better than the last one."
+    return client.post(reverse("coaching:practice"), {"transcript": transcript}).content.decode()
+
+
+ONE_TIME: dict[str, Case] = {
+    "participants:new": Case(
+        "ana", lambda: Participant.objects, fill=lambda o: {"preferred_name": "Sky"}
+    ),
+    "participants:support_person_new": Case(
+        "ana", lambda: SupportPerson.objects, _pat, fill=lambda o: {"name": "Jordan"}
+    ),
+    "participants:status": Case(
+        "ana",
+        lambda: StatusChange.objects,
+        _pat,
+        fill=lambda o: {"status": "paused", "reason": "A break over the summer"},
+    ),
+    "participants:emergency": Case(
+        "ben",
+        lambda: EmergencyAccess.objects,
+        fill=lambda o: {
+            "preferred_name": o["pat"].preferred_name,
+            "phone": o["pat"].phone,
+            "reason": "At the front desk and their coach is away today",
+        },
+    ),
+    "encounters:new": Case(
+        "ana",
+        lambda: Encounter.objects,
+        _pat,
+        query="?kind=brief",
+        fill=lambda o: {
+            "contact_type": "phone",
+            "outcome": "reached",
+            "summary": "Talked about the week ahead.",
+        },
+    ),
+    "today_outcome": Case(
+        "ana", lambda: Encounter.objects, _pat, fill=lambda o: {"outcome": "no_answer"}
+    ),
+    "encounters:addendum": Case(
+        "ana",
+        lambda: Addendum.objects,
+        lambda o: {"encounter_id": o["signed_note"].id},
+        page=("encounters:detail", lambda o: {"encounter_id": o["signed_note"].id}),
+        fill=lambda o: {"text": "The call was on Tuesday."},
+    ),
+    "encounters:groups": Case(
+        "ana",
+        lambda: Group.objects,
+        fill=lambda o: {"name": "Thursday walk", "default_duration": "60"},
+    ),
+    "encounters:group_session": Case(
+        "ana",
+        lambda: GroupSession.objects,
+        lambda o: {"group_id": o["group"].id},
+        fill=lambda o: {
+            "topic": "Sleep",
+            "shared_note": "We shared what helps us rest.",
+            "attend": [str(o["pat"].id)],
+            "sign_now": "on",
+        },
+    ),
+    "encounters:service_types": Case(
+        "max", lambda: ServiceType.objects, fill=lambda o: {"name": "Recovery walk"}
+    ),
+    "encounters:schedule_new": Case(
+        "ana",
+        lambda: CheckInSchedule.objects,
+        _pat,
+        fill=lambda o: {"window_start": "10:00", "window_end": "11:00", "every_weeks": "1"},
+    ),
+    "consent:new": Case(
+        "ana",
+        lambda: Consent.objects,
+        _pat,
+        fill=lambda o: {
+            "categories": ["attendance"],
+            "recipient": "Eastside Clinic",
+            "purpose": "Coordinating care",
+            "expires_on": (TODAY() + timedelta(days=180)).isoformat(),
+            "signature_method": "typed",
+            "signature": "Pat",
+            "revocation_explained": "on",
+        },
+    ),
+    "consent:disclose": Case(
+        "ana",
+        lambda: Disclosure.objects,
+        _pat,
+        answers_with_a_file=True,
+        fill=lambda o: {
+            "recipient": "Eastside Emergency Department",
+            "purpose": "Treating a medical emergency",
+            "categories": ["attendance"],
+            "legal_basis": "medical_emergency",
+            "basis_reason": "Brought in unconscious; no consent could be asked",
+        },
+    ),
+    "consent:hold": Case(
+        "mia", lambda: LegalHold.objects, _pat, fill=lambda o: {"reason": "A court case"}
+    ),
+    "plans:goal_new": Case(
+        "ana",
+        lambda: Goal.objects,
+        _pat,
+        fill=lambda o: {"in_my_words": "Sleep through the night", "steps-0-text": "Walk daily"},
+    ),
+    "plans:milestone_new": Case(
+        "ana",
+        lambda: Milestone.objects,
+        _pat,
+        fill=lambda o: {"title": "Thirty days", "happened_on": TODAY().isoformat()},
+    ),
+    "plans:strength_new": Case(
+        "ana", lambda: Strength.objects, _pat, fill=lambda o: {"text": "Keeps promises"}
+    ),
+    "assessments:new": Case(
+        "ana",
+        lambda: Assessment.objects,
+        _pat,
+        fill=lambda o: {f"item_q{n}": "4" for n in range(1, 11)},
+    ),
+    "coaching:practice": Case(
+        "ana",
+        lambda: PracticeReview.objects,
+        reach=_practice_review,
+        having="title",
+        fill=lambda o: {"action": "save", "title": "Tuesday role-play"},
+    ),
+    "coaching:lexicon": Case(
+        "max",
+        lambda: CustomTerm.objects,
+        fill=lambda o: {
+            "phrase": "frequent flyer",
+            "suggestion": "someone who comes often",
+            "reason": "It blames the person.",
+        },
+    ),
+    "inbox:thread": Case(
+        "ana", lambda: Message.objects, _pat, fill=lambda o: {"text": "See you Thursday."}
+    ),
+    "portal:messages": Case(
+        "pat", lambda: Message.objects, fill=lambda o: {"text": "Can we meet on Friday?"}
+    ),
+    "portal:check_in": Case(
+        "pat", lambda: Assessment.objects, fill=lambda o: {"item_today": "4", "item_call": "0"}
+    ),
+    "portal:goal": Case(
+        "pat",
+        lambda: GoalSuggestion.objects,
+        lambda o: {"goal_id": o["goal"].id},
+        fill=lambda o: {"text": "Start with three nights a week."},
+    ),
+    "portal:milestone_new": Case(
+        "pat",
+        lambda: Milestone.objects,
+        fill=lambda o: {"title": "First week at work", "happened_on": TODAY().isoformat()},
+    ),
+    "portal:note_comment": Case(
+        "pat",
+        lambda: NoteFeedback.objects,
+        lambda o: {"encounter_id": o["signed_note"].id},
+        fill=lambda o: {"text": "Thank you for writing this."},
+    ),
+    "portal:note_correction": Case(
+        "pat",
+        lambda: NoteFeedback.objects,
+        lambda o: {"encounter_id": o["signed_note"].id},
+        fill=lambda o: {"text": "It was Tuesday.", "suggested": "We spoke on Tuesday."},
+    ),
+    "safety:crisis_lines": Case(
+        "max",
+        lambda: CrisisLine.objects,
+        fill=lambda o: {"name": "Harbor warm line", "phone": "617-555-0199"},
+    ),
+    "exports:index": Case(
+        "mia",
+        lambda: Job.objects,
+        fill=lambda o: {"dataset": "contacts", "kind": "deidentified", "fmt": "csv"},
+    ),
+}
+
+# Every other URL, and why a second submit of it adds nothing.
+NOT_A_CREATE_FORM: dict[str, str] = {
+    "home": "a redirect",
+    "healthz": "a status",
+    "accounts:login": "signing in creates nothing",
+    "accounts:logout": "signing out twice is signing out",
+    "accounts:keepalive": "touches the session",
+    "accounts:security": "a page",
+    "accounts:two_factor_setup": "confirms the one pending device",
+    "accounts:two_factor_verify": "checks a code",
+    "accounts:welcome": "sets a password once; the link stops working",
+    "accounts:portal_invite": (
+        "each submit makes a new code and retires the earlier one, by design: the code is shown "
+        "only in the answer, so the page a double submit ends on must hold a code that works"
+    ),
+    "organizations:switch": "changes the current organization",
+    "organizations:people": "a list",
+    "organizations:invite": (
+        "the sign-in name is unique in the database: a second submit is refused with a message"
+    ),
+    "organizations:person": "an edit",
+    "organizations:person_active": "a switch",
+    "organizations:person_new_link": "a new link replaces the earlier one",
+    "organizations:settings": "an edit",
+    "organizations:teams": "the team name is unique per organization in the database",
+    "organizations:team": "an edit",
+    "participants:list": "a list",
+    "participants:emergency_review": "marks a grant reviewed",
+    "participants:detail": "a page",
+    "participants:edit": "an edit checked against the version it started from",
+    "participants:transfer": "an edit checked against the version it started from",
+    "participants:history": "a page",
+    "participants:merge": "merging a merged record is refused",
+    "participants:support_person_edit": "an edit checked against the version it started from",
+    "today": "a page",
+    "encounters:timeline": "a page",
+    "encounters:detail": "a page (its addendum form posts to encounters:addendum)",
+    "encounters:edit": "an edit checked against the version it started from",
+    "encounters:sign": "a signed note cannot be signed again",
+    "encounters:autosave": "an edit checked against the version it started from",
+    "encounters:cosign": "only a note waiting for review can be co-signed",
+    "encounters:return": "only a note waiting for review can be returned",
+    "encounters:comment_seen": "a flag",
+    "encounters:withhold": "a setting on the note",
+    "encounters:share": "a setting on the note",
+    "encounters:feedback_answer": "only an open request can be answered",
+    "encounters:review": "a list",
+    "encounters:group": "a member is added once (one row per group and person)",
+    "encounters:schedule_change": "pause, resume or end a schedule",
+    "coaching:check": "checks words; stores nothing",
+    "coaching:practice_shared": "a list",
+    "coaching:practice_detail": "an edit of the reviewer's own record",
+    "audit:review": "a page",
+    "audit:access": "a page",
+    "consent:participant": "a page",
+    "consent:accounting_csv": "a download",
+    "consent:record_json": "a download",
+    "consent:record_html": "a download",
+    "consent:record_pdf": "a download",
+    "consent:revoke": "a revoked consent stays revoked",
+    "consent:retention": "an edit checked against the version it started from",
+    "consent:scan": "a download",
+    "plans:plan": "a page",
+    "plans:versions": "a page",
+    "plans:compare": "a page",
+    "plans:print": "a page",
+    "plans:milestones": "a page",
+    "plans:goal_edit": "an edit checked against the version it started from",
+    "plans:goal_remove": "a removed goal stays removed",
+    "plans:step_done": "a flag",
+    "plans:agree": "records agreement with the current version; again is the same",
+    "plans:milestone_edit": "an edit checked against the version it started from",
+    "assessments:participant": "a page",
+    "assessments:detail": "a page",
+    "assessments:schedule": "an edit checked against the version it started from",
+    "safety:plan": "a page",
+    "safety:versions": "a page",
+    "safety:card": "a page",
+    "safety:edit": "a new version only when something changed, checked against the version",
+    "safety:version": "a page",
+    "safety:crisis_line": "an edit",
+    "portal:start": "checks a code",
+    "portal:start_account": "the code is used up by the first account",
+    "portal:reset": "texts a code; limited per address and per sign-in name",
+    "portal:reset_code": "the code is used up by the first new password",
+    "portal:notes": "a page",
+    "portal:note": "a page",
+    "portal:record": "a page",
+    "portal:access": "a page",
+    "portal:record_html": "a download",
+    "portal:record_json": "a download",
+    "portal:record_pdf": "a download",
+    "portal:accounting_csv": "a download",
+    "portal:consent_sign": "only a consent waiting for a signature can be signed",
+    "portal:consent_revoke": "a revoked consent stays revoked",
+    "portal:home": "a page (its check-in form posts to portal:check_in)",
+    "portal:settings": "an edit of my own preferences",
+    "portal:safety_plan": "a page",
+    "portal:safety_plan_edit": "a new version only when something changed, checked against it",
+    "portal:safety_card": "a page",
+    "portal:check_in_thanks": "a page",
+    "portal:call": "one open call request per person (a unique constraint); again is the same",
+    "portal:my_plan": "a page",
+    "portal:step_done": "a flag",
+    "portal:agree": "records agreement with the current version; again is the same",
+    "portal:language": "a cookie",
+    "portal_staff:call_handled": "a handled request stays handled",
+    "portal_staff:suggestion_talked_about": "a flag",
+    "inbox:list": "a list",
+    "reports:dashboard": "a page",
+    "reports:mine": "a page",
+    "reports:rows": "a page",
+    "reports:download": "a download",
+    "exports:dictionary": "a page",
+    "exports:dictionary_csv": "a download",
+    "imports:home": (
+        "an upload makes a draft the uploader reviews; nothing reaches a record until applied"
+    ),
+    "imports:mapping": "an edit of the uploader's draft",
+    "imports:check": "checks the draft",
+    "imports:errors": "a download",
+    "imports:apply": "a batch is applied once (its state is checked in the transaction)",
+    "imports:discard": "a discarded batch stays discarded",
+    "jobs:list": "a list",
+    "jobs:status": "a page",
+    "jobs:download": "a download",
+}
