@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.chain import GENESIS_HASH
 from audit.models import Action, AuditChainHead
 from audit.services import Target, record_member_action
-from organizations.models import Membership, Organization, Team
+from organizations.models import Membership, Organization, Role, Team
 
 
 def create_organization(*, name: str, slug: str) -> Organization:
@@ -68,6 +68,14 @@ def invite_person(
     return Invitation(membership=membership, path=invitation_path(user=user))
 
 
+class OwnAccessRefused(Exception):
+    """Nobody changes their own role, team or access: another administrator must."""
+
+
+class ParticipantAccountRefused(Exception):
+    """Administrators never manage a participant's sign-in: the person's coach does."""
+
+
 def update_membership(
     *,
     acting: Membership,
@@ -77,6 +85,8 @@ def update_membership(
     is_active: bool,
     notes_need_cosign: bool | None = None,
 ) -> list[str]:
+    if membership.user_id == acting.user_id:
+        raise OwnAccessRefused
     if notes_need_cosign is None:
         notes_need_cosign = membership.notes_need_cosign
     wanted = {
@@ -102,7 +112,12 @@ def update_membership(
 
 
 def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitation:
-    """A fresh first-password link; the old password stops working until a new one is chosen."""
+    """A fresh first-password link; the old password stops working until a new one is chosen.
+    Never for the administrator's own account, nor for a participant's."""
+    if membership.user_id == acting.user_id:
+        raise OwnAccessRefused
+    if membership.role == Role.PARTICIPANT:
+        raise ParticipantAccountRefused
     user = membership.user
     with transaction.atomic():
         user.set_unusable_password()

@@ -44,8 +44,11 @@ def people(request: HttpRequest) -> HttpResponse:
     organization = acting_membership(request).organization
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
+    # Participants' accounts are not staff: an administrator neither lists nor counts them (for
+    # a Part 2 program, that someone is a participant is itself protected).
     memberships = (
         Membership.objects.in_organization(organization)
+        .exclude(role=Role.PARTICIPANT)
         .select_related("user", "team")
         .order_by("-is_active", "user__username")
     )
@@ -53,13 +56,18 @@ def people(request: HttpRequest) -> HttpResponse:
         memberships = memberships.filter(
             Q(user__username__icontains=query) | Q(user__preferred_name__icontains=query)
         )
-    if role in Role.values:
+    if role in Role.staff():
         memberships = memberships.filter(role=role)
     page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "organizations/people.html",
-        {"page": page, "q": query, "role": role, "roles": Role.choices},
+        {
+            "page": page,
+            "q": query,
+            "role": role,
+            "roles": [(v, label) for v, label in Role.choices if v in Role.staff()],
+        },
     )
 
 
@@ -81,9 +89,12 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 def _membership_or_404(request: HttpRequest, public_id: object) -> Membership:
-    scoped = Membership.objects.in_organization(
-        acting_membership(request).organization
-    ).select_related("user", "team")
+    """A staff member of the acting organization; a participant's account is not found here."""
+    scoped = (
+        Membership.objects.in_organization(acting_membership(request).organization)
+        .exclude(role=Role.PARTICIPANT)
+        .select_related("user", "team")
+    )
     return visible_or_404(scoped, request, user__public_id=public_id)
 
 
@@ -94,6 +105,13 @@ def person(request: HttpRequest, public_id: object) -> HttpResponse:
     form = MembershipForm(
         request.POST or None, instance=membership, organization=acting.organization
     )
+    own = membership.user_id == acting.user_id
+    if request.method == "POST" and own:
+        messages.error(
+            request,
+            _("You cannot change your own role, team or access. Ask another administrator."),
+        )
+        return redirect("organizations:person", public_id=membership.user.public_id)
     if request.method == "POST" and form.is_valid():
         # Re-read the stored row: the form has already written new values onto the instance.
         stored = Membership.objects.select_related("user").get(pk=membership.pk)
@@ -110,7 +128,9 @@ def person(request: HttpRequest, public_id: object) -> HttpResponse:
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect("organizations:person", public_id=stored.user.public_id)
-    return render(request, "organizations/person.html", {"membership": membership, "form": form})
+    return render(
+        request, "organizations/person.html", {"membership": membership, "form": form, "own": own}
+    )
 
 
 @member_required(Role.ADMIN)
@@ -146,6 +166,9 @@ def person_active(request: HttpRequest, public_id: object) -> HttpResponse:
 def person_new_link(request: HttpRequest, public_id: object) -> HttpResponse:
     acting = acting_membership(request)
     membership = _membership_or_404(request, public_id)
+    if membership.user_id == acting.user_id:
+        messages.error(request, _("Change your own password under Sign-in security."))
+        return redirect("organizations:person", public_id=membership.user.public_id)
     invitation = reissue_invitation(acting=acting, membership=membership)
     return render(
         request,

@@ -641,3 +641,60 @@ def test_authorization_matrix(world: dict[str, Any], name: str) -> None:
             main = body.split("<main", 1)[-1]
             assert not re.search(r"\bPat\b", main), f"{persona} saw a name on {url}"
     assert not failures, f"{name} ({url}):\n" + "\n".join(failures)
+
+
+# Side doors (issue 18): the same URLs as above, aimed where an administrator must never reach:
+# a participant's account (every administrator gets 404, as if it did not exist) and their own
+# role (refused, and nothing changes).
+SIDE_DOORS: dict[str, Row] = {
+    "participant's account page": Row(
+        by_role(ADMIN, ok=404, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"public_id": o["users"]["pat"].public_id},
+    ),
+    "participant's new sign-in link": Row(
+        by_role(ADMIN, ok=404, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"public_id": o["users"]["pat"].public_id},
+        method="post",
+    ),
+    "participant's deactivation": Row(
+        by_role(ADMIN, ok=404, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"public_id": o["users"]["pat"].public_id},
+    ),
+}
+SIDE_DOOR_URLS = {
+    "participant's account page": "organizations:person",
+    "participant's new sign-in link": "organizations:person_new_link",
+    "participant's deactivation": "organizations:person_active",
+}
+
+
+@pytest.mark.parametrize("door", sorted(SIDE_DOORS))
+def test_side_doors_to_a_participants_account_are_shut(world: dict[str, Any], door: str) -> None:
+    row = SIDE_DOORS[door]
+    url = reverse(SIDE_DOOR_URLS[door], kwargs=row.kwargs(world))
+    failures = []
+    for persona in PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world["users"][persona])
+        response = getattr(client, row.method)(url)
+        expected = row.expected[persona]
+        if expected == SIGN_IN:
+            good = response.status_code == 302
+        else:
+            good = response.status_code == expected
+        if not good:
+            failures.append(f"{persona}: expected {expected}, got {response.status_code}")
+    assert not failures, f"{door} ({url}):\n" + "\n".join(failures)
+
+
+def test_no_administrator_raises_their_own_access(world: dict[str, Any]) -> None:
+    for admin in ("max", "river_admin"):
+        user = world["users"][admin]
+        client = Client()
+        client.force_login(user)
+        url = reverse("organizations:person", kwargs={"public_id": user.public_id})
+        for role in (Role.MANAGER, Role.SUPERVISOR, Role.COACH):
+            client.post(url, {"role": role, "team": ""})
+            assert Membership.objects.get(user=user).role == Role.ADMIN, (admin, role)
+        assert client.get(reverse("participants:list")).status_code in (403, 404)

@@ -148,3 +148,55 @@ def test_admin_sets_the_quiet_spell_for_the_gentle_flag(demo: DemoWorld, client_
     assert harbor.cosign_all_notes
     event = AuditEvent.objects.get(target_type="organizations.organization")
     assert event.changed_fields == ["cosign_all_notes", "out_of_touch_days", "time_zone"]
+
+
+def test_an_admin_cannot_make_themself_a_manager_even_by_a_crafted_request(
+    demo: DemoWorld, client_for
+) -> None:
+    """Issue 18, finding 1: max posted role=manager to his own page and read Pat's record."""
+    max_client = client_for("max")
+    own = f"/organization/people/{demo.users['max'].public_id}/"
+    page = max_client.get(own).content.decode()
+    assert "This is your own account." in page and 'name="role"' not in page
+    refused = max_client.post(own, {"role": Role.MANAGER, "team": ""}, follow=True)
+    assert "You cannot change your own role, team or access." in refused.content.decode()
+    assert Membership.objects.get(user=demo.users["max"]).role == Role.ADMIN
+    assert max_client.get("/participants/").status_code in (403, 404)
+    assert not AuditEvent.objects.filter(
+        action=Action.UPDATE, target_id=str(demo.users["max"].public_id)
+    ).exists()
+
+
+def test_an_admin_cannot_take_over_a_participants_sign_in(demo: DemoWorld, client_for) -> None:
+    """Issue 18, finding 2: max made a new sign-in link for pat and signed in as pat."""
+    pat = demo.users["pat"]
+    max_client = client_for("max")
+    password_before = User.objects.get(pk=pat.pk).password
+    assert max_client.post(f"/organization/people/{pat.public_id}/new-link/").status_code == 404
+    assert max_client.get(f"/organization/people/{pat.public_id}/").status_code == 404
+    assert (
+        max_client.post(
+            f"/organization/people/{pat.public_id}/", {"role": Role.MANAGER}
+        ).status_code
+        == 404
+    )
+    assert User.objects.get(pk=pat.pk).password == password_before
+    assert Membership.objects.get(user=pat).role == Role.PARTICIPANT
+
+
+def test_an_admin_cannot_renew_their_own_sign_in_link(demo: DemoWorld, client_for) -> None:
+    max_user = demo.users["max"]
+    password_before = User.objects.get(pk=max_user.pk).password
+    client_for("max").post(f"/organization/people/{max_user.public_id}/new-link/")
+    assert User.objects.get(pk=max_user.pk).password == password_before
+
+
+def test_the_people_list_neither_lists_nor_counts_participants(demo: DemoWorld, client_for) -> None:
+    """Issue 18, finding 5: `?role=participant` showed who is a participant."""
+    client = client_for("max")
+    for query in ({}, {"role": "participant"}, {"q": "pat"}):
+        page = client.get("/organization/people/", query).content.decode()
+        assert str(demo.users["pat"].public_id) not in page, query
+        assert 'value="participant"' not in page
+    everyone = client.get("/organization/people/").content.decode()
+    assert "Ana" in everyone
