@@ -104,6 +104,8 @@ REVIEWED = {
     "imports.ImportBatch.headers": "the file's column headings, no values",
     "imports.ImportBatch.mapping": "column headings matched to Cairn's field names",
     "imports.ImportedRecord.source_id": "the old system's id, matched in SQL on re-import",
+    "cairn_lib.SubmitKey.location": "the path a form's first submit led to (UUIDs, never names)",
+    "cairn_lib.SubmitKey.target_id": "the public id (a UUID) of what a form's first submit made",
     "jobs.Job.kind": "a job kind code",
     "jobs.Job.title": "a dataset's title written by Cairn",
     "jobs.Job.message": "progress wording written by Cairn",
