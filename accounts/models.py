@@ -1,11 +1,13 @@
 """The person who signs in: staff member or participant, with or without an email address."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedCharField
@@ -118,3 +120,73 @@ class CodeThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.failures}"
+
+
+class NoticeKind(models.TextChoices):
+    # Told to the account holder: their sign-in changed (whoever changed it).
+    PORTAL_SIGN_IN_SET_UP = "portal_set_up", _("portal sign-in set up with a code")
+    PORTAL_PASSWORD_RESET = "portal_reset", _("portal password changed with a texted code")
+    PASSWORD_SET = "password_set", _("password chosen through a sign-in link")
+    SIGN_IN_LINK = "sign_in_link", _("new sign-in link made by an administrator")
+    # Told to the people who may approve it: an access change is waiting for them.
+    ACCESS_CHANGE_WAITING = "access_waiting", _("access change waiting for approval")
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def recent(self, *, days: int = 30) -> "NoticeQuerySet":
+        return self.filter(created_at__gte=timezone.now() - timedelta(days=days))
+
+
+class Notice(models.Model):
+    """A calm note to one person, by their own way in rather than by whoever caused it: shown
+    when they next sign in, and kept for a month on their portal home or Sign-in security page.
+
+    It holds a kind and a date only, never a name or a code, so it needs no encryption."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notice_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+    def describe(self) -> str:
+        """The notice in the reader's language, with its date."""
+        words = NOTICE_WORDS[NoticeKind(self.kind)]
+        return str(words) % {"date": date_format(timezone.localtime(self.created_at), "j F Y")}
+
+
+NOTICE_WORDS = {
+    NoticeKind.PORTAL_SIGN_IN_SET_UP: _(
+        "Your sign-in was set up on %(date)s. If that was not you, please tell your coach."
+    ),
+    NoticeKind.PORTAL_PASSWORD_RESET: _(
+        "Your password was changed on %(date)s, with a code sent by text. If that was not you, "
+        "please tell your coach: they can help you set a new one."
+    ),
+    NoticeKind.PASSWORD_SET: _(
+        "Your password was set on %(date)s, through a one-time sign-in link. If that was not "
+        "you, please tell your manager."
+    ),
+    NoticeKind.SIGN_IN_LINK: _(
+        "An administrator made a new sign-in link for your account on %(date)s, and your "
+        "earlier password stopped working then. If you did not ask for it, please tell your "
+        "manager."
+    ),
+    NoticeKind.ACCESS_CHANGE_WAITING: _(
+        "A change to who can see participant records, asked on %(date)s, is waiting for a "
+        "second person to approve or refuse it. You can find it under Who has access."
+    ),
+}

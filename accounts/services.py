@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import codes, throttle
-from accounts.models import CodeDelivery, CodePurpose, PortalCode, ThrottleScope, User
+from accounts.models import (
+    CodeDelivery,
+    CodePurpose,
+    NoticeKind,
+    PortalCode,
+    ThrottleScope,
+    User,
+)
+from accounts.notices import leave_notice
 from audit.models import Action
 from audit.services import Target, record_event, record_member_action
 from lib.sms import SendFailed, send_text
@@ -49,6 +57,22 @@ def confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> boo
             changed_fields=["two_factor"],
         )
     return True
+
+
+def record_password_chosen(*, user: User) -> None:
+    """A staff member chose their password through a one-time sign-in link (the caller saves
+    it in the same transaction): audited, and the person is told at their next sign-in."""
+    membership = Membership.objects.filter(user=user).select_related("organization").first()
+    organization = membership.organization if membership else None
+    record_event(
+        action=Action.UPDATE,
+        actor=user,
+        organization=organization,
+        role=membership.role if membership else "",
+        target=Target.of(user),
+        changed_fields=["password"],
+    )
+    leave_notice(user=user, organization=organization, kind=NoticeKind.PASSWORD_SET)
 
 
 # --- getting into the portal without email: invitations and new passwords by one-time code ---
@@ -259,6 +283,11 @@ def create_participant_account(*, code_id: int, username: str, password: str) ->
             participant_id=participant.id,
             changed_fields=["username", "password", "membership", "participant"],
         )
+        leave_notice(
+            user=user,
+            organization=participant.organization,
+            kind=NoticeKind.PORTAL_SIGN_IN_SET_UP,
+        )
     return user
 
 
@@ -387,6 +416,9 @@ def reset_password_with_code(
             target=Target.of(user),
             participant_id=pending.participant_id,
             changed_fields=["password"],
+        )
+        leave_notice(
+            user=user, organization=pending.organization, kind=NoticeKind.PORTAL_PASSWORD_RESET
         )
     throttle.clear(ThrottleScope.ACCOUNT, username)  # the phone's owner may ask again
     axes_reset(username=username)  # a pause on password sign-in ends with the new password

@@ -9,10 +9,11 @@ from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import ThrottleScope
+from accounts.notices import show_new_notices
 from audit.models import Action
 from audit.services import Target, record_event
 from lib.middleware import client_ip
-from organizations.models import Membership
+from organizations.models import Membership, Role
 
 
 def _home_membership(user: Any) -> Membership | None:
@@ -29,6 +30,10 @@ def audit_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -
         role=membership.role if membership else "",
         target=Target.of(user),
     )
+    if membership is None or membership.role != Role.PARTICIPANT:
+        # Told by their own way in: whoever changed their sign-in or asked for their approval.
+        # A participant reads theirs on their portal home, where they land.
+        show_new_notices(request=request, user=user)
 
 
 @receiver(user_logged_out)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -22,10 +23,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import throttle
 from accounts.forms import PortalInvitationForm, SignInForm, TokenForm
 from accounts.models import CodeDelivery, ThrottleScope
+from accounts.selectors import SIGN_IN_KINDS, recent_notices
 from accounts.services import (
     confirm_totp_enrolment,
     create_portal_invitation,
     invitation_text,
+    record_password_chosen,
     send_code_text,
     start_totp_enrolment,
 )
@@ -85,7 +88,9 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     reset_url_token = "choose-password"  # noqa: S105 - a URL segment, not a secret
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record_password_chosen(user=form.user)
         messages.success(self.request, _("Your password is set. You can sign in now."))
         return response
 
@@ -162,7 +167,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
-    return render(request, "accounts/security.html", {"has_device": has_device})
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "has_device": has_device,
+            "notices": recent_notices(
+                user=request.user,  # type: ignore[arg-type]
+                kinds=SIGN_IN_KINDS,
+            ),
+        },
+    )
 
 
 @require_POST

@@ -19,6 +19,20 @@ class Action(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", _("Access refused")
     BREAK_GLASS = "break_glass", _("Emergency access")
     INTEGRITY_FAILURE = "integrity_failure", _("Stored data failed its integrity check")
+    # Who may see participant records changes only with a second person's approval: asking,
+    # approving and refusing are actions of their own, so the audit review can single them out.
+    ACCESS_ASKED = "access_asked", _("Access change asked")
+    ACCESS_APPROVED = "access_approved", _("Access change approved")
+    ACCESS_REFUSED = "access_refused", _("Access change refused")
+    # An administrator made a new sign-in link for someone else's account.
+    SIGN_IN_LINK = "sign_in_link", _("New sign-in link made for someone")
+
+    @classmethod
+    def access_changes(cls) -> frozenset[str]:
+        """The actions the audit review shows apart, above the list."""
+        return frozenset(
+            {cls.ACCESS_ASKED, cls.ACCESS_APPROVED, cls.ACCESS_REFUSED, cls.SIGN_IN_LINK}
+        )
 
 
 class AuditChainHead(models.Model):

@@ -78,6 +78,23 @@ def events_for_review(organization: Organization, filters: AuditFilters) -> Quer
     return events.order_by("-created_at", "-seq")
 
 
+def recent_access_events(
+    organization: Organization, *, days: int = 30, limit: int = 20
+) -> list[AuditEvent]:
+    """Access changes asked, approved and refused, and sign-in links made for someone else:
+    shown apart at the top of the audit review, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        AuditEvent.objects.filter(
+            organization=organization,
+            created_at__gte=since,
+            action__in=Action.access_changes(),
+        )
+        .only("created_at", "seq", "actor_username", "action", "changed_fields", "target_type")
+        .order_by("-created_at", "-seq")[:limit]
+    )
+
+
 @dataclass(frozen=True)
 class VolumeAlert:
     username: str

@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 
 from audit.forms import AuditFilterForm
-from audit.models import AuditChainHead
+from audit.models import Action, AuditChainHead
 from audit.selectors import (
     AuditFilters,
     access_report,
     events_for_review,
+    recent_access_events,
     recent_volume_alerts,
 )
 from audit.services import Target, record_page_view
@@ -81,6 +82,8 @@ def review(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "alerts": recent_volume_alerts(organization),
+            "access_events": recent_access_events(organization),
+            "access_actions": Action.access_changes(),
         },
     )
 

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from organizations.models import Membership, Organization, Role, Team
 
+# Administrators manage staff accounts only: a participant's sign-in is set up by the participant
+# with their coach's code, never from these screens.
+STAFF_ROLES = [(value, label) for value, label in Role.choices if value in Role.staff()]
+
 
 class TeamChoiceMixin:
     def limit_teams(self, organization: Organization) -> None:
@@ -27,7 +31,7 @@ class InviteForm(TeamChoiceMixin, forms.Form):
     )
     preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
     email = forms.EmailField(label=_("Email"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -51,6 +55,8 @@ class MembershipForm(TeamChoiceMixin, forms.ModelForm):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_teams(organization)
+        role: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
+        role.choices = STAFF_ROLES
 
 
 class OrganizationSettingsForm(forms.ModelForm):

@@ -18,6 +18,16 @@ class Role(models.TextChoices):
     def staff(cls) -> frozenset[str]:
         return frozenset({cls.COACH, cls.SUPERVISOR, cls.MANAGER, cls.ADMIN})
 
+    @classmethod
+    def with_participant_access(cls) -> frozenset[str]:
+        """Roles that open other people's participant records (a participant sees only theirs)."""
+        return frozenset({cls.COACH, cls.SUPERVISOR, cls.MANAGER})
+
+    @classmethod
+    def approvers(cls) -> frozenset[str]:
+        """Roles that approve or refuse another person's access change."""
+        return frozenset({cls.MANAGER, cls.ADMIN})
+
 
 class Organization(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
@@ -117,3 +127,79 @@ class Membership(models.Model):
     @property
     def is_staff_role(self) -> bool:
         return self.role in Role.staff()
+
+
+class AccessChangeStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class AccessChangeQuerySet(models.QuerySet["AccessChange"]):
+    def waiting(self) -> "AccessChangeQuerySet":
+        return self.filter(status=AccessChangeStatus.WAITING)
+
+    def in_organization(self, organization: Organization) -> "AccessChangeQuerySet":
+        return self.filter(organization=organization)
+
+
+class AccessChange(models.Model):
+    """A change that would give someone a power they did not have (participant records, a team's
+    caseloads, approving others' access), kept waiting until a second person approves it.
+
+    It holds the membership's state when asked (`from_*`) and the state wanted: approval applies
+    the wanted state only if the membership is still as it was when asked."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="access_changes"
+    )
+    new_account = models.BooleanField(default=False)
+    from_role = models.CharField(max_length=20, choices=Role.choices)
+    from_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_active = models.BooleanField()
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("account switched on"))
+    notes_need_cosign = models.BooleanField(_("notes need a co-signature"))
+    status = models.CharField(
+        max_length=10, choices=AccessChangeStatus.choices, default=AccessChangeStatus.WAITING
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("access change")
+        constraints = [
+            # One change waits per person: a second request is refused, never stacked.
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="waiting"),
+                name="accesschange_one_waiting_per_membership",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status", "-asked_at"], name="accesschange_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"access change {self.public_id} ({self.status})"

@@ -1,8 +1,20 @@
-"""Who belongs where: memberships of a user, looked up once per request and cached on the user."""
+"""Who belongs where: memberships of a user, looked up once per request and cached on the user;
+and who has access to participant records."""
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from organizations.models import Membership, Organization
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import (
+    AccessChange,
+    AccessChangeStatus,
+    Membership,
+    Organization,
+    Role,
+)
 
 _CACHE_ATTR = "_cairn_active_memberships"
 
@@ -40,3 +52,71 @@ def membership_in(user: Any, organization: Organization | None) -> Membership | 
 def role_in(user: Any, organization: Organization | None) -> str:
     membership = membership_in(user, organization)
     return membership.role if membership else ""
+
+
+# --- who has access: everyone who can open participant records, and changes waiting ---
+
+# Widest reach first, in words a manager reads.
+ACCESS_SECTIONS = (
+    (Role.MANAGER, _("Program managers: every participant record in the organization")),
+    (Role.SUPERVISOR, _("Supervisors: their own caseload and their team's caseloads")),
+    (Role.COACH, _("Peer recovery coaches: their own caseload")),
+)
+
+
+@dataclass(frozen=True)
+class WaitingChange:
+    change: AccessChange
+    asked_by_you: bool
+    for_you: bool
+
+    @property
+    def you_may_approve(self) -> bool:
+        return not (self.asked_by_you or self.for_you)
+
+
+@dataclass(frozen=True)
+class AccessSection:
+    role: str
+    heading: str
+    members: list[Membership]
+
+
+def access_overview(*, viewer: Membership) -> dict[str, Any]:
+    """The Who has access page: people with participant access by role and team, changes
+    waiting for approval (and whether the viewer may decide each), and the last month's
+    decisions."""
+    organization = viewer.organization
+    members = list(
+        Membership.objects.active()
+        .in_organization(organization)
+        .filter(role__in=Role.with_participant_access())
+        .select_related("user", "team")
+        .order_by("team__name", "user__username")
+    )
+    changes = AccessChange.objects.in_organization(organization).select_related(
+        "membership__user", "team", "from_team", "asked_by", "decided_by"
+    )
+    waiting = [
+        WaitingChange(
+            change=change,
+            asked_by_you=change.asked_by_id == viewer.user_id,
+            for_you=change.membership.user_id == viewer.user_id,
+        )
+        for change in changes.waiting().order_by("asked_at")
+    ]
+    since = timezone.now() - timedelta(days=30)
+    decided = list(
+        changes.exclude(status=AccessChangeStatus.WAITING).filter(decided_at__gte=since)[:25]
+    )
+    return {
+        "sections": [
+            AccessSection(
+                role=role, heading=str(heading), members=[m for m in members if m.role == role]
+            )
+            for role, heading in ACCESS_SECTIONS
+        ],
+        "waiting": waiting,
+        "decided": decided,
+        "with_access": len(members),
+    }

@@ -1,4 +1,8 @@
-"""Organization administration: invite people, set roles and teams, deactivate, switch."""
+"""Organization administration: invite people, set roles and teams, deactivate, switch.
+
+Nobody changes their own role, team or access, administrators never touch a participant's
+account, and a change that gives someone more access waits for a second person
+(`organizations.access_services`)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -9,11 +13,13 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import NoticeKind, User
+from accounts.notices import leave_notice
 from audit.chain import GENESIS_HASH
 from audit.models import Action, AuditChainHead
 from audit.services import Target, record_member_action
-from organizations.models import Membership, Organization, Role, Team
+from organizations.access_services import Wanted, ask_for_access_change, needs_second_person
+from organizations.models import AccessChange, Membership, Organization, Role, Team
 
 
 def create_organization(*, name: str, slug: str) -> Organization:
@@ -36,10 +42,20 @@ def invitation_path(*, user: User) -> str:
     )
 
 
+class OwnAccessRefused(Exception):
+    """Nobody changes their own role, team or access: another administrator must."""
+
+
+class ParticipantAccountRefused(Exception):
+    """Administrators never manage a participant's sign-in: the person's coach does."""
+
+
 @dataclass(frozen=True)
 class Invitation:
     membership: Membership
     path: str
+    # A new account starts switched off, with its role waiting for a second person's approval.
+    waiting: AccessChange | None = None
 
 
 def invite_person(
@@ -51,13 +67,17 @@ def invite_person(
     role: str,
     team: Team | None,
 ) -> Invitation:
+    """A staff account with a first-password link. Every staff role gives some power (records,
+    or approving others' access), so the account can sign in once a second person approves."""
+    if role not in Role.staff():
+        raise ParticipantAccountRefused
     organization = acting.organization
     with transaction.atomic():
         user = User(username=username, preferred_name=preferred_name, email=email)
         user.set_unusable_password()
         user.save()
         membership = Membership.objects.create(
-            organization=organization, user=user, role=role, team=team
+            organization=organization, user=user, role=role, team=team, is_active=False
         )
         record_member_action(
             acting=acting,
@@ -65,15 +85,21 @@ def invite_person(
             target=Target.of(user),
             changed_fields=["username", "preferred_name", "email", "role", "team"],
         )
-    return Invitation(membership=membership, path=invitation_path(user=user))
+        waiting = ask_for_access_change(
+            acting=acting,
+            membership=membership,
+            wanted=Wanted(role=role, team=team, is_active=True, notes_need_cosign=False),
+            new_account=True,
+        )
+    return Invitation(membership=membership, path=invitation_path(user=user), waiting=waiting)
 
 
-class OwnAccessRefused(Exception):
-    """Nobody changes their own role, team or access: another administrator must."""
+@dataclass(frozen=True)
+class MembershipUpdate:
+    """What changed at once, or the change left waiting for a second person's approval."""
 
-
-class ParticipantAccountRefused(Exception):
-    """Administrators never manage a participant's sign-in: the person's coach does."""
+    changed: list[str]
+    waiting: AccessChange | None = None
 
 
 def update_membership(
@@ -84,20 +110,24 @@ def update_membership(
     team: Team | None,
     is_active: bool,
     notes_need_cosign: bool | None = None,
-) -> list[str]:
+) -> MembershipUpdate:
+    """Less access (a narrower role, no team, deactivation) applies at once; more access waits
+    for a second person (AccessChangeWaiting if a change for this person already waits)."""
     if membership.user_id == acting.user_id:
         raise OwnAccessRefused
+    if membership.role not in Role.staff() or role not in Role.staff():
+        raise ParticipantAccountRefused
     if notes_need_cosign is None:
         notes_need_cosign = membership.notes_need_cosign
-    wanted = {
-        "role": role,
-        "team": team,
-        "is_active": is_active,
-        "notes_need_cosign": notes_need_cosign,
-    }
+    asked = Wanted(role=role, team=team, is_active=is_active, notes_need_cosign=notes_need_cosign)
+    wanted = {name: getattr(asked, name) for name in asked.__dataclass_fields__}
     changed = [name for name, new in wanted.items() if getattr(membership, name) != new]
     if not changed:
-        return []
+        return MembershipUpdate(changed=[])
+    if needs_second_person(membership, asked):
+        with transaction.atomic():
+            waiting = ask_for_access_change(acting=acting, membership=membership, wanted=asked)
+        return MembershipUpdate(changed=[], waiting=waiting)
     with transaction.atomic():
         for name in changed:
             setattr(membership, name, wanted[name])
@@ -108,15 +138,17 @@ def update_membership(
             target=Target.of(membership.user),
             changed_fields=changed,
         )
-    return changed
+    return MembershipUpdate(changed=changed)
 
 
 def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitation:
     """A fresh first-password link; the old password stops working until a new one is chosen.
-    Never for the administrator's own account, nor for a participant's."""
+    Never for the administrator's own account, nor for a participant's. The account holder is
+    told at their next sign-in and on their Sign-in security page; a second factor they set up
+    stays, so the link alone does not let anyone else in."""
     if membership.user_id == acting.user_id:
         raise OwnAccessRefused
-    if membership.role == Role.PARTICIPANT:
+    if membership.role not in Role.staff():
         raise ParticipantAccountRefused
     user = membership.user
     with transaction.atomic():
@@ -124,10 +156,11 @@ def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitat
         user.save(update_fields=["password"])
         record_member_action(
             acting=acting,
-            action=Action.UPDATE,
+            action=Action.SIGN_IN_LINK,
             target=Target.of(user),
             changed_fields=["password"],
         )
+        leave_notice(user=user, organization=acting.organization, kind=NoticeKind.SIGN_IN_LINK)
     return Invitation(membership=membership, path=invitation_path(user=user))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import views
+from organizations import access_views, views
 
 app_name = "organizations"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("settings/", views.organization_settings, name="settings"),
     path("teams/", views.teams, name="teams"),
     path("teams/<uuid:team_id>/", views.team, name="team"),
+    path("access/", access_views.who_has_access, name="access"),
+    path("access/<uuid:change_id>/", access_views.decide, name="access_decide"),
 ]

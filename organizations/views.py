@@ -3,17 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.access import acting_membership, member_required, visible_or_404
+from organizations.access_services import AccessChangeWaiting
 from organizations.forms import InviteForm, MembershipForm, OrganizationSettingsForm, TeamForm
 from organizations.middleware import SESSION_KEY
-from organizations.models import Membership, Organization, Role, Team
+from organizations.models import AccessChange, Membership, Organization, Role, Team
 from organizations.services import (
+    MembershipUpdate,
     invite_person,
     reissue_invitation,
     save_team,
@@ -22,6 +25,9 @@ from organizations.services import (
 )
 
 PAGE_SIZE = 25
+WAITING = Prefetch(
+    "access_changes", queryset=AccessChange.objects.waiting(), to_attr="waiting_changes"
+)
 
 
 @require_POST
@@ -50,6 +56,7 @@ def people(request: HttpRequest) -> HttpResponse:
         Membership.objects.in_organization(organization)
         .exclude(role=Role.PARTICIPANT)
         .select_related("user", "team")
+        .prefetch_related(WAITING)
         .order_by("-is_active", "user__username")
     )
     if query:
@@ -83,6 +90,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             {
                 "membership": invitation.membership,
                 "link": request.build_absolute_uri(invitation.path),
+                "waiting": invitation.waiting,
             },
         )
     return render(request, "organizations/invite.html", {"form": form})
@@ -94,8 +102,32 @@ def _membership_or_404(request: HttpRequest, public_id: object) -> Membership:
         Membership.objects.in_organization(acting_membership(request).organization)
         .exclude(role=Role.PARTICIPANT)
         .select_related("user", "team")
+        .prefetch_related(WAITING)
     )
     return visible_or_404(scoped, request, user__public_id=public_id)
+
+
+ALREADY_WAITING = gettext_lazy(
+    "A change for %(name)s is already waiting for approval. A manager or another administrator "
+    "approves or refuses it under Who has access; ask for a new one after that."
+)
+
+
+def _tell(request: HttpRequest, result: MembershipUpdate, name: object) -> None:
+    if result.waiting is not None:
+        messages.info(
+            request,
+            _(
+                "The change for %(name)s gives more access, so it waits for a program manager or "
+                "another administrator to approve it. They have been told; nothing changes until "
+                "then."
+            )
+            % {"name": name},
+        )
+    elif result.changed:
+        messages.success(request, _("Saved changes for %(name)s.") % {"name": name})
+    else:
+        messages.info(request, _("Nothing was changed."))
 
 
 @member_required(Role.ADMIN)
@@ -115,21 +147,29 @@ def person(request: HttpRequest, public_id: object) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # Re-read the stored row: the form has already written new values onto the instance.
         stored = Membership.objects.select_related("user").get(pk=membership.pk)
-        changed = update_membership(
-            acting=acting,
-            membership=stored,
-            role=form.cleaned_data["role"],
-            team=form.cleaned_data["team"],
-            is_active=stored.is_active,
-            notes_need_cosign=form.cleaned_data["notes_need_cosign"],
-        )
-        if changed:
-            messages.success(request, _("Saved changes for %(name)s.") % {"name": stored.user})
+        try:
+            result = update_membership(
+                acting=acting,
+                membership=stored,
+                role=form.cleaned_data["role"],
+                team=form.cleaned_data["team"],
+                is_active=stored.is_active,
+                notes_need_cosign=form.cleaned_data["notes_need_cosign"],
+            )
+        except AccessChangeWaiting:
+            form.add_error(None, ALREADY_WAITING % {"name": stored.user})
         else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect("organizations:person", public_id=stored.user.public_id)
+            _tell(request, result, stored.user)
+            return redirect("organizations:person", public_id=stored.user.public_id)
     return render(
-        request, "organizations/person.html", {"membership": membership, "form": form, "own": own}
+        request,
+        "organizations/person.html",
+        {
+            "membership": membership,
+            "form": form,
+            "own": own,
+            "waiting": next(iter(membership.waiting_changes), None),  # type: ignore[attr-defined]
+        },
     )
 
 
@@ -142,14 +182,20 @@ def person_active(request: HttpRequest, public_id: object) -> HttpResponse:
         messages.error(request, _("You cannot deactivate your own account."))
         return redirect("organizations:person", public_id=membership.user.public_id)
     if request.method == "POST":
-        update_membership(
-            acting=acting,
-            membership=membership,
-            role=membership.role,
-            team=membership.team,
-            is_active=not membership.is_active,
-        )
-        if membership.is_active:
+        try:
+            result = update_membership(
+                acting=acting,
+                membership=membership,
+                role=membership.role,
+                team=membership.team,
+                is_active=not membership.is_active,
+            )
+        except AccessChangeWaiting:
+            messages.error(request, ALREADY_WAITING % {"name": membership.user})
+            return redirect("organizations:person", public_id=membership.user.public_id)
+        if result.waiting is not None:
+            _tell(request, result, membership.user)
+        elif membership.is_active:
             messages.success(request, _("%(name)s can sign in again.") % {"name": membership.user})
         else:
             messages.success(
@@ -173,7 +219,11 @@ def person_new_link(request: HttpRequest, public_id: object) -> HttpResponse:
     return render(
         request,
         "organizations/invited.html",
-        {"membership": membership, "link": request.build_absolute_uri(invitation.path)},
+        {
+            "membership": membership,
+            "link": request.build_absolute_uri(invitation.path),
+            "reissued": True,
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.selectors import PORTAL_KINDS, recent_notices
 from audit.services import Target, record_page_view
 from lib.access import acting_membership
 from portal.access import own_participant, participant_required
@@ -22,6 +23,11 @@ def home(request: HttpRequest) -> HttpResponse:
     participant = own_participant(request)
     record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
     context = home_page(participant=participant, today=timezone.localdate())
+    # Told here, where they land, whoever changed it: a new sign-in or password this month.
+    context["sign_in_changes"] = recent_notices(
+        user=request.user,  # type: ignore[arg-type]
+        kinds=PORTAL_KINDS,
+    )
     return render(request, "portal/home.html", context)
 
 

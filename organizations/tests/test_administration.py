@@ -5,7 +5,7 @@ from django.test import Client
 from accounts.models import User
 from audit.models import Action, AuditEvent
 from organizations.demo import DemoWorld
-from organizations.models import Membership, Role, Team
+from organizations.models import AccessChange, Membership, Role, Team
 
 
 def test_admin_invites_person_without_email(demo: DemoWorld, client_for) -> None:
@@ -18,13 +18,18 @@ def test_admin_invites_person_without_email(demo: DemoWorld, client_for) -> None
     assert response.status_code == 200
     assert "A sign-in link for Jo" in page
     assert "/accounts/welcome/" in page
+    assert "sign in once a program manager or another administrator approves" in page
     jo = User.objects.get(username="jo")
     assert not jo.has_usable_password()
     membership = Membership.objects.get(user=jo)
     assert (membership.organization.slug, membership.role) == ("harbor", Role.COACH)
+    assert not membership.is_active  # a new account waits for a second person
     created = AuditEvent.objects.get(action=Action.CREATE, target_id=str(jo.public_id))
     assert created.actor == demo.users["max"]
     assert "role" in created.changed_fields
+    change = AccessChange.objects.get(membership=membership)
+    client_for("mia").post(f"/organization/access/{change.public_id}/", {"decision": "approve"})
+    assert Membership.objects.get(user=jo).is_active
 
 
 def test_invite_form_keeps_input_and_explains_a_taken_username(demo, client_for) -> None:
@@ -46,9 +51,14 @@ def test_admin_changes_role_and_team(demo: DemoWorld, client_for) -> None:
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user=ben)
+    assert (membership.role, membership.team) == (Role.COACH, membership.team)  # not yet
+    change = AccessChange.objects.get(membership=membership)
+    client_for("mia").post(f"/organization/access/{change.public_id}/", {"decision": "approve"})
+    membership = Membership.objects.get(user=ben)
     assert (membership.role, membership.team) == (Role.SUPERVISOR, team)
-    event = AuditEvent.objects.get(action=Action.UPDATE, target_id=str(ben.public_id))
+    event = AuditEvent.objects.get(action=Action.ACCESS_APPROVED)
     assert event.changed_fields == ["role", "team"]
+    assert event.actor == demo.users["mia"]
 
 
 def test_deactivation_asks_first_then_signs_person_out(demo: DemoWorld, client_for) -> None:
@@ -62,8 +72,12 @@ def test_deactivation_asks_first_then_signs_person_out(demo: DemoWorld, client_f
     admin.post(url)
     assert not Membership.objects.get(user=demo.users["ben"]).is_active
     assert ben_client.get("/today/").status_code == 403
-    admin.post(url)
+    admin.post(url)  # switching back on gives access again: it waits for a second person
+    assert not Membership.objects.get(user=demo.users["ben"]).is_active
+    change = AccessChange.objects.get(membership__user=demo.users["ben"])
+    client_for("mia").post(f"/organization/access/{change.public_id}/", {"decision": "approve"})
     assert Membership.objects.get(user=demo.users["ben"]).is_active
+    assert ben_client.get("/today/").status_code == 200
 
 
 def test_admin_cannot_deactivate_themselves(demo: DemoWorld, client_for) -> None:
