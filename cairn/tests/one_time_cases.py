@@ -260,12 +260,17 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "organizations:invite": (
         "the sign-in name is unique in the database: a second submit is refused with a message"
     ),
-    "organizations:person": "an edit",
+    "organizations:person": (
+        "an edit; one giving more access asks for approval, and one request waits per person "
+        "in the database: a second submit is refused with a message"
+    ),
     "organizations:person_active": "a switch",
     "organizations:person_new_link": "a new link replaces the earlier one",
     "organizations:settings": "an edit",
     "organizations:teams": "the team name is unique per organization in the database",
     "organizations:team": "an edit",
+    "organizations:access": "a page",
+    "organizations:access_decide": "only a waiting change can be decided",
     "participants:list": "a list",
     "participants:emergency_review": "marks a grant reviewed",
     "participants:detail": "a page",

@@ -23,7 +23,8 @@ from encounters.open_notes import give_feedback
 from encounters.services import record_encounter, sign_encounter
 from jobs.models import Job, JobState
 from organizations.demo import DemoWorld
-from organizations.models import Membership, Role, Team
+from organizations.models import AccessChange, AccessChangeStatus, Membership, Role, Team
+from organizations.services import update_membership
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
 from portal.models import CallSource, GoalSuggestion
@@ -143,6 +144,11 @@ MATRIX: dict[str, Row] = {
     "organizations:teams": Row(by_role(ADMIN)),
     "organizations:settings": Row(by_role(ADMIN)),
     "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
+    # Who can see participant records, and access changes waiting for a second person.
+    "organizations:access": Row(by_role({Role.MANAGER, Role.ADMIN})),
+    "organizations:access_decide": Row(
+        everyone(405), kwargs=lambda o: {"change_id": o["access_change"].public_id}
+    ),
     "participants:list": Row(by_role(STAFF_READERS)),
     "participants:new": Row(by_role(STAFF_READERS)),
     "participants:emergency": Row(by_role({Role.COACH, Role.SUPERVISOR})),
@@ -491,6 +497,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(reports_objects(pat, users))
     objects.update(exports_objects(pat, users))
     objects.update(imports_objects(pat, users))
+    objects.update(access_change_objects(users))
     return objects
 
 
@@ -607,6 +614,17 @@ def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     return {"import_batch": batch}
 
 
+def access_change_objects(users: dict[str, Any]) -> dict[str, Any]:
+    """Max (harbor's administrator) asks for Ben to become a supervisor: it waits for approval."""
+    max_member = Membership.objects.get(user=users["max"])
+    ben = Membership.objects.get(user=users["ben"])
+    result = update_membership(
+        acting=max_member, membership=ben, role=Role.SUPERVISOR, team=ben.team, is_active=True
+    )
+    assert result.waiting is not None
+    return {"access_change": result.waiting}
+
+
 def test_every_url_pattern_has_a_matrix_entry() -> None:
     names = set(walk(get_resolver().url_patterns))
     missing = names - MATRIX.keys()
@@ -660,11 +678,23 @@ SIDE_DOORS: dict[str, Row] = {
         by_role(ADMIN, ok=404, overrides={"river_admin": 404}),
         kwargs=lambda o: {"public_id": o["users"]["pat"].public_id},
     ),
+    "participant's role, sent as a crafted form": Row(
+        by_role(ADMIN, ok=404, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"public_id": o["users"]["pat"].public_id},
+        method="post",
+    ),
+    "participant's deactivation, sent as a crafted form": Row(
+        by_role(ADMIN, ok=404, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"public_id": o["users"]["pat"].public_id},
+        method="post",
+    ),
 }
 SIDE_DOOR_URLS = {
     "participant's account page": "organizations:person",
     "participant's new sign-in link": "organizations:person_new_link",
     "participant's deactivation": "organizations:person_active",
+    "participant's role, sent as a crafted form": "organizations:person",
+    "participant's deactivation, sent as a crafted form": "organizations:person_active",
 }
 
 
@@ -689,12 +719,61 @@ def test_side_doors_to_a_participants_account_are_shut(world: dict[str, Any], do
 
 
 def test_no_administrator_raises_their_own_access(world: dict[str, Any]) -> None:
+    """Role, team, switching off and on, a new sign-in link: none on one's own account, not
+    even as a request for someone else to approve."""
     for admin in ("max", "river_admin"):
         user = world["users"][admin]
+        password = User.objects.get(pk=user.pk).password
         client = Client()
         client.force_login(user)
-        url = reverse("organizations:person", kwargs={"public_id": user.public_id})
+        kwargs = {"public_id": user.public_id}
+        url = reverse("organizations:person", kwargs=kwargs)
         for role in (Role.MANAGER, Role.SUPERVISOR, Role.COACH):
-            client.post(url, {"role": role, "team": ""})
+            client.post(url, {"role": role, "team": world["team"].pk})
             assert Membership.objects.get(user=user).role == Role.ADMIN, (admin, role)
+        client.post(reverse("organizations:person_active", kwargs=kwargs))
+        client.post(reverse("organizations:person_new_link", kwargs=kwargs))
+        membership = Membership.objects.get(user=user)
+        assert (membership.is_active, membership.team_id) == (True, None)
+        assert User.objects.get(pk=user.pk).password == password
+        assert not AccessChange.objects.filter(membership=membership).exists()
         assert client.get(reverse("participants:list")).status_code in (403, 404)
+
+
+# Deciding an access change (Max asked for Ben to become a supervisor): only a second person
+# with the right to approve (Mia, harbor's manager) can; Max, who asked, is refused and nothing
+# changes; other roles get 403 and the other organization 404.
+DECIDERS = {
+    **by_role({Role.MANAGER, Role.ADMIN}, ok=302, overrides={"river_mgr": 404, "river_admin": 404}),
+    "anonymous": SIGN_IN,
+}
+
+
+def test_only_a_second_person_approves_an_access_change(world: dict[str, Any]) -> None:
+    change = world["access_change"]
+    url = reverse("organizations:access_decide", kwargs={"change_id": change.public_id})
+    failures = []
+    for persona in [p for p in PERSONAS if p != "mia"] + ["mia"]:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world["users"][persona])
+        response = client.post(url, {"decision": "approve"})
+        expected = DECIDERS[persona]
+        if expected == SIGN_IN:
+            good = response.status_code == 302 and response["Location"].startswith(
+                "/accounts/login/?next="
+            )
+        else:
+            good = response.status_code == expected
+        if not good:
+            failures.append(f"{persona}: expected {expected}, got {response.status_code}")
+        ben = Membership.objects.get(user=world["users"]["ben"])
+        change.refresh_from_db()
+        if persona != "mia" and (ben.role, change.status) != (
+            Role.COACH,
+            AccessChangeStatus.WAITING,
+        ):
+            failures.append(f"{persona}: the change took effect")
+    assert not failures, "\n".join(failures)
+    assert Membership.objects.get(user=world["users"]["ben"]).role == Role.SUPERVISOR
+    assert change.decided_by == world["users"]["mia"]

@@ -20,12 +20,13 @@ PINS = {
     # them, the participant's own goal suggestions.
     "plan": ("ana", "/plans/participant/{pat}/", 13),
     # ... audit; the count from the chain head; one page of events (the unusual-volume alert
-    # is kept for a minute: the first view counted it).
-    "audit_review": ("mia", "/audit/", 9),
+    # is kept for a minute: the first view counted it); the last month's access changes.
+    "audit_review": ("mia", "/audit/", 10),
     # ... the participant with their preference (which also answers "shared device" and the
     # language); audit; check-in schedule, goals, steps, milestones, consents, assessments, call
-    # requests, the safety plan's help people, messages.
-    "portal_home": ("pat", "/me/", 17),
+    # requests, the last month's changes to their sign-in, the safety plan's help people,
+    # messages.
+    "portal_home": ("pat", "/me/", 18),
 }
 
 
