@@ -23,7 +23,7 @@ from inbox import demo as inbox_demo
 from lib.progress import Progress
 from organizations import demo_network
 from organizations.models import Membership, Organization, Role, Team
-from organizations.services import create_organization
+from organizations.services import create_organization, invite_person
 from participants import demo as participant_demo
 from participants.models import Participant
 from plans import demo as plans_demo
@@ -437,3 +437,20 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     luz = portal_demo.seed_spanish_speaker(harbor, anchor=anchor, password=DEMO_PASSWORD)
     if luz is not None and luz.user is not None:
         world.users[luz.user.username] = luz.user
+    _seed_waiting_invitation(harbor)
+
+
+def _seed_waiting_invitation(harbor: Organization) -> None:
+    """Max has invited Noor as a coach: her new account waits for Mia's approval, so Who has
+    access shows a change waiting and Max's people list shows it too. No team, so Sam's team
+    stays Ana and Ben, as the demo contract says."""
+    if User.objects.filter(username="noor").exists():
+        return
+    invite_person(
+        acting=Membership.objects.get(organization=harbor, user__username="max"),
+        username="noor",
+        preferred_name="Noor",
+        email="",
+        role=Role.COACH,
+        team=None,
+    )

@@ -12,12 +12,14 @@ from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
 from accounts.models import Notice, NoticeKind, User
+from accounts.notices import leave_notice
 from accounts.tests.test_portal_entry import paper_code, robin  # noqa: F401 - robin: fixture
 from accounts.tests.test_portal_reset import _ask, _reset, _texted_code
 from audit.models import Action, AuditEvent
 from organizations.demo import DEMO_PASSWORD, DemoWorld
 from organizations.models import Membership, Role
 from participants.models import Participant
+from portal.tests.test_spanish import spanish_pat
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,14 @@ def test_an_administrator_cannot_take_over_a_participants_sign_in(
     harbor = Membership.objects.filter(organization=demo.organizations["harbor"])
     assert counted and int(counted.group(1)) == harbor.exclude(role=Role.PARTICIPANT).count()
     assert harbor.filter(role=Role.PARTICIPANT).exists()  # there are some, uncounted
+
+
+def test_a_spanish_speaking_participant_reads_it_in_spanish(demo: DemoWorld) -> None:
+    leave_notice(
+        user=demo.users["pat"],
+        organization=demo.organizations["harbor"],
+        kind=NoticeKind.PORTAL_PASSWORD_RESET,
+    )
+    home = text(spanish_pat().get("/me/"))
+    assert "Tu entrada" in home and "Tu contraseña se cambió el" in home
+    assert "your coach" not in home
