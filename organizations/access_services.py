@@ -119,9 +119,9 @@ def ask_for_access_change(
 
 def _changed_fields(change: AccessChange) -> list[str]:
     fields = []
-    if change.role != change.from_role:
+    if change.new_account or change.role != change.from_role:
         fields.append("role")
-    if change.team_id != change.from_team_id:
+    if change.team_id != change.from_team_id or (change.new_account and change.team_id):
         fields.append("team")
     if change.is_active != change.from_active:
         fields.append("is_active")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lib.access import acting_membership, member_required, visible_or_404
-from organizations.access_services import AccessChangeWaiting
+from organizations.access_services import AccessChangeWaiting, approvers
 from organizations.forms import InviteForm, MembershipForm, OrganizationSettingsForm, TeamForm
 from organizations.middleware import SESSION_KEY
 from organizations.models import AccessChange, Membership, Organization, Role, Team
@@ -114,7 +114,17 @@ ALREADY_WAITING = gettext_lazy(
 
 
 def _tell(request: HttpRequest, result: MembershipUpdate, name: object) -> None:
-    if result.waiting is not None:
+    if result.waiting is not None and not approvers(result.waiting):
+        messages.warning(
+            request,
+            _(
+                "The change for %(name)s gives more access, so it waits for a second person to "
+                "approve it, but no one else can yet: the organization needs a program manager "
+                "or another administrator. Nothing changes until then."
+            )
+            % {"name": name},
+        )
+    elif result.waiting is not None:
         messages.info(
             request,
             _(

@@ -238,3 +238,17 @@ def test_the_audit_review_shows_access_changes_apart(demo: DemoWorld, client_for
 def text_of_section(page: str, heading_id: str) -> str:
     start = page.index(f'id="{heading_id}"')
     return words("<h2 " + page[start : page.index("</section>", start)])
+
+
+def test_the_asker_is_told_plainly_when_no_one_else_can_approve_yet(
+    demo: DemoWorld, client_for
+) -> None:
+    Membership.objects.filter(user=demo.users["mia"]).update(is_active=False)
+    answer = client_for("max").post(
+        f"/organization/people/{demo.users['ben'].public_id}/",
+        {"role": Role.SUPERVISOR, "team": _membership(demo.users["ben"]).team_id},
+        follow=True,
+    )
+    assert "no one else can yet: the organization needs a program manager" in text(answer)
+    assert _membership(demo.users["ben"]).role == Role.COACH
+    assert AccessChange.objects.waiting().count() == 1
