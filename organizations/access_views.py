@@ -15,12 +15,15 @@ from organizations.access_services import (
 )
 from organizations.models import AccessChange, Role
 from organizations.selectors import access_overview
+from participants.selectors import open_emergency_access
 
 
 @member_required(Role.MANAGER, Role.ADMIN)
 def who_has_access(request: HttpRequest) -> HttpResponse:
-    overview = access_overview(viewer=acting_membership(request))
-    return render(request, "organizations/access.html", overview)
+    viewer = acting_membership(request)
+    overview = access_overview(viewer=viewer)
+    emergency = open_emergency_access(viewer.organization)
+    return render(request, "organizations/access.html", {**overview, "emergency": emergency})
 
 
 def _refused_words(reason: str) -> str:

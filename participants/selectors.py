@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -12,7 +12,12 @@ from accounts.models import User
 from audit.models import Action, AuditEvent
 from lib.blind_index import keyed_hash
 from organizations.models import Organization, Role
-from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
+from participants.models import (
+    EmergencyAccess,
+    Participant,
+    ParticipantQuerySet,
+    ParticipantStatus,
+)
 
 SORTS = {
     "name": ("preferred_name", "id"),
@@ -156,3 +161,27 @@ def change_history(participant: Participant, limit: int = 50) -> QuerySet[AuditE
         .select_related("actor")
         .order_by("-created_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class OpenEmergencyAccess:
+    """Someone holding emergency access now: who, to how many records, until when (never whose
+    records: the Who has access page is read by administrators too)."""
+
+    user: User
+    records: int
+    until: Any
+
+
+def open_emergency_access(organization: Organization) -> list[OpenEmergencyAccess]:
+    rows = (
+        EmergencyAccess.objects.filter(organization=organization, expires_at__gt=timezone.now())
+        .values("user")
+        .annotate(records=Count("participant", distinct=True), until=Max("expires_at"))
+        .order_by("until")
+    )
+    users = User.objects.in_bulk([row["user"] for row in rows])
+    return [
+        OpenEmergencyAccess(user=users[row["user"]], records=row["records"], until=row["until"])
+        for row in rows
+    ]

@@ -3,15 +3,17 @@ gives someone more access waits until a second person approves it; the one who a
 
 import html
 import re
+from datetime import timedelta
 
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accounts.models import Notice, NoticeKind, User
 from audit.models import Action, AuditEvent
 from organizations.demo import DEMO_PASSWORD, DemoWorld
 from organizations.models import AccessChange, AccessChangeStatus, Membership, Role, Team
-from participants.models import Participant
+from participants.models import EmergencyAccess, Participant
 
 BLOCK = re.compile(r"</?(?:td|th|tr|li|p|h1|h2|div|section|br|dt|dd|table)\b[^>]*>")
 
@@ -252,3 +254,21 @@ def test_the_asker_is_told_plainly_when_no_one_else_can_approve_yet(
     assert "no one else can yet: the organization needs a program manager" in text(answer)
     assert _membership(demo.users["ben"]).role == Role.COACH
     assert AccessChange.objects.waiting().count() == 1
+
+
+def test_who_has_access_counts_emergency_access_open_now_without_naming_whose(
+    demo: DemoWorld, client_for
+) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    EmergencyAccess.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        user=demo.users["ben"],
+        reason="A call from the hospital about Pat.",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    for viewer in ("mia", "max"):
+        page = client_for(viewer).get("/organization/access/").content.decode()
+        section = text_of_section(page, "emergency-heading")
+        assert "Ben: 1 record outside their caseload, until" in section
+        assert "Pat" not in words(page) and "hospital" not in page
