@@ -1,18 +1,53 @@
 """Notices to one person, by their own way in: their sign-in changed, or an access change waits
-for them. Left inside the transaction of the change they tell about (which writes its audit)."""
+for them. Left inside the transaction of the change they tell about (which writes its audit).
 
+A staff member whose sign-in changed is also emailed at their own address, when they have one,
+once the change is committed: whoever made the link may be the one who signs in next, so a
+message at sign-in alone could be read and dismissed by them. The email holds no link and no
+code, only what happened and when."""
+
+import logging
 from collections.abc import Iterable
 
 from django.contrib import messages
+from django.core.mail import send_mail
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notice, NoticeKind, User
 from organizations.models import Organization
 
+logger = logging.getLogger(__name__)
+
+# Staff sign-in changes; a participant's are told in the portal and by their coach, never by
+# email (a message from a recovery program on a shared inbox could itself disclose).
+EMAILED_KINDS = frozenset({NoticeKind.PASSWORD_SET, NoticeKind.SIGN_IN_LINK})
+
+EMAIL_SUBJECT = _("Your Cairn sign-in changed")
+
 
 def leave_notice(*, user: User, organization: Organization | None, kind: NoticeKind) -> Notice:
-    return Notice.objects.create(user=user, organization=organization, kind=kind)
+    notice = Notice.objects.create(user=user, organization=organization, kind=kind)
+    if kind in EMAILED_KINDS and user.email:
+        transaction.on_commit(lambda: email_notice(notice=notice, address=user.email))
+    return notice
+
+
+def email_notice(*, notice: Notice, address: str) -> bool:
+    """Send one notice to the account holder's own address; a failure is logged without the
+    address and does not undo the change (the notice still waits at their next sign-in)."""
+    lines = [notice.describe()]
+    if notice.organization is not None:
+        lines.append(str(_("Organization: %(name)s")) % {"name": notice.organization.name})
+    lines.append(str(_("This message holds no link. Nothing needs doing if it was you.")))
+    try:
+        send_mail(str(EMAIL_SUBJECT), "\n\n".join(lines), None, [address])
+    except Exception:  # noqa: BLE001 - any mail failure is the same to the person: told later
+        logger.warning("notice email not sent (notice %s)", notice.pk)
+        return False
+    return True
 
 
 def leave_notices(

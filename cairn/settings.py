@@ -193,6 +193,22 @@ CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
 CAIRN_SMS_HTTP_URL = envstr("CAIRN_SMS_HTTP_URL", "")
 CAIRN_SMS_HTTP_TOKEN = envstr("CAIRN_SMS_HTTP_TOKEN", "")
 CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
+# Email, for the few notes a staff member gets by their own address (their sign-in changed).
+# The file backend writes each message under var/mail/ (the default, so the demo sends nothing);
+# in production set CAIRN_EMAIL_BACKEND=smtp and the EMAIL_* variables.
+EMAIL_BACKEND = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "memory": "django.core.mail.backends.locmem.EmailBackend",
+}[envstr("CAIRN_EMAIL_BACKEND", "file")]
+EMAIL_FILE_PATH = envstr("CAIRN_EMAIL_FILE_DIR", str(VAR_DIR / "mail"))
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("CAIRN_FROM_EMAIL", "Cairn <cairn@localhost>")
 # The record as PDF: a Unicode font (DejaVu Sans and Bold) from here; without it, the core font.
 CAIRN_PDF_FONT_DIR = envstr("CAIRN_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 CAIRN_PDF_COMPRESS = True

@@ -77,6 +77,54 @@ def test_a_staff_member_is_told_when_an_administrator_made_them_a_new_link(
     ).exists()
 
 
+def test_a_staff_member_with_an_address_is_emailed_when_their_sign_in_changes(
+    demo: DemoWorld, client_for, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    """Whoever made the link may be the next to sign in, so the holder's own inbox hears too."""
+    ben = demo.users["ben"]
+    User.objects.filter(pk=ben.pk).update(email="ben@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client_for("max").post(f"/organization/people/{ben.public_id}/new-link/")
+    assert [m.to for m in mailoutbox] == [["ben@example.org"]]
+    link = html.unescape(LINK.search(made.content.decode()).group(1))
+    first = mailoutbox[0]
+    assert first.subject == "Your Cairn sign-in changed"
+    assert f"An administrator made a new sign-in link for your account on {today()}" in first.body
+    assert demo.organizations["harbor"].name in first.body
+    assert "/accounts/welcome/" not in first.body and link not in first.body  # no way in
+    with django_capture_on_commit_callbacks(execute=True):
+        _choose_password(link, NEW_PASSWORD)
+    assert len(mailoutbox) == 2
+    assert f"Your password was set on {today()}" in mailoutbox[1].body
+
+
+def test_an_email_that_cannot_be_sent_leaves_the_change_and_the_notice(
+    demo: DemoWorld, client_for, django_capture_on_commit_callbacks, settings, caplog
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    ben = demo.users["ben"]
+    User.objects.filter(pk=ben.pk).update(email="ben@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client_for("max").post(f"/organization/people/{ben.public_id}/new-link/")
+    assert "Their earlier password has stopped working." in text(made)
+    assert Notice.objects.filter(user=ben, kind=NoticeKind.SIGN_IN_LINK).exists()
+    assert "notice email not sent" in caplog.text
+    assert "ben@example.org" not in caplog.text
+
+
+def test_a_participant_is_never_emailed_about_their_sign_in(
+    demo: DemoWorld, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    pat = demo.users["pat"]
+    User.objects.filter(pk=pat.pk).update(email="pat@example.org")
+    pat.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        for kind in (NoticeKind.PORTAL_PASSWORD_RESET, NoticeKind.PORTAL_SIGN_IN_SET_UP):
+            leave_notice(user=pat, organization=demo.organizations["harbor"], kind=kind)
+    assert mailoutbox == []
+
+
 def test_a_staff_member_whose_sign_in_did_not_change_is_told_nothing(demo: DemoWorld) -> None:
     _client, page = _sign_in("ana", DEMO_PASSWORD)
     assert "sign-in link" not in page
