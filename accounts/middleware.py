@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorApp
 from accounts.sessions import idle_timeout_minutes
 from organizations.models import Role
 
@@ -70,7 +70,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return False
-    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+    if AuthenticatorApp.objects.devices_for_user(user, confirmed=True).exists():
         return True
     if not settings.CAIRN_REQUIRE_2FA:
         return False
@@ -84,6 +84,8 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(TWO_FACTOR_OPEN_PATHS) or not needs_second_factor(request):
             return self.get_response(request)
-        has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
+        has_device = AuthenticatorApp.objects.devices_for_user(
+            request.user, confirmed=True
+        ).exists()
         target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import codes, throttle
 from accounts.models import (
+    AuthenticatorApp,
     CodeDelivery,
     CodePurpose,
     NoticeKind,
@@ -33,15 +33,17 @@ from participants.models import Participant
 logger = logging.getLogger("cairn.accounts")
 
 
-def start_totp_enrolment(*, user: User) -> TOTPDevice:
+def start_totp_enrolment(*, user: User) -> AuthenticatorApp:
     """Reuse the pending (unconfirmed) device or create one; nothing is audited until confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = AuthenticatorApp.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
     return device
 
 
-def confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> bool:
+def confirm_totp_enrolment(*, user: User, device: AuthenticatorApp, token: str) -> bool:
     if device.user_id != user.pk or not device.verify_token(token):
         return False
     memberships = active_memberships(user)

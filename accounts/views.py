@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import throttle
 from accounts.forms import PortalInvitationForm, SignInForm, TokenForm
-from accounts.models import CodeDelivery, ThrottleScope
+from accounts.models import AuthenticatorApp, CodeDelivery, ThrottleScope
 from accounts.selectors import SIGN_IN_KINDS, recent_notices
 from accounts.services import (
     confirm_totp_enrolment,
@@ -145,7 +144,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _spaced_base32(device: TOTPDevice) -> str:
+def _spaced_base32(device: AuthenticatorApp) -> str:
     raw = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -166,7 +165,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
+    has_device = AuthenticatorApp.objects.devices_for_user(request.user, confirmed=True).exists()
     return render(
         request,
         "accounts/security.html",

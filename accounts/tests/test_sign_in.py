@@ -6,9 +6,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import LAST_SEEN_KEY, LAST_SEEN_STEP_SECONDS
+from accounts.models import AuthenticatorApp
 from audit.models import Action, AuditEvent
 from organizations.demo import DEMO_PASSWORD, DemoWorld
 from organizations.services import invitation_path
@@ -159,7 +159,7 @@ def test_staff_must_enrol_second_factor_when_required(demo: DemoWorld, settings)
     setup = client.get(landing["Location"])
     assert "Set up two-step sign-in" in setup.content.decode()
     assert "<svg" in setup.content.decode()
-    device = TOTPDevice.objects.get(user=demo.users["mia"])
+    device = AuthenticatorApp.objects.get(user=demo.users["mia"])
     wrong = client.post(
         "/accounts/two-factor/setup/", {"token": "000000", "next": "/participants/"}
     )
@@ -178,7 +178,7 @@ def test_staff_must_enrol_second_factor_when_required(demo: DemoWorld, settings)
 
 
 def test_enrolled_staff_verify_code_at_next_sign_in(demo: DemoWorld) -> None:
-    device = TOTPDevice.objects.create(user=demo.users["sam"], name="phone", confirmed=True)
+    device = AuthenticatorApp.objects.create(user=demo.users["sam"], name="phone", confirmed=True)
     client = Client()
     _sign_in(client, "sam")
     gate = client.get("/today/")

@@ -86,7 +86,9 @@ def test_a_staff_member_with_an_address_is_emailed_when_their_sign_in_changes(
     with django_capture_on_commit_callbacks(execute=True):
         made = client_for("max").post(f"/organization/people/{ben.public_id}/new-link/")
     assert [m.to for m in mailoutbox] == [["ben@example.org"]]
-    link = html.unescape(LINK.search(made.content.decode()).group(1))
+    found = LINK.search(made.content.decode())
+    assert found
+    link = html.unescape(found.group(1))
     first = mailoutbox[0]
     assert first.subject == "Your Cairn sign-in changed"
     assert f"An administrator made a new sign-in link for your account on {today()}" in first.body
