@@ -4,6 +4,8 @@
 import accounts.models
 import django.db.models.deletion
 import lib.crypto
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -15,6 +17,13 @@ COPIED = (
 )
 
 
+def _utc(value):
+    """A raw read of a SQLite timestamp comes back naive; its text is UTC, as Django writes it."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def move_seeds(apps, schema_editor):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
@@ -22,7 +31,7 @@ def move_seeds(apps, schema_editor):
             return
         quote = connection.ops.quote_name
         cursor.execute(f"SELECT {', '.join(quote(c) for c in COPIED)} FROM {quote(OLD_TABLE)}")
-        rows = [dict(zip(COPIED, row)) for row in cursor.fetchall()]
+        rows = [dict(zip(COPIED, map(_utc, row))) for row in cursor.fetchall()]
     app = apps.get_model("accounts", "AuthenticatorApp")
     for row in rows:
         created_at = row.pop("created_at")
