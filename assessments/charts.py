@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -94,7 +94,7 @@ def line_chart(
     def y_of(value: float) -> float:
         return round(TOP + plot_h * (maximum - value) / span, 1)
 
-    first_day = series[0][0] if series else date.today()
+    first_day = series[0][0] if series else timezone.localdate()
     days = max((series[-1][0] - first_day).days, 1) if series else 1
     with_year = bool(series) and series[0][0].year != series[-1][0].year
 

@@ -2,7 +2,7 @@
 the anchor date with plausible trajectories, and a few check-ins; Pat's chart shows change."""
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
@@ -126,6 +126,18 @@ def _history(
             yield assessment, dict(zip(keys, values, strict=True))
         yield _checkin(made(anchor - timedelta(days=6), CHECKIN, EXTRA), rng, call=1)
         return
+    yield from _barc10_course(person, made=made, keys=keys, rng=rng, stop=stop)
+
+
+def _barc10_course(
+    person: Participant,
+    *,
+    made: Callable[[date, str, str], Assessment],
+    keys: list[str],
+    rng: random.Random,
+    stop: date,
+) -> Iterator[tuple[Assessment, dict[str, int | None]]]:
+    """A generated person's BARC-10s on the default schedule until `stop`, and a few check-ins."""
     if rng.random() < 0.08:
         return  # no baseline yet: some records start without one
     level = rng.uniform(2.2, 4.2)

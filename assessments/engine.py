@@ -179,35 +179,7 @@ def parse(raw: dict[str, Any], *, source: str) -> Instrument:
     if missing not in MISSING:
         check.fail(f"scoring.missing must be one of {sorted(MISSING)}, not {missing!r}")
     shared = [check.option(o, f"options[{i}]") for i, o in enumerate(raw.get("options", []))]
-    items: list[Item] = []
-    seen: set[str] = set()
-    found_items = raw.get("items")
-    raw_items: list[Any] = found_items if isinstance(found_items, list) else []
-    if not raw_items:
-        check.fail("needs at least one [[items]] entry")
-    for number, entry in enumerate(raw_items, start=1):
-        where = f"items[{number}]"
-        item_key = check.text(entry, "key", where)
-        if item_key in seen:
-            check.fail(f"{where}: item key {item_key!r} is used twice")
-        seen.add(item_key)
-        own = [
-            check.option(o, f"{where}.options[{i}]") for i, o in enumerate(entry.get("options", []))
-        ]
-        options = tuple(own or shared)
-        if not options:
-            check.fail(f"{where}: no response options (give [[options]] or item options)")
-        if len({o.value for o in options}) != len(options):
-            check.fail(f"{where}: two options share a value")
-        items.append(
-            Item(
-                key=item_key,
-                number=number,
-                texts=check.translations(entry, "text", where),
-                shorts=check.translations(entry, "short", where, required=False),
-                options=options,
-            )
-        )
+    items = _items(check, raw, shared)
     minimum = maximum = None
     if rule == "sum":
         minimum = check.integer(raw["scoring"], "minimum", "scoring")
@@ -218,20 +190,7 @@ def parse(raw: dict[str, Any], *, source: str) -> Instrument:
             check.fail(
                 f"scoring range {minimum}-{maximum} does not match the options ({lowest}-{highest})"
             )
-    bands = []
-    for i, entry in enumerate(raw.get("bands", [])):
-        where = f"bands[{i + 1}]"
-        band = Band(
-            minimum=check.integer(entry, "minimum", where),
-            maximum=check.integer(entry, "maximum", where),
-            labels=check.translations(entry, "label", where),
-            reference_line=bool(entry.get("reference_line", False)),
-        )
-        if minimum is None or maximum is None:
-            check.fail(f"{where}: score bands need a scoring rule with a total")
-        elif not minimum <= band.minimum <= band.maximum <= maximum:
-            check.fail(f"{where}: {band.minimum}-{band.maximum} is outside {minimum}-{maximum}")
-        bands.append(band)
+    bands = _bands(check, raw, minimum, maximum)
     reassessment = None
     if "reassessment" in raw:
         table = check.table(raw, "reassessment")
@@ -320,6 +279,59 @@ class _Checker:
             value=self.integer(raw, "value", where),
             labels=self.translations(raw, "label", where),
         )
+
+
+def _items(check: "_Checker", raw: dict[str, Any], shared: list[Option]) -> list[Item]:
+    items: list[Item] = []
+    seen: set[str] = set()
+    found_items = raw.get("items")
+    raw_items: list[Any] = found_items if isinstance(found_items, list) else []
+    if not raw_items:
+        check.fail("needs at least one [[items]] entry")
+    for number, entry in enumerate(raw_items, start=1):
+        where = f"items[{number}]"
+        item_key = check.text(entry, "key", where)
+        if item_key in seen:
+            check.fail(f"{where}: item key {item_key!r} is used twice")
+        seen.add(item_key)
+        own = [
+            check.option(o, f"{where}.options[{i}]") for i, o in enumerate(entry.get("options", []))
+        ]
+        options = tuple(own or shared)
+        if not options:
+            check.fail(f"{where}: no response options (give [[options]] or item options)")
+        if len({o.value for o in options}) != len(options):
+            check.fail(f"{where}: two options share a value")
+        items.append(
+            Item(
+                key=item_key,
+                number=number,
+                texts=check.translations(entry, "text", where),
+                shorts=check.translations(entry, "short", where, required=False),
+                options=options,
+            )
+        )
+    return items
+
+
+def _bands(
+    check: "_Checker", raw: dict[str, Any], minimum: int | None, maximum: int | None
+) -> list[Band]:
+    bands: list[Band] = []
+    for i, entry in enumerate(raw.get("bands", [])):
+        where = f"bands[{i + 1}]"
+        band = Band(
+            minimum=check.integer(entry, "minimum", where),
+            maximum=check.integer(entry, "maximum", where),
+            labels=check.translations(entry, "label", where),
+            reference_line=bool(entry.get("reference_line", False)),
+        )
+        if minimum is None or maximum is None:
+            check.fail(f"{where}: score bands need a scoring rule with a total")
+        elif not minimum <= band.minimum <= band.maximum <= maximum:
+            check.fail(f"{where}: {band.minimum}-{band.maximum} is outside {minimum}-{maximum}")
+        bands.append(band)
+    return bands
 
 
 def _directories() -> list[Path]:

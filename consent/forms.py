@@ -107,21 +107,24 @@ class ConsentForm(OneTimeKeyForm, forms.ModelForm):
         self.scan_type = kind
         return scan
 
+    def _clean_for_portal(self, data: dict[str, Any]) -> dict[str, Any]:
+        """They read, sign (or say no) in their own Cairn; nothing is in force until then."""
+        for name in ("signature", "signed_on", "revocation_explained"):
+            self.errors.pop(name, None)
+        data["signed_on"] = None
+        data["signature"] = ""
+        data["signature_drawing"] = ""
+        if not data.get("expires_on") and not data.get("expiry_event", "").strip():
+            self.add_error("expires_on", _("Give an end date, or the event that ends it."))
+        if data.get("expires_on") and data["expires_on"] < timezone.localdate():
+            self.add_error("expires_on", _("It ends before it can be signed."))
+        return data
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         method = data.get("signature_method")
         if method == SignatureMethod.PORTAL:
-            # They read, sign (or say no) in their own Cairn; nothing is in force until then.
-            for name in ("signature", "signed_on", "revocation_explained"):
-                self.errors.pop(name, None)
-            data["signed_on"] = None
-            data["signature"] = ""
-            data["signature_drawing"] = ""
-            if not data.get("expires_on") and not data.get("expiry_event", "").strip():
-                self.add_error("expires_on", _("Give an end date, or the event that ends it."))
-            if data.get("expires_on") and data["expires_on"] < timezone.localdate():
-                self.add_error("expires_on", _("It ends before it can be signed."))
-            return data
+            return self._clean_for_portal(data)
         if not data.get("signature", "").strip() and "signature" not in self.errors:
             self.add_error("signature", _("This field is required."))
         if not data.get("signed_on") and "signed_on" not in self.errors:

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from accounts.models import User
@@ -151,7 +152,7 @@ def build_demo(
     if not 2 <= organizations <= len(ORGANIZATIONS) + len(NETWORK):
         raise ValueError("organizations must be between 2 and 10")
     rng = random.Random(seed)
-    anchor = anchor or date.today()
+    anchor = anchor or timezone.localdate()
     fakers = {"en": Faker("en_US"), "es": Faker("es_MX")}
     for offset, faker in enumerate(fakers.values()):
         faker.seed_instance(seed * 1000 + offset)

@@ -120,7 +120,9 @@ def new_uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def pat(*, org: Organization, coach: User, user: User, rng: random.Random, anchor: date):
+def pat(
+    *, org: Organization, coach: User, user: User, rng: random.Random, anchor: date
+) -> Participant:
     """Participant Pat of the demo contract: on ana's caseload, with a portal account."""
     return Participant(
         id=new_uuid(rng),

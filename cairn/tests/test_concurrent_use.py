@@ -44,6 +44,81 @@ def _brief(summary: str) -> dict[str, object]:
     }
 
 
+class Scene:
+    """Seven people at work at once; each one's failures are collected, none is lost."""
+
+    def __init__(self, users: dict[str, Any]) -> None:
+        self.users = users
+        self.errors: list[str] = []
+        self.barrier = threading.Barrier(7)
+
+    def as_person(self, username: str, work: Callable[[Client], None]) -> Callable[[], None]:
+        def run() -> None:
+            client = Client()
+            client.force_login(self.users[username])
+            try:
+                self.barrier.wait(timeout=30)
+                work(client)
+            except Exception as error:  # noqa: BLE001 - every failure is reported below
+                self.errors.append(f"{username}: {type(error).__name__}: {error}")
+            finally:
+                connections.close_all()
+
+        return run
+
+    def checked(self, username: str, response: Any, wanted: int = 302) -> None:
+        if response.status_code != wanted:
+            self.errors.append(
+                f"{username}: {response.request['PATH_INFO']} {response.status_code}"
+            )
+
+    def writer(self, username: str, people: list[Participant]) -> Callable[[Client], None]:
+        def work(client: Client) -> None:
+            for n in range(NOTES_PER_WRITER):
+                person = people[n % len(people)]
+                response = client.post(f"/contacts/new/{person.id}/", _brief(f"{username} {n}"))
+                self.checked(username, response)
+
+        return work
+
+    def signer(self, drafts: list[Encounter]) -> Callable[[Client], None]:
+        def work(client: Client) -> None:
+            for note in drafts:
+                self.checked("ana signing", client.post(f"/contacts/{note.id}/sign/"))
+
+        return work
+
+    def cosigner(self, to_cosign: list[Encounter]) -> Callable[[Client], None]:
+        def work(client: Client) -> None:
+            for note in to_cosign:
+                self.checked("sam", client.post(f"/contacts/{note.id}/cosign/"))
+
+        return work
+
+    def importer(self, client: Client) -> None:
+        upload = SimpleUploadedFile(
+            "people.csv", participants_csv(PEOPLE_IMPORTED, coach="ben"), "text/csv"
+        )
+        self.checked(
+            "mia", client.post(reverse("imports:home"), {"kind": "participants", "file": upload})
+        )
+        batch = ImportBatch.objects.latest("created_at")
+        form = {**batch.mapping, "date_style": "iso"}
+        self.checked("mia", client.post(reverse("imports:mapping", args=[batch.id]), form))
+        deadline = time.monotonic() + 60  # the check runs in the background; wait for it
+        while Job.objects.exclude(state__in=[JobState.DONE, JobState.FAILED]).exists():
+            assert time.monotonic() < deadline, "the import check did not finish"
+            time.sleep(0.1)
+        self.checked("mia", client.get(reverse("imports:check", args=[batch.id])), 200)
+        self.checked(
+            "mia", client.post(reverse("imports:apply", args=[batch.id]), {"mode": "valid"})
+        )
+
+    def reader(self, client: Client) -> None:
+        for _ in range(8):
+            self.checked("ben reading", client.get("/today/"), 200)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing(
     settings, monkeypatch
@@ -75,73 +150,15 @@ def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing(
     notes_before = Encounter.objects.count()
     people_before = Participant.objects.count()
 
-    errors: list[str] = []
-    barrier = threading.Barrier(7)
-
-    def as_person(username: str, work: Callable[[Client], None]) -> Callable[[], None]:
-        def run() -> None:
-            client = Client()
-            client.force_login(users[username])
-            try:
-                barrier.wait(timeout=30)
-                work(client)
-            except Exception as error:  # noqa: BLE001 - every failure is reported below
-                errors.append(f"{username}: {type(error).__name__}: {error}")
-            finally:
-                connections.close_all()
-
-        return run
-
-    def checked(username: str, response: Any, wanted: int = 302) -> None:
-        if response.status_code != wanted:
-            errors.append(f"{username}: {response.request['PATH_INFO']} {response.status_code}")
-
-    def writer(username: str, people: list[Participant]) -> Callable[[Client], None]:
-        def work(client: Client) -> None:
-            for n in range(NOTES_PER_WRITER):
-                person = people[n % len(people)]
-                response = client.post(f"/contacts/new/{person.id}/", _brief(f"{username} {n}"))
-                checked(username, response)
-
-        return work
-
-    def signer(client: Client) -> None:
-        for note in drafts:
-            checked("ana signing", client.post(f"/contacts/{note.id}/sign/"))
-
-    def cosigner(client: Client) -> None:
-        for note in to_cosign:
-            checked("sam", client.post(f"/contacts/{note.id}/cosign/"))
-
-    def importer(client: Client) -> None:
-        upload = SimpleUploadedFile(
-            "people.csv", participants_csv(PEOPLE_IMPORTED, coach="ben"), "text/csv"
-        )
-        checked(
-            "mia", client.post(reverse("imports:home"), {"kind": "participants", "file": upload})
-        )
-        batch = ImportBatch.objects.latest("created_at")
-        form = {**batch.mapping, "date_style": "iso"}
-        checked("mia", client.post(reverse("imports:mapping", args=[batch.id]), form))
-        deadline = time.monotonic() + 60  # the check runs in the background; wait for it
-        while Job.objects.exclude(state__in=[JobState.DONE, JobState.FAILED]).exists():
-            assert time.monotonic() < deadline, "the import check did not finish"
-            time.sleep(0.1)
-        checked("mia", client.get(reverse("imports:check", args=[batch.id])), 200)
-        checked("mia", client.post(reverse("imports:apply", args=[batch.id]), {"mode": "valid"}))
-
-    def reader(client: Client) -> None:
-        for _ in range(8):
-            checked("ben reading", client.get("/today/"), 200)
-
+    scene = Scene(users)
     threads = [
-        threading.Thread(target=as_person("ana", writer("ana", anas))),
-        threading.Thread(target=as_person("ben", writer("ben", bens))),
-        threading.Thread(target=as_person("sam", writer("sam", anas + bens))),
-        threading.Thread(target=as_person("ana", signer)),
-        threading.Thread(target=as_person("sam", cosigner)),
-        threading.Thread(target=as_person("mia", importer)),
-        threading.Thread(target=as_person("ben", reader)),
+        threading.Thread(target=scene.as_person("ana", scene.writer("ana", anas))),
+        threading.Thread(target=scene.as_person("ben", scene.writer("ben", bens))),
+        threading.Thread(target=scene.as_person("sam", scene.writer("sam", anas + bens))),
+        threading.Thread(target=scene.as_person("ana", scene.signer(drafts))),
+        threading.Thread(target=scene.as_person("sam", scene.cosigner(to_cosign))),
+        threading.Thread(target=scene.as_person("mia", scene.importer)),
+        threading.Thread(target=scene.as_person("ben", scene.reader)),
     ]
     for thread in threads:
         thread.start()
@@ -154,7 +171,7 @@ def test_notes_signing_cosigning_an_import_and_reading_at_once_lose_nothing(
         time.sleep(0.2)
     assert list(Job.objects.values_list("state", "error")) == [(JobState.DONE, "")] * 2
 
-    assert errors == []
+    assert scene.errors == []
     assert Encounter.objects.count() == notes_before + 3 * NOTES_PER_WRITER
     for username in ("ana", "ben", "sam"):
         written = Encounter.objects.filter(author=users[username])  # summaries are encrypted

@@ -5,13 +5,13 @@ page whose text shows an internal code (`open_question`, `encounters.timeline`, 
 `None`); one page per URL shape is also checked with axe-core in Chromium."""
 
 import os
-from datetime import date
 
 import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
 from django.test import Client
+from django.utils import timezone
 
 from cairn.tests.browser_support import (  # noqa: F401 - browser is a fixture
     Session,
@@ -34,7 +34,7 @@ PERSONAS = ["ana", "ben", "sam", "mia", "max", "rio", "pat", "luz"]
 def seeded_demo() -> DemoWorld:
     """The demo as `make run` seeds it (the tour's consents and Luz included), smaller."""
     world = build_demo(participants=16, seed=1)
-    seed_tour(world, anchor=date.today())
+    seed_tour(world, anchor=timezone.localdate())
     return world
 
 

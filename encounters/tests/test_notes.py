@@ -93,7 +93,7 @@ def test_a_brief_note_expands_into_a_full_note(demo, client_for) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"day": (date.today() + timedelta(days=2)).isoformat()}, "That is in the future."),
+        ({"day": (timezone.localdate() + timedelta(days=2)).isoformat()}, "That is in the future."),
         ({"duration_minutes": 800}, "between 1 minute and 12 hours"),
         (
             {"kind": "full", "start": "10:00", "end": "09:30", "day": "2026-01-05"},

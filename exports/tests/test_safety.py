@@ -7,6 +7,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import Action, AuditEvent
@@ -191,7 +192,7 @@ def _consent(pat: Participant, demo, recipient: str = "State Recovery Data Platf
         recipient=recipient,
         purpose="grant reporting",
         signed_on=date(2026, 1, 1),
-        expires_on=date.today() + timedelta(days=300),
+        expires_on=timezone.localdate() + timedelta(days=300),
         signature_method="typed",
         signature="Pat",
         created_by=demo.users["ana"],

@@ -67,7 +67,7 @@ def test_sharing_outside_shows_who_is_left_out_before_anything_is_shared(demo, c
         recipient="County Recovery Fund",
         purpose="grant reporting",
         signed_on=date(2026, 1, 1),
-        expires_on=date.today() + timedelta(days=300),
+        expires_on=timezone.localdate() + timedelta(days=300),
         signature_method="typed",
         signature="Pat",
         created_by=demo.users["ana"],

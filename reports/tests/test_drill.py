@@ -166,7 +166,7 @@ def test_a_supervisors_drill_down_shows_only_their_team(
 
 
 @pytest.mark.parametrize(
-    "figure,params",
+    ("figure", "params"),
     [
         ("salaries", {}),
         ("contacts", {"month": "2024-01"}),  # outside the range
@@ -225,7 +225,7 @@ DRILLS = [
 ]
 
 
-@pytest.mark.parametrize("figure,params", DRILLS)
+@pytest.mark.parametrize(("figure", "params"), DRILLS)
 def test_a_drill_down_makes_the_same_number_of_queries_with_more_data(
     demo: DemoWorld,
     program: dict[str, Participant],

@@ -282,7 +282,7 @@ def test_the_plan_text_is_encrypted_at_rest(demo, client_for) -> None:
 
 def test_a_saved_version_cannot_be_changed_or_removed(demo: DemoWorld) -> None:
     version = _current(_pat(demo))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="never changed"):
         version.save()
     for statement in (
         "UPDATE safety_safetyplanversion SET number = 99 WHERE id = %s",

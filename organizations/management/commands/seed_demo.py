@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.utils import timezone
 
 from organizations.demo import (
     DEMO_ACCOUNTS,
@@ -103,7 +104,7 @@ class Command(BaseCommand):
                 log=self.stdout.write,
             )
             with transaction.atomic():
-                seed_tour(world, anchor=options["anchor_date"] or date.today())
+                seed_tour(world, anchor=options["anchor_date"] or timezone.localdate())
             if connection.vendor == "postgresql":
                 # Fresh statistics after a bulk load, so the planner picks the right indexes.
                 with connection.cursor() as cursor:
