@@ -5,12 +5,10 @@ from typing import Any
 
 
 def post_worker_init(worker: Any) -> None:
-    """Once Django is loaded, hand its long-lived objects (modules, settings, URL patterns, about
-    100,000 of them) to the permanent generation, so the collector stops walking them.
-
-    Measured on the state data set (28 November 2026): a full collection took 66 ms with them
-    and 21 ms without, and a full collection lands inside one request in twenty or so, which is
-    exactly where a page's 95th percentile sits.
+    """Once Django is loaded, hand its long-lived objects (modules, settings, URL patterns) to
+    the permanent generation, so the collector stops walking them on every full collection,
+    which would otherwise land inside a request often enough to set its 95th percentile.
+    Figures: bench/results/2026-12-04-measured-design-choices.md.
     """
     gc.collect()
     gc.freeze()

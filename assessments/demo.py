@@ -166,9 +166,10 @@ def _barc10_course(
 
 def _unsaved(model: type[M], **values: object) -> M:
     """An unsaved row for bulk_insert without Model.__init__: item answers are most of the demo's
-    rows (about sixty per participant), and __init__ took half the seeding time at 50,000
-    people. bulk_insert's COPY only reads the field attributes set here; other databases go
-    through bulk_create, which needs a real model instance."""
+    rows, and __init__ was a large share of the seeding time (figures:
+    bench/results/2026-12-04-measured-design-choices.md). bulk_insert's COPY only reads the
+    field attributes set here; other databases go through bulk_create, which needs a real model
+    instance."""
     if not uses_copy():
         return model(**values)
     row = model.__new__(model)

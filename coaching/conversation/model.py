@@ -3,7 +3,8 @@ transparent rules where rules are more reliable than a model (permission before 
 interrogative openings).
 
 scikit-learn and joblib are imported when a model is first trained or loaded, not with the
-URL map: they cost each web worker about 100 MB that most workers never use."""
+URL map: they are large, and most web workers never use them (figures:
+bench/results/2026-12-04-measured-design-choices.md)."""
 
 from __future__ import annotations
 
