@@ -204,7 +204,5 @@ def ids_named_for_audit(organization: Organization, text: str) -> QuerySet[Parti
     """The ids of records whose name matches, as the caseload search matches it, for the audit
     review's name filter (a subquery: no extra round trip)."""
     return (
-        Participant.objects.filter(organization=organization)
-        .search(text)
-        .values("pk")  # type: ignore[return-value]
+        Participant.objects.filter(organization=organization).search(text).values("pk")  # type: ignore[return-value]
     )
