@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-
 from audit.models import Action, AuditEvent
 from audit.selectors import access_report
 from consent.models import Consent, Disclosure
@@ -107,9 +106,8 @@ def _who(row: dict[str, Any]) -> str:
     if row["actor_id"] is None:
         return str(_("Cairn itself"))
     # The account's own rule for the name it goes by, from the columns already read.
-    return User(
-        **{name.removeprefix("actor__"): row[name] or "" for name in ACTOR_NAME}
-    ).display_name
+    account = User(**{name.removeprefix("actor__"): row[name] or "" for name in ACTOR_NAME})
+    return account.display_name
 
 
 def access_lines(rows: list[dict[str, Any]]) -> list[AccessLine]:
