@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import codes
 from accounts.models import CodeDelivery, User
@@ -42,13 +43,14 @@ class SignInForm(AuthenticationForm):
             {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.lockout_hint = _(
+        minutes = round(settings.AXES_COOLOFF_TIME * 60)
+        self.lockout_hint = ngettext(
+            "After %(limit)d unsuccessful tries, sign-in pauses for %(minutes)d minute "
+            "to keep the account safe.",
             "After %(limit)d unsuccessful tries, sign-in pauses for %(minutes)d minutes "
-            "to keep the account safe."
-        ) % {
-            "limit": settings.AXES_FAILURE_LIMIT,
-            "minutes": round(settings.AXES_COOLOFF_TIME * 60),
-        }
+            "to keep the account safe.",
+            minutes,
+        ) % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
 
     def clean_username(self) -> str:
         """Sign-in names chosen in the portal are kept in small letters; a phone keyboard that

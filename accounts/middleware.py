@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import AuthenticatorApp
 from accounts.sessions import idle_timeout_minutes
@@ -54,9 +54,12 @@ class IdleSignOutMiddleware:
                     return JsonResponse({"signed_in": False}, status=401)
                 messages.info(
                     request,
-                    _(
+                    ngettext(
+                        "You were signed out after %(minutes)d minute without activity, "
+                        "to keep records private. Please sign in again.",
                         "You were signed out after %(minutes)d minutes without activity, "
-                        "to keep records private. Please sign in again."
+                        "to keep records private. Please sign in again.",
+                        idle_timeout_minutes(request),
                     )
                     % {"minutes": idle_timeout_minutes(request)},
                 )

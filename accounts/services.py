@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import codes, throttle
 from accounts.models import (
@@ -136,14 +136,14 @@ def _issue_code(
 
 def invitation_text(*, participant: Participant, code: str, start_url: str) -> str:
     """The invitation as texted: the organization is named only where the person said it's OK."""
-    text = _(
+    days = settings.CAIRN_INVITATION_CODE_HOURS // 24
+    text = ngettext(
         "Your code to set up your Cairn sign-in is %(code)s. Go to %(url)s and type it in. "
-        "It works once, for %(days)d days."
-    ) % {
-        "code": codes.shown(code),
-        "url": start_url,
-        "days": settings.CAIRN_INVITATION_CODE_HOURS // 24,
-    }
+        "It works once, for %(days)d day.",
+        "Your code to set up your Cairn sign-in is %(code)s. Go to %(url)s and type it in. "
+        "It works once, for %(days)d days.",
+        days,
+    ) % {"code": codes.shown(code), "url": start_url, "days": days}
     if participant.organization_name_ok:
         return f"{participant.organization.name}: {text}"
     return str(text)
@@ -360,9 +360,12 @@ def request_password_reset(*, username: str, address: str | None, reset_url: str
             participant_id=participant.id,
             changed_fields=["delivery", "expires_at"],
         )
-    body = _(
+    body = ngettext(
         "Your code for a new Cairn password is %(code)s. Type it at %(url)s. "
-        "It works once, for %(minutes)d minutes. If you did not ask for it, you can ignore it."
+        "It works once, for %(minutes)d minute. If you did not ask for it, you can ignore it.",
+        "Your code for a new Cairn password is %(code)s. Type it at %(url)s. "
+        "It works once, for %(minutes)d minutes. If you did not ask for it, you can ignore it.",
+        settings.CAIRN_RESET_CODE_MINUTES,
     ) % {
         "code": codes.shown(issued.plain),
         "url": reset_url,

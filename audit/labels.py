@@ -9,9 +9,11 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# Pages and downloads that are not a model: what a person opened.
+# Pages and downloads that are not a model: what a person opened (and a few models whose own
+# name is not the word people use for them).
 PAGES = {
     "accounts.codethrottle": gettext_lazy("pause after wrong codes"),
+    "accounts.user": gettext_lazy("account"),
     "accounts.passwordreset": gettext_lazy("new-password code"),
     "accounts.portalcode": gettext_lazy("portal invitation code"),
     "assessments.list": gettext_lazy("assessments"),
@@ -23,25 +25,31 @@ PAGES = {
     "consent.participant_record": gettext_lazy("copy of the record"),
     "consent.scan": gettext_lazy("scan of a signed consent"),
     "encounters.review": gettext_lazy("notes to co-sign"),
-    "encounters.timeline": gettext_lazy("timeline"),
+    "demo": gettext_lazy("demo data"),
+    "encounters.encounter": gettext_lazy("contact note"),
+    "encounters.timeline": gettext_lazy("list of contacts"),
     "encounters.today": gettext_lazy("Today"),
     "encounters.today_outcome": gettext_lazy("how a call went, from Today"),
     "exports.disclosure_preview": gettext_lazy("preview of a shared export"),
     "imports.check": gettext_lazy("import check"),
     "imports.errors": gettext_lazy("rows not imported"),
     "imports.mapping": gettext_lazy("import column matching"),
+    "inbox.thread": gettext_lazy("messages with one person"),
     "inbox.threads": gettext_lazy("messages"),
     "participants.emergency": gettext_lazy("emergency access"),
     "participants.emergency_review": gettext_lazy("emergency access review"),
     "participants.history": gettext_lazy("change history"),
     "participants.list": gettext_lazy("caseload list"),
     "portal.notes": gettext_lazy("own notes, in the portal"),
+    "portal.preference": gettext_lazy("own contact preferences, in the portal"),
     "portal.record": gettext_lazy("own record, in the portal"),
     "reports.dashboard": gettext_lazy("program reports"),
     "reports.mine": gettext_lazy("my work"),
     "reports.rows": gettext_lazy("people behind a report figure"),
     "safety.card": gettext_lazy("safety plan wallet card"),
     "safety.plan": gettext_lazy("safety plan"),
+    "session": gettext_lazy("sign-in"),
+    "url": gettext_lazy("page"),
 }
 # Families of targets named after a changing part (an export's data set, a safety plan part).
 FAMILIES = {
@@ -63,10 +71,13 @@ def _words(name: str) -> str:
     return name.rpartition(".")[2].replace("_", " ")
 
 
-def target_label(target_type: str) -> str:
-    """`consent.consent` -> "consent"; `encounters.timeline` -> "timeline"."""
+def target_label(target_type: str, target_id: str = "") -> str:
+    """`consent.consent` -> "consent"; `encounters.timeline` -> "list of contacts"; a refused
+    page (`url`, `participants:detail`) -> "page: participants detail"."""
     if not target_type:
         return ""
+    if target_type == "url" and target_id:
+        return f"{PAGES['url']}: {target_id.replace(':', ' ').replace('_', ' ')}"
     if target_type in PAGES:
         return str(PAGES[target_type])
     model = _model(target_type)

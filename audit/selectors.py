@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import Action, AuditEvent
 from organizations.models import Organization
+from participants.selectors import ids_named_for_audit
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def chains_to_verify(organization_id: int | None = None) -> list[int]:
 @dataclass(frozen=True)
 class AuditFilters:
     participant_id: uuid.UUID | None = None
+    participant_name: str = ""
     username: str = ""
     action: str = ""
     since: date | None = None
@@ -67,6 +69,10 @@ def events_for_review(organization: Organization, filters: AuditFilters) -> Quer
     events = AuditEvent.objects.filter(organization=organization)
     if filters.participant_id:
         events = events.filter(participant_id=filters.participant_id)
+    if filters.participant_name.strip():
+        events = events.filter(
+            participant_id__in=ids_named_for_audit(organization, filters.participant_name)
+        )
     if filters.username:
         events = events.filter(actor_username__iexact=filters.username.strip())
     if filters.action in Action.values:

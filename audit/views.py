@@ -20,6 +20,7 @@ from audit.services import Target, record_page_view
 from lib.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
+from participants.selectors import names_for_audit
 
 PAGE_SIZE = 50
 REVIEW_COLUMNS = (
@@ -29,6 +30,7 @@ REVIEW_COLUMNS = (
     "role",
     "action",
     "target_type",
+    "target_id",
     "participant_id",
     "changed_fields",
 )
@@ -58,6 +60,7 @@ def review(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters = AuditFilters(
             participant_id=data["participant"],
+            participant_name=data["name"].strip(),
             username=data["user"],
             action=data["action"],
             since=data["since"],
@@ -75,12 +78,22 @@ def review(request: HttpRequest) -> HttpResponse:
         else WholeTrailPaginator(events, PAGE_SIZE, chain=organization.pk)
     )
     page = paginator.get_page(request.GET.get("page"))
+    # Names are looked up once for the whole page, not per row (the events keep only the id).
+    shown = {e.participant_id for e in page.object_list if e.participant_id}
+    if filters.participant_id:
+        shown.add(filters.participant_id)
+    names = names_for_audit(organization, shown)
     return render(
         request,
         "audit/review.html",
         {
             "form": form,
             "page": page,
+            "rows": [(e, names.get(e.participant_id, "")) for e in page.object_list],
+            "filtered_name": names.get(filters.participant_id, "")
+            if filters.participant_id
+            else "",
+            "filtered_by_id": filters.participant_id is not None,
             "alerts": recent_volume_alerts(organization),
             "access_events": recent_access_events(organization),
             "access_actions": Action.access_changes(),

@@ -49,6 +49,11 @@ class Entry:
     source: str
     severity: str
     skip_if_negated: bool = False
+    notices: str = ""  # what it looks for, in words, for the word list page
+
+    @property
+    def notices_words(self) -> str:
+        return self.notices or self.id.replace("-", " ")
 
 
 def _compile(raw: dict[str, Any], sources: dict[str, str]) -> Entry:
@@ -62,6 +67,7 @@ def _compile(raw: dict[str, Any], sources: dict[str, str]) -> Entry:
         source=sources.get(raw["source"], raw["source"]),
         severity=raw["severity"],
         skip_if_negated=raw.get("skip_if_negated", False),
+        notices=raw.get("notices", ""),
     )
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encounters.forms import GroupForm, GroupSessionForm
 from encounters.groups import Attendee, add_member, record_group_session, remove_member, save_group
@@ -162,7 +163,13 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
                 location=lambda session: _group_url(session.group_id),
             )
             messages.success(
-                request, _("Session recorded for %(count)d people.") % {"count": len(attendees)}
+                request,
+                ngettext(
+                    "Session recorded for %(count)d person.",
+                    "Session recorded for %(count)d people.",
+                    len(attendees),
+                )
+                % {"count": len(attendees)},
             )
             return redirect(saved.location)
     return render(

@@ -1,6 +1,7 @@
 """Large files are checked and imported as background jobs, with progress on the jobs page."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from imports import services
 from imports.models import ImportBatch
@@ -61,5 +62,7 @@ def apply(job: Job, progress: Progress) -> JobResult:
         raise JobError(_("This file has already been imported or set aside.")) from error
     batch.refresh_from_db()
     name, kind, content = _error_file(batch)
-    summary = _("Imported %(count)s rows.") % {"count": f"{created:,}"}
+    summary = ngettext("Imported %(count)s row.", "Imported %(count)s rows.", created) % {
+        "count": f"{created:,}"
+    }
     return JobResult(filename=name, content_type=kind, content=content, summary=summary)

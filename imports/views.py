@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
@@ -138,7 +139,11 @@ def apply(request: HttpRequest, batch_id: object) -> HttpResponse:
             _("Nothing was imported: some rows still need fixing. The file is kept below."),
         )
     else:
-        messages.success(request, _("Imported %(count)s rows.") % {"count": f"{created:,}"})
+        messages.success(
+            request,
+            ngettext("Imported %(count)s row.", "Imported %(count)s rows.", created)
+            % {"count": f"{created:,}"},
+        )
     return redirect("imports:check", batch.id)
 
 

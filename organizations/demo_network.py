@@ -86,8 +86,10 @@ def seed_organizations(
                 f"({rows / max(seconds, 1e-9):,.0f} rows/s per worker)"
             )
     rows = sum(totals.values())
+    used = max(1, workers)
+    noun = "worker" if used == 1 else "workers"
     log(
-        f"  all steps: {rows:,} rows in {wall:.1f} s with {max(1, workers)} worker(s) "
+        f"  all steps: {rows:,} rows in {wall:.1f} s with {used} {noun} "
         f"({rows / max(wall, 1e-9):,.0f} rows/s)"
     )
     return totals

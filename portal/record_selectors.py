@@ -1,12 +1,15 @@
 """Reads for the participant's notes and 'my record and privacy' pages, in plain words."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from audit.models import Action, AuditEvent
 from audit.selectors import access_report
 from consent.models import Consent, Disclosure
@@ -53,16 +56,24 @@ PART_WORDS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class AccessLine:
-    when: datetime
+    """One person, one thing, one day: repeats are counted, not listed."""
+
+    when: datetime  # the latest time in the group
     who: str
     role: str
     what: str
+    times: int = 1
+    first: datetime | None = None  # the earliest time in the group
+
+    @property
+    def day(self) -> date:
+        return timezone.localtime(self.when).date()
 
 
-def _part(event: AuditEvent) -> Any:
-    if event.target_type in PART_WORDS:
-        return PART_WORDS[event.target_type]
-    app = event.target_type.split(".", 1)[0]
+def _part(target_type: str) -> Any:
+    if target_type in PART_WORDS:
+        return PART_WORDS[target_type]
+    app = target_type.split(".", 1)[0]
     return {"plans": _("your recovery plan"), "safety": _("your safety plan")}.get(
         app, _("your record")
     )
@@ -75,19 +86,55 @@ def access_events(participant: Participant, *, reader: Any) -> QuerySet[AuditEve
     return access_report(ids, participant.organization).exclude(actor=reader)
 
 
-def access_lines(events: list[AuditEvent]) -> list[AccessLine]:
-    lines = []
-    for event in events:
-        name = event.actor.display_name if event.actor else _("Cairn itself")
-        lines.append(
-            AccessLine(
-                when=event.created_at,
-                who=str(name),
-                role=str(ROLE_WORDS.get(event.role, event.role or "")),
-                what=f"{ACTION_WORDS.get(event.action, event.get_action_display())} {_part(event)}",
-            )
+ACTOR_NAME = ("actor__preferred_name", "actor__first_name", "actor__last_name", "actor__username")
+
+
+def access_groups(participant: Participant, *, reader: Any) -> QuerySet[Any]:
+    """`access_events` counted per person, role, action, part and day (in the organization's
+    time zone), newest first: Ana opening the list of contacts four times in a minute is one
+    row saying "4 times", and a page of rows is a page of different things."""
+    return (
+        access_events(participant, reader=reader)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "actor_id", *ACTOR_NAME, "role", "action", "target_type")
+        .annotate(times=Count("id"), last=Max("created_at"), first=Min("created_at"))
+        .order_by("-last", "actor_id")
+    )
+
+
+def _who(row: dict[str, Any]) -> str:
+    if row["actor_id"] is None:
+        return str(_("Cairn itself"))
+    # The account's own rule for the name it goes by, from the columns already read.
+    account = User(**{name.removeprefix("actor__"): row[name] or "" for name in ACTOR_NAME})
+    return account.display_name
+
+
+def access_lines(rows: list[dict[str, Any]]) -> list[AccessLine]:
+    """Rows of `access_groups` in words. Two stored targets that read the same ("your messages"
+    for a thread and for a message) are one line."""
+    lines: dict[tuple[Any, ...], AccessLine] = {}
+    for row in rows:
+        action = ACTION_WORDS.get(row["action"]) or Action(row["action"]).label
+        line = AccessLine(
+            when=row["last"],
+            who=_who(row),
+            role=str(ROLE_WORDS.get(row["role"], row["role"] or "")),
+            what=f"{action} {_part(row['target_type'])}",
+            times=row["times"],
+            first=row["first"],
         )
-    return lines
+        key = (row["actor_id"], line.role, line.what, row["day"])
+        if key in lines:
+            seen = lines[key]
+            line = replace(
+                seen,
+                when=max(seen.when, line.when),
+                first=min(seen.first or seen.when, line.first or line.when),
+                times=seen.times + line.times,
+            )
+        lines[key] = line
+    return list(lines.values())
 
 
 def record_summary(participant: Participant) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from lib.once import create_once, one_time_submit
 from portal.access import own_participant, participant_required
 from portal.record_forms import CommentForm, CorrectionForm, RevokeForm
 from portal.record_selectors import (
-    access_events,
+    access_groups,
     access_lines,
     my_consents,
     my_disclosures,
@@ -175,7 +175,7 @@ def record(request: HttpRequest) -> HttpResponse:
             "waiting": ConsentStatus.WAITING,
             "disclosures": list(my_disclosures(participant)),
             "recent_access": access_lines(
-                list(access_events(participant, reader=request.user)[:ACCESS_PREVIEW])
+                list(access_groups(participant, reader=request.user)[:ACCESS_PREVIEW])
             ),
         },
     )
@@ -190,7 +190,7 @@ def access(request: HttpRequest) -> HttpResponse:
         target=Target(type="audit.access_report", id=str(participant.id)),
         participant_id=participant.id,
     )
-    page = Paginator(access_events(participant, reader=request.user), ACCESS_PAGE).get_page(
+    page = Paginator(access_groups(participant, reader=request.user), ACCESS_PAGE).get_page(
         request.GET.get("page")
     )
     return render(

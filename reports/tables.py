@@ -6,6 +6,7 @@ from datetime import date
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encounters.models import ContactType
 from reports import figures
@@ -163,7 +164,13 @@ def build(
                 f"{data.hours:g}",
                 link,
                 "hours",
-                _("contacts behind %(n)s hours of service") % {"n": f"{data.hours:g}"},
+                ngettext(
+                    "contacts behind %(n)s hour of service",
+                    "contacts behind %(n)s hours of service",
+                    # 1.5 hours is plural too: only exactly one hour is "hour"
+                    1 if data.hours == 1 else 2,
+                )
+                % {"n": f"{data.hours:g}"},
             ),
         ),
         head(
@@ -361,7 +368,11 @@ def _charts(data: Dashboard, hide: bool) -> dict[str, BarChart]:
         bars,
         key="contacts-chart",
         title=_("Contacts per month"),
-        summary=_("%(total)s contacts in the range; the busiest month was %(month)s.")
+        summary=ngettext(
+            "%(total)s contact in the range; the busiest month was %(month)s.",
+            "%(total)s contacts in the range; the busiest month was %(month)s.",
+            sum(per_month),
+        )
         % {"total": count(sum(per_month), hide), "month": month_label(busiest[1])}
         if busiest[1] and busiest[0]
         else _("No contacts in this range."),

@@ -20,8 +20,11 @@ PINS = {
     # them, the participant's own goal suggestions.
     "plan": ("ana", "/plans/participant/{pat}/", 13),
     # ... audit; the count from the chain head; one page of events (the unusual-volume alert
-    # is kept for a minute: the first view counted it); the last month's access changes.
-    "audit_review": ("mia", "/audit/", 10),
+    # is kept for a minute: the first view counted it); the names of the page's participants
+    # (one primary-key lookup of at most 50 ids, skipped when no event names anyone: kept out
+    # of the events query so that query stays a plain index read of the trail); the last
+    # month's access changes.
+    "audit_review": ("mia", "/audit/", 11),
     # ... the participant with their preference (which also answers "shared device" and the
     # language); audit; check-in schedule, goals, steps, milestones, consents, assessments, call
     # requests, the last month's changes to their sign-in, the safety plan's help people,

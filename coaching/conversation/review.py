@@ -4,12 +4,35 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
 from coaching.conversation.model import ConversationModel, load
 from coaching.conversation.parse import COACH, Utterance
 
 QUESTIONS = ("open_question", "closed_question")
 REFLECTIONS = ("simple_reflection", "complex_reflection")
 EXAMPLES = 3
+# What each stored reading is called on the page (the review keeps the short names).
+READINGS = {
+    "open_question": _("Open question"),
+    "closed_question": _("Closed question"),
+    "simple_reflection": _("Simple reflection"),
+    "complex_reflection": _("Complex reflection"),
+    "affirmation": _("Affirmation"),
+    "information": _("Information"),
+    "advice_with_permission": _("Advice, after asking"),
+    "advice_without_permission": _("Advice, without asking first"),
+    "other": _("Something else"),
+    "change_talk": _("Talk about change"),
+    "sustain_talk": _("Talk about staying the same"),
+    "neutral": _("Neither"),
+}
+
+
+def reading_label(label: str) -> str:
+    """`open_question` -> "Open question"; a reading not known here in plain words."""
+    return str(READINGS.get(label, label.replace("_", " ").capitalize()))
 
 
 @dataclass
@@ -54,6 +77,16 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 2) if denominator else None
 
 
+def _questions_and_reflections(questions: int, reflections: int) -> str:
+    asked = ngettext("There was %(n)d question", "There were %(n)d questions", questions) % {
+        "n": questions
+    }
+    reflected = ngettext("%(n)d reflection.", "%(n)d reflections.", reflections) % {
+        "n": reflections
+    }
+    return f"{asked} and {reflected}"
+
+
 def summarize(utterances: list[LabelledUtterance]) -> dict[str, Any]:
     """Practice feedback, not a fidelity score: figures, the words behind them, strengths first."""
     coach = [u for u in utterances if u.speaker == COACH]
@@ -83,10 +116,11 @@ def summarize(utterances: list[LabelledUtterance]) -> dict[str, Any]:
     growth: list[dict[str, Any]] = []
     ratio = figures["reflections_per_question"]
     if reflections:
-        text = (
-            f"You reflected back {reflections} time(s); reflections show the person they "
-            "were heard."
-        )
+        text = ngettext(
+            "You reflected back %(n)d time; reflections show the person they were heard.",
+            "You reflected back %(n)d times; reflections show the person they were heard.",
+            reflections,
+        ) % {"n": reflections}
         if ratio is not None and ratio >= 1:
             text += (
                 f" That is {ratio} reflections per question (1:1 is often called fair, 2:1 good)."
@@ -95,15 +129,24 @@ def summarize(utterances: list[LabelledUtterance]) -> dict[str, Any]:
     if counts["affirmation"]:
         strengths.append(
             {
-                "text": f"You named the person's strengths {counts['affirmation']} time(s).",
+                "text": ngettext(
+                    "You named the person's strengths %(n)d time.",
+                    "You named the person's strengths %(n)d times.",
+                    counts["affirmation"],
+                )
+                % {"n": counts["affirmation"]},
                 "examples": examples("affirmation"),
             }
         )
     if counts["open_question"]:
         strengths.append(
             {
-                "text": f"You asked {counts['open_question']} open question(s), "
-                "inviting the person to tell their own story.",
+                "text": ngettext(
+                    "You asked %(n)d open question, inviting the person to tell their own story.",
+                    "You asked %(n)d open questions, inviting the person to tell their own story.",
+                    counts["open_question"],
+                )
+                % {"n": counts["open_question"]},
                 "examples": examples("open_question"),
             }
         )
@@ -117,9 +160,8 @@ def summarize(utterances: list[LabelledUtterance]) -> dict[str, Any]:
     if ratio is not None and ratio < 1:
         growth.append(
             {
-                "text": f"There were {questions} question(s) and {reflections} "
-                "reflection(s). Try answering a question with a reflection "
-                "before asking the next one.",
+                "text": _questions_and_reflections(questions, reflections)
+                + " Try answering a question with a reflection before asking the next one.",
                 "examples": examples("closed_question"),
             }
         )
@@ -136,9 +178,13 @@ def summarize(utterances: list[LabelledUtterance]) -> dict[str, Any]:
     if counts["advice_without_permission"]:
         growth.append(
             {
-                "text": f"Advice was offered {counts['advice_without_permission']} "
-                'time(s) without asking first. Asking "Would it help if I shared '
-                'an idea?" keeps the choice with the person.',
+                "text": ngettext(
+                    "Advice was offered %(n)d time without asking first.",
+                    "Advice was offered %(n)d times without asking first.",
+                    counts["advice_without_permission"],
+                )
+                % {"n": counts["advice_without_permission"]}
+                + ' Asking "Would it help if I shared an idea?" keeps the choice with the person.',
                 "examples": examples("advice_without_permission"),
             }
         )

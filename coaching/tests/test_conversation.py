@@ -92,6 +92,9 @@ def test_practice_review_is_not_stored_until_saved(demo: DemoWorld, client_for) 
     body = page.content.decode()
     assert "What went well" in body and "To try next" in body
     assert "Would it be okay if I shared something" in body
+    assert "Open question" in body and "Talk about change" in body
+    for code in ("open_question", "advice_without_permission", "sustain_talk", "change_talk"):
+        assert f">{code}<" not in body
     assert not PracticeReview.objects.exists()
     client.post(
         "/coaching/practice/",
@@ -155,4 +158,4 @@ def test_uploaded_webvtt_is_reviewed(demo, client_for) -> None:
         },
     )
     body = page.content.decode()
-    assert "What brings you in today?" in body and "open_question" in body
+    assert "What brings you in today?" in body and "Open question" in body

@@ -39,7 +39,7 @@ def test_feedback_starts_with_strengths_and_quotes_the_coachs_words() -> None:
     summary = summarize(CONVERSATION)
     assert summary["strengths"], "there is always something that went well here"
     reflections = summary["strengths"][0]
-    assert "reflected back 2 time(s)" in reflections["text"]
+    assert "reflected back 2 times;" in reflections["text"]
     assert "You want to get back to meetings." in reflections["examples"]
     advice = [p for p in summary["to_try_next"] if "without asking first" in p["text"]]
     assert advice and advice[0]["examples"] == ["You should go tonight."]
@@ -66,3 +66,14 @@ def test_rules_decide_permission_and_question_form() -> None:
     )
     assert apply_rules("Did you make it to the clinic?", "open_question") == "closed_question"
     assert apply_rules("So you're feeling stuck?", "complex_reflection") == "complex_reflection"
+
+
+def test_feedback_counts_in_proper_plurals() -> None:
+    summary = summarize(CONVERSATION)
+    texts = " ".join(p["text"] for p in summary["strengths"] + summary["to_try_next"])
+    assert "You named the person's strengths 1 time." in texts
+    assert "You asked 1 open question," in texts
+    assert "Advice was offered 1 time without asking first." in texts
+    assert "(s)" not in texts
+    fewer = summarize([_u("coach", "Did you go?", "closed_question")] * 2)
+    assert "There were 2 questions and 0 reflections." in fewer["to_try_next"][0]["text"]

@@ -42,6 +42,10 @@ def test_admin_adds_own_terms_and_turns_off_built_in_ones(demo: DemoWorld, clien
     client = client_for("max")
     page = client.get("/coaching/lexicon/").content.decode()
     assert "relapse" in page and "Words Matter" in page
+    assert "“clean” or “dirty” test results" in page and "“ex-addict”, “former user”" in page
+    for code in ("clean-dirty-test", "former-addict"):
+        assert f"<td>{code}" not in page and f"Turn off {code}" not in page
+    assert 'value="clean-dirty-test"' in page  # the form still names the entry by its id
     client.post(
         "/coaching/lexicon/",
         {

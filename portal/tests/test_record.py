@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -161,3 +162,60 @@ def test_portal_pages_have_one_h1_and_the_help_bar(demo, client_for) -> None:
         page = client.get(path).content.decode()
         assert len(re.findall(r"<h1[\s>]", page)) == 1, path
         assert 'href="tel:988"' in page and "Leave quickly" in page, path
+
+
+def test_who_has_looked_counts_repeats_in_one_line_per_person_thing_and_day(
+    demo, client_for
+) -> None:
+    pat = _pat(demo)
+    ana = client_for("ana")
+    for _ in range(4):
+        ana.get(f"/contacts/timeline/{pat.id}/")
+    ana.get(f"/participants/{pat.id}/")
+    day = timezone.localtime().strftime("%-d %b")
+    record = client_for("pat").get("/me/record/").content.decode()
+    assert f"Ana</strong> (peer coach) looked at your list of contacts 4 times on {day}" in record
+    assert record.count("looked at your list of contacts") == 1
+    full = client_for("pat").get("/me/record/access/").content.decode()
+    assert full.count("looked at your list of contacts") == 1
+    assert "looked at your list of contacts 4 times" in full
+    once = re.search(r"looked at your record\s*<br>", full)
+    assert once, "a single look is a line of its own, with its time and no count"
+    assert "1 time" not in full
+
+
+def test_who_has_looked_keeps_days_and_people_apart(demo, client_for) -> None:
+    pat = _pat(demo)
+    client_for("ana").get(f"/contacts/timeline/{pat.id}/")
+    client_for("ana").get(f"/contacts/timeline/{pat.id}/")
+    client_for("sam").get(f"/contacts/timeline/{pat.id}/")
+    earlier = AuditEvent.objects.filter(
+        actor=demo.users["ana"], target_type="encounters.timeline"
+    ).first()
+    assert earlier is not None
+    # An event from two days ago (the trail is append-only: one row written as it was then).
+    from audit.services import Target, record_event
+
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=2)):
+        record_event(
+            action=Action.VIEW,
+            actor=demo.users["ana"],
+            organization=pat.organization,
+            role="coach",
+            target=Target(type="encounters.timeline", id="1"),
+            participant_id=pat.id,
+        )
+    full = client_for("pat").get("/me/record/access/").content.decode()
+    assert "Ana</strong> (peer coach) looked at your list of contacts 2 times" in full
+    assert "Sam</strong> (supervisor) looked at your list of contacts\n" in full
+    assert full.count("Ana</strong> (peer coach) looked at your list of contacts") == 2
+
+
+def test_who_has_looked_in_spanish_counts_in_spanish(demo, client_for) -> None:
+    from portal.tests.test_spanish import spanish_pat
+
+    pat = _pat(demo)
+    for _ in range(3):
+        client_for("ana").get(f"/contacts/timeline/{pat.id}/")
+    full = spanish_pat().get("/me/record/access/").content.decode()
+    assert "3 veces" in full and "3 times" not in full

@@ -37,4 +37,6 @@ class Command(BaseCommand):
                     f"(link {report.first_broken_seq}): {report.problem}"
                 )
         if broken:
-            raise CommandError(f"{broken} audit chain(s) broken.")
+            raise CommandError(
+                f"{broken} audit {'chain is' if broken == 1 else 'chains are'} broken."
+            )

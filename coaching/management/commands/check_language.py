@@ -53,7 +53,9 @@ class Command(BaseCommand):
                     f'{where}{f.start}-{f.end} [{f.severity}] "{f.text}" -> {f.suggestion}'
                 )
         total = sum(len(found) for found in results)
-        self.stdout.write(f"{total} finding(s) in {len(results)} note(s).")
+        findings = "finding" if total == 1 else "findings"
+        notes = "note" if len(results) == 1 else "notes"
+        self.stdout.write(f"{total} {findings} in {len(results)} {notes}.")
 
 
 def _public(finding: Finding) -> dict[str, Any]:

@@ -30,4 +30,4 @@ class Command(BaseCommand):
                 continue
             if runner.run(job_id):
                 ran += 1
-        self.stdout.write(f"{ran} job(s) run")
+        self.stdout.write(f"{ran} {'job' if ran == 1 else 'jobs'} run")
