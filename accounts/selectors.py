@@ -18,6 +18,6 @@ def recent_notices(*, user: User, kinds: Iterable[str] | None = None) -> list[No
     return list(notices[:10])
 
 
-def code_organization_id(code_id: object) -> int | None:
+def code_organization_id(code_id: int) -> int | None:
     """The organization a one-time code belongs to (for its crisis lines), if the code exists."""
     return PortalCode.objects.filter(pk=code_id).values_list("organization_id", flat=True).first()

@@ -142,7 +142,7 @@ def start_account(request: HttpRequest) -> HttpResponse:
                 % {"name": user.username},
             )
             return redirect("portal:home")
-    lines = crisis_help_lines(code_organization_id(state["code"]))
+    lines = crisis_help_lines(code_organization_id(int(state["code"])))
     return render(request, "portal/start_account.html", {"form": form, "crisis_help_lines": lines})
 
 

@@ -23,7 +23,7 @@ def _one_of(demo: DemoWorld, coach: str) -> Participant:
         Participant.objects.filter(coach=demo.users[coach], status=ParticipantStatus.ACTIVE)
         .exclude(user__isnull=False)
         .order_by("preferred_name")
-        .first()
+        .all()[0]
     )
 
 
@@ -145,8 +145,10 @@ def test_a_note_written_with_a_next_date_after_they_asked_plans_nothing(demo, cl
         no_contact_since=timezone.now(),
         next_contact_on=None,
     )
+    acting = membership_in(demo.users["ana"], person.organization)
+    assert acting is not None
     record_encounter(
-        acting=membership_in(demo.users["ana"], person.organization),
+        acting=acting,
         participant=person,
         brief=True,
         values={

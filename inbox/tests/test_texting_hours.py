@@ -55,7 +55,8 @@ def test_a_text_outside_their_hours_waits_and_is_not_sent(
         response = ana.post(f"/inbox/{pat.id}/", {"text": "See you Friday."}, follow=True)
     assert text_messages == []
     waiting = Job.objects.get(kind="inbox.new_message_text")
-    assert waiting.state == JobState.QUEUED and waiting.not_before > timezone.now()
+    assert waiting.state == JobState.QUEUED
+    assert waiting.not_before is not None and waiting.not_before > timezone.now()
     assert "the start of their texting hours" in response.content.decode()
     # Not before its time, whoever asks: the worker does not see it, and it cannot be claimed.
     assert runner.next_queued() is None
