@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from accounts.models import Notice, NoticeKind, User
+from accounts.models import Notice, NoticeKind, PortalCode, User
 
 # What a participant is shown on their portal home: changes to their own sign-in.
 PORTAL_KINDS = frozenset({NoticeKind.PORTAL_SIGN_IN_SET_UP, NoticeKind.PORTAL_PASSWORD_RESET})
@@ -16,3 +16,8 @@ def recent_notices(*, user: User, kinds: Iterable[str] | None = None) -> list[No
     if kinds is not None:
         notices = notices.filter(kind__in=list(kinds))
     return list(notices[:10])
+
+
+def code_organization_id(code_id: int) -> int | None:
+    """The organization a one-time code belongs to (for its crisis lines), if the code exists."""
+    return PortalCode.objects.filter(pk=code_id).values_list("organization_id", flat=True).first()

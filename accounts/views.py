@@ -40,6 +40,7 @@ from lib.phones import for_display
 from lib.sms import SendFailed
 from organizations.models import Role
 from participants.access import participant_or_404
+from safety.selectors import crisis_help_lines
 
 CODE_MISMATCH = gettext_lazy("That code did not match. Codes change every 30 seconds.")
 
@@ -140,6 +141,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "qr_svg": qr.svg_inline(scale=4, dark="#1d2b36", light="#ffffff"),
             "secret": _spaced_base32(device),
             "next": _safe_next(request),
+            **_crisis_help(request),
         },
     )
 
@@ -159,8 +161,16 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         form.add_error("token", CODE_MISMATCH)
     return render(
-        request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request), **_crisis_help(request)},
     )
+
+
+def _crisis_help(request: HttpRequest) -> dict[str, Any]:
+    """At the second sign-in step the organization is known: its local lines join 988."""
+    organization = getattr(request, "organization", None)
+    return {"crisis_help_lines": crisis_help_lines(organization.pk if organization else None)}
 
 
 @login_required

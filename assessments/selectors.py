@@ -209,7 +209,10 @@ def reassessments_due(
 
 def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     """Today's "Reassessments due" section for this member's own open caseload."""
-    mine = own_open_caseload(user=membership.user, organization=membership.organization)
+    # A reassessment means reaching out: not to people who asked not to be contacted.
+    mine = own_open_caseload(
+        user=membership.user, organization=membership.organization
+    ).open_to_outreach()
     return {
         "template": "assessments/_today_section.html",
         "reassessments": reassessments_due(

@@ -211,8 +211,10 @@ def coach_day(
     mine = own_open_caseload(user=user, organization=organization)
     cutoff = today - timedelta(days=organization.out_of_touch_days)
     # Due, overdue and quiet people in one read of the columns their rows show, sorted here.
+    # Nobody who asked not to be contacted is due, overdue or quiet, nor has a schedule fire.
+    reachable = mine.open_to_outreach()
     people = list(
-        mine.filter(
+        reachable.filter(
             Q(next_contact_on__lte=today)
             | Q(last_contact_on__lt=cutoff)
             | Q(last_contact_on__isnull=True, enrolled_on__lt=cutoff)
@@ -254,7 +256,7 @@ def coach_day(
             weekday=today.weekday(),
             ended_on__isnull=True,
             paused=False,
-            participant__in=mine.values("id"),
+            participant__in=reachable.values("id"),
         )
         .select_related("participant")
         .defer(*BRIEF_PARTICIPANT)

@@ -29,6 +29,7 @@ from encounters.models import (
 )
 from organizations.models import Membership, Organization
 from participants.models import Participant
+from participants.selectors import asked_not_to_be_contacted
 
 CONTENT_FIELDS = (
     "contact_type", "outcome", "started_at", "duration_minutes", "setting", "service_type_id",
@@ -122,7 +123,9 @@ def _touch_participant(encounter: Encounter) -> None:
     if encounter.next_contact_on:
         updates["next_contact_on"] = encounter.next_contact_on
     if updates:
-        Participant.objects.filter(pk=encounter.participant_id).update(**updates)
+        # Someone who asked not to be contacted gets no outreach planned, even when a form
+        # opened before they asked carries a next date (it stays on the note, as written).
+        Participant.objects.open_to_outreach().filter(pk=encounter.participant_id).update(**updates)
 
 
 def record_encounter(
@@ -324,6 +327,10 @@ def record_call_outcome(
     the person starts a draft note to finish. Either way the next contact is rescheduled."""
     reached = outcome == Outcome.REACHED
     labels = dict(Outcome.choices)
+    # Read fresh: "please don't contact me" may have been recorded in another tab meanwhile.
+    # The call is still recorded; no next try is planned.
+    if asked_not_to_be_contacted(participant):
+        next_contact_on = None
     encounter = record_encounter(
         acting=acting,
         participant=participant,

@@ -93,6 +93,12 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
         )
     if result is None:
         messages.error(request, _("Please pick how the call went and a day that is not past."))
+    elif result.next_contact_on is None:
+        messages.warning(
+            request,
+            _("Saved for %(name)s. No next contact is planned: they asked not to be contacted.")
+            % {"name": participant},
+        )
     else:
         messages.success(request, _("Saved for %(name)s.") % {"name": participant})
     return redirect("today")

@@ -53,6 +53,7 @@ from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import ContactChannel, Participant
+from participants.selectors import asked_not_to_be_contacted
 
 WRITERS = (Role.COACH, Role.SUPERVISOR)
 # A new note starts with the way the person prefers to be reached.
@@ -105,6 +106,12 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
             location=_note_url,
         )
         messages.success(request, _("Saved as a draft. Sign it when it's complete."))
+        if form.cleaned_data.get("next_contact_on") and asked_not_to_be_contacted(participant):
+            messages.warning(
+                request,
+                _("No next contact is planned: %(name)s asked not to be contacted.")
+                % {"name": participant.preferred_name},
+            )
         return redirect(saved.location)
     return render(
         request,

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class InboxConfig(AppConfig):
     name = "inbox"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from inbox import jobs  # noqa: F401 - registers the waiting-text job handler

@@ -1,8 +1,13 @@
 """Reading threads: the coach's list (new first), one thread, the participant's home card."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import F
+from django.db.models.enums import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Message, Thread
 from organizations.models import Organization
@@ -45,3 +50,32 @@ def home_card(participant: Participant) -> dict[str, Any]:
         "latest": latest,
         "unread": latest.thread.unread_by_participant if latest else 0,
     }
+
+
+class TextWay(TextChoices):
+    NOW = "now", _("now")
+    WAITS = "waits", _("waits for their texting hours")
+    NO_CONTACT = "no_contact", _("not sent: they asked not to be contacted")
+    NOT_CHOSEN = "not_chosen", _("not sent: text is not a way they chose, or no number")
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """Whether a "new message" text goes to the person, and when."""
+
+    way: TextWay
+    waits_until: datetime | None = None
+
+
+def text_plan(participant: Participant, *, now: datetime) -> TextPlan:
+    """The new-message text honours their choices: "please don't contact me", the ways they
+    chose, and their texting hours (a text asked for outside them waits for the next start)."""
+    if participant.wants_no_contact:
+        return TextPlan(TextWay.NO_CONTACT)
+    if not participant.may_text():
+        return TextPlan(TextWay.NOT_CHOSEN)
+    zone = ZoneInfo(participant.organization.time_zone)
+    opens = participant.next_text_window(now, zone)
+    if opens is not None:
+        return TextPlan(TextWay.WAITS, opens)
+    return TextPlan(TextWay.NOW)

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
+from inbox.jobs import NEW_MESSAGE_TEXT
 from inbox.models import Message, Thread
-from inbox.selectors import thread_messages
+from inbox.selectors import TextPlan, TextWay, text_plan, thread_messages
+from jobs.runner import submit
 from lib.sms import send_text
 from organizations.models import Membership, Role
-from participants.models import ContactChannel, Participant
+from participants.models import Participant
 
 
 def notification_text(participant: Participant) -> str:
@@ -22,10 +24,21 @@ def notification_text(participant: Participant) -> str:
     return _("You have a new message")
 
 
-def _notify(participant: Participant) -> None:
-    # Only to people who gave a number and chose text as a way to be reached.
-    if participant.phone and ContactChannel.TEXT in (participant.contact_channels or []):
+def notify(*, acting: Membership, participant: Participant) -> TextPlan:
+    """Tell the person a message is waiting, as they chose: now, at the start of their texting
+    hours (a background job that checks their choices again before it sends), or not at all."""
+    plan = text_plan(participant, now=timezone.now())
+    if plan.way == TextWay.NOW:
         send_text(to=participant.phone, body=notification_text(participant))
+    elif plan.way == TextWay.WAITS:
+        submit(
+            kind=NEW_MESSAGE_TEXT,
+            acting=acting,
+            title=_("A text that a message is waiting"),
+            params={"participant_id": str(participant.id)},
+            not_before=plan.waits_until,
+        )
+    return plan
 
 
 def send_message(*, acting: Membership, participant: Participant, body: str) -> Message:
@@ -55,7 +68,7 @@ def send_message(*, acting: Membership, participant: Participant, body: str) -> 
             changed_fields=["body"],
         )
         if not from_participant:
-            transaction.on_commit(lambda: _notify(participant))
+            transaction.on_commit(lambda: notify(acting=acting, participant=participant))
     return message
 
 

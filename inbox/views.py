@@ -1,23 +1,47 @@
 """Staff side of messages: the threads of my people, new first, and one thread with a reply."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
 from inbox.forms import MessageForm
-from inbox.selectors import threads_for
+from inbox.selectors import TextPlan, TextWay, text_plan, threads_for
 from inbox.services import open_thread, reads_for_coach, send_message
 from lib.access import acting_membership, member_required
 from lib.once import create_once, one_time_submit
 from organizations.models import Role
 from participants.access import participant_or_404
+from participants.models import Participant
 
 # Managers read records organization-wide, but a conversation is between a person and their
 # care team: coaches and their supervisors (who can answer when the coach is away).
 CARE_TEAM = (Role.COACH, Role.SUPERVISOR)
+
+
+def sent_words(plan: TextPlan, participant: Participant) -> str:
+    """What the coach is told after sending: whether and when the person gets a text."""
+    name = participant.preferred_name
+    if plan.way == TextWay.NOW:
+        return _("Sent. %(name)s gets a text that a message is waiting, without what it says.") % {
+            "name": name
+        }
+    if plan.way == TextWay.WAITS and plan.waits_until is not None:
+        return _(
+            "Sent. The text telling %(name)s a message is waiting goes at %(when)s, "
+            "the start of their texting hours."
+        ) % {"name": name, "when": _when(plan.waits_until)}
+    return _("Sent. No text goes to %(name)s, as they chose.") % {"name": name}
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment, moment.tzinfo), "j M, H:i")
 
 
 @member_required(*CARE_TEAM)
@@ -45,9 +69,7 @@ def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
             ),
         )
         messages.success(
-            request,
-            _("Sent. %(name)s gets a text that a message is waiting, without what it says.")
-            % {"name": participant.preferred_name},
+            request, sent_words(text_plan(participant, now=timezone.now()), participant)
         )
         return redirect(saved.location)
     items = open_thread(request=request, acting=membership, participant=participant)
@@ -59,5 +81,6 @@ def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
             "items": items,
             "form": form,
             "for_coach": reads_for_coach(membership, participant),
+            "text_plan": text_plan(participant, now=timezone.now()),
         },
     )

@@ -43,6 +43,8 @@ class Job(models.Model):
     result_name = models.CharField(max_length=120, blank=True)
     result_type = models.CharField(max_length=100, blank=True)
     result_size = models.PositiveBigIntegerField(default=0)
+    # Not started before this moment (a text waiting for the person's texting hours).
+    not_before = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

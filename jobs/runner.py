@@ -16,11 +16,12 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,22 +69,38 @@ class Progress:
 
 Handler = Callable[[Job, Progress], JobResult]
 _HANDLERS: dict[str, Handler] = {}
+# Kinds that are the system's own errands (a waiting text), not listed as the member's jobs.
+UNLISTED: set[str] = set()
 
 
-def register(kind: str) -> Callable[[Handler], Handler]:
+def register(kind: str, *, listed: bool = True) -> Callable[[Handler], Handler]:
     """Register `handler` for jobs of `kind` (call from the owning app's `jobs.py`)."""
 
     def decorator(handler: Handler) -> Handler:
         _HANDLERS[kind] = handler
+        if not listed:
+            UNLISTED.add(kind)
         return handler
 
     return decorator
 
 
-def submit(*, kind: str, acting: Membership, title: str, params: dict[str, Any]) -> Job:
+def _due() -> Q:
+    return Q(not_before__isnull=True) | Q(not_before__lte=timezone.now())
+
+
+def submit(
+    *,
+    kind: str,
+    acting: Membership,
+    title: str,
+    params: dict[str, Any],
+    not_before: datetime | None = None,
+) -> Job:
     """Create a job for the acting member and start it once the current transaction commits.
 
     With `CAIRN_JOBS_SYNC` (tests) the job runs before this returns, in the caller's thread.
+    A job with a later `not_before` waits: `manage.py run_jobs` starts it once that time comes.
     """
     if kind not in _HANDLERS:
         raise ValueError(f"no handler registered for job kind {kind!r}")
@@ -95,7 +112,10 @@ def submit(*, kind: str, acting: Membership, title: str, params: dict[str, Any])
         title=title[:200],
         params=params,
         heartbeat_at=timezone.now(),
+        not_before=not_before,
     )
+    if not_before is not None and not_before > timezone.now():
+        return job
     if settings.CAIRN_JOBS_SYNC:
         run(job.id)
         job.refresh_from_db()
@@ -120,16 +140,16 @@ def _run_in_thread(job_id: uuid.UUID) -> None:
 def claim(job_id: uuid.UUID) -> bool:
     """Take a queued job for this process; False when another process took it first."""
     return bool(
-        Job.objects.filter(id=job_id, state=JobState.QUEUED).update(
+        Job.objects.filter(_due(), id=job_id, state=JobState.QUEUED).update(
             state=JobState.RUNNING, heartbeat_at=timezone.now()
         )
     )
 
 
 def next_queued() -> uuid.UUID | None:
-    """The oldest queued job whose kind this process can run, if any."""
+    """The oldest queued job whose kind this process can run and whose time has come, if any."""
     return (
-        Job.objects.filter(state=JobState.QUEUED, kind__in=list(_HANDLERS))
+        Job.objects.filter(_due(), state=JobState.QUEUED, kind__in=list(_HANDLERS))
         .order_by("created_at")
         .values_list("id", flat=True)
         .first()

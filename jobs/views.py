@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import Target, record_member_action
 from jobs.models import Job, JobState
-from jobs.runner import result_bytes
+from jobs.runner import UNLISTED, result_bytes
 from lib.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
@@ -26,7 +26,13 @@ def _mine(request: HttpRequest) -> QuerySet[Job]:
 @member_required(*STAFF)
 def job_list(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=7)
-    jobs = _mine(request).defer("result").filter(created_at__gte=since).order_by("-created_at")
+    jobs = (
+        _mine(request)
+        .defer("result")
+        .filter(created_at__gte=since)
+        .exclude(kind__in=UNLISTED)
+        .order_by("-created_at")
+    )
     return render(request, "jobs/list.html", {"jobs": jobs[:50]})
 
 

@@ -4,7 +4,7 @@ import random
 import uuid
 from bisect import bisect
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from typing import TypeVar
 
@@ -182,7 +182,7 @@ def generate(
         if rng.random() < 0.15
     ]
     last_contact = anchor - timedelta(days=rng.randrange(min(since_enrolled, 60) + 1))
-    return Participant(
+    person = Participant(
         id=new_uuid(rng),
         organization=org,
         preferred_name=name,
@@ -221,6 +221,12 @@ def generate(
         if status == ParticipantStatus.ACTIVE
         else None,
     )
+    if ContactChannel.NONE in channels:
+        # Asked at enrolment, as their coach wrote down; no outreach is planned for them.
+        person.no_contact_since = datetime.combine(enrolled_on, time(12), tzinfo=UTC)
+        person.no_contact_recorded_by = coach
+        person.next_contact_on = None
+    return person
 
 
 def save_batch(participants: list[Participant]) -> None:

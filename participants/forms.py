@@ -63,7 +63,8 @@ SECTIONS: list[tuple[str | Promise, list[str]]] = [
         _("How to reach them, as they choose"),
         [
             "channel_1", "channel_2", "channel_3", "phone", "phone_other", "email",
-            "safe_times", "voicemail_ok", "organization_name_ok", "contact_note",
+            "contact_again", "safe_times", "texts_from", "texts_until", "voicemail_ok",
+            "organization_name_ok", "contact_note",
         ],
     ),
     (
@@ -137,6 +138,7 @@ class ParticipantForm(forms.ModelForm):
             "preferred_name", "legal_name", "date_of_birth", "age_range", "preferred_language",
             "gender_identity", "race_ethnicity", "sexual_orientation", "veteran_status",
             "referral_source", "referral_detail", "phone", "phone_other", "email", "safe_times",
+            "texts_from", "texts_until",
             "voicemail_ok", "organization_name_ok", "contact_note", "helps_feel_safe",
             "please_avoid", "support_style", "pathway_other", "substances_of_concern",
         ]  # fmt: skip
@@ -148,6 +150,8 @@ class ParticipantForm(forms.ModelForm):
             "support_style": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "phone_other": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "texts_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "texts_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         help_texts = {
             "preferred_name": _("The only thing Cairn needs. Use the name they want to be called."),
@@ -155,6 +159,9 @@ class ParticipantForm(forms.ModelForm):
             "date_of_birth": _("Or give an age range below."),
             "phone": _("For example 617-555-0142."),
             "contact_note": _("For example what to say if someone else answers."),
+            "texts_from": _(
+                "Cairn's texts wait for these hours. Leave both empty if any time is fine."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -172,6 +179,13 @@ class ParticipantForm(forms.ModelForm):
             field: forms.ChoiceField = self.fields[name]  # type: ignore[assignment]
             field.choices = [("", _("Not asked yet")), *choices]
         instance: Participant = self.instance
+        if instance.no_contact_since is not None:
+            # Lifting "please don't contact me" is their choice, confirmed, not a slip.
+            self.fields["contact_again"] = forms.BooleanField(
+                label=_("They told us they want to be contacted again"),
+                required=False,
+                help_text=_("Needed to choose other ways to reach them."),
+            )
         if instance.pk and not self.is_bound:
             self._fill_initial(instance)
 
@@ -198,6 +212,8 @@ class ParticipantForm(forms.ModelForm):
         for title, names in SECTIONS:
             rows = []
             for name in names:
+                if name not in self.fields:
+                    continue
                 declinable = "pronouns" if name == "pronoun_choice" else name
                 declined = self[f"{declinable}_declined"] if declinable in DECLINABLE else None
                 rows.append((self[name], declined))
@@ -254,6 +270,14 @@ class ParticipantForm(forms.ModelForm):
                 "channel_1", _("'Please don't contact me' can't be combined with other ways.")
             )
         data["contact_channels"] = chosen
+        lifting = self.instance.no_contact_since is not None and ContactChannel.NONE not in chosen
+        if lifting and not data.get("contact_again"):
+            self.add_error(
+                "contact_again",
+                _("They asked not to be contacted. Tick this only if they told you otherwise."),
+            )
+        if (data.get("texts_from") is None) != (data.get("texts_until") is None):
+            self.add_error("texts_until", _("Give both times, or leave both empty."))
         data["strengths"] = data.get("strengths_text", [])
         data["interests"] = data.get("interests_text", [])
         data["values"] = data.get("values_text", [])

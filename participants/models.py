@@ -1,7 +1,7 @@
 """The participant record and the one rule for who may see it."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -116,6 +116,11 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
             return in_org.filter(user=user)
         return self.none()
 
+    def open_to_outreach(self) -> "ParticipantQuerySet":
+        """Everyone but people who asked not to be contacted: what due, overdue, quiet and
+        follow-up lists, schedules and reminders start from."""
+        return self.filter(no_contact_since__isnull=True)
+
     def search(self, text: str) -> "ParticipantQuerySet":
         text = text.strip()
         if not text:
@@ -166,6 +171,22 @@ class Participant(HashedModel):
     phone_other = models.CharField(_("another phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     safe_times = EncryptedCharField(_("safe times to contact"), max_length=200, blank=True)
+    # The hours a text may arrive, in the organization's time zone; a text asked for outside
+    # them waits for the next start (inbox). Both empty: any time.
+    texts_from = models.TimeField(_("texts only from"), null=True, blank=True)
+    texts_until = models.TimeField(_("texts only until"), null=True, blank=True)
+    # "Please don't contact me": since when, and who recorded it (kept in step with
+    # `contact_channels` by the participant services). Nothing plans outreach while it stands.
+    no_contact_since = models.DateTimeField(
+        _("asked not to be contacted since"), null=True, blank=True
+    )
+    no_contact_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     voicemail_ok = models.BooleanField(_("OK to leave a voicemail"), default=False)
     organization_name_ok = models.BooleanField(
         _("OK to name the organization in messages"), default=False
@@ -274,6 +295,31 @@ class Participant(HashedModel):
         return labels[0] if labels else ""
 
     @property
+    def wants_no_contact(self) -> bool:
+        return ContactChannel.NONE in (self.contact_channels or [])
+
+    def may_text(self) -> bool:
+        """A number, text among the ways they chose, and no "please don't contact me"."""
+        channels = self.contact_channels or []
+        return bool(self.phone) and ContactChannel.TEXT in channels and not self.wants_no_contact
+
+    def next_text_window(self, now: datetime, zone: tzinfo) -> datetime | None:
+        """When a text asked for at `now` may go: None for now, else the next opening of their
+        texting hours (`zone` is the organization's time zone)."""
+        start, end = self.texts_from, self.texts_until
+        if start is None or end is None or start == end:
+            return None
+        local = now.astimezone(zone)
+        clock = local.time().replace(tzinfo=None)
+        inside = start <= clock < end if start < end else (clock >= start or clock < end)
+        if inside:
+            return None
+        opens = datetime.combine(local.date(), start, tzinfo=zone)
+        if opens <= local:
+            opens = datetime.combine(local.date() + timedelta(days=1), start, tzinfo=zone)
+        return opens
+
+    @property
     def pathway_labels(self) -> list[str]:
         labels = dict(Pathway.choices)
         return [str(labels[p]) for p in self.pathways if p in labels]
@@ -286,6 +332,8 @@ class Participant(HashedModel):
     def is_out_of_touch(self, today: date, after_days: int) -> bool:
         """A gentle flag for the coach, never a status change by itself."""
         if self.status not in (ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED):
+            return False
+        if self.wants_no_contact:
             return False
         since = self.last_contact_on or self.enrolled_on
         return (today - since).days >= after_days

@@ -50,6 +50,12 @@ def own_open_caseload(*, user: Any, organization: Organization) -> ParticipantQu
     )
 
 
+def asked_not_to_be_contacted(participant: Participant) -> bool:
+    """Read fresh: another tab may have recorded "please don't contact me" since this one
+    loaded the record."""
+    return Participant.objects.filter(pk=participant.pk, no_contact_since__isnull=False).exists()
+
+
 @dataclass(frozen=True)
 class CaseloadFilters:
     query: str = ""
@@ -74,6 +80,9 @@ def caseload(
     if filters.pathway:
         # Pathways are encrypted: match the keyed hash of one whole list item.
         participants = participants.filter(pathway_keys__has_item=keyed_hash(filters.pathway))
+    if filters.quiet_days or filters.follow_up_due:
+        # Lists of whom to reach out to never name people who asked not to be contacted.
+        participants = participants.open_to_outreach()
     if filters.quiet_days:
         cutoff = today - timedelta(days=filters.quiet_days)
         participants = participants.filter(

@@ -15,6 +15,7 @@ from organizations.models import Membership, Role
 from participants.models import (
     CoachAssignment,
     CoachRole,
+    ContactChannel,
     EmergencyAccess,
     Participant,
     ParticipantStatus,
@@ -44,6 +45,27 @@ def _audit(
     )
 
 
+NO_CONTACT = "no_contact"  # the audit's name for setting or lifting "please don't contact me"
+
+
+def _contact_choice(
+    acting: Membership, current: Participant | None, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns that follow "please don't contact me" being set or lifted: since when and
+    whose word, and no outreach planned while it stands. Empty when nothing turns."""
+    wants_none = ContactChannel.NONE in (values.get("contact_channels") or [])
+    had_none = current is not None and current.no_contact_since is not None
+    if wants_none and not had_none:
+        return {
+            "no_contact_since": timezone.now(),
+            "no_contact_recorded_by": acting.user,
+            "next_contact_on": None,
+        }
+    if had_none and not wants_none:
+        return {"no_contact_since": None, "no_contact_recorded_by": None}
+    return {}
+
+
 def enrol_participant(
     *,
     acting: Membership,
@@ -60,7 +82,7 @@ def enrol_participant(
             enrolled_on=today,
             status=status,
             status_since=today,
-            **values,
+            **{**values, **_contact_choice(acting, None, values)},
         )
         StatusChange.objects.create(
             organization=acting.organization,
@@ -80,6 +102,8 @@ def enrol_participant(
             assigned_by=acting.user,
         )
         answered = [name for name, value in values.items() if value not in ("", None, [], False)]
+        if participant.no_contact_since is not None:
+            answered.append(NO_CONTACT)
         _audit(acting, Action.CREATE, participant, participant, [*answered, "coach"])
     return participant
 
@@ -95,11 +119,18 @@ def update_participant(
         changed = [name for name, value in values.items() if getattr(current, name) != value]
         if not changed:
             return []
+        turned = _contact_choice(acting, current, values)
         Participant.objects.filter(pk=current.pk).update(
             **{name: values[name] for name in changed},
+            **turned,
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
+        if turned:
+            # Setting or lifting it is its own recorded choice in the audit trail.
+            changed = [*changed, NO_CONTACT]
+            if turned.get("no_contact_since") and current.next_contact_on:
+                changed.append("next_contact_on")
         _audit(acting, Action.UPDATE, current, current, changed)
     participant.refresh_from_db()
     return changed

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import CodeForm, ResetForm, ResetRequestForm, SignUpForm
 from accounts.models import User
+from accounts.selectors import code_organization_id
 from accounts.services import (
     CodeRefused,
     UsernameTaken,
@@ -31,6 +32,7 @@ from lib.middleware import client_ip
 from organizations.models import Membership, Role
 from portal.access import ViewFunc
 from portal.services import save_preferences
+from safety.selectors import crisis_help_lines
 
 START_KEY = "cairn_portal_start"
 RESET_KEY = "cairn_portal_reset"
@@ -140,7 +142,8 @@ def start_account(request: HttpRequest) -> HttpResponse:
                 % {"name": user.username},
             )
             return redirect("portal:home")
-    return render(request, "portal/start_account.html", {"form": form})
+    lines = crisis_help_lines(code_organization_id(int(state["code"])))
+    return render(request, "portal/start_account.html", {"form": form, "crisis_help_lines": lines})
 
 
 @signed_out_only

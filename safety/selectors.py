@@ -76,6 +76,14 @@ def crisis_lines(organization: Organization) -> list[CrisisLine]:
     return list(CrisisLine.objects.filter(organization=organization, is_active=True))
 
 
+def crisis_help_lines(organization_id: int | None) -> list[CrisisLine]:
+    """The local lines shown with 988 at the foot of pages before sign-in, once the
+    organization is known (a code's, or the member's at the second sign-in step)."""
+    if organization_id is None:
+        return []
+    return list(CrisisLine.objects.filter(organization_id=organization_id, is_active=True)[:4])
+
+
 CARD_LINES = 4  # entries per part that fit a wallet-card panel
 
 

@@ -1,0 +1,48 @@
+"""The new-message text that waited for the person's texting hours, sent when they open."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inbox.selectors import TextWay, text_plan
+from jobs.models import Job
+from jobs.runner import JobResult, Progress, register
+from lib.sms import send_text
+from participants.models import Participant
+
+NEW_MESSAGE_TEXT = "inbox.new_message_text"
+
+
+@register(NEW_MESSAGE_TEXT, listed=False)
+def send_waiting_text(job: Job, progress: Progress) -> JobResult:
+    # Their choices are read again now: a "please don't contact me", a way taken away or new
+    # hours recorded while the text waited all win over the earlier plan.
+    participant = (
+        Participant.objects.filter(
+            organization=job.organization, pk=job.params["participant_id"], merged_into__isnull=True
+        )
+        .select_related("organization")
+        .first()
+    )
+    plan = text_plan(participant, now=timezone.now()) if participant else None
+    if participant is None or plan is None or plan.way in (TextWay.NO_CONTACT, TextWay.NOT_CHOSEN):
+        return _done(_("Not sent: their choices changed while it waited."))
+    if plan.way == TextWay.WAITS:
+        # New hours were recorded: wait again for their next start, as its own job.
+        Job.objects.create(
+            organization=job.organization,
+            requested_by=job.requested_by,
+            kind=job.kind,
+            title=job.title,
+            params=job.params,
+            not_before=plan.waits_until,
+        )
+        return _done(_("Waiting again for their new texting hours."))
+    from inbox.services import notification_text
+
+    send_text(to=participant.phone, body=notification_text(participant))
+    progress(1, 1)
+    return _done(_("Sent."))
+
+
+def _done(summary: str) -> JobResult:
+    return JobResult(filename="", content_type="", content=b"", summary=summary)
