@@ -13,7 +13,7 @@ Usage: .venv/bin/python scripts/app_graph.py [--quiet]
 
 import ast
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
