@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
-from audit.chain import GENESIS_HASH, canonical_text, event_hash, text_hash
+from audit.chain import GENESIS_HASH, event_hash, link_text, names_json, text_hash
 from audit.models import GLOBAL_CHAIN, Action, AuditChainHead, AuditEvent
 from lib.bulk import copy_rows, uses_copy
 from lib.request_context import current_request_info
@@ -174,38 +174,23 @@ def record_events(*, organization: Organization | None, events: Iterable[NewEven
         seq, prev = head.last_seq, head.last_hash or GENESIS_HASH
         rows: list[tuple[object, ...]] = []
         # Batches repeat a few lists of changed fields: each is sorted and written as JSON once.
-        lists: dict[tuple[str, ...], tuple[list[str], str]] = {}
+        lists: dict[tuple[str, ...], str] = {}
         for event in events:
             seq += 1
             key = tuple(event.changed_fields)
-            if key not in lists:
-                names = sorted(set(key))
-                lists[key] = names, json.dumps(names, separators=(",", ":"))
-            changed, changed_json = lists[key]
+            changed_json = lists.get(key)
+            if changed_json is None:
+                changed_json = lists[key] = names_json(set(key))
             created_at = event.created_at or now
             if event.request_id is None:
                 request_id, ip = (info.request_id, info.ip) if info else ("", None)
             else:
                 request_id, ip = event.request_id, event.ip
             digest = text_hash(
-                canonical_text(
-                    chain=chain,
-                    seq=seq,
-                    organization_id=organization_id,
-                    actor_id=event.actor_id,
-                    actor_username=event.actor_username,
-                    role=event.role,
-                    action=event.action,
-                    target_type=event.target_type,
-                    target_id=event.target_id,
-                    participant_id=event.participant_id,
-                    changed_fields=changed,
-                    request_id=request_id,
-                    ip=ip,
-                    created_at=created_at,
-                    prev_hash=prev,
-                )
-            )
+                link_text(chain, seq, organization_id, event.actor_id, event.actor_username,
+                          event.role, event.action, event.target_type, event.target_id,
+                          event.participant_id, changed_json, request_id, ip, created_at, prev)
+            )  # fmt: skip
             rows.append(
                 (chain, seq, organization_id, event.actor_id, event.actor_username, event.role,
                  str(event.action), event.target_type, event.target_id, event.participant_id,
