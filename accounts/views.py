@@ -34,10 +34,10 @@ from accounts.services import (
 from accounts.sessions import mark_shared_device
 from audit.models import Action
 from audit.services import Target, record_event, record_page_view
-from lib.access import acting_membership, member_required
 from lib.middleware import client_ip
 from lib.phones import for_display
 from lib.sms import SendFailed
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
 from safety.selectors import crisis_help_lines

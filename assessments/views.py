@@ -20,8 +20,8 @@ from assessments.services import (
     update_schedule,
 )
 from audit.services import Target, record_page_view
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 

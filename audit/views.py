@@ -17,7 +17,7 @@ from audit.selectors import (
     recent_volume_alerts,
 )
 from audit.services import Target, record_page_view
-from lib.access import acting_membership, member_required
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.selectors import names_for_audit

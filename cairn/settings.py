@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "lib.middleware.IntegrityFailureMiddleware",
+    "audit.middleware.IntegrityFailureMiddleware",
 ]
 
 ROOT_URLCONF = "cairn.urls"

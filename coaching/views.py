@@ -22,8 +22,8 @@ from coaching.services import (
     set_entry_enabled,
     set_practice_sharing,
 )
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
 CHECKED_FIELDS = frozenset(

@@ -38,10 +38,10 @@ from consent.services import (
     record_consent,
     revoke_consent,
 )
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.models import SubmitKey
 from lib.once import already_saved, create_once, one_time_submit
 from lib.spreadsheet import CsvWriter, csv_response
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant

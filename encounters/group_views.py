@@ -14,8 +14,8 @@ from encounters.forms import GroupForm, GroupSessionForm
 from encounters.groups import Attendee, add_member, record_group_session, remove_member, save_group
 from encounters.models import Group
 from encounters.services import ensure_service_types
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 from participants.selectors import assignable_coaches

@@ -20,7 +20,7 @@ from encounters.open_notes import (
     withhold_note,
 )
 from encounters.views import WRITERS, _encounter
-from lib.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required, visible_or_404
 from participants.models import Participant
 
 

@@ -15,8 +15,8 @@ from encounters.forms import OutcomeForm
 from encounters.selectors import LONG_LIST, coach_day
 from encounters.services import record_call_outcome
 from encounters.today_rows import one_row, today_rows
-from lib.access import acting_membership, member_required
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
 

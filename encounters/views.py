@@ -48,8 +48,8 @@ from encounters.services import (
     sign_encounter,
     update_encounter,
 )
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import ContactChannel, Participant

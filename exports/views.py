@@ -10,9 +10,9 @@ from exports.forms import ExportForm
 from exports.jobs import queue_export
 from exports.selectors import EXPORTERS, disclosure_preview, exportable_people
 from exports.services import ExportKind, full_dictionary
-from lib.access import acting_membership, member_required
 from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
 
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)

@@ -4,7 +4,7 @@ Rows are written with PostgreSQL COPY (`imports.copying.copy_rows`) rather than 
 row, so 100,000 people fit in the time budget. The bulk path keeps what the services guarantee:
 the participant's first status step and coach assignment, and one CREATE audit event per created
 record (so each person's access history shows how their record began), appended to the
-organization's hash chain under the same head lock `audit.services.record_event` uses.
+organization's hash chain by `audit.services.record_events`.
 """
 
 import uuid
@@ -22,16 +22,14 @@ from django.utils import timezone
 from assessments.models import Language
 from assessments.services import record_assessment
 from assessments.windows import refresh as refresh_windows
-from audit.chain import GENESIS_HASH, event_hash
-from audit.models import Action, AuditEvent
-from audit.services import locked_head
+from audit.models import Action
+from audit.services import NewEvent, record_events
 from encounters.models import ContactType, Encounter, NoteState, Outcome
 from encounters.services import CONTENT_FIELDS, content_hash
 from imports.checking import CheckResult
 from imports.copying import copy_rows
 from imports.kinds import ITEM_PREFIX
 from imports.models import ImportBatch, ImportedRecord, Kind
-from lib.request_context import current_request_info
 from organizations.models import Membership
 from participants.models import (
     CoachAssignment,
@@ -231,39 +229,24 @@ def _write_assessments(
 def _audit_creations(
     acting: Membership, kind: str, created: list[Created], *, fields: list[list[str]]
 ) -> None:
-    """One CREATE event per record, chained in order, inserted together."""
-    if not created:
-        return
-    organization = acting.organization
+    """One CREATE event per record, appended to the chain together (`audit.services`)."""
     target_type = (
         "participants.participant" if kind == Kind.PARTICIPANTS else "encounters.encounter"
     )
-    info = current_request_info()
-    now = timezone.now()
-    head = locked_head(organization.pk)
-    seq, prev = head.last_seq, head.last_hash or GENESIS_HASH
-    events = []
-    for made, changed in zip(created, fields, strict=True):
-        seq += 1
-        event = SimpleNamespace(
-            chain=organization.pk,
-            seq=seq,
-            organization_id=organization.pk,
-            actor_id=acting.user_id,
-            actor_username=acting.user.get_username(),
-            role=acting.role,
-            action=Action.CREATE.value,
-            target_type=target_type,
-            target_id=str(made.id),
-            participant_id=made.participant_id,
-            changed_fields=sorted(set(changed)),
-            request_id=info.request_id if info else "",
-            ip=info.ip if info else None,
-            created_at=now,
-            prev_hash=prev,
-        )
-        event.hash = prev = event_hash(event)  # type: ignore[arg-type]
-        events.append(vars(event))
-    copy_rows(AuditEvent, events)
-    head.last_seq, head.last_hash = seq, prev
-    head.save(update_fields=["last_seq", "last_hash"])
+    username = acting.user.get_username()
+    record_events(
+        organization=acting.organization,
+        events=(
+            NewEvent(
+                action=Action.CREATE,
+                actor_id=acting.user_id,
+                actor_username=username,
+                role=acting.role,
+                target_type=target_type,
+                target_id=str(made.id),
+                participant_id=made.participant_id,
+                changed_fields=changed,
+            )
+            for made, changed in zip(created, fields, strict=True)
+        ),
+    )

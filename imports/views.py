@@ -17,8 +17,8 @@ from imports.models import BatchState, ImportBatch
 from imports.reading import UnreadableFile
 from imports.services import error_file_content
 from jobs.runner import submit
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.spreadsheet import csv_response
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
 IMPORTERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)

@@ -14,8 +14,8 @@ from audit.services import Target, record_page_view
 from inbox.forms import MessageForm
 from inbox.selectors import TextPlan, TextWay, text_plan, threads_for
 from inbox.services import open_thread, reads_for_coach, send_message
-from lib.access import acting_membership, member_required
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant

@@ -11,7 +11,7 @@ from audit.models import Action
 from audit.services import Target, record_member_action
 from jobs.models import Job, JobState
 from jobs.runner import UNLISTED, result_bytes
-from lib.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
 STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)

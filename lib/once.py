@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -29,7 +29,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib.access import acting_membership
 from lib.models import SubmitKey
 
 KEY_FIELD = "submit_key"
@@ -38,6 +37,16 @@ KEY_FIELD = "submit_key"
 KEEP_KEYS = timedelta(days=30)
 
 T = TypeVar("T")
+
+
+class Member(Protocol):
+    """What a key needs of the request's membership (set by the current-organization
+    middleware): whose key it is, in which organization."""
+
+    organization_id: int
+    user_id: int
+
+
 ViewFunc = Callable[..., HttpResponse]
 Answer = Callable[[HttpRequest, SubmitKey], HttpResponse]
 
@@ -75,11 +84,11 @@ def posted_key(request: HttpRequest) -> uuid.UUID | None:
 def earlier_submit(request: HttpRequest) -> SubmitKey | None:
     """The first submit of this POST's form, if its key was used before by this member."""
     key = posted_key(request)
-    membership = getattr(request, "membership", None)
+    membership: Member | None = getattr(request, "membership", None)
     if key is None or membership is None:
         return None
     return SubmitKey.objects.filter(
-        organization=membership.organization, submitted_by_id=membership.user_id, key=key
+        organization_id=membership.organization_id, submitted_by_id=membership.user_id, key=key
     ).first()
 
 
@@ -151,12 +160,14 @@ def create_once(
     Raises `AlreadySubmitted` when the key is already recorded: the write is rolled back and
     `@one_time_submit` answers with the first result. Without a key (a client that sends
     none), the write happens as usual."""
-    membership = acting_membership(request)
+    membership: Member = request.membership  # type: ignore[attr-defined]
     key = posted_key(request) or uuid.uuid4()
     try:
         with transaction.atomic():
             row = SubmitKey.objects.create(
-                organization=membership.organization, submitted_by_id=membership.user_id, key=key
+                organization_id=membership.organization_id,
+                submitted_by_id=membership.user_id,
+                key=key,
             )
             obj = create()
             row.target_id = str(target(obj))[:64]
@@ -164,7 +175,7 @@ def create_once(
             row.save(update_fields=["target_id", "location"])
     except IntegrityError:
         earlier = SubmitKey.objects.filter(
-            organization=membership.organization, submitted_by_id=membership.user_id, key=key
+            organization_id=membership.organization_id, submitted_by_id=membership.user_id, key=key
         ).first()
         if earlier is None:  # the write itself broke a rule; not ours to hide
             raise

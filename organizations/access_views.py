@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.access_services import (
     ChangeOutdated,
     DecisionRefused,

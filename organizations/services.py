@@ -15,18 +15,24 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import NoticeKind, User
 from accounts.notices import leave_notice
-from audit.chain import GENESIS_HASH
-from audit.models import Action, AuditChainHead
-from audit.services import Target, record_member_action
+from audit.models import Action
+from audit.services import Target, record_event, record_member_action, start_chain
 from organizations.access_services import Wanted, ask_for_access_change, needs_second_person
 from organizations.models import AccessChange, Membership, Organization, Role, Team
 
 
-def create_organization(*, name: str, slug: str) -> Organization:
+def create_organization(*, name: str, slug: str, actor: User | None = None) -> Organization:
+    """A new organization with its audit chain, whose first link records the creation (by
+    `actor`, or by the system when a command creates it)."""
     with transaction.atomic():
         organization = Organization.objects.create(name=name, slug=slug)
-        AuditChainHead.objects.get_or_create(
-            chain=organization.pk, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        start_chain(organization=organization)
+        record_event(
+            action=Action.CREATE,
+            actor=actor,
+            organization=organization,
+            target=Target.of(organization),
+            changed_fields=["name", "slug"],
         )
     return organization
 

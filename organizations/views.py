@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lib.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.access_services import AccessChangeWaiting, approvers
 from organizations.forms import InviteForm, MembershipForm, OrganizationSettingsForm, TeamForm
 from organizations.middleware import SESSION_KEY

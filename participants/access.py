@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from lib.access import acting_membership, visible_or_404
+from organizations.access import acting_membership, visible_or_404
 from participants.models import Participant
 from participants.services import flag_emergency_use
 

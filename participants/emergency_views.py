@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action, record_page_view
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.forms import EmergencyAccessForm, EmergencyReviewForm
 from participants.models import EmergencyAccess, Participant

@@ -18,8 +18,8 @@ from assessments.selectors import overview_panel as assessment_panel
 from audit.labels import field_label, target_label
 from audit.services import Target, record_page_view
 from consent.models import Consent
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.forms import (

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
-from lib.access import acting_membership, member_required, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant

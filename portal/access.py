@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import User
 from accounts.sessions import note_participant_choice
-from lib.access import member_required
+from organizations.access import member_required
 from organizations.models import Role
 from participants.models import Participant
 from portal.language import activate_for

@@ -10,7 +10,7 @@ from audit.services import Target, record_page_view
 from consent.models import Consent, ConsentAnswer, ConsentStatus
 from consent.services import ConsentNotWaiting, answer_consent
 from consent.views import accounting_response
-from lib.access import acting_membership, visible_or_404
+from organizations.access import acting_membership, visible_or_404
 from portal.access import own_participant, participant_required
 from portal.record_forms import SignConsentForm
 from portal.record_selectors import my_disclosures

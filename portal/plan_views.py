@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.engine import InvalidAnswer
 from audit.services import Target, record_page_view
-from lib.access import acting_membership, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, visible_or_404
 from participants.models import Participant
 from plans.models import ActionStep, AgreementMethod, Goal, RecoveryPlan
 from plans.services import add_milestone, record_agreement, set_step_done

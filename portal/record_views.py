@@ -17,8 +17,8 @@ from encounters.models import Encounter, FeedbackKind
 from encounters.open_notes import give_feedback, shared_notes, withheld_notes
 from inbox.forms import MessageForm
 from inbox.services import open_thread, send_message
-from lib.access import acting_membership, visible_or_404
 from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, visible_or_404
 from portal.access import own_participant, participant_required
 from portal.record_forms import CommentForm, CorrectionForm, RevokeForm
 from portal.record_selectors import (

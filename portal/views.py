@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import PORTAL_KINDS, recent_notices
 from audit.services import Target, record_page_view
-from lib.access import acting_membership
+from organizations.access import acting_membership
 from portal.access import own_participant, participant_required
 from portal.forms import PreferenceForm
 from portal.language import remember

@@ -14,8 +14,8 @@ from assessments.selectors import reassessments_due
 from audit.models import Action
 from audit.services import Target, record_event, record_page_view
 from encounters.models import ContactType, Encounter
-from lib.access import acting_membership, member_required
 from lib.spreadsheet import CsvWriter, csv_response
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.models import Participant, ParticipantStatus
 from reports import drill, selectors, tables

@@ -160,7 +160,7 @@ def test_admin_sets_the_quiet_spell_for_the_gentle_flag(demo: DemoWorld, client_
     harbor.refresh_from_db()
     assert (harbor.out_of_touch_days, harbor.time_zone) == (30, "America/Chicago")
     assert harbor.cosign_all_notes
-    event = AuditEvent.objects.get(target_type="organizations.organization")
+    event = AuditEvent.objects.get(target_type="organizations.organization", action=Action.UPDATE)
     assert event.changed_fields == ["cosign_all_notes", "out_of_touch_days", "time_zone"]
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from imports import services
 from imports.sample import participants_csv
-from organizations.models import Membership, Organization, Role
+from organizations.models import Membership, Role
+from organizations.services import create_organization
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, rows: int, **options: Any) -> None:
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-        organization = Organization.objects.create(
+        organization = create_organization(
             slug=f"bench-import-{stamp}", name=f"Import benchmark {stamp}"
         )
         coach = User.objects.create(username=f"bench_coach_{stamp}", preferred_name="Coach")
