@@ -13,7 +13,9 @@ def participant_or_404(request: HttpRequest, participant_id: object) -> Particip
     membership = acting_membership(request)
     scoped = Participant.objects.visible_to(request.user, membership.organization)
     participant = visible_or_404(
-        scoped.select_related("coach", "secondary_coach"), request, id=participant_id
+        scoped.select_related("coach", "secondary_coach", "no_contact_recorded_by"),
+        request,
+        id=participant_id,
     )
     flag_emergency_use(acting=membership, participant=participant, path=request.path)
     return participant
