@@ -136,7 +136,7 @@ def report(graph: Graph, *, quiet: bool = False) -> str:
     edges = sum(len(targets) for targets in graph.edges.values())
     lines.append("summary")
     lines.append(f"  apps: {len(graph.apps)}; app-to-app edges: {edges}")
-    lines.append(f"  apps in cycles: {in_cycles} (in {len(cycles)} cycle(s))")
+    lines.append(f"  apps in cycles: {in_cycles}, cycles among apps: {len(cycles)}")
     lines.append(
         f"  cross-app imports: {sum(graph.kinds.values())}; into models: {graph.kinds['models']}; "
         f"through services/selectors: {graph.kinds['services/selectors']}; "
