@@ -27,6 +27,14 @@ def _hours_around(pat: Participant, start_in: timedelta, end_in: timedelta) -> N
     )
 
 
+def _text_waiting_for_hours(pat: Participant, client_for, capture_on_commit) -> Job:
+    """Ana writes to Pat two hours before their texting hours open: the text waits as a job."""
+    _hours_around(pat, timedelta(hours=2), timedelta(hours=3))
+    with capture_on_commit(execute=True):
+        client_for("ana").post(f"/inbox/{pat.id}/", {"text": "See you Friday."})
+    return Job.objects.get(kind="inbox.new_message_text")
+
+
 def test_no_text_for_someone_who_asked_not_to_be_contacted(
     demo, client_for, text_messages, django_capture_on_commit_callbacks
 ) -> None:
@@ -70,10 +78,7 @@ def test_the_waiting_text_goes_once_their_hours_open(
     demo, client_for, text_messages, django_capture_on_commit_callbacks
 ) -> None:
     pat = _pat(demo)
-    _hours_around(pat, timedelta(hours=2), timedelta(hours=3))
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for("ana").post(f"/inbox/{pat.id}/", {"text": "See you Friday."})
-    waiting = Job.objects.get(kind="inbox.new_message_text")
+    waiting = _text_waiting_for_hours(pat, client_for, django_capture_on_commit_callbacks)
     # Their hours have come: the worker takes the job and checks their choices again.
     _hours_around(pat, timedelta(hours=-1), timedelta(hours=1))
     Job.objects.filter(pk=waiting.pk).update(not_before=timezone.now() - timedelta(minutes=1))
@@ -86,10 +91,7 @@ def test_a_waiting_text_is_dropped_if_they_ask_not_to_be_contacted_meanwhile(
     demo, client_for, text_messages, django_capture_on_commit_callbacks
 ) -> None:
     pat = _pat(demo)
-    _hours_around(pat, timedelta(hours=2), timedelta(hours=3))
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for("ana").post(f"/inbox/{pat.id}/", {"text": "See you Friday."})
-    waiting = Job.objects.get(kind="inbox.new_message_text")
+    waiting = _text_waiting_for_hours(pat, client_for, django_capture_on_commit_callbacks)
     Participant.objects.filter(pk=pat.pk).update(
         contact_channels=[ContactChannel.NONE], no_contact_since=timezone.now()
     )
