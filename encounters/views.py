@@ -110,6 +110,12 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         )
         messages.success(request, _("Saved as a draft. Sign it when it's complete."))
         return redirect(saved.location)
+    # The form lists the goals of their plan the contact may address.
+    record_page_view(
+        request=request,
+        target=Target(type="encounters.new", id=str(participant.id)),
+        participant_id=participant.id,
+    )
     return render(
         request,
         "encounters/form.html",
