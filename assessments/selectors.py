@@ -216,4 +216,3 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
             organization=membership.organization, participants=mine, today=today
         ),
     }
-

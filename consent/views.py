@@ -152,7 +152,7 @@ def _disclosure_again(request: HttpRequest, earlier: SubmitKey) -> HttpResponse:
     membership = acting_membership(request)
     disclosure = (
         Disclosure.objects.visible_to(request.user, membership.organization)
-        .filter(disclosed_by=request.user, id=earlier.target_id)
+        .filter(disclosed_by_id=request.user.pk, id=earlier.target_id)
         .select_related("participant", "consent")
         .first()
     )

@@ -23,7 +23,7 @@ def owner_path(model: type[models.Model]) -> str:
 def owner_of(obj: models.Model) -> "Participant":
     """The participant a row belongs to (loaded with the row when it was opened)."""
     owner: Any = functools.reduce(getattr, owner_path(type(obj)).split("__"), obj)
-    return owner  # type: ignore[no-any-return]
+    return owner
 
 
 class ParticipantOwnedQuerySet(models.QuerySet[_M]):
