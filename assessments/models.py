@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 
 BARC10 = "barc10"
 CHECKIN = "checkin"
@@ -51,6 +52,8 @@ class Assessment(models.Model):
         _("anything they want noted, in their words"), max_length=1000, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantOwnedQuerySet["Assessment"].as_manager()
 
     class Meta:
         ordering = ["-administered_on", "-created_at"]
@@ -137,6 +140,8 @@ class ReassessmentWindow(models.Model):
     window_days = models.PositiveSmallIntegerField()
     window_start = models.DateField()
     window_end = models.DateField()
+
+    objects = ParticipantOwnedQuerySet["ReassessmentWindow"].as_manager()
 
     class Meta:
         ordering = ["due_on"]

@@ -219,11 +219,3 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
             organization=membership.organization, participants=mine, today=today
         ),
     }
-
-
-def visible_assessments(*, user: Any, organization: Organization) -> "QuerySet[Assessment]":
-    """Assessments of participants this member may see (the scope for opening one by id)."""
-    visible = Participant.objects.visible_to(user, organization)
-    return Assessment.objects.filter(
-        organization=organization, participant__in=visible.values("id")
-    ).select_related("participant", "recorded_by")

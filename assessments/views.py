@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from assessments import charts, engine
 from assessments.forms import AssessmentForm, ChooseForm, ScheduleForm
 from assessments.models import BARC10, Assessment, ItemResponse, Language
-from assessments.selectors import participant_plan, visible_assessments
+from assessments.selectors import participant_plan
 from assessments.services import (
     StaleSchedule,
     current_schedule,
@@ -21,9 +21,9 @@ from assessments.services import (
 )
 from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.access import participant_or_404
+from participants.access import owned_or_404, participant_or_404
 
 STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.COACH, Role.SUPERVISOR)
@@ -162,14 +162,10 @@ def assessment_new(request: HttpRequest, participant_id: object) -> HttpResponse
 
 @member_required(*STAFF)
 def assessment_detail(request: HttpRequest, assessment_id: object) -> HttpResponse:
-    membership = acting_membership(request)
-    assessment = visible_or_404(
-        visible_assessments(user=request.user, organization=membership.organization),
-        request,
-        id=assessment_id,
+    assessment = owned_or_404(
+        request, Assessment, related=("recorded_by",), viewed=True, id=assessment_id
     )
-    participant = participant_or_404(request, assessment.participant_id)
-    record_page_view(request=request, target=Target.of(assessment), participant_id=participant.id)
+    participant = assessment.participant
     try:
         instrument: engine.Instrument | None = engine.instrument(assessment.instrument)
     except KeyError:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 
 
 class Category(models.TextChoices):
@@ -49,7 +50,7 @@ class ConsentStatus(models.TextChoices):
     NOT_SIGNED = "not_signed", _("Not signed")
 
 
-class ConsentQuerySet(models.QuerySet["Consent"]):
+class ConsentQuerySet(ParticipantOwnedQuerySet["Consent"]):
     def active(self, today: date | None = None) -> "ConsentQuerySet":
         today = today or timezone.localdate()
         return (
@@ -173,6 +174,8 @@ class Disclosure(models.Model):
     disclosed_at = models.DateTimeField(auto_now_add=True)
     document_sha256 = models.CharField(max_length=64)
 
+    objects = ParticipantOwnedQuerySet["Disclosure"].as_manager()
+
     class Meta:
         ordering = ["-disclosed_at"]
         indexes = [
@@ -225,6 +228,8 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = ParticipantOwnedQuerySet["LegalHold"].as_manager()
+
     class Meta:
         ordering = ["-placed_at"]
         indexes = [
@@ -248,6 +253,9 @@ class ConsentScan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    participant_path = "consent__participant"
+    objects = ParticipantOwnedQuerySet["ConsentScan"].as_manager()
 
     def __str__(self) -> str:
         return self.filename

@@ -41,9 +41,9 @@ from consent.services import (
 from lib.models import SubmitKey
 from lib.once import already_saved, create_once, one_time_submit
 from lib.spreadsheet import CsvWriter, csv_response
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.access import participant_or_404
+from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant
 
 STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
@@ -126,19 +126,15 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 def consent_revoke(request: HttpRequest, consent_id: object) -> HttpResponse:
     membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    consent = visible_or_404(
-        Consent.objects.filter(
-            organization=membership.organization, participant__in=visible.values("id")
-        ).select_related("participant"),
-        request,
-        id=consent_id,
-    )
+    consent = owned_or_404(request, Consent, id=consent_id)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         revoke_consent(acting=membership, consent=consent, note=form.cleaned_data["note"])
         messages.success(request, _("Consent revoked. Nothing more will be shared under it."))
         return redirect("consent:participant", participant_id=consent.participant_id)
+    record_page_view(
+        request=request, target=Target.of(consent), participant_id=consent.participant_id
+    )
     return render(request, "consent/revoke.html", {"form": form, "consent": consent})
 
 
@@ -154,14 +150,9 @@ def _disclosure_again(request: HttpRequest, earlier: SubmitKey) -> HttpResponse:
     """A disclosure form sent twice: the first answer was the document, which the person may
     never have received, so they get that same document again; the accounting has one entry."""
     membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
     disclosure = (
-        Disclosure.objects.filter(
-            organization=membership.organization,
-            participant__in=visible.values("id"),
-            disclosed_by=request.user,
-            id=earlier.target_id,
-        )
+        Disclosure.objects.visible_to(request.user, membership.organization)
+        .filter(disclosed_by_id=request.user.pk, id=earlier.target_id)
         .select_related("participant", "consent")
         .first()
     )
@@ -392,16 +383,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 @member_required(*STAFF)
 def consent_scan(request: HttpRequest, consent_id: object) -> HttpResponse:
     """The scanned paper form, for staff who may see the record; each opening is audited."""
-    membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    scan = visible_or_404(
-        ConsentScan.objects.filter(
-            consent__organization=membership.organization,
-            consent__participant__in=visible.values("id"),
-        ).select_related("consent"),
-        request,
-        consent_id=consent_id,
-    )
+    scan = owned_or_404(request, ConsentScan, consent_id=consent_id)
     record_page_view(
         request=request,
         target=Target(type="consent.scan", id=str(scan.consent_id)),

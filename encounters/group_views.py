@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.services import Target, record_page_view
 from encounters.forms import GroupForm, GroupSessionForm
 from encounters.groups import Attendee, add_member, record_group_session, remove_member, save_group
 from encounters.models import Group
@@ -100,6 +101,8 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
     members = list(group.members.filter(id__in=visible.values("id")).order_by("preferred_name"))
     hidden = group.members.count() - len(members)
     candidates = visible.exclude(id__in=[m.id for m in members]).order_by("preferred_name")[:300]
+    # Many people's names on one page: one view event, naming the group rather than one person.
+    record_page_view(request=request, target=Target.of(group))
     return render(
         request,
         "encounters/group.html",
@@ -172,6 +175,7 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
                 % {"count": len(attendees)},
             )
             return redirect(saved.location)
+    record_page_view(request=request, target=Target.of(group))
     return render(
         request,
         "encounters/group_session.html",

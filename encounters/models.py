@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +12,7 @@ from encounters.group_models import Group, GroupMember, GroupQuerySet, GroupSess
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 
 LATE_ENTRY_HOURS = 72
 MAX_DURATION_MINUTES = 12 * 60
@@ -89,13 +89,6 @@ class ServiceType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class EncounterQuerySet(models.QuerySet["Encounter"]):
-    def visible_to(self, user: Any, organization: Organization | None) -> "EncounterQuerySet":
-        """Contacts of the participants this user may see; the participant rule decides."""
-        participants = Participant.objects.visible_to(user, organization)
-        return self.filter(organization=organization, participant__in=participants.values("id"))
 
 
 class Encounter(models.Model):
@@ -181,7 +174,7 @@ class Encounter(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EncounterQuerySet.as_manager()
+    objects = ParticipantOwnedQuerySet["Encounter"].as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -246,6 +239,9 @@ class Addendum(models.Model):
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    participant_path = "encounter__participant"
+    objects = ParticipantOwnedQuerySet["Addendum"].as_manager()
+
     class Meta:
         ordering = ["created_at"]
         indexes = [
@@ -296,6 +292,8 @@ class NoteFeedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantOwnedQuerySet["NoteFeedback"].as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -349,6 +347,8 @@ class CheckInSchedule(models.Model):
     paused = models.BooleanField(default=False)
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantOwnedQuerySet["CheckInSchedule"].as_manager()
 
     class Meta:
         ordering = ["weekday", "window_start"]

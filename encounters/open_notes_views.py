@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
 from encounters.forms import AnswerForm, WithholdForm
-from encounters.models import NoteFeedback
+from encounters.models import Encounter, NoteFeedback
 from encounters.open_notes import (
     AlreadyAnswered,
     NotAllowed,
@@ -19,14 +19,14 @@ from encounters.open_notes import (
     share_note,
     withhold_note,
 )
-from encounters.views import WRITERS, _encounter
-from organizations.access import acting_membership, member_required, visible_or_404
-from participants.models import Participant
+from encounters.views import WRITERS
+from organizations.access import acting_membership, member_required
+from participants.access import owned_or_404
 
 
 @member_required(*WRITERS)
 def withhold(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = owned_or_404(request, Encounter, id=encounter_id)
     membership = acting_membership(request)
     if not may_answer(membership, encounter):
         raise PermissionDenied
@@ -54,7 +54,7 @@ def withhold(request: HttpRequest, encounter_id: object) -> HttpResponse:
 @require_POST
 @member_required(*WRITERS)
 def share(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = owned_or_404(request, Encounter, id=encounter_id)
     try:
         share_note(acting=acting_membership(request), encounter=encounter)
     except NotAllowed as refused:
@@ -69,14 +69,7 @@ def share(request: HttpRequest, encounter_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 def feedback_answer(request: HttpRequest, feedback_id: object) -> HttpResponse:
     membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    feedback = visible_or_404(
-        NoteFeedback.objects.filter(
-            organization=membership.organization, participant__in=visible.values("id")
-        ).select_related("encounter", "participant"),
-        request,
-        id=feedback_id,
-    )
+    feedback = owned_or_404(request, NoteFeedback, related=("encounter",), id=feedback_id)
     if not may_answer(membership, feedback.encounter):
         raise PermissionDenied
     form = AnswerForm(request.POST or None, kind=feedback.kind)

@@ -51,17 +51,17 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     row = {"p": participant, "show_form": True, "swapped": True}
     if request.method == "GET":
         form = OutcomeForm()
+        record_page_view(
+            request=request,
+            target=Target(type="encounters.today_outcome", id=str(participant.id)),
+            participant_id=participant.id,
+        )
         if htmx:
             return render(
                 request,
                 "encounters/_today_rows.html",
                 {**row, "rows": [one_row(participant)], "outcome_form": form, "opened": True},
             )
-        record_page_view(
-            request=request,
-            target=Target(type="encounters.today_outcome", id=str(participant.id)),
-            participant_id=participant.id,
-        )
         return render(request, "encounters/outcome.html", {"p": participant, "outcome_form": form})
     form = OutcomeForm(request.POST)
     result = None

@@ -51,8 +51,8 @@ from encounters.services import (
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from participants.access import participant_or_404
-from participants.models import ContactChannel, Participant
+from participants.access import owned_or_404, participant_or_404
+from participants.models import ContactChannel
 from participants.selectors import asked_not_to_be_contacted
 
 WRITERS = (Role.COACH, Role.SUPERVISOR)
@@ -70,11 +70,15 @@ def _note_url(encounter: Encounter) -> str:
     return reverse("encounters:detail", kwargs={"encounter_id": encounter.id})
 
 
-def _encounter(request: HttpRequest, encounter_id: object) -> Encounter:
-    scoped = Encounter.objects.visible_to(request.user, acting_membership(request).organization)
-    return visible_or_404(
-        scoped.select_related("participant", "author", "signed_by", "service_type"),
+def _encounter_or_404(
+    request: HttpRequest, encounter_id: object, *, viewed: bool = False
+) -> Encounter:
+    """A note this member may see, with what its pages show (`owned_or_404` scopes and audits)."""
+    return owned_or_404(
         request,
+        Encounter,
+        related=("author", "signed_by", "service_type"),
+        viewed=viewed,
         id=encounter_id,
     )
 
@@ -113,6 +117,12 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
                 % {"name": participant.preferred_name},
             )
         return redirect(saved.location)
+    # The form lists the goals of their plan the contact may address.
+    record_page_view(
+        request=request,
+        target=Target(type="encounters.new", id=str(participant.id)),
+        participant_id=participant.id,
+    )
     return render(
         request,
         "encounters/form.html",
@@ -122,7 +132,7 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
 
 @member_required(*WRITERS)
 def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     membership = acting_membership(request)
     brief = request.GET.get("kind", request.POST.get("kind", "")) != "full" and encounter.is_brief
     if encounter.state == NoteState.SIGNED or encounter.author_id != request.user.pk:
@@ -159,6 +169,9 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved."))
             return redirect("encounters:detail", encounter_id=encounter.id)
+    record_page_view(
+        request=request, target=Target.of(encounter), participant_id=encounter.participant_id
+    )
     return render(
         request,
         "encounters/form.html",
@@ -173,11 +186,8 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
 
 @member_required(*READERS)
 def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id, viewed=True)
     membership = acting_membership(request)
-    record_page_view(
-        request=request, target=Target.of(encounter), participant_id=encounter.participant_id
-    )
     return render(
         request,
         "encounters/detail.html",
@@ -200,7 +210,7 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
 @require_POST
 @member_required(*WRITERS)
 def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     try:
         sign_encounter(acting=acting_membership(request), encounter=encounter)
     except NoteLocked:
@@ -216,7 +226,7 @@ def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 @one_time_submit
 def encounter_addendum(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     form = AddendumForm(request.POST)
     if encounter.state != NoteState.SIGNED:
         messages.error(request, _("Drafts are edited directly; addenda are for signed notes."))
@@ -268,7 +278,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required(Role.SUPERVISOR)
 def encounter_cosign(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     try:
         cosign_encounter(acting=acting_membership(request), encounter=encounter)
     except NotReviewable:
@@ -281,7 +291,7 @@ def encounter_cosign(request: HttpRequest, encounter_id: object) -> HttpResponse
 @require_POST
 @member_required(Role.SUPERVISOR)
 def encounter_return(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a short comment so the coach knows what to add."))
@@ -305,7 +315,7 @@ def encounter_return(request: HttpRequest, encounter_id: object) -> HttpResponse
 @require_POST
 @member_required(*WRITERS)
 def encounter_comment_seen(request: HttpRequest, encounter_id: object) -> HttpResponse:
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     mark_review_comment_seen(acting=acting_membership(request), encounter=encounter)
     return redirect("today")
 
@@ -377,14 +387,7 @@ def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 def schedule_change(request: HttpRequest, schedule_id: object) -> HttpResponse:
     membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    schedule = visible_or_404(
-        CheckInSchedule.objects.filter(
-            organization=membership.organization, participant__in=visible.values("id")
-        ),
-        request,
-        id=schedule_id,
-    )
+    schedule = owned_or_404(request, CheckInSchedule, id=schedule_id)
     action = request.POST.get("action", "")
     if action not in {"pause", "resume", "end"}:
         messages.error(request, _("Choose pause, resume or end."))
@@ -405,7 +408,7 @@ def schedule_change(request: HttpRequest, schedule_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 def encounter_autosave(request: HttpRequest, encounter_id: object) -> HttpResponse:
     """htmx: save a draft while it is being written; answers with a one-line status."""
-    encounter = _encounter(request, encounter_id)
+    encounter = _encounter_or_404(request, encounter_id)
     membership = acting_membership(request)
     brief = request.POST.get("kind") != "full" and encounter.is_brief
     form = EncounterForm(

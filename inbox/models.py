@@ -1,7 +1,6 @@
 """Secure messages: one thread per participant with their care team; bodies encrypted at rest."""
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,15 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 
 MAX_MESSAGE_CHARS = 2000
-
-
-class ThreadQuerySet(models.QuerySet["Thread"]):
-    def visible_to(self, user: Any, organization: Organization | None) -> "ThreadQuerySet":
-        """Threads of the participants this user may see; the participant rule decides."""
-        participants = Participant.objects.visible_to(user, organization)
-        return self.filter(organization=organization, participant__in=participants.values("id"))
 
 
 class Thread(models.Model):
@@ -36,7 +29,7 @@ class Thread(models.Model):
     unread_by_participant = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ThreadQuerySet.as_manager()
+    objects = ParticipantOwnedQuerySet["Thread"].as_manager()
 
     class Meta:
         indexes = [
@@ -59,6 +52,9 @@ class Message(models.Model):
     body = EncryptedTextField(_("message"), max_length=MAX_MESSAGE_CHARS)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    participant_path = "thread__participant"
+    objects = ParticipantOwnedQuerySet["Message"].as_manager()
 
     class Meta:
         ordering = ["-created_at"]

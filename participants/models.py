@@ -14,6 +14,7 @@ from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, KeyedHa
 from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from organizations.models import Membership, Organization, Role
 from organizations.selectors import membership_in
+from participants.owned import ParticipantOwnedQuerySet
 
 
 class ContactChannel(models.TextChoices):
@@ -354,6 +355,8 @@ class SupportPerson(models.Model):
     contact_purpose = EncryptedTextField(_("for what"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantOwnedQuerySet["SupportPerson"].as_manager()
 
     class Meta:
         ordering = ["created_at"]  # names are encrypted, so the database cannot sort by them

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
-from organizations.access import acting_membership, member_required, visible_or_404
-from participants.access import participant_or_404
+from organizations.access import acting_membership, member_required
+from participants.access import owned_or_404, participant_or_404
 from participants.forms import NewSupportPersonForm, SupportPersonForm
 from participants.models import SupportPerson
 from participants.services import (
@@ -60,8 +61,8 @@ def support_person_new(request: HttpRequest, participant_id: object) -> HttpResp
 def support_person_edit(
     request: HttpRequest, participant_id: object, person_id: object
 ) -> HttpResponse:
-    participant = participant_or_404(request, participant_id)
-    person = visible_or_404(participant.support_people.all(), request, id=person_id)
+    person = owned_or_404(request, SupportPerson, id=person_id, participant_id=participant_id)
+    participant = person.participant
     if request.method == "POST" and request.POST.get("remove") == "1":
         remove_support_person(acting=acting_membership(request), person=person)
         messages.success(
@@ -87,6 +88,9 @@ def support_person_edit(
                 ),
             )
             form = SupportPersonForm(initial=_initial(stale.current))
+            record_page_view(
+                request=request, target=Target.of(person), participant_id=participant.id
+            )
             return render(
                 request,
                 "participants/support_person.html",
@@ -94,6 +98,7 @@ def support_person_edit(
             )
         messages.success(request, _("Saved."))
         return redirect("participants:detail", participant_id=participant.id)
+    record_page_view(request=request, target=Target.of(person), participant_id=participant.id)
     return render(
         request,
         "participants/support_person.html",

@@ -184,6 +184,11 @@ def participant_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _viewed(request: HttpRequest, participant: Participant) -> None:
+    """The view event of a page that shows this person's record (a form opened to change it)."""
+    record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
+
+
 @member_required(*CASELOAD_ROLES)
 def participant_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -224,6 +229,7 @@ def participant_edit(request: HttpRequest, participant_id: object) -> HttpRespon
                 return redirect("participants:detail", participant_id=original.id)
         else:
             participant = original
+    _viewed(request, participant)
     return render(
         request,
         "participants/form.html",
@@ -304,6 +310,7 @@ def participant_status(request: HttpRequest, participant_id: object) -> HttpResp
         )
         messages.success(request, _("Status updated. Earlier steps stay in the history."))
         return redirect(saved.location)
+    _viewed(request, participant)
     return render(request, "participants/status.html", {"form": form, "participant": participant})
 
 
@@ -351,6 +358,7 @@ def participant_transfer(request: HttpRequest, participant_id: object) -> HttpRe
                     "handover_note": form.cleaned_data["handover_note"],
                 },
             )
+            _viewed(request, current)
             return render(
                 request, "participants/transfer.html", {"form": form, "participant": current}
             )
@@ -366,6 +374,7 @@ def participant_transfer(request: HttpRequest, participant_id: object) -> HttpRe
         if still_visible:
             return redirect("participants:detail", participant_id=participant.id)
         return redirect("participants:list")
+    _viewed(request, participant)
     return render(request, "participants/transfer.html", {"form": form, "participant": participant})
 
 
@@ -412,6 +421,9 @@ def participant_merge(request: HttpRequest, participant_id: object) -> HttpRespo
             )
             return redirect("participants:detail", participant_id=target.id)
         preview = merge_preview(source=source, target=target)
+        # The preview shows both records side by side: each person's record is read.
+        _viewed(request, source)
+        _viewed(request, target)
         return render(
             request,
             "participants/merge_preview.html",
@@ -427,6 +439,7 @@ def participant_merge(request: HttpRequest, participant_id: object) -> HttpRespo
         )
     query = request.GET.get("q", "").strip()[:100]
     candidates = list(scoped.search(query).select_related("coach")[:20]) if query else []
+    _viewed(request, source)
     return render(
         request,
         "participants/merge.html",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 
 
 class LifeDomain(models.TextChoices):
@@ -70,6 +71,8 @@ class RecoveryPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ParticipantOwnedQuerySet["RecoveryPlan"].as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["organization", "updated_at"], name="plan_org_updated")]
 
@@ -106,6 +109,8 @@ class Goal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ParticipantOwnedQuerySet["Goal"].as_manager()
+
     class Meta:
         ordering = ["position", "created_at"]
         indexes = [
@@ -134,6 +139,9 @@ class ActionStep(models.Model):
     target_on = models.DateField(_("aiming for (optional)"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
+    participant_path = "goal__participant"
+    objects = ParticipantOwnedQuerySet["ActionStep"].as_manager()
+
     class Meta:
         ordering = ["position"]
 
@@ -154,6 +162,9 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    participant_path = "plan__participant"
+    objects = ParticipantOwnedQuerySet["PlanVersion"].as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -198,6 +209,8 @@ class Milestone(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = ParticipantOwnedQuerySet["Milestone"].as_manager()
+
     class Meta:
         ordering = ["-happened_on", "-created_at"]
         indexes = [
@@ -232,6 +245,8 @@ class Strength(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantOwnedQuerySet["Strength"].as_manager()
 
     class Meta:
         ordering = ["-noted_on", "-created_at"]

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.access import participant_or_404
+from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant
 from plans.forms import (
     AgreementForm,
@@ -45,13 +45,6 @@ from plans.services import (
 
 READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 WRITERS = (Role.COACH, Role.SUPERVISOR)
-
-
-def _scoped(request: HttpRequest, queryset: QuerySet[Any], **lookup: Any) -> Any:
-    """An object belonging to a participant this member may see; 404 (audited) otherwise."""
-    membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    return visible_or_404(queryset.filter(participant__in=visible.values("id")), request, **lookup)
 
 
 def _viewed(request: HttpRequest, what: str, obj: Model | None, participant: Participant) -> None:
@@ -129,13 +122,7 @@ def _plan_url(participant: Participant) -> str:
 
 @member_required(*WRITERS)
 def goal_edit(request: HttpRequest, goal_id: object) -> HttpResponse:
-    goal: Goal = _scoped(
-        request,
-        Goal.objects.filter(removed_at__isnull=True)
-        .select_related("participant")
-        .prefetch_related("steps"),
-        id=goal_id,
-    )
+    goal = owned_or_404(request, Goal, id=goal_id, removed_at__isnull=True)
     participant = goal.participant
     form = GoalForm(request.POST or None, instance=goal)
     steps = StepFormSet(request.POST or None, prefix="steps", initial=step_initial(goal))
@@ -165,20 +152,18 @@ def goal_edit(request: HttpRequest, goal_id: object) -> HttpResponse:
             return _goal_page(request, participant, goal, form, steps, saved=stale.current)
         messages.success(request, _("Goal saved. The plan has a new version."))
         return redirect(f"{_plan_url(participant)}#goal-{goal.id}")
+    _viewed(request, "plans.goal", goal, participant)
     return _goal_page(request, participant, goal, form, steps)
 
 
 @member_required(*WRITERS)
 def goal_remove(request: HttpRequest, goal_id: object) -> HttpResponse:
-    goal: Goal = _scoped(
-        request,
-        Goal.objects.filter(removed_at__isnull=True).select_related("participant"),
-        id=goal_id,
-    )
+    goal = owned_or_404(request, Goal, id=goal_id, removed_at__isnull=True)
     if request.method == "POST":
         remove_goal(acting=acting_membership(request), goal=goal)
         messages.success(request, _("The goal is off the plan. Earlier versions still show it."))
         return redirect("plans:plan", participant_id=goal.participant_id)
+    _viewed(request, "plans.goal", goal, goal.participant)
     return render(
         request, "plans/goal_remove.html", {"goal": goal, "participant": goal.participant}
     )
@@ -188,14 +173,7 @@ def goal_remove(request: HttpRequest, goal_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 def step_done(request: HttpRequest, step_id: object) -> HttpResponse:
     membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    step: ActionStep = visible_or_404(
-        ActionStep.objects.filter(
-            goal__participant__in=visible.values("id"), goal__removed_at__isnull=True
-        ).select_related("goal__participant"),
-        request,
-        id=step_id,
-    )
+    step = owned_or_404(request, ActionStep, id=step_id, goal__removed_at__isnull=True)
     done = request.POST.get("done") == "1"
     set_step_done(acting=membership, step=step, done=done)
     messages.success(request, _("Step marked done. Well walked.") if done else _("Step reopened."))
@@ -351,9 +329,7 @@ def milestone_new(request: HttpRequest, participant_id: object) -> HttpResponse:
 
 @member_required(*WRITERS)
 def milestone_edit(request: HttpRequest, milestone_id: object) -> HttpResponse:
-    milestone: Milestone = _scoped(
-        request, Milestone.objects.select_related("participant"), id=milestone_id
-    )
+    milestone = owned_or_404(request, Milestone, id=milestone_id)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
         try:
@@ -378,6 +354,7 @@ def milestone_edit(request: HttpRequest, milestone_id: object) -> HttpResponse:
         else:
             messages.success(request, _("Milestone saved."))
             return redirect("plans:milestones", participant_id=milestone.participant_id)
+    _viewed(request, "plans.milestone", milestone, milestone.participant)
     return render(
         request,
         "plans/simple_form.html",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 from plans.models import Goal
 
 
@@ -66,6 +67,8 @@ class CallRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = ParticipantOwnedQuerySet["CallRequest"].as_manager()
+
     class Meta:
         ordering = ["created_at"]
         indexes = [
@@ -109,6 +112,8 @@ class GoalSuggestion(models.Model):
     talked_about_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ParticipantOwnedQuerySet["GoalSuggestion"].as_manager()
 
     class Meta:
         ordering = ["created_at"]

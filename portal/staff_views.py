@@ -7,31 +7,20 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.models import Participant
+from participants.access import owned_or_404
 from portal.models import CallRequest, GoalSuggestion
 from portal.plan_services import mark_call_handled, mark_suggestion_talked_about
 
 WRITERS = (Role.COACH, Role.SUPERVISOR)
 
 
-def _visible_participants(request: HttpRequest) -> object:
-    membership = acting_membership(request)
-    return Participant.objects.visible_to(request.user, membership.organization).values("id")
-
-
 @require_POST
 @member_required(*WRITERS)
 def call_handled(request: HttpRequest, call_request_id: object) -> HttpResponse:
     membership = acting_membership(request)
-    call_request: CallRequest = visible_or_404(
-        CallRequest.objects.filter(
-            organization=membership.organization, participant__in=_visible_participants(request)
-        ).select_related("participant"),
-        request,
-        id=call_request_id,
-    )
+    call_request = owned_or_404(request, CallRequest, id=call_request_id)
     mark_call_handled(acting=membership, request=call_request)
     messages.success(
         request,
@@ -45,13 +34,7 @@ def call_handled(request: HttpRequest, call_request_id: object) -> HttpResponse:
 @member_required(*WRITERS)
 def suggestion_talked_about(request: HttpRequest, suggestion_id: object) -> HttpResponse:
     membership = acting_membership(request)
-    suggestion: GoalSuggestion = visible_or_404(
-        GoalSuggestion.objects.filter(
-            organization=membership.organization, participant__in=_visible_participants(request)
-        ),
-        request,
-        id=suggestion_id,
-    )
+    suggestion = owned_or_404(request, GoalSuggestion, id=suggestion_id)
     mark_suggestion_talked_about(acting=membership, suggestion=suggestion)
     messages.success(request, _("Marked as talked about."))
     return redirect("plans:plan", participant_id=suggestion.participant_id)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.crypto import EncryptedTextField
 from organizations.models import Organization, Role
 from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
 from safety.content import PlanContent, display_phone
 
 
@@ -70,6 +71,8 @@ class SafetyPlan(models.Model):
     updated_by_role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ParticipantOwnedQuerySet["SafetyPlan"].as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
@@ -97,6 +100,9 @@ class SafetyPlanVersion(models.Model):
     )
     changed_by_role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+
+    participant_path = "plan__participant"
+    objects = ParticipantOwnedQuerySet["SafetyPlanVersion"].as_manager()
 
     class Meta:
         ordering = ["-number"]

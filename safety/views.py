@@ -10,9 +10,8 @@ from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from participants.access import participant_or_404
+from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant
-from participants.services import flag_emergency_use
 from safety.content import compare, shown_steps
 from safety.editing import attempt_edit
 from safety.forms import CrisisLineForm, NewCrisisLineForm
@@ -99,17 +98,8 @@ def plan_versions(request: HttpRequest, participant_id: object) -> HttpResponse:
 
 @member_required(*READERS)
 def version_detail(request: HttpRequest, version_id: object) -> HttpResponse:
-    membership = acting_membership(request)
-    visible = Participant.objects.visible_to(request.user, membership.organization)
-    version = visible_or_404(
-        SafetyPlanVersion.objects.filter(
-            organization=membership.organization, plan__participant__in=visible.values("id")
-        ).select_related("plan__participant", "changed_by"),
-        request,
-        id=version_id,
-    )
+    version = owned_or_404(request, SafetyPlanVersion, related=("changed_by",), id=version_id)
     participant = version.plan.participant
-    flag_emergency_use(acting=membership, participant=participant, path=request.path)
     _viewed(request, "version", version.id, participant)
     before = previous_version(version)
     return render(

@@ -1,0 +1,42 @@
+"""What belongs to a participant: one scoping rule for every row a participant owns."""
+
+import functools
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+
+from organizations.models import Organization
+
+if TYPE_CHECKING:
+    from participants.models import Participant
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def owner_path(model: type[models.Model]) -> str:
+    """The lookup from a row to the participant it belongs to (`participant` unless the model
+    names another, e.g. `goal__participant` for a step of a goal)."""
+    path: str = getattr(model, "participant_path", "participant")
+    return path
+
+
+def owner_of(obj: models.Model) -> "Participant":
+    """The participant a row belongs to (loaded with the row when it was opened)."""
+    owner: Any = functools.reduce(getattr, owner_path(type(obj)).split("__"), obj)
+    return owner
+
+
+class ParticipantOwnedQuerySet(models.QuerySet[_M]):
+    """Rows that belong to a participant. Who may see them is the participant rule and nothing
+    else: `Participant.objects.visible_to` decides, through the owning participant."""
+
+    def visible_to(self, user: Any, organization: Organization | None) -> Self:
+        # Imported here: the participant app's own rows (support people) use this queryset too.
+        from participants.models import Participant
+
+        participants = Participant.objects.visible_to(user, organization).values("id")
+        scoped = self.filter(**{f"{owner_path(self.model)}__in": participants})
+        if any(field.name == "organization" for field in self.model._meta.concrete_fields):
+            # Tenant-owned tables lead their indexes with the organization.
+            scoped = scoped.filter(organization=organization)
+        return scoped
