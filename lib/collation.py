@@ -35,7 +35,7 @@ def folded(text: str) -> str:
     """Case and accents never matter; spacing collapses ("  Ángel  María" -> "angel maria")."""
     text = " ".join(str(text or "").split())
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
     return (bare or text).casefold()
 
 
