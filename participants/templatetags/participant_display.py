@@ -138,7 +138,8 @@ def record_ending(p: Any) -> str:
 
 def _alike(context: template.Context, among: Any, today: date) -> set[Any]:
     """The ids in `among` whose label reads like another one's, worked out once per list."""
-    cache = context.render_context.setdefault("person_label_alike", {})
+    render_context: Any = context.render_context  # a per-render dict (stubs type it narrowly)
+    cache: dict[int, set[Any]] = render_context.setdefault("person_label_alike", {})
     key = id(among)
     if key not in cache:
         seen: dict[tuple[str, ...], list[Any]] = {}
@@ -146,8 +147,7 @@ def _alike(context: template.Context, among: Any, today: date) -> set[Any]:
             person = item if isinstance(item, Participant) else item.participant
             seen.setdefault(label_of(person, today).reads_as(), []).append(person.pk)
         cache[key] = {pk for pks in seen.values() if len(pks) > 1 for pk in pks}
-    alike: set[Any] = cache[key]
-    return alike
+    return cache[key]
 
 
 @register.simple_tag(takes_context=True)
