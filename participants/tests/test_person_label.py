@@ -118,7 +118,7 @@ def test_search_ignores_case_and_accents(demo: DemoWorld, client_for) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["\u0301\u0301", "´´", "🌱🌱", "مريم", "שָׁלוֹם", "👩‍👩‍👧"],
+    ["\u0301\u0301", "\u00b4\u00b4", "🌱🌱", "مريم", "שָׁלוֹם", "👩‍👩‍👧"],
 )
 def test_names_of_only_accents_emoji_or_right_to_left_text_work(
     demo: DemoWorld, client_for, name: str
@@ -143,7 +143,7 @@ def test_names_of_only_accents_emoji_or_right_to_left_text_work(
 def test_folding_and_sort_keys() -> None:
     assert folded("  Ángel   María ") == "angel maria"
     assert folded("\u0301\u0301") == "\u0301\u0301"  # nothing but accents: kept, still findable
-    assert folded("´´") == "´´"
+    assert folded("\u00b4\u00b4") == "\u00b4\u00b4"
     assert sort_key("Ángel") == sort_key("angel")
     assert sort_key("Ángel") < sort_key("Bea") < sort_key("William") < sort_key("Zoë")
     assert sort_key("Łukasz") < sort_key("Maria")
