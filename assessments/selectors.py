@@ -192,8 +192,13 @@ def reassessments_due(
             "participant__id",
             "participant__preferred_name",
             "participant__pronouns",
+            "participant__legal_name",
+            "participant__date_of_birth",
+            "participant__age_range",
         )
-        .order_by("due_on", "participant__preferred_name")[: TODAY_LIMIT * 2]
+        .order_by("due_on", "participant__name_sort", "participant__preferred_name")[
+            : TODAY_LIMIT * 2
+        ]
     )
     due: list[DueReassessment] = []
     seen: set[Any] = set()

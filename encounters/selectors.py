@@ -170,6 +170,10 @@ ROW_FIELDS = (
     "organization_name_ok",
     "next_contact_on",
     "last_contact_on",
+    # What tells two people apart on the page ({% person_label %}).
+    "legal_name",
+    "date_of_birth",
+    "age_range",
 )
 # Rows that link to a participant show their name only: not their encrypted columns.
 BRIEF_PARTICIPANT = tuple(f"participant__{name}" for name in ENCRYPTED_FIELDS)
@@ -220,7 +224,7 @@ def coach_day(
             | Q(last_contact_on__isnull=True, enrolled_on__lt=cutoff)
         )
         .only(*ROW_FIELDS)
-        .order_by("preferred_name", "id")
+        .order_by("name_sort", "preferred_name", "id")
     )
     due = [p for p in people if p.next_contact_on == today]
     overdue = sorted(

@@ -37,7 +37,7 @@ def disclosure_preview(
     categories = list(registry()[request.dataset].consent_categories)
     included: list[PreviewLine] = []
     left_out: list[PreviewLine] = []
-    for person in people.order_by("preferred_name", "pk"):
+    for person in people.order_by("name_sort", "preferred_name", "pk"):
         consent = matching_consent(
             participant=person,
             recipient=request.recipient,

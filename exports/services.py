@@ -202,7 +202,7 @@ def _disclose_each(
     dataset = registry()[request.dataset]
     included: list[Any] = []
     left_out: list[LeftOut] = []
-    for person in people.order_by("preferred_name", "pk"):
+    for person in people.order_by("name_sort", "preferred_name", "pk"):
         try:
             disclose(
                 acting=acting,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, KeyedHashListField
+from lib.collation import FoldedTextField, SortKeyField, folded
 from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from organizations.models import Membership, Organization, Role
 from organizations.selectors import membership_in
@@ -127,7 +128,8 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
         if not text:
             return self
         digits = "".join(ch for ch in text if ch.isdigit())
-        by_name = Q(preferred_name__icontains=text)
+        # Case and accents never matter: "angel" finds "Ángel" (lib.collation).
+        by_name = Q(name_search__contains=folded(text))
         if len(digits) >= 4:
             # Phones are stored in E.164; match on the digits the coach typed.
             return self.filter(
@@ -146,6 +148,9 @@ class Participant(HashedModel):
     # About them
     preferred_name = models.CharField(_("name they go by"), max_length=120)
     legal_name = EncryptedCharField(_("legal name"), max_length=200, blank=True)
+    # Written from the name on every save: lists sort on one, search matches the other.
+    name_sort = SortKeyField(source="preferred_name")
+    name_search = FoldedTextField(source="preferred_name")
     pronouns = EncryptedCharField(_("pronouns"), max_length=60, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     age_range = models.CharField(
@@ -263,11 +268,12 @@ class Participant(HashedModel):
     objects = ParticipantQuerySet.as_manager()
 
     class Meta:
-        ordering = ["preferred_name"]
+        ordering = ["name_sort", "preferred_name"]
         indexes = [
             models.Index(fields=["organization", "coach", "status"], name="participant_org_coach"),
             models.Index(fields=["organization", "secondary_coach"], name="participant_org_coach2"),
             models.Index(fields=["organization", "preferred_name"], name="participant_org_name"),
+            models.Index(fields=["organization", "name_sort"], name="participant_org_name_sort"),
             models.Index(fields=["organization", "enrolled_on"], name="participant_org_enrolled"),
             models.Index(fields=["organization", "phone"], name="participant_org_phone"),
             models.Index(

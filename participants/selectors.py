@@ -20,18 +20,19 @@ from participants.models import (
 )
 
 SORTS = {
-    "name": ("preferred_name", "id"),
-    "-name": ("-preferred_name", "-id"),
-    "enrolled": ("enrolled_on", "preferred_name"),
-    "-enrolled": ("-enrolled_on", "preferred_name"),
-    "last_contact": ("last_contact_on", "preferred_name"),
-    "-last_contact": ("-last_contact_on", "preferred_name"),
-    "next_contact": ("next_contact_on", "preferred_name"),
+    "name": ("name_sort", "preferred_name", "id"),
+    "-name": ("-name_sort", "-preferred_name", "-id"),
+    "enrolled": ("enrolled_on", "name_sort", "preferred_name"),
+    "-enrolled": ("-enrolled_on", "name_sort", "preferred_name"),
+    "last_contact": ("last_contact_on", "name_sort", "preferred_name"),
+    "-last_contact": ("-last_contact_on", "name_sort", "preferred_name"),
+    "next_contact": ("next_contact_on", "name_sort", "preferred_name"),
 }
 QUIET_DAYS = (7, 14, 30)
-# Lists show names and reach preferences (pronouns, safe times), never these: skipping them
-# skips their decryption.
-SHOWN_IN_LISTS = ("pronouns", "safe_times")
+# Lists show names and reach preferences (pronouns, safe times) and the family initial that
+# tells two people with one name apart (legal name, {% person_label %}), never these: skipping
+# them skips their decryption.
+SHOWN_IN_LISTS = ("pronouns", "safe_times", "legal_name")
 ENCRYPTED_FIELDS = tuple(
     f.name
     for f in Participant._meta.concrete_fields

@@ -141,7 +141,11 @@ PEOPLE_FIELDS = ("id", "preferred_name", "pronouns", "enrolled_on", "status", "c
 
 
 def _people(queryset: "QuerySet[Participant]") -> "QuerySet[Participant]":
-    return queryset.select_related("coach").only(*PEOPLE_FIELDS).order_by("preferred_name", "id")
+    return (
+        queryset.select_related("coach")
+        .only(*PEOPLE_FIELDS)
+        .order_by("name_sort", "preferred_name", "id")
+    )
 
 
 def person_listing(
@@ -321,7 +325,7 @@ def contact_listing(contacts: "QuerySet[Encounter]") -> Listing:
             "participant__id",
             "participant__preferred_name",
         )
-        .order_by("occurred_on", "participant__preferred_name", "id")
+        .order_by("occurred_on", "participant__name_sort", "participant__preferred_name", "id")
     )
 
     def row(contact: Encounter) -> list[Shown]:

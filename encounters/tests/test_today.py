@@ -82,7 +82,7 @@ def test_a_due_row_reads_how_to_reach_them_with_their_words_escaped(demo, client
         f"don't name the organization</span> · due {when}</span>"
     ) in due
     assert f'<li id="due-{pat.id}">' in due
-    assert f'<a href="/participants/{pat.id}/">Pat</a>' in due
+    assert f'<a href="/participants/{pat.id}/"><bdi>Pat</bdi></a>' in due
     assert f'hx-get="/today/outcome/{pat.id}/"' in due
     assert f'<a href="/contacts/new/{pat.id}/">Write a check-in</a>' in due
 

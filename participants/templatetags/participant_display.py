@@ -1,14 +1,20 @@
 """Display filters and tags for participant pages."""
 
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from lib.collation import folded
 from lib.phones import for_display
-from participants.models import ContactChannel
+from participants.models import AgeRange, ContactChannel, Participant
 
 register = template.Library()
 
@@ -56,3 +62,119 @@ def reach(p: Any) -> SafeString:
 def phone(e164: str) -> str:
     """A stored E.164 number the way people in the program's region write it."""
     return for_display(e164)
+
+
+# --- telling people apart -----------------------------------------------------------------
+
+# Eight calm colours, none a warning colour, each with white text above 4.5:1 (cairn.css).
+MARK_COLOURS = 8
+_AGE_BANDS = ((16, 24), (25, 34), (35, 44), (45, 54), (55, 64))
+
+
+def _loaded(p: Any, name: str) -> Any:
+    """A column's value if the row carries it, else None: a label never costs a query."""
+    if name in p.__dict__:
+        return p.__dict__[name]
+    return None
+
+
+def mark_colour(p: Any) -> int:
+    """Stable per person (from the record id), the same on every page and every day."""
+    return zlib.crc32(str(p.pk).encode()) % MARK_COLOURS
+
+
+def mark_letter(name: str) -> str:
+    """The first letter or digit of the name, or a dot for a name without one (emoji only)."""
+    for ch in name:
+        if unicodedata.category(ch)[0] in "LN":
+            return ch.upper()
+    return "•"
+
+
+def family_initial(legal_name: str | None) -> str:
+    """The first letter of the last word of the legal name: enough to tell two Johns apart, not
+    the name itself (the legal name is encrypted and shown only on the record)."""
+    words = (legal_name or "").split()
+    if len(words) < 2:
+        return ""
+    letter = mark_letter(words[-1])
+    return "" if letter == "•" else f"{letter}."
+
+
+def age_band(p: Any, today: date) -> str:
+    born = _loaded(p, "date_of_birth")
+    if born is not None:
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        for low, high in _AGE_BANDS:
+            if low <= age <= high:
+                return str(AgeRange(f"{low}-{high}").label)
+        return str(AgeRange.R65.label) if age >= 65 else ""
+    stored = _loaded(p, "age_range")
+    return str(AgeRange(stored).label) if stored in AgeRange.values else ""
+
+
+@dataclass(frozen=True)
+class PersonLabel:
+    name: str
+    initial: str
+    details: tuple[str, ...]  # pronouns, age band: what the row shows beside the name
+
+    def reads_as(self) -> tuple[str, ...]:
+        return (folded(f"{self.name} {self.initial}"), *(folded(d) for d in self.details))
+
+
+def label_of(p: Any, today: date) -> PersonLabel:
+    pronouns = _loaded(p, "pronouns") or ""
+    details = tuple(d for d in (f"({pronouns})" if pronouns else "", age_band(p, today)) if d)
+    return PersonLabel(
+        name=p.preferred_name, initial=family_initial(_loaded(p, "legal_name")), details=details
+    )
+
+
+def record_ending(p: Any) -> str:
+    """The last four characters of the record id: what tells apart two rows that read the same."""
+    return str(p.pk).replace("-", "")[-4:]
+
+
+def _alike(context: template.Context, among: Any, today: date) -> set[Any]:
+    """The ids in `among` whose label reads like another one's, worked out once per list."""
+    render_context: Any = context.render_context  # a per-render dict (stubs type it narrowly)
+    cache: dict[int, set[Any]] = render_context.setdefault("person_label_alike", {})
+    key = id(among)
+    if key not in cache:
+        seen: dict[tuple[str, ...], list[Any]] = {}
+        for item in among:  # participants, or rows that carry one (Today, the inbox)
+            person = item if isinstance(item, Participant) else item.participant
+            seen.setdefault(label_of(person, today).reads_as(), []).append(person.pk)
+        cache[key] = {pk for pks in seen.values() if len(pks) > 1 for pk in pks}
+    return cache[key]
+
+
+@register.simple_tag(takes_context=True)
+def person_label(
+    context: template.Context, p: Any, href: str = "", among: Any = None
+) -> SafeString:
+    """Who a row is about, the same way everywhere: a decorative initial mark, the name they go
+    by with their family initial, pronouns and age band; and, when another person in `among`
+    would read the same, the end of the record id. Reads only columns the row already carries."""
+    today = timezone.localdate()
+    label = label_of(p, today)
+    name = format_html("<bdi>{}</bdi>", label.name)
+    if label.initial:
+        name = format_html("{} {}", name, label.initial)
+    if href:
+        name = format_html('<a href="{}">{}</a>', href, name)
+    details = list(label.details)
+    if among is not None and p.pk in _alike(context, among, today):
+        details.append(gettext("record ending %(end)s") % {"end": record_ending(p)})
+    shown = format_html(
+        '<span class="person-mark person-mark-{}" aria-hidden="true">{}</span> {}',
+        mark_colour(p),
+        mark_letter(label.name),
+        name,
+    )
+    if details:
+        shown = format_html(
+            '{} <span class="muted person-details">{}</span>', shown, " · ".join(details)
+        )
+    return format_html('<span class="person">{}</span>', shown)
