@@ -267,7 +267,7 @@ def flagged_check_in_counts(
     """Per coach, check-ins of their people in the last week that asked for care."""
     rows = (
         _flagged_check_ins(user=user, organization=organization, coach_ids=coach_ids, today=today)
-        .values(coach=F("participant__coach_id"), secondary=F("participant__secondary_coach_id"))
+        .values(primary=F("participant__coach_id"), secondary=F("participant__secondary_coach_id"))
         .order_by()
         .annotate(n=Count("id"))
     )

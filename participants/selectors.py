@@ -242,7 +242,7 @@ def per_coach(
     with two coaches counts once for each of them."""
     totals = {coach_id: dict.fromkeys(fields, 0) for coach_id in coach_ids}
     for row in rows:
-        for coach_id in {row["coach"], row["secondary"]}:
+        for coach_id in {row["primary"], row["secondary"]}:
             if coach_id in totals:
                 for name in fields:
                     totals[coach_id][name] += row[name]
@@ -262,7 +262,7 @@ def team_caseload_counts(
         Participant.objects.visible_to(user, organization)
         .filter(status__in=ParticipantStatus.open())
         .filter(Q(coach_id__in=coach_ids) | Q(secondary_coach_id__in=coach_ids))
-        .values(coach=F("coach_id"), secondary=F("secondary_coach_id"))
+        .values(primary=F("coach_id"), secondary=F("secondary_coach_id"))
         .order_by()
         .annotate(
             open=Count("id"),
