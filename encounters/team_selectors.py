@@ -41,7 +41,7 @@ def team_glance(*, membership: Membership, today: date) -> TeamGlance | None:
     coaches = [
         m.user
         for m in Membership.objects.active()
-        .filter(organization=organization, team_id=membership.team_id, role=Role.COACH)
+        .filter(organization=organization, team=membership.team, role=Role.COACH)
         .select_related("user")
         .order_by("user__preferred_name", "user__username")
     ]
