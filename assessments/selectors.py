@@ -3,18 +3,25 @@
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from assessments import engine
-from assessments.models import BARC10, Assessment, ReassessmentSchedule, ReassessmentWindow
+from assessments.models import (
+    BARC10,
+    CHECKIN,
+    Assessment,
+    ItemResponse,
+    ReassessmentSchedule,
+    ReassessmentWindow,
+)
 from assessments.schedule import PAUSED, Plan, Point, Rule, Span, State, pause_spans, plan
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
-from participants.selectors import own_open_caseload
+from participants.selectors import own_open_caseload, per_coach
 
 TODAY_LIMIT = 50
 
@@ -224,3 +231,73 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
             organization=membership.organization, participants=mine, today=today
         ),
     }
+
+
+def visible_assessments(*, user: Any, organization: Organization) -> "QuerySet[Assessment]":
+    """Assessments of participants this member may see (the scope for opening one by id)."""
+    visible = Participant.objects.visible_to(user, organization)
+    return Assessment.objects.filter(
+        organization=organization, participant__in=visible.values("id")
+    ).select_related("participant", "recorded_by")
+
+
+# A check-in asks for care when the person is "Having a hard day" (1 on "today") or names
+# strong urges (3 or more on "urges"): the answer values of `instruments/checkin.toml`.
+HARD_DAY = 1
+STRONG_URGES = 3
+# How far back a supervisor's team table looks for check-ins that asked for care.
+FLAGGED_DAYS = 7
+
+
+def _flagged_check_ins(
+    *, user: Any, organization: Organization, coach_ids: list[int], today: date
+) -> "QuerySet[Assessment]":
+    asks_for_care = ItemResponse.objects.filter(
+        organization=organization, assessment=OuterRef("pk")
+    ).filter(Q(item_key="today", value=HARD_DAY) | Q(item_key="urges", value__gte=STRONG_URGES))
+    people = Participant.objects.visible_to(user, organization).filter(
+        Q(coach_id__in=coach_ids) | Q(secondary_coach_id__in=coach_ids)
+    )
+    return Assessment.objects.filter(
+        organization=organization,
+        instrument=CHECKIN,
+        administered_on__gte=today - timedelta(days=FLAGGED_DAYS),
+        participant__in=people.values("id"),
+    ).filter(Exists(asks_for_care))
+
+
+def flagged_check_in_counts(
+    *, user: Any, organization: Organization, coach_ids: list[int], today: date
+) -> dict[int, int]:
+    """Per coach, check-ins of their people in the last week that asked for care."""
+    rows = (
+        _flagged_check_ins(user=user, organization=organization, coach_ids=coach_ids, today=today)
+        .values(primary=F("participant__coach_id"), secondary=F("participant__secondary_coach_id"))
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    return {
+        coach_id: counts["n"] for coach_id, counts in per_coach(rows, coach_ids, ("n",)).items()
+    }
+
+
+def flagged_check_ins(
+    *, user: Any, organization: Organization, coach_ids: list[int], today: date, limit: int = 50
+) -> list[Assessment]:
+    """The same check-ins, newest first, with whose they are and their (primary) coach."""
+    return list(
+        _flagged_check_ins(user=user, organization=organization, coach_ids=coach_ids, today=today)
+        .select_related("participant__coach")
+        .only(
+            "id",
+            "administered_on",
+            "created_at",
+            "participant__preferred_name",
+            "participant__coach_id",
+            "participant__coach__preferred_name",
+            "participant__coach__first_name",
+            "participant__coach__last_name",
+            "participant__coach__username",
+        )
+        .order_by("-administered_on", "-created_at")[:limit]
+    )

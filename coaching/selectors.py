@@ -1,7 +1,12 @@
-"""The lexicon an organization uses: the built-in entries it keeps plus its own terms."""
+"""The lexicon an organization uses: the built-in entries it keeps plus its own terms; practice
+reviews shared with a supervisor, counted per coach."""
+
+from typing import Any
+
+from django.db.models import Count
 
 from coaching.language import Entry, builtin_entries, phrase_entry
-from coaching.models import CustomTerm, DisabledEntry
+from coaching.models import CustomTerm, DisabledEntry, PracticeReview
 from organizations.models import Organization
 
 ORGANIZATION_SOURCE = "Your organization's own list"
@@ -29,3 +34,20 @@ def replacement_for(suggestion: str) -> str:
     """The first plain alternative of a suggestion, for one-click replace."""
     first = suggestion.split(" / ")[0].split(" (")[0]
     return first.split("...")[0].strip()
+
+
+def shared_review_counts(
+    *, user: Any, organization: Organization, owner_ids: list[int]
+) -> dict[int, int]:
+    """How many practice reviews each of these coaches chose to share with this supervisor."""
+    rows = (
+        PracticeReview.objects.visible_to(user, organization)
+        .filter(shared_with_supervisor=True, owner_id__in=owner_ids)
+        .exclude(owner_id=getattr(user, "pk", None))
+        .values("owner_id")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(owner_ids, 0)
+    counts.update({row["owner_id"]: row["n"] for row in rows})
+    return counts

@@ -23,7 +23,7 @@ from coaching.services import (
     set_practice_sharing,
 )
 from lib.once import create_once, one_time_submit
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, coach_filter, member_required, visible_or_404
 from organizations.models import Role
 
 CHECKED_FIELDS = frozenset(
@@ -236,4 +236,7 @@ def practice_shared(request: HttpRequest) -> HttpResponse:
         .select_related("owner")
         .defer(*TRANSCRIPT)
     )
-    return render(request, "coaching/practice_shared.html", {"shared": shared})
+    coach = coach_filter(request)
+    if coach:
+        shared = shared.filter(owner__public_id=coach)
+    return render(request, "coaching/practice_shared.html", {"shared": shared, "coach": coach})

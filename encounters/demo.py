@@ -4,11 +4,12 @@ import random
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Subquery
 
-from encounters.models import ContactType, Encounter, NoteState, Outcome, ServiceType
+from encounters.models import ContactType, Encounter, NoteState, Outcome, ReviewState, ServiceType
 from encounters.services import ensure_service_types
 from lib.bulk import bulk_insert, uses_copy
 from organizations.models import Organization
@@ -164,3 +165,13 @@ def _align_last_contact(organizations: Sequence[Organization]) -> None:
     Participant.objects.filter(organization__in=organizations).update(
         last_contact_on=Subquery(latest)
     )
+
+
+def wait_for_cosign(organization: Organization, *, author: Any, count: int) -> None:
+    """The author's `count` latest signed notes wait for a supervisor's co-signature."""
+    latest = (
+        Encounter.objects.filter(organization=organization, author=author, state=NoteState.SIGNED)
+        .order_by("-started_at", "id")
+        .values_list("id", flat=True)[:count]
+    )
+    Encounter.objects.filter(id__in=list(latest)).update(review_state=ReviewState.PENDING)

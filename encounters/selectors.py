@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, IntegerField, Q, TextField, Value
+from django.db.models import Count, F, IntegerField, Q, TextField, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
@@ -189,15 +189,33 @@ NOTE_TEXT = (
 )
 
 
-def review_queue(*, user: Any, organization: Organization) -> Any:
-    """Signed notes waiting for this supervisor's co-signature, oldest first."""
-    return (
+def review_queue(*, user: Any, organization: Organization, author: str = "") -> Any:
+    """Signed notes waiting for this supervisor's co-signature, oldest first; `author` (a
+    coach's public id) narrows it to one coach's notes."""
+    queue = (
         Encounter.objects.visible_to(user, organization)
         .filter(review_state=ReviewState.PENDING)
         .exclude(author=user)
-        .select_related("participant", "author")
-        .order_by("signed_at")
     )
+    if author:
+        queue = queue.filter(author__public_id=author)
+    return queue.select_related("participant", "author").order_by("signed_at")
+
+
+def cosign_waiting_counts(
+    *, user: Any, organization: Organization, author_ids: list[int]
+) -> dict[int, int]:
+    """How many notes each of these coaches has waiting for this supervisor's co-signature."""
+    rows = (
+        review_queue(user=user, organization=organization)
+        .filter(author_id__in=author_ids)
+        .values("author_id")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(author_ids, 0)
+    counts.update({row["author_id"]: row["n"] for row in rows})
+    return counts
 
 
 def coach_day(

@@ -14,6 +14,7 @@ from audit.services import Target, record_page_view
 from encounters.forms import OutcomeForm
 from encounters.selectors import LONG_LIST, coach_day
 from encounters.services import record_call_outcome
+from encounters.team_selectors import team_glance
 from encounters.today_rows import one_row, today_rows
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required
@@ -34,8 +35,12 @@ def today(request: HttpRequest) -> HttpResponse:
         overdue_shown=None if show == "overdue" else LONG_LIST,
         quiet_shown=None if show == "quiet" else LONG_LIST,
     )
+    # A supervisor's Today leads with their team, coach by coach.
+    team = team_glance(membership=membership, today=timezone.localdate())
     record_page_view(request=request, target=Target(type="encounters.today", id=""))
-    return render(request, "encounters/today.html", {"day": day, "rows": today_rows(day)})
+    return render(
+        request, "encounters/today.html", {"day": day, "rows": today_rows(day), "team": team}
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,7 +49,7 @@ from encounters.services import (
     update_encounter,
 )
 from lib.once import create_once, one_time_submit
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, coach_filter, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
 from participants.models import ContactChannel
@@ -268,11 +268,14 @@ def participant_timeline(request: HttpRequest, participant_id: object) -> HttpRe
 @member_required(Role.SUPERVISOR)
 def review(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
+    author = coach_filter(request)
     page = Paginator(
-        review_queue(user=request.user, organization=membership.organization), 25
+        review_queue(user=request.user, organization=membership.organization, author=author), 25
     ).get_page(request.GET.get("page"))
     record_page_view(request=request, target=Target(type="encounters.review", id=str(page.number)))
-    return render(request, "encounters/review.html", {"page": page, "form": ReturnForm()})
+    return render(
+        request, "encounters/review.html", {"page": page, "form": ReturnForm(), "author": author}
+    )
 
 
 @require_POST

@@ -74,3 +74,12 @@ def visible_or_404(queryset: QuerySet[M], request: HttpRequest, **lookup: Any) -
         )
         raise Http404
     return obj
+
+
+def coach_filter(request: HttpRequest) -> str:
+    """The `?coach=` a supervisor's team table links lists with: a coach's public id, or ""
+    when absent or malformed. Lists apply it inside their own visible scope."""
+    try:
+        return str(uuid.UUID(request.GET.get("coach", "")))
+    except ValueError:
+        return ""

@@ -439,6 +439,22 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     if luz is not None and luz.user is not None:
         world.users[luz.user.username] = luz.user
     _seed_waiting_invitation(harbor)
+    _seed_cosign_queue(harbor)
+
+
+# How many of Ben's latest signed notes wait for Sam's co-signature in the tour.
+TOUR_NOTES_TO_COSIGN = 2
+
+
+def _seed_cosign_queue(harbor: Organization) -> None:
+    """Ben is new, so his notes need a supervisor's co-signature: his two latest signed notes
+    wait in Sam's "Notes to co-sign" (the same two for the same seed and anchor)."""
+    ben = Membership.objects.get(organization=harbor, user__username="ben")
+    if ben.notes_need_cosign:
+        return
+    ben.notes_need_cosign = True
+    ben.save(update_fields=["notes_need_cosign", "updated_at"])
+    encounter_demo.wait_for_cosign(harbor, author=ben.user, count=TOUR_NOTES_TO_COSIGN)
 
 
 def _seed_waiting_invitation(harbor: Organization) -> None:

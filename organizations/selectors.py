@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from organizations.models import (
     Membership,
     Organization,
     Role,
+    Team,
 )
 
 _CACHE_ATTR = "_cairn_active_memberships"
@@ -120,3 +122,24 @@ def access_overview(*, viewer: Membership) -> dict[str, Any]:
         "decided": decided,
         "with_access": len(members),
     }
+
+
+# --- a supervisor's own team, read-only ---
+
+
+def supervised_teams(membership: Membership) -> "QuerySet[Team]":
+    """The teams this member supervises: a supervisor's own team, nothing for anyone else."""
+    if membership.role != Role.SUPERVISOR or membership.team_id is None:
+        return Team.objects.none()
+    return Team.objects.filter(organization=membership.organization, id=membership.team_id)
+
+
+def team_members(team: Team) -> list[Membership]:
+    """Everyone active on the team, supervisors first, then coaches by name."""
+    return list(
+        Membership.objects.active()
+        .filter(organization_id=team.organization_id, team=team)
+        .exclude(role=Role.PARTICIPANT)
+        .select_related("user")
+        .order_by("-role", "user__preferred_name", "user__username")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import access_views, views
+from organizations import access_views, team_views, views
 
 app_name = "organizations"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/", views.organization_settings, name="settings"),
     path("teams/", views.teams, name="teams"),
     path("teams/<uuid:team_id>/", views.team, name="team"),
+    path("my-team/<uuid:team_id>/", team_views.supervised_team, name="supervised_team"),
     path("access/", access_views.who_has_access, name="access"),
     path("access/<uuid:change_id>/", access_views.decide, name="access_decide"),
 ]

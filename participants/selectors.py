@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,6 +29,8 @@ SORTS = {
     "next_contact": ("next_contact_on", "name_sort", "preferred_name"),
 }
 QUIET_DAYS = (7, 14, 30)
+# The caseload's status filter also takes "open": referred, active or taking a break.
+OPEN = "open"
 # Lists show names and reach preferences (pronouns, safe times) and the family initial that
 # tells two people with one name apart (legal name, {% person_label %}), never these: skipping
 # them skips their decryption.
@@ -65,6 +67,7 @@ class CaseloadFilters:
     quiet_days: int | None = None  # last contact longer ago than this many days
     follow_up_due: bool = False
     sort: str = "name"
+    coach: str = ""  # a coach's public id: their caseload, as primary or secondary coach
 
 
 def caseload(
@@ -76,8 +79,14 @@ def caseload(
 ) -> ParticipantQuerySet:
     today = today or timezone.localdate()
     participants = Participant.objects.visible_to(user, organization).search(filters.query)
-    if filters.status in ParticipantStatus.values:
+    if filters.status == OPEN:
+        participants = participants.filter(status__in=ParticipantStatus.open())
+    elif filters.status in ParticipantStatus.values:
         participants = participants.filter(status=filters.status)
+    if filters.coach:
+        participants = participants.filter(
+            Q(coach__public_id=filters.coach) | Q(secondary_coach__public_id=filters.coach)
+        )
     if filters.pathway:
         # Pathways are encrypted: match the keyed hash of one whole list item.
         participants = participants.filter(pathway_keys__has_item=keyed_hash(filters.pathway))
@@ -216,3 +225,68 @@ def ids_named_for_audit(organization: Organization, text: str) -> QuerySet[Parti
     return (
         Participant.objects.filter(organization=organization).search(text).values("pk")  # type: ignore[return-value]
     )
+
+
+@dataclass
+class CoachCaseload:
+    """One coach's open caseload at a glance, as their supervisor's team table shows it."""
+
+    open: int = 0
+    follow_up_due: int = 0
+    quiet: int = 0
+
+
+def per_coach(
+    rows: Any, coach_ids: list[int], fields: tuple[str, ...]
+) -> dict[int, dict[str, int]]:
+    """Fold counts grouped by (primary coach, secondary coach) into one total per coach: a person
+    with two coaches counts once for each of them."""
+    totals = {coach_id: dict.fromkeys(fields, 0) for coach_id in coach_ids}
+    for row in rows:
+        for coach_id in {row["primary"], row["secondary"]}:
+            if coach_id in totals:
+                for name in fields:
+                    totals[coach_id][name] += row[name]
+    return totals
+
+
+def team_caseload_counts(
+    *, user: Any, organization: Organization, coach_ids: list[int], today: date
+) -> dict[int, CoachCaseload]:
+    """Each coach's open caseload, follow-ups due or overdue, and people not in touch for
+    longer than the organization's flag, in one grouped read. The due and quiet counts leave
+    out people who asked not to be contacted, as the caseload's filters do."""
+    cutoff = today - timedelta(days=organization.out_of_touch_days)
+    reachable = Q(no_contact_since__isnull=True)
+    quiet = Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, enrolled_on__lt=cutoff)
+    rows = (
+        Participant.objects.visible_to(user, organization)
+        .filter(status__in=ParticipantStatus.open())
+        .filter(Q(coach_id__in=coach_ids) | Q(secondary_coach_id__in=coach_ids))
+        .values(primary=F("coach_id"), secondary=F("secondary_coach_id"))
+        .order_by()
+        .annotate(
+            open=Count("id"),
+            follow_up_due=Count("id", filter=reachable & Q(next_contact_on__lte=today)),
+            quiet=Count("id", filter=reachable & quiet),
+        )
+    )
+    fields = ("open", "follow_up_due", "quiet")
+    return {
+        coach_id: CoachCaseload(**counts)
+        for coach_id, counts in per_coach(rows, coach_ids, fields).items()
+    }
+
+
+def coach_name(*, organization: Organization, public_id: str) -> str:
+    """The name a caseload filtered to one coach is captioned with ("" if not a member here)."""
+    user = (
+        User.objects.filter(
+            public_id=public_id,
+            memberships__organization=organization,
+            memberships__role__in=(Role.COACH, Role.SUPERVISOR),
+        )
+        .only("preferred_name", "first_name", "last_name", "username")
+        .first()
+    )
+    return user.display_name if user else ""

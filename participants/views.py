@@ -19,7 +19,7 @@ from audit.labels import field_label, target_label
 from audit.services import Target, record_page_view
 from consent.models import Consent
 from lib.once import create_once, one_time_submit
-from organizations.access import acting_membership, member_required, visible_or_404
+from organizations.access import acting_membership, coach_filter, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
 from participants.forms import (
@@ -40,6 +40,7 @@ from participants.selectors import (
     assignable_coaches,
     caseload,
     change_history,
+    coach_name,
     possible_duplicates,
 )
 from participants.services import (
@@ -78,6 +79,12 @@ class CachedCountPaginator(Paginator):
         return int(cached)
 
 
+def _quiet_choices(request: HttpRequest) -> tuple[int, ...]:
+    """The fixed choices, plus the organization's own "not in touch" flag that links use."""
+    flag = acting_membership(request).organization.out_of_touch_days
+    return tuple(sorted({*QUIET_DAYS, flag}))
+
+
 def _filters(request: HttpRequest) -> CaseloadFilters:
     quiet = request.GET.get("quiet", "")
     sort = request.GET.get("sort", "name")
@@ -87,9 +94,12 @@ def _filters(request: HttpRequest) -> CaseloadFilters:
         pathway=request.GET.get("pathway", "")
         if request.GET.get("pathway") in Pathway.values
         else "",
-        quiet_days=int(quiet) if quiet.isdigit() and int(quiet) in QUIET_DAYS else None,
+        quiet_days=int(quiet)
+        if quiet.isdigit() and int(quiet) in _quiet_choices(request)
+        else None,
         follow_up_due=request.GET.get("due") == "1",
         sort=sort if sort in SORTS else "name",
+        coach=coach_filter(request),
     )
 
 
@@ -127,11 +137,15 @@ def participant_list(request: HttpRequest) -> HttpResponse:
                     filters.pathway,
                     filters.quiet_days,
                     filters.follow_up_due,
+                    filters.coach,
                 ]
             ),
             "statuses": ParticipantStatus.choices,
             "pathways": Pathway.choices,
-            "quiet_days": QUIET_DAYS,
+            "quiet_days": _quiet_choices(request),
+            "coach_name": coach_name(organization=membership.organization, public_id=filters.coach)
+            if filters.coach
+            else "",
             "quiet_cutoff": timezone.localdate()
             - timedelta(days=membership.organization.out_of_touch_days),
             "open_statuses": (ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED),

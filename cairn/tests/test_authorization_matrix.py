@@ -144,6 +144,11 @@ MATRIX: dict[str, Row] = {
     "organizations:teams": Row(by_role(ADMIN)),
     "organizations:settings": Row(by_role(ADMIN)),
     "organizations:team": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"team_id": o["team"].pk}),
+    # A supervisor's own team, read-only: sam's team; the riverside supervisor gets 404.
+    "organizations:supervised_team": Row(
+        by_role({Role.SUPERVISOR}, overrides={"river_sup": 404}),
+        kwargs=lambda o: {"team_id": o["team"].pk},
+    ),
     # Who can see participant records, and access changes waiting for a second person.
     "organizations:access": Row(by_role({Role.MANAGER, Role.ADMIN})),
     "organizations:access_decide": Row(

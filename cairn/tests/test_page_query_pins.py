@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from organizations.demo import DemoWorld
+from organizations.models import Membership, Role
 from participants.models import Participant
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,11 @@ PINS = {
     # requests, the last month's changes to their sign-in, the safety plan's help people,
     # messages.
     "portal_home": ("pat", "/me/", 18),
+    # A supervisor's Today: the coach's day for their own caseload, then their team table:
+    # the team's coaches, one grouped read each for caseloads (open, due, quiet), notes to
+    # co-sign, shared practice reviews and check-ins asking for care, and the list of those
+    # check-ins. The same count whatever the number of coaches or people.
+    "supervisor_today": ("sam", "/today/", 23),
 }
 
 
@@ -47,3 +54,22 @@ def test_page_query_count_is_pinned(page: str, demo: DemoWorld, client_for) -> N
     pat = Participant.objects.get(user__username="pat")
     statements = _statements(client_for(username), path.format(pat=pat.id))
     assert len(statements) == pinned, "\n".join(sql[:100] for sql in statements)
+
+
+def test_supervisor_today_makes_the_same_queries_with_more_coaches(
+    demo: DemoWorld, client_for
+) -> None:
+    """A third coach joins sam's team with people moved from Ana and Ben: the team table grows by
+    a row, its reads do not."""
+    harbor = demo.organizations["harbor"]
+    before = len(_statements(client_for("sam"), "/today/"))
+    team = Membership.objects.get(organization=harbor, user__username="sam").team
+    newcomer = User.objects.create(username="kai", preferred_name="Kai")
+    Membership.objects.create(organization=harbor, user=newcomer, role=Role.COACH, team=team)
+    moved = Participant.objects.filter(organization=harbor, user__isnull=True).order_by("id")
+    Participant.objects.filter(id__in=list(moved.values_list("id", flat=True)[::2])).update(
+        coach=newcomer
+    )
+    html_client = client_for("sam")
+    assert "Kai" in html_client.get("/today/").content.decode()
+    assert len(_statements(html_client, "/today/")) == before

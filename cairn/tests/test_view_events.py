@@ -145,6 +145,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "organizations:settings": ADMIN_PAGE,
     "organizations:team": ADMIN_PAGE,
     "organizations:access": "who has which role and the changes waiting; no participant content",
+    "organizations:supervised_team": "a supervisor's own team: its coaches, no participant content",
     "organizations:access_decide": POST_ONLY,
     "participants:new": BLANK_FORM,
     "participants:emergency": "the form asking why; the record opens only after it is sent",
