@@ -50,28 +50,31 @@ def _compiled(pattern: str, escape: str | None) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-# The triggers that keep SQLite's guarantees, each created by its app's migration. Altering a
-# column on SQLite rebuilds the table and drops its triggers, so after every `migrate` they are
+# The triggers that keep SQLite's guarantees, each created by its app's migration and named here
+# by that app (`keep_triggers`, from its AppConfig.ready), so this module knows no app. Altering
+# a column on SQLite rebuilds the table and drops its triggers, so after every `migrate` they are
 # created again where missing (CREATE TRIGGER IF NOT EXISTS), whatever migration ran.
-TRIGGER_MIGRATIONS = {
-    "audit_auditevent": "audit.migrations.0004_sqlite_append_only_trigger",
-    "safety_safetyplanversion": "safety.migrations.0004_sqlite_versions_are_immutable",
-    "reports_datachange": "reports.migrations.0002_sqlite_data_changes",
-}
+_TRIGGER_MIGRATIONS: dict[str, str] = {}
+
+
+def keep_triggers(table: str, migration: str) -> None:
+    """Have `migrate` create again the SQLite triggers of `table`, with the `create_triggers`
+    function of the migration module `migration`."""
+    _TRIGGER_MIGRATIONS[table] = migration
 
 
 def restore_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """Connected to `post_migrate` in `lib.apps`; acts once per migrate (for the reports app)."""
+    """Connected to `post_migrate` in `lib.apps`; acts once per migrate (for this app)."""
     from importlib import import_module
 
     from django.db import connections
 
     connection = connections[using]
-    if connection.vendor != "sqlite" or getattr(sender, "label", "") != "reports":
+    if connection.vendor != "sqlite" or getattr(sender, "name", "") != "lib":
         return
     tables = set(connection.introspection.table_names())
     statements = _Statements(connection)
-    for table, module in TRIGGER_MIGRATIONS.items():
+    for table, module in _TRIGGER_MIGRATIONS.items():
         if table in tables:
             import_module(module).create_triggers(None, statements)
 

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
+from lib.sqlite import keep_triggers
+
 
 class SafetyConfig(AppConfig):
     name = "safety"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        keep_triggers(
+            "safety_safetyplanversion", "safety.migrations.0004_sqlite_versions_are_immutable"
+        )
