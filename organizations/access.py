@@ -1,4 +1,6 @@
-"""Access control in one place: the view decorator and the 404-not-403 object lookup."""
+"""Who may use a page: the role decorator, the acting membership and the 404-not-403 lookup of an
+organization's rows. A participant's record and what belongs to it open through
+`participants.access`."""
 
 import functools
 import uuid
