@@ -195,7 +195,7 @@ def keepalive(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"signed_in": request.user.is_authenticated})
 
 
-@member_required(Role.COACH, Role.SUPERVISOR)
+@member_required(*Role.care_team())
 def portal_invite(request: HttpRequest, participant_id: str) -> HttpResponse:
     """A coach gives a participant on their caseload a one-time code to set up their portal
     sign-in: by text to the phone on file, or on paper. The code is shown or sent once only."""

@@ -25,9 +25,6 @@ from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
 
-STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
-WRITERS = (Role.COACH, Role.SUPERVISOR)
-
 
 def _instrument_or_default(key: str) -> engine.Instrument:
     try:
@@ -36,7 +33,7 @@ def _instrument_or_default(key: str) -> engine.Instrument:
         return engine.instrument(BARC10)
 
 
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 def participant_assessments(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     record_page_view(
@@ -104,7 +101,7 @@ def _title(assessment: Assessment) -> str:
         return assessment.instrument
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def assessment_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -160,7 +157,7 @@ def assessment_new(request: HttpRequest, participant_id: object) -> HttpResponse
     )
 
 
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 def assessment_detail(request: HttpRequest, assessment_id: object) -> HttpResponse:
     assessment = owned_or_404(
         request, Assessment, related=("recorded_by",), viewed=True, id=assessment_id

@@ -56,7 +56,7 @@ def _seed_chain(
     staff = {
         m.user_id: (m.user.username, m.role)
         for m in Membership.objects.filter(organization=org)
-        .exclude(role__in=[Role.ADMIN, Role.PARTICIPANT])
+        .filter(role__in=Role.with_participant_access())
         .select_related("user")
     }
     people = list(

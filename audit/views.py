@@ -101,7 +101,7 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+@member_required(*Role.with_participant_access())
 def participant_access(request: HttpRequest, participant_id: object) -> HttpResponse:
     """Who viewed or changed this record: the report a participant can ask for (printable)."""
     organization = acting_membership(request).organization

@@ -45,14 +45,13 @@ CHECKED_FIELDS = frozenset(
     }
 )
 MAX_CHECK_CHARS = 20000
-PRACTICE_ROLES = (Role.COACH, Role.SUPERVISOR)
 
 # Lists of saved reviews show titles: skipping the transcript skips decrypting it.
 TRANSCRIPT = ("utterances", "summary")
 
 
 @require_POST
-@member_required(Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+@member_required(*Role.with_participant_access())
 def check_field(request: HttpRequest) -> HttpResponse:
     """htmx: findings for one field as it is typed. Nothing is stored or logged."""
     field = request.GET.get("field", "")
@@ -129,7 +128,7 @@ def _read_transcript(form: TranscriptForm) -> tuple[str, str]:
     return form.cleaned_data["transcript"], form.cleaned_data["coach_name"]
 
 
-@member_required(*PRACTICE_ROLES)
+@member_required(*Role.care_team())
 @one_time_submit
 def practice(request: HttpRequest) -> HttpResponse:
     """Paste or upload, see the review. Nothing is stored unless the coach presses Save."""
@@ -198,7 +197,7 @@ def practice(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(*PRACTICE_ROLES)
+@member_required(*Role.care_team())
 def practice_detail(request: HttpRequest, review_id: object) -> HttpResponse:
     membership = acting_membership(request)
     saved = visible_or_404(

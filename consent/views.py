@@ -46,11 +46,8 @@ from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant
 
-STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
-WRITERS = (Role.COACH, Role.SUPERVISOR)
 
-
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 def participant_consents(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     record_page_view(
@@ -82,7 +79,7 @@ def _consents_url(participant: Participant) -> str:
     return reverse("consent:participant", kwargs={"participant_id": participant.id})
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -123,7 +120,7 @@ def consent_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     return render(request, "consent/form.html", {"form": form, "participant": participant})
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def consent_revoke(request: HttpRequest, consent_id: object) -> HttpResponse:
     membership = acting_membership(request)
     consent = owned_or_404(request, Consent, id=consent_id)
@@ -166,7 +163,7 @@ def _disclosure_again(request: HttpRequest, earlier: SubmitKey) -> HttpResponse:
     return _document_response(document)
 
 
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 @one_time_submit(answer=_disclosure_again)
 def disclosure_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -195,7 +192,7 @@ def disclosure_new(request: HttpRequest, participant_id: object) -> HttpResponse
     return render(request, "consent/disclose.html", {"form": form, "participant": participant})
 
 
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse:
     """The accounting of disclosures as a spreadsheet (no disclosed content, only the facts)."""
     participant = participant_or_404(request, participant_id)
@@ -241,7 +238,7 @@ def accounting_response(disclosures: "QuerySet[Disclosure]") -> HttpResponse:
     return csv_response("accounting-of-disclosures.csv", writer.content())
 
 
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 def participant_record(request: HttpRequest, participant_id: object, fmt: str) -> HttpResponse:
     """The person's complete record, for them: readable (HTML, printable) or as JSON."""
     participant = participant_or_404(request, participant_id)
@@ -380,7 +377,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(*STAFF)
+@member_required(*Role.with_participant_access())
 def consent_scan(request: HttpRequest, consent_id: object) -> HttpResponse:
     """The scanned paper form, for staff who may see the record; each opening is audited."""
     scan = owned_or_404(request, ConsentScan, consent_id=consent_id)

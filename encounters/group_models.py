@@ -18,7 +18,7 @@ class GroupQuerySet(models.QuerySet["Group"]):
     def visible_to(self, user: Any, organization: Organization | None) -> "GroupQuerySet":
         """Coaches see the groups they facilitate; supervisors and managers see all groups."""
         membership = membership_in(user, organization)
-        if membership is None or membership.role not in (Role.COACH, Role.SUPERVISOR, Role.MANAGER):
+        if membership is None or membership.role not in Role.with_participant_access():
             return self.none()
         groups = self.filter(organization=organization)
         if membership.role == Role.COACH:

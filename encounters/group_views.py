@@ -21,8 +21,6 @@ from organizations.models import Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 from participants.selectors import assignable_coaches
 
-GROUP_ROLES = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
-
 
 def _group(request: HttpRequest, group_id: object) -> Group:
     scoped = Group.objects.visible_to(request.user, acting_membership(request).organization)
@@ -41,7 +39,7 @@ def _group_url(group_id: object) -> str:
     return reverse("encounters:group", kwargs={"group_id": group_id})
 
 
-@member_required(*GROUP_ROLES)
+@member_required(*Role.with_participant_access())
 @one_time_submit
 def group_list(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
@@ -75,7 +73,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "encounters/groups.html", {"groups": groups, "form": form})
 
 
-@member_required(*GROUP_ROLES)
+@member_required(*Role.with_participant_access())
 def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
     group = _group(request, group_id)
     membership = acting_membership(request)
@@ -116,7 +114,7 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
     )
 
 
-@member_required(*GROUP_ROLES)
+@member_required(*Role.with_participant_access())
 @one_time_submit
 def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
     group = _group(request, group_id)

@@ -19,12 +19,12 @@ from encounters.open_notes import (
     share_note,
     withhold_note,
 )
-from encounters.views import WRITERS
 from organizations.access import acting_membership, member_required
+from organizations.models import Role
 from participants.access import owned_or_404
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def withhold(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = owned_or_404(request, Encounter, id=encounter_id)
     membership = acting_membership(request)
@@ -52,7 +52,7 @@ def withhold(request: HttpRequest, encounter_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def share(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = owned_or_404(request, Encounter, id=encounter_id)
     try:
@@ -66,7 +66,7 @@ def share(request: HttpRequest, encounter_id: object) -> HttpResponse:
     return redirect("encounters:detail", encounter_id=encounter.id)
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def feedback_answer(request: HttpRequest, feedback_id: object) -> HttpResponse:
     membership = acting_membership(request)
     feedback = owned_or_404(request, NoteFeedback, related=("encounter",), id=feedback_id)

@@ -22,7 +22,7 @@ from organizations.models import Role
 from participants.access import participant_or_404
 
 
-@member_required(Role.COACH, Role.SUPERVISOR)
+@member_required(*Role.care_team())
 def today(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     # The signed-in user object carries its cached memberships: the sections reuse it.
@@ -44,7 +44,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@member_required(Role.COACH, Role.SUPERVISOR)
+@member_required(*Role.care_team())
 @one_time_submit
 def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     """How a due call went. Today lists the people and fetches this form for one row on demand

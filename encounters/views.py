@@ -55,14 +55,12 @@ from participants.access import owned_or_404, participant_or_404
 from participants.models import ContactChannel
 from participants.selectors import asked_not_to_be_contacted
 
-WRITERS = (Role.COACH, Role.SUPERVISOR)
 # A new note starts with the way the person prefers to be reached.
 CHANNEL_TO_CONTACT: dict[str, str] = {
     ContactChannel.TEXT: ContactType.TEXT,
     ContactChannel.CALL: ContactType.PHONE,
     ContactChannel.IN_PERSON: ContactType.IN_PERSON,
 }
-READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 TIMELINE_PAGE = 20
 
 
@@ -83,7 +81,7 @@ def _encounter_or_404(
     )
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -130,7 +128,7 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter_or_404(request, encounter_id)
     membership = acting_membership(request)
@@ -184,7 +182,7 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter_or_404(request, encounter_id, viewed=True)
     membership = acting_membership(request)
@@ -194,7 +192,9 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
         {
             "encounter": encounter,
             "feedback": list(encounter.feedback.select_related("answered_by")),
-            "may_withhold": membership.role in WRITERS and may_answer(membership, encounter),
+            "may_withhold": (
+                membership.role in Role.care_team() and may_answer(membership, encounter)
+            ),
             "goals": list(encounter.goals_addressed.all()),
             "addenda": list(encounter.addenda.select_related("author")),
             "addendum_form": AddendumForm(),
@@ -208,7 +208,7 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter_or_404(request, encounter_id)
     try:
@@ -223,7 +223,7 @@ def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def encounter_addendum(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter_or_404(request, encounter_id)
@@ -246,7 +246,7 @@ def encounter_addendum(request: HttpRequest, encounter_id: object) -> HttpRespon
     return redirect("encounters:detail", encounter_id=encounter.id)
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def participant_timeline(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     kind = request.GET.get("kind", "")
@@ -316,7 +316,7 @@ def encounter_return(request: HttpRequest, encounter_id: object) -> HttpResponse
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def encounter_comment_seen(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter_or_404(request, encounter_id)
     mark_review_comment_seen(acting=acting_membership(request), encounter=encounter)
@@ -361,7 +361,7 @@ def service_types(request: HttpRequest) -> HttpResponse:
     return render(request, "encounters/service_types.html", {"services": services, "form": form})
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -387,7 +387,7 @@ def schedule_new(request: HttpRequest, participant_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def schedule_change(request: HttpRequest, schedule_id: object) -> HttpResponse:
     membership = acting_membership(request)
     schedule = owned_or_404(request, CheckInSchedule, id=schedule_id)
@@ -408,7 +408,7 @@ def schedule_change(request: HttpRequest, schedule_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def encounter_autosave(request: HttpRequest, encounter_id: object) -> HttpResponse:
     """htmx: save a draft while it is being written; answers with a one-line status."""
     encounter = _encounter_or_404(request, encounter_id)

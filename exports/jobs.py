@@ -5,7 +5,7 @@ from dataclasses import asdict
 from django.utils.translation import gettext as _
 
 from exports.datasets import registry
-from exports.selectors import EXPORTERS, exportable_people
+from exports.selectors import exportable_people
 from exports.services import ExportKind, ExportRequest, run_export
 from jobs.models import Job
 from jobs.runner import JobError, JobResult, Progress, register, submit
@@ -26,7 +26,7 @@ def run(job: Job, progress: Progress) -> JobResult:
     # request and the run leaves no access behind.
     acting = (
         Membership.objects.active()
-        .filter(organization=job.organization, user=job.requested_by, role__in=EXPORTERS)
+        .filter(organization=job.organization, user=job.requested_by, role__in=Role.oversight())
         .first()
     )
     wanted = ExportRequest(**job.params)

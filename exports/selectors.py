@@ -8,12 +8,7 @@ from django.db.models import QuerySet
 from consent.services import matching_consent
 from exports.datasets import registry
 from exports.services import ExportRequest
-from organizations.models import Role
 from participants.models import Participant
-
-# Coaches do not export: a program-wide file is a supervisor's or manager's task, and a coach
-# hands a person their own record from the consent page. Admins see no participant data.
-EXPORTERS = (Role.SUPERVISOR, Role.MANAGER)
 
 NO_CONSENT = "No active consent covers this recipient, purpose and information."
 

@@ -8,14 +8,12 @@ from audit.services import Target, record_page_view
 from exports.datasets import Dataset, registry
 from exports.forms import ExportForm
 from exports.jobs import queue_export
-from exports.selectors import EXPORTERS, disclosure_preview, exportable_people
+from exports.selectors import disclosure_preview, exportable_people
 from exports.services import ExportKind, full_dictionary
 from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
-
-READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 
 
 def _dataset_or_404(key: str) -> Dataset:
@@ -25,7 +23,9 @@ def _dataset_or_404(key: str) -> Dataset:
     return dataset
 
 
-@member_required(*EXPORTERS)
+# Coaches do not export: a program-wide file is a supervisor's or manager's task, and a coach
+# hands a person their own record from the consent page. Admins see no participant data.
+@member_required(*Role.oversight())
 @one_time_submit
 def index(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
@@ -63,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def dictionary(request: HttpRequest, dataset: str) -> HttpResponse:
     chosen = _dataset_or_404(dataset)
     rows = full_dictionary(chosen)
@@ -80,7 +80,7 @@ def dictionary(request: HttpRequest, dataset: str) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def dictionary_csv(request: HttpRequest, dataset: str) -> HttpResponse:
     chosen = _dataset_or_404(dataset)
     rows = full_dictionary(chosen)

@@ -109,7 +109,7 @@ def assignable_coaches(acting: Membership) -> dict[str, Any]:
     coach's or supervisor's in the organization. Names from other organizations are unknown here.
     """
     members = Membership.objects.active().filter(
-        organization=acting.organization, role__in=(Role.COACH, Role.SUPERVISOR)
+        organization=acting.organization, role__in=Role.care_team()
     )
     if acting.role == Role.COACH:
         members = members.filter(user=acting.user)

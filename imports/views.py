@@ -21,7 +21,6 @@ from lib.spreadsheet import csv_response
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
-IMPORTERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 PROBLEMS_PAGE = 50
 # Files longer than this are checked and imported in the background, with progress shown.
 BACKGROUND_ROWS = 2000
@@ -38,7 +37,7 @@ def _batch(request: HttpRequest, batch_id: object) -> ImportBatch:
     return visible_or_404(mine, request, id=batch_id)
 
 
-@member_required(*IMPORTERS)
+@member_required(*Role.with_participant_access())
 def home(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     kinds = KINDS_FOR_ROLE[membership.role]
@@ -63,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/home.html", {"form": form, "batches": batches})
 
 
-@member_required(*IMPORTERS)
+@member_required(*Role.with_participant_access())
 def mapping(request: HttpRequest, batch_id: object) -> HttpResponse:
     batch = _batch(request, batch_id)
     if batch.state in (BatchState.APPLIED, BatchState.DISCARDED):
@@ -103,7 +102,7 @@ def mapping(request: HttpRequest, batch_id: object) -> HttpResponse:
     )
 
 
-@member_required(*IMPORTERS)
+@member_required(*Role.with_participant_access())
 def check(request: HttpRequest, batch_id: object) -> HttpResponse:
     batch = _batch(request, batch_id)
     if batch.state in (BatchState.UPLOADED, BatchState.MAPPED):
@@ -114,7 +113,7 @@ def check(request: HttpRequest, batch_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*IMPORTERS)
+@member_required(*Role.with_participant_access())
 def apply(request: HttpRequest, batch_id: object) -> HttpResponse:
     batch = _batch(request, batch_id)
     strict = request.POST.get("mode") == "all"
@@ -148,7 +147,7 @@ def apply(request: HttpRequest, batch_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*IMPORTERS)
+@member_required(*Role.with_participant_access())
 def discard(request: HttpRequest, batch_id: object) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
@@ -160,7 +159,7 @@ def discard(request: HttpRequest, batch_id: object) -> HttpResponse:
     return redirect("imports:home")
 
 
-@member_required(*IMPORTERS)
+@member_required(*Role.with_participant_access())
 def errors(request: HttpRequest, batch_id: object) -> HttpResponse:
     batch = _batch(request, batch_id)
     record_member_action(

@@ -20,10 +20,6 @@ from organizations.models import Role
 from participants.access import participant_or_404
 from participants.models import Participant
 
-# Managers read records organization-wide, but a conversation is between a person and their
-# care team: coaches and their supervisors (who can answer when the coach is away).
-CARE_TEAM = (Role.COACH, Role.SUPERVISOR)
-
 
 def sent_words(plan: TextPlan, participant: Participant) -> str:
     """What the coach is told after sending: whether and when the person gets a text."""
@@ -44,7 +40,9 @@ def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment, moment.tzinfo), "j M, H:i")
 
 
-@member_required(*CARE_TEAM)
+# Managers read records organization-wide, but a conversation is between a person and their
+# care team: coaches and their supervisors (who can answer when the coach is away).
+@member_required(*Role.care_team())
 def thread_list(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     threads = threads_for(user=request.user, organization=membership.organization)
@@ -52,7 +50,7 @@ def thread_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inbox/list.html", {"threads": threads})
 
 
-@member_required(*CARE_TEAM)
+@member_required(*Role.care_team())
 @one_time_submit
 def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)

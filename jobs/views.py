@@ -14,8 +14,6 @@ from jobs.runner import UNLISTED, result_bytes
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 
-STAFF = (Role.COACH, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
-
 
 def _mine(request: HttpRequest) -> QuerySet[Job]:
     """The current member's own jobs in their current organization (others' answer 404)."""
@@ -23,7 +21,7 @@ def _mine(request: HttpRequest) -> QuerySet[Job]:
     return Job.objects.filter(organization=membership.organization, requested_by=membership.user)
 
 
-@member_required(*STAFF)
+@member_required(*Role.staff())
 def job_list(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=7)
     jobs = (
@@ -36,14 +34,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/list.html", {"jobs": jobs[:50]})
 
 
-@member_required(*STAFF)
+@member_required(*Role.staff())
 def status(request: HttpRequest, job_id: object) -> HttpResponse:
     job = visible_or_404(_mine(request).defer("result"), request, id=job_id)
     template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/status.html"
     return render(request, template, {"job": job, "running": _running(job)})
 
 
-@member_required(*STAFF)
+@member_required(*Role.staff())
 def download(request: HttpRequest, job_id: object) -> HttpResponse:
     job = visible_or_404(_mine(request), request, id=job_id)
     if job.state != JobState.DONE or job.is_expired or not job.result:

@@ -28,9 +28,6 @@ POWERS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"approve", "accounts"}),
     Role.PARTICIPANT: frozenset(),
 }
-# Roles for which the team decides whose records are seen: a supervisor sees their team's
-# caseloads, and a coach on a team is seen by that team's supervisor.
-TEAM_ROLES = frozenset({Role.COACH, Role.SUPERVISOR})
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,9 @@ def needs_second_person(membership: Membership, wanted: Wanted) -> bool:
     if POWERS[wanted.role] - before:
         return True
     moved = wanted.team is not None and wanted.team.pk != membership.team_id
-    return moved and wanted.role in TEAM_ROLES
+    # For the care team, the team decides whose records are seen: a supervisor sees their
+    # team's caseloads, and a coach on a team is seen by that team's supervisor.
+    return moved and wanted.role in Role.care_team()
 
 
 class AccessChangeWaiting(Exception):

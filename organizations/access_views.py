@@ -18,7 +18,7 @@ from organizations.selectors import access_overview
 from participants.selectors import open_emergency_access
 
 
-@member_required(Role.MANAGER, Role.ADMIN)
+@member_required(*Role.approvers())
 def who_has_access(request: HttpRequest) -> HttpResponse:
     viewer = acting_membership(request)
     overview = access_overview(viewer=viewer)
@@ -38,7 +38,7 @@ def _refused_words(reason: str) -> str:
 
 
 @require_POST
-@member_required(Role.MANAGER, Role.ADMIN)
+@member_required(*Role.approvers())
 def decide(request: HttpRequest, change_id: object) -> HttpResponse:
     acting = acting_membership(request)
     change = visible_or_404(

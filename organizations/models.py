@@ -14,18 +14,41 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     PARTICIPANT = "participant", _("Participant")
 
+    # Role groups are named here once; a module never spells its own tuple of roles
+    # (cairn/tests/test_role_groups.py). Use them as `role in Role.care_team()`,
+    # `role__in=Role.care_team()` or `@member_required(*Role.care_team())`.
+
     @classmethod
     def staff(cls) -> frozenset[str]:
+        """Everyone who works for the organization, administrators included: roles that sign in
+        to the staff side (their own jobs, their account), as opposed to participants."""
         return frozenset({cls.COACH, cls.SUPERVISOR, cls.MANAGER, cls.ADMIN})
 
     @classmethod
     def with_participant_access(cls) -> frozenset[str]:
-        """Roles that open other people's participant records (a participant sees only theirs)."""
+        """Roles that open other people's participant records (a participant sees only theirs):
+        caseloads, overviews, notes, plans, safety plans, consents, assessments, groups and the
+        record import. How far each one sees is `Participant.objects.visible_to`'s to say; an
+        administrator opens no participant content."""
         return frozenset({cls.COACH, cls.SUPERVISOR, cls.MANAGER})
 
     @classmethod
+    def care_team(cls) -> frozenset[str]:
+        """Roles that work alongside participants: they hold caseloads and belong to teams,
+        write care records (notes, plans, safety plans, consents, assessments, messages), may
+        be a participant's coach, and may break the glass in an emergency. A manager reads
+        these records but does not write them."""
+        return frozenset({cls.COACH, cls.SUPERVISOR})
+
+    @classmethod
+    def oversight(cls) -> frozenset[str]:
+        """Roles that look after other people's caseloads: they export, transfer a participant
+        to another coach, and open the rows behind a report's figures."""
+        return frozenset({cls.SUPERVISOR, cls.MANAGER})
+
+    @classmethod
     def approvers(cls) -> frozenset[str]:
-        """Roles that approve or refuse another person's access change."""
+        """Roles that see who has access and approve or refuse another person's access change."""
         return frozenset({cls.MANAGER, cls.ADMIN})
 
 

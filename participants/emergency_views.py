@@ -19,7 +19,7 @@ from participants.services import open_in_emergency, review_emergency_access
 from participants.views import PAGE_SIZE
 
 
-@member_required(Role.COACH, Role.SUPERVISOR)
+@member_required(*Role.care_team())
 @one_time_submit
 def emergency_access(request: HttpRequest) -> HttpResponse:
     """Open a record outside the care team in an emergency: exact details and a reason."""

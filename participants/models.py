@@ -93,7 +93,7 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
             return self.none()
         in_org = self.filter(organization=organization, merged_into__isnull=True)
         mine = Q(coach=user) | Q(secondary_coach=user)
-        if membership.role in (Role.COACH, Role.SUPERVISOR):
+        if membership.role in Role.care_team():
             # Emergency access ("break the glass"): time-limited, reasoned, audited, reviewed.
             mine |= Q(
                 pk__in=EmergencyAccess.objects.filter(

@@ -162,7 +162,7 @@ def assignable_coaches(organization: Organization) -> QuerySet[User]:
     return User.objects.filter(
         memberships__organization=organization,
         memberships__is_active=True,
-        memberships__role__in=[Role.COACH, Role.SUPERVISOR],
+        memberships__role__in=Role.care_team(),
     ).order_by("preferred_name", "username")
 
 
@@ -284,7 +284,7 @@ def coach_name(*, organization: Organization, public_id: str) -> str:
         User.objects.filter(
             public_id=public_id,
             memberships__organization=organization,
-            memberships__role__in=(Role.COACH, Role.SUPERVISOR),
+            memberships__role__in=Role.care_team(),
         )
         .only("preferred_name", "first_name", "last_name", "username")
         .first()

@@ -398,7 +398,7 @@ def flag_emergency_use(*, acting: Membership, participant: Participant, path: st
     """Every page opened under emergency access is flagged in the audit trail."""
     if acting.user_id in (participant.coach_id, participant.secondary_coach_id):
         return
-    if acting.role not in (Role.COACH, Role.SUPERVISOR):
+    if acting.role not in Role.care_team():
         return
     active = EmergencyAccess.objects.filter(
         organization=acting.organization,

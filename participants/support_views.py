@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required
+from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
 from participants.forms import NewSupportPersonForm, SupportPersonForm
 from participants.models import SupportPerson
@@ -20,7 +21,6 @@ from participants.services import (
     remove_support_person,
     save_support_person,
 )
-from participants.views import CASELOAD_ROLES
 
 
 def _support_values(form: SupportPersonForm) -> SupportPersonValues:
@@ -32,7 +32,7 @@ def _support_values(form: SupportPersonForm) -> SupportPersonValues:
     )
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 @one_time_submit
 def support_person_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -57,7 +57,7 @@ def support_person_new(request: HttpRequest, participant_id: object) -> HttpResp
     )
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 def support_person_edit(
     request: HttpRequest, participant_id: object, person_id: object
 ) -> HttpResponse:

@@ -56,7 +56,6 @@ from plans.selectors import overview_panel as plan_panel
 from safety.selectors import overview_panel as safety_panel
 
 PAGE_SIZE = 25
-CASELOAD_ROLES = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
 ORG_COUNT_SECONDS = 60
 
 
@@ -103,7 +102,7 @@ def _filters(request: HttpRequest) -> CaseloadFilters:
     )
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 def participant_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     membership = acting_membership(request)
@@ -153,7 +152,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 @one_time_submit
 def participant_new(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
@@ -203,7 +202,7 @@ def _viewed(request: HttpRequest, participant: Participant) -> None:
     record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 def participant_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     form = ParticipantForm(request.POST or None, instance=participant)
@@ -267,7 +266,7 @@ NOTE_TEXT_BEYOND_SUMMARY = (
 )
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 def participant_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
@@ -294,7 +293,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             ),
             "days_since_contact": participant.days_since_contact(today),
             "can_merge": acting_membership(request).role == Role.MANAGER,
-            "can_transfer": acting_membership(request).role in (Role.SUPERVISOR, Role.MANAGER)
+            "can_transfer": acting_membership(request).role in Role.oversight()
             or participant.coach_id == request.user.pk,
             # Each domain app owns its card on the overview: a selector and a partial.
             "plan_panel": plan_panel(participant=participant),
@@ -304,7 +303,7 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
     )
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 @one_time_submit
 def participant_status(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -328,7 +327,7 @@ def participant_status(request: HttpRequest, participant_id: object) -> HttpResp
     return render(request, "participants/status.html", {"form": form, "participant": participant})
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 def participant_transfer(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
@@ -392,7 +391,7 @@ def participant_transfer(request: HttpRequest, participant_id: object) -> HttpRe
     return render(request, "participants/transfer.html", {"form": form, "participant": participant})
 
 
-@member_required(*CASELOAD_ROLES)
+@member_required(*Role.with_participant_access())
 def participant_history(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     record_page_view(

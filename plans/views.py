@@ -43,9 +43,6 @@ from plans.services import (
     update_milestone,
 )
 
-READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
-WRITERS = (Role.COACH, Role.SUPERVISOR)
-
 
 def _viewed(request: HttpRequest, what: str, obj: Model | None, participant: Participant) -> None:
     record_page_view(
@@ -55,7 +52,7 @@ def _viewed(request: HttpRequest, what: str, obj: Model | None, participant: Par
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def plan(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     current = plan_for(participant)
@@ -67,7 +64,7 @@ def plan(request: HttpRequest, participant_id: object) -> HttpResponse:
             "participant": participant,
             "plan": current,
             "goals": goals_with_activity(current) if current else [],
-            "can_write": acting_membership(request).role in WRITERS,
+            "can_write": acting_membership(request).role in Role.care_team(),
             "today": timezone.localdate(),
         },
     )
@@ -94,7 +91,7 @@ def _goal_page(
     )
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def goal_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -120,7 +117,7 @@ def _plan_url(participant: Participant) -> str:
     return reverse("plans:plan", kwargs={"participant_id": participant.id})
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def goal_edit(request: HttpRequest, goal_id: object) -> HttpResponse:
     goal = owned_or_404(request, Goal, id=goal_id, removed_at__isnull=True)
     participant = goal.participant
@@ -156,7 +153,7 @@ def goal_edit(request: HttpRequest, goal_id: object) -> HttpResponse:
     return _goal_page(request, participant, goal, form, steps)
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def goal_remove(request: HttpRequest, goal_id: object) -> HttpResponse:
     goal = owned_or_404(request, Goal, id=goal_id, removed_at__isnull=True)
     if request.method == "POST":
@@ -170,7 +167,7 @@ def goal_remove(request: HttpRequest, goal_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def step_done(request: HttpRequest, step_id: object) -> HttpResponse:
     membership = acting_membership(request)
     step = owned_or_404(request, ActionStep, id=step_id, goal__removed_at__isnull=True)
@@ -180,7 +177,7 @@ def step_done(request: HttpRequest, step_id: object) -> HttpResponse:
     return redirect(f"{_plan_url(step.goal.participant)}#goal-{step.goal_id}")
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def agree(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     current = plan_for(participant)
@@ -205,7 +202,7 @@ def agree(request: HttpRequest, participant_id: object) -> HttpResponse:
     )  # fmt: skip
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def versions(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     current = plan_for(participant)
@@ -229,7 +226,7 @@ def _version_number(value: str | None, default: int) -> int:
         return default
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def compare_versions(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     current = plan_for(participant)
@@ -261,7 +258,7 @@ def compare_versions(request: HttpRequest, participant_id: object) -> HttpRespon
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def print_plan(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     current = plan_for(participant)
@@ -279,7 +276,7 @@ def print_plan(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def milestones(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     _viewed(request, "plans.milestones", None, participant)
@@ -293,7 +290,7 @@ def milestones(request: HttpRequest, participant_id: object) -> HttpResponse:
                 (m, m.days_since(today)) for m in Milestone.objects.filter(participant=participant)
             ],
             "strengths": list(Strength.objects.filter(participant=participant)),
-            "can_write": acting_membership(request).role in WRITERS,
+            "can_write": acting_membership(request).role in Role.care_team(),
         },
     )
 
@@ -302,7 +299,7 @@ def _milestones_url(participant: Participant) -> str:
     return reverse("plans:milestones", kwargs={"participant_id": participant.id})
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def milestone_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -327,7 +324,7 @@ def milestone_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     )  # fmt: skip
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def milestone_edit(request: HttpRequest, milestone_id: object) -> HttpResponse:
     milestone = owned_or_404(request, Milestone, id=milestone_id)
     form = MilestoneForm(request.POST or None, instance=milestone)
@@ -363,7 +360,7 @@ def milestone_edit(request: HttpRequest, milestone_id: object) -> HttpResponse:
     )  # fmt: skip
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 @one_time_submit
 def strength_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)

@@ -13,11 +13,9 @@ from participants.access import owned_or_404
 from portal.models import CallRequest, GoalSuggestion
 from portal.plan_services import mark_call_handled, mark_suggestion_talked_about
 
-WRITERS = (Role.COACH, Role.SUPERVISOR)
-
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def call_handled(request: HttpRequest, call_request_id: object) -> HttpResponse:
     membership = acting_membership(request)
     call_request = owned_or_404(request, CallRequest, id=call_request_id)
@@ -31,7 +29,7 @@ def call_handled(request: HttpRequest, call_request_id: object) -> HttpResponse:
 
 
 @require_POST
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def suggestion_talked_about(request: HttpRequest, suggestion_id: object) -> HttpResponse:
     membership = acting_membership(request)
     suggestion = owned_or_404(request, GoalSuggestion, id=suggestion_id)

@@ -76,7 +76,7 @@ def fold(organization_id: int, newest: int) -> None:
 def key(*, user: Any, organization: Organization, filters: Any) -> str | None:
     """Where a manager's figures for these filters are kept now, or None: not kept."""
     membership = membership_in(user, organization)
-    if membership is None or membership.role not in (Role.MANAGER, Role.SUPERVISOR):
+    if membership is None or membership.role not in Role.oversight():
         return None
     current = version(organization.pk)
     scope = "organization"

@@ -30,7 +30,7 @@ def _form(request: HttpRequest) -> FilterForm:
     )
 
 
-@member_required(Role.COACH, Role.SUPERVISOR, Role.MANAGER)
+@member_required(*Role.with_participant_access())
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Managers see the organization, supervisors their team; a coach has their own view."""
     membership = acting_membership(request)
@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(Role.SUPERVISOR, Role.MANAGER)
+@member_required(*Role.oversight())
 def rows(request: HttpRequest, figure: str) -> HttpResponse:
     """The people or contacts behind one figure or one cell of a table, each person linking to
     their overview; only those one may see (`reports.drill`)."""
@@ -118,7 +118,7 @@ def linker(request: HttpRequest) -> tables.Link:
     return link
 
 
-@member_required(Role.SUPERVISOR, Role.MANAGER)
+@member_required(*Role.oversight())
 def download(request: HttpRequest) -> HttpResponse:
     """The dashboard's tables as CSV, always with small-number protection (it may travel)."""
     membership = acting_membership(request)
@@ -150,7 +150,7 @@ def download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@member_required(Role.COACH, Role.SUPERVISOR)
+@member_required(*Role.care_team())
 def mine(request: HttpRequest) -> HttpResponse:
     """A coach's own numbers, to plan the week: never ranked or compared with anyone."""
     membership = acting_membership(request)

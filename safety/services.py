@@ -13,9 +13,6 @@ from participants.models import Participant
 from safety.content import PlanContent, changed_keys
 from safety.models import CrisisLine, SafetyPlan, SafetyPlanVersion
 
-# Who may change a plan: the participant's coaches and supervisors, or the participant themself.
-STAFF_WRITERS = frozenset({Role.COACH, Role.SUPERVISOR})
-
 
 class StaleEdit(Exception):
     """Someone saved a newer version after this edit began; nothing was written."""
@@ -47,8 +44,9 @@ def save_safety_plan(
     `acting` is a coach's or supervisor's membership, or the participant's own membership
     (role participant) when they edit their plan themselves; either is kept as who changed it.
     """
+    # Who may change a plan: the care team (coaches, supervisors) or the participant themself.
     own_plan = acting.role == Role.PARTICIPANT and participant.user_id == acting.user_id
-    if not (own_plan or acting.role in STAFF_WRITERS) or (
+    if not (own_plan or acting.role in Role.care_team()) or (
         acting.organization_id != participant.organization_id
     ):
         raise NotAllowed

@@ -25,9 +25,6 @@ from safety.selectors import (
 )
 from safety.services import save_crisis_line, set_crisis_line_active
 
-READERS = (Role.COACH, Role.SUPERVISOR, Role.MANAGER)
-WRITERS = (Role.COACH, Role.SUPERVISOR)
-
 
 def _viewed(request: HttpRequest, kind: str, object_id: object, participant: Participant) -> None:
     record_page_view(
@@ -37,7 +34,7 @@ def _viewed(request: HttpRequest, kind: str, object_id: object, participant: Par
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def plan_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     _viewed(request, "plan", participant.id, participant)
@@ -54,7 +51,7 @@ def plan_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
 
 
-@member_required(*WRITERS)
+@member_required(*Role.care_team())
 def plan_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     membership = acting_membership(request)
@@ -85,7 +82,7 @@ def plan_edit(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def plan_versions(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     _viewed(request, "versions", participant.id, participant)
@@ -96,7 +93,7 @@ def plan_versions(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def version_detail(request: HttpRequest, version_id: object) -> HttpResponse:
     version = owned_or_404(request, SafetyPlanVersion, related=("changed_by",), id=version_id)
     participant = version.plan.participant
@@ -116,7 +113,7 @@ def version_detail(request: HttpRequest, version_id: object) -> HttpResponse:
     )
 
 
-@member_required(*READERS)
+@member_required(*Role.with_participant_access())
 def wallet_card(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     _viewed(request, "card", participant.id, participant)

@@ -270,7 +270,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "organizations:teams": "the team name is unique per organization in the database",
     "organizations:team": "an edit",
     "organizations:access": "a page",
-    "organizations:supervised_team": "a page",
+    "organizations:supervised_team": "a page to read: the supervisor's own team",
     "organizations:access_decide": "only a waiting change can be decided",
     "participants:list": "a list",
     "participants:emergency_review": "marks a grant reviewed",
