@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment
+from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
 from encounters.models import CheckInSchedule, Encounter, Group
 from encounters.open_notes import give_feedback
 from encounters.services import record_encounter, sign_encounter
 from jobs.models import Job, JobState
-from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from organizations.services import update_membership
 from participants.models import Participant, SupportPerson
