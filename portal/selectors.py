@@ -12,7 +12,7 @@ from organizations.models import Membership
 from participants.models import Participant
 from plans.models import Goal, GoalStatus, Milestone
 from portal.models import CallRequest, PortalPreference
-from portal.plan_selectors import check_in_panel
+from portal.plan.selectors import check_in_panel
 
 # The home card shows each goal in their words and its steps; the rest is on the plan page.
 GOAL_TEXT_NOT_SHOWN = ("coach_summary", "why_it_matters", "supports")

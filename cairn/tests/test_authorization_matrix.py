@@ -28,7 +28,7 @@ from organizations.services import update_membership
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
 from portal.models import CallSource, GoalSuggestion
-from portal.plan_services import request_call
+from portal.plan.services import request_call
 from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
