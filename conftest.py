@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from organizations.demo import DemoWorld, build_demo
+from cairn.demo import DemoWorld, build_demo
 
 ANCHOR = date(2026, 11, 1)
 

@@ -5,10 +5,12 @@ participant chooses it in their portal settings. Then the session ends when the 
 the idle sign-out comes sooner, and portal pages use the plain title.
 """
 
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from accounts.extensions import chose_shared_device
 
 SHARED_DEVICE_KEY = "cairn_shared_device"
 
@@ -29,11 +31,8 @@ def is_shared_device(request: HttpRequest) -> bool:
     marked = bool(request.session.get(SHARED_DEVICE_KEY)) if hasattr(request, "session") else False
     chosen = False
     if not marked and _is_participant(request):
-        from portal.models import PortalPreference  # the portal owns the participant's choices
-
-        chosen = PortalPreference.objects.filter(
-            participant__user=cast(Any, request.user), shared_device=True
-        ).exists()
+        # The portal owns the participant's choices (accounts.extensions).
+        chosen = chose_shared_device(request.user)
     return _remember(request, marked=marked, chosen=chosen)
 
 

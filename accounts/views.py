@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from accounts import throttle
+from accounts.extensions import crisis_help_lines
 from accounts.forms import PortalInvitationForm, SignInForm, TokenForm
 from accounts.models import AuthenticatorApp, CodeDelivery, ThrottleScope
 from accounts.selectors import SIGN_IN_KINDS, recent_notices
@@ -40,7 +41,6 @@ from lib.sms import SendFailed
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
-from safety.selectors import crisis_help_lines
 
 CODE_MISMATCH = gettext_lazy("That code did not match. Codes change every 30 seconds.")
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from organizations.demo import DEMO_PASSWORD
+from cairn.demo import DEMO_PASSWORD
 from organizations.models import Organization
 from participants.models import Participant, ParticipantStatus
 

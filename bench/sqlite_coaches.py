@@ -63,7 +63,7 @@ def coaches_and_people(url: str) -> dict[str, list[str]]:
 
 def sign_in_more(port: int, sessions: list[Session], names: list[str], wanted: int) -> None:
     """Sign in coaches until there are `wanted` sessions (one after another, not timed)."""
-    from organizations.demo import DEMO_PASSWORD
+    from cairn.demo import DEMO_PASSWORD
 
     while len(sessions) < wanted:
         session = Session(port)

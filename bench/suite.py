@@ -14,7 +14,7 @@ from bench import inprocess
 from bench.load import LoadResult, Request, Session, drive
 from bench.pages import PASSWORD, Page, Subjects, baselines, check_in_form, choose_subjects, pages
 from bench.server import WORKERS, Server
-from organizations.demo import SCALES, demo_exists
+from cairn.demo import SCALES, demo_exists
 from participants.models import Participant
 
 USERS = 4

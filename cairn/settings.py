@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "exports",
     "imports",
     "jobs",
+    "cairn",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("today/", today, name="today"),
     path("today/outcome/<uuid:participant_id>/", today_outcome, name="today_outcome"),
-    path("from-participants/", include("portal.staff_urls")),
+    path("from-participants/", include("portal.staff.urls")),
     path("contacts/", include("encounters.urls")),
     path("me/", include("portal.urls")),
     path("coaching/", include("coaching.urls")),

@@ -1,23 +1,20 @@
 """Consents on a participant's record, disclosures through the one service, the accounting."""
 
 import base64
-import json
-from typing import Any
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Action
-from audit.services import Target, record_member_action, record_page_view
+from audit.services import Target, record_page_view
+from consent.downloads import accounting_response, send_record_copy
 from consent.forms import ConsentForm, DisclosureForm, HoldForm, RetentionForm, RevokeForm
 from consent.models import Consent, ConsentScan, Disclosure, LegalHold
 from consent.record import full_record
-from consent.record_pdf import build_record_pdf, readable_blocks
 from consent.retention import (
     StalePolicy,
     active_hold,
@@ -40,7 +37,6 @@ from consent.services import (
 )
 from lib.models import SubmitKey
 from lib.once import already_saved, create_once, one_time_submit
-from lib.spreadsheet import CsvWriter, csv_response
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
@@ -204,40 +200,6 @@ def accounting_csv(request: HttpRequest, participant_id: object) -> HttpResponse
     return accounting_response(Disclosure.objects.filter(participant=participant))
 
 
-def accounting_response(disclosures: "QuerySet[Disclosure]") -> HttpResponse:
-    """The CSV the manager and the participant both download: the facts of each disclosure, never
-    the disclosed content. A recipient or purpose is typed by a person, so the writer neutralises
-    it like every other cell."""
-    writer = CsvWriter(
-        [
-            "disclosed_at",
-            "recipient",
-            "purpose",
-            "information",
-            "basis",
-            "basis_reason",
-            "consent_signed_on",
-            "disclosed_by",
-            "document_sha256",
-        ]
-    )
-    for d in disclosures.select_related("disclosed_by", "consent"):
-        writer.row(
-            [
-                d.disclosed_at.isoformat(),
-                d.recipient,
-                d.purpose,
-                "; ".join(d.categories),
-                d.legal_basis,
-                d.basis_reason,
-                d.consent.signed_on.isoformat() if d.consent and d.consent.signed_on else "",
-                d.disclosed_by.get_username(),
-                d.document_sha256,
-            ]
-        )
-    return csv_response("accounting-of-disclosures.csv", writer.content())
-
-
 @member_required(*Role.with_participant_access())
 def participant_record(request: HttpRequest, participant_id: object, fmt: str) -> HttpResponse:
     """The person's complete record, for them: readable (HTML, printable) or as JSON."""
@@ -245,48 +207,6 @@ def participant_record(request: HttpRequest, participant_id: object, fmt: str) -
     return send_record_copy(
         request, participant=participant, record=full_record(participant), fmt=fmt
     )
-
-
-def send_record_copy(
-    request: HttpRequest, *, participant: Participant, record: dict[str, Any], fmt: str
-) -> HttpResponse:
-    """A copy of the record as a download (readable HTML, PDF or JSON), audited as an export; the
-    staff page and the participant's own portal both hand it over this way."""
-    record_member_action(
-        acting=acting_membership(request),
-        action=Action.EXPORT,
-        target=Target(type="consent.participant_record", id=fmt),
-        participant_id=participant.id,
-        changed_fields=["full_record"],
-    )
-    if fmt == "pdf":
-        response = HttpResponse(
-            build_record_pdf(
-                name=participant.preferred_name,
-                record=record,
-                generated=timezone.localtime(),
-                partial="notes_not_shared" in record,
-            ),
-            content_type="application/pdf",
-        )
-    elif fmt == "json":
-        response = HttpResponse(
-            json.dumps(record, indent=1, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
-        )
-    else:
-        response = render(
-            request,
-            "consent/record.html",
-            {
-                "participant": participant,
-                "record": record,
-                "blocks": readable_blocks(record),
-                "partial": "notes_not_shared" in record,
-            },
-        )
-    response["Content-Disposition"] = f'attachment; filename="my-cairn-record.{fmt}"'
-    return response
 
 
 @member_required(Role.MANAGER)

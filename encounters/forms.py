@@ -25,7 +25,6 @@ from encounters.open_notes import Decision
 from lib.once import KEY_FIELD, OneTimeKeyForm
 from organizations.models import Organization
 from participants.models import Participant
-from plans.models import Goal
 
 # Coach-written fields get the inline language checker; "in their own words" never does.
 LANGUAGE_CHECKED = ("summary", "topics", "coach_actions", "participant_response", "next_steps")
@@ -93,7 +92,9 @@ class EncounterForm(forms.ModelForm):
         service.empty_label = _("Not chosen")
         if "goals_addressed" in self.fields:
             goals: forms.ModelMultipleChoiceField = self.fields["goals_addressed"]  # type: ignore[assignment]
-            goals.queryset = Goal.objects.filter(
+            # The plan's goals, read through the field (plans sits above encounters).
+            plan_goals = Encounter.goals_addressed.field.related_model._default_manager  # type: ignore[union-attr]
+            goals.queryset = plan_goals.filter(
                 participant=participant or self.instance.participant, removed_at__isnull=True
             )
             goals.help_text = _("The goals from their plan this contact worked on, if any.")

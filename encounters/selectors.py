@@ -3,25 +3,22 @@
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, Q, TextField, Value
 from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
 
 from assessments.models import CHECKIN, Assessment
 from assessments.selectors import today_section as assessments_today_section
-from consent.models import Consent
+from encounters.extensions import today_lists
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
 from encounters.open_notes import open_requests_for
 from organizations.models import Membership, Organization
 from participants.models import Participant, StatusChange
 from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload
-from portal.models import CallRequest
 
 TIMELINE_KINDS = ("contacts", "status")
-CONSENT_NOTICE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -146,10 +143,10 @@ class Day:
     drafts: list[Encounter]
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
-    expiring_consents: list[Consent]
-    answered_consents: list[Consent]
+    expiring_consents: list[Any]  # consent.selectors.expiring_for_today
+    answered_consents: list[Any]  # consent.selectors.answered_for_today
     note_requests: list[NoteFeedback]
-    call_requests: list[CallRequest]
+    call_requests: list[Any]  # portal.selectors.call_requests_for_today
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -286,39 +283,10 @@ def coach_day(
     ]
     due_ids = {p.id for p in due}
     scheduled = [s for s in scheduled if s.participant_id not in due_ids]
-    expiring_consents = list(
-        Consent.objects.active(today)
-        .filter(
-            organization=organization,
-            participant__in=mine.values("id"),
-            expires_on__lte=today + timedelta(days=CONSENT_NOTICE_DAYS),
-        )
-        .select_related("participant")
-        .order_by("expires_on")[:50]
-    )
-    # Consents sent to sign in the portal that the person signed or answered since yesterday.
-    answered_consents = list(
-        Consent.objects.filter(
-            organization=organization,
-            participant__in=mine.values("id"),
-            answered_at__gte=datetime.combine(
-                today - timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
-            ),
-        )
-        .select_related("participant")
-        .defer(*BRIEF_PARTICIPANT)
-        .order_by("-answered_at")[:50]
-    )
-    # Asked from their own Cairn: calls still waiting (oldest first), and check-ins they did
-    # themselves since yesterday (a coach's own check-in records are already in their notes).
-    call_requests = list(
-        CallRequest.objects.filter(
-            organization=organization, handled_at__isnull=True, participant__in=mine.values("id")
-        )
-        .select_related("participant")
-        .defer(*BRIEF_PARTICIPANT)
-        .order_by("created_at")[:50]
-    )
+    # What the apps above this one add (consent, portal): encounters.extensions.
+    lists = today_lists(membership=membership, today=today, people=mine)
+    # Check-ins they did themselves since yesterday (a coach's own check-in records are already
+    # in their notes).
     check_ins = list(
         Assessment.objects.filter(
             organization=organization,
@@ -340,10 +308,10 @@ def coach_day(
         drafts=drafts,
         comments=comments,
         scheduled=scheduled,
-        expiring_consents=expiring_consents,
-        answered_consents=answered_consents,
+        expiring_consents=lists.get("expiring_consents", []),
+        answered_consents=lists.get("answered_consents", []),
         note_requests=open_requests_for(user=user, organization=organization),
-        call_requests=call_requests,
+        call_requests=lists.get("call_requests", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

@@ -12,6 +12,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.models import Membership, Role
+from participants.extensions import run_merge_steps
 from participants.models import (
     CoachAssignment,
     CoachRole,
@@ -22,7 +23,6 @@ from participants.models import (
     StatusChange,
     SupportPerson,
 )
-from plans.services import file_goals_under_current_plan
 
 
 class StaleEdit(Exception):
@@ -335,7 +335,7 @@ def merge_participants(
             manager = rel.related_model._default_manager
             if not manager.filter(**{rel.field.name: target}).exists():
                 manager.filter(**{rel.field.name: source}).update(**{rel.field.name: target})
-        file_goals_under_current_plan(acting=acting, participant=target)
+        run_merge_steps(acting=acting, participant=target)
         changes: dict[str, Any] = dict(preview["filled"])
         changes.update({k: v for k, v in preview["combined"].items() if v != getattr(target, k)})
         if "user" in changes:

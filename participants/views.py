@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from assessments.selectors import overview_panel as assessment_panel
 from audit.labels import field_label, target_label
 from audit.services import Target, record_page_view
-from consent.models import Consent
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, coach_filter, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import participant_or_404
+from participants.extensions import overview_panels
 from participants.forms import (
     IntakeForm,
     ParticipantForm,
@@ -52,8 +51,6 @@ from participants.services import (
     transfer_participant,
     update_participant,
 )
-from plans.selectors import overview_panel as plan_panel
-from safety.selectors import overview_panel as safety_panel
 
 PAGE_SIZE = 25
 ORG_COUNT_SECONDS = 60
@@ -281,9 +278,6 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             # encrypted and unread here.
             "recent_contacts": list(participant.encounters.defer(*NOTE_TEXT_BEYOND_SUMMARY)[:5]),
             "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
-            "active_consents": list(
-                Consent.objects.active_or_waiting().filter(participant=participant)
-            ),
             "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
             "assignments": list(
                 participant.coach_assignments.select_related("coach", "assigned_by")[:20]
@@ -295,10 +289,9 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
             "can_merge": acting_membership(request).role == Role.MANAGER,
             "can_transfer": acting_membership(request).role in Role.oversight()
             or participant.coach_id == request.user.pk,
-            # Each domain app owns its card on the overview: a selector and a partial.
-            "plan_panel": plan_panel(participant=participant),
-            "assessment_panel": assessment_panel(participant=participant),
-            "safety_panel": safety_panel(participant=participant),
+            # Each domain app owns its card on the overview: a selector and a partial, registered
+            # from its AppConfig.ready() (participants.extensions).
+            **overview_panels(participant=participant),
         },
     )
 

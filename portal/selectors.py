@@ -3,11 +3,16 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+
 from consent.models import Consent
 from encounters.models import CheckInSchedule
+from encounters.selectors import BRIEF_PARTICIPANT
+from organizations.models import Membership
 from participants.models import Participant
 from plans.models import Goal, GoalStatus, Milestone
-from portal.plan_selectors import check_in_panel
+from portal.models import CallRequest, PortalPreference
+from portal.plan.selectors import check_in_panel
 
 # The home card shows each goal in their words and its steps; the rest is on the plan page.
 GOAL_TEXT_NOT_SHOWN = ("coach_summary", "why_it_matters", "supports")
@@ -38,3 +43,24 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
         "today": today,
         **check_in_panel(participant=participant, today=today),
     }
+
+
+def call_requests_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Any]:
+    """Calls the coach's people asked for from their own Cairn, still waiting, oldest first."""
+    return list(
+        CallRequest.objects.filter(
+            organization=membership.organization,
+            handled_at__isnull=True,
+            participant__in=people.values("id"),
+        )
+        .select_related("participant")
+        .defer(*BRIEF_PARTICIPANT)
+        .order_by("created_at")[:50]
+    )
+
+
+def chose_shared_device(user: Any) -> bool:
+    """The signed-in participant said in their portal settings that their device is shared."""
+    return PortalPreference.objects.filter(participant__user=user, shared_device=True).exists()

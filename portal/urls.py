@@ -1,6 +1,10 @@
 from django.urls import path
 
-from portal import consent_views, entry_views, language, plan_views, record_views, views
+from portal import language, views
+from portal.consent import views as consent_views
+from portal.entry import views as entry_views
+from portal.plan import views as plan_views
+from portal.record import views as record_views
 
 app_name = "portal"
 

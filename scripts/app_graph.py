@@ -5,8 +5,9 @@ counts, at the top of a module or inside a function. Tests, migrations and conft
 out. An app is a top-level folder with an `apps.py`; `lib` is one of them.
 
 A cross-app import reaches into the other app's models (`x.models`, `x.*_models`), through its
-services or selectors (`x.services`, `x.selectors`, `x.*_services`, `x.*_selectors`), or into
-anything else (views, forms, helpers); each imported module counts once per import statement.
+services or selectors (`x.services`, `x.selectors`, `x.*_services`, `x.*_selectors`, and the same
+names in a subpackage such as `portal.plan.services`), or into anything else (views, forms,
+extension points, helpers); each imported module counts once per import statement.
 
 Usage: .venv/bin/python scripts/app_graph.py [--quiet]
 """
@@ -58,7 +59,8 @@ def imported_modules(path: Path) -> list[str]:
 
 def kind_of(module: str) -> str:
     parts = module.split(".")
-    leaf = parts[1] if len(parts) > 1 else ""
+    # The module's own name: `portal.plan.services` is a services module of a subpackage.
+    leaf = parts[-1] if len(parts) > 1 else ""
     if leaf == "models" or leaf.endswith("_models"):
         return "models"
     if leaf in {"services", "selectors"} or leaf.endswith(("_services", "_selectors")):

@@ -13,8 +13,8 @@ from django_otp import match_token
 from django_otp.oath import totp
 
 from accounts.models import AuthenticatorApp
+from cairn.demo import DemoWorld
 from lib.crypto import decrypt
-from organizations.demo import DemoWorld
 
 pytestmark = pytest.mark.django_db
 

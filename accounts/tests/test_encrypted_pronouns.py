@@ -1,8 +1,8 @@
 """A person's pronouns on their sign-in account are ciphertext in the database."""
 
 from accounts.models import User
+from cairn.demo import DemoWorld
 from lib.testing import stored_columns
-from organizations.demo import DemoWorld
 
 
 def test_account_pronouns_are_ciphertext_and_read_back(demo: DemoWorld) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.codes import ALPHABET, code_hash
 from accounts.models import CodeDelivery, CodePurpose, PortalCode, User
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from organizations.models import Membership, Role
 from participants.models import Participant
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import CodePurpose, PortalCode
 from audit.models import Action, AuditEvent
-from organizations.demo import DEMO_PASSWORD, DemoWorld
+from cairn.demo import DEMO_PASSWORD, DemoWorld
 
 pytestmark = pytest.mark.django_db
 

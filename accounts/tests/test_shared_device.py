@@ -9,7 +9,7 @@ from django.test import Client
 from accounts.middleware import LAST_SEEN_KEY
 from accounts.sessions import SHARED_DEVICE_KEY
 from audit.models import Action, AuditEvent
-from organizations.demo import DEMO_PASSWORD, DemoWorld
+from cairn.demo import DEMO_PASSWORD, DemoWorld
 from participants.models import Participant
 from portal.models import PortalPreference
 

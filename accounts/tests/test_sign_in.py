@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from accounts.middleware import LAST_SEEN_KEY, LAST_SEEN_STEP_SECONDS
 from accounts.models import AuthenticatorApp
 from audit.models import Action, AuditEvent
-from organizations.demo import DEMO_PASSWORD, DemoWorld
+from cairn.demo import DEMO_PASSWORD, DemoWorld
 from organizations.services import invitation_path
 
 

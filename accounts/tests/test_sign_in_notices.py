@@ -16,7 +16,7 @@ from accounts.notices import leave_notice
 from accounts.tests.test_portal_entry import paper_code, robin  # noqa: F401 - robin: fixture
 from accounts.tests.test_portal_reset import _ask, _reset, _texted_code
 from audit.models import Action, AuditEvent
-from organizations.demo import DEMO_PASSWORD, DemoWorld
+from cairn.demo import DEMO_PASSWORD, DemoWorld
 from organizations.models import Membership, Role
 from participants.models import Participant
 from portal.tests.test_spanish import spanish_pat

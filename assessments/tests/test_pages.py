@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, ItemResponse, ReassessmentSchedule
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from lib.testing import sql_value
-from organizations.demo import DemoWorld
 from participants.models import Participant, ParticipantStatus, StatusChange
 
 SECRET = "Wants to tell her sister Rosalind about the new job at the bakery"

@@ -16,7 +16,7 @@ from assessments.selectors import (
     rule_from,
     schedule_row,
 )
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant, ParticipantStatus
 from participants.services import change_status

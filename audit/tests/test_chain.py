@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from audit.models import Action, AuditEvent
 from audit.selectors import verify_chain
 from audit.services import Target, record_event
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 
 
 def _mixed_actions(demo: DemoWorld, client_for) -> None:
@@ -122,7 +122,7 @@ def test_the_database_refuses_update_and_delete(demo: DemoWorld) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain() -> None:
-    from organizations.demo import build_demo
+    from cairn.demo import build_demo
 
     world = build_demo(participants=3, seed=11)
     harbor = world.organizations["harbor"]

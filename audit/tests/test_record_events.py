@@ -14,7 +14,7 @@ from audit.chain import canonical_payload
 from audit.models import Action, AuditChainHead, AuditEvent
 from audit.selectors import verify_chain
 from audit.services import NewEvent, Target, record_event, record_events
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 
 
 def _views(demo: DemoWorld, count: int, *, start: int = 0) -> list[NewEvent]:

@@ -4,7 +4,7 @@ from unittest import mock
 
 from audit.models import Action, AuditEvent
 from audit.services import record_event
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import Participant
 
 

@@ -10,7 +10,7 @@ from bench import report
 from bench.inprocess import page_queries, write_queries
 from bench.pages import choose_subjects, pages
 from bench.suite import QUICK, measure
-from organizations.demo import build_demo
+from cairn.demo import build_demo
 
 ANCHOR = date(2026, 11, 1)
 

@@ -26,7 +26,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from organizations.demo import DemoWorld, build_demo
+from cairn.demo import DemoWorld, build_demo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"

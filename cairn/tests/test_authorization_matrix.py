@@ -16,19 +16,19 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment
+from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
 from encounters.models import CheckInSchedule, Encounter, Group
 from encounters.open_notes import give_feedback
 from encounters.services import record_encounter, sign_encounter
 from jobs.models import Job, JobState
-from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from organizations.services import update_membership
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
 from portal.models import CallSource, GoalSuggestion
-from portal.plan_services import request_call
+from portal.plan.services import request_call
 from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]

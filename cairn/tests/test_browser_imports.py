@@ -14,6 +14,7 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
+from cairn.demo import DEMO_PASSWORD
 from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names and browser are fixtures
     Session,
     browser,
@@ -21,7 +22,6 @@ from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names an
     named,
     session_fixture,
 )
-from organizations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

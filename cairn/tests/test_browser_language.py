@@ -18,6 +18,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 from playwright.sync_api import Locator, Response, expect
 
+from cairn.demo import DEMO_PASSWORD
 from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names and browser are fixtures
     Session,
     browser,
@@ -26,7 +27,6 @@ from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names an
     session_fixture,
     with_id,
 )
-from organizations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

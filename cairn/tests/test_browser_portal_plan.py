@@ -16,6 +16,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 from django.conf import settings
 
+from cairn.demo import DEMO_PASSWORD
 from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names and browser are fixtures
     Session,
     assert_no_horizontal_scroll,
@@ -24,7 +25,6 @@ from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names an
     named,
     narrow_session_fixture,
 )
-from organizations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -24,13 +24,13 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 
 from playwright.sync_api import Browser, Route
 
+from cairn.demo import DEMO_PASSWORD, DemoWorld
 from cairn.tests.browser_support import (  # noqa: F401 - browser and *_fixture are fixtures
     Session,
     browser,
     browser_demo_fixture,
     open_session,
 )
-from organizations.demo import DEMO_PASSWORD, DemoWorld
 from portal.tests.pages import ENTRY_PAGES, portal_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,13 +15,13 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 from django.db.models import Q
 from django.utils import timezone
 
+from cairn.demo import DEMO_PASSWORD
 from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names and browser are fixtures
     Session,
     browser,
     browser_demo_fixture,
     session_fixture,
 )
-from organizations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.selectors import verify_chain
+from cairn.demo import build_demo
 from encounters.models import Encounter, NoteState, ReviewState
 from imports.models import ImportBatch
 from imports.sample import participants_csv
 from jobs.models import Job, JobState
-from organizations.demo import build_demo
 from organizations.models import Membership
 from participants.models import Participant
 

@@ -4,8 +4,8 @@ the crisis-lines page's buttons say what they do (WCAG 2.5.3, label in name)."""
 
 import pytest
 
+from cairn.demo import DemoWorld
 from cairn.tests.html_parts import elements, link_targets
-from organizations.demo import DemoWorld
 from safety.models import CrisisLine
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 from django.test import Client
 from django.utils import timezone
 
+from cairn.demo import DEMO_PASSWORD, DemoWorld, build_demo, seed_tour
 from cairn.tests.browser_support import (  # noqa: F401 - browser is a fixture
     Session,
     browser,
@@ -26,7 +27,6 @@ from cairn.tests.walk import (
     unkeyed_forms,
     walk,
 )
-from organizations.demo import DEMO_PASSWORD, DemoWorld, build_demo, seed_tour
 
 PERSONAS = ["ana", "ben", "sam", "mia", "max", "rio", "pat", "luz"]
 

@@ -14,11 +14,11 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from encounters.models import Encounter
 from lib import crypto
 from lib.blind_index import keyed_hash
 from lib.testing import sql_value
-from organizations.demo import DemoWorld
 from participants.models import Participant, SupportPerson
 
 ROOT = Path(__file__).resolve().parents[2]

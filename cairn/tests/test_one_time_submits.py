@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import get_resolver, resolve, reverse
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from cairn.tests.one_time_cases import NOT_A_CREATE_FORM, ONE_TIME, Case
 from cairn.tests.page_forms import PageForm, post_forms_with
 from cairn.tests.test_authorization_matrix import walk
@@ -19,7 +20,6 @@ from encounters.models import Group, GroupMember
 from encounters.services import ensure_service_types, record_encounter, sign_encounter
 from lib.models import SubmitKey
 from lib.once import KEY_FIELD
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 from plans.services import StepValues, save_goal

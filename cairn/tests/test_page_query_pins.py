@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from organizations.models import Membership, Role
 from participants.models import Participant
 

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import Client
 
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import Participant
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cairn.demo import DemoWorld
 from coaching.conversation import model as conversation_model
 from coaching.conversation.model import COACH_LABELS, PARTICIPANT_LABELS
 from coaching.management.commands.evaluate_conversation_model import evaluate
 from coaching.models import PracticeReview
-from organizations.demo import DemoWorld
 
 ROOT = Path(__file__).resolve().parents[2]
 TWENTY_TURNS = "\n".join(

@@ -1,9 +1,9 @@
 """A saved practice review (title, labelled transcript, summary) is ciphertext in the database
 and opens again as it was saved."""
 
+from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from lib.testing import stored_columns
-from organizations.demo import DemoWorld
 
 TRANSCRIPT = "\n".join(
     [

@@ -1,8 +1,8 @@
 """The inline checker in the note editor, and the administrator's lexicon page."""
 
 from audit.models import AuditEvent
+from cairn.demo import DemoWorld
 from coaching.models import CustomTerm, DisabledEntry
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 

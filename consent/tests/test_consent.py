@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from consent.models import Consent, Disclosure
 from lib.testing import sql_value
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 TREATMENT = "Harbor Medical Associates"

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from consent.models import Consent, Disclosure
 from lib.testing import stored_columns
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 CLINIC = "Dr. Haddad, Bayview Methadone Clinic"

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from consent.models import Consent, ConsentAnswer
 from consent.services import DisclosureRefused, answer_consent, disclose, record_consent
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 

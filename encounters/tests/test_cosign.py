@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from encounters.models import Encounter, ReviewState
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 

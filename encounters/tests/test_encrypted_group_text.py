@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from encounters.models import Encounter, Group, GroupSession
 from lib.testing import stored_columns
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 

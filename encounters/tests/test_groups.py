@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from encounters import groups as group_services
 from encounters.models import ContactType, Encounter, Group, GroupSession, NoteState
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 

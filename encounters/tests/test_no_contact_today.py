@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from encounters.models import Encounter
-from organizations.demo import DemoWorld
 from participants.models import ContactChannel, Participant, ParticipantStatus
 from participants.tests.test_intake import _edit_data
 

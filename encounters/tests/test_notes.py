@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from encounters.models import ContactType, Encounter, NoteState, Outcome
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 ZONE = ZoneInfo("America/New_York")

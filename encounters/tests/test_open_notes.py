@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from encounters.models import (
     Addendum,
     Encounter,
@@ -18,7 +19,6 @@ from encounters.models import (
     ReviewState,
 )
 from encounters.services import record_encounter, sign_encounter
-from organizations.demo import DemoWorld
 from organizations.models import Membership, Role
 from participants.models import Participant
 

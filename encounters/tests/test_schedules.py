@@ -4,8 +4,8 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from encounters.models import CheckInSchedule
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 

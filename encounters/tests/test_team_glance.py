@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import CHECKIN, Assessment, ItemResponse
+from cairn.demo import DemoWorld
 from cairn.tests.html_parts import elements
 from coaching.models import PracticeReview
 from encounters import demo as encounter_demo
 from encounters.models import Encounter, ReviewState
-from organizations.demo import DemoWorld
 from organizations.models import Membership, Role, Team
 from participants.models import Participant, ParticipantStatus
 
@@ -183,7 +183,7 @@ def test_supervisor_gets_404_for_another_team(team_week: DemoWorld, client_for):
 
 
 def test_demo_tour_sam_has_notes_to_cosign(demo: DemoWorld, client_for):
-    from organizations.demo import seed_tour
+    from cairn.demo import seed_tour
 
     seed_tour(demo, anchor=timezone.localdate())
     ben = Membership.objects.get(organization=demo.organizations["harbor"], user__username="ben")

@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import Participant, ParticipantStatus
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 import pytest
 
+from cairn.demo import DemoWorld
 from imports import services
 from imports.models import ImportBatch
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 
 

@@ -9,10 +9,10 @@ import pytest
 from assessments.models import ReassessmentWindow
 from audit.models import AuditEvent
 from audit.selectors import verify_chain
+from cairn.demo import DemoWorld
 from imports import applying, services
 from imports.models import BatchState, ImportBatch, ImportedRecord
 from imports.sample import PARTICIPANT_HEADERS, participant_row, participants_csv, to_csv
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import CoachAssignment, Participant, StatusChange
 

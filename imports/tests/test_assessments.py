@@ -4,10 +4,10 @@ from collections.abc import Callable
 
 from assessments.models import Assessment
 from audit.models import AuditEvent
+from cairn.demo import DemoWorld
 from imports import services
 from imports.models import ImportBatch
 from imports.sample import to_csv
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from cairn.demo import DemoWorld
 from imports.models import BatchState, ImportBatch
 from imports.sample import PARTICIPANT_HEADERS, participant_row, participants_csv, to_csv
 from imports.tests.hostile import shown
 from lib.spreadsheet import TRIGGERS
-from organizations.demo import DemoWorld
 
 
 def test_one_column_matched_to_two_fields_is_a_calm_form_error(

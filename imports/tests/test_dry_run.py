@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from datetime import date
 
+from cairn.demo import DemoWorld
 from imports import services
 from imports.models import ImportBatch
 from imports.sample import PARTICIPANT_HEADERS, participant_row, to_csv
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 

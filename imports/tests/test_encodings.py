@@ -5,12 +5,12 @@ from collections.abc import Callable
 
 import pytest
 
+from cairn.demo import DemoWorld
 from imports import services
 from imports.limits import UnreadableFile
 from imports.models import ImportBatch
 from imports.reading import read
 from imports.sample import PARTICIPANT_HEADERS, participant_row, to_csv
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 

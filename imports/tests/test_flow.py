@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from cairn.demo import DemoWorld
 from encounters.models import Encounter
 from encounters.services import content_hash
 from imports import services, views
@@ -16,7 +17,6 @@ from imports.models import BatchState, ImportBatch
 from imports.sample import participants_csv, to_csv
 from jobs.models import Job, JobState
 from lib.testing import sql_value
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 

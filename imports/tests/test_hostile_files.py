@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from cairn.demo import DemoWorld
 from imports import unzip
 from imports.models import ImportBatch
 from imports.tests.hostile import Cost, measured, shown, text_row, workbook
-from organizations.demo import DemoWorld
 
 PEAK_MB = 50
 SECONDS = 60

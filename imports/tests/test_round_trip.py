@@ -2,11 +2,11 @@
 
 from collections.abc import Callable
 
+from cairn.demo import DemoWorld
 from encounters.models import Encounter
 from encounters.services import ensure_service_types
 from exports.services import ExportRequest, run_export
 from imports import services
-from organizations.demo import DemoWorld
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant
 

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from inbox.models import Message, Thread
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 pytestmark = pytest.mark.django_db

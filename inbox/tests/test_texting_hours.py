@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from jobs import runner
 from jobs.models import Job, JobState
-from organizations.demo import DemoWorld
 from participants.models import ContactChannel, Participant
 
 pytestmark = pytest.mark.django_db

@@ -189,7 +189,7 @@ def test_progress_is_written_at_most_twice_a_second_but_always_at_the_end(demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_outside_tests_a_job_runs_in_the_background_after_the_request_commits(settings):
-    from organizations.demo import build_demo
+    from cairn.demo import build_demo
 
     world = build_demo(participants=2, seed=3)
     settings.CAIRN_JOBS_SYNC = False

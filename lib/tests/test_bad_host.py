@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 
 pytestmark = pytest.mark.django_db
 

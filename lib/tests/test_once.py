@@ -16,12 +16,12 @@ from django.utils import timezone
 
 import lib.once
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld, build_demo
 from consent.models import Disclosure
 from encounters.models import Encounter
 from inbox.models import Message
 from lib.models import SubmitKey
 from lib.once import KEEP_KEYS, forget_old_submit_keys
-from organizations.demo import DemoWorld, build_demo
 from participants.models import Participant
 from portal.models import PortalPreference
 

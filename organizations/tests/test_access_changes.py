@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 
 from accounts.models import Notice, NoticeKind, User
 from audit.models import Action, AuditEvent
-from organizations.demo import DEMO_PASSWORD, DemoWorld
+from cairn.demo import DEMO_PASSWORD, DemoWorld
 from organizations.models import AccessChange, AccessChangeStatus, Membership, Role, Team
 from participants.models import EmergencyAccess, Participant
 

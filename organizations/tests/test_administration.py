@@ -4,7 +4,7 @@ from django.test import Client
 
 from accounts.models import User
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from organizations.models import AccessChange, Membership, Role, Team
 
 

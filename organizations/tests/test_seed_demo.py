@@ -9,8 +9,8 @@ from django.core.management import call_command
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.selectors import chains_to_verify, verify_chain
+from cairn.demo import DEMO_PASSWORD, build_demo, seed_tour
 from encounters.models import Encounter
-from organizations.demo import DEMO_PASSWORD, build_demo, seed_tour
 from organizations.models import Membership, Role
 from participants.models import Participant
 

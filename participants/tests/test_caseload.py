@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import Participant
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import EmergencyAccess, Participant
 
 

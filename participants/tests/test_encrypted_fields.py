@@ -3,9 +3,9 @@ them (reports, caseload, duplicate check) still finds the right people through k
 
 from datetime import date
 
+from cairn.demo import DemoWorld
 from lib.blind_index import keyed_hash
 from lib.testing import stored_columns
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant, StatusChange
 from participants.selectors import possible_duplicates

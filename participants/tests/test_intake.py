@@ -7,7 +7,7 @@ from django.forms import CheckboxInput
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.forms import ParticipantForm
 from participants.models import (
     CoachAssignment,

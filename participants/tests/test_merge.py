@@ -3,7 +3,7 @@
 from datetime import date
 
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import (
     CoachAssignment,
     Participant,

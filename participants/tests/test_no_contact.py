@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import ContactChannel, Participant
 from participants.tests.test_intake import _edit_data
 

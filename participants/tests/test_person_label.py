@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from cairn.tests.html_parts import elements
 from lib.collation import folded, sort_key
-from organizations.demo import DemoWorld
 from participants.models import Participant
 from participants.selectors import CaseloadFilters, caseload
 

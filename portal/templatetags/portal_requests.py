@@ -5,7 +5,7 @@ from django import template
 
 from participants.models import Participant
 from portal.models import GoalSuggestion
-from portal.plan_selectors import open_goal_suggestions
+from portal.plan.selectors import open_goal_suggestions
 
 register = template.Library()
 

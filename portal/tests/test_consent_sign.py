@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from consent.models import Consent, Disclosure
-from organizations.demo import DemoWorld
 from participants.models import Participant
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from assessments.models import BARC10, ReassessmentSchedule
+from cairn.demo import DemoWorld
 from encounters.models import ServiceType
-from organizations.demo import DemoWorld
 from participants.models import Participant, StatusChange
 from reports import aggregates, selectors
 from reports.selectors import Filters

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cairn.demo import DemoWorld
 from encounters.models import Encounter, Outcome, ServiceType
-from organizations.demo import DemoWorld
 from participants.models import EmergencyAccess, Participant, StatusChange
 from reports import cache, selectors
 from reports.models import DataChange

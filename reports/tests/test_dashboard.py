@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import BARC10, Assessment
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from encounters.models import Encounter, ServiceType
-from organizations.demo import DemoWorld
 from organizations.models import Membership, Role
 from participants.models import Participant
 

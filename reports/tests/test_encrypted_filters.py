@@ -3,8 +3,8 @@ find exactly the people whose decrypted answers match, with the same figures cou
 
 from datetime import date
 
+from cairn.demo import DemoWorld
 from lib.blind_index import normalized
-from organizations.demo import DemoWorld
 from participants.models import Participant, Pathway
 from reports import selectors
 from reports.selectors import Filters

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import Participant, ParticipantStatus
 
 

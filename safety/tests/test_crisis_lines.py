@@ -1,7 +1,7 @@
 """The organization's local crisis lines: an admin adds, corrects and retires them."""
 
 from audit.models import Action, AuditEvent
-from organizations.demo import DemoWorld
+from cairn.demo import DemoWorld
 from participants.models import Participant
 from safety.models import CrisisLine
 

@@ -5,8 +5,8 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from audit.models import Action, AuditEvent
+from cairn.demo import DemoWorld
 from lib.testing import sql_value
-from organizations.demo import DemoWorld
 from organizations.models import Membership
 from participants.models import Participant
 from safety.content import Person, PlanContent, compare

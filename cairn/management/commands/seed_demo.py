@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from organizations.demo import (
+from cairn.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     ORGANIZATIONS,

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
+from consent.downloads import send_record_copy
 from consent.models import Consent, ConsentStatus
 from consent.record import full_record
 from consent.services import revoke_consent
-from consent.views import send_record_copy
 from encounters.models import Encounter, FeedbackKind
 from encounters.open_notes import give_feedback, shared_notes, withheld_notes
 from inbox.forms import MessageForm
@@ -20,8 +20,8 @@ from inbox.services import open_thread, send_message
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, visible_or_404
 from portal.access import own_participant, participant_required
-from portal.record_forms import CommentForm, CorrectionForm, RevokeForm
-from portal.record_selectors import (
+from portal.record.forms import CommentForm, CorrectionForm, RevokeForm
+from portal.record.selectors import (
     access_groups,
     access_lines,
     my_consents,

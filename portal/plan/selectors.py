@@ -14,7 +14,7 @@ from assessments.models import CHECKIN, Assessment
 from participants.models import Participant
 from plans.models import ActionStep, Goal, GoalStatus, Milestone, RecoveryPlan
 from portal.models import CallRequest, GoalSuggestion
-from portal.plan_forms import CheckInForm
+from portal.plan.forms import CheckInForm
 
 
 def check_in_language() -> str:

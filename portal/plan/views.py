@@ -20,8 +20,8 @@ from plans.models import ActionStep, AgreementMethod, Goal, RecoveryPlan
 from plans.services import add_milestone, record_agreement, set_step_done
 from portal.access import own_participant, participant_required
 from portal.models import CallSource
-from portal.plan_forms import AgreeForm, MyMilestoneForm, SuggestionForm
-from portal.plan_selectors import (
+from portal.plan.forms import AgreeForm, MyMilestoneForm, SuggestionForm
+from portal.plan.selectors import (
     check_in_form,
     check_in_language,
     my_goals,
@@ -29,7 +29,7 @@ from portal.plan_selectors import (
     open_call_request,
     todays_check_in,
 )
-from portal.plan_services import record_check_in, request_call, suggest_goal_change
+from portal.plan.services import record_check_in, request_call, suggest_goal_change
 from safety.editing import attempt_edit
 from safety.selectors import crisis_lines, wallet_card_context
 

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
+from consent.downloads import accounting_response
 from consent.models import Consent, ConsentAnswer, ConsentStatus
 from consent.services import ConsentNotWaiting, answer_consent
-from consent.views import accounting_response
 from organizations.access import acting_membership, visible_or_404
 from portal.access import own_participant, participant_required
-from portal.record_forms import SignConsentForm
-from portal.record_selectors import my_disclosures
+from portal.record.forms import SignConsentForm
+from portal.record.selectors import my_disclosures
 
 
 @participant_required

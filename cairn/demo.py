@@ -18,11 +18,11 @@ from assessments import demo as assessments_demo
 from audit import demo as audit_demo
 from audit.models import Action
 from audit.services import Target, record_event
+from cairn import demo_network
 from consent import demo as consent_demo
 from encounters import demo as encounter_demo
 from inbox import demo as inbox_demo
 from lib.progress import Progress
-from organizations import demo_network
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization, invite_person
 from participants import demo as participant_demo

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import staff_views
+from portal.staff import views as staff_views
 
 app_name = "portal_staff"
 

@@ -11,7 +11,7 @@ from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import owned_or_404
 from portal.models import CallRequest, GoalSuggestion
-from portal.plan_services import mark_call_handled, mark_suggestion_talked_about
+from portal.plan.services import mark_call_handled, mark_suggestion_talked_about
 
 
 @require_POST

@@ -1,0 +1,34 @@
+"""Where the apps above `encounters` plug into Today, so `encounters` never imports them.
+
+Each app registers from its `AppConfig.ready()` a list Today's template reads by name (a consent
+about to end, a call asked for from the portal). Apps below `encounters` (assessments) are read
+directly: `encounters.selectors.TODAY_SECTIONS`.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from organizations.models import Membership
+from participants.models import Participant
+
+TodayList = Callable[..., list[Any]]
+
+_lists: dict[str, TodayList] = {}
+
+
+def register_today_list(name: str, build: TodayList) -> None:
+    """`build(membership=..., today=..., people=...)` gives the rows Today shows as `name`;
+    `people` is the coach's own open caseload."""
+    _lists[name] = build
+
+
+def today_lists(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> dict[str, list[Any]]:
+    return {
+        name: build(membership=membership, today=today, people=people)
+        for name, build in _lists.items()
+    }

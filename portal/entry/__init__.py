@@ -1,0 +1,1 @@
+"""Getting in: the invitation code, choosing a sign-in, and a new password by text."""

@@ -1,0 +1,1 @@
+"""The person's notes, messages, own record and privacy choices."""

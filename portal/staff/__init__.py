@@ -1,0 +1,1 @@
+"""Staff answers to what participants asked in their portal."""
