@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "organizations",
     "participants",
     "encounters",
+    "groups",
     "portal",
     "coaching",
     "consent",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("today/outcome/<uuid:participant_id>/", today_outcome, name="today_outcome"),
     path("from-participants/", include("portal.staff.urls")),
     path("contacts/", include("encounters.urls")),
+    path("groups/", include("groups.urls")),
     path("me/", include("portal.urls")),
     path("coaching/", include("coaching.urls")),
     path("audit/", include("audit.urls")),

@@ -7,8 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Other modules import the group models from here too.
-from encounters.group_models import Group, GroupMember, GroupQuerySet, GroupSession  # noqa: F401
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
@@ -132,7 +130,11 @@ class Encounter(models.Model):
     )
     is_brief = models.BooleanField(default=True)
     group_session = models.ForeignKey(
-        "GroupSession", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        "groups.GroupSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     state = models.CharField(max_length=10, choices=NoteState.choices, default=NoteState.DRAFT)
     signed_at = models.DateTimeField(null=True, blank=True)

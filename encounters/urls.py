@@ -1,15 +1,12 @@
 from django.urls import path
 
-from encounters import group_views, open_notes_views, views
+from encounters import open_notes_views, views
 
 app_name = "encounters"
 
 urlpatterns = [
     path("new/<uuid:participant_id>/", views.encounter_new, name="new"),
     path("review/", views.review, name="review"),
-    path("groups/", group_views.group_list, name="groups"),
-    path("groups/<uuid:group_id>/", group_views.group_detail, name="group"),
-    path("groups/<uuid:group_id>/session/", group_views.group_session, name="group_session"),
     path("service-types/", views.service_types, name="service_types"),
     path("schedules/new/<uuid:participant_id>/", views.schedule_new, name="schedule_new"),
     path("schedules/<uuid:schedule_id>/", views.schedule_change, name="schedule_change"),

@@ -17,11 +17,10 @@ from encounters.models import (
     Addendum,
     CheckInSchedule,
     Encounter,
-    Group,
-    GroupSession,
     NoteFeedback,
     ServiceType,
 )
+from groups.models import Group, GroupSession
 from inbox.models import Message
 from jobs.models import Job
 from participants.models import EmergencyAccess, Participant, StatusChange, SupportPerson
@@ -104,12 +103,12 @@ ONE_TIME: dict[str, Case] = {
         page=("encounters:detail", lambda o: {"encounter_id": o["signed_note"].id}),
         fill=lambda o: {"text": "The call was on Tuesday."},
     ),
-    "encounters:groups": Case(
+    "groups:list": Case(
         "ana",
         lambda: Group.objects,
         fill=lambda o: {"name": "Thursday walk", "default_duration": "60"},
     ),
-    "encounters:group_session": Case(
+    "groups:session": Case(
         "ana",
         lambda: GroupSession.objects,
         lambda o: {"group_id": o["group"].id},
@@ -293,7 +292,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "encounters:share": "a setting on the note",
     "encounters:feedback_answer": "only an open request can be answered",
     "encounters:review": "a list",
-    "encounters:group": "a member is added once (one row per group and person)",
+    "groups:detail": "a member is added once (one row per group and person)",
     "encounters:schedule_change": "pause, resume or end a schedule",
     "coaching:check": "checks words; stores nothing",
     "coaching:practice_shared": "a list",

@@ -19,9 +19,10 @@ from assessments.models import Assessment
 from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
-from encounters.models import CheckInSchedule, Encounter, Group
+from encounters.models import CheckInSchedule, Encounter
 from encounters.open_notes import give_feedback
 from encounters.services import record_encounter, sign_encounter
+from groups.models import Group
 from jobs.models import Job, JobState
 from organizations.models import Membership, Role, Team
 from organizations.services import update_membership
@@ -186,7 +187,7 @@ MATRIX: dict[str, Row] = {
         for name in ("cosign", "return", "comment_seen", "autosave")
     },
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
-    "encounters:groups": Row(by_role(STAFF_READERS)),
+    "groups:list": Row(by_role(STAFF_READERS)),
     "coaching:check": Row(everyone(405)),
     "audit:review": Row(by_role({Role.MANAGER})),
     "consent:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
@@ -236,8 +237,8 @@ MATRIX: dict[str, Row] = {
         everyone(405), kwargs=lambda o: {"schedule_id": o["schedule"].id}
     ),
     **{
-        f"encounters:{name}": Row(PAT_PAGE, kwargs=lambda o: {"group_id": o["group"].id})
-        for name in ("group", "group_session")
+        f"groups:{name}": Row(PAT_PAGE, kwargs=lambda o: {"group_id": o["group"].id})
+        for name in ("detail", "session")
     },
     "encounters:service_types": Row(by_role(ADMIN)),
     # --- safety (issue #6): safety plans ---

@@ -56,7 +56,7 @@ def _make_pat_due_today() -> str:
 
 def _group_with_members(count: int) -> tuple[str, list[str]]:
     """A group facilitated by ana with `count` people from her caseload (set up without the UI)."""
-    from encounters.groups import add_member, save_group
+    from groups.services import add_member, save_group
     from organizations.models import Membership
     from participants.models import Participant, ParticipantStatus
 
@@ -140,13 +140,13 @@ def test_keyboard_only_brief_check_in_signed_and_locked(session: Session) -> Non
 
 
 def test_keyboard_only_group_session_for_three_people(session: Session) -> None:
-    from encounters.models import Group, GroupSession
+    from groups.models import Group, GroupSession
 
     page = session.page
     session.sign_in("ana", DEMO_PASSWORD)
 
     # Setup by mouse: a new group with three members.
-    session.goto("/contacts/groups/")
+    session.goto("/groups/")
     assert session.h1() == "Groups"
     session.audit("groups list")
     page.locator("#id_name").fill("Tuesday evening circle")
@@ -154,7 +154,7 @@ def test_keyboard_only_group_session_for_three_people(session: Session) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Create group").click()
     (group,) = [g for g in Group.objects.all() if g.name == "Tuesday evening circle"]
-    assert session.path == f"/contacts/groups/{group.id}/"
+    assert session.path == f"/groups/{group.id}/"
     assert session.h1() == "Tuesday evening circle"
 
     for _ in range(3):
@@ -171,7 +171,7 @@ def test_keyboard_only_group_session_for_three_people(session: Session) -> None:
 
     with page.expect_navigation():
         page.get_by_role("link", name="Record a session").click()
-    assert session.path == f"/contacts/groups/{group.id}/session/"
+    assert session.path == f"/groups/{group.id}/session/"
     assert session.h1() == "Record a session of Tuesday evening circle"
     session.audit("group session form (empty)")
 
@@ -183,7 +183,7 @@ def test_keyboard_only_group_session_for_three_people(session: Session) -> None:
     session.tab_until(_button("Record the session"), "Record the session button", max_tabs=40)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert session.path == f"/contacts/groups/{group.id}/session/"
+    assert session.path == f"/groups/{group.id}/session/"
     alert = page.get_by_role("alert")
     assert "Tick at least one person who came." in alert.inner_text(), alert.inner_text()
     assert (session.focused() or {}).get("id") == "form-errors", session.focused()
@@ -209,7 +209,7 @@ def test_keyboard_only_group_session_for_three_people(session: Session) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    assert session.path == f"/contacts/groups/{group.id}/", session.h1()
+    assert session.path == f"/groups/{group.id}/", session.h1()
     assert page.get_by_role("status").get_by_text("Session recorded for 3 people.").is_visible()
     recent = page.get_by_role("region", name="Recent sessions")
     assert "Handling the holidays" in recent.inner_text()
@@ -380,7 +380,7 @@ def test_today_and_group_session_fit_360_px(narrow_session: Session) -> None:
     assert_no_horizontal_scroll(session, "Today with a due row and its outcome form open")
     session.audit("Today at 360 px")
 
-    session.goto(f"/contacts/groups/{group_id}/session/")
+    session.goto(f"/groups/{group_id}/session/")
     assert session.h1() == "Record a session of Thursday circle"
     assert session.page.locator("input[name=attend]").count() >= 3
     assert_no_horizontal_scroll(session, "group session form")

@@ -16,8 +16,8 @@ from cairn.demo import DemoWorld
 from cairn.tests.one_time_cases import NOT_A_CREATE_FORM, ONE_TIME, Case
 from cairn.tests.page_forms import PageForm, post_forms_with
 from cairn.tests.test_authorization_matrix import walk
-from encounters.models import Group, GroupMember
 from encounters.services import ensure_service_types, record_encounter, sign_encounter
+from groups.models import Group, GroupMember
 from lib.models import SubmitKey
 from lib.once import KEY_FIELD
 from organizations.models import Membership

@@ -68,7 +68,7 @@ REVIEWED = {
     "participants.Participant.contact_channels": "codes from a fixed list (ContactChannel)",
     "participants.Participant.declined": "field names answered 'prefer not to say'",
     # Contacts, plans, assessments, safety
-    "encounters.Group.meets": "when a group meets ('Tuesdays 6 pm')",
+    "groups.Group.meets": "when a group meets ('Tuesdays 6 pm')",
     "encounters.ServiceType.name": "the program's own service names",
     "encounters.Encounter.signer_credentials": "the signer's credentials, printed on the note",
     "encounters.Encounter.content_hash": "a digest of the signed note",

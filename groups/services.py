@@ -9,8 +9,9 @@ from django.db.models import Model
 
 from audit.models import Action
 from audit.services import Target, record_member_action
-from encounters.models import ContactType, Encounter, Group, GroupMember, GroupSession
+from encounters.models import ContactType, Encounter
 from encounters.services import local_date, sign_encounter
+from groups.models import Group, GroupMember, GroupSession
 from organizations.models import Membership
 from participants.models import Participant
 

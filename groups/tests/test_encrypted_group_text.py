@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cairn.demo import DemoWorld
-from encounters.models import Encounter, Group, GroupSession
+from encounters.models import Encounter
+from groups.models import Group, GroupSession
 from lib.testing import stored_columns
 from participants.models import Participant
 
@@ -14,16 +15,16 @@ from participants.models import Participant
 def test_group_name_topic_and_contact_setting_are_ciphertext(demo: DemoWorld, client_for) -> None:
     ana = client_for("ana")
     for name in ("Opioid circle for women", "Anger after prison"):
-        ana.post("/contacts/groups/", {"name": name, "meets": "Tuesdays", "default_duration": 60})
-    ana.get("/contacts/groups/")  # shows the "created" messages once
-    page = ana.get("/contacts/groups/").content.decode()
+        ana.post("/groups/", {"name": name, "meets": "Tuesdays", "default_duration": 60})
+    ana.get("/groups/")  # shows the "created" messages once
+    page = ana.get("/groups/").content.decode()
     assert page.index("Anger after prison") < page.index("Opioid circle for women")  # by name
     (circle,) = [g for g in Group.objects.all() if g.name == "Opioid circle for women"]
     pat = Participant.objects.get(user=demo.users["pat"])
-    ana.post(f"/contacts/groups/{circle.id}/", {"participant": pat.id, "action": "add"})
+    ana.post(f"/groups/{circle.id}/", {"participant": pat.id, "action": "add"})
     moment = timezone.localtime() - timedelta(hours=2)
     ana.post(
-        f"/contacts/groups/{circle.id}/session/",
+        f"/groups/{circle.id}/session/",
         {
             "day": moment.date().isoformat(),
             "start": moment.strftime("%H:%M"),

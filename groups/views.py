@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import Target, record_page_view
-from encounters.forms import GroupForm, GroupSessionForm
-from encounters.groups import Attendee, add_member, record_group_session, remove_member, save_group
-from encounters.models import Group
 from encounters.services import ensure_service_types
+from groups.forms import GroupForm, GroupSessionForm
+from groups.models import Group
+from groups.selectors import groups_for, members_seen
+from groups.services import Attendee, add_member, record_group_session, remove_member, save_group
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
@@ -36,7 +37,7 @@ def _visible_participants(request: HttpRequest) -> ParticipantQuerySet:
 
 
 def _group_url(group_id: object) -> str:
-    return reverse("encounters:group", kwargs={"group_id": group_id})
+    return reverse("groups:detail", kwargs={"group_id": group_id})
 
 
 @member_required(*Role.with_participant_access())
@@ -64,13 +65,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
             request, _("Group %(name)s created. Add its members next.") % {"name": saved.obj.name}
         )
         return redirect(saved.location)
-    groups = sorted(  # names are encrypted, so sorted here rather than in SQL
-        Group.objects.visible_to(request.user, membership.organization).select_related(
-            "facilitator"
-        ),
-        key=lambda group: group.name.casefold(),
-    )
-    return render(request, "encounters/groups.html", {"groups": groups, "form": form})
+    groups = groups_for(user=request.user, organization=membership.organization)
+    return render(request, "groups/list.html", {"groups": groups, "form": form})
 
 
 @member_required(*Role.with_participant_access())
@@ -95,15 +91,15 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
             messages.success(request, _("%(name)s joined the group.") % {"name": person})
         else:
             messages.info(request, _("%(name)s is already in the group.") % {"name": person})
-        return redirect("encounters:group", group_id=group.id)
-    members = list(group.members.filter(id__in=visible.values("id")).order_by("preferred_name"))
+        return redirect("groups:detail", group_id=group.id)
+    members = members_seen(group, visible)
     hidden = group.members.count() - len(members)
     candidates = visible.exclude(id__in=[m.id for m in members]).order_by("preferred_name")[:300]
     # Many people's names on one page: one view event, naming the group rather than one person.
     record_page_view(request=request, target=Target.of(group))
     return render(
         request,
-        "encounters/group.html",
+        "groups/detail.html",
         {
             "group": group,
             "members": members,
@@ -120,7 +116,7 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
     group = _group(request, group_id)
     membership = acting_membership(request)
     visible = _visible_participants(request)
-    members = list(group.members.filter(id__in=visible.values("id")).order_by("preferred_name"))
+    members = members_seen(group, visible)
     walk_ins = list(
         visible.filter(coach_id=request.user.pk)
         .exclude(id__in=[m.id for m in members])
@@ -176,7 +172,7 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
     record_page_view(request=request, target=Target.of(group))
     return render(
         request,
-        "encounters/group_session.html",
+        "groups/session.html",
         {
             "group": group,
             "form": form,

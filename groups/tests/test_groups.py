@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from cairn.demo import DemoWorld
-from encounters import groups as group_services
-from encounters.models import ContactType, Encounter, Group, GroupSession, NoteState
+from encounters.models import ContactType, Encounter, NoteState
+from groups import services as group_services
+from groups.models import Group, GroupSession
 from participants.models import Participant
 
 
@@ -16,13 +17,13 @@ from participants.models import Participant
 def circle(demo: DemoWorld, client_for) -> Group:
     client = client_for("ana")
     client.post(
-        "/contacts/groups/",
+        "/groups/",
         {"name": "Tuesday circle", "meets": "Tuesdays 6 pm", "default_duration": 90},
     )
     (group,) = [g for g in Group.objects.all() if g.name == "Tuesday circle"]
     assert group.facilitator == demo.users["ana"]
     for person in Participant.objects.filter(coach=demo.users["ana"]):
-        client.post(f"/contacts/groups/{group.id}/", {"participant": person.id, "action": "add"})
+        client.post(f"/groups/{group.id}/", {"participant": person.id, "action": "add"})
     return group
 
 
@@ -61,7 +62,7 @@ def test_a_session_of_eight_is_documented_in_one_submit(demo, client_for, circle
     client = client_for("ana")
     data = _session_data(people)
     data[f"line_{people[0].id}"] = "Spoke for the first time."
-    response = client.post(f"/contacts/groups/{circle.id}/session/", data)
+    response = client.post(f"/groups/{circle.id}/session/", data)
     assert response.status_code == 302
     session = GroupSession.objects.get(group=circle)
     contacts = Encounter.objects.filter(group_session=session)
@@ -82,7 +83,7 @@ def test_a_session_sent_twice_is_one_session_with_one_signed_note_each(
 ) -> None:
     people = _eight(demo)[:3]
     client = client_for("ana")
-    url = f"/contacts/groups/{circle.id}/session/"
+    url = f"/groups/{circle.id}/session/"
     page = client.get(url).content.decode()
     shown = re.search(r'name="submit_key" value="([0-9a-f-]{36})"', page)
     assert shown, "the session form carries its one-time key"
@@ -90,7 +91,7 @@ def test_a_session_sent_twice_is_one_session_with_one_signed_note_each(
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 302
-    assert second["Location"] == first["Location"] == f"/contacts/groups/{circle.id}/"
+    assert second["Location"] == first["Location"] == f"/groups/{circle.id}/"
     session = GroupSession.objects.get(group=circle)
     notes = Encounter.objects.filter(group_session__group=circle)
     assert notes.count() == 3
@@ -102,9 +103,7 @@ def test_a_session_sent_twice_is_one_session_with_one_signed_note_each(
 
 
 def test_a_session_with_nobody_ticked_is_refused(demo, client_for, circle) -> None:
-    response = client_for("ana").post(
-        f"/contacts/groups/{circle.id}/session/", _session_data([], attend=[])
-    )
+    response = client_for("ana").post(f"/groups/{circle.id}/session/", _session_data([], attend=[]))
     assert "Tick at least one person who came." in response.content.decode()
     assert 'value="Sleep and routines"' in response.content.decode()
     assert not GroupSession.objects.exists()
@@ -124,37 +123,34 @@ def test_a_failure_on_one_attendee_leaves_nothing(demo, client_for, circle, monk
     monkeypatch.setattr(group_services, "sign_encounter", failing_sign)
     before = Encounter.objects.count()
     with pytest.raises(RuntimeError):
-        client_for("ana").post(f"/contacts/groups/{circle.id}/session/", _session_data(people))
+        client_for("ana").post(f"/groups/{circle.id}/session/", _session_data(people))
     assert Encounter.objects.count() == before
     assert not GroupSession.objects.exists()
 
 
 def test_walk_ins_come_from_the_facilitators_caseload(demo, client_for) -> None:
     client = client_for("ana")
-    client.post("/contacts/groups/", {"name": "Open room", "default_duration": 60})
+    client.post("/groups/", {"name": "Open room", "default_duration": 60})
     (group,) = [g for g in Group.objects.all() if g.name == "Open room"]
     pat = Participant.objects.get(user=demo.users["pat"])
-    form = client.get(f"/contacts/groups/{group.id}/session/").content.decode()
+    form = client.get(f"/groups/{group.id}/session/").content.decode()
     assert "Walk-ins from your caseload" in form and ">Pat" in form
-    client.post(f"/contacts/groups/{group.id}/session/", _session_data([pat]))
+    client.post(f"/groups/{group.id}/session/", _session_data([pat]))
     assert Encounter.objects.filter(participant=pat, group_session__group=group).count() == 1
 
 
 def test_other_coach_cannot_see_or_use_the_group(demo, client_for, circle) -> None:
     ben = client_for("ben")
-    assert ben.get(f"/contacts/groups/{circle.id}/").status_code == 404
-    assert (
-        ben.post(f"/contacts/groups/{circle.id}/session/", _session_data(_eight(demo))).status_code
-        == 404
-    )
-    assert "Tuesday circle" not in ben.get("/contacts/groups/").content.decode()
+    assert ben.get(f"/groups/{circle.id}/").status_code == 404
+    assert ben.post(f"/groups/{circle.id}/session/", _session_data(_eight(demo))).status_code == 404
+    assert "Tuesday circle" not in ben.get("/groups/").content.decode()
 
 
 def test_a_future_session_is_refused(demo, client_for, circle) -> None:
     people = _eight(demo)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = client_for("ana").post(
-        f"/contacts/groups/{circle.id}/session/", _session_data(people, day=tomorrow)
+        f"/groups/{circle.id}/session/", _session_data(people, day=tomorrow)
     )
     assert "That is in the future." in response.content.decode()
     assert not GroupSession.objects.exists()

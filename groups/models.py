@@ -1,5 +1,8 @@
 """Groups (recovery circles, all-recovery meetings) and their sessions: one shared note per
-meeting, one contact per person who came (the contacts themselves are in encounters.models)."""
+meeting, one contact per person who came (the contacts themselves are in encounters.models).
+
+The tables kept the names they had when groups lived in `encounters` (`db_table`): the move to
+this app changed no table (migrations 0001 here and encounters 0011)."""
 
 import uuid
 from typing import Any
@@ -62,6 +65,7 @@ class Group(models.Model):
     objects = GroupQuerySet.as_manager()
 
     class Meta:
+        db_table = "encounters_group"
         ordering = ["created_at"]  # names are encrypted: lists sort them in Python
         indexes = [
             models.Index(fields=["organization", "facilitator"], name="group_org_facilitator")
@@ -80,6 +84,7 @@ class GroupMember(models.Model):
     joined_on = models.DateField(auto_now_add=True)
 
     class Meta:
+        db_table = "encounters_groupmember"
         constraints = [
             models.UniqueConstraint(fields=["group", "participant"], name="groupmember_once")
         ]
@@ -106,6 +111,7 @@ class GroupSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "encounters_groupsession"
         ordering = ["-started_at"]
         indexes = [
             models.Index(
