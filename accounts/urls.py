@@ -12,5 +12,4 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
-    path("portal-invite/<uuid:participant_id>/", views.portal_invite, name="portal_invite"),
 ]

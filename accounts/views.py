@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,26 +21,19 @@ from django_otp import match_token
 
 from accounts import throttle
 from accounts.extensions import crisis_help_lines
-from accounts.forms import PortalInvitationForm, SignInForm, TokenForm
-from accounts.models import AuthenticatorApp, CodeDelivery, ThrottleScope
+from accounts.forms import SignInForm, TokenForm
+from accounts.models import AuthenticatorApp, ThrottleScope
 from accounts.selectors import SIGN_IN_KINDS, recent_notices
 from accounts.services import (
     confirm_totp_enrolment,
-    create_portal_invitation,
-    invitation_text,
     record_password_chosen,
-    send_code_text,
     start_totp_enrolment,
 )
 from accounts.sessions import mark_shared_device
 from audit.models import Action
-from audit.services import Target, record_event, record_page_view
+from audit.services import Target, record_event
 from lib.middleware import client_ip
-from lib.phones import for_display
-from lib.sms import SendFailed
-from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.access import participant_or_404
 
 CODE_MISMATCH = gettext_lazy("That code did not match. Codes change every 30 seconds.")
 
@@ -193,46 +186,3 @@ def security(request: HttpRequest) -> HttpResponse:
 def keepalive(request: HttpRequest) -> JsonResponse:
     """Touching the session is enough: the idle middleware has already refreshed it."""
     return JsonResponse({"signed_in": request.user.is_authenticated})
-
-
-@member_required(*Role.care_team())
-def portal_invite(request: HttpRequest, participant_id: str) -> HttpResponse:
-    """A coach gives a participant on their caseload a one-time code to set up their portal
-    sign-in: by text to the phone on file, or on paper. The code is shown or sent once only."""
-    participant = participant_or_404(request, participant_id)
-    record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
-    context: dict[str, Any] = {
-        "participant": participant,
-        "code_days": settings.CAIRN_INVITATION_CODE_HOURS // 24,
-    }
-    if participant.user_id is not None:
-        return render(request, "accounts/portal_invite.html", {**context, "has_account": True})
-    phone = for_display(participant.phone)
-    form = PortalInvitationForm(request.POST or None, phone_shown=phone)
-    if request.method == "POST" and form.is_valid():
-        delivery = CodeDelivery(form.cleaned_data["delivery"])
-        issued = create_portal_invitation(
-            acting=acting_membership(request), participant=participant, delivery=delivery
-        )
-        start_url = request.build_absolute_uri(reverse("portal:start"))
-        context.update(issued=issued, start_url=start_url, phone=phone)
-        if delivery == CodeDelivery.TEXT:
-            body = invitation_text(participant=participant, code=issued.plain, start_url=start_url)
-            try:
-                send_code_text(issued=issued, to=participant.phone, body=body)
-            except SendFailed:
-                form.add_error(
-                    None,
-                    _(
-                        "The text could not be sent just now, so that code will not work. "
-                        "Please try again in a minute, or print a code on paper instead."
-                    ),
-                )
-                return render(request, "accounts/portal_invite.html", {**context, "form": form})
-            response = render(request, "accounts/portal_invite_sent.html", context)
-        else:
-            response = render(request, "accounts/portal_invite_paper.html", context)
-        # The code is on this page once: never kept by a browser cache or a shared proxy.
-        response["Cache-Control"] = "no-store"
-        return response
-    return render(request, "accounts/portal_invite.html", {**context, "form": form})

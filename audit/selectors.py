@@ -9,9 +9,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, event_hash
+from audit.extensions import ids_named_for_audit
 from audit.models import Action, AuditEvent
 from organizations.models import Organization
-from participants.selectors import ids_named_for_audit
 
 
 @dataclass(frozen=True)

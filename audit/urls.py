@@ -6,5 +6,4 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.review, name="review"),
-    path("access/<uuid:participant_id>/", views.participant_access, name="access"),
 ]

@@ -1,4 +1,4 @@
-"""Audit review for managers, and a participant's access report."""
+"""Audit review for managers (a participant's access report: participants.access_report_views)."""
 
 from typing import Any
 
@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
 
+from audit.extensions import names_for_audit
 from audit.forms import AuditFilterForm
 from audit.models import Action, AuditChainHead
 from audit.selectors import (
     AuditFilters,
-    access_report,
     events_for_review,
     recent_access_events,
     recent_volume_alerts,
@@ -19,8 +19,6 @@ from audit.selectors import (
 from audit.services import Target, record_page_view
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.access import participant_or_404
-from participants.selectors import names_for_audit
 
 PAGE_SIZE = 50
 REVIEW_COLUMNS = (
@@ -99,18 +97,3 @@ def review(request: HttpRequest) -> HttpResponse:
             "access_actions": Action.access_changes(),
         },
     )
-
-
-@member_required(*Role.with_participant_access())
-def participant_access(request: HttpRequest, participant_id: object) -> HttpResponse:
-    """Who viewed or changed this record: the report a participant can ask for (printable)."""
-    organization = acting_membership(request).organization
-    participant = participant_or_404(request, participant_id)
-    ids = [participant.id, *participant.merged_from.values_list("id", flat=True)]
-    record_page_view(
-        request=request,
-        target=Target(type="audit.access_report", id=str(participant.id)),
-        participant_id=participant.id,
-    )
-    page = Paginator(access_report(ids, organization), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/access_report.html", {"participant": participant, "page": page})

@@ -15,9 +15,9 @@ from faker import Faker
 
 from accounts.models import User
 from assessments import demo as assessments_demo
-from audit import demo as audit_demo
 from audit.models import Action
 from audit.services import Target, record_event
+from cairn import demo_audit as audit_demo
 from cairn import demo_network
 from consent import demo as consent_demo
 from encounters import demo as encounter_demo

@@ -17,7 +17,7 @@ from faker import Faker
 
 from accounts.models import User
 from assessments import demo as assessments_demo
-from audit import demo as audit_demo
+from cairn import demo_audit as audit_demo
 from encounters import demo as encounter_demo
 from organizations.models import Organization
 from participants import demo as participant_demo

@@ -2,14 +2,31 @@
 
 from django.urls import include, path
 
+from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
+from audit.urls import urlpatterns as audit_urlpatterns
 from encounters.today_views import today, today_outcome
 from lib.views import healthz
+from participants.access_report_views import participant_access
+from portal.entry.views import portal_invite
+
+# Two pages belong to a higher app but keep their address and name beside a lower app's pages: a
+# coach's portal invitation (the portal's way in, accounts:portal_invite) and a participant's
+# access report (participants, audit:access). The project composes them, so neither accounts nor
+# audit imports the app above it.
+accounts_patterns = [
+    *accounts_urlpatterns,
+    path("portal-invite/<uuid:participant_id>/", portal_invite, name="portal_invite"),
+]
+audit_patterns = [
+    *audit_urlpatterns,
+    path("access/<uuid:participant_id>/", participant_access, name="access"),
+]
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include((accounts_patterns, "accounts"))),
     path("organization/", include("organizations.urls")),
     path("participants/", include("participants.urls")),
     path("today/", today, name="today"),
@@ -19,7 +36,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("me/", include("portal.urls")),
     path("coaching/", include("coaching.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include((audit_patterns, "audit"))),
     path("consent/", include("consent.urls")),
     path("plans/", include("plans.urls")),
     path("assessments/", include("assessments.urls")),

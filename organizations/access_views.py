@@ -13,17 +13,18 @@ from organizations.access_services import (
     approve_access_change,
     refuse_access_change,
 )
+from organizations.extensions import access_page_parts
 from organizations.models import AccessChange, Role
 from organizations.selectors import access_overview
-from participants.selectors import open_emergency_access
 
 
 @member_required(*Role.approvers())
 def who_has_access(request: HttpRequest) -> HttpResponse:
     viewer = acting_membership(request)
     overview = access_overview(viewer=viewer)
-    emergency = open_emergency_access(viewer.organization)
-    return render(request, "organizations/access.html", {**overview, "emergency": emergency})
+    # The emergency access open now comes from participants (organizations.extensions).
+    parts = access_page_parts(viewer.organization)
+    return render(request, "organizations/access.html", {**overview, **parts})
 
 
 def _refused_words(reason: str) -> str:

@@ -1,6 +1,7 @@
 """Getting into the portal without email: a code from the coach, a code by text for a new password.
 
-These pages are for people who are not signed in. What a code opens is remembered in the session
+The coach gives the code (`portal_invite`, still at /accounts/portal-invite/). The other pages are
+for people who are not signed in. What a code opens is remembered in the session
 only as a row id (never the code) and only for a short while.
 """
 
@@ -16,21 +17,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.forms import CodeForm, ResetForm, ResetRequestForm, SignUpForm
-from accounts.models import User
+from accounts.forms import CodeForm, PortalInvitationForm, ResetForm, ResetRequestForm, SignUpForm
+from accounts.models import CodeDelivery, User
 from accounts.selectors import code_organization_id
-from accounts.services import (
+from accounts.sessions import mark_shared_device
+from audit.services import Target, record_page_view
+from lib.middleware import client_ip
+from lib.phones import for_display
+from lib.sms import SendFailed
+from organizations.access import acting_membership, member_required
+from organizations.models import Membership, Role
+from participants.access import participant_or_404
+from portal.access import ViewFunc
+from portal.entry.services import (
     CodeRefused,
     UsernameTaken,
     check_invitation_code,
     create_participant_account,
+    create_portal_invitation,
+    invitation_text,
     request_password_reset,
     reset_password_with_code,
+    send_code_text,
 )
-from accounts.sessions import mark_shared_device
-from lib.middleware import client_ip
-from organizations.models import Membership, Role
-from portal.access import ViewFunc
 from portal.services import save_preferences
 from safety.selectors import crisis_help_lines
 
@@ -210,3 +219,46 @@ def reset_code(request: HttpRequest) -> HttpResponse:
         {"form": form, "paused": paused, "pause_minutes": _pause_minutes()},
         status=429 if paused else 200,
     )
+
+
+@member_required(*Role.care_team())
+def portal_invite(request: HttpRequest, participant_id: str) -> HttpResponse:
+    """A coach gives a participant on their caseload a one-time code to set up their portal
+    sign-in: by text to the phone on file, or on paper. The code is shown or sent once only."""
+    participant = participant_or_404(request, participant_id)
+    record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
+    context: dict[str, Any] = {
+        "participant": participant,
+        "code_days": settings.CAIRN_INVITATION_CODE_HOURS // 24,
+    }
+    if participant.user_id is not None:
+        return render(request, "accounts/portal_invite.html", {**context, "has_account": True})
+    phone = for_display(participant.phone)
+    form = PortalInvitationForm(request.POST or None, phone_shown=phone)
+    if request.method == "POST" and form.is_valid():
+        delivery = CodeDelivery(form.cleaned_data["delivery"])
+        issued = create_portal_invitation(
+            acting=acting_membership(request), participant=participant, delivery=delivery
+        )
+        start_url = request.build_absolute_uri(reverse("portal:start"))
+        context.update(issued=issued, start_url=start_url, phone=phone)
+        if delivery == CodeDelivery.TEXT:
+            body = invitation_text(participant=participant, code=issued.plain, start_url=start_url)
+            try:
+                send_code_text(issued=issued, to=participant.phone, body=body)
+            except SendFailed:
+                form.add_error(
+                    None,
+                    _(
+                        "The text could not be sent just now, so that code will not work. "
+                        "Please try again in a minute, or print a code on paper instead."
+                    ),
+                )
+                return render(request, "accounts/portal_invite.html", {**context, "form": form})
+            response = render(request, "accounts/portal_invite_sent.html", context)
+        else:
+            response = render(request, "accounts/portal_invite_paper.html", context)
+        # The code is on this page once: never kept by a browser cache or a shared proxy.
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "accounts/portal_invite.html", {**context, "form": form})
