@@ -64,8 +64,16 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes", "coach_hours"]
-        labels = {"name": _("Organization name")}
+        fields = [
+            "name",
+            "time_zone",
+            "clock",
+            "out_of_touch_days",
+            "cosign_all_notes",
+            "coach_hours",
+        ]
+        labels = {"name": _("Organization name"), "clock": _("Clock")}
+        widgets = {"clock": forms.RadioSelect}
         help_texts = {
             "out_of_touch_days": _(
                 "After this many days without a recorded contact, coaches see a gentle "
