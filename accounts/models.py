@@ -11,13 +11,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.util import hex_validator, random_hex
 
 from lib.crypto import EncryptedCharField
+from lib.when import show_date
 
 
 class User(AbstractUser):
@@ -172,7 +172,7 @@ class Notice(models.Model):
     def describe(self) -> str:
         """The notice in the reader's language, with its date."""
         words = NOTICE_WORDS[NoticeKind(self.kind)]
-        return str(words) % {"date": date_format(timezone.localtime(self.created_at), "j F Y")}
+        return str(words) % {"date": show_date(self.created_at)}
 
 
 NOTICE_WORDS = {

@@ -95,12 +95,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cairn.urls"
 WSGI_APPLICATION = "cairn.wsgi.application"
 
+# Date and time fields name the style pages use (lib/form_rendering.py).
+FORM_RENDERER = "lib.form_rendering.CairnFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["lib.templatetags.when"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
@@ -20,6 +19,7 @@ from fpdf.fonts import FontFace, TextStyle
 from consent.models import Category, ConsentStatus, LegalBasis
 from consent.record import readable_rows
 from encounters.models import ContactType, Outcome
+from lib.when import show_date, show_datetime
 from participants.models import CoachRole, ParticipantStatus
 
 # fontTools logs each step of subsetting the font at INFO; that is noise in the server log.
@@ -159,13 +159,13 @@ def _when(value: str) -> str | None:
         return None
     try:
         if len(value) == 10:
-            return date_format(date.fromisoformat(value), "j F Y")
+            return show_date(date.fromisoformat(value))
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     if moment.tzinfo is not None:
         moment = timezone.localtime(moment)
-    return date_format(moment, "j F Y, H:i")
+    return show_datetime(moment)
 
 
 def _text(value: Any) -> str:
@@ -227,7 +227,7 @@ class RecordPDF(FPDF):
         self.set_text_color(70)
         line = _("Cairn record of %(name)s · made %(date)s") % {
             "name": self.person,
-            "date": date_format(self.generated, "j M Y, H:i"),
+            "date": show_datetime(self.generated),
         }
         self.cell(0, 6, self.clean(line), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from lib.when import show_date, show_datetime, show_time
 from participants.templatetags.participant_display import reach
 
 _PLACEHOLDER = str(uuid.UUID(int=0))
@@ -70,22 +69,20 @@ class RowMaker:
             parts.append(
                 gettext("between %(start)s and %(end)s")
                 % {
-                    "start": escape(time_format(schedule.window_start, "H:i")),
-                    "end": escape(time_format(schedule.window_end, "H:i")),
+                    "start": escape(show_time(schedule.window_start)),
+                    "end": escape(show_time(schedule.window_end)),
                 }
             )
         parts.append(reach(p))
         if p.next_contact_on:
-            parts.append(
-                gettext("due %(when)s") % {"when": escape(date_format(p.next_contact_on, "j M"))}
-            )
+            parts.append(gettext("due %(when)s") % {"when": escape(show_date(p.next_contact_on))})
         return self._row(p, self.sep.join(parts), follow_up=True)
 
     def quiet(self, p: Any) -> PersonRow:
         """Someone not in touch for a while: when they last were, and how to reach them."""
         if p.last_contact_on:
             since = gettext("Last contact %(when)s") % {
-                "when": escape(date_format(p.last_contact_on, "j M"))
+                "when": escape(show_date(p.last_contact_on))
             }
         else:
             since = gettext("No contact recorded yet")  # a literal, like `{% translate %}`
@@ -112,7 +109,7 @@ def draft_rows(drafts: list[Any]) -> list[DraftRow]:
             url=detail(e.id),
             label=(
                 f"{e.participant.preferred_name}: {e.get_contact_type_display()}, "
-                f"{date_format(timezone.localtime(e.started_at), 'j M, H:i')}"
+                f"{show_datetime(e.started_at)}"
             ),
             summary=e.summary,
         )

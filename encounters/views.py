@@ -49,6 +49,7 @@ from encounters.services import (
     update_encounter,
 )
 from lib.once import create_once, one_time_submit
+from lib.when import show_time
 from organizations.access import acting_membership, coach_filter, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
@@ -434,7 +435,5 @@ def encounter_autosave(request: HttpRequest, encounter_id: object) -> HttpRespon
             status = _("Saved in another window too. Reload before going on.")
         else:
             version = original.version
-            status = _("Draft saved at %(time)s.") % {
-                "time": timezone.localtime().strftime("%H:%M")
-            }
+            status = _("Draft saved at %(time)s.") % {"time": show_time(timezone.localtime())}
     return render(request, "encounters/_autosave.html", {"status": status, "version": version})

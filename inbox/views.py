@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
@@ -15,6 +14,7 @@ from inbox.forms import MessageForm
 from inbox.selectors import TextPlan, TextWay, text_plan, threads_for
 from inbox.services import open_thread, reads_for_coach, send_message
 from lib.once import create_once, one_time_submit
+from lib.when import show_datetime
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
@@ -37,7 +37,9 @@ def sent_words(plan: TextPlan, participant: Participant) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment, moment.tzinfo), "j M, H:i")
+    # In the moment's own zone (the person's texting hours), on the organization's clock.
+    with timezone.override(moment.tzinfo):
+        return show_datetime(moment)
 
 
 # Managers read records organization-wide, but a conversation is between a person and their

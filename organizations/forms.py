@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from organizations.models import Membership, Organization, Role, Team
+from organizations.models import Clock, Membership, Organization, Role, Team
 
 # Administrators manage staff accounts only: a participant's sign-in is set up by the participant
 # with their coach's code, never from these screens.
@@ -64,8 +64,16 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "out_of_touch_days", "cosign_all_notes", "coach_hours"]
-        labels = {"name": _("Organization name")}
+        fields = [
+            "name",
+            "time_zone",
+            "clock",
+            "out_of_touch_days",
+            "cosign_all_notes",
+            "coach_hours",
+        ]
+        labels = {"name": _("Organization name"), "clock": _("Clock")}
+        widgets = {"clock": forms.RadioSelect}
         help_texts = {
             "out_of_touch_days": _(
                 "After this many days without a recorded contact, coaches see a gentle "
@@ -79,6 +87,11 @@ class OrganizationSettingsForm(forms.ModelForm):
         field: forms.ChoiceField = self.fields["time_zone"]  # type: ignore[assignment]
         field.choices = [(zone, zone.replace("_", " ")) for zone in zones]
         self.fields["coach_hours"].required = False
+        self.fields["clock"].required = False
+
+    def clean_clock(self) -> str:
+        clock: str = self.cleaned_data.get("clock") or ""
+        return clock or (self.instance.clock if self.instance.pk else Clock.TWELVE)
 
     def clean_coach_hours(self) -> str:
         # Left empty, participants still get honest wording: the default hours.

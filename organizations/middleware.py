@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from lib.when import clock_override
 from organizations.selectors import active_memberships
 
 SESSION_KEY = "cairn_current_org"
@@ -30,6 +31,10 @@ class CurrentOrganizationMiddleware:
         request.organization = current.organization if current else None  # type: ignore[attr-defined]
         if current is None:
             return self.get_response(request)
-        # Times are stored in UTC and shown (and typed) in the organization's own zone.
-        with timezone.override(ZoneInfo(current.organization.time_zone)):
+        # Times are stored in UTC and shown (and typed) in the organization's own zone and clock.
+        organization = current.organization
+        with (
+            timezone.override(ZoneInfo(organization.time_zone)),
+            clock_override(organization.clock),
+        ):
             return self.get_response(request)

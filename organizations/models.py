@@ -52,6 +52,11 @@ class Role(models.TextChoices):
         return frozenset({cls.MANAGER, cls.ADMIN})
 
 
+class Clock(models.TextChoices):
+    TWELVE = "12", _("12-hour clock (5:05 PM)")
+    TWENTY_FOUR = "24", _("24-hour clock (17:05)")
+
+
 class Organization(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
@@ -77,6 +82,14 @@ class Organization(models.Model):
         help_text=_(
             "Participants see this when they ask for a call, next to 988 for help at any time."
         ),
+    )
+    # Most programs Cairn serves are in the United States, where the 12-hour clock is usual.
+    clock = models.CharField(
+        _("times are shown on a"),
+        max_length=2,
+        choices=Clock.choices,
+        default=Clock.TWELVE,
+        help_text=_("Every page, notice and document shows times this way."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -53,6 +53,24 @@ def own_open_caseload(*, user: Any, organization: Organization) -> ParticipantQu
     )
 
 
+@dataclass(frozen=True)
+class CaseloadCounts:
+    """Whom a caseload counts by default (open records) and whom it leaves out until asked."""
+
+    open: int
+    closed: int  # closed, moved on or otherwise no longer open
+
+
+def caseload_counts(*, user: Any, organization: Organization | None) -> CaseloadCounts:
+    """One read for "16 people with open records · 5 closed or moved on": the caseload list's
+    default view and "My work" count the same set."""
+    is_open = Q(status__in=ParticipantStatus.open())
+    counts = Participant.objects.visible_to(user, organization).aggregate(
+        open=Count("pk", filter=is_open), closed=Count("pk", filter=~is_open)
+    )
+    return CaseloadCounts(open=counts["open"], closed=counts["closed"])
+
+
 def asked_not_to_be_contacted(participant: Participant) -> bool:
     """Read fresh: another tab may have recorded "please don't contact me" since this one
     loaded the record."""

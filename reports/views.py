@@ -17,7 +17,8 @@ from encounters.models import ContactType, Encounter
 from lib.spreadsheet import CsvWriter, csv_response
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from participants.models import Participant, ParticipantStatus
+from participants.models import Participant
+from participants.selectors import caseload_counts
 from reports import drill, selectors, tables
 from reports.forms import FilterForm
 
@@ -160,7 +161,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     context = {
-        "caseload": caseload.filter(status__in=ParticipantStatus.open()).count(),
+        # The same set as the caseload list's default view, and said so.
+        "counts": caseload_counts(user=request.user, organization=membership.organization),
         "contacts_this_month": Encounter.objects.filter(
             organization=membership.organization,
             author_id=request.user.pk,

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
 from accounts.models import Notice, NoticeKind, User
@@ -17,6 +16,7 @@ from accounts.tests.test_portal_entry import paper_code, robin  # noqa: F401 - r
 from accounts.tests.test_portal_reset import _ask, _reset, _texted_code
 from audit.models import Action, AuditEvent
 from cairn.demo import DEMO_PASSWORD, DemoWorld
+from lib.when import show_date
 from organizations.models import Membership, Role
 from participants.models import Participant
 from portal.tests.test_spanish import spanish_pat
@@ -33,7 +33,7 @@ def text(response) -> str:
 
 
 def today() -> str:
-    return date_format(timezone.localtime(), "j F Y")
+    return show_date(timezone.localtime())
 
 
 def _sign_in(username: str, password: str) -> tuple[Client, str]:

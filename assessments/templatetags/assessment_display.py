@@ -4,18 +4,18 @@ rows of Today's "Reassessments due", which lists up to fifty people."""
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from assessments.schedule import State
+from lib.when import show_date
 
 register = template.Library()
 
 
-def _day(value: Any, fmt: str) -> str:
-    return escape(date_format(value, fmt)) if value else ""
+def _day(value: Any) -> str:
+    return escape(show_date(value))
 
 
 @register.simple_tag
@@ -26,20 +26,20 @@ def point_text(point: Any) -> SafeString:
         name = gettext("Baseline")
     else:
         name = gettext("Day %(days)s") % {"days": escape(point.offset_days)}
-    due = _day(point.due_on, "j M Y")
+    due = _day(point.due_on)
     if point.state == State.DONE:
-        text = gettext("done on %(day)s") % {"day": _day(point.done_on, "j M Y")}
+        text = gettext("done on %(day)s") % {"day": _day(point.done_on)}
     elif point.state == State.DUE:
         text = gettext("due by %(day)s") % {"day": due}
     elif point.state == State.OVERDUE:
         text = gettext("was due %(day)s; still counts until %(until)s") % {
             "day": due,
-            "until": _day(point.window_end, "j M"),
+            "until": _day(point.window_end),
         }
     elif point.state == State.UPCOMING:
         text = gettext("due %(day)s (can be done from %(start)s)") % {
             "day": due,
-            "start": _day(point.window_start, "j M"),
+            "start": _day(point.window_start),
         }
     elif point.state == State.MISSED:
         text = gettext("not done in its window (due %(day)s)") % {"day": due}

@@ -19,10 +19,10 @@ def test_each_state_of_a_point_reads_in_plain_words() -> None:
         "Day 30: done on 28 Nov 2026"
     )
     assert _reads(Point("d", 30, due, 14, State.OVERDUE)) == (
-        "Day 30: was due 1 Dec 2026; still counts until 15 Dec"
+        "Day 30: was due 1 Dec 2026; still counts until 15 Dec 2026"
     )
     assert _reads(Point("d", 60, due, 14, State.UPCOMING)) == (
-        "Day 60: due 1 Dec 2026 (can be done from 17 Nov)"
+        "Day 60: due 1 Dec 2026 (can be done from 17 Nov 2026)"
     )
     assert _reads(Point("d", 90, due, 14, State.MISSED)) == (
         "Day 90: not done in its window (due 1 Dec 2026)"

@@ -116,3 +116,45 @@ def test_keyboard_only_barc10_for_pat_moves_the_total_and_the_chart(session: Ses
     assert page.locator("svg[role=img] circle").count() == 5
     session.audit("assessments list after recording")
     session.assert_clean()
+
+
+def test_choosing_an_instrument_by_keyboard_shows_its_statements_at_once(session: Session) -> None:
+    from participants.models import Participant
+
+    pat = Participant.objects.get(user__username="pat")
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto(f"/assessments/participant/{pat.id}/new/")
+    assert session.h1() == "BARC-10 for Pat"
+    # With script on, the no-script button is gone: choosing is enough.
+    assert page.get_by_role("button", name="Show these statements").count() == 0
+    menu = page.locator("#id_instrument")
+    # The menu is wide enough for the whole name.
+    assert menu.evaluate("el => el.clientWidth") >= page.locator("#id_language").evaluate(
+        "el => el.clientWidth"
+    )
+    # The answers sit in equal columns, each a target of at least 24 by 24 pixels.
+    boxes = [
+        box
+        for box in (
+            label.bounding_box() for label in page.locator("fieldset").first.locator("label").all()
+        )
+        if box
+    ]
+    scale = boxes[:-1]  # the last is "prefer not to answer", on its own row
+    assert len({round(box["width"]) for box in scale}) == 1, scale
+    assert all(box["width"] >= 24 and box["height"] >= 24 for box in boxes)
+    session.audit("BARC-10 form before changing instrument")
+
+    session.tab_until(named("instrument"), "instrument menu", max_tabs=40)
+    page.keyboard.press("ArrowDown")  # the next instrument: the check-in
+    page.get_by_role("group", name="1. How are you today?").wait_for()
+    assert session.h1() == "Check-in for Pat"
+    assert page.locator("input[type=hidden][name=instrument]").input_value() == "checkin"
+    assert (session.focused() or {}).get("name") == "instrument"
+    assert page.locator("#assess-statements-shown").inner_text() == (
+        "Showing the statements of Check-in."
+    )
+    assert "instrument=checkin" in page.url
+    session.audit("check-in statements shown without another click")
+    session.assert_clean()

@@ -78,8 +78,8 @@ def test_withheld_note_is_listed_with_its_reason_but_not_shown(demo, client_for)
     listing = pat.get("/me/notes/").content.decode()
     day = note.started_at.astimezone(timezone.get_current_timezone())
     assert (
-        f"A note from {day.day} {day:%B} was not shared: it has information about another person."
-        in listing
+        f"A note from {day.day} {day:%b %Y} was not shared: "
+        "it has information about another person." in listing
     )
     assert "Her sister" not in listing
     assert pat.get(f"/me/notes/{note.id}/").status_code == 404

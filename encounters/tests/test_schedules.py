@@ -58,7 +58,7 @@ def test_schedule_is_created_and_shows_on_today(demo: DemoWorld, client_for) -> 
     schedule = CheckInSchedule.objects.get(participant=pat)
     page = client.get("/today/").content.decode()
     section = page.split('id="scheduled-heading"')[1].split('id="overdue-heading"')[0]
-    assert ">Pat<" in section and "between 10:00 and 12:00" in section
+    assert ">Pat<" in section and "between 10:00 AM and 12:00 PM" in section
     client.post(f"/contacts/schedules/{schedule.id}/", {"action": "pause"})
     schedule.refresh_from_db()
     assert schedule.paused

@@ -75,7 +75,7 @@ def test_a_due_row_reads_how_to_reach_them_with_their_words_escaped(demo, client
         organization_name_ok=False,
     )
     due = _section(client_for("ana").get("/today/").content.decode(), "due-heading")
-    when = f"{today.day} {today.strftime('%b')}"
+    when = f"{today.day} {today.strftime('%b %Y')}"
     assert (
         '<span class="reach">Phone call, Text message · safe times: '
         "&lt;b&gt;after 6&lt;/b&gt; &amp; weekends · no voicemail · "
@@ -94,5 +94,5 @@ def test_a_quiet_row_says_when_they_were_last_in_touch(demo, client_for) -> None
         status="active", next_contact_on=None, last_contact_on=last, contact_channels=[]
     )
     quiet = _section(client_for("ana").get("/today/").content.decode(), "quiet-heading")
-    assert f"Last contact {last.day} {last.strftime('%b')} · " in quiet
+    assert f"Last contact {last.day} {last.strftime('%b %Y')} · " in quiet
     assert "No preference recorded" in quiet

@@ -197,3 +197,38 @@
     });
   });
 })();
+
+(function () {
+  "use strict";
+  // Choosing another instrument or language shows its statements straight away; without
+  // script the form's "Show these statements" button does the same. Focus stays in the menu
+  // and a status line says what changed (no change of context).
+  var chooser = document.querySelector("form[data-show-on-change]");
+  if (!chooser || !window.fetch || !window.DOMParser || !window.URLSearchParams) { return; }
+  var targetId = chooser.getAttribute("data-show-on-change");
+  var status = document.getElementById(targetId + "-shown");
+  chooser.querySelectorAll("[data-without-script]").forEach(function (el) { el.hidden = true; });
+  chooser.addEventListener("change", function () {
+    var url = chooser.action + "?" + new URLSearchParams(new FormData(chooser)).toString();
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("status " + response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById(targetId);
+        var current = document.getElementById(targetId);
+        if (!fresh || !current) { throw new Error("no statements"); }
+        current.replaceWith(fresh);
+        var heading = page.querySelector("h1");
+        var shownHeading = document.querySelector("h1");
+        if (heading && shownHeading) { shownHeading.textContent = heading.textContent; }
+        document.title = page.title;
+        window.history.replaceState(null, "", url);
+        if (window.htmx) { window.htmx.process(fresh); }
+        if (status) { status.textContent = fresh.getAttribute("data-shown") || ""; }
+      })
+      .catch(function () { chooser.submit(); });
+  });
+})();
