@@ -107,6 +107,7 @@ TEMPLATES = [
                 "organizations.context_processors.current_organization",
                 "accounts.context_processors.session_settings",
                 "portal.context_processors.portal_frame",
+                "encounters.context_processors.staff_nav",
             ],
         },
     },
