@@ -249,12 +249,18 @@ STRONG_URGES = 3
 FLAGGED_DAYS = 7
 
 
+def asks_for_care(organization: Organization) -> Exists:
+    """True for a check-in (the outer Assessment row) whose answers ask for care."""
+    return Exists(
+        ItemResponse.objects.filter(organization=organization, assessment=OuterRef("pk")).filter(
+            Q(item_key="today", value=HARD_DAY) | Q(item_key="urges", value__gte=STRONG_URGES)
+        )
+    )
+
+
 def _flagged_check_ins(
     *, user: Any, organization: Organization, coach_ids: list[int], today: date
 ) -> "QuerySet[Assessment]":
-    asks_for_care = ItemResponse.objects.filter(
-        organization=organization, assessment=OuterRef("pk")
-    ).filter(Q(item_key="today", value=HARD_DAY) | Q(item_key="urges", value__gte=STRONG_URGES))
     people = Participant.objects.visible_to(user, organization).filter(
         Q(coach_id__in=coach_ids) | Q(secondary_coach_id__in=coach_ids)
     )
@@ -263,7 +269,7 @@ def _flagged_check_ins(
         instrument=CHECKIN,
         administered_on__gte=today - timedelta(days=FLAGGED_DAYS),
         participant__in=people.values("id"),
-    ).filter(Exists(asks_for_care))
+    ).filter(asks_for_care(organization))
 
 
 def flagged_check_in_counts(

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "organizations.context_processors.current_organization",
                 "accounts.context_processors.session_settings",
                 "portal.context_processors.portal_frame",
+                "cairn.context_processors.staff_nav",
             ],
         },
     },

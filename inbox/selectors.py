@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,11 @@ def threads_for(*, user: Any, organization: Organization) -> list[Thread]:
             :THREAD_LIST_LIMIT
         ]
     )
+
+
+def unread_threads(*, user: Any, organization: Organization) -> "QuerySet[Thread]":
+    """Threads on this member's Messages page with messages they have not opened yet."""
+    return Thread.objects.visible_to(user, organization).filter(unread_by_staff__gt=0)
 
 
 def thread_messages(participant: Participant, *, limit: int = 100) -> list[Message]:

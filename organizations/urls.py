@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import access_views, team_views, views
+from organizations import access_views, components_views, team_views, views
 
 app_name = "organizations"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("my-team/<uuid:team_id>/", team_views.supervised_team, name="supervised_team"),
     path("access/", access_views.who_has_access, name="access"),
     path("access/<uuid:change_id>/", access_views.decide, name="access_decide"),
+    path("components/", components_views.components, name="components"),
 ]

@@ -271,6 +271,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "organizations:access": "a page",
     "organizations:supervised_team": "a page to read: the supervisor's own team",
     "organizations:access_decide": "only a waiting change can be decided",
+    "organizations:components": "a page",
     "participants:list": "a list",
     "participants:emergency_review": "marks a grant reviewed",
     "participants:detail": "a page",

@@ -152,6 +152,7 @@ MATRIX: dict[str, Row] = {
     ),
     # Who can see participant records, and access changes waiting for a second person.
     "organizations:access": Row(by_role({Role.MANAGER, Role.ADMIN})),
+    "organizations:components": Row(by_role(STAFF_READERS | ADMIN)),
     "organizations:access_decide": Row(
         everyone(405), kwargs=lambda o: {"change_id": o["access_change"].public_id}
     ),

@@ -15,12 +15,16 @@ pytestmark = pytest.mark.django_db
 
 # Every page starts with 4: session, user, memberships, second-factor device; a page that
 # shows participant data adds 3 for its audit row (lock the chain head, insert, move the head).
+# A coach's or supervisor's page adds 1 for the navigation's counts (people due today, unread
+# messages, notes to co-sign: one statement of scalar subqueries, cairn.nav_selectors);
+# managers', administrators' and participants' pages have no counted links and no such query.
 PINS = {
-    # ... the count of matches; audit; one page of matches with their coaches.
-    "search": ("ana", "/participants/?q=Pat", 9),
+    # ... the count of matches; audit; one page of matches with their coaches; the navigation's
+    # counts.
+    "search": ("ana", "/participants/?q=Pat", 10),
     # ... the participant, the plan; audit; goals, their steps, the contacts that addressed
-    # them, the participant's own goal suggestions.
-    "plan": ("ana", "/plans/participant/{pat}/", 13),
+    # them, the participant's own goal suggestions; the navigation's counts.
+    "plan": ("ana", "/plans/participant/{pat}/", 14),
     # ... audit; the count from the chain head; one page of events (the unusual-volume alert
     # is kept for a minute: the first view counted it); the names of the page's participants
     # (one primary-key lookup of at most 50 ids, skipped when no event names anyone: kept out
@@ -35,8 +39,9 @@ PINS = {
     # A supervisor's Today: the coach's day for their own caseload, then their team table:
     # the team's coaches, one grouped read each for caseloads (open, due, quiet), notes to
     # co-sign, shared practice reviews and check-ins asking for care, and the list of those
-    # check-ins. The same count whatever the number of coaches or people.
-    "supervisor_today": ("sam", "/today/", 23),
+    # check-ins. The same count whatever the number of coaches or people. Then the navigation's
+    # counts.
+    "supervisor_today": ("sam", "/today/", 24),
 }
 
 

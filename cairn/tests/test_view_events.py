@@ -147,6 +147,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "organizations:access": "who has which role and the changes waiting; no participant content",
     "organizations:supervised_team": "a supervisor's own team: its coaches, no participant content",
     "organizations:access_decide": POST_ONLY,
+    "organizations:components": "the interface's component set with made-up examples",
     "participants:new": BLANK_FORM,
     "participants:emergency": "the form asking why; the record opens only after it is sent",
     "participants:support_person_new": BLANK_FORM,

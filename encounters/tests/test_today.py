@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cairn.demo import DemoWorld
+from cairn.tests.html_parts import elements
 from participants.models import Participant, ParticipantStatus
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,9 @@ def test_a_due_row_reads_how_to_reach_them_with_their_words_escaped(demo, client
     assert f'<li id="due-{pat.id}">' in due
     assert f'<a href="/participants/{pat.id}/"><bdi>Pat</bdi></a>' in due
     assert f'hx-get="/today/outcome/{pat.id}/"' in due
-    assert f'<a href="/contacts/new/{pat.id}/">Write a check-in</a>' in due
+    write = [a for a in elements(due, "a") if a.attrs["href"] == f"/contacts/new/{pat.id}/"]
+    assert [a.text for a in write] == ["Write a check-in: Pat"]
+    assert write[0].visible == "Write a check-in"
 
 
 def test_a_quiet_row_says_when_they_were_last_in_touch(demo, client_for) -> None:

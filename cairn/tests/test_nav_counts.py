@@ -1,0 +1,97 @@
+"""The staff navigation's counts: people due today, unread messages and notes to co-sign, each
+with words a screen reader reads beside the number, read in one query."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cairn.demo import DemoWorld
+from cairn.nav_selectors import NavCounts, nav_counts
+from cairn.tests.html_parts import elements
+from encounters.models import Encounter, NoteState, ReviewState
+from organizations.selectors import active_memberships
+from participants.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav_link(page: str, href: str):
+    nav = page.split('aria-label="Main"')[1].split("</nav>")[0]
+    (link,) = [a for a in elements(nav, "a") if a.attrs["href"] == href]
+    return link
+
+
+def _badge(page: str, href: str) -> str:
+    nav = page.split('aria-label="Main"')[1].split("</nav>")[0]
+    link_html = nav.split(f'href="{href}"')[1].split("</a>")[0]
+    badges = [s for s in elements(link_html, "span") if "nav-badge" in s.attrs.get("class", "")]
+    return badges[0].text if badges else ""
+
+
+def test_a_coach_with_two_unread_messages_sees_2_and_hears_2_unread(demo, client_for) -> None:
+    pat = client_for("pat")
+    pat.post("/me/messages/", {"text": "Can we meet on Friday?"})
+    pat.post("/me/messages/", {"text": "Or Saturday morning."})
+    page = client_for("ana").get("/participants/").content.decode()
+    messages = _nav_link(page, "/inbox/")
+    assert messages.visible == "Messages 2"
+    assert messages.text == "Messages 2 unread"
+    assert _badge(page, "/inbox/") == "2 unread"
+    # Ben's Messages page does not list Pat's thread: no count for him.
+    assert _badge(client_for("ben").get("/participants/").content.decode(), "/inbox/") == ""
+
+
+def test_today_counts_the_people_due_today_and_no_one_who_asked_not_to_be_contacted(
+    demo: DemoWorld, client_for
+) -> None:
+    today = timezone.localdate()
+    mine = Participant.objects.filter(coach=demo.users["ana"], status="active").order_by("id")
+    first, second, third = list(mine[:3])
+    Participant.objects.filter(coach=demo.users["ana"]).update(next_contact_on=None)
+    Participant.objects.filter(pk__in=[first.pk, second.pk, third.pk]).update(next_contact_on=today)
+    Participant.objects.filter(pk=third.pk).update(no_contact_since=timezone.now())
+    page = client_for("ana").get("/participants/").content.decode()
+    assert _badge(page, "/today/") == "2 due today"
+    today_page = client_for("ana").get("/today/").content.decode()
+    strip = today_page.split('id="today-summary"')[1].split("</ul>")[0]
+    assert next(a.text for a in elements(strip, "a")) == "2 people due today"
+
+
+def test_a_supervisor_sees_the_notes_waiting_for_their_co_signature(demo, client_for) -> None:
+    bens = Encounter.objects.filter(author=demo.users["ben"], state=NoteState.SIGNED)
+    Encounter.objects.filter(pk__in=list(bens.values_list("pk", flat=True)[:2])).update(
+        review_state=ReviewState.PENDING
+    )
+    waiting = Encounter.objects.filter(
+        organization=demo.organizations["harbor"], review_state=ReviewState.PENDING
+    ).count()
+    assert waiting >= 2
+    page = client_for("sam").get("/today/").content.decode()
+    assert _badge(page, "/contacts/review/") == f"{waiting} waiting"
+    # Coaches do not co-sign: no such link or count.
+    assert "/contacts/review/" not in _nav_of(client_for("ana").get("/today/").content.decode())
+
+
+def _nav_of(page: str) -> str:
+    return page.split('aria-label="Main"')[1].split("</nav>")[0]
+
+
+def test_no_badge_when_nothing_is_waiting(demo, client_for) -> None:
+    Participant.objects.filter(coach=demo.users["ana"]).update(next_contact_on=None)
+    page = client_for("ana").get("/participants/").content.decode()
+    assert "nav-badge" not in _nav_of(page)
+
+
+def test_the_counts_are_one_query_and_none_for_roles_without_counted_links(demo) -> None:
+    harbor = demo.organizations["harbor"]
+    today = timezone.localdate()
+    active_memberships(demo.users["sam"])  # a signed-in request has them already
+    with CaptureQueriesContext(connection) as queries:
+        nav_counts(user=demo.users["sam"], organization=harbor, role="supervisor", today=today)
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        counts = nav_counts(
+            user=demo.users["mia"], organization=harbor, role="manager", today=today
+        )
+    assert counts == NavCounts() and len(queries) == 0
