@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from accounts.views import home
-from encounters.today_views import today, today_outcome
+from encounters.today_views import today, today_find, today_outcome
 from lib.views import healthz
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("organization/", include("organizations.urls")),
     path("participants/", include("participants.urls")),
     path("today/", today, name="today"),
+    path("today/find/", today_find, name="today_find"),
     path("today/outcome/<uuid:participant_id>/", today_outcome, name="today_outcome"),
     path("from-participants/", include("portal.staff_urls")),
     path("contacts/", include("encounters.urls")),
