@@ -280,6 +280,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "participants:merge": "merging a merged record is refused",
     "participants:support_person_edit": "an edit checked against the version it started from",
     "today": "a page",
+    "today_find": "a search (its matches link to encounters:new)",
     "encounters:timeline": "a page",
     "encounters:detail": "a page (its addendum form posts to encounters:addendum)",
     "encounters:edit": "an edit checked against the version it started from",

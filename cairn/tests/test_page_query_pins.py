@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 PINS = {
     # ... the count of matches; audit; one page of matches with their coaches.
     "search": ("ana", "/participants/?q=Pat", 9),
+    # ... audit; the first matches on Today's "Log a contact for…" (no count, no coaches).
+    "today_find": ("ana", "/today/find/?q=Pat", 8),
     # ... the participant, the plan; audit; goals, their steps, the contacts that addressed
     # them, the participant's own goal suggestions.
     "plan": ("ana", "/plans/participant/{pat}/", 13),
