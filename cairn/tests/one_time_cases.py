@@ -257,6 +257,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     ),
     "organizations:switch": "changes the current organization",
     "organizations:people": "a list",
+    "organizations:supervised_team": "a page",
     "organizations:invite": (
         "the sign-in name is unique in the database: a second submit is refused with a message"
     ),
