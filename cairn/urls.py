@@ -5,7 +5,7 @@ from django.urls import include, path
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
 from audit.urls import urlpatterns as audit_urlpatterns
-from encounters.today_views import today, today_outcome
+from encounters.today_views import today, today_find, today_outcome
 from lib.views import healthz
 from participants.access_report_views import participant_access
 from portal.entry.views import portal_invite
@@ -30,6 +30,7 @@ urlpatterns = [
     path("organization/", include("organizations.urls")),
     path("participants/", include("participants.urls")),
     path("today/", today, name="today"),
+    path("today/find/", today_find, name="today_find"),
     path("today/outcome/<uuid:participant_id>/", today_outcome, name="today_outcome"),
     path("from-participants/", include("portal.staff.urls")),
     path("contacts/", include("encounters.urls")),

@@ -238,6 +238,45 @@ def sign_encounter(*, acting: Membership, encounter: Encounter) -> Encounter:
     return current
 
 
+def record_and_sign(
+    *, acting: Membership, participant: Participant, values: dict[str, Any], brief: bool
+) -> Encounter:
+    """Save and sign: the note is created and signed in one transaction, each step audited as
+    on its own. A note signing refuses (nothing written yet) is kept as a draft: the caller
+    tells by `is_signed`."""
+    with transaction.atomic():
+        encounter = record_encounter(
+            acting=acting, participant=participant, values=values, brief=brief
+        )
+        try:
+            return sign_encounter(acting=acting, encounter=encounter)
+        except EmptyNote:
+            return encounter
+
+
+def update_and_sign(
+    *,
+    acting: Membership,
+    encounter: Encounter,
+    values: dict[str, Any],
+    expected_version: int,
+    brief: bool,
+) -> Encounter:
+    """A draft saved and signed at once; kept as a saved draft when signing refuses."""
+    with _audited_refusal(acting, encounter), transaction.atomic():
+        update_encounter(
+            acting=acting,
+            encounter=encounter,
+            values=values,
+            expected_version=expected_version,
+            brief=brief,
+        )
+        try:
+            return sign_encounter(acting=acting, encounter=encounter)
+        except EmptyNote:
+            return encounter
+
+
 def needs_cosign(encounter: Encounter, author_membership: Membership) -> bool:
     """The organization's choice: all notes, some service types, or notes of some coaches."""
     service = encounter.service_type

@@ -20,6 +20,7 @@ from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import participant_or_404
+from participants.selectors import FINDER_LIMIT, find_on_caseload
 
 
 @member_required(*Role.care_team())
@@ -107,3 +108,18 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     else:
         messages.success(request, _("Saved for %(name)s.") % {"name": participant})
     return redirect("today")
+
+
+@member_required(Role.COACH, Role.SUPERVISOR)
+def today_find(request: HttpRequest) -> HttpResponse:
+    """Today's "Log a contact for…": the people on one's caseload whose name matches, each a link
+    to a brief check-in. A plain GET form, like the caseload search; htmx fills the list in on
+    Today itself."""
+    membership = acting_membership(request)
+    query = request.GET.get("q", "").strip()[:100]
+    people = find_on_caseload(user=request.user, organization=membership.organization, text=query)
+    record_page_view(request=request, target=Target(type="encounters.today_find", id=""))
+    context = {"q": query, "people": people, "limit": FINDER_LIMIT}
+    if request.headers.get("HX-Request"):
+        return render(request, "encounters/_finder_results.html", context)
+    return render(request, "encounters/find.html", context)

@@ -41,11 +41,13 @@ from encounters.services import (
     create_schedule,
     ensure_service_types,
     mark_review_comment_seen,
+    record_and_sign,
     record_encounter,
     record_refused_edit,
     return_encounter,
     save_service_type,
     sign_encounter,
+    update_and_sign,
     update_encounter,
 )
 from lib.once import create_once, one_time_submit
@@ -67,6 +69,41 @@ TIMELINE_PAGE = 20
 
 def _note_url(encounter: Encounter) -> str:
     return reverse("encounters:detail", kwargs={"encounter_id": encounter.id})
+
+
+def _after_save(encounter: Encounter) -> str:
+    """Where a saved note leads: the note once signed; a draft signing refused, back to its form."""
+    if encounter.is_signed:
+        return _note_url(encounter)
+    kind = "" if encounter.is_brief else "?kind=full"
+    return reverse("encounters:edit", kwargs={"encounter_id": encounter.id}) + kind
+
+
+def _wants_sign(request: HttpRequest) -> bool:
+    """The note form's "Save and sign" button (its "Save draft" sends no `sign`)."""
+    return request.POST.get("sign") == "1"
+
+
+def _say_saved(request: HttpRequest, encounter: Encounter, *, signing: bool) -> None:
+    if not signing:
+        return
+    if not encounter.is_signed:
+        messages.warning(
+            request,
+            _(
+                "Saved as a draft, not signed yet: there is nothing written. Add a line about "
+                "the contact, then sign."
+            ),
+        )
+    elif encounter.review_state == ReviewState.PENDING:
+        messages.success(
+            request,
+            _("Saved and signed. It now waits for your supervisor's co-signature."),
+        )
+    else:
+        messages.success(
+            request, _("Saved and signed. The note is now locked; addenda can follow.")
+        )
 
 
 def _encounter_or_404(
@@ -98,17 +135,22 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
         initial={"contact_type": CHANNEL_TO_CONTACT.get(first_channel, "")},
     )
     if request.method == "POST" and form.is_valid():
+        signing = _wants_sign(request)
+        write = record_and_sign if signing else record_encounter
         saved = create_once(
             request,
-            create=lambda: record_encounter(
+            create=lambda: write(
                 acting=membership,
                 participant=participant,
                 values=form.encounter_values(),
                 brief=brief,
             ),
-            location=_note_url,
+            location=_after_save if signing else _note_url,
         )
-        messages.success(request, _("Saved as a draft. Sign it when it's complete."))
+        if signing:
+            _say_saved(request, saved.obj, signing=True)
+        else:
+            messages.success(request, _("Saved as a draft. Sign it when it's complete."))
         if form.cleaned_data.get("next_contact_on") and asked_not_to_be_contacted(participant):
             messages.warning(
                 request,
@@ -144,14 +186,27 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         original = Encounter.objects.get(pk=encounter.pk)
+        signing = _wants_sign(request)
         try:
-            update_encounter(
-                acting=membership,
-                encounter=original,
-                values=form.encounter_values(),
-                expected_version=form.cleaned_data.get("version") or 0,
-                brief=brief,
-            )
+            if signing:
+                original = update_and_sign(
+                    acting=membership,
+                    encounter=original,
+                    values=form.encounter_values(),
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    brief=brief,
+                )
+            else:
+                update_encounter(
+                    acting=membership,
+                    encounter=original,
+                    values=form.encounter_values(),
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    brief=brief,
+                )
+        except NoteLocked:
+            messages.error(request, _("A signed note doesn't change. Add an addendum instead."))
+            return redirect("encounters:detail", encounter_id=encounter.id)
         except StaleNote:
             messages.error(
                 request,
@@ -166,6 +221,9 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
                 data, instance=original, organization=membership.organization, brief=brief
             )
         else:
+            if signing:
+                _say_saved(request, original, signing=True)
+                return redirect(_after_save(original))
             messages.success(request, _("Draft saved."))
             return redirect("encounters:detail", encounter_id=encounter.id)
     record_page_view(
@@ -423,14 +481,27 @@ def encounter_autosave(request: HttpRequest, encounter_id: object) -> HttpRespon
         status = _("This note is signed; changes are not saved.")
     elif form.is_valid():
         original = Encounter.objects.get(pk=encounter.pk)
+        signing = _wants_sign(request)
         try:
-            update_encounter(
-                acting=membership,
-                encounter=original,
-                values=form.encounter_values(),
-                expected_version=form.cleaned_data.get("version") or 0,
-                brief=brief,
-            )
+            if signing:
+                original = update_and_sign(
+                    acting=membership,
+                    encounter=original,
+                    values=form.encounter_values(),
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    brief=brief,
+                )
+            else:
+                update_encounter(
+                    acting=membership,
+                    encounter=original,
+                    values=form.encounter_values(),
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    brief=brief,
+                )
+        except NoteLocked:
+            messages.error(request, _("A signed note doesn't change. Add an addendum instead."))
+            return redirect("encounters:detail", encounter_id=encounter.id)
         except StaleNote:
             status = _("Saved in another window too. Reload before going on.")
         else:

@@ -71,6 +71,24 @@ def caseload_counts(*, user: Any, organization: Organization | None) -> Caseload
     return CaseloadCounts(open=counts["open"], closed=counts["closed"])
 
 
+FINDER_LIMIT = 20
+
+
+def find_on_caseload(*, user: Any, organization: Organization, text: str) -> list[Participant]:
+    """Today's "Log a contact for…": the people this member may see whose name (accents and
+    case aside) or phone matches, by name, the first few. Anyone, including people who asked
+    not to be contacted: they may be the ones who reached out."""
+    text = text.strip()[:100]
+    if not text:
+        return []
+    return list(
+        Participant.objects.visible_to(user, organization)
+        .search(text)
+        .defer(*ENCRYPTED_FIELDS)
+        .order_by(*SORTS["name"])[:FINDER_LIMIT]
+    )
+
+
 def asked_not_to_be_contacted(participant: Participant) -> bool:
     """Read fresh: another tab may have recorded "please don't contact me" since this one
     loaded the record."""

@@ -256,6 +256,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     ),
     "organizations:switch": "changes the current organization",
     "organizations:people": "a list",
+    "organizations:supervised_team": "a page",
     "organizations:invite": (
         "the sign-in name is unique in the database: a second submit is refused with a message"
     ),
@@ -269,7 +270,6 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "organizations:teams": "the team name is unique per organization in the database",
     "organizations:team": "an edit",
     "organizations:access": "a page",
-    "organizations:supervised_team": "a page to read: the supervisor's own team",
     "organizations:access_decide": "only a waiting change can be decided",
     "organizations:components": "a page",
     "participants:list": "a list",
@@ -281,6 +281,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "participants:merge": "merging a merged record is refused",
     "participants:support_person_edit": "an edit checked against the version it started from",
     "today": "a page",
+    "today_find": "a search (its matches link to encounters:new)",
     "encounters:timeline": "a page",
     "encounters:detail": "a page (its addendum form posts to encounters:addendum)",
     "encounters:edit": "an edit checked against the version it started from",

@@ -173,6 +173,7 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda o: {"participant_id": o["pat"].id, "person_id": o["support"].id},
     ),
     "today": Row(by_role({Role.COACH, Role.SUPERVISOR})),
+    "today_find": Row(by_role({Role.COACH, Role.SUPERVISOR})),
     "today_outcome": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "encounters:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "encounters:timeline": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),

@@ -22,6 +22,9 @@ PINS = {
     # ... the count of matches; audit; one page of matches with their coaches; the navigation's
     # counts.
     "search": ("ana", "/participants/?q=Pat", 10),
+    # ... audit; the first matches on Today's "Log a contact for…" (no count, no coaches); the
+    # navigation's counts.
+    "today_find": ("ana", "/today/find/?q=Pat", 9),
     # ... the participant, the plan; audit; goals, their steps, the contacts that addressed
     # them, the participant's own goal suggestions; the navigation's counts.
     "plan": ("ana", "/plans/participant/{pat}/", 14),

@@ -106,6 +106,7 @@ VIEWED: dict[str, Viewed] = {
     "participants:list": Viewed("ana", names=MANY),
     "participants:emergency_review": Viewed("mia", names=MANY),
     "today": Viewed("ana", names=MANY),
+    "today_find": Viewed("ana", names=MANY),
     "encounters:review": Viewed("sam", names=MANY),
     "groups:detail": Viewed("ana", names=MANY),
     "groups:session": Viewed("ana", names=MANY),
