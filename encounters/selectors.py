@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from assessments.models import CHECKIN, Assessment
+from assessments.selectors import care_flags
 from assessments.selectors import today_section as assessments_today_section
 from consent.models import Consent
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
@@ -329,6 +330,7 @@ def coach_day(
         )
         .select_related("participant")
         .only("id", "created_at", "participant__preferred_name")
+        .annotate(**care_flags(organization))
         .order_by("-created_at")[:50]
     )
     return Day(
