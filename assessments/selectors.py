@@ -258,6 +258,16 @@ def asks_for_care(organization: Organization) -> Exists:
     )
 
 
+def care_flags(organization: Organization) -> dict[str, Exists]:
+    """Annotations for a check-in query: whether it says "Having a hard day" and whether it
+    names strong urges (subqueries, so a list of check-ins stays one query)."""
+    answers = ItemResponse.objects.filter(organization=organization, assessment=OuterRef("pk"))
+    return {
+        "hard_day": Exists(answers.filter(item_key="today", value=HARD_DAY)),
+        "strong_urges": Exists(answers.filter(item_key="urges", value__gte=STRONG_URGES)),
+    }
+
+
 def _flagged_check_ins(
     *, user: Any, organization: Organization, coach_ids: list[int], today: date
 ) -> "QuerySet[Assessment]":

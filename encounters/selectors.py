@@ -10,7 +10,7 @@ from django.db.models import Count, F, IntegerField, Q, TextField, Value
 from django.db.models.functions import Cast, TruncDate
 
 from assessments.models import CHECKIN, Assessment
-from assessments.selectors import asks_for_care
+from assessments.selectors import care_flags
 from assessments.selectors import today_section as assessments_today_section
 from encounters.extensions import today_lists
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
@@ -155,7 +155,11 @@ class Day:
     @property
     def check_ins_asking_for_care(self) -> int:
         """Check-ins listed today whose answers ask for care (a hard day, strong urges)."""
-        return sum(1 for check_in in self.check_ins if getattr(check_in, "asks_for_care", False))
+        return sum(
+            1
+            for check_in in self.check_ins
+            if getattr(check_in, "hard_day", False) or getattr(check_in, "strong_urges", False)
+        )
 
 
 # Apps whose `selectors.today_section(membership=..., today=...)` Today gathers, in page order.
@@ -293,7 +297,7 @@ def coach_day(
     lists = today_lists(membership=membership, today=today, people=mine)
     # Check-ins they did themselves since yesterday (a coach's own check-in records are already
     # in their notes).
-    check_ins: list[Assessment] = list(  # annotated with asks_for_care
+    check_ins: list[Assessment] = list(  # annotated with care_flags
         Assessment.objects.filter(
             organization=organization,
             instrument=CHECKIN,
@@ -303,7 +307,7 @@ def coach_day(
         )
         .select_related("participant")
         .only("id", "created_at", "participant__preferred_name")
-        .annotate(asks_for_care=asks_for_care(organization))
+        .annotate(**care_flags(organization))
         .order_by("-created_at")[:50]
     )
     return Day(

@@ -158,6 +158,10 @@ class Session:
         )
 
     def sign_out(self) -> None:
+        # In the portal, Sign out sits in the Menu: open it first, as a person would.
+        menu = self.page.locator("details.portal-menu:not([open]) > summary")
+        if menu.count():
+            menu.click()
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Sign out").click()
 
