@@ -53,7 +53,7 @@ from encounters.services import (
 from lib.once import create_once, one_time_submit
 from lib.when import show_time
 from organizations.access import acting_membership, coach_filter, member_required, visible_or_404
-from organizations.models import Role
+from organizations.models import Membership, Role
 from participants.access import owned_or_404, participant_or_404
 from participants.models import ContactChannel
 from participants.selectors import asked_not_to_be_contacted
@@ -82,6 +82,27 @@ def _after_save(encounter: Encounter) -> str:
 def _wants_sign(request: HttpRequest) -> bool:
     """The note form's "Save and sign" button (its "Save draft" sends no `sign`)."""
     return request.POST.get("sign") == "1"
+
+
+def _save_draft(
+    membership: Membership, original: Encounter, form: EncounterForm, *, brief: bool, signing: bool
+) -> Encounter:
+    """Save an edited draft from its form, and sign it too when the coach chose "Save and sign"
+    (`NoteLocked` or `StaleNote` when it cannot be saved)."""
+    values = form.encounter_values()
+    version = form.cleaned_data.get("version") or 0
+    if signing:
+        return update_and_sign(
+            acting=membership,
+            encounter=original,
+            values=values,
+            expected_version=version,
+            brief=brief,
+        )
+    update_encounter(
+        acting=membership, encounter=original, values=values, expected_version=version, brief=brief
+    )
+    return original
 
 
 def _say_saved(request: HttpRequest, encounter: Encounter, *, signing: bool) -> None:
@@ -188,22 +209,7 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
         original = Encounter.objects.get(pk=encounter.pk)
         signing = _wants_sign(request)
         try:
-            if signing:
-                original = update_and_sign(
-                    acting=membership,
-                    encounter=original,
-                    values=form.encounter_values(),
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    brief=brief,
-                )
-            else:
-                update_encounter(
-                    acting=membership,
-                    encounter=original,
-                    values=form.encounter_values(),
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    brief=brief,
-                )
+            original = _save_draft(membership, original, form, brief=brief, signing=signing)
         except NoteLocked:
             messages.error(request, _("A signed note doesn't change. Add an addendum instead."))
             return redirect("encounters:detail", encounter_id=encounter.id)
@@ -483,22 +489,7 @@ def encounter_autosave(request: HttpRequest, encounter_id: object) -> HttpRespon
         original = Encounter.objects.get(pk=encounter.pk)
         signing = _wants_sign(request)
         try:
-            if signing:
-                original = update_and_sign(
-                    acting=membership,
-                    encounter=original,
-                    values=form.encounter_values(),
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    brief=brief,
-                )
-            else:
-                update_encounter(
-                    acting=membership,
-                    encounter=original,
-                    values=form.encounter_values(),
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    brief=brief,
-                )
+            original = _save_draft(membership, original, form, brief=brief, signing=signing)
         except NoteLocked:
             messages.error(request, _("A signed note doesn't change. Add an addendum instead."))
             return redirect("encounters:detail", encounter_id=encounter.id)
