@@ -110,7 +110,7 @@ def today_outcome(request: HttpRequest, participant_id: object) -> HttpResponse:
     return redirect("today")
 
 
-@member_required(Role.COACH, Role.SUPERVISOR)
+@member_required(*Role.care_team())
 def today_find(request: HttpRequest) -> HttpResponse:
     """Today's "Log a contact for…": the people on one's caseload whose name matches, each a link
     to a brief check-in. A plain GET form, like the caseload search; htmx fills the list in on

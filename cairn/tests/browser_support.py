@@ -157,11 +157,15 @@ class Session:
             f"sign-in as {username} stayed on the login page: {self.h1()!r}"
         )
 
-    def sign_out(self) -> None:
-        # In the portal, Sign out sits in the Menu: open it first, as a person would.
+    def open_portal_menu(self) -> None:
+        """In the portal, the navigation and Sign out sit in the Menu: open it, as a person
+        would (nothing to do on staff pages or when it is open)."""
         menu = self.page.locator("details.portal-menu:not([open]) > summary")
         if menu.count():
             menu.click()
+
+    def sign_out(self) -> None:
+        self.open_portal_menu()
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Sign out").click()
 

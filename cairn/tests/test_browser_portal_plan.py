@@ -84,6 +84,7 @@ def test_pat_checks_in_asks_for_a_call_and_edits_the_safety_plan(narrow_session:
     assert request.source == CallSource.HELP_NOW
 
     # My plan, one goal, and the safety plan in one tap from it.
+    session.open_portal_menu()
     with page.expect_navigation():
         page.get_by_role("navigation", name="Main").get_by_role("link", name="My plan").click()
     assert session.h1() == "My plan"

@@ -59,6 +59,7 @@ def test_pat_reads_notes_asks_for_a_correction_messages_and_checks_privacy(
     assert "You have 1 new message." in page.get_by_role("region", name="Messages").inner_text()
 
     # My notes: the list shows signed notes and the withheld one by date and reason.
+    s.open_portal_menu()
     page.get_by_role("link", name="My notes").first.click()
     page.wait_for_url("**/me/notes/")
     assert s.h1() == "My notes"
@@ -85,6 +86,7 @@ def test_pat_reads_notes_asks_for_a_correction_messages_and_checks_privacy(
     assert request.status == FeedbackStatus.OPEN and request.suggested == RIGHT
 
     # A message to my coach, with the calm notice about reply times.
+    s.open_portal_menu()
     page.get_by_role("link", name="Messages").first.click()
     assert s.h1() == "Messages with my coach"
     assert "This is not for emergencies" in page.inner_text("main")
@@ -96,6 +98,7 @@ def test_pat_reads_notes_asks_for_a_correction_messages_and_checks_privacy(
     _check(s, "messages after sending")
 
     # My record and privacy, and who has looked.
+    s.open_portal_menu()
     page.get_by_role("link", name="My record and privacy").first.click()
     assert s.h1() == "My record and privacy"
     _check(s, "record and privacy")
