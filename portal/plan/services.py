@@ -2,6 +2,7 @@
 answers to them; each one transaction with its audit event."""
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -50,23 +51,32 @@ def request_call(*, acting: Membership, participant: Participant, source: str) -
     return CallAsked(request, created=True)
 
 
-def mark_call_handled(*, acting: Membership, request: CallRequest) -> CallRequest:
-    """The coach called back (or tried); the item leaves Today. Marking twice changes nothing."""
+M = TypeVar("M", CallRequest, GoalSuggestion)
+
+
+def _mark_once(*, acting: Membership, row: M, what: str) -> M:
+    """Stamp `<what>_at` and `<what>_by` on a participant's request once, audited as the change
+    `what`; marking it again changes nothing."""
     with transaction.atomic():
-        current = CallRequest.objects.select_for_update().get(pk=request.pk)
-        if current.handled_at is not None:
+        current = type(row).objects.select_for_update().get(pk=row.pk)
+        if getattr(current, f"{what}_at") is not None:
             return current
-        current.handled_at = timezone.now()
-        current.handled_by = acting.user
-        current.save(update_fields=["handled_at", "handled_by"])
+        setattr(current, f"{what}_at", timezone.now())
+        setattr(current, f"{what}_by", acting.user)
+        current.save(update_fields=[f"{what}_at", f"{what}_by"])
         record_member_action(
             acting=acting,
             action=Action.UPDATE,
             target=Target.of(current),
             participant_id=current.participant_id,
-            changed_fields=["handled"],
+            changed_fields=[what],
         )
     return current
+
+
+def mark_call_handled(*, acting: Membership, request: CallRequest) -> CallRequest:
+    """The coach called back (or tried); the item leaves Today. Marking twice changes nothing."""
+    return _mark_once(acting=acting, row=request, what="handled")
 
 
 @dataclass(frozen=True)
@@ -125,18 +135,4 @@ def suggest_goal_change(*, acting: Membership, goal: Goal, text: str) -> GoalSug
 def mark_suggestion_talked_about(
     *, acting: Membership, suggestion: GoalSuggestion
 ) -> GoalSuggestion:
-    with transaction.atomic():
-        current = GoalSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if current.talked_about_at is not None:
-            return current
-        current.talked_about_at = timezone.now()
-        current.talked_about_by = acting.user
-        current.save(update_fields=["talked_about_at", "talked_about_by"])
-        record_member_action(
-            acting=acting,
-            action=Action.UPDATE,
-            target=Target.of(current),
-            participant_id=current.participant_id,
-            changed_fields=["talked_about"],
-        )
-    return current
+    return _mark_once(acting=acting, row=suggestion, what="talked_about")
