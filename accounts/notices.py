@@ -7,9 +7,10 @@ message at sign-in alone could be read and dismissed by them. The email holds no
 code, only what happened and when."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notice, NoticeKind, User
+from organizations.extensions import News
 from organizations.models import Organization
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,26 @@ def leave_notices(
     return Notice.objects.bulk_create(
         [Notice(user=user, organization=organization, kind=kind) for user in users]
     )
+
+
+# What organizations tells people about, as the notice each becomes.
+NOTICE_FOR_NEWS = {
+    News.SIGN_IN_LINK: NoticeKind.SIGN_IN_LINK,
+    News.ACCESS_CHANGE_WAITING: NoticeKind.ACCESS_CHANGE_WAITING,
+}
+
+
+def tell_about_organization_news(
+    users: Sequence[AbstractBaseUser], organization: Organization, news: News
+) -> None:
+    """Registered with `organizations.extensions`: one notice each (and an email where the kind
+    is emailed), inside the transaction of the change."""
+    kind = NOTICE_FOR_NEWS[news]
+    accounts = [user for user in users if isinstance(user, User)]
+    if len(accounts) == 1:
+        leave_notice(user=accounts[0], organization=organization, kind=kind)
+    else:
+        leave_notices(users=accounts, organization=organization, kind=kind)
 
 
 def show_new_notices(*, request: HttpRequest, user: User) -> int:

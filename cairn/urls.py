@@ -4,16 +4,16 @@ from django.urls import include, path
 
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
-from audit.urls import urlpatterns as audit_urlpatterns
 from encounters.today_views import today, today_find, today_outcome
 from lib.views import healthz
+from oversight.urls import urlpatterns as audit_urlpatterns
 from participants.access_report_views import participant_access
 from portal.entry.views import portal_invite
 
 # Two pages belong to a higher app but keep their address and name beside a lower app's pages: a
 # coach's portal invitation (the portal's way in, accounts:portal_invite) and a participant's
-# access report (participants, audit:access). The project composes them, so neither accounts nor
-# audit imports the app above it.
+# access report (participants, audit:access, beside oversight's audit review). The project
+# composes them, so neither accounts nor oversight imports the app above it.
 accounts_patterns = [
     *accounts_urlpatterns,
     path("portal-invite/<uuid:participant_id>/", portal_invite, name="portal_invite"),

@@ -3,13 +3,13 @@ person (a manager, or another administrator) to approve it; the person who asked
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import NoticeKind, User
-from accounts.notices import leave_notices
 from audit.models import Action
 from audit.services import Target, record_member_action
+from organizations.extensions import News, tell
 from organizations.models import (
     AccessChange,
     AccessChangeStatus,
@@ -68,7 +68,7 @@ class ChangeOutdated(Exception):
     """The account changed after the request was made: it is closed, nothing applied."""
 
 
-def approvers(change: AccessChange) -> list[User]:
+def approvers(change: AccessChange) -> list[AbstractBaseUser]:
     """Who may decide a change: active managers and administrators of its organization, except
     the person who asked and the person it is for."""
     return [
@@ -108,11 +108,7 @@ def ask_for_access_change(
         target=Target.of(change),
         changed_fields=_changed_fields(change),
     )
-    leave_notices(
-        users=approvers(change),
-        organization=acting.organization,
-        kind=NoticeKind.ACCESS_CHANGE_WAITING,
-    )
+    tell(users=approvers(change), organization=acting.organization, news=News.ACCESS_CHANGE_WAITING)
     return change
 
 

@@ -1,11 +1,18 @@
-"""Where the apps above `organizations` plug into its pages, so `organizations` never imports them.
+"""Where the apps above `organizations` plug into it, so `organizations` never imports them.
 
-"Who has access" shows, beside roles and teams, what `participants` registers from its
-`AppConfig.ready()`: the emergency (break-glass) access open now.
+- "Who has access" shows, beside roles and teams, what `participants` registers from its
+  `AppConfig.ready()`: the emergency (break-glass) access open now.
+- What an administrator does to someone's account is told to them, and a change waiting for
+  approval to those who may approve, the way `accounts` registers: a notice at their next
+  sign-in, and an email where the account has an address.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 
 from organizations.models import Organization
 
@@ -21,3 +28,27 @@ def register_access_page_part(name: str, build: AccessPagePart) -> None:
 
 def access_page_parts(organization: Organization) -> dict[str, Any]:
     return {name: build(organization) for name, build in _access_page_parts.items()}
+
+
+class News(StrEnum):
+    """What `organizations` tells account holders about."""
+
+    SIGN_IN_LINK = "sign_in_link"  # an administrator made a new sign-in link for their account
+    ACCESS_CHANGE_WAITING = "access_waiting"  # a change of access waits for their approval
+
+
+Tell = Callable[[Sequence[AbstractBaseUser], Organization, News], None]
+
+_tellers: list[Tell] = []
+
+
+def register_teller(tell: Tell) -> None:
+    """`tell(users, organization, news)` reaches each person, inside the caller's transaction."""
+    _tellers[:] = [tell]
+
+
+def tell(*, users: Sequence[AbstractBaseUser], organization: Organization, news: News) -> None:
+    if not _tellers:
+        raise ImproperlyConfigured("No app registered how to tell people (accounts does).")
+    if users:
+        _tellers[0](users, organization, news)

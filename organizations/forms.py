@@ -4,9 +4,10 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from organizations.models import Clock, Membership, Organization, Role, Team
 
 # Administrators manage staff accounts only: a participant's sign-in is set up by the participant
@@ -27,7 +28,7 @@ class InviteForm(TeamChoiceMixin, forms.Form):
         label=_("Username"),
         max_length=150,
         help_text=_("Letters, digits and @ . + - _ only. The person signs in with it."),
-        validators=[User.username_validator],
+        validators=[UnicodeUsernameValidator()],
     )
     preferred_name = forms.CharField(label=_("Name they go by"), max_length=120)
     email = forms.EmailField(label=_("Email"), required=False)
@@ -40,7 +41,7 @@ class InviteForm(TeamChoiceMixin, forms.Form):
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
+        if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(
                 _("That username is taken. Please choose another, for example with an initial.")
             )

@@ -7,21 +7,24 @@ account, and a change that gives someone more access waits for a second person
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import NoticeKind, User
-from accounts.notices import leave_notice
 from audit.models import Action
 from audit.services import Target, record_event, record_member_action, start_chain
 from organizations.access_services import Wanted, ask_for_access_change, needs_second_person
+from organizations.extensions import News, tell
 from organizations.models import AccessChange, Membership, Organization, Role, Team
 
 
-def create_organization(*, name: str, slug: str, actor: User | None = None) -> Organization:
+def create_organization(
+    *, name: str, slug: str, actor: AbstractBaseUser | None = None
+) -> Organization:
     """A new organization with its audit chain, whose first link records the creation (by
     `actor`, or by the system when a command creates it)."""
     with transaction.atomic():
@@ -37,7 +40,7 @@ def create_organization(*, name: str, slug: str, actor: User | None = None) -> O
     return organization
 
 
-def invitation_path(*, user: User) -> str:
+def invitation_path(*, user: AbstractBaseUser) -> str:
     """A one-time path where an invited person chooses their password (no email needed)."""
     return reverse(
         "accounts:welcome",
@@ -79,7 +82,7 @@ def invite_person(
         raise ParticipantAccountRefused
     organization = acting.organization
     with transaction.atomic():
-        user = User(username=username, preferred_name=preferred_name, email=email)
+        user = get_user_model()(username=username, preferred_name=preferred_name, email=email)
         user.set_unusable_password()
         user.save()
         membership = Membership.objects.create(
@@ -166,7 +169,7 @@ def reissue_invitation(*, acting: Membership, membership: Membership) -> Invitat
             target=Target.of(user),
             changed_fields=["password"],
         )
-        leave_notice(user=user, organization=acting.organization, kind=NoticeKind.SIGN_IN_LINK)
+        tell(users=[user], organization=acting.organization, news=News.SIGN_IN_LINK)
     return Invitation(membership=membership, path=invitation_path(user=user))
 
 

@@ -28,4 +28,6 @@ def participant_access(request: HttpRequest, participant_id: object) -> HttpResp
         participant_id=participant.id,
     )
     page = Paginator(access_report(ids, organization), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/access_report.html", {"participant": participant, "page": page})
+    return render(
+        request, "participants/access_report.html", {"participant": participant, "page": page}
+    )

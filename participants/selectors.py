@@ -1,5 +1,6 @@
 """Reading participants: the caseload list, likely duplicates, coaches to assign, change history."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -242,24 +243,24 @@ def open_emergency_access(organization: Organization) -> list[OpenEmergencyAcces
     ]
 
 
-def names_for_audit(organization: Organization, ids: set[Any]) -> dict[Any, str]:
+def names_for_audit(organization_id: int, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     """The names the audit review shows beside events: one query for a page of events, merged
     records included (their events stay theirs). The review is the manager's, who sees the whole
     organization; a record purged since is simply not found."""
     if not ids:
         return {}
     return dict(
-        Participant.objects.filter(organization=organization, pk__in=ids).values_list(
+        Participant.objects.filter(organization_id=organization_id, pk__in=ids).values_list(
             "pk", "preferred_name"
         )
     )
 
 
-def ids_named_for_audit(organization: Organization, text: str) -> QuerySet[Participant]:
+def ids_named_for_audit(organization_id: int, text: str) -> QuerySet[Participant]:
     """The ids of records whose name matches, as the caseload search matches it, for the audit
     review's name filter (a subquery: no extra round trip)."""
     return (
-        Participant.objects.filter(organization=organization).search(text).values("pk")  # type: ignore[return-value]
+        Participant.objects.filter(organization_id=organization_id).search(text).values("pk")  # type: ignore[return-value]
     )
 
 

@@ -1,4 +1,5 @@
-"""Audit review for managers (a participant's access report: participants.access_report_views)."""
+"""Audit review for managers (a participant's own access report: participants'
+access_report_views)."""
 
 from typing import Any
 
@@ -8,10 +9,10 @@ from django.shortcuts import render
 from django.utils.functional import cached_property
 
 from audit.extensions import names_for_audit
-from audit.forms import AuditFilterForm
-from audit.models import Action, AuditChainHead
+from audit.models import Action
 from audit.selectors import (
     AuditFilters,
+    chain_length,
     events_for_review,
     recent_access_events,
     recent_volume_alerts,
@@ -19,6 +20,7 @@ from audit.selectors import (
 from audit.services import Target, record_page_view
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
+from oversight.forms import AuditFilterForm
 
 PAGE_SIZE = 50
 REVIEW_COLUMNS = (
@@ -45,8 +47,7 @@ class WholeTrailPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        head = AuditChainHead.objects.filter(chain=self.chain).values_list("last_seq", flat=True)
-        return int(head.first() or 0)
+        return chain_length(self.chain)
 
 
 @member_required(Role.MANAGER)
@@ -83,7 +84,7 @@ def review(request: HttpRequest) -> HttpResponse:
     names = names_for_audit(organization, shown)
     return render(
         request,
-        "audit/review.html",
+        "oversight/review.html",
         {
             "form": form,
             "page": page,
