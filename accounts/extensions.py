@@ -8,6 +8,8 @@ their phone or computer is shared (portal settings).
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from accounts.models import AnyUser
+
 CrisisLines = Callable[[int | None], Sequence[Any]]
 SharedDeviceChoice = Callable[[Any], bool]
 
@@ -29,5 +31,5 @@ def register_shared_device_choice(chosen: SharedDeviceChoice) -> None:
     _shared_device_choice[:] = [chosen]
 
 
-def chose_shared_device(user: Any) -> bool:
+def chose_shared_device(user: AnyUser) -> bool:
     return any(chosen(user) for chosen in _shared_device_choice)

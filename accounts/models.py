@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,11 @@ class CodeThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.failures}"
+
+
+# Whoever a request is from (`request.user`): an account, or nobody signed in. Reads that scope
+# by the person take it as it comes; each answers nothing for someone not signed in.
+AnyUser = User | AnonymousUser
 
 
 class NoticeKind(models.TextChoices):

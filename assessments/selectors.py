@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
+from accounts.models import AnyUser
 from assessments import engine
 from assessments.models import (
     BARC10,
@@ -233,7 +234,7 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     }
 
 
-def visible_assessments(*, user: Any, organization: Organization) -> "QuerySet[Assessment]":
+def visible_assessments(*, user: AnyUser, organization: Organization) -> "QuerySet[Assessment]":
     """Assessments of participants this member may see (the scope for opening one by id)."""
     visible = Participant.objects.visible_to(user, organization)
     return Assessment.objects.filter(
@@ -269,7 +270,7 @@ def care_flags(organization: Organization) -> dict[str, Exists]:
 
 
 def _flagged_check_ins(
-    *, user: Any, organization: Organization, coach_ids: list[int], today: date
+    *, user: AnyUser, organization: Organization, coach_ids: list[int], today: date
 ) -> "QuerySet[Assessment]":
     people = Participant.objects.visible_to(user, organization).filter(
         Q(coach_id__in=coach_ids) | Q(secondary_coach_id__in=coach_ids)
@@ -283,7 +284,7 @@ def _flagged_check_ins(
 
 
 def flagged_check_in_counts(
-    *, user: Any, organization: Organization, coach_ids: list[int], today: date
+    *, user: AnyUser, organization: Organization, coach_ids: list[int], today: date
 ) -> dict[int, int]:
     """Per coach, check-ins of their people in the last week that asked for care."""
     rows = (
@@ -298,7 +299,12 @@ def flagged_check_in_counts(
 
 
 def flagged_check_ins(
-    *, user: Any, organization: Organization, coach_ids: list[int], today: date, limit: int = 50
+    *,
+    user: AnyUser,
+    organization: Organization,
+    coach_ids: list[int],
+    today: date,
+    limit: int = 50,
 ) -> list[Assessment]:
     """The same check-ins, newest first, with whose they are and their (primary) coach."""
     return list(

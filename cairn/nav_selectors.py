@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import AnyUser
 from encounters.selectors import review_queue
 from inbox.selectors import unread_threads
 from organizations.models import Organization, Role
@@ -36,7 +37,7 @@ def _scalar(queryset: QuerySet[Any], function: str, column: str) -> Subquery:
     )
 
 
-def nav_counts(*, user: Any, organization: Organization, role: str, today: date) -> NavCounts:
+def nav_counts(*, user: AnyUser, organization: Organization, role: str, today: date) -> NavCounts:
     """Today's due people (the same people as Today's "due today" list), unread messages (summed
     over the threads the Messages page lists) and, for those who co-sign, notes waiting."""
     if role not in COUNTED_ROLES:

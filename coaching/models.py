@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from lib.crypto import EncryptedCharField, EncryptedJSONField
 from organizations.models import Organization
 
@@ -56,7 +57,7 @@ class DisabledEntry(models.Model):
 
 class PracticeReviewQuerySet(models.QuerySet["PracticeReview"]):
     def visible_to(
-        self, user: object, organization: Organization | None
+        self, user: AnyUser, organization: Organization | None
     ) -> "PracticeReviewQuerySet":
         """The coach's own reviews, plus, for a supervisor, those their team chose to share."""
         from organizations.models import Membership, Role

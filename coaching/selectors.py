@@ -1,10 +1,9 @@
 """The lexicon an organization uses: the built-in entries it keeps plus its own terms; practice
 reviews shared with a supervisor, counted per coach."""
 
-from typing import Any
-
 from django.db.models import Count
 
+from accounts.models import AnyUser
 from coaching.language import Entry, builtin_entries, phrase_entry
 from coaching.models import CustomTerm, DisabledEntry, PracticeReview
 from organizations.models import Organization
@@ -37,7 +36,7 @@ def replacement_for(suggestion: str) -> str:
 
 
 def shared_review_counts(
-    *, user: Any, organization: Organization, owner_ids: list[int]
+    *, user: AnyUser, organization: Organization, owner_ids: list[int]
 ) -> dict[int, int]:
     """How many practice reviews each of these coaches chose to share with this supervisor."""
     rows = (

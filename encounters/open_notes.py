@@ -1,14 +1,14 @@
 """Open notes: what a participant may read about themselves, withholding with a reason, and
 their comments and correction requests with the coach's answers."""
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from audit.models import Action
 from audit.services import Target, record_member_action
 from encounters.models import (
@@ -67,8 +67,10 @@ def withheld_notes(participant: Participant) -> QuerySet[Encounter]:
     ).only("id", "started_at", "occurred_on", "withheld_reason", "withheld_detail")
 
 
-def open_requests_for(*, user: Any, organization: Organization) -> list[NoteFeedback]:
+def open_requests_for(*, user: AnyUser, organization: Organization) -> list[NoteFeedback]:
     """Today: comments and correction requests waiting on notes this coach wrote (one query)."""
+    if isinstance(user, AnonymousUser):
+        return []
     return list(
         NoteFeedback.objects.filter(
             organization=organization, status=FeedbackStatus.OPEN, encounter__author=user

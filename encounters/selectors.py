@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, Q, TextField, Value
 from django.db.models.functions import Cast, TruncDate
 
+from accounts.models import AnyUser
 from assessments.models import CHECKIN, Assessment
 from assessments.selectors import care_flags
 from assessments.selectors import today_section as assessments_today_section
@@ -196,13 +197,13 @@ NOTE_TEXT = (
 )
 
 
-def review_queue(*, user: Any, organization: Organization, author: str = "") -> Any:
+def review_queue(*, user: AnyUser, organization: Organization, author: str = "") -> Any:
     """Signed notes waiting for this supervisor's co-signature, oldest first; `author` (a
     coach's public id) narrows it to one coach's notes."""
     queue = (
         Encounter.objects.visible_to(user, organization)
         .filter(review_state=ReviewState.PENDING)
-        .exclude(author=user)
+        .exclude(author_id=user.pk)
     )
     if author:
         queue = queue.filter(author__public_id=author)
@@ -210,7 +211,7 @@ def review_queue(*, user: Any, organization: Organization, author: str = "") -> 
 
 
 def cosign_waiting_counts(
-    *, user: Any, organization: Organization, author_ids: list[int]
+    *, user: AnyUser, organization: Organization, author_ids: list[int]
 ) -> dict[int, int]:
     """How many notes each of these coaches has waiting for this supervisor's co-signature."""
     rows = (

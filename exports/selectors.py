@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import AnyUser
 from consent.services import matching_consent
 from exports.datasets import registry
 from exports.services import ExportRequest
@@ -13,7 +14,7 @@ from participants.models import Participant
 NO_CONSENT = "No active consent covers this recipient, purpose and information."
 
 
-def exportable_people(*, user: Any, organization: Any) -> QuerySet[Participant]:
+def exportable_people(*, user: AnyUser, organization: Any) -> QuerySet[Participant]:
     """Managers: the whole organization; supervisors: their team's caseloads (the usual scope)."""
     return Participant.objects.visible_to(user, organization)
 

@@ -5,12 +5,12 @@ The tables kept the names they had when groups lived in `encounters` (`db_table`
 this app changed no table (migrations 0001 here and encounters 0011)."""
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization, Role
 from organizations.selectors import membership_in
@@ -18,14 +18,14 @@ from participants.models import Participant
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
-    def visible_to(self, user: Any, organization: Organization | None) -> "GroupQuerySet":
+    def visible_to(self, user: AnyUser, organization: Organization | None) -> "GroupQuerySet":
         """Coaches see the groups they facilitate; supervisors and managers see all groups."""
         membership = membership_in(user, organization)
         if membership is None or membership.role not in Role.with_participant_access():
             return self.none()
         groups = self.filter(organization=organization)
         if membership.role == Role.COACH:
-            return groups.filter(facilitator=user)
+            return groups.filter(facilitator_id=membership.user_id)
         return groups
 
 

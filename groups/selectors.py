@@ -1,13 +1,12 @@
 """Reads for the group pages: the groups a member may see, and the members they may see in one."""
 
-from typing import Any
-
+from accounts.models import AnyUser
 from groups.models import Group
 from organizations.models import Organization
 from participants.models import Participant, ParticipantQuerySet
 
 
-def groups_for(*, user: Any, organization: Organization) -> list[Group]:
+def groups_for(*, user: AnyUser, organization: Organization) -> list[Group]:
     """The groups this member may see (`Group.objects.visible_to`), by name. Names are
     encrypted, so they are sorted here rather than in SQL."""
     return sorted(

@@ -9,6 +9,7 @@ from django.db.models import F, QuerySet
 from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from inbox.models import Message, Thread
 from organizations.models import Organization
 from participants.models import Participant
@@ -16,7 +17,7 @@ from participants.models import Participant
 THREAD_LIST_LIMIT = 200
 
 
-def threads_for(*, user: Any, organization: Organization) -> list[Thread]:
+def threads_for(*, user: AnyUser, organization: Organization) -> list[Thread]:
     """Threads of the people this member may see: new messages first, then the latest."""
     return list(
         Thread.objects.visible_to(user, organization)
@@ -28,7 +29,7 @@ def threads_for(*, user: Any, organization: Organization) -> list[Thread]:
     )
 
 
-def unread_threads(*, user: Any, organization: Organization) -> "QuerySet[Thread]":
+def unread_threads(*, user: AnyUser, organization: Organization) -> "QuerySet[Thread]":
     """Threads on this member's Messages page with messages they have not opened yet."""
     return Thread.objects.visible_to(user, organization).filter(unread_by_staff__gt=0)
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ from organizations.models import (
 _CACHE_ATTR = "_cairn_active_memberships"
 
 
-def active_memberships(user: Any) -> list[Membership]:
+def active_memberships(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
     """The user's active memberships, newest organization last; cached on the user object."""
     if user is None or not user.is_authenticated:
         return []
@@ -29,7 +31,7 @@ def active_memberships(user: Any) -> list[Membership]:
     if cached is None:
         cached = list(
             Membership.objects.active()
-            .filter(user=user)
+            .filter(user_id=user.pk)
             .select_related("organization", "team")
             .order_by("organization__name")
         )
@@ -37,12 +39,14 @@ def active_memberships(user: Any) -> list[Membership]:
     return cached
 
 
-def forget_memberships(user: Any) -> None:
+def forget_memberships(user: AbstractBaseUser | AnonymousUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def membership_in(user: Any, organization: Organization | None) -> Membership | None:
+def membership_in(
+    user: AbstractBaseUser | AnonymousUser, organization: Organization | None
+) -> Membership | None:
     if organization is None:
         return None
     for membership in active_memberships(user):
@@ -51,7 +55,7 @@ def membership_in(user: Any, organization: Organization | None) -> Membership | 
     return None
 
 
-def role_in(user: Any, organization: Organization | None) -> str:
+def role_in(user: AbstractBaseUser | AnonymousUser, organization: Organization | None) -> str:
     membership = membership_in(user, organization)
     return membership.role if membership else ""
 

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, KeyedHashListField
 from lib.collation import FoldedTextField, SortKeyField, folded
 from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
@@ -81,7 +81,7 @@ class Pathway(models.TextChoices):
 
 
 class ParticipantQuerySet(HashedQuerySet["Participant"]):
-    def visible_to(self, user: Any, organization: Organization | None) -> "ParticipantQuerySet":
+    def visible_to(self, user: AnyUser, organization: Organization | None) -> "ParticipantQuerySet":
         """Participants this user may see in this organization; everything else is out of scope.
 
         coach: their own caseload; supervisor: their own and their team's caseloads;
@@ -92,12 +92,14 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
         if membership is None:
             return self.none()
         in_org = self.filter(organization=organization, merged_into__isnull=True)
-        mine = Q(coach=user) | Q(secondary_coach=user)
+        mine = Q(coach_id=membership.user_id) | Q(secondary_coach_id=membership.user_id)
         if membership.role in Role.care_team():
             # Emergency access ("break the glass"): time-limited, reasoned, audited, reviewed.
             mine |= Q(
                 pk__in=EmergencyAccess.objects.filter(
-                    organization=organization, user=user, expires_at__gt=timezone.now()
+                    organization=organization,
+                    user_id=membership.user_id,
+                    expires_at__gt=timezone.now(),
                 ).values("participant_id")
             )
         if membership.role == Role.COACH:
@@ -115,7 +117,7 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
         if membership.role == Role.MANAGER:
             return in_org
         if membership.role == Role.PARTICIPANT:
-            return in_org.filter(user=user)
+            return in_org.filter(user_id=membership.user_id)
         return self.none()
 
     def open_to_outreach(self) -> "ParticipantQuerySet":

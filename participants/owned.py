@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 
+from accounts.models import AnyUser
 from organizations.models import Organization
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class ParticipantOwnedQuerySet(models.QuerySet[_M]):
     """Rows that belong to a participant. Who may see them is the participant rule and nothing
     else: `Participant.objects.visible_to` decides, through the owning participant."""
 
-    def visible_to(self, user: Any, organization: Organization | None) -> Self:
+    def visible_to(self, user: AnyUser, organization: Organization | None) -> Self:
         # Imported here: the participant app's own rows (support people) use this queryset too.
         from participants.models import Participant
 

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AnyUser, User
 from audit.models import Action, AuditEvent
 from lib.blind_index import keyed_hash
 from organizations.models import Organization, Role
@@ -43,7 +43,7 @@ ENCRYPTED_FIELDS = tuple(
 )
 
 
-def own_open_caseload(*, user: Any, organization: Organization) -> ParticipantQuerySet:
+def own_open_caseload(*, user: AnyUser, organization: Organization) -> ParticipantQuerySet:
     """The member's own open records (primary or secondary coach), without the encrypted
     free-text columns: what Today's sections are about."""
     return (
@@ -62,7 +62,7 @@ class CaseloadCounts:
     closed: int  # closed, moved on or otherwise no longer open
 
 
-def caseload_counts(*, user: Any, organization: Organization | None) -> CaseloadCounts:
+def caseload_counts(*, user: AnyUser, organization: Organization | None) -> CaseloadCounts:
     """One read for "16 people with open records · 5 closed or moved on": the caseload list's
     default view and "My work" count the same set."""
     is_open = Q(status__in=ParticipantStatus.open())
@@ -75,7 +75,7 @@ def caseload_counts(*, user: Any, organization: Organization | None) -> Caseload
 FINDER_LIMIT = 20
 
 
-def find_on_caseload(*, user: Any, organization: Organization, text: str) -> list[Participant]:
+def find_on_caseload(*, user: AnyUser, organization: Organization, text: str) -> list[Participant]:
     """Today's "Log a contact for…": the people this member may see whose name (accents and
     case aside) or phone matches, by name, the first few. Anyone, including people who asked
     not to be contacted: they may be the ones who reached out."""
@@ -109,7 +109,7 @@ class CaseloadFilters:
 
 def caseload(
     *,
-    user: Any,
+    user: AnyUser,
     organization: Organization | None,
     filters: CaseloadFilters,
     today: date | None = None,
@@ -155,7 +155,7 @@ class PossibleDuplicate:
 def possible_duplicates(
     *,
     organization: Organization,
-    user: Any,
+    user: AnyUser,
     preferred_name: str,
     legal_name: str,
     phones: list[str],
@@ -288,7 +288,7 @@ def per_coach(
 
 
 def team_caseload_counts(
-    *, user: Any, organization: Organization, coach_ids: list[int], today: date
+    *, user: AnyUser, organization: Organization, coach_ids: list[int], today: date
 ) -> dict[int, CoachCaseload]:
     """Each coach's open caseload, follow-ups due or overdue, and people not in touch for
     longer than the organization's flag, in one grouped read. The due and quiet counts leave

@@ -3,8 +3,10 @@
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from accounts.models import AnyUser
 from consent.models import Consent
 from encounters.models import CheckInSchedule
 from encounters.selectors import BRIEF_PARTICIPANT
@@ -61,6 +63,8 @@ def call_requests_for_today(
     )
 
 
-def chose_shared_device(user: Any) -> bool:
+def chose_shared_device(user: AnyUser) -> bool:
     """The signed-in participant said in their portal settings that their device is shared."""
+    if isinstance(user, AnonymousUser):
+        return False
     return PortalPreference.objects.filter(participant__user=user, shared_device=True).exists()

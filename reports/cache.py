@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import AnyUser
 from organizations.models import Organization, Role
 from organizations.selectors import membership_in
 from participants.models import EmergencyAccess
@@ -73,7 +74,7 @@ def fold(organization_id: int, newest: int) -> None:
         )
 
 
-def key(*, user: Any, organization: Organization, filters: Any) -> str | None:
+def key(*, user: AnyUser, organization: Organization, filters: Any) -> str | None:
     """Where a manager's figures for these filters are kept now, or None: not kept."""
     membership = membership_in(user, organization)
     if membership is None or membership.role not in Role.oversight():
@@ -83,7 +84,7 @@ def key(*, user: Any, organization: Organization, filters: Any) -> str | None:
     if membership.role == Role.SUPERVISOR:
         # The same rule as `Participant.objects.visible_to`: grants not yet expired.
         grants = EmergencyAccess.objects.filter(
-            organization=organization, user=user, expires_at__gt=timezone.now()
+            organization=organization, user_id=membership.user_id, expires_at__gt=timezone.now()
         ).order_by("pk")
         open_grants = list(grants.values_list("pk", flat=True))
         scope = f"user {user.pk} team {membership.team_id} grants {open_grants}"

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import AnyUser
 from assessments.models import BARC10, Assessment
 from assessments.selectors import rule_from, schedule_row
 from encounters.models import ContactType, Encounter
@@ -43,7 +44,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Scope:
-    user: Any
+    user: AnyUser
     organization: Organization
     filters: Filters
     cell: Cell
@@ -394,7 +395,7 @@ def listing(
     name: str,
     *,
     query: QueryDict,
-    user: Any,
+    user: AnyUser,
     organization: Organization,
     filters: Filters,
     services: set[int],

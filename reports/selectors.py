@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from accounts.models import User
+from accounts.models import AnyUser, User
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED
 from assessments.selectors import History, rule_from, schedule_row
@@ -69,7 +69,7 @@ class Dashboard:
 
 
 def people_in_scope(
-    *, user: Any, organization: Organization, filters: Filters
+    *, user: AnyUser, organization: Organization, filters: Filters
 ) -> "QuerySet[Participant]":
     """The participants this member may see, narrowed by the filters about people."""
     people = Participant.objects.visible_to(user, organization)
@@ -210,7 +210,7 @@ def barc10_histories(
     return found
 
 
-def dashboard(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
+def dashboard(*, user: AnyUser, organization: Organization, filters: Filters) -> Dashboard:
     """Every figure for one member and one set of filters, counted in PostgreSQL
     (`reports.aggregates`): the same dozen queries at 60 or 50,000 participants. A manager's
     figures are kept until the organization's data changes (`reports.cache`)."""
@@ -225,7 +225,7 @@ def dashboard(*, user: Any, organization: Organization, filters: Filters) -> Das
     return found
 
 
-def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dashboard:
+def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> Dashboard:
     period = filters.period
     people = people_in_scope(user=user, organization=organization, filters=filters)
     contacts = contacts_in_scope(organization=organization, people=people, filters=filters)
@@ -261,7 +261,7 @@ def _counted(*, user: Any, organization: Organization, filters: Filters) -> Dash
 
 
 def people_behind(
-    figure: str, *, user: Any, organization: Organization, filters: Filters
+    figure: str, *, user: AnyUser, organization: Organization, filters: Filters
 ) -> "QuerySet[Participant]":
     """The people behind a headline figure (`ROW_FIGURES` in the views), as a query."""
     people = people_in_scope(user=user, organization=organization, filters=filters)
@@ -313,7 +313,7 @@ def _assemble(
 
 
 def by_person(
-    *, user: Any, organization: Organization, filters: Filters
+    *, user: AnyUser, organization: Organization, filters: Filters
 ) -> tuple[Dashboard, dict[str, list[uuid.UUID]]]:
     """The figures from one row per person through `reports.figures` (their definitions), and
     the people behind each figure for the drill-down; `dashboard` gives the same figures."""
