@@ -132,7 +132,8 @@ def unusual_volume(organization: Model, *, limit: int = 50, minutes: int = 60) -
 
 
 # The audit review's alert is kept this long per organization: counting a busy hour's page views
-# took 24 ms (27,850 views in one hour at state scale), on every view of the review.
+# on every view of the review costs too much at state scale (figures:
+# bench/results/2026-12-04-measured-design-choices.md).
 ALERT_SECONDS = 60
 ALERT_RECORDS = 50  # different participant records in the last hour that raise the alert
 

@@ -62,9 +62,9 @@ ORG_COUNT_SECONDS = 60
 class CountedPaginator(Paginator):
     """A paginator told its count: the default view counts open and closed records in one read
     (`caseload_counts`), and the whole organization's counts come from a cache kept for a
-    minute: COUNT(*) over 25,000 records took about 8 ms at state scale on every page turn, and
-    "25,013 people" a minute old is close enough for a caption. Any filter, and every smaller
-    scope, counts exactly."""
+    minute: counting a statewide caseload on every page turn costs more than a caption a minute
+    old is worth (figures: bench/results/2026-12-04-measured-design-choices.md). Any filter, and
+    every smaller scope, counts exactly."""
 
     def __init__(self, *args: Any, known_count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
