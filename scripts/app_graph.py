@@ -20,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIRS = {"tests", "migrations", "node_modules", ".venv", "var"}
+CORE = {"lib", "audit", "organizations", "accounts"}
+PROJECT = "cairn"
 
 
 def cairn_apps(root: Path = ROOT) -> list[str]:
@@ -73,6 +75,10 @@ class Graph:
     apps: list[str]
     edges: dict[str, Counter[str]] = field(default_factory=dict)
     kinds: Counter[str] = field(default_factory=Counter)
+    # Imports into another domain app's models, leaving out the core every app stands on (the
+    # trail, organizations and accounts: an organization, a role, a user) and the project
+    # package `cairn/`, which composes the apps (the URL map, the demo world).
+    domain_model_imports: int = 0
 
     def cycles(self) -> list[list[str]]:
         """Strongly connected components with more than one app (Tarjan's algorithm)."""
@@ -119,6 +125,8 @@ def build(root: Path = ROOT) -> Graph:
                 if target in apps and target != app:
                     graph.edges[app][target] += 1
                     graph.kinds[kind_of(module)] += 1
+                    if kind_of(module) == "models" and target not in CORE and app != PROJECT:
+                        graph.domain_model_imports += 1
     return graph
 
 
@@ -143,6 +151,10 @@ def report(graph: Graph, *, quiet: bool = False) -> str:
         f"  cross-app imports: {sum(graph.kinds.values())}; into models: {graph.kinds['models']}; "
         f"through services/selectors: {graph.kinds['services/selectors']}; "
         f"other: {graph.kinds['other']}"
+    )
+    lines.append(
+        f"  into another domain app's models (not the core {', '.join(sorted(CORE))}, "
+        f"not from {PROJECT}/): {graph.domain_model_imports}"
     )
     lib_imports = sorted(graph.edges.get("lib", {}))
     lines.append(f"  lib imports: {', '.join(lib_imports) or 'nothing of Cairn'}")
