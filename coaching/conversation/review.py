@@ -58,9 +58,16 @@ class Review:
 
 def review(utterances: list[Utterance], model: ConversationModel | None = None) -> Review:
     model = model or load()
-    coach = [u.text for u in utterances if u.speaker == COACH]
+    coach: list[str] = []
+    before: list[str] = []
+    previous = ""
+    for u in utterances:
+        if u.speaker == COACH:
+            coach.append(u.text)
+            before.append(previous)
+        previous = u.text if u.speaker != COACH else ""
     participant = [u.text for u in utterances if u.speaker != COACH]
-    coach_labels = iter(model.label_coach(coach))
+    coach_labels = iter(model.label_coach(coach, before, in_order=True))
     participant_labels = iter(model.label_participant(participant))
     labelled = [
         LabelledUtterance(

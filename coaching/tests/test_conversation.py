@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cairn.demo import DemoWorld
 from coaching.conversation import model as conversation_model
 from coaching.conversation.model import COACH_LABELS, PARTICIPANT_LABELS
-from coaching.management.commands.evaluate_conversation_model import evaluate
+from coaching.management.commands.evaluate_conversation_model import (
+    utterance_figures,
+)
 from coaching.models import PracticeReview
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,13 +50,13 @@ def private_model_dir(settings, tmp_path_factory) -> None:
 
 
 def test_model_beats_the_majority_baseline_by_a_wide_margin_on_held_out_data() -> None:
-    result = evaluate()
-    assert result["coach_heldout"] >= 450 and result["participant_heldout"] >= 180
-    assert result["coach_macro_f1"] >= 0.7
-    assert result["coach_macro_f1"] - result["majority_baseline_macro_f1"] >= 0.5
+    result = utterance_figures()
+    assert result["coach_turns"] >= 450 and result["participant_turns"] >= 180
+    assert result["labels_macro_f1"] >= 0.7
+    assert result["labels_macro_f1"] - result["majority_baseline_labels_macro_f1"] >= 0.5
     assert result["groups_macro_f1"] >= 0.75
     assert result["participant_macro_f1"] >= 0.7
-    assert all(value > 0.4 for value in result["coach_f1_by_label"].values())
+    assert all(value > 0.4 for value in result["f1_by_label"].values())
 
 
 def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path) -> None:
@@ -80,7 +82,9 @@ def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path) -> Non
     )
     labels = [u["label"] for u in coach]
     assert labels[3] == "open_question" and labels[4] == "closed_question"
-    assert labels[6] == "advice_with_permission" and labels[8] == "advice_without_permission"
+    # Asking permission is a question (the corpus rules); the advice once given is with it.
+    assert labels[6] == "closed_question" and labels[7] == "advice_with_permission"
+    assert labels[8] == "advice_without_permission"
     summary = data["summary"]
     assert summary["strengths"] and summary["coach_utterances"] == 10
     assert summary["advice_without_permission"] >= 1

@@ -29,8 +29,8 @@ class Command(BaseCommand):
         model = conversation_model.load()
         load_seconds = time.perf_counter() - started
         rows = read_corpus(HELDOUT_CSV)
-        coach = [t for s, t, _ in rows if s == "coach"]
-        participant = [t for s, t, _ in rows if s == "participant"]
+        coach = [t.text for t in rows if t.speaker == "coach"]
+        participant = [t.text for t in rows if t.speaker == "participant"]
         turns = list(
             islice(zip(cycle(coach), cycle(participant), strict=False), options["utterances"] // 2)
         )

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coaching.conversation import model as conversation_model
-from coaching.conversation.model import OPEN_START, read_corpus, save, train
+from coaching.conversation.model import OPEN_START, Turn, read_corpus, save, train
 
 # Other coding schemes' labels, mapped to Cairn's (documented in coaching/conversation/data).
 MITI = {
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             f"Model {built.fingerprint} saved to {path} in {time.perf_counter() - started:.1f} s."
         )
 
-    def _rows(self, source: Path, scheme: str) -> list[tuple[str, str, str]]:
+    def _rows(self, source: Path, scheme: str) -> list[Turn]:
         if scheme == "cairn":
             try:
                 return read_corpus(source)
