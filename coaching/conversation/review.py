@@ -40,6 +40,7 @@ class LabelledUtterance:
     speaker: str
     text: str
     label: str
+    why: list[str] = field(default_factory=list)  # the cues behind a coach turn's reading
 
 
 @dataclass
@@ -50,7 +51,8 @@ class Review:
     def as_dict(self) -> dict[str, Any]:
         return {
             "utterances": [
-                {"speaker": u.speaker, "text": u.text, "label": u.label} for u in self.utterances
+                {"speaker": u.speaker, "text": u.text, "label": u.label, "why": u.why}
+                for u in self.utterances
             ],
             "summary": self.summary,
         }
@@ -67,14 +69,17 @@ def review(utterances: list[Utterance], model: ConversationModel | None = None) 
             before.append(previous)
         previous = u.text if u.speaker != COACH else ""
     participant = [u.text for u in utterances if u.speaker != COACH]
-    coach_labels = iter(model.label_coach(coach, before, in_order=True))
+    read = model.label_coach(coach, before, in_order=True)
+    reasons = iter(
+        model.why(text, person, label)
+        for text, person, label in zip(coach, before, read, strict=True)
+    )
+    coach_labels = iter(read)
     participant_labels = iter(model.label_participant(participant))
     labelled = [
-        LabelledUtterance(
-            u.speaker,
-            u.text,
-            next(coach_labels) if u.speaker == COACH else next(participant_labels),
-        )
+        LabelledUtterance(u.speaker, u.text, next(coach_labels), next(reasons))
+        if u.speaker == COACH
+        else LabelledUtterance(u.speaker, u.text, next(participant_labels))
         for u in utterances
     ]
     return Review(labelled, summarize(labelled))

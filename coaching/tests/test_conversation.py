@@ -85,6 +85,11 @@ def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path) -> Non
     # Asking permission is a question (the corpus rules); the advice once given is with it.
     assert labels[6] == "closed_question" and labels[7] == "advice_with_permission"
     assert labels[8] == "advice_without_permission"
+    # The practice page can say why: the cues that spoke for each coach turn's reading.
+    assert any("question" in reason for reason in coach[3]["why"]), coach[3]
+    assert "why" not in {
+        k for u in data["utterances"] if u["speaker"] == "participant" for k in u if u[k]
+    }
     summary = data["summary"]
     assert summary["strengths"] and summary["coach_utterances"] == 10
     assert summary["advice_without_permission"] >= 1
