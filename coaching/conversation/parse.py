@@ -61,11 +61,47 @@ def parse(content: bytes | str, *, filename: str = "", coach_name: str = "") -> 
         raise TranscriptError(
             "No speakers found. Start each turn with 'Coach:' or 'Participant:' (or C: / P:)."
         )
+    _check_readable(utterances)
+    return utterances
+
+
+def _check_readable(utterances: list[Utterance]) -> None:
+    """A conversation the reviewer can read: not too long, both sides, in English."""
     if len(utterances) > MAX_UTTERANCES:
         raise TranscriptError("That is more than 5,000 turns; please review one conversation.")
     if not any(u.speaker == COACH for u in utterances):
         raise TranscriptError("No coach turns found. Mark the coach's lines with 'Coach:'.")
-    return utterances
+    if all(u.speaker == COACH for u in utterances):
+        raise TranscriptError(
+            "Only the coach's turns were found. The reading needs both sides of the "
+            "conversation: mark the other person's lines with 'Participant:'."
+        )
+    if mostly_spanish(" ".join(u.text for u in utterances)):
+        raise TranscriptError(
+            "This conversation looks like it is in Spanish. The reviewer reads conversations in "
+            "English for now (a few Spanish sentences are fine), so it would give a wrong "
+            "reading rather than none."
+        )
+
+
+SPANISH = frozenset(
+    ("que", "de", "el", "la", "los", "las", "y", "en", "es", "por", "para", "con", "no", "una",
+     "un", "pero", "como", "yo", "tú", "usted", "está", "estoy", "qué", "cómo", "mi", "tu", "se",
+     "lo", "le", "me", "te", "muy", "bien", "sí", "también", "cuando", "porque", "eso", "esto")
+)  # fmt: skip
+ENGLISH = frozenset(
+    ("the", "and", "to", "of", "a", "in", "is", "it", "you", "that", "i", "for", "on", "with",
+     "was", "what", "do", "be", "have", "this", "but", "my", "me", "so", "just", "about", "your",
+     "how", "are", "can", "like", "we", "they", "if", "when", "because", "know", "yeah", "okay")
+)  # fmt: skip
+
+
+def mostly_spanish(text: str) -> bool:
+    """More Spanish function words than English ones (code-switching stays English)."""
+    words = re.findall(r"[a-záéíóúñü']+", text.lower())
+    spanish = sum(w in SPANISH for w in words)
+    english = sum(w in ENGLISH for w in words)
+    return spanish > 2 * english and spanish >= 10
 
 
 def _from_lines(text: str, coach_name: str) -> list[Utterance]:

@@ -70,8 +70,35 @@ def test_srt_with_prefixes_and_continued_cues() -> None:
         ("Participant: hello\nParticipant: anyone?", "No coach turns found."),
         (b"\xff\xfe\x00bad", "isn't plain text"),
         (b"Coach: hi\n" * 600_000, "larger than 2 MB"),
+        ("Coach: How was the week?\nCoach: And the meeting?", "Only the coach's turns"),
+        (
+            "Coach: ¿Cómo te fue esta semana con el trabajo?\n"
+            "Participant: Pues más o menos, no dormí bien y estoy cansado.\n"
+            "Coach: Estás cansado y la semana fue pesada para ti.\n"
+            "Participant: Sí, pero quiero ir a la reunión del jueves.",
+            "looks like it is in Spanish",
+        ),
     ],
 )
 def test_bad_transcripts_get_a_clear_reason(content: str | bytes, message: str) -> None:
     with pytest.raises(TranscriptError, match=message):
         parse(content)
+
+
+def test_a_few_spanish_sentences_in_an_english_conversation_are_read() -> None:
+    result = parse(
+        "Coach: How was the week with your mom?\n"
+        "Participant: Bien, bien. I mean, she was on me about work, you know, like always.\n"
+        "Coach: She cares, and it still wears you down. ¿Qué te ayudó esta semana?\n"
+        "Participant: Honestly the Thursday meeting. I went twice."
+    )
+    assert [u.speaker for u in result] == ["coach", "participant", "coach", "participant"]
+
+
+def test_a_three_hour_session_is_read_within_the_size_limit() -> None:
+    turns = "\n".join(
+        f"Coach: What happened after the {n}th call?\nParticipant: I kept going, {n} times."
+        for n in range(1800)
+    )
+    result = parse(turns)
+    assert len(result) == 3600
