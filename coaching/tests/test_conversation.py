@@ -12,6 +12,7 @@ from cairn.demo import DemoWorld
 from coaching.conversation import model as conversation_model
 from coaching.conversation.model import COACH_LABELS, PARTICIPANT_LABELS
 from coaching.management.commands.evaluate_conversation_model import (
+    by_held_out_writer,
     utterance_figures,
 )
 from coaching.models import PracticeReview
@@ -168,3 +169,43 @@ def test_uploaded_webvtt_is_reviewed(demo, client_for) -> None:
     )
     body = page.content.decode()
     assert "What brings you in today?" in body and "Open question" in body
+
+
+def _writer(path: Path, name: str, lines: list[tuple[str, str, str]]) -> Path:
+    import csv
+
+    out = path / f"{name}.csv"
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["session", "turn", "speaker", "text", "label"])
+        for n, (speaker, text, label) in enumerate(lines, start=1):
+            writer.writerow([f"{name}-{1 + (n - 1) // 6}", n, speaker, text, label])
+    return out
+
+
+SESSION_LINES = [
+    ("coach", "Um, so how has the week been, like, for you?", "open_question"),
+    ("participant", "Rough. I didn't sleep and I skipped the meeting.", "neutral"),
+    ("coach", "You didn't sleep and you skipped the meeting.", "simple_reflection"),
+    ("participant", "Yeah. I want to go back though.", "change_talk"),
+    ("coach", "Mm-hmm.", "other"),
+    ("participant", "The Thursday one is closer.", "neutral"),
+]
+
+
+def test_held_out_writer_figures_come_from_a_model_that_never_saw_that_writer(
+    tmp_path: Path,
+) -> None:
+    from coaching.conversation.model import read_corpus
+
+    writers = {
+        name: read_corpus(_writer(tmp_path, name, SESSION_LINES * 2)) for name in ("north", "south")
+    }
+    # The person's turn before each coach turn is its context; the first turn has none.
+    assert writers["north"][0].previous == "" and writers["north"][2].previous.startswith("Rough")
+    utterances = conversation_model.read_corpus(conversation_model.TRAIN_CSV)
+    result = by_held_out_writer(utterances, writers)
+    assert set(result["writers"]) == {"north", "south"}
+    assert result["writers"]["north"]["coach_turns"] == 6
+    assert 0 <= result["mean_groups_macro_f1"] <= 1
+    assert len(result["pooled"]["group_confusion"]) == 4
