@@ -8,6 +8,7 @@ from assessments.engine import registry
 from assessments.models import Assessment
 from consent.models import Consent, Disclosure
 from encounters.models import CheckInSchedule, Encounter, NoteState
+from participants.languages import language_name
 from participants.models import (
     CoachAssignment,
     ContactChannel,
@@ -20,9 +21,11 @@ from plans.models import Goal, Milestone, RecoveryPlan, Strength
 from safety.content import PARTS
 from safety.selectors import current_plan
 
+LANGUAGE_FIELDS = ("preferred_language", "interpreter_language")  # stored as codes, shown by name
 PARTICIPANT_FIELDS = (
     "preferred_name", "legal_name", "pronouns", "date_of_birth", "age_range",
-    "preferred_language", "gender_identity", "race_ethnicity", "sexual_orientation",
+    "preferred_language", "needs_interpreter", "interpreter_language", "gender_identity",
+    "race_ethnicity", "sexual_orientation",
     "veteran_status", "referral_source", "referral_detail", "contact_channels", "phone",
     "phone_other", "email", "safe_times", "voicemail_ok", "organization_name_ok", "contact_note",
     "helps_feel_safe", "please_avoid", "support_style", "strengths", "interests", "values",
@@ -51,7 +54,11 @@ def full_record(participant: Participant, *, shared_only: bool = False) -> dict[
     )
     return {
         "organization": participant.organization.name,
-        "about_you": {name: _plain(getattr(participant, name)) for name in PARTICIPANT_FIELDS},
+        "about_you": {
+            name: language_name(value) if name in LANGUAGE_FIELDS and value else _plain(value)
+            for name in PARTICIPANT_FIELDS
+            for value in [getattr(participant, name)]
+        },
         "coaches": [
             {
                 "coach": a.coach.display_name,

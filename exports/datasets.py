@@ -133,10 +133,24 @@ PARTICIPANT_COLUMNS = (
     ),
     Column(
         "preferred_language",
-        "Preferred language, in their words",
+        "Preferred language: an ISO 639 code (es, vi, ase...), or a name typed before codes",
+        Type.TEXT,
+        Kind.FREE_TEXT,  # left out of de-identified files: a rare language can tell who it is
+        "preferred_language",
+    ),
+    Column(
+        "needs_interpreter",
+        "Wants an interpreter: True or False",
+        Type.TEXT,
+        Kind.VALUE,
+        "needs_interpreter",
+    ),
+    Column(
+        "interpreter_language",
+        "The interpreter's language, an ISO 639 code; empty: their preferred language",
         Type.TEXT,
         Kind.FREE_TEXT,
-        "preferred_language",
+        "interpreter_language",
     ),
     Column(
         "gender_identity", "Gender, in their words", Type.TEXT, Kind.FREE_TEXT, "gender_identity"

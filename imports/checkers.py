@@ -24,6 +24,7 @@ from imports.parsing import ChoiceMap, Problem, RowChecker, RowError, parse_date
 from imports.reading import Cell
 from lib.phones import to_e164
 from organizations.models import Membership
+from participants.languages import find_language
 from participants.models import (
     AgeRange,
     Participant,
@@ -50,7 +51,7 @@ class ParticipantChecker(RowChecker):
             "pronouns": lambda c: text(c)[:60],
             "date_of_birth": lambda c: self.birth_date(parse_date(c, style)),
             "age_range": lambda c: ages(text(c)),
-            "preferred_language": lambda c: text(c)[:40],
+            "preferred_language": lambda c: find_language(text(c)) or text(c)[:40],
             "gender_identity": lambda c: text(c)[:120],
             "race_ethnicity": lambda c: text(c)[:200],
             "sexual_orientation": lambda c: text(c)[:120],

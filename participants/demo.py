@@ -130,7 +130,7 @@ def pat(
         preferred_name="Pat",
         pronouns="they/them",
         date_of_birth=date(1991, 5, 14),
-        preferred_language="English",
+        preferred_language="en",
         contact_channels=[ContactChannel.TEXT, ContactChannel.CALL],
         phone="+16175550142",
         safe_times="Weekday evenings after 6",
@@ -190,7 +190,7 @@ def generate(
         date_of_birth=anchor - timedelta(days=age * 365 + rng.randrange(365))
         if rng.random() < 0.9
         else None,
-        preferred_language=rng.choice(["Spanish", "Spanish", "English"]) if spanish else "English",
+        preferred_language=rng.choice(["es", "es", "en"]) if spanish else "en",
         gender_identity=rng.choice(GENDERS),
         veteran_status=pick(rng, [(VeteranStatus.YES, 8), (VeteranStatus.NO, 70), ("", 22)]),
         referral_source=rng.choice(list(ReferralSource.values)),
@@ -226,6 +226,7 @@ def generate(
         person.no_contact_since = datetime.combine(enrolled_on, time(12), tzinfo=UTC)
         person.no_contact_recorded_by = coach
         person.next_contact_on = None
+    _languages_beyond_english(person)
     return person
 
 
@@ -271,3 +272,17 @@ def save_batch(participants: list[Participant]) -> None:
             if p.coach_id
         ],
     )
+
+
+# Some people speak other languages, and some want an interpreter: chosen from the record's id,
+# not from the seeded random draws, so the rest of the demo world stays as it was.
+OTHER_LANGUAGES = ("vi", "ht", "zh", "ar", "so", "ase", "pt", "ru")
+
+
+def _languages_beyond_english(person: Participant) -> None:
+    key = person.id.int
+    if person.preferred_language == "es" and key % 4 == 0:
+        person.needs_interpreter = True
+    elif person.preferred_language == "en" and key % 30 == 0:
+        person.preferred_language = OTHER_LANGUAGES[key // 30 % len(OTHER_LANGUAGES)]
+        person.needs_interpreter = True

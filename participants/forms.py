@@ -6,11 +6,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from lib.once import OneTimeKeyForm
 from lib.phones import to_e164
+from participants.languages import common_choices, find_language, language_name
 from participants.models import (
     AgeRange,
     ContactChannel,
@@ -20,6 +23,47 @@ from participants.models import (
     ReferralSource,
     VeteranStatus,
 )
+
+
+class LanguageInput(forms.TextInput):
+    """A text box that suggests the common languages as you type (a native <datalist>, no
+    script) and takes any other language by its name or ISO 639 code."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        attrs = {**(attrs or {})}
+        options_id = f"{attrs.get('id') or name}-languages"
+        attrs["list"] = options_id
+        attrs.setdefault("autocomplete", "off")
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">', ((n,) for _c, n in common_choices()))
+        return format_html('{}<datalist id="{}">{}</datalist>', box, options_id, options)
+
+
+class LanguageField(forms.CharField):
+    """A language by name or code, kept as its ISO 639 code; shown back by name."""
+
+    widget = LanguageInput
+
+    def prepare_value(self, value: Any) -> Any:
+        return language_name(value) if isinstance(value, str) and value else value
+
+    def clean(self, value: Any) -> str:
+        typed = str(super().clean(value) or "").strip()
+        if not typed:
+            return ""
+        code = find_language(typed)
+        if code is None:
+            raise forms.ValidationError(
+                _(
+                    "We couldn't find a language called \u201c%(typed)s\u201d. Try its name in "
+                    "English (for example \u201cVietnamese\u201d) or its ISO 639 code."
+                ),
+                params={"typed": typed[:60]},
+            )
+        return code
+
 
 MIN_AGE = 16
 LIST_ITEMS_MAX = 20
@@ -55,8 +99,9 @@ SECTIONS: list[tuple[str | Promise, list[str]]] = [
         _("About them"),
         [
             "preferred_name", "pronoun_choice", "pronouns_self", "legal_name", "date_of_birth",
-            "age_range", "preferred_language", "gender_identity", "race_ethnicity",
-            "sexual_orientation", "veteran_status", "referral_source", "referral_detail",
+            "age_range", "preferred_language", "needs_interpreter", "interpreter_language",
+            "gender_identity", "race_ethnicity", "sexual_orientation", "veteran_status",
+            "referral_source", "referral_detail",
         ],
     ),
     (
@@ -99,6 +144,10 @@ def _lines(raw: str) -> list[str]:
 
 
 class ParticipantForm(forms.ModelForm):
+    preferred_language = LanguageField(label=_("Preferred language"), required=False, max_length=80)
+    interpreter_language = LanguageField(
+        label=_("Interpreter's language"), required=False, max_length=80
+    )
     pronoun_choice = forms.ChoiceField(label=_("Pronouns"), choices=PRONOUN_CHOICES, required=False)
     pronouns_self = forms.CharField(
         label=_("Pronouns, in their own words"), max_length=60, required=False
@@ -136,7 +185,8 @@ class ParticipantForm(forms.ModelForm):
         model = Participant
         fields = [
             "preferred_name", "legal_name", "date_of_birth", "age_range", "preferred_language",
-            "gender_identity", "race_ethnicity", "sexual_orientation", "veteran_status",
+            "needs_interpreter", "interpreter_language", "gender_identity", "race_ethnicity",
+            "sexual_orientation", "veteran_status",
             "referral_source", "referral_detail", "phone", "phone_other", "email", "safe_times",
             "texts_from", "texts_until",
             "voicemail_ok", "organization_name_ok", "contact_note", "helps_feel_safe",
@@ -157,6 +207,8 @@ class ParticipantForm(forms.ModelForm):
             "preferred_name": _("The only thing Cairn needs. Use the name they want to be called."),
             "legal_name": _("Only if they want to share it; shown only where needed."),
             "date_of_birth": _("Or give an age range below."),
+            "preferred_language": _("Type any language; the common ones are suggested."),
+            "interpreter_language": _("Leave empty if it is their preferred language."),
             "phone": _("For example 617-555-0142."),
             "contact_note": _("For example what to say if someone else answers."),
             "texts_from": _(
@@ -275,6 +327,12 @@ class ParticipantForm(forms.ModelForm):
             self.add_error(
                 "contact_again",
                 _("They asked not to be contacted. Tick this only if they told you otherwise."),
+            )
+        if data.get("needs_interpreter") and not (
+            data.get("interpreter_language") or data.get("preferred_language")
+        ):
+            self.add_error(
+                "interpreter_language", _("Which language should the interpreter speak?")
             )
         if (data.get("texts_from") is None) != (data.get("texts_until") is None):
             self.add_error("texts_until", _("Give both times, or leave both empty."))

@@ -158,7 +158,11 @@ class Participant(HashedModel):
     age_range = models.CharField(
         _("age range"), max_length=10, choices=AgeRange.choices, blank=True
     )
+    # An ISO 639 code ("es", "vi", "ase"), shown by name (`participants.languages`); a name
+    # typed before codes were kept, and not found in the table, stays as it was written.
     preferred_language = models.CharField(_("preferred language"), max_length=40, blank=True)
+    needs_interpreter = models.BooleanField(_("wants an interpreter"), default=False)
+    interpreter_language = models.CharField(_("interpreter's language"), max_length=12, blank=True)
     gender_identity = EncryptedCharField(_("gender, in their words"), max_length=120, blank=True)
     race_ethnicity = EncryptedCharField(
         _("race, ethnicity or culture, in their words"), max_length=200, blank=True

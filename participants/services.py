@@ -260,7 +260,8 @@ def remove_support_person(*, acting: Membership, person: SupportPerson) -> None:
 LIST_FIELDS = ("strengths", "interests", "values", "pathways", "contact_channels", "declined")
 FILLABLE_FIELDS = (
     "legal_name", "pronouns", "date_of_birth", "age_range", "preferred_language",
-    "gender_identity", "race_ethnicity", "sexual_orientation", "veteran_status",
+    "interpreter_language", "gender_identity", "race_ethnicity", "sexual_orientation",
+    "veteran_status",
     "referral_source", "referral_detail", "phone", "phone_other", "email", "safe_times",
     "contact_note", "helps_feel_safe", "please_avoid", "support_style", "pathway_other",
     "substances_of_concern", "secondary_coach", "user", "last_contact_on", "next_contact_on",

@@ -217,7 +217,7 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
         is_pat = person.id == pat_id
         if not is_pat and rng.random() >= SHARE:
             continue
-        spanish = person.preferred_language == "Spanish"
+        spanish = person.preferred_language == "es"
         if is_pat:
             drafts = [PAT_FIRST, PAT_SECOND]
         else:

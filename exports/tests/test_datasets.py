@@ -24,6 +24,8 @@ CONTRACT_HEADERS = {
         "date_of_birth",
         "age_range",
         "preferred_language",
+        "needs_interpreter",
+        "interpreter_language",
         "gender_identity",
         "race_ethnicity",
         "sexual_orientation",

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext
 
 from lib.collation import folded
 from lib.phones import for_display
+from participants.languages import language_name
 from participants.models import AgeRange, ContactChannel, Participant
 
 register = template.Library()
@@ -34,9 +35,19 @@ def _reach_words() -> dict[str, Any]:
             "voicemail_ok": gettext("voicemail OK"),
             "no_voicemail": gettext("no voicemail"),
             "no_name": gettext("don't name the organization"),
+            "interpreter": gettext("interpreter:"),
+            "prefers": gettext("prefers"),
         }
         # As `{% translate %}` prints a literal's translation: trusted, not escaped.
-        for key in ("none", "safe", "voicemail_ok", "no_voicemail", "no_name"):
+        for key in (
+            "none",
+            "safe",
+            "voicemail_ok",
+            "no_voicemail",
+            "no_name",
+            "interpreter",
+            "prefers",
+        ):
             words[key] = mark_safe(words[key])  # noqa: S308
         _REACH_WORDS[language] = words
     return words
@@ -50,12 +61,33 @@ def reach(p: Any) -> SafeString:
     channels = words["channels"]
     labels = [channels[c] for c in p.contact_channels if c in channels]
     parts = [", ".join(labels) if labels else words["none"]]
+    spoken = language_line(p, words)
+    if spoken:
+        parts.insert(0, spoken)
     if p.safe_times:
         parts.append(f"{words['safe']} {escape(p.safe_times)}")
     parts.append(words["voicemail_ok"] if p.voicemail_ok else words["no_voicemail"])
     if not p.organization_name_ok:
         parts.append(words["no_name"])
     return mark_safe('<span class="reach">' + " · ".join(parts) + "</span>")  # noqa: S308  # escaped above
+
+
+def language_line(p: Any, words: dict[str, Any]) -> str:
+    """ "interpreter: Vietnamese", or "prefers Spanish"; nothing for English or when the row was
+    read without its language columns."""
+    language = _loaded(p, "preferred_language") or ""
+    if _loaded(p, "needs_interpreter"):
+        wanted = _loaded(p, "interpreter_language") or language
+        return f"<strong>{words['interpreter']} {escape(language_name(wanted))}</strong>"
+    if language and language != "en":
+        return f"{words['prefers']} {escape(language_name(language))}"
+    return ""
+
+
+@register.filter
+def language(code: str) -> str:
+    """An ISO 639 code by its name in the reader's language ("vi" -> "Vietnamese")."""
+    return language_name(code) if code else ""
 
 
 @register.filter
