@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from lib.when import show_date, show_datetime, show_time
+from participants.models import Participant
 from participants.templatetags.participant_display import reach
 
 _PLACEHOLDER = str(uuid.UUID(int=0))
@@ -38,7 +39,7 @@ class PersonRow:
     line: SafeString  # the muted line under the name (window, how to reach them, due date)
     outcome_url: str = ""
     new_url: str = ""
-    participant: Any = None
+    participant: Participant | None = None
 
 
 class RowMaker:
@@ -50,7 +51,7 @@ class RowMaker:
         self.new = _PersonUrl("encounters:new")
         self.sep = " · "
 
-    def _row(self, p: Any, line: str, *, follow_up: bool) -> PersonRow:
+    def _row(self, p: Participant, line: str, *, follow_up: bool) -> PersonRow:
         return PersonRow(
             id=p.id,
             name=p.preferred_name,
@@ -62,7 +63,7 @@ class RowMaker:
             participant=p,
         )
 
-    def follow_up(self, p: Any, schedule: Any = None) -> PersonRow:
+    def follow_up(self, p: Participant, schedule: Any = None) -> PersonRow:
         """A due, scheduled or overdue person: `encounters/_today_rows.html`."""
         parts = []
         if schedule is not None:
@@ -78,7 +79,7 @@ class RowMaker:
             parts.append(gettext("due %(when)s") % {"when": escape(show_date(p.next_contact_on))})
         return self._row(p, self.sep.join(parts), follow_up=True)
 
-    def quiet(self, p: Any) -> PersonRow:
+    def quiet(self, p: Participant) -> PersonRow:
         """Someone not in touch for a while: when they last were, and how to reach them."""
         if p.last_contact_on:
             since = gettext("Last contact %(when)s") % {
@@ -88,7 +89,7 @@ class RowMaker:
             since = gettext("No contact recorded yet")  # a literal, like `{% translate %}`
         return self._row(p, f"{since}{self.sep}{reach(p)}", follow_up=False)
 
-    def asked(self, p: Any) -> PersonRow:
+    def asked(self, p: Participant) -> PersonRow:
         """Someone who asked for a call: how to reach them."""
         return self._row(p, reach(p), follow_up=False)
 
@@ -129,6 +130,6 @@ def today_rows(day: Any) -> dict[str, list[Any]]:
     }
 
 
-def one_row(p: Any) -> PersonRow:
+def one_row(p: Participant) -> PersonRow:
     """The row htmx swaps in after opening or answering the outcome form."""
     return RowMaker().follow_up(p)

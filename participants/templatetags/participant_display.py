@@ -54,7 +54,7 @@ def _reach_words() -> dict[str, Any]:
 
 
 @register.simple_tag
-def reach(p: Any) -> SafeString:
+def reach(p: Participant) -> SafeString:
     """How to reach someone: their channels in order, safe times, voicemail, whether the
     organization may be named. The one source of `participants/_reach.html`."""
     words = _reach_words()
@@ -72,7 +72,7 @@ def reach(p: Any) -> SafeString:
     return mark_safe('<span class="reach">' + " · ".join(parts) + "</span>")  # noqa: S308  # escaped above
 
 
-def language_line(p: Any, words: dict[str, Any]) -> str:
+def language_line(p: Participant, words: dict[str, Any]) -> str:
     """ "interpreter: Vietnamese", or "prefers Spanish"; nothing for English or when the row was
     read without its language columns."""
     language = _loaded(p, "preferred_language") or ""
@@ -103,14 +103,14 @@ MARK_COLOURS = 8
 _AGE_BANDS = ((16, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 
 
-def _loaded(p: Any, name: str) -> Any:
+def _loaded(p: Participant, name: str) -> Any:
     """A column's value if the row carries it, else None: a label never costs a query."""
     if name in p.__dict__:
         return p.__dict__[name]
     return None
 
 
-def mark_colour(p: Any) -> int:
+def mark_colour(p: Participant) -> int:
     """Stable per person (from the record id), the same on every page and every day."""
     return zlib.crc32(str(p.pk).encode()) % MARK_COLOURS
 
@@ -133,7 +133,7 @@ def family_initial(legal_name: str | None) -> str:
     return "" if letter == "•" else f"{letter}."
 
 
-def age_band(p: Any, today: date) -> str:
+def age_band(p: Participant, today: date) -> str:
     born = _loaded(p, "date_of_birth")
     if born is not None:
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
@@ -155,7 +155,7 @@ class PersonLabel:
         return (folded(f"{self.name} {self.initial}"), *(folded(d) for d in self.details))
 
 
-def label_of(p: Any, today: date) -> PersonLabel:
+def label_of(p: Participant, today: date) -> PersonLabel:
     pronouns = _loaded(p, "pronouns") or ""
     details = tuple(d for d in (f"({pronouns})" if pronouns else "", age_band(p, today)) if d)
     return PersonLabel(
@@ -163,7 +163,7 @@ def label_of(p: Any, today: date) -> PersonLabel:
     )
 
 
-def record_ending(p: Any) -> str:
+def record_ending(p: Participant) -> str:
     """The last four characters of the record id: what tells apart two rows that read the same."""
     return str(p.pk).replace("-", "")[-4:]
 
@@ -184,7 +184,7 @@ def _alike(context: template.Context, among: Any, today: date) -> set[Any]:
 
 @register.simple_tag(takes_context=True)
 def person_label(
-    context: template.Context, p: Any, href: str = "", among: Any = None
+    context: template.Context, p: Participant, href: str = "", among: Any = None
 ) -> SafeString:
     """Who a row is about, the same way everywhere: a decorative initial mark, the name they go
     by with their family initial, pronouns and age band; and, when another person in `among`
