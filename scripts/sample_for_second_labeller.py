@@ -6,6 +6,7 @@ each but without any label: `session,turn,previous,text`. The labeller adds a `l
 the rules in the sessions README; `evaluate_conversation_model` compares the two.
 
 Usage: .venv/bin/python scripts/sample_for_second_labeller.py OUT.csv [--per-writer 200]
+       [--writer NAME]
 """
 
 import argparse
@@ -24,10 +25,11 @@ def main() -> int:
     parser.add_argument("out")
     parser.add_argument("--per-writer", type=int, default=200)
     parser.add_argument("--seed", type=int, default=26)
+    parser.add_argument("--writer", help="only this writer's file (a sample per writer)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     sample = []
-    for path in sorted(SESSIONS.glob("*.csv")):
+    for path in sorted(SESSIONS.glob(f"{args.writer or '*'}.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         coach = []
