@@ -149,28 +149,38 @@ class ConversationModel:
 
     def why(self, text: str, previous: str, label: str) -> list[str]:
         """The cues that spoke most for `label` in this turn, in words (at most two)."""
-        classify = self.coach.named_steps["classify"]
-        if label not in classify.classes_:
+        weights = self._cue_weights().get(label)
+        if not weights:
             return []
-        union = self.coach.named_steps["features"]
-        vectorizer = dict(union.transformer_list).get("cues")
-        if vectorizer is None:
-            return []
-        names = vectorizer.named_steps["vectorize"].feature_names_
-        offset = sum(
-            len(step.named_steps["vectorize"].get_feature_names_out())
-            for name, step in union.transformer_list
-            if name != "cues"
-        )
-        row = list(classify.classes_).index(label)
         present = cues(text, previous)
-        weighed = [
-            (float(classify.coef_[row][offset + i]), name)
-            for i, name in enumerate(names)
-            if name in present and name in CUE_WORDS
-        ]
-        return [str(CUE_WORDS[name]) for weight, name in sorted(weighed, reverse=True)[:2]
-                if weight > 0]  # fmt: skip
+        weighed = sorted(
+            ((weights[name], name) for name in present if name in weights and name in CUE_WORDS),
+            reverse=True,
+        )
+        return [str(CUE_WORDS[name]) for weight, name in weighed[:2] if weight > 0]
+
+    def _cue_weights(self) -> dict[str, dict[str, float]]:
+        """Each label's weight for each named cue, read once from the fitted model."""
+        cached: dict[str, dict[str, float]] | None = self.__dict__.get("_weights")
+        if cached is not None:
+            return cached
+        classify = self.coach.named_steps["classify"]
+        union = self.coach.named_steps["features"]
+        steps = dict(union.transformer_list)
+        weights: dict[str, dict[str, float]] = {}
+        if "cues" in steps:
+            offset = sum(
+                len(step.named_steps["vectorize"].vocabulary_)
+                for name, step in union.transformer_list
+                if name != "cues"
+            )
+            names = steps["cues"].named_steps["vectorize"].feature_names_
+            for row, label in enumerate(classify.classes_):
+                weights[str(label)] = {
+                    name: float(classify.coef_[row][offset + i]) for i, name in enumerate(names)
+                }
+        self.__dict__["_weights"] = weights
+        return weights
 
 
 def apply_rules(text: str, label: str) -> str:
