@@ -129,7 +129,8 @@ class ConversationModel:
     ) -> list[str]:
         """Each coach turn's main behaviour; `previous` holds the person's turn before each.
         `in_order`: the turns are one conversation's coach turns in order, so advice right after
-        the coach asked permission counts as advice with permission."""
+        the coach asked permission counts as advice with permission (information stays
+        information, as the corpus rules say)."""
         if not texts:
             return []
         before = list(previous) if previous is not None else [""] * len(texts)
@@ -138,7 +139,7 @@ class ConversationModel:
         if in_order:
             for i in range(1, len(labels)):
                 asked = PERMISSION.search(texts[i - 1]) and labels[i - 1] != labels[i]
-                if asked and labels[i] in ("information", "advice_without_permission"):
+                if asked and labels[i] == "advice_without_permission":
                     labels[i] = "advice_with_permission"
         return labels
 
