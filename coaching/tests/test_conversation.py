@@ -60,7 +60,7 @@ def test_model_beats_the_majority_baseline_by_a_wide_margin_on_held_out_data() -
     assert all(value > 0.4 for value in result["f1_by_label"].values())
 
 
-def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path) -> None:
+def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path, settings) -> None:
     transcript = tmp_path / "practice.txt"
     transcript.write_text(TWENTY_TURNS)
     result = subprocess.run(
@@ -70,7 +70,8 @@ def test_review_command_prints_labels_and_summary_as_json(tmp_path: Path) -> Non
         text=True,
         timeout=120,
         check=True,
-        env={**__import__("os").environ, "CAIRN_MODEL_DIR": str(tmp_path / "models")},
+        # The model the other tests build and keep, so it is trained once per test run.
+        env={**__import__("os").environ, "CAIRN_MODEL_DIR": str(settings.CAIRN_MODEL_DIR)},
     )
     data = json.loads(result.stdout)
     assert len(data["utterances"]) == 20
@@ -204,7 +205,8 @@ def test_held_out_writer_figures_come_from_a_model_that_never_saw_that_writer(
     }
     # The person's turn before each coach turn is its context; the first turn has none.
     assert writers["north"][0].previous == "" and writers["north"][2].previous.startswith("Rough")
-    utterances = conversation_model.read_corpus(conversation_model.TRAIN_CSV)
+    # A slice of the utterance corpus is enough to show whose sessions each model read.
+    utterances = conversation_model.read_corpus(conversation_model.TRAIN_CSV)[:400]
     result = by_held_out_writer(utterances, writers)
     assert set(result["writers"]) == {"north", "south"}
     assert result["writers"]["north"]["coach_turns"] == 6
