@@ -1,8 +1,10 @@
 """The language checker: finds stigmatizing or labelling words and suggests person-first ones.
 
-Entries come from a data file (lexicon/en.json) plus an organization's own additions. Words
-inside quotation marks are the participant's and are never flagged; negated advice terms
-("did not relapse") are left alone; ordinary senses are excluded per entry.
+Entries come from data files, one per language (lexicon/en.json, lexicon/es.json), plus an
+organization's own additions. Words inside quotation marks are the participant's and are never
+flagged; negated advice terms ("did not relapse", "no recayó") are left alone; ordinary senses
+are excluded per entry. Each entry carries examples that must and must not trigger it; the
+tests run them all.
 """
 
 import json
@@ -12,13 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-LEXICON_PATH = Path(__file__).parent / "lexicon" / "en.json"
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+LEXICON_PATH = LEXICON_DIR / "en.json"
+LANGUAGES = {"en": "English", "es": "Spanish"}
 NEGATORS = frozenset(
     {"not", "never", "no", "didn't", "didnt", "hasn't", "hasnt", "haven't", "isn't", "wasn't",
-     "without", "don't", "doesn't", "won't", "nor"}
+     "without", "don't", "doesn't", "won't", "nor",
+     "nunca", "jamás", "jamas", "sin", "ni", "tampoco"}
 )  # fmt: skip
-QUOTES = re.compile(r"\"[^\"\n]{0,2000}\"|“[^”\n]{0,2000}”")
-WORD = re.compile(r"[A-Za-z']+")
+QUOTES = re.compile(r"\"[^\"\n]{0,2000}\"|“[^”\n]{0,2000}”|«[^»\n]{0,2000}»")
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 CLAUSE_BREAK = re.compile(r"[.;:!?,\n]")
 EXCLUDE_WINDOW = 40
 
@@ -50,13 +55,18 @@ class Entry:
     severity: str
     skip_if_negated: bool = False
     notices: str = ""  # what it looks for, in words, for the word list page
+    language: str = "en"
+    category: str = ""
+    examples: tuple[str, ...] = ()  # sentences it must flag
+    ordinary: tuple[str, ...] = ()  # ordinary senses it must leave alone
 
     @property
     def notices_words(self) -> str:
         return self.notices or self.id.replace("-", " ")
 
 
-def _compile(raw: dict[str, Any], sources: dict[str, str]) -> Entry:
+def _compile(raw: dict[str, Any], sources: dict[str, str], language: str) -> Entry:
+    examples = raw.get("examples", {})
     return Entry(
         id=raw["id"],
         keywords=tuple(k.lower() for k in raw["keywords"]),
@@ -68,13 +78,29 @@ def _compile(raw: dict[str, Any], sources: dict[str, str]) -> Entry:
         severity=raw["severity"],
         skip_if_negated=raw.get("skip_if_negated", False),
         notices=raw.get("notices", ""),
+        language=language,
+        category=raw.get("category", ""),
+        examples=tuple(examples.get("flag", ())),
+        ordinary=tuple(examples.get("ordinary", ())),
     )
+
+
+def load_lexicon(path: Path) -> tuple[Entry, ...]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(_compile(raw, data["sources"], data["language"]) for raw in data["entries"])
 
 
 @lru_cache(maxsize=1)
 def builtin_entries() -> tuple[Entry, ...]:
-    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
-    return tuple(_compile(raw, data["sources"]) for raw in data["entries"])
+    """Every language's entries (English first); a note in either language is read by all."""
+    paths = sorted(LEXICON_DIR.glob("*.json"), key=lambda p: (p.stem != "en", p.stem))
+    entries = tuple(entry for path in paths for entry in load_lexicon(path))
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise ValueError(f"Lexicon entry {entry.id!r} appears twice.")
+        seen.add(entry.id)
+    return entries
 
 
 def phrase_entry(
