@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 LEXICON_PATH = LEXICON_DIR / "en.json"
 LANGUAGES = {"en": "English", "es": "Spanish"}
@@ -176,3 +178,52 @@ def check(text: str, entries: tuple[Entry, ...] | None = None) -> list[Finding]:
             continue
         kept.append(finding)
     return kept
+
+
+ORDINARY_SAMPLE_PATH = LEXICON_DIR / "ordinary.txt"
+MAX_SAMPLE_SHARE = 0.2  # an organization's term may flag at most this share of ordinary notes
+MIN_LETTERS = 3
+COMMON_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "did", "do", "for", "from",
+    "had", "has", "have", "he", "her", "him", "his", "i", "in", "is", "it", "its", "me", "my",
+    "no", "not", "of", "on", "or", "our", "she", "so", "that", "the", "their", "them", "they",
+    "this", "to", "up", "us", "was", "we", "were", "what", "when", "who", "will", "with", "you",
+    "your", "client", "participant", "patient", "person", "people", "note", "notes", "staff",
+    "today", "week", "al", "con", "de", "del", "el", "ella", "ellos", "en", "es", "esta", "está",
+    "la", "las", "lo", "los", "mi", "para", "pero", "por", "que", "se", "su", "sus", "un",
+    "una", "y", "ya",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def ordinary_sample() -> tuple[str, ...]:
+    """Ordinary note sentences: the shipped sample plus every entry's ordinary examples."""
+    lines = ORDINARY_SAMPLE_PATH.read_text(encoding="utf-8").splitlines()
+    shipped = tuple(line for line in lines if line.strip() and not line.startswith("#"))
+    return shipped + tuple(s for entry in builtin_entries() for s in entry.ordinary)
+
+
+def too_broad(phrase: str) -> str:
+    """Why an organization's own term would flag nearly every note, in words; "" if it would not."""
+    words = phrase.lower().split()
+    letters = sum(ch.isalpha() for ch in phrase)
+    if letters < MIN_LETTERS:
+        return _(
+            "Use at least %(n)s letters: a shorter term would turn up in nearly every note."
+        ) % {"n": MIN_LETTERS}
+    if all(word in COMMON_WORDS for word in words):
+        return _(
+            "“%(phrase)s” is one of the most common words in notes; it would flag nearly every one."
+        ) % {"phrase": phrase}
+    entry = phrase_entry(
+        id="trial", phrase=phrase, suggestion="", reason="", severity="", source=""
+    )
+    sample = ordinary_sample()
+    hits = sum(1 for sentence in sample if check(sentence, (entry,)))
+    if hits > MAX_SAMPLE_SHARE * len(sample):
+        share = round(100 * hits / len(sample))
+        return _(
+            "“%(phrase)s” turns up in %(share)s%% of ordinary sample notes; it would flag too "
+            "many notes to help. Choose a more specific phrase."
+        ) % {"phrase": phrase, "share": share}
+    return ""

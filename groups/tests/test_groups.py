@@ -154,3 +154,15 @@ def test_a_future_session_is_refused(demo, client_for, circle) -> None:
     )
     assert "That is in the future." in response.content.decode()
     assert not GroupSession.objects.exists()
+
+
+def test_the_group_note_carries_the_gentle_language_check(demo, client_for, circle) -> None:
+    client = client_for("ana")
+    page = client.get(f"/groups/{circle.id}/session/").content.decode()
+    assert 'hx-post="/coaching/check/?field=shared_note"' in page
+    assert 'id="lang-shared_note"' in page
+    found = client.post(
+        "/coaching/check/?field=shared_note",
+        {"shared_note": "Two members talked about being called junkies."},
+    ).content.decode()
+    assert "person who uses drugs" in found and "saving is never blocked" in found
