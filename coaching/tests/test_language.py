@@ -171,7 +171,10 @@ def test_an_organizations_own_phrase_matches_whole_words_and_plurals() -> None:
 
 def test_check_language_command_prints_json_per_note(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    notes.write_text("client is an addict who relapsed\nall good today\nclean UA\n")
+    notes.write_text(
+        "client is an addict who relapsed\nall good today\nclean UA\nLleva 90 días limpio.\n",
+        encoding="utf-8",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check_language", str(notes), "--lines", "--format", "json"],
         cwd=ROOT,
@@ -181,7 +184,8 @@ def test_check_language_command_prints_json_per_note(tmp_path: Path) -> None:
         check=True,
     )
     data = json.loads(result.stdout)
-    assert len(data) == 3
+    assert len(data) == 4
+    assert [f["text"] for f in data[3]] == ["90 días limpio"]
     assert [f["text"] for f in data[0]] == ["addict", "relapsed"]
     assert data[1] == []
     assert set(data[2][0]) == {"start", "end", "text", "suggestion", "reason", "source", "severity"}

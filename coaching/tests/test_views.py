@@ -44,7 +44,7 @@ def test_inline_check_ignores_fields_it_does_not_know(demo, client_for) -> None:
 def test_admin_adds_own_terms_and_turns_off_built_in_ones(demo: DemoWorld, client_for) -> None:
     client = client_for("max")
     page = client.get("/coaching/lexicon/").content.decode()
-    assert "relapse" in page and "Words Matter" in page
+    assert "relapse" in page and "Words Matter" in page and "Spanish" in page
     assert "“clean” or “dirty” test results" in page and "“ex-addict”, “former user”" in page
     for code in ("clean-dirty-test", "former-addict"):
         assert f"<td>{code}" not in page and f"Turn off {code}" not in page
