@@ -381,3 +381,18 @@ def test_signing_a_note_without_flagged_words_adds_nothing(demo, client_for) -> 
     signed = client.post(f"/contacts/{encounter.id}/sign/", follow=True).content.decode()
     assert "Signed. The note is now locked" in signed
     assert "The language checker noticed" not in signed
+
+
+def test_save_and_sign_with_flagged_words_signs_and_says_so_gently(demo, client_for) -> None:
+    pat = _pat(demo)
+    page = (
+        client_for("ana")
+        .post(
+            f"/contacts/new/{pat.id}/",
+            _brief(summary="Says the family calls him a junkie.", sign="1"),
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert Encounter.objects.latest("created_at").state == NoteState.SIGNED
+    assert "Saved and signed." in page and "The language checker noticed: “junkie”" in page
