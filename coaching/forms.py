@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coaching.language import too_broad
 from coaching.models import CustomTerm, Severity
 from lib.once import OneTimeKeyForm
 from organizations.models import Organization
@@ -54,6 +55,9 @@ class CustomTermForm(OneTimeKeyForm, forms.Form):
         phrase = " ".join(self.cleaned_data["phrase"].split())
         if not any(ch.isalpha() for ch in phrase):
             raise forms.ValidationError(_("Use at least one letter."))
+        reason = too_broad(phrase)
+        if reason:
+            raise forms.ValidationError(reason)
         if CustomTerm.objects.filter(
             organization=self.organization, phrase__iexact=phrase
         ).exists():

@@ -1,10 +1,12 @@
 """The lexicon an organization uses: the built-in entries it keeps plus its own terms; practice
 reviews shared with a supervisor, counted per coach."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count
 
 from accounts.models import AnyUser
-from coaching.language import Entry, builtin_entries, phrase_entry
+from coaching.language import Entry, Finding, builtin_entries, check, phrase_entry
 from coaching.models import CustomTerm, DisabledEntry, PracticeReview
 from organizations.models import Organization
 
@@ -27,6 +29,12 @@ def entries_for(organization: Organization) -> tuple[Entry, ...]:
         for term in CustomTerm.objects.filter(organization=organization)
     ]
     return tuple(e for e in builtin_entries() if e.id not in disabled) + tuple(custom)
+
+
+def findings_in(organization: Organization, texts: Iterable[str]) -> list[Finding]:
+    """What the organization's language checker notices across several fields of one record."""
+    entries = entries_for(organization)
+    return [finding for text in texts if text for finding in check(text, entries)]
 
 
 def replacement_for(suggestion: str) -> str:

@@ -34,8 +34,10 @@ CHECKED_FIELDS = frozenset(
         "participant_response",
         "next_steps",
         "text",
-        "shared_note",
+        "shared_note",  # a group session's note
         "comment",
+        "coach_summary",  # a goal's summary in the coach's words
+        "note",  # an assessment's note
         # safety plan parts written as lines (safety.content.PARTS)
         "warning_signs",
         "coping",

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
+from coaching.selectors import findings_in
 from encounters.forms import (
+    LANGUAGE_CHECKED,
     AddendumForm,
     EncounterForm,
     NewEncounterForm,
@@ -105,6 +107,32 @@ def _save_draft(
     return original
 
 
+def _shared_words(request: HttpRequest, encounter: Encounter) -> list[str]:
+    """Words the language checker notices in a note the participant will read (open notes)."""
+    if encounter.withheld_at:
+        return []
+    texts = [getattr(encounter, name, "") or "" for name in LANGUAGE_CHECKED]
+    found = findings_in(acting_membership(request).organization, texts)
+    return list(dict.fromkeys(f.text for f in found))
+
+
+def _mention_shared_words(request: HttpRequest, encounter: Encounter) -> None:
+    """A calm word after signing: the participant will read the note. Signing is never blocked."""
+    words = _shared_words(request, encounter)
+    if words:
+        messages.info(
+            request,
+            _(
+                "%(name)s can read this note in their portal. The language checker noticed: "
+                "%(words)s. If you want to say it differently, add an addendum."
+            )
+            % {
+                "name": encounter.participant.preferred_name,
+                "words": ", ".join(f"“{word}”" for word in words),
+            },
+        )
+
+
 def _say_saved(request: HttpRequest, encounter: Encounter, *, signing: bool) -> None:
     if not signing:
         return
@@ -125,6 +153,8 @@ def _say_saved(request: HttpRequest, encounter: Encounter, *, signing: bool) -> 
         messages.success(
             request, _("Saved and signed. The note is now locked; addenda can follow.")
         )
+    if encounter.is_signed:
+        _mention_shared_words(request, encounter)
 
 
 def _encounter_or_404(
@@ -251,11 +281,16 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
 def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse:
     encounter = _encounter_or_404(request, encounter_id, viewed=True)
     membership = acting_membership(request)
+    is_author = encounter.author_id == request.user.pk
     return render(
         request,
         "encounters/detail.html",
         {
             "encounter": encounter,
+            # Before "Sign and lock": what the participant will read that the checker notices.
+            "shared_words": (
+                _shared_words(request, encounter) if is_author and not encounter.is_signed else []
+            ),
             "feedback": list(encounter.feedback.select_related("answered_by")),
             "may_withhold": (
                 membership.role in Role.care_team() and may_answer(membership, encounter)
@@ -263,7 +298,7 @@ def encounter_detail(request: HttpRequest, encounter_id: object) -> HttpResponse
             "goals": list(encounter.goals_addressed.all()),
             "addenda": list(encounter.addenda.select_related("author")),
             "addendum_form": AddendumForm(),
-            "is_author": encounter.author_id == request.user.pk,
+            "is_author": is_author,
             "return_form": ReturnForm(),
             "can_review": membership.role == Role.SUPERVISOR
             and encounter.review_state == ReviewState.PENDING
@@ -284,6 +319,7 @@ def encounter_sign(request: HttpRequest, encounter_id: object) -> HttpResponse:
         messages.error(request, _("There is nothing written yet. Add a line before signing."))
     else:
         messages.success(request, _("Signed. The note is now locked; addenda can follow."))
+        _mention_shared_words(request, encounter)
     return redirect("encounters:detail", encounter_id=encounter.id)
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.widgets import language_check_attrs
 from encounters.models import MAX_DURATION_MINUTES, ServiceType
 from groups.models import Group
 from lib.once import OneTimeKeyForm
@@ -64,6 +65,7 @@ class GroupSessionForm(OneTimeKeyForm, forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(organization.time_zone)
+        self.fields["shared_note"].widget.attrs.update(language_check_attrs("shared_note"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import Target, record_page_view
+from coaching.selectors import findings_in
 from encounters.services import ensure_service_types
 from groups.forms import GroupForm, GroupSessionForm
 from groups.models import Group
@@ -18,7 +19,7 @@ from groups.selectors import groups_for, members_seen
 from groups.services import Attendee, add_member, record_group_session, remove_member, save_group
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
-from organizations.models import Role
+from organizations.models import Membership, Role
 from participants.models import Participant, ParticipantQuerySet, ParticipantStatus
 from participants.selectors import assignable_coaches
 
@@ -110,6 +111,20 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
     )
 
 
+def _mention_shared_words(request: HttpRequest, membership: Membership, note: str) -> None:
+    """A calm word at signing: everyone who came can read the group note. Never a block."""
+    words = list(dict.fromkeys(f.text for f in findings_in(membership.organization, [note])))
+    if words:
+        messages.info(
+            request,
+            _(
+                "The people who came can read the group note in their portal. The language "
+                "checker noticed: %(words)s. If you want to say it differently, add an addendum."
+            )
+            % {"words": ", ".join(f"“{word}”" for word in words)},
+        )
+
+
 @member_required(*Role.with_participant_access())
 @one_time_submit
 def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
@@ -168,6 +183,8 @@ def group_session(request: HttpRequest, group_id: object) -> HttpResponse:
                 )
                 % {"count": len(attendees)},
             )
+            if form.cleaned_data["sign_now"]:
+                _mention_shared_words(request, membership, form.cleaned_data["shared_note"])
             return redirect(saved.location)
     record_page_view(request=request, target=Target.of(group))
     return render(

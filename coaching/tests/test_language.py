@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from coaching.language import builtin_entries, check, phrase_entry
+from coaching.language import LEXICON_DIR, Entry, builtin_entries, check, phrase_entry
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parent / "language_fixture.tsv"
+CATEGORIES = {
+    "people-label",
+    "test-result",
+    "blame",
+    "failed-framing",
+    "medication",
+    "condition",
+}
 
 # (entry id, text that must be flagged by that entry, text that must not be flagged at all)
 CASES = [
@@ -53,8 +62,66 @@ def test_entry_flags_its_term_and_not_unrelated_text(entry: str, flagged: str, q
     assert check(quiet) == [], check(quiet)
 
 
-def test_every_lexicon_entry_has_cases() -> None:
-    assert {e.id for e in builtin_entries()} == {entry for entry, _, _ in CASES}
+def test_the_cases_above_name_built_in_entries() -> None:
+    assert {entry for entry, _, _ in CASES} <= {e.id for e in builtin_entries()}
+
+
+def test_the_lexicon_has_120_entries_in_english_and_spanish() -> None:
+    entries = builtin_entries()
+    by_language = {lang: sum(e.language == lang for e in entries) for lang in ("en", "es")}
+    assert len(entries) >= 120 and len({e.id for e in entries}) == len(entries)
+    assert by_language["en"] >= 60 and by_language["es"] >= 40, by_language
+
+
+@pytest.mark.parametrize("entry", builtin_entries(), ids=lambda e: e.id)
+def test_every_entry_has_a_source_a_suggestion_a_reason_and_examples(entry: Entry) -> None:
+    assert entry.source and entry.suggestion and entry.reason and entry.notices
+    assert entry.category in CATEGORIES
+    assert entry.examples and entry.ordinary
+    for sentence in entry.examples:
+        assert entry.id in [f.entry for f in check(sentence)], (sentence, check(sentence))
+    for sentence in entry.ordinary:
+        assert check(sentence) == [], (sentence, check(sentence))
+
+
+def test_every_source_an_entry_cites_is_named_in_its_file() -> None:
+    for path in sorted(LEXICON_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert {raw["source"] for raw in data["entries"]} <= set(data["sources"]), path.name
+
+
+def test_fixture_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:
+    """Realistic one-line notes, labelled by hand; a finding counts when its entry is the label."""
+    rows = [
+        line.split("\t")
+        for line in FIXTURE.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert len(rows) >= 150
+    true_pos = false_pos = false_neg = 0
+    misses = []
+    for label, sentence in rows:
+        wanted = set() if label == "none" else set(label.split(","))
+        found = {f.entry for f in check(sentence)}
+        true_pos += len(found & wanted)
+        false_pos += len(found - wanted)
+        false_neg += len(wanted - found)
+        if found != wanted:
+            misses.append((sentence, sorted(wanted), sorted(found)))
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    with capsys.disabled():
+        print(
+            f"\nlanguage fixture: {len(rows)} sentences, precision {precision:.3f}, "
+            f"recall {recall:.3f}"
+        )
+    assert precision >= 0.95 and recall >= 0.95, misses
+
+
+def test_spanish_quotes_and_negation_are_respected() -> None:
+    assert check("Ella dijo «soy adicta y estoy orgullosa de mi recuperación».") == []
+    assert check("Nunca recayó en el verano.") == []
+    assert [f.entry for f in check("Sin recaídas; se negó a ir al albergue.")] == ["es-se-nego"]
 
 
 def test_the_done_when_sentence_shows_two_findings_with_suggestions() -> None:
@@ -104,7 +171,10 @@ def test_an_organizations_own_phrase_matches_whole_words_and_plurals() -> None:
 
 def test_check_language_command_prints_json_per_note(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    notes.write_text("client is an addict who relapsed\nall good today\nclean UA\n")
+    notes.write_text(
+        "client is an addict who relapsed\nall good today\nclean UA\nLleva 90 días limpio.\n",
+        encoding="utf-8",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check_language", str(notes), "--lines", "--format", "json"],
         cwd=ROOT,
@@ -114,7 +184,8 @@ def test_check_language_command_prints_json_per_note(tmp_path: Path) -> None:
         check=True,
     )
     data = json.loads(result.stdout)
-    assert len(data) == 3
+    assert len(data) == 4
+    assert [f["text"] for f in data[3]] == ["90 días limpio"]
     assert [f["text"] for f in data[0]] == ["addict", "relapsed"]
     assert data[1] == []
     assert set(data[2][0]) == {"start", "end", "text", "suggestion", "reason", "source", "severity"}

@@ -1,7 +1,10 @@
 """The inline checker in the note editor, and the administrator's lexicon page."""
 
+import pytest
+
 from audit.models import AuditEvent
 from cairn.demo import DemoWorld
+from coaching import language
 from coaching.models import CustomTerm, DisabledEntry
 from participants.models import Participant
 
@@ -41,7 +44,7 @@ def test_inline_check_ignores_fields_it_does_not_know(demo, client_for) -> None:
 def test_admin_adds_own_terms_and_turns_off_built_in_ones(demo: DemoWorld, client_for) -> None:
     client = client_for("max")
     page = client.get("/coaching/lexicon/").content.decode()
-    assert "relapse" in page and "Words Matter" in page
+    assert "relapse" in page and "Words Matter" in page and "Spanish" in page
     assert "“clean” or “dirty” test results" in page and "“ex-addict”, “former user”" in page
     for code in ("clean-dirty-test", "former-addict"):
         assert f"<td>{code}" not in page and f"Turn off {code}" not in page
@@ -86,4 +89,59 @@ def test_admin_adds_own_terms_and_turns_off_built_in_ones(demo: DemoWorld, clien
     )
     assert "regular visitor" not in other and "return to use" in other
     client.post("/coaching/lexicon/", {"action": "remove", "term": term.id})
+    assert not CustomTerm.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "suggestion"),
+    [
+        ("coach_summary", "Wants to stop being the family drunk.", "person who drinks"),
+        ("note", "Says he is unmotivated.", "not ready yet"),
+        ("text", "Your UA came back dirty.", "negative / positive"),
+        ("shared_note", "Lleva 90 días limpio.", "en recuperación"),
+        ("reasons", "No quiero que me digan tecato.", "persona que consume heroína"),
+    ],
+)
+def test_plans_assessments_messages_groups_and_safety_plans_are_checked(
+    demo, client_for, field: str, text: str, suggestion: str
+) -> None:
+    found = (
+        client_for("ana").post(f"/coaching/check/?field={field}", {field: text}).content.decode()
+    )
+    assert suggestion in found and "saving is never blocked" in found
+
+
+@pytest.mark.parametrize(
+    ("phrase", "why"),
+    [
+        ("e", "at least 3 letters"),
+        ("ok", "at least 3 letters"),
+        ("the", "most common words in notes"),
+        ("with the", "most common words in notes"),
+        ("la", "at least 3 letters"),
+        ("que", "most common words in notes"),
+    ],
+)
+def test_an_own_term_that_would_flag_nearly_every_note_is_refused(
+    demo, client_for, phrase: str, why: str
+) -> None:
+    response = client_for("max").post(
+        "/coaching/lexicon/",
+        {"action": "add", "phrase": phrase, "suggestion": "x", "reason": "y", "severity": "flag"},
+    )
+    assert why in response.content.decode().replace("&#x27;", "'")
+    assert not CustomTerm.objects.exists()
+
+
+def test_an_own_term_common_in_the_ordinary_sample_is_refused_with_its_share(
+    demo, client_for, monkeypatch
+) -> None:
+    monkeypatch.setattr(language, "MAX_SAMPLE_SHARE", 0.02)
+    assert "turns up in 4% of ordinary sample notes" in language.too_broad("about")
+    assert language.too_broad("frequent visitor") == ""
+    response = client_for("max").post(
+        "/coaching/lexicon/",
+        {"action": "add", "phrase": "about", "suggestion": "x", "reason": "y", "severity": "flag"},
+    )
+    assert "Choose a more specific phrase" in response.content.decode()
     assert not CustomTerm.objects.exists()

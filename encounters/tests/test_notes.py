@@ -359,3 +359,40 @@ def test_a_new_check_in_starts_with_the_persons_preferred_way(demo, client_for) 
     pat = _pat(demo)  # prefers text, then a call
     form = client_for("ana").get(f"/contacts/new/{pat.id}/").content.decode()
     assert '<option value="text" selected>' in form
+
+
+def test_signing_a_shared_note_with_flagged_words_says_so_gently(demo, client_for) -> None:
+    encounter = _note(demo, client_for, summary="Client is an addict who tested dirty.")
+    client = client_for("ana")
+    page = client.get(f"/contacts/{encounter.id}/").content.decode()
+    assert "will read this note" in page and "“addict”" in page and "“tested dirty”" in page
+    assert "Signing is never blocked." in page
+    signed = client.post(f"/contacts/{encounter.id}/sign/", follow=True).content.decode()
+    encounter.refresh_from_db()
+    assert encounter.state == NoteState.SIGNED  # never blocked
+    assert "can read this note in their portal. The language checker noticed:" in signed
+    assert "“addict”, “tested dirty”" in signed and "add an addendum" in signed
+
+
+def test_signing_a_note_without_flagged_words_adds_nothing(demo, client_for) -> None:
+    encounter = _note(demo, client_for, summary="Talked about the new job; she is clean-shaven.")
+    client = client_for("ana")
+    assert "will read this note" not in client.get(f"/contacts/{encounter.id}/").content.decode()
+    signed = client.post(f"/contacts/{encounter.id}/sign/", follow=True).content.decode()
+    assert "Signed. The note is now locked" in signed
+    assert "The language checker noticed" not in signed
+
+
+def test_save_and_sign_with_flagged_words_signs_and_says_so_gently(demo, client_for) -> None:
+    pat = _pat(demo)
+    page = (
+        client_for("ana")
+        .post(
+            f"/contacts/new/{pat.id}/",
+            _brief(summary="Says the family calls him a junkie.", sign="1"),
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert Encounter.objects.latest("created_at").state == NoteState.SIGNED
+    assert "Saved and signed." in page and "The language checker noticed: “junkie”" in page

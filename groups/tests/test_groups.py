@@ -154,3 +154,32 @@ def test_a_future_session_is_refused(demo, client_for, circle) -> None:
     )
     assert "That is in the future." in response.content.decode()
     assert not GroupSession.objects.exists()
+
+
+def test_the_group_note_carries_the_gentle_language_check(demo, client_for, circle) -> None:
+    client = client_for("ana")
+    page = client.get(f"/groups/{circle.id}/session/").content.decode()
+    assert 'hx-post="/coaching/check/?field=shared_note"' in page
+    assert 'id="lang-shared_note"' in page
+    found = client.post(
+        "/coaching/check/?field=shared_note",
+        {"shared_note": "Two members talked about being called junkies."},
+    ).content.decode()
+    assert "person who uses drugs" in found and "saving is never blocked" in found
+
+
+def test_signing_a_group_note_with_flagged_words_says_so_gently(demo, client_for, circle) -> None:
+    people = list(Participant.objects.filter(coach=demo.users["ana"]))
+    note = "Two members said they were called junkies; one dropped dirty last week."
+    page = (
+        client_for("ana")
+        .post(
+            f"/groups/{circle.id}/session/",
+            _session_data(people, shared_note=note),
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert GroupSession.objects.filter(group=circle).count() == 1  # never blocked
+    assert "The people who came can read the group note in their portal." in page
+    assert "“junkies”, “dropped dirty”" in page
