@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "participants",
     "encounters",
     "groups",
+    "appointments",
     "portal",
     "coaching",
     "consent",
