@@ -126,6 +126,13 @@ class Appointment(models.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property
+    def with_whom(self) -> str:
+        """The participant's preferred name, or the group's name."""
+        if self.participant is not None:
+            return self.participant.preferred_name
+        return self.group.name if self.group is not None else ""
+
+    @property
     def is_upcoming(self) -> bool:
         return self.status in Status.upcoming()
 
