@@ -59,7 +59,7 @@ class Series(models.Model):
         indexes = [models.Index(fields=["organization", "created_at"], name="appt_series_org")]
 
     def __str__(self) -> str:
-        return f"every {self.every_weeks} week(s)"
+        return f"series {self.pk}"
 
 
 class Appointment(models.Model):

@@ -280,8 +280,8 @@ def cancel(request: HttpRequest, appointment_id: object) -> HttpResponse:
     return render(request, "appointments/cancel.html", {"form": form, "appointment": appointment})
 
 
-@member_required(*WRITERS)
 @require_POST
+@member_required(*WRITERS)
 def outcome(request: HttpRequest, appointment_id: object) -> HttpResponse:
     appointment = _appointment(request, appointment_id, viewed=False)
     form = OutcomeForm(request.POST)

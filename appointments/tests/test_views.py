@@ -9,12 +9,12 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from accounts.models import User
 from appointments.models import Appointment, Status
 from appointments.services import book_appointment, local_start
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
 from groups.models import Group
-from accounts.models import User
 from organizations.models import Membership, Role
 from participants.models import Participant
 
