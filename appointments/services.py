@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped]
+from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped,unused-ignore]
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone

@@ -111,7 +111,7 @@ def _series(ana: Membership, pat: Participant, count: int = 4) -> list[Appointme
         duration_minutes=30,
         repeat=Repeat(every_weeks=1, count=count),
     )
-    return list(Appointment.objects.filter(series_id=first.series_id).order_by("starts_at"))
+    return list(Appointment.objects.filter(series=first.series).order_by("starts_at"))
 
 
 def test_booking_a_series_materialises_each_occurrence(ana: Membership, pat: Participant) -> None:
@@ -136,7 +136,7 @@ def test_moving_one_occurrence_leaves_the_rest_of_the_series(
         duration_minutes=30,
         expected_version=rows[1].version,
     )
-    after = list(Appointment.objects.filter(series_id=rows[0].series_id).order_by("starts_at"))
+    after = list(Appointment.objects.filter(series=rows[0].series).order_by("starts_at"))
     assert [a.starts_at for a in after] == [
         rows[0].starts_at,
         later,
@@ -159,7 +159,7 @@ def test_moving_this_and_following_shifts_the_later_ones_too(
         expected_version=rows[1].version,
         following=True,
     )
-    after = list(Appointment.objects.filter(series_id=rows[0].series_id).order_by("starts_at"))
+    after = list(Appointment.objects.filter(series=rows[0].series).order_by("starts_at"))
     assert after[0].starts_at == before[0] and after[0].status == Status.BOOKED
     tz = timezone.get_current_timezone()
     for old, new in zip(before[1:], after[1:], strict=True):
@@ -185,7 +185,7 @@ def test_cancelling_one_records_who_and_why(ana: Membership, pat: Participant) -
         CancelledBy.PARTICIPANT,
         "Has a job interview",
     )
-    others = Appointment.objects.filter(series_id=rows[0].series_id).exclude(pk=row.pk)
+    others = Appointment.objects.filter(series=rows[0].series).exclude(pk=row.pk)
     assert set(others.values_list("status", flat=True)) == {Status.BOOKED}
 
 
@@ -201,7 +201,7 @@ def test_cancelling_this_and_following_cancels_the_rest(ana: Membership, pat: Pa
     )
     assert count == 3
     statuses = list(
-        Appointment.objects.filter(series_id=rows[0].series_id)
+        Appointment.objects.filter(series=rows[0].series)
         .order_by("starts_at")
         .values_list("status", flat=True)
     )

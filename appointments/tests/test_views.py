@@ -196,18 +196,17 @@ def test_the_portal_lists_my_appointments_in_plain_words_and_gives_an_ics(
 def test_another_participant_cannot_download_pats_appointment(
     demo: DemoWorld, booked: Appointment
 ) -> None:
-    other = Participant.objects.create(
+    robin = User.objects.create(username="robin", preferred_name="Robin")
+    Participant.objects.create(
         organization=booked.organization,
         preferred_name="Robin",
-        user=User.objects.create(username="robin", preferred_name="Robin"),
+        user=robin,
         coach=demo.users["ana"],
         enrolled_on="2026-01-01",
     )
-    Membership.objects.create(
-        organization=booked.organization, user=other.user, role=Role.PARTICIPANT
-    )
+    Membership.objects.create(organization=booked.organization, user=robin, role=Role.PARTICIPANT)
     client = Client()
-    client.force_login(other.user)
+    client.force_login(robin)
     assert client.get("/me/appointments/").status_code == 200
     assert client.get(f"/me/appointments/{booked.id}/calendar.ics").status_code == 404
 
