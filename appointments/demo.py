@@ -33,7 +33,8 @@ def seed(harbor: Organization, *, anchor: date) -> None:
     book_appointment(
         acting=ana,
         participant=pat,
-        starts_at=at(monday + timedelta(days=3), 11),
+        # The coming Thursday (this week's, or next week's once it has passed).
+        starts_at=at(anchor + timedelta(days=(3 - anchor.weekday()) % 7), 11),
         duration_minutes=45,
         mode=Mode.IN_PERSON,
         place="Harbor center, room 2",
