@@ -14,6 +14,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import User
+from appointments import demo as appointments_demo
 from assessments import demo as assessments_demo
 from audit.models import Action
 from audit.services import Target, record_event
@@ -440,6 +441,7 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
         world.users[luz.user.username] = luz.user
     _seed_waiting_invitation(harbor)
     _seed_cosign_queue(harbor)
+    appointments_demo.seed(harbor, anchor=anchor)
 
 
 # How many of Ben's latest signed notes wait for Sam's co-signature in the tour.

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "participants",
     "encounters",
     "groups",
+    "appointments",
     "portal",
     "coaching",
     "consent",

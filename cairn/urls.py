@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
+from appointments.views import feed as appointments_feed
 from encounters.today_views import today, today_find, today_outcome
 from lib.views import healthz
 from oversight.urls import urlpatterns as audit_urlpatterns
@@ -35,7 +36,10 @@ urlpatterns = [
     path("from-participants/", include("portal.staff.urls")),
     path("contacts/", include("encounters.urls")),
     path("groups/", include("groups.urls")),
+    path("me/appointments/", include("appointments.portal_urls")),
     path("me/", include("portal.urls")),
+    path("appointments/", include("appointments.urls")),
+    path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),
     path("coaching/", include("coaching.urls")),
     path("audit/", include((audit_patterns, "audit"))),
     path("consent/", include("consent.urls")),

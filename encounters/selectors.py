@@ -149,6 +149,7 @@ class Day:
     answered_consents: list[Any]  # consent.selectors.answered_for_today
     note_requests: list[NoteFeedback]
     call_requests: list[Any]  # portal.selectors.call_requests_for_today
+    missed_appointments: list[Any]  # appointments.selectors.missed_for_today
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -327,6 +328,7 @@ def coach_day(
         answered_consents=lists.get("answered_consents", []),
         note_requests=open_requests_for(user=user, organization=organization),
         call_requests=lists.get("call_requests", []),
+        missed_appointments=lists.get("missed_appointments", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

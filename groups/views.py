@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from audit.services import Target, record_page_view
 from coaching.selectors import findings_in
 from encounters.services import ensure_service_types
+from groups.extensions import group_panels
 from groups.forms import GroupForm, GroupSessionForm
 from groups.models import Group
 from groups.selectors import groups_for, members_seen
@@ -107,6 +108,7 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
             "hidden_members": hidden,
             "candidates": candidates,
             "sessions": group.sessions.all()[:10],
+            **group_panels(group=group),
         },
     )
 

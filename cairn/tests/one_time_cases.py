@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from appointments.models import Appointment
 from assessments.models import Assessment
 from coaching.models import CustomTerm, PracticeReview
 from consent.models import Consent, Disclosure, LegalHold
@@ -121,6 +122,22 @@ ONE_TIME: dict[str, Case] = {
     ),
     "encounters:service_types": Case(
         "max", lambda: ServiceType.objects, fill=lambda o: {"name": "Recovery walk"}
+    ),
+    "appointments:book": Case(
+        "ana",
+        lambda: Appointment.objects,
+        _pat,
+        fill=lambda o: {"start": "10:00", "duration_minutes": "45", "mode": "phone"},
+    ),
+    "appointments:new": Case(
+        "ana",
+        lambda: Appointment.objects,
+        fill=lambda o: {
+            "who": f"p:{o['pat'].id}",
+            "start": "10:00",
+            "duration_minutes": "45",
+            "mode": "phone",
+        },
     ),
     "encounters:schedule_new": Case(
         "ana",
@@ -370,6 +387,15 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "imports:errors": "a download",
     "imports:apply": "a batch is applied once (its state is checked in the transaction)",
     "imports:discard": "a discarded batch stays discarded",
+    "appointments:calendar": "a page",
+    "appointments:detail": "a page (its outcome form posts to appointments:outcome)",
+    "appointments:move": "an edit checked against the version it started from",
+    "appointments:cancel": "an edit checked against the version it started from",
+    "appointments:outcome": "an edit checked against the version it started from",
+    "appointments:feed_settings": "a new address replaces the old one; choices are an edit",
+    "appointments_feed": "a calendar file",
+    "portal_appointments:list": "a page",
+    "portal_appointments:ics": "a download",
     "jobs:list": "a list",
     "jobs:status": "a page",
     "jobs:download": "a download",

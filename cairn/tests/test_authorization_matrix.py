@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from appointments.services import book_appointment
 from assessments.models import Assessment
 from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
@@ -360,6 +361,30 @@ MATRIX: dict[str, Row] = {
     "exports:index": Row(by_role({Role.SUPERVISOR, Role.MANAGER})),
     "exports:dictionary": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
     "exports:dictionary_csv": Row(by_role(STAFF_READERS), kwargs=lambda o: {"dataset": "contacts"}),
+    # --- appointments (issue #23) ---
+    # A coach's and a supervisor's own calendar, booking from it, and the feed's settings.
+    **{
+        f"appointments:{name}": Row(by_role({Role.COACH, Role.SUPERVISOR}))
+        for name in ("calendar", "new", "feed_settings")
+    },
+    "appointments:book": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "appointments:detail": Row(PAT_PAGE, kwargs=lambda o: {"appointment_id": o["appointment"].id}),
+    **{
+        f"appointments:{name}": Row(
+            PAT_WRITE, kwargs=lambda o: {"appointment_id": o["appointment"].id}
+        )
+        for name in ("move", "cancel")
+    },
+    "appointments:outcome": Row(
+        everyone(405), kwargs=lambda o: {"appointment_id": o["appointment"].id}
+    ),
+    # The feed is opened by its secret alone, with no session: an unknown one is 404 for all.
+    "appointments_feed": Row(everyone(404, anonymous=404), kwargs=lambda o: {"token": "unknown"}),
+    "portal_appointments:list": Row(by_role({Role.PARTICIPANT})),
+    "portal_appointments:ics": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"appointment_id": o["appointment"].id},
+    ),
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -396,6 +421,8 @@ FILES: dict[str, str] = {
     "exports:dictionary_csv": "what each column of an export means; no participant data",
     # --- imports (issue #11) ---
     "imports:errors": "the uploader's own rows that were not imported, to fix and upload again",
+    # --- appointments (issue #23) ---
+    "portal_appointments:ics": "the participant's own appointment for their calendar",
 }
 
 
@@ -506,6 +533,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(exports_objects(pat, users))
     objects.update(imports_objects(pat, users))
     objects.update(access_change_objects(users))
+    objects.update(appointment_objects(pat, users))
     return objects
 
 
@@ -631,6 +659,19 @@ def access_change_objects(users: dict[str, Any]) -> dict[str, Any]:
     )
     assert result.waiting is not None
     return {"access_change": result.waiting}
+
+
+def appointment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Pat's appointment with ana next week."""
+    ana = Membership.objects.get(user=users["ana"])
+    appointment = book_appointment(
+        acting=ana,
+        participant=pat,
+        starts_at=timezone.now() + timedelta(days=7),
+        duration_minutes=45,
+        place="Room 2",
+    )
+    return {"appointment": appointment}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

@@ -112,6 +112,7 @@ REVIEWED = {
     "jobs.Job.error": "a calm failure message written by Cairn, never data",
     "jobs.Job.result_name": "a file name written by Cairn",
     "jobs.Job.result_type": "a file type",
+    "appointments.CalendarFeed.token_hash": "a SHA-256 of the feed's secret, looked up by value",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

@@ -82,6 +82,9 @@ VIEWED: dict[str, Viewed] = {
     "safety:edit": Viewed("ana"),
     "safety:version": Viewed("ana"),
     "inbox:thread": Viewed("ana"),
+    "appointments:detail": Viewed("ana"),
+    "appointments:move": Viewed("ana"),
+    "appointments:cancel": Viewed("ana"),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")
@@ -102,6 +105,10 @@ VIEWED: dict[str, Viewed] = {
             "safety_plan_edit",
         )
     },
+    **{
+        f"portal_appointments:{name}": Viewed("pat", no_emergency="the participant's own page")
+        for name in ("list", "ics")
+    },
     # --- many people on one page: one event naming the page ---
     "participants:list": Viewed("ana", names=MANY),
     "participants:emergency_review": Viewed("mia", names=MANY),
@@ -116,6 +123,8 @@ VIEWED: dict[str, Viewed] = {
     "reports:rows": Viewed("sam", names=MANY),
     "imports:mapping": Viewed("ana", names=MANY),
     "imports:check": Viewed("ana", names=MANY),
+    "appointments:calendar": Viewed("ana", names=MANY),
+    "appointments:new": Viewed("ana", names=MANY),
 }
 
 POST_ONLY = "answers POST only (GET is 405); its write is audited by its service"
@@ -213,6 +222,10 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "imports:errors": "the uploader's own rows that were not imported: not yet anyone's record",
     "imports:apply": POST_ONLY,
     "imports:discard": POST_ONLY,
+    "appointments:book": BLANK_FORM,
+    "appointments:outcome": POST_ONLY,
+    "appointments:feed_settings": "the coach's own calendar address and its choices",
+    "appointments_feed": "the coach's own feed, titles without names; a secret, not a session",
 }
 
 

@@ -1,0 +1,74 @@
+"""Appointments as iCalendar (RFC 5545) through the `icalendar` library: a coach's private feed,
+whose titles never name a participant, and one appointment for the participant to keep."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from appointments.models import Appointment, CalendarFeed, Status, TitleStyle
+from participants.templatetags.participant_display import family_initial
+
+PRODUCT = "-//Cairn//Appointments//EN"
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def initials(appointment: Appointment) -> str:
+    person = appointment.participant
+    if person is None:
+        return ""
+    first = (person.preferred_name or "?").strip()[:1].upper()
+    family = family_initial(person.legal_name).strip(".").strip()
+    return f"{first}. {family}." if family else f"{first}."
+
+
+def feed_title(appointment: Appointment, feed: CalendarFeed) -> str:
+    """A group's sessions say "Group session"; a person's never carry their name."""
+    if appointment.group_id is not None:
+        return _("Group session")
+    if feed.title_style == TitleStyle.INITIALS:
+        return _("Check-in with %(initials)s") % {"initials": initials(appointment)}
+    return _("Check-in")
+
+
+def _event(appointment: Appointment, summary: str, *, place: str) -> Event:
+    event = Event()
+    event.add("uid", f"{appointment.id}@cairn")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", appointment.starts_at)
+    event.add("dtend", appointment.starts_at + timedelta(minutes=appointment.duration_minutes))
+    event.add("summary", summary)
+    event.add("sequence", appointment.version)
+    if appointment.status == Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    if place:
+        event.add("location", place)
+    return event
+
+
+def coach_feed(feed: CalendarFeed, appointments: list[Appointment]) -> bytes:
+    calendar = _calendar(_("Cairn appointments"))
+    for appointment in appointments:
+        place = appointment.place if feed.show_place else ""
+        calendar.add_component(_event(appointment, feed_title(appointment, feed), place=place))
+    return bytes(calendar.to_ical())
+
+
+def one_appointment(appointment: Appointment) -> bytes:
+    """The participant's own appointment, with whom and where (it is theirs)."""
+    coach = appointment.coach
+    name = getattr(coach, "display_name", "") or coach.get_username()
+    calendar = _calendar(_("My appointment"))
+    summary = _("Appointment with %(coach)s") % {"coach": name}
+    calendar.add_component(_event(appointment, summary, place=appointment.place))
+    return bytes(calendar.to_ical())

@@ -1,0 +1,165 @@
+"""Appointments: one-off or recurring meetings of a coach with a participant or a group, and each
+coach's private calendar feed."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Group
+from lib.crypto import EncryptedCharField
+from organizations.models import Organization
+from participants.models import Participant
+from participants.owned import ParticipantOwnedQuerySet
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    TEXT = "text", _("Text")
+
+
+class Status(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    MOVED = "moved", _("Moved")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not make it")
+
+    @classmethod
+    def upcoming(cls) -> tuple[str, ...]:
+        return (cls.BOOKED, cls.MOVED)
+
+
+class CancelledBy(models.TextChoices):
+    PARTICIPANT = "participant", _("The participant")
+    COACH = "coach", _("The coach")
+    PROGRAM = "program", _("The program")
+
+
+class Series(models.Model):
+    """A recurring appointment as it was booked: every N weeks, until a date or for a count. Its
+    occurrences are stored rows (`Appointment`), so one can be moved or cancelled alone."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    every_weeks = models.PositiveSmallIntegerField(default=1)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "appointments_series"
+        indexes = [models.Index(fields=["organization", "created_at"], name="appt_series_org")]
+
+    def __str__(self) -> str:
+        return f"series {self.pk}"
+
+
+class Appointment(models.Model):
+    """One meeting: with a participant (participant-owned, scoped by the participant rule) or
+    with a group (scoped by the group's facilitator rule)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="appointments"
+    )
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="occurrences"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    mode = models.CharField(_("how"), max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    place = EncryptedCharField(_("where"), max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
+    cancelled_by = models.CharField(max_length=12, choices=CancelledBy.choices, blank=True)
+    cancel_reason = EncryptedCharField(_("reason"), max_length=300, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantOwnedQuerySet["Appointment"].as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["organization", "coach", "starts_at"], name="appt_org_coach"),
+            models.Index(
+                fields=["organization", "participant", "starts_at"], name="appt_org_participant"
+            ),
+            models.Index(fields=["organization", "group", "starts_at"], name="appt_org_group"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=False, group__isnull=True)
+                | models.Q(participant__isnull=True, group__isnull=False),
+                name="appointment_with_one_party",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"appointment {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def with_whom(self) -> str:
+        """The participant's preferred name, or the group's name."""
+        if self.participant is not None:
+            return self.participant.preferred_name
+        return self.group.name if self.group is not None else ""
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status in Status.upcoming()
+
+
+class TitleStyle(models.TextChoices):
+    INITIALS = "initials", _("Initials (for example “P. R.”)")
+    CHECK_IN = "check_in", _("Just “Check-in”")
+
+
+class CalendarFeed(models.Model):
+    """A coach's private iCal address: only a hash of its secret is stored; revoking or making a
+    new one ends the old address."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    title_style = models.CharField(
+        _("Event titles"), max_length=12, choices=TitleStyle.choices, default=TitleStyle.CHECK_IN
+    )
+    show_place = models.BooleanField(_("Include where it is"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "coach"], name="calendarfeed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.coach_id}"

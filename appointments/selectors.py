@@ -1,0 +1,150 @@
+"""Reads of appointments: a coach's calendar, a participant's card, a group's calendar, Today's
+follow-ups after a missed appointment, and the participant's own upcoming list."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from appointments.models import Appointment, CalendarFeed, Status
+from appointments.services import hash_token
+from groups.models import Group
+from organizations.models import Membership
+from participants.models import Participant
+from participants.selectors import ENCRYPTED_FIELDS
+
+# Today offers a follow-up for a missed appointment for this long, unless a contact came since.
+FOLLOW_UP_DAYS = 14
+BRIEF = tuple(f"participant__{name}" for name in ENCRYPTED_FIELDS if name != "legal_name")
+
+
+def visible_appointments(membership: Membership) -> QuerySet[Appointment]:
+    """Appointments this member may see: of people they may see, or of groups they may see."""
+    people = Participant.objects.visible_to(membership.user, membership.organization)
+    groups = Group.objects.visible_to(membership.user, membership.organization)
+    return Appointment.objects.filter(organization=membership.organization).filter(
+        Q(participant__in=people.values("id")) | Q(group__in=groups.values("id"))
+    )
+
+
+def coach_calendar(*, membership: Membership, start: date, days: int) -> list[Appointment]:
+    """The member's own appointments from `start` for `days` days (local), cancelled included."""
+    zone = timezone.get_current_timezone()
+    begin = datetime.combine(start, datetime.min.time()).replace(tzinfo=zone)
+    end = datetime.combine(start + timedelta(days=days), datetime.min.time()).replace(tzinfo=zone)
+    return list(
+        visible_appointments(membership)
+        .filter(coach=membership.user, starts_at__gte=begin, starts_at__lt=end)
+        .select_related("participant", "group")
+        .defer("place", "cancel_reason", *BRIEF)
+        .order_by("starts_at")
+    )
+
+
+def overview_panel(*, participant: Participant) -> dict[str, Any]:
+    """The participant overview's Appointments card: the next few, and the latest past one."""
+    now = timezone.now()
+    rows = Appointment.objects.filter(
+        organization_id=participant.organization_id, participant=participant
+    ).select_related("coach")
+    return {
+        "participant": participant,
+        "upcoming": list(
+            rows.filter(starts_at__gte=now, status__in=Status.upcoming()).order_by("starts_at")[:5]
+        ),
+        "latest": rows.filter(starts_at__lt=now).order_by("-starts_at").first(),
+    }
+
+
+def group_calendar_panel(*, group: Group) -> list[Appointment]:
+    """A group's upcoming sessions as booked (its calendar)."""
+    return list(
+        Appointment.objects.filter(
+            organization_id=group.organization_id,
+            group=group,
+            starts_at__gte=timezone.now() - timedelta(hours=3),
+        )
+        .select_related("coach")
+        .defer("cancel_reason")
+        .order_by("starts_at")[:12]
+    )
+
+
+def missed_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Appointment]:
+    """The coach's missed appointments of the last two weeks with no contact recorded since:
+    a gentle reason to reach out, never a change to the person's status."""
+    since = timezone.now() - timedelta(days=FOLLOW_UP_DAYS)
+    rows = (
+        Appointment.objects.filter(
+            organization=membership.organization,
+            coach=membership.user,
+            status=Status.NO_SHOW,
+            starts_at__gte=since,
+            participant__in=people.values("id"),
+        )
+        .select_related("participant")
+        .defer("place", "cancel_reason", *BRIEF)
+        .order_by("-starts_at")[:20]
+    )
+    shown: list[Appointment] = []
+    seen: set[Any] = set()
+    for row in rows:
+        person = row.participant
+        assert person is not None
+        if person.pk in seen:
+            continue
+        last = person.last_contact_on
+        if last is not None and last >= timezone.localdate(row.starts_at):
+            continue
+        seen.add(person.pk)
+        shown.append(row)
+    return shown
+
+
+def upcoming_for_participant(participant: Participant) -> list[Appointment]:
+    """The participant's own upcoming appointments (their portal list)."""
+    return list(
+        Appointment.objects.filter(
+            organization_id=participant.organization_id,
+            participant=participant,
+            starts_at__gte=timezone.now() - timedelta(hours=1),
+            status__in=Status.upcoming(),
+        )
+        .select_related("coach")
+        .order_by("starts_at")[:20]
+    )
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed a secret opens, or None (revoked, replaced or never made)."""
+    if not token:
+        return None
+    return (
+        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .select_related("coach", "organization")
+        .first()
+    )
+
+
+def feed_of(membership: Membership) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(
+        organization=membership.organization, coach=membership.user
+    ).first()
+
+
+def feed_appointments(feed: CalendarFeed) -> list[Appointment]:
+    """What a coach's feed carries: their appointments from a month back, a year ahead."""
+    now = timezone.now()
+    return list(
+        Appointment.objects.filter(
+            organization=feed.organization,
+            coach=feed.coach,
+            starts_at__gte=now - timedelta(days=31),
+            starts_at__lt=now + timedelta(days=366),
+        )
+        .select_related("participant", "group")
+        .order_by("starts_at")
+    )
