@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "participants",
     "encounters",
     "groups",
+    "directory",
     "portal",
     "coaching",
     "consent",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("from-participants/", include("portal.staff.urls")),
     path("contacts/", include("encounters.urls")),
     path("groups/", include("groups.urls")),
+    path("directory/", include("directory.urls")),
     path("me/", include("portal.urls")),
     path("coaching/", include("coaching.urls")),
     path("audit/", include((audit_patterns, "audit"))),
