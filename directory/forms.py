@@ -87,7 +87,7 @@ class ListingForm(OneTimeKeyForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        service: Service | None = self.instance if self.instance.pk else None
+        service: Service | None = None if self.instance._state.adding else self.instance
         hours = {s.byday: s for s in service.schedules.all()} if service else {}
         for day in Weekday:
             row = hours.get(day.value)

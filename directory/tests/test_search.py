@@ -23,7 +23,9 @@ def harbor(demo: DemoWorld):
 
 def _names(org, at: datetime | None = None, **search) -> list[str]:
     findings, _known = find_services(
-        organization=org, search=Search(**search), now=at or datetime(2026, 12, 4, 12, tzinfo=EASTERN)
+        organization=org,
+        search=Search(**search),
+        now=at or datetime(2026, 12, 4, 12, tzinfo=EASTERN),
     )
     return [f.service.name for f in findings]
 
