@@ -100,6 +100,7 @@ VIEWED: dict[str, Viewed] = {
             "safety_card",
             "safety_plan",
             "safety_plan_edit",
+            "resources",
         )
     },
     # --- many people on one page: one event naming the page ---
@@ -213,6 +214,17 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "imports:errors": "the uploader's own rows that were not imported: not yet anyone's record",
     "imports:apply": POST_ONLY,
     "imports:discard": POST_ONLY,
+    "directory:find": (
+        "the directory's listings; finding help for someone (?for=) opens them through "
+        "participant_or_404, which writes the view event"
+    ),
+    "directory:listing": "one listing; with ?for= the person is opened through participant_or_404",
+    "directory:share": POST_ONLY,
+    "directory:verify": POST_ONLY,
+    "directory:keep": "listings that need checking; no participant data",
+    "directory:new": BLANK_FORM,
+    "directory:edit": "one listing's form; no participant data",
+    "directory:archive": "asks before archiving a listing; no participant data",
 }
 
 
