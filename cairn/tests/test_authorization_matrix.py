@@ -94,7 +94,7 @@ def everyone(status: int, anonymous: int | str | None = None) -> dict[str, int |
 
 
 STAFF_READERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
-KEEPERS = set(Role.directory_keepers())
+KEEPERS = {Role(role) for role in Role.directory_keepers()}
 RIVERSIDE_404 = {"rio": 404, "river_sup": 404, "river_mgr": 404, "river_admin": 404}
 ADMIN = {Role.ADMIN}
 # Harbor objects: riverside people in an allowed role get 404 (no hint the object exists).

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cairn.demo import DemoWorld
 from directory import demo as directory_demo
-from directory.models import Service, SharedResource
+from directory.models import Phone, Schedule, Service, SharedResource
 from participants.models import Participant
 
 ANCHOR = date(2026, 12, 4)
@@ -45,7 +45,8 @@ def _grow(organization, times: int) -> None:
             place.pk, place.service = None, service
             place._state.adding = True
             place.save()
-            for row in [*phones, *hours]:
+            rows: list[Phone | Schedule] = [*phones, *hours]
+            for row in rows:
                 row.pk, row.service = None, service
                 row._state.adding = True
                 row.save()
