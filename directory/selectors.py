@@ -4,10 +4,18 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import overload
 
 from django.db.models import F, Q
 
-from directory.models import Service, ServiceStatus, SharedResource, ShareState, Weekday
+from directory.models import (
+    Service,
+    ServiceQuerySet,
+    ServiceStatus,
+    SharedResource,
+    ShareState,
+    Weekday,
+)
 from lib.collation import folded
 from organizations.models import Organization
 from participants.models import Participant
@@ -65,6 +73,33 @@ class Finding:
     miles: float | None
 
 
+class ByName:
+    """Findings in name order, read one page at a time (for Django's Paginator): a count and a
+    slice in SQL, so a search without a ZIP code never loads every listing."""
+
+    def __init__(self, services: ServiceQuerySet) -> None:
+        self.services = services
+
+    def count(self) -> int:
+        return self.services.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, int):
+            return Finding(service=self.services[index], miles=None)
+        return [Finding(service=s, miles=None) for s in self.services[index]]
+
+
+# A ZIP code search without a distance looks this far (a state's width), nearest first.
+FARTHEST_MILES = 100.0
+
+
 @dataclass(frozen=True)
 class Search:
     need: str = ""
@@ -78,7 +113,7 @@ class Search:
 
 def find_services(
     *, organization: Organization, search: Search, now: datetime
-) -> tuple[list[Finding], bool]:
+) -> tuple[list[Finding] | ByName, bool]:
     """Active listings matching `search`, nearest first when a ZIP is given (else by name).
     Returns the findings and whether the ZIP was understood (True when none was given)."""
     services = Service.objects.of(organization).filter(status=ServiceStatus.ACTIVE)
@@ -100,21 +135,21 @@ def find_services(
         return [], False
     related = services.select_related("location", "provider").order_by("name_sort", "id")
     if origin is None:
-        return [Finding(service=s, miles=None) for s in related], True
-    if search.within_miles is not None:
-        spread = search.within_miles / MILES_PER_DEGREE
-        wide = spread / max(0.01, math.cos(math.radians(origin[0])))
-        related = related.filter(
-            location__latitude__range=(origin[0] - spread, origin[0] + spread),
-            location__longitude__range=(origin[1] - wide, origin[1] + wide),
-        )
+        return ByName(related), True
+    within = search.within_miles or FARTHEST_MILES
+    spread = within / MILES_PER_DEGREE
+    wide = spread / max(0.01, math.cos(math.radians(origin[0])))
+    related = related.filter(
+        location__latitude__range=(origin[0] - spread, origin[0] + spread),
+        location__longitude__range=(origin[1] - wide, origin[1] + wide),
+    )
     findings = []
     for service in related:
         place = getattr(service, "location", None)
         if place is None or place.latitude is None or place.longitude is None:
             continue
         miles = miles_between(origin, (place.latitude, place.longitude))
-        if search.within_miles is None or miles <= search.within_miles:
+        if miles <= within:
             findings.append(Finding(service=service, miles=round(miles, 1)))
     findings.sort(key=lambda f: (f.miles, f.service.name_sort))
     return findings, True

@@ -1,6 +1,7 @@
 """The directory: finding help, one listing, sharing it with a participant, and keeping listings."""
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -78,7 +79,9 @@ def find(request: HttpRequest) -> HttpResponse:
             search=search,
             now=_local_now(membership.organization),
         )
-    page = Paginator(findings or [], PAGE).get_page(request.GET.get("page"))
+    # ByName pages in SQL (a count and a slice); it is not iterable, which Paginator never needs.
+    listed: Any = findings if findings is not None else []
+    page = Paginator(listed, PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
