@@ -62,6 +62,7 @@ LOCATION_FIELDS = ["address_1", "city", "state_province", "postal_code", "access
 
 class ListingForm(OneTimeKeyForm, forms.ModelForm):
     provider_name = forms.CharField(label=_("Offered by (organization)"), max_length=200)
+    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
     address_1 = forms.CharField(label=_("Street address"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     state_province = forms.CharField(label=_("State"), max_length=2, required=False)
