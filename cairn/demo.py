@@ -21,6 +21,7 @@ from audit.services import Target, record_event
 from cairn import demo_audit as audit_demo
 from cairn import demo_network
 from consent import demo as consent_demo
+from directory import demo as directory_demo
 from encounters import demo as encounter_demo
 from inbox import demo as inbox_demo
 from lib.progress import Progress
@@ -442,6 +443,7 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     _seed_waiting_invitation(harbor)
     _seed_cosign_queue(harbor)
     appointments_demo.seed(harbor, anchor=anchor)
+    directory_demo.seed(harbor, anchor=anchor)
 
 
 # How many of Ben's latest signed notes wait for Sam's co-signature in the tour.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "encounters",
     "groups",
     "appointments",
+    "directory",
     "portal",
     "coaching",
     "consent",

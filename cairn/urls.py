@@ -37,6 +37,7 @@ urlpatterns = [
     path("contacts/", include("encounters.urls")),
     path("groups/", include("groups.urls")),
     path("me/appointments/", include("appointments.portal_urls")),
+    path("directory/", include("directory.urls")),
     path("me/", include("portal.urls")),
     path("appointments/", include("appointments.urls")),
     path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),

@@ -47,6 +47,12 @@ class Role(models.TextChoices):
         return frozenset({cls.SUPERVISOR, cls.MANAGER})
 
     @classmethod
+    def directory_keepers(cls) -> frozenset[str]:
+        """Roles that add, change, check and archive the community resource directory's listings
+        (everyone who works with participants searches it)."""
+        return frozenset({cls.MANAGER, cls.ADMIN})
+
+    @classmethod
     def approvers(cls) -> frozenset[str]:
         """Roles that see who has access and approve or refuse another person's access change."""
         return frozenset({cls.MANAGER, cls.ADMIN})

@@ -14,6 +14,7 @@ from appointments.models import Appointment
 from assessments.models import Assessment
 from coaching.models import CustomTerm, PracticeReview
 from consent.models import Consent, Disclosure, LegalHold
+from directory.models import Service
 from encounters.models import (
     Addendum,
     CheckInSchedule,
@@ -108,6 +109,16 @@ ONE_TIME: dict[str, Case] = {
         "ana",
         lambda: Group.objects,
         fill=lambda o: {"name": "Thursday walk", "default_duration": "60"},
+    ),
+    "directory:new": Case(
+        "mia",
+        lambda: Service.objects,
+        fill=lambda o: {
+            "name": "Evening pantry",
+            "provider_name": "Neighbors",
+            "need": "food",
+            "cost": "free",
+        },
     ),
     "groups:session": Case(
         "ana",
@@ -399,4 +410,12 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "jobs:list": "a list",
     "jobs:status": "a page",
     "jobs:download": "a download",
+    "directory:find": "a search",
+    "directory:listing": "a page (its share form posts to directory:share)",
+    "directory:share": "one share per person and listing (a unique constraint)",
+    "directory:keep": "a list",
+    "directory:edit": "an edit checked against the version it started from",
+    "directory:verify": "a date",
+    "directory:archive": "an archived listing stays archived",
+    "portal:resources": "a choice on a shared resource: save, hide or it helped",
 }

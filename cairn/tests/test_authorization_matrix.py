@@ -95,6 +95,8 @@ def everyone(status: int, anonymous: int | str | None = None) -> dict[str, int |
 
 
 STAFF_READERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
+KEEPERS = {Role(role) for role in Role.directory_keepers()}
+RIVERSIDE_404 = {"rio": 404, "river_sup": 404, "river_mgr": 404, "river_admin": 404}
 ADMIN = {Role.ADMIN}
 # Harbor objects: riverside people in an allowed role get 404 (no hint the object exists).
 HARBOR_ADMIN_OBJECT = by_role(ADMIN, overrides={"river_admin": 404})
@@ -192,6 +194,28 @@ MATRIX: dict[str, Row] = {
     "encounters:review": Row(by_role({Role.SUPERVISOR})),
     "groups:list": Row(by_role(STAFF_READERS)),
     "coaching:check": Row(everyone(405)),
+    # --- directory (issue 22): everyone who works with participants finds help; managers and
+    # administrators keep the listings; only the care team shares onto a portal ---
+    "directory:find": Row(by_role(STAFF_READERS)),
+    "directory:listing": Row(
+        by_role(STAFF_READERS | ADMIN, overrides=RIVERSIDE_404),
+        kwargs=lambda o: {"service_id": o["listing"].id},
+    ),
+    "directory:share": Row(
+        everyone(405),
+        kwargs=lambda o: {"service_id": o["listing"].id, "participant_id": o["pat"].id},
+    ),
+    "directory:verify": Row(everyone(405), kwargs=lambda o: {"service_id": o["listing"].id}),
+    "directory:keep": Row(by_role(KEEPERS)),
+    "directory:new": Row(by_role(KEEPERS)),
+    **{
+        f"directory:{name}": Row(
+            by_role(KEEPERS, overrides={"river_mgr": 404, "river_admin": 404}),
+            kwargs=lambda o: {"service_id": o["listing"].id},
+        )
+        for name in ("edit", "archive")
+    },
+    "portal:resources": Row(by_role({Role.PARTICIPANT})),
     "audit:review": Row(by_role({Role.MANAGER})),
     "consent:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:disclose": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
@@ -534,6 +558,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(imports_objects(pat, users))
     objects.update(access_change_objects(users))
     objects.update(appointment_objects(pat, users))
+    objects.update(directory_objects(pat, users))
     return objects
 
 
@@ -648,6 +673,17 @@ def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     imports_services.save_mapping(acting=ana, batch=batch, mapping=batch.mapping, date_style="iso")
     imports_services.dry_run(acting=ana, batch=batch)
     return {"import_batch": batch}
+
+
+def directory_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """A harbor listing, for the directory URLs."""
+    from directory.models import Need, ResourceOrganization, Service
+
+    provider = ResourceOrganization.objects.create(organization=pat.organization, name="Pantry")
+    listing = Service.objects.create(
+        organization=pat.organization, provider=provider, name="Food pantry", need=Need.FOOD
+    )
+    return {"listing": listing}
 
 
 def access_change_objects(users: dict[str, Any]) -> dict[str, Any]:

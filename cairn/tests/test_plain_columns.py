@@ -113,6 +113,28 @@ REVIEWED = {
     "jobs.Job.result_name": "a file name written by Cairn",
     "jobs.Job.result_type": "a file type",
     "appointments.CalendarFeed.token_hash": "a SHA-256 of the feed's secret, looked up by value",
+    # Directory (issue 22): public listings of community services, never a person's data
+    "directory.ResourceOrganization.name": "a public agency's name in the resource directory",
+    "directory.ResourceOrganization.description": "a public agency's description",
+    "directory.ResourceOrganization.website": "a public agency's website",
+    "directory.ResourceOrganization.email": "a public agency's email address",
+    "directory.Service.name": "a public service's name, searched in SQL",
+    "directory.Service.description": "a public service's description",
+    "directory.Service.url": "a public service's web page",
+    "directory.Service.email": "a public service's email address",
+    "directory.Service.fees_description": "a public service's fees",
+    "directory.Service.eligibility_description": "who a public service is for",
+    "directory.Service.application_process": "how to get a public service",
+    "directory.Service.accreditations": "a public service's accreditations",
+    "directory.Service.service_area": "the area a public service covers",
+    "directory.Location.name": "a public service's place name",
+    "directory.Location.address_1": "a public service's street address",
+    "directory.Location.city": "a public service's city",
+    "directory.Location.state_province": "a public service's state",
+    "directory.Location.postal_code": "a public service's ZIP code",
+    "directory.Location.accessibility": "a public place's accessibility",
+    "directory.Phone.number": "a public service's phone number",
+    "directory.Phone.description": "a note on a public service's phone number",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

@@ -103,6 +103,7 @@ VIEWED: dict[str, Viewed] = {
             "safety_card",
             "safety_plan",
             "safety_plan_edit",
+            "resources",
         )
     },
     **{
@@ -226,6 +227,17 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "appointments:outcome": POST_ONLY,
     "appointments:feed_settings": "the coach's own calendar address and its choices",
     "appointments_feed": "the coach's own feed, titles without names; a secret, not a session",
+    "directory:find": (
+        "the directory's listings; finding help for someone (?for=) opens them through "
+        "participant_or_404, which writes the view event"
+    ),
+    "directory:listing": "one listing; with ?for= the person is opened through participant_or_404",
+    "directory:share": POST_ONLY,
+    "directory:verify": POST_ONLY,
+    "directory:keep": "listings that need checking; no participant data",
+    "directory:new": BLANK_FORM,
+    "directory:edit": "one listing's form; no participant data",
+    "directory:archive": "asks before archiving a listing; no participant data",
 }
 
 

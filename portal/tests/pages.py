@@ -81,6 +81,7 @@ def portal_pages() -> list[tuple[str, str]]:
         ("note comment", "portal:note_comment", {"encounter_id": note.id}),
         ("note correction", "portal:note_correction", {"encounter_id": note.id}),
         ("messages", "portal:messages", {}),
+        ("my resources", "portal:resources", {}),
         ("my record", "portal:record", {}),
         ("access report", "portal:access", {}),
         ("stop a consent", "portal:consent_revoke", {"consent_id": consent.id}),

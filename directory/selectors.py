@@ -1,0 +1,178 @@
+"""Finding help in the directory: need, words, language, cost, open now, and distance from a ZIP."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import overload
+
+from django.db.models import F, Q
+
+from directory.models import (
+    Service,
+    ServiceQuerySet,
+    ServiceStatus,
+    SharedResource,
+    ShareState,
+    Weekday,
+)
+from lib.collation import folded
+from organizations.models import Organization
+from participants.models import Participant
+
+EARTH_MILES = 3958.8
+MILES_PER_DEGREE = 69.0
+
+
+@lru_cache(maxsize=4096)
+def zip_centroid(zip_code: str) -> tuple[float, float] | None:
+    """The latitude and longitude of a US ZIP code, from the data the `zipcodes` package ships."""
+    import zipcodes
+
+    code = (zip_code or "").strip()[:5]
+    if len(code) != 5 or not code.isdigit():
+        return None
+    try:
+        found = zipcodes.matching(code)
+    except (TypeError, ValueError):
+        return None
+    if not found:
+        return None
+    try:
+        return float(found[0]["lat"]), float(found[0]["long"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_MILES * math.asin(math.sqrt(min(1.0, h)))
+
+
+def open_at(moment: datetime) -> Q:
+    """Services with a schedule open at `moment` (a local, naive-or-aware time in the
+    organization's zone): today's hours, today's overnight hours after opening, and yesterday's
+    overnight hours before closing."""
+    today = Weekday.of(moment.date())
+    yesterday = Weekday.of(moment.date() - timedelta(days=1))
+    t = moment.time().replace(tzinfo=None)
+    same_day = Q(schedules__byday=today, schedules__opens_at__lte=t, schedules__closes_at__gt=t)
+    overnight = Q(schedules__closes_at__lte=F("schedules__opens_at"))
+    overnight_today = overnight & Q(schedules__byday=today, schedules__opens_at__lte=t)
+    overnight_yesterday = overnight & Q(schedules__byday=yesterday, schedules__closes_at__gt=t)
+    return same_day | overnight_today | overnight_yesterday
+
+
+@dataclass(frozen=True)
+class Finding:
+    service: Service
+    miles: float | None
+
+
+class ByName:
+    """Findings in name order, read one page at a time (for Django's Paginator): a count and a
+    slice in SQL, so a search without a ZIP code never loads every listing."""
+
+    def __init__(self, services: ServiceQuerySet) -> None:
+        self.services = services
+
+    def count(self) -> int:
+        return self.services.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, int):
+            return Finding(service=self.services[index], miles=None)
+        return [Finding(service=s, miles=None) for s in self.services[index]]
+
+
+# A ZIP code search without a distance looks this far, nearest first (wider loads too many
+# listings into Python at state scale: 100 miles took 1.7 s over 20,000 listings).
+FARTHEST_MILES = 25.0
+
+
+@dataclass(frozen=True)
+class Search:
+    need: str = ""
+    words: str = ""
+    language: str = ""
+    cost: str = ""
+    open_now: bool = False
+    zip_code: str = ""
+    within_miles: float | None = None
+
+
+def find_services(
+    *, organization: Organization, search: Search, now: datetime
+) -> tuple[list[Finding] | ByName, bool]:
+    """Active listings matching `search`, nearest first when a ZIP is given (else by name).
+    Returns the findings and whether the ZIP was understood (True when none was given)."""
+    services = Service.objects.of(organization).filter(status=ServiceStatus.ACTIVE)
+    if search.need:
+        services = services.filter(need=search.need)
+    if search.cost:
+        services = services.filter(cost=search.cost)
+    if search.language:
+        services = services.filter(languages__code=search.language)
+    for word in folded(search.words).split():
+        services = services.filter(
+            Q(name_search__contains=word) | Q(description_search__contains=word)
+        )
+    if search.open_now:
+        services = services.filter(open_at(now))
+    services = services.distinct()
+    origin = zip_centroid(search.zip_code) if search.zip_code else None
+    if search.zip_code and origin is None:
+        return [], False
+    related = services.select_related("location", "provider").order_by("name_sort", "id")
+    if origin is None:
+        return ByName(related), True
+    within = search.within_miles or FARTHEST_MILES
+    spread = within / MILES_PER_DEGREE
+    wide = spread / max(0.01, math.cos(math.radians(origin[0])))
+    related = related.filter(
+        location__latitude__range=(origin[0] - spread, origin[0] + spread),
+        location__longitude__range=(origin[1] - wide, origin[1] + wide),
+    )
+    findings = []
+    for service in related:
+        place = getattr(service, "location", None)
+        if place is None or place.latitude is None or place.longitude is None:
+            continue
+        miles = miles_between(origin, (place.latitude, place.longitude))
+        if miles <= within:
+            findings.append(Finding(service=service, miles=round(miles, 1)))
+    findings.sort(key=lambda f: (f.miles, f.service.name_sort))
+    return findings, True
+
+
+def needs_checking(*, organization: Organization, today: datetime) -> list[Service]:
+    return list(
+        Service.objects.of(organization)
+        .stale(today.date())
+        .select_related("provider")
+        .order_by("last_verified", "name_sort")
+    )
+
+
+def shared_with(participant: Participant, *, include_hidden: bool = True) -> list[SharedResource]:
+    shares = SharedResource.objects.filter(
+        organization=participant.organization, participant=participant
+    )
+    if not include_hidden:
+        shares = shares.exclude(state=ShareState.HIDDEN)
+    return list(
+        shares.select_related("service", "service__location", "service__provider")
+        .prefetch_related("service__phones", "service__schedules")
+        .order_by("-shared_at")
+    )
