@@ -5,19 +5,26 @@ from django.urls import include, path
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
 from appointments.views import feed as appointments_feed
+from directory.portal_views import my_resources
 from encounters.today_views import today, today_find, today_outcome
 from lib.views import healthz
 from oversight.urls import urlpatterns as audit_urlpatterns
 from participants.access_report_views import participant_access
 from portal.entry.views import portal_invite
+from portal.urls import urlpatterns as portal_urlpatterns
 
-# Two pages belong to a higher app but keep their address and name beside a lower app's pages: a
+# Pages that belong to a higher app keep their address and name beside a lower app's pages: a
 # coach's portal invitation (the portal's way in, accounts:portal_invite) and a participant's
 # access report (participants, audit:access, beside oversight's audit review). The project
 # composes them, so neither accounts nor oversight imports the app above it.
 accounts_patterns = [
     *accounts_urlpatterns,
     path("portal-invite/<uuid:participant_id>/", portal_invite, name="portal_invite"),
+]
+# A participant's resources (directory) sit among the portal's pages as portal:resources.
+portal_patterns = [
+    *portal_urlpatterns,
+    path("resources/", my_resources, name="resources"),
 ]
 audit_patterns = [
     *audit_urlpatterns,
@@ -38,7 +45,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("me/appointments/", include("appointments.portal_urls")),
     path("directory/", include("directory.urls")),
-    path("me/", include("portal.urls")),
+    path("me/", include((portal_patterns, "portal"))),
     path("appointments/", include("appointments.urls")),
     path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),
     path("coaching/", include("coaching.urls")),

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from directory import portal_views as resource_views
 from portal import language, views
 from portal.consent import views as consent_views
 from portal.entry import views as entry_views
@@ -47,7 +46,6 @@ urlpatterns = [
         name="note_correction",
     ),
     path("messages/", record_views.my_messages, name="messages"),
-    path("resources/", resource_views.my_resources, name="resources"),
     path("record/", record_views.record, name="record"),
     path("record/access/", record_views.access, name="access"),
     path("record/copy.html", record_views.record_download, {"fmt": "html"}, name="record_html"),
