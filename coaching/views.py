@@ -37,6 +37,7 @@ CHECKED_FIELDS = frozenset(
         "shared_note",  # a group session's note
         "comment",
         "coach_summary",  # a goal's summary in the coach's words
+        "title",  # a milestone, as the coach writes it down
         "note",  # an assessment's note
         # safety plan parts written as lines (safety.content.PARTS)
         "warning_signs",
@@ -57,7 +58,9 @@ TRANSCRIPT = ("utterances", "summary")
 def check_field(request: HttpRequest) -> HttpResponse:
     """htmx: findings for one field as it is typed. Nothing is stored or logged."""
     field = request.GET.get("field", "")
-    text = request.POST.get(field, "")[:MAX_CHECK_CHARS] if field in CHECKED_FIELDS else ""
+    # A row of a formset posts its field with a prefix: "steps-0-text" is a goal's step.
+    checked = field in CHECKED_FIELDS or field.rsplit("-", 1)[-1] in CHECKED_FIELDS
+    text = request.POST.get(field, "")[:MAX_CHECK_CHARS] if checked else ""
     findings = check(text, entries_for(acting_membership(request).organization))
     rows = [(f, replacement_for(f.suggestion)) for f in findings]
     return render(

@@ -72,6 +72,11 @@ class StepForm(forms.Form):
     target_on = forms.DateField(label=_("Aiming for"), required=False, widget=DATE_WIDGET)
     done = forms.BooleanField(label=_("Done"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Steps are often the coach's words: the same gentle check as the goal's summary.
+        self.fields["text"].widget.attrs.update(language_check_attrs(self.add_prefix("text")))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("text") or "").strip() and (data.get("target_on") or data.get("done")):
@@ -140,6 +145,7 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update(language_check_attrs("title"))
         if not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else 1
 

@@ -145,3 +145,21 @@ def test_an_own_term_common_in_the_ordinary_sample_is_refused_with_its_share(
     )
     assert "Choose a more specific phrase" in response.content.decode()
     assert not CustomTerm.objects.exists()
+
+
+def test_goal_steps_and_milestones_carry_the_inline_checker(demo: DemoWorld, client_for) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    client = client_for("ana")
+    goal_page = client.get(f"/plans/participant/{pat.id}/goals/new/").content.decode()
+    # Each step row checks its own field and shows findings under that row.
+    assert 'hx-post="/coaching/check/?field=steps-0-text"' in goal_page
+    assert 'id="lang-steps-0-text"' in goal_page and 'id="lang-steps-1-text"' in goal_page
+    milestones = client.get(f"/plans/participant/{pat.id}/milestones/new/").content.decode()
+    assert 'hx-post="/coaching/check/?field=title"' in milestones
+    response = client.post(
+        "/coaching/check/?field=steps-1-text",
+        {"steps-1-text": "Drop a clean screen before court"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "1 word to look at" in response.content.decode()
+    assert 'data-field="id_steps-1-text"' in response.content.decode()
