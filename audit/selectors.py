@@ -27,12 +27,12 @@ class ChainReport:
         return self.first_broken_seq is None
 
 
-def verify_chain(chain: int, *, batch_size: int = 5000) -> ChainReport:
+def verify_chain(chain: int, *, batch_size: int = 5000, using: str = "default") -> ChainReport:
     """Walk one chain in order; report the first event whose link or content does not hold."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    events = AuditEvent.objects.filter(chain=chain).order_by("seq")
+    events = AuditEvent.objects.using(using).filter(chain=chain).order_by("seq")
     for event in events.iterator(chunk_size=batch_size):
         problem = ""
         if event.seq != expected_seq:
@@ -49,10 +49,11 @@ def verify_chain(chain: int, *, batch_size: int = 5000) -> ChainReport:
     return ChainReport(chain, checked)
 
 
-def chains_to_verify(organization_id: int | None = None) -> list[int]:
+def chains_to_verify(organization_id: int | None = None, *, using: str = "default") -> list[int]:
     if organization_id is not None:
         return [organization_id]
-    return sorted(set(AuditEvent.objects.values_list("chain", flat=True).distinct()))
+    chains = AuditEvent.objects.using(using).values_list("chain", flat=True).distinct()
+    return sorted(set(chains))
 
 
 @dataclass(frozen=True)

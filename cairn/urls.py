@@ -6,7 +6,7 @@ from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
 from audit.urls import urlpatterns as audit_urlpatterns
 from encounters.today_views import today, today_find, today_outcome
-from lib.views import healthz
+from lib.views import healthz, readyz
 from participants.access_report_views import participant_access
 from portal.entry.views import portal_invite
 
@@ -26,6 +26,7 @@ audit_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("accounts/", include((accounts_patterns, "accounts"))),
     path("organization/", include("organizations.urls")),
     path("participants/", include("participants.urls")),

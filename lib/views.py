@@ -1,6 +1,10 @@
-"""Project-wide pages: health check and calm error pages that reveal nothing."""
+"""Project-wide pages: health and readiness checks and calm error pages that reveal nothing."""
 
-from django.db import connection
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -18,6 +22,64 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - any database failure means "not ok"
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+_migrations_applied = False  # once every migration is applied it stays so for this process
+
+
+def _migrations_pending() -> bool:
+    global _migrations_applied
+    if _migrations_applied:
+        return False
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrations_applied = not pending
+    return pending
+
+
+def _job_lag_seconds() -> float:
+    """How long the oldest job that may start now has waited (0 when none waits)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from jobs.models import Job, JobState
+
+    now = timezone.now()
+    oldest = (
+        Job.objects.filter(state=JobState.QUEUED)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database answers, every migration is applied, and background jobs
+    are not falling behind. Names the check that failed; no participant data."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        checks["database"] = "unavailable"
+        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+    checks["migrations"] = "pending" if _migrations_pending() else "ok"
+    lag = _job_lag_seconds()
+    limit = timedelta(seconds=settings.CAIRN_READY_JOB_LAG_SECONDS).total_seconds()
+    checks["jobs"] = "behind" if lag > limit else "ok"
+    ready = all(value == "ok" for value in checks.values())
+    body: dict[str, object] = {
+        "status": "ready" if ready else "unavailable",
+        "checks": checks,
+        "job_lag_seconds": round(lag),
+    }
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def _calm_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
