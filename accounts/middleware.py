@@ -30,6 +30,7 @@ TWO_FACTOR_OPEN_PATHS = (
     "/accounts/two-factor/",
     "/accounts/keepalive/",
     "/healthz",
+    "/readyz",
     "/static/",
 )
 

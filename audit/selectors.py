@@ -26,12 +26,12 @@ class ChainReport:
         return self.first_broken_seq is None
 
 
-def verify_chain(chain: int, *, batch_size: int = 5000) -> ChainReport:
+def verify_chain(chain: int, *, batch_size: int = 5000, using: str = "default") -> ChainReport:
     """Walk one chain in order; report the first event whose link or content does not hold."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    events = AuditEvent.objects.filter(chain=chain).order_by("seq")
+    events = AuditEvent.objects.using(using).filter(chain=chain).order_by("seq")
     for event in events.iterator(chunk_size=batch_size):
         problem = ""
         if event.seq != expected_seq:
@@ -48,6 +48,16 @@ def verify_chain(chain: int, *, batch_size: int = 5000) -> ChainReport:
     return ChainReport(chain, checked)
 
 
+# Where chain heads are stored, for a reader that works in SQL on a whole database (backups).
+CHAIN_HEADS_TABLE = AuditChainHead._meta.db_table
+
+
+def last_link(chain: int, *, using: str = "default") -> str:
+    """The hash of a chain's last link, as its head keeps it ("" for no chain)."""
+    head = AuditChainHead.objects.using(using).filter(chain=chain)
+    return str(head.values_list("last_hash", flat=True).first() or "")
+
+
 def chain_length(chain: int) -> int:
     """How many events a chain holds, read from its head: links are numbered 1 to last_seq
     without gaps (`verify_chain` checks), so no count over the events is needed."""
@@ -55,10 +65,11 @@ def chain_length(chain: int) -> int:
     return int(head.first() or 0)
 
 
-def chains_to_verify(organization_id: int | None = None) -> list[int]:
+def chains_to_verify(organization_id: int | None = None, *, using: str = "default") -> list[int]:
     if organization_id is not None:
         return [organization_id]
-    return sorted(set(AuditEvent.objects.values_list("chain", flat=True).distinct()))
+    chains = AuditEvent.objects.using(using).values_list("chain", flat=True).distinct()
+    return sorted(set(chains))
 
 
 @dataclass(frozen=True)

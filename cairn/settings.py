@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "exports",
     "imports",
     "jobs",
+    "backups",
     "cairn",
 ]
 
@@ -281,6 +282,14 @@ CAIRN_JOBS_SYNC = envbool("CAIRN_JOBS_SYNC", False)
 CAIRN_JOBS_MODE = envstr("CAIRN_JOBS_MODE", "thread")
 if CAIRN_JOBS_MODE not in ("thread", "worker"):
     raise RuntimeError("CAIRN_JOBS_MODE must be 'thread' or 'worker' (see README).")
+# /readyz answers 503 once the oldest job that may start has waited longer than this.
+CAIRN_READY_JOB_LAG_SECONDS = envint("CAIRN_READY_JOB_LAG_SECONDS", 300)
+# Backups (manage.py backup / restore): where the files go, how many to keep, and the key
+# (32 bytes, base64). Without a key, one is derived from the newest field key, so keep
+# CAIRN_FIELD_KEYS with (but apart from) the backup files.
+CAIRN_BACKUP_DIR = Path(envstr("CAIRN_BACKUP_DIR", str(VAR_DIR / "backups")))
+CAIRN_BACKUP_KEEP = envint("CAIRN_BACKUP_KEEP", 14)
+CAIRN_BACKUP_KEY = envstr("CAIRN_BACKUP_KEY")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,4 +1,4 @@
-"""Project-wide pages: health check and calm error pages that reveal nothing."""
+"""Project-wide pages: the health check and calm error pages that reveal nothing."""
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse

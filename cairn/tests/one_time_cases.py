@@ -271,6 +271,7 @@ ONE_TIME: dict[str, Case] = {
 NOT_A_CREATE_FORM: dict[str, str] = {
     "home": "a redirect",
     "healthz": "a status",
+    "readyz": "a status",
     "accounts:login": "signing in creates nothing",
     "accounts:logout": "signing out twice is signing out",
     "accounts:keepalive": "touches the session",

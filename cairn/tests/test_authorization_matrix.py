@@ -124,6 +124,7 @@ ONLY_ANA = {
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
     "healthz": Row(everyone(200)),
+    "readyz": Row(everyone(200)),
     "accounts:login": Row(everyone(302, anonymous=200)),
     "accounts:logout": Row(everyone(405)),
     "accounts:keepalive": Row(everyone(405)),
@@ -428,6 +429,7 @@ MATRIX: dict[str, Row] = {
 # a file rather than a page is listed here with who it is for; the matrix fails on a new one.
 FILES: dict[str, str] = {
     "healthz": "a status for the load balancer; no participant data",
+    "readyz": "a readiness status for the load balancer; no participant data",
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
     "consent:record_json": "the person's own copy of their record, audited as an export",
     "consent:record_html": "the person's own copy of their record, audited as an export",

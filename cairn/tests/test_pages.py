@@ -57,6 +57,50 @@ def test_healthz_answers_ok_when_database_answers(db) -> None:
     assert response.json() == {"status": "ok"}
 
 
+def test_readyz_answers_ready_with_each_check(db) -> None:
+    response = Client().get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"},
+        "job_lag_seconds": 0,
+    }
+
+
+def test_readyz_names_pending_migrations(db, monkeypatch) -> None:
+    from cairn import views
+
+    monkeypatch.setattr(views, "_migrations_pending", lambda: True)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == "pending"
+
+
+def test_readyz_names_jobs_falling_behind(demo: DemoWorld, settings) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jobs.models import Job
+
+    settings.CAIRN_READY_JOB_LAG_SECONDS = 60
+    ana = demo.users["ana"]
+    job = Job.objects.create(
+        organization=demo.organizations["harbor"],
+        requested_by=ana,
+        kind="test.echo",
+        title="Export",
+    )
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "jobs": "behind"}
+    assert body["job_lag_seconds"] >= 300
+    Job.objects.filter(pk=job.pk).update(not_before=timezone.now() + timedelta(hours=1))
+    assert Client().get("/readyz").status_code == 200  # a job scheduled for later is not late
+
+
 def test_oversized_request_gets_calm_400(demo: DemoWorld, client_for, settings) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client_for("max").post("/organization/teams/", {"name": "x" * 5000})

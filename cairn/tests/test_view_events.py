@@ -139,6 +139,7 @@ MINE = "the signed-in person's own account or practice; no participant data"
 NO_PARTICIPANT_DATA: dict[str, str] = {
     "home": REDIRECTS,
     "healthz": "a status for the load balancer",
+    "readyz": "a readiness status for the load balancer",
     "accounts:login": "the sign-in form",
     "accounts:logout": POST_ONLY,
     "accounts:keepalive": POST_ONLY,
