@@ -42,7 +42,7 @@ from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant, ParticipantStatus
 
-WRITERS = (Role.COACH, Role.SUPERVISOR)
+WRITERS = Role.care_team()  # who books and changes appointments
 
 
 def _parse_day(raw: str | None) -> date | None:
@@ -203,7 +203,7 @@ def _stale(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     return redirect("appointments:detail", appointment_id=appointment.id)
 
 
-@member_required(*WRITERS, Role.MANAGER)
+@member_required(*Role.with_participant_access())
 def detail(request: HttpRequest, appointment_id: object) -> HttpResponse:
     appointment = _appointment(request, appointment_id, viewed=True)
     can_write = acting_membership(request).role in WRITERS

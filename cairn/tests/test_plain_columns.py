@@ -64,7 +64,8 @@ REVIEWED = {
     "participants.Participant.phone": "searched by digits, see README",
     "participants.Participant.phone_other": "searched by digits and matched for duplicates",
     "participants.Participant.email": "a contact address, kept plain like the phones",
-    "participants.Participant.preferred_language": "a language name, to choose how to write",
+    "participants.Participant.preferred_language": "a language code, to choose how to write",
+    "participants.Participant.interpreter_language": "a language code, to book an interpreter",
     "participants.Participant.contact_channels": "codes from a fixed list (ContactChannel)",
     "participants.Participant.declined": "field names answered 'prefer not to say'",
     # Contacts, plans, assessments, safety
