@@ -284,8 +284,9 @@ def test_keyboard_only_intake_by_a_coach(session: Session) -> None:
     page.keyboard.press("Space")
     assert page.locator(f"#{declined_id}").is_checked()
 
-    # First way to reach them: one step down from "No choice".
-    session.tab_until(named("channel_1"), "first contact choice", max_tabs=20)
+    # First way to reach them, past language, interpreter and identity: one step down from
+    # "No choice".
+    session.tab_until(named("channel_1"), "first contact choice", max_tabs=24)
     page.keyboard.press("ArrowDown")
     assert page.locator("#id_channel_1").input_value() == "text"
 
