@@ -63,6 +63,9 @@ class MyMilestoneForm(OneTimeKeyForm, MilestoneForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].label = _("What happened, in your words")
+        # The person's own words are theirs: no language check (it is for staff writing).
+        for name in [n for n in self.fields["title"].widget.attrs if n.startswith("hx")]:
+            del self.fields["title"].widget.attrs[name]
         self.fields["kind"].label = _("What kind of date is it?")
         self.fields["kind"].help_text = _(
             "A new start date sits beside the ones before. Nothing is erased."
