@@ -47,6 +47,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("me/appointments/", include("appointments.portal_urls")),
     path("directory/", include("directory.urls")),
+    path("reach-out/", include("reachout.urls")),
     path("me/", include((portal_patterns, "portal"))),
     path("appointments/", include("appointments.urls")),
     path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),

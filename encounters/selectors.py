@@ -150,6 +150,7 @@ class Day:
     note_requests: list[NoteFeedback]
     call_requests: list[Any]  # portal.selectors.call_requests_for_today
     missed_appointments: list[Any]  # appointments.selectors.missed_for_today
+    reach_out: list[Any]  # reachout.selectors.open_for_today
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -329,6 +330,7 @@ def coach_day(
         note_requests=open_requests_for(user=user, organization=organization),
         call_requests=lists.get("call_requests", []),
         missed_appointments=lists.get("missed_appointments", []),
+        reach_out=lists.get("reach_out", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

@@ -15,6 +15,7 @@ from jobs.runner import submit
 from lib.sms import send_text
 from organizations.models import Membership, Role
 from participants.models import Participant
+from reachout.services import raise_for_message
 
 
 def notification_text(participant: Participant) -> str:
@@ -67,7 +68,11 @@ def send_message(*, acting: Membership, participant: Participant, body: str) -> 
             participant_id=participant.id,
             changed_fields=["body"],
         )
-        if not from_participant:
+        if from_participant:
+            raise_for_message(
+                acting=acting, participant=participant, message_id=message.id, text=message.body
+            )
+        else:
             transaction.on_commit(lambda: notify(acting=acting, participant=participant))
     return message
 

@@ -53,6 +53,12 @@ class Role(models.TextChoices):
         return frozenset({cls.MANAGER, cls.ADMIN})
 
     @classmethod
+    def program_keepers(cls) -> frozenset[str]:
+        """Roles that set how the program responds to participants: which check-in answers and
+        words ask a coach to reach out soon, and how quickly."""
+        return frozenset({cls.MANAGER, cls.ADMIN})
+
+    @classmethod
     def approvers(cls) -> frozenset[str]:
         """Roles that see who has access and approve or refuse another person's access change."""
         return frozenset({cls.MANAGER, cls.ADMIN})

@@ -33,6 +33,7 @@ ICONS = {
     "identification": "People and roles",
     "wrench-screwdriver": "Services",
     "phone": "Crisis lines; calls",
+    "bell-alert": "Reach out soon (signals and their settings)",
     "language": "Language checker",
     "cog-6-tooth": "Settings",
     "lock-closed": "Sign-in security",

@@ -16,6 +16,7 @@ from organizations.models import Membership
 from participants.models import Participant
 from plans.models import Goal
 from portal.models import CallRequest, CallSource, GoalSuggestion
+from reachout.services import raise_for_call_request, raise_for_check_in
 
 # The check-in's "Would you like a call from your coach?" item and its "Yes, please" value.
 CALL_ITEM, CALL_YES = "call", 1
@@ -45,6 +46,11 @@ def request_call(*, acting: Membership, participant: Participant, source: str) -
                 participant_id=participant.id,
                 changed_fields=["source"],
             )
+            # A check-in's own signal already counts its "yes, a call" (record_check_in).
+            if source != CallSource.CHECK_IN:
+                raise_for_call_request(
+                    acting=acting, participant=participant, request_id=request.id
+                )
     except IntegrityError:
         # Two taps at the same moment: the database keeps one open request; return it.
         return CallAsked(open_request.get(), created=False)
@@ -111,6 +117,13 @@ def record_check_in(
         # Without a coach nobody's Today would show it; the thank-you page says whom to call.
         if answers.get(CALL_ITEM) == CALL_YES and participant.coach_id is not None:
             call = request_call(acting=acting, participant=participant, source=CallSource.CHECK_IN)
+        raise_for_check_in(
+            acting=acting,
+            participant=participant,
+            check_in_id=assessment.id,
+            answers=answers,
+            asked_for_call=call is not None and call.created,
+        )
     return CheckedIn(assessment, call)
 
 

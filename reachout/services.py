@@ -1,0 +1,163 @@
+"""Raising a reach-out-soon signal and acknowledging it; each write one transaction with its
+audit event."""
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.reach_out import reach_out_reasons
+from audit.models import Action
+from audit.services import Target, record_member_action
+from lib.signal_words import matching_words
+from organizations.models import Membership, Organization
+from participants.models import Participant
+from reachout.models import Reason, ReachOutSettings, Response, Signal, Source
+
+
+def settings_for(organization: Organization) -> ReachOutSettings:
+    """The organization's choices, or the defaults (unsaved) when it has made none."""
+    found = ReachOutSettings.objects.filter(organization=organization).first()
+    return found or ReachOutSettings(organization=organization)
+
+
+def _raise(
+    *,
+    acting: Membership,
+    participant: Participant,
+    source: str,
+    source_id: uuid.UUID,
+    reasons: list[str],
+    words_found: Sequence[str] = (),
+) -> Signal | None:
+    if not reasons:
+        return None
+    existing = Signal.objects.filter(source=source, source_id=source_id).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            signal = Signal.objects.create(
+                organization=acting.organization,
+                participant=participant,
+                source=source,
+                source_id=source_id,
+                reasons=reasons,
+                words_found="\n".join(words_found),
+            )
+            record_member_action(
+                acting=acting,
+                action=Action.CREATE,
+                target=Target.of(signal),
+                participant_id=participant.id,
+                changed_fields=["reasons"],
+            )
+    except IntegrityError:
+        # The same check-in saved twice at once: the database keeps one signal.
+        return Signal.objects.get(source=source, source_id=source_id)
+    return signal
+
+
+def raise_for_check_in(
+    *,
+    acting: Membership,
+    participant: Participant,
+    check_in_id: uuid.UUID,
+    answers: Mapping[str, int | None],
+    asked_for_call: bool,
+) -> Signal | None:
+    """A signal when the check-in's answers are among those the organization chose."""
+    chosen = settings_for(acting.organization).reasons_on()
+    reasons = [str(reason) for reason in reach_out_reasons(answers) if reason in chosen]
+    if asked_for_call and Reason.CALL_ASKED in chosen:
+        reasons.append(Reason.CALL_ASKED)
+    return _raise(
+        acting=acting,
+        participant=participant,
+        source=Source.CHECK_IN,
+        source_id=check_in_id,
+        reasons=reasons,
+    )
+
+
+def raise_for_call_request(
+    *, acting: Membership, participant: Participant, request_id: uuid.UUID
+) -> Signal | None:
+    """A signal for "I'd like a call" asked from the portal, when the organization chose it."""
+    chosen = settings_for(acting.organization).reasons_on()
+    reasons = [Reason.CALL_ASKED.value] if Reason.CALL_ASKED in chosen else []
+    return _raise(
+        acting=acting,
+        participant=participant,
+        source=Source.CALL_REQUEST,
+        source_id=request_id,
+        reasons=reasons,
+    )
+
+
+def raise_for_message(
+    *, acting: Membership, participant: Participant, message_id: uuid.UUID, text: str
+) -> Signal | None:
+    """A signal when a participant's message contains words the organization listed."""
+    found = matching_words(text, settings_for(acting.organization).word_list())
+    return _raise(
+        acting=acting,
+        participant=participant,
+        source=Source.MESSAGE,
+        source_id=message_id,
+        reasons=[Reason.WORDS.value] if found else [],
+        words_found=found,
+    )
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    signal: Signal
+    by_me: bool  # False: someone else had acknowledged it first; `signal` says who and when
+
+
+def acknowledge(
+    *, acting: Membership, signal: Signal, response: str, note: str = ""
+) -> Acknowledged:
+    """Record who reached out, when, and what they did. Two people at once: the first one wins
+    and the other is told who already did."""
+    assert response in Response.values
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Signal.objects.filter(pk=signal.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now,
+            acknowledged_by=acting.user,
+            response=response,
+            response_note=note.strip(),
+        )
+        current = Signal.objects.select_related("acknowledged_by", "participant").get(pk=signal.pk)
+        if updated:
+            record_member_action(
+                acting=acting,
+                action=Action.UPDATE,
+                target=Target.of(current),
+                participant_id=current.participant_id,
+                changed_fields=["response", "response_note"] if note.strip() else ["response"],
+            )
+    return Acknowledged(current, by_me=bool(updated))
+
+
+def save_settings(
+    *, acting: Membership, values: Mapping[str, object]
+) -> tuple[ReachOutSettings, list[str]]:
+    """Store the organization's choices; returns the row and the names of what changed."""
+    with transaction.atomic():
+        row, _created = ReachOutSettings.objects.select_for_update().get_or_create(
+            organization=acting.organization
+        )
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save()
+            record_member_action(
+                acting=acting, action=Action.UPDATE, target=Target.of(row), changed_fields=changed
+            )
+    return row, changed

@@ -1,0 +1,219 @@
+"""Reach out soon: which check-ins, calls and messages raise a signal, Today's list for the coach,
+acknowledging it once, and the program's settings."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from audit.models import Action, AuditEvent
+from organizations.models import Membership, Role
+from participants.models import Participant
+from reachout.models import ReachOutSettings, Reason, Response, Signal, Source
+from reachout.services import acknowledge
+
+pytestmark = pytest.mark.django_db
+
+HARD_DAY_VERY_STRONG = {"item_today": "1", "item_urges": "4"}
+
+
+def _pat() -> Participant:
+    return Participant.objects.get(user__username="pat")
+
+
+def _membership(username: str) -> Membership:
+    return Membership.objects.get(user__username=username, organization__slug="harbor")
+
+
+def test_a_hard_day_with_very_strong_urges_puts_pat_at_the_top_of_anas_today(
+    demo, client_for
+) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    [signal] = Signal.objects.filter(participant=_pat())
+    assert signal.source == Source.CHECK_IN
+    assert signal.reasons == [Reason.HARD_DAY_AND_URGES]
+    page = client_for("ana").get("/today/").content.decode()
+    section = page.split('id="reach-out-heading"')[1].split("</section>")[0]
+    assert "Reach out soon" in page and "Pat" in section
+    assert "Having a hard day, with very strong urges" in section
+    assert "Reached them" in section and "Called emergency services" in section
+    assert page.index("reach-out-heading") < page.index("<h2", page.index("</section>"))
+    # A check-in never shows the participant a flag: their thank-you page is as always.
+    thanks = client_for("pat").get("/me/check-in/thanks/").content.decode()
+    assert "signal" not in thanks.lower() and "flag" not in thanks.lower()
+
+
+def test_milder_answers_raise_nothing(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", {"item_today": "1", "item_urges": "3"})
+    client_for("pat").post("/me/check-in/", {"item_today": "3", "item_supported": "2"})
+    assert not Signal.objects.filter(participant=_pat()).exists()
+    assert 'id="reach-out-heading"' not in client_for("ana").get("/today/").content.decode()
+
+
+def test_feeling_not_at_all_supported_raises_one(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", {"item_supported": "1"})
+    [signal] = Signal.objects.filter(participant=_pat())
+    assert signal.reasons == [Reason.NOT_SUPPORTED]
+
+
+def test_another_coachs_today_does_not_show_it(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    assert 'id="reach-out-heading"' not in client_for("ben").get("/today/").content.decode()
+
+
+def test_a_call_asked_for_raises_a_signal_only_when_the_program_chose_it(
+    demo, client_for
+) -> None:
+    client_for("pat").post("/me/call/", {})
+    assert not Signal.objects.filter(participant=_pat()).exists()
+    harbor = _pat().organization
+    ReachOutSettings.objects.create(organization=harbor, on_call_asked=True)
+    from portal.models import CallRequest
+
+    CallRequest.objects.filter(participant=_pat()).update(handled_at="2026-01-01T00:00Z")
+    client_for("pat").post("/me/call/", {})
+    [signal] = Signal.objects.filter(participant=_pat())
+    assert signal.source == Source.CALL_REQUEST and signal.reasons == [Reason.CALL_ASKED]
+
+
+def test_a_message_with_listed_words_raises_one_and_keeps_the_words_private(
+    demo, client_for
+) -> None:
+    client_for("pat").post("/me/messages/", {"text": "Honestly I feel like I want to DIE today"})
+    [signal] = Signal.objects.filter(participant=_pat())
+    assert signal.source == Source.MESSAGE and signal.words_found == "want to die"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT words_found FROM reachout_signal")
+        [(stored,)] = cursor.fetchall()
+    assert "die" not in stored
+    client_for("pat").post("/me/messages/", {"text": "Started a new diet today"})
+    assert Signal.objects.filter(participant=_pat()).count() == 1
+
+
+def test_acknowledging_from_today_records_who_when_and_what(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get(participant=_pat())
+    ana = client_for("ana")
+    response = ana.post(f"/reach-out/{signal.id}/", {"response": Response.REACHED})
+    assert response.status_code == 302 and response["Location"] == "/today/"
+    signal.refresh_from_db()
+    assert signal.acknowledged_by == demo.users["ana"] and signal.acknowledged_at is not None
+    assert signal.response == Response.REACHED
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, target_type="reachout.signal", target_id=str(signal.id)
+    ).exists()
+    page = ana.get("/today/").content.decode()
+    assert "Recorded: Reached them for Pat." in page
+    assert 'id="reach-out-heading"' not in page
+
+
+def test_emergency_services_needs_a_reason_and_the_form_keeps_what_was_chosen(
+    demo, client_for
+) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get(participant=_pat())
+    response = client_for("ana").post(f"/reach-out/{signal.id}/", {"response": "emergency"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Say briefly why emergency services were called." in page
+    assert re.search(r'value="emergency"[^>]*checked', page)
+    signal.refresh_from_db()
+    assert signal.acknowledged_at is None
+
+
+def test_two_people_at_once_one_wins_and_the_other_is_told_who(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get(participant=_pat())
+    first = acknowledge(acting=_membership("ana"), signal=signal, response=Response.REACHED)
+    second = acknowledge(acting=_membership("sam"), signal=signal, response=Response.SENT_988)
+    assert first.by_me and not second.by_me
+    assert second.signal.acknowledged_by == demo.users["ana"]
+    assert second.signal.response == Response.REACHED
+    assert AuditEvent.objects.filter(target_type="reachout.signal", action=Action.UPDATE).count() == 1
+
+
+def test_someone_elses_acknowledgement_is_shown_not_overwritten(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get(participant=_pat())
+    acknowledge(acting=_membership("sam"), signal=signal, response=Response.LEFT_MESSAGE)
+    ana = client_for("ana")
+    ana.post(f"/reach-out/{signal.id}/", {"response": Response.REACHED})
+    page = ana.get("/today/").content.decode()
+    assert "Sam already reached out at" in page and "Left a message" in page
+    signal.refresh_from_db()
+    assert signal.response == Response.LEFT_MESSAGE
+
+
+def test_a_signal_is_not_found_outside_its_scope(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get(participant=_pat())
+    for who in ("rio", "max", "pat"):
+        client = client_for(who)
+        assert client.get(f"/reach-out/{signal.id}/").status_code in (403, 404)
+        client.post(f"/reach-out/{signal.id}/", {"response": Response.REACHED})
+    signal.refresh_from_db()
+    assert signal.acknowledged_at is None
+
+
+def test_the_program_chooses_what_raises_a_signal(demo, client_for) -> None:
+    mia = client_for("mia")
+    page = mia.get("/reach-out/settings/").content.decode()
+    assert "narrow on purpose" in page and "want to die" in page
+    response = mia.post(
+        "/reach-out/settings/",
+        {
+            "on_hard_day_and_urges": "on",
+            "words": "relapse plan\nab\n",
+            "acknowledge_within_minutes": "45",
+        },
+    )
+    assert response.status_code == 200
+    assert "at least 3 letters" in response.content.decode()
+    assert "relapse plan" in response.content.decode()  # what was typed is kept
+    response = mia.post(
+        "/reach-out/settings/",
+        {"on_hard_day_and_urges": "on", "words": "hopeless\n", "acknowledge_within_minutes": "45"},
+    )
+    assert response.status_code == 302
+    row = ReachOutSettings.objects.get(organization=_pat().organization)
+    assert not row.on_not_supported and row.word_list() == ["hopeless"]
+    assert row.acknowledge_within_minutes == 45
+    client_for("pat").post("/me/check-in/", {"item_supported": "1"})
+    assert not Signal.objects.filter(participant=_pat()).exists()
+    assert client_for("ana").get("/reach-out/settings/").status_code in (403, 404)
+
+
+def test_a_signal_waiting_past_the_window_says_so(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    Signal.objects.update(raised_at="2020-01-01T00:00Z")
+    page = client_for("ana").get("/today/").content.decode()
+    assert "waiting longer than your program asks" in page
+
+
+def test_the_same_check_in_never_makes_two_signals(demo) -> None:
+    from assessments.models import Assessment
+    from reachout.services import raise_for_check_in
+
+    pat = _pat()
+    acting = Membership.objects.get(user=pat.user, role=Role.PARTICIPANT)
+    check_in = Assessment.objects.filter(participant=pat).first()
+    assert check_in is not None
+    made = [
+        raise_for_check_in(
+            acting=acting,
+            participant=pat,
+            check_in_id=check_in.id,
+            answers={"today": 1, "urges": 4},
+            asked_for_call=False,
+        )
+        for _ in range(2)
+    ]
+    assert Signal.objects.filter(source_id=check_in.id).count() == 1
+    assert made[0] is not None and made[1] is not None and made[0].pk == made[1].pk
+
+
+def test_every_reach_out_word_is_person_first(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    page = client_for("ana").get("/today/").content.decode().lower()
+    for word in ("flag", "alert", "non-compliant", "addict", "at risk"):
+        assert word not in page.split('id="reach-out-heading"')[1].split("</section>")[0]

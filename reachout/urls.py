@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reachout import views
+
+app_name = "reachout"
+
+urlpatterns = [
+    path("settings/", views.reach_out_settings, name="settings"),
+    path("<uuid:signal_id>/", views.signal, name="signal"),
+]
