@@ -42,7 +42,9 @@ class ReachOutSettingsForm(forms.ModelForm):
                 "A check-in that says “Having a hard day” with “Very strong” urges"
             ),
             "on_not_supported": _("A check-in that says they feel supported “Not at all”"),
-            "on_call_asked": _("Every “I'd like a call” (it is also listed under Asked for a call)"),
+            "on_call_asked": _(
+                "Every “I'd like a call” (it is also listed under Asked for a call)"
+            ),
             "words": _("Words or phrases in a participant's message"),
             "acknowledge_within_minutes": _("Reach out within (minutes)"),
         }

@@ -28,6 +28,10 @@ DEFAULT_WORDS = (
 )
 
 
+# How long a signal may wait for a coach before Today says it has waited too long.
+DEFAULT_WINDOW_MINUTES = 30
+
+
 class Reason(models.TextChoices):
     HARD_DAY_AND_URGES = "hard_day_and_urges", _("Having a hard day, with very strong urges")
     NOT_SUPPORTED = "not_supported", _("Feeling not at all supported")
@@ -61,7 +65,7 @@ class ReachOutSettings(models.Model):
     # One word or phrase per line; matched whole-word, ignoring case and accents.
     words = models.TextField(blank=True, default="\n".join(DEFAULT_WORDS))
     # How long a signal may wait before Today shows it as waiting too long.
-    acknowledge_within_minutes = models.PositiveSmallIntegerField(default=30)
+    acknowledge_within_minutes = models.PositiveSmallIntegerField(default=DEFAULT_WINDOW_MINUTES)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from encounters.selectors import BRIEF_PARTICIPANT
 from organizations.models import Membership
 from participants.models import Participant
-from reachout.models import Signal
-from reachout.services import settings_for
+from reachout.models import DEFAULT_WINDOW_MINUTES, ReachOutSettings, Signal
 
 TODAY_LIMIT = 50
 
@@ -31,9 +31,16 @@ class Waiting:
 def open_for_today(
     *, membership: Membership, today: date, people: QuerySet[Participant]
 ) -> list[Any]:
-    """Signals for the coach's own people not yet acknowledged, oldest first."""
-    window = timedelta(minutes=settings_for(membership.organization).acknowledge_within_minutes)
-    now = timezone.now()
+    """Signals for the coach's own people not yet acknowledged, oldest first (one query: the
+    organization's window comes along as a subquery)."""
+    window = Coalesce(
+        Subquery(
+            ReachOutSettings.objects.filter(organization=OuterRef("organization")).values(
+                "acknowledge_within_minutes"
+            )[:1]
+        ),
+        Value(DEFAULT_WINDOW_MINUTES),
+    )
     rows = (
         Signal.objects.filter(
             organization=membership.organization,
@@ -42,6 +49,11 @@ def open_for_today(
         )
         .select_related("participant")
         .defer("words_found", "response_note", *BRIEF_PARTICIPANT)
+        .annotate(window_minutes=window)
         .order_by("raised_at")[:TODAY_LIMIT]
     )
-    return [Waiting(row, waited_too_long=now - row.raised_at > window) for row in rows]
+    now = timezone.now()
+    return [
+        Waiting(row, waited_too_long=now - row.raised_at > timedelta(minutes=row.window_minutes))
+        for row in rows
+    ]

@@ -14,7 +14,7 @@ from audit.services import Target, record_member_action
 from lib.signal_words import matching_words
 from organizations.models import Membership, Organization
 from participants.models import Participant
-from reachout.models import Reason, ReachOutSettings, Response, Signal, Source
+from reachout.models import ReachOutSettings, Reason, Response, Signal, Source
 
 
 def settings_for(organization: Organization) -> ReachOutSettings:

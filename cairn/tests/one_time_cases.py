@@ -415,6 +415,8 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "directory:listing": "a page (its share form posts to directory:share)",
     "directory:share": "one share per person and listing (a unique constraint)",
     "directory:keep": "a list",
+    "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
+    "reachout:settings": "settings, one row per organization",
     "directory:edit": "an edit checked against the version it started from",
     "directory:verify": "a date",
     "directory:archive": "an archived listing stays archived",

@@ -31,6 +31,7 @@ from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
 from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
+from reachout.services import raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
@@ -410,6 +411,11 @@ MATRIX: dict[str, Row] = {
         by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
         kwargs=lambda o: {"appointment_id": o["appointment"].id},
     ),
+    # --- reach out soon (issue #24) ---
+    # A signal is for the care team of the person (a manager reads records but acts on none);
+    # what raises one is the program's choice (managers and administrators).
+    "reachout:signal": Row(PAT_WRITE, kwargs=lambda o: {"signal_id": o["signal"].id}),
+    "reachout:settings": Row(by_role({Role(role) for role in Role.program_keepers()})),
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -560,6 +566,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(imports_objects(pat, users))
     objects.update(access_change_objects(users))
     objects.update(appointment_objects(pat, users))
+    objects.update(signal_objects(pat))
     objects.update(directory_objects(pat, users))
     return objects
 
@@ -710,6 +717,19 @@ def appointment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, An
         place="Room 2",
     )
     return {"appointment": appointment}
+
+
+def signal_objects(pat: Participant) -> dict[str, Any]:
+    """Pat's check-in on a hard day with very strong urges: a signal on ana's Today."""
+    acting = Membership.objects.get(user=pat.user)
+    signal = raise_for_check_in(
+        acting=acting,
+        participant=pat,
+        check_in_id=Assessment.objects.filter(participant=pat).values_list("id", flat=True)[0],
+        answers={"today": 1, "urges": 4},
+        asked_for_call=False,
+    )
+    return {"signal": signal}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

@@ -85,6 +85,7 @@ VIEWED: dict[str, Viewed] = {
     "appointments:detail": Viewed("ana"),
     "appointments:move": Viewed("ana"),
     "appointments:cancel": Viewed("ana"),
+    "reachout:signal": Viewed("ana"),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")
@@ -236,6 +237,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "directory:share": POST_ONLY,
     "directory:verify": POST_ONLY,
     "directory:keep": "listings that need checking; no participant data",
+    "reachout:settings": "what raises a signal in the program; no participant data",
     "directory:new": BLANK_FORM,
     "directory:edit": "one listing's form; no participant data",
     "directory:archive": "asks before archiving a listing; no participant data",
