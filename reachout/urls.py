@@ -5,6 +5,7 @@ from reachout import views
 app_name = "reachout"
 
 urlpatterns = [
+    path("", views.signals, name="list"),
     path("settings/", views.reach_out_settings, name="settings"),
     path("<uuid:signal_id>/", views.signal, name="signal"),
 ]

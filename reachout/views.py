@@ -2,17 +2,23 @@
 choices of what raises one."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from audit.services import Target, record_page_view
 from lib.when import show_time
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.access import owned_or_404
 from reachout.forms import AcknowledgeForm, ReachOutSettingsForm
-from reachout.models import ReachOutSettings, Response, Signal
+from reachout.models import Response, Signal
+from reachout.selectors import figures, visible_signals
 from reachout.services import acknowledge, save_settings, settings_for
+
+LIST_PAGE = 50
+STATES = {"open", "done"}
 
 
 def _already(request: HttpRequest, signal: Signal) -> None:
@@ -27,6 +33,29 @@ def _already(request: HttpRequest, signal: Signal) -> None:
             "who": who.get_short_name() if who else _("Someone"),
             "when": show_time(signal.acknowledged_at) if signal.acknowledged_at else "",
             "what": Response(signal.response).label if signal.response else "",
+        },
+    )
+
+
+@member_required(*Role.with_participant_access())
+def signals(request: HttpRequest) -> HttpResponse:
+    """The signals of the last 90 days the reader may see, with how quickly they were answered:
+    a coach's own people, a supervisor's team, a manager's organization. Never ranked by coach."""
+    membership = acting_membership(request)
+    state = request.GET.get("state", "")
+    state = state if state in STATES else ""
+    page = Paginator(visible_signals(membership, state=state), LIST_PAGE).get_page(
+        request.GET.get("page")
+    )
+    record_page_view(request=request, target=Target(type="reachout.list", id=str(page.number)))
+    return render(
+        request,
+        "reachout/list.html",
+        {
+            "page": page,
+            "state": state,
+            "figures": figures(membership),
+            "can_choose": membership.role in Role.program_keepers(),
         },
     )
 
@@ -76,8 +105,4 @@ def reach_out_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Settings saved.") if changed else _("Nothing was changed."))
         return redirect("reachout:settings")
-    return render(
-        request,
-        "reachout/settings.html",
-        {"form": form, "saved": isinstance(current, ReachOutSettings) and current.pk is not None},
-    )
+    return render(request, "reachout/settings.html", {"form": form})

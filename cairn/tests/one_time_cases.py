@@ -417,6 +417,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "directory:keep": "a list",
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
+    "reachout:list": "a list",
     "directory:edit": "an edit checked against the version it started from",
     "directory:verify": "a date",
     "directory:archive": "an archived listing stays archived",

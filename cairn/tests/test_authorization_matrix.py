@@ -416,6 +416,7 @@ MATRIX: dict[str, Row] = {
     # what raises one is the program's choice (managers and administrators).
     "reachout:signal": Row(PAT_WRITE, kwargs=lambda o: {"signal_id": o["signal"].id}),
     "reachout:settings": Row(by_role({Role(role) for role in Role.program_keepers()})),
+    "reachout:list": Row(by_role(STAFF_READERS)),
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),

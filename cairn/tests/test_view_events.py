@@ -86,6 +86,7 @@ VIEWED: dict[str, Viewed] = {
     "appointments:move": Viewed("ana"),
     "appointments:cancel": Viewed("ana"),
     "reachout:signal": Viewed("ana"),
+    "reachout:list": Viewed("ana", names=MANY),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")

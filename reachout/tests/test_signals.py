@@ -216,3 +216,35 @@ def test_every_reach_out_word_is_person_first(demo, client_for) -> None:
     page = client_for("ana").get("/today/").content.decode().lower()
     for word in ("flag", "alert", "non-compliant", "addict", "at risk"):
         assert word not in page.split('id="reach-out-heading"')[1].split("</section>")[0]
+
+
+def test_sam_sees_that_ana_reached_out_and_how_quickly(demo, client_for) -> None:
+    from datetime import timedelta
+
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get(participant=_pat())
+    acknowledge(acting=_membership("ana"), signal=signal, response=Response.REACHED)
+    # Ana answered 12 minutes after Pat checked in.
+    Signal.objects.filter(pk=signal.pk).update(
+        raised_at=Signal.objects.get(pk=signal.pk).acknowledged_at - timedelta(minutes=12)
+    )
+    page = client_for("sam").get("/reach-out/").content.decode()
+    assert "Reached them — Ana" in page
+    figures = page.split('id="reach-out-figures"')[1].split("</ul>")[0]
+    assert ">12</span>" in figures
+    assert client_for("ben").get("/reach-out/").content.decode().count("Reached them — Ana") == 0
+    assert "Reached them — Ana" in client_for("mia").get("/reach-out/?state=done").content.decode()
+    assert (
+        "Reached them — Ana" not in client_for("mia").get("/reach-out/?state=open").content.decode()
+    )
+    assert AuditEvent.objects.filter(action=Action.VIEW, target_type="reachout.list").exists()
+
+
+def test_time_to_reach_out_is_the_nearest_rank_median_and_90th_percentile() -> None:
+    from reachout.selectors import _percentile
+
+    waits = sorted(float(m) for m in [1, 2, 3, 4, 5, 6, 7, 8, 9, 100])
+    assert _percentile(waits, 0.5) == 5
+    assert _percentile(waits, 0.9) == 9
+    assert _percentile([42.4], 0.9) == 42
+    assert _percentile([], 0.5) is None
