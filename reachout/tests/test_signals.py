@@ -225,9 +225,9 @@ def test_sam_sees_that_ana_reached_out_and_how_quickly(demo, client_for) -> None
     signal = Signal.objects.get(participant=_pat())
     acknowledge(acting=_membership("ana"), signal=signal, response=Response.REACHED)
     # Ana answered 12 minutes after Pat checked in.
-    Signal.objects.filter(pk=signal.pk).update(
-        raised_at=Signal.objects.get(pk=signal.pk).acknowledged_at - timedelta(minutes=12)
-    )
+    answered = Signal.objects.get(pk=signal.pk).acknowledged_at
+    assert answered is not None
+    Signal.objects.filter(pk=signal.pk).update(raised_at=answered - timedelta(minutes=12))
     page = client_for("sam").get("/reach-out/").content.decode()
     assert "Reached them — Ana" in page
     figures = page.split('id="reach-out-figures"')[1].split("</ul>")[0]
