@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "appointments",
     "directory",
     "reachout",
+    "overdose",
     "portal",
     "coaching",
     "consent",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("me/appointments/", include("appointments.portal_urls")),
     path("directory/", include("directory.urls")),
     path("reach-out/", include("reachout.urls")),
+    path("overdose/", include("overdose.urls")),
     path("me/", include((portal_patterns, "portal"))),
     path("appointments/", include("appointments.urls")),
     path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),

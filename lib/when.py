@@ -62,6 +62,11 @@ def show_date(value: date | datetime | None) -> str:
     return date_format(_local(value), _date_style()) if value else ""
 
 
+def show_month(value: date | datetime | None) -> str:
+    """ "December 2026"."""
+    return date_format(_local(value), pgettext("date style", "F Y")) if value else ""
+
+
 def show_weekday(value: date | datetime | None) -> str:
     """ "Friday 4 Dec 2026"."""
     return date_format(_local(value), _weekday_style()) if value else ""

@@ -31,6 +31,11 @@ def show_time(value: time | datetime | None) -> str:
 
 
 @register.filter(expects_localtime=True)
+def show_month(value: date | datetime | None) -> str:
+    return when.show_month(value)
+
+
+@register.filter(expects_localtime=True)
 def show_datetime(value: datetime | None) -> str:
     return when.show_datetime(value)
 

@@ -1,0 +1,128 @@
+"""Reads for naloxone and overdose response: Today's outreach, a participant's page, and the
+program's figures by month."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from encounters.selectors import BRIEF_PARTICIPANT
+from organizations.models import Membership, Role
+from overdose.models import KitGiven, Outcome, OverdoseEvent, Whose
+from participants.models import Participant
+
+# A supervisor's Today tells of a death recorded on their team for this long.
+DEATH_NOTICE_DAYS = 14
+FIGURE_MONTHS = 12
+
+
+def outreach_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Any]:
+    """Post-overdose outreach still open for the coach's own people, soonest due first."""
+    return list(
+        OverdoseEvent.objects.filter(
+            organization=membership.organization,
+            outreach_due_at__isnull=False,
+            outreach_done_at__isnull=True,
+            participant__in=people.values("id"),
+        )
+        .select_related("participant")
+        .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
+        .order_by("outreach_due_at")[:50]
+    )
+
+
+def deaths_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Any]:
+    """Deaths recorded in the last two weeks: a supervisor hears of every one on their team,
+    a coach of their own people."""
+    whose: QuerySet[Participant] = people
+    if membership.role == Role.SUPERVISOR:
+        whose = Participant.objects.visible_to(membership.user, membership.organization)
+    since = timezone.now() - timedelta(days=DEATH_NOTICE_DAYS)
+    return list(
+        OverdoseEvent.objects.filter(
+            organization=membership.organization,
+            whose=Whose.THEIR_OWN,
+            outcome=Outcome.DIED,
+            recorded_at__gte=since,
+            participant__in=whose.values("id"),
+        )
+        .select_related("participant")
+        .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
+        .order_by("-recorded_at")[:20]
+    )
+
+
+def participant_history(participant: Participant) -> dict[str, Any]:
+    kits = list(KitGiven.objects.filter(participant=participant).select_related("given_by")[:100])
+    events = list(
+        OverdoseEvent.objects.filter(participant=participant).select_related(
+            "recorded_by", "outreach_done_by"
+        )[:100]
+    )
+    return {
+        "kits": kits,
+        "kits_total": sum(k.kits for k in kits),
+        "events": events,
+        "reversals_for_others": sum(
+            1 for e in events if e.whose == Whose.THEY_HELPED and e.reversed
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Month:
+    month: date
+    kits_given: int = 0
+    overdoses: int = 0
+    reversals: int = 0
+    deaths: int = 0
+    helped_others: int = 0
+
+
+def figures_by_month(membership: Membership, *, today: date) -> list[Month]:
+    """The last 12 months, newest first, over the participants the reader may see."""
+    start = (today.replace(day=1) - timedelta(days=31 * (FIGURE_MONTHS - 1))).replace(day=1)
+    visible = Participant.objects.visible_to(membership.user, membership.organization).values("id")
+    kits = (
+        KitGiven.objects.filter(
+            organization=membership.organization, given_on__gte=start, participant__in=visible
+        )
+        .annotate(month=TruncMonth("given_on"))
+        .values("month")
+        .order_by()
+        .annotate(n=Sum("kits"))
+    )
+    events = (
+        OverdoseEvent.objects.filter(
+            organization=membership.organization, happened_on__gte=start, participant__in=visible
+        )
+        .annotate(month=TruncMonth("happened_on"))
+        .values("month")
+        .order_by()
+        .annotate(
+            overdoses=Count("id", filter=Q(whose=Whose.THEIR_OWN)),
+            reversals=Count("id", filter=Q(reversed=True)),
+            deaths=Count("id", filter=Q(whose=Whose.THEIR_OWN, outcome=Outcome.DIED)),
+            helped_others=Count("id", filter=Q(whose=Whose.THEY_HELPED)),
+        )
+    )
+    months: dict[date, dict[str, int]] = {}
+    for row in kits:
+        months.setdefault(_day(row["month"]), {})["kits_given"] = int(row["n"] or 0)
+    for row in events:
+        figures = months.setdefault(_day(row["month"]), {})
+        for name in ("overdoses", "reversals", "deaths", "helped_others"):
+            figures[name] = int(row[name])
+    return [Month(month, **months[month]) for month in sorted(months, reverse=True)]
+
+
+def _day(value: Any) -> date:
+    """TruncMonth of a date column gives a date; some backends give a datetime."""
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

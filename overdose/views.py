@@ -1,0 +1,136 @@
+"""A participant's naloxone kits and overdoses, post-overdose outreach from Today, and the
+program's figures by month."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.services import Target, record_page_view
+from lib.once import create_once, one_time_submit
+from organizations.access import acting_membership, member_required
+from organizations.models import Role
+from overdose.forms import KitForm, OverdoseForm
+from overdose.models import OverdoseEvent, ReportedBy
+from overdose.selectors import figures_by_month, participant_history
+from overdose.services import EVENT_FIELDS, mark_outreach_done, record_kits, record_overdose
+from participants.access import owned_or_404, participant_or_404
+from participants.models import Participant
+
+
+def _page(
+    request: HttpRequest,
+    participant: Participant,
+    *,
+    kit_form: KitForm | None = None,
+    event_form: OverdoseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    record_page_view(request=request, target=Target.of(participant), participant_id=participant.id)
+    today = timezone.localdate()
+    return render(
+        request,
+        "overdose/participant.html",
+        {
+            "participant": participant,
+            "can_write": acting_membership(request).role in Role.care_team(),
+            "kit_form": kit_form or KitForm(initial={"given_on": today}),
+            "event_form": event_form or OverdoseForm(initial={"happened_on": today}),
+            **participant_history(participant),
+        },
+        status=status,
+    )
+
+
+def _here(participant: Participant) -> str:
+    return reverse("overdose:participant", args=[participant.id])
+
+
+@member_required(*Role.with_participant_access())
+def participant(request: HttpRequest, participant_id: object) -> HttpResponse:
+    return _page(request, participant_or_404(request, participant_id))
+
+
+@require_POST
+@member_required(*Role.care_team())
+@one_time_submit
+def kit(request: HttpRequest, participant_id: object) -> HttpResponse:
+    person = participant_or_404(request, participant_id)
+    form = KitForm(request.POST)
+    if not form.is_valid():
+        return _page(request, person, kit_form=form, status=400)
+    data = form.cleaned_data
+    saved = create_once(
+        request,
+        create=lambda: record_kits(
+            acting=acting_membership(request),
+            participant=person,
+            given_on=data["given_on"],
+            kits=data["kits"],
+            training_given=data["training_given"],
+        ),
+        location=lambda _row: _here(person),
+    )
+    messages.success(
+        request,
+        _("Recorded %(kits)s naloxone kit(s) given to %(name)s.")
+        % {"kits": saved.obj.kits, "name": person.preferred_name},
+    )
+    return redirect(saved.location)
+
+
+@require_POST
+@member_required(*Role.care_team())
+@one_time_submit
+def event(request: HttpRequest, participant_id: object) -> HttpResponse:
+    person = participant_or_404(request, participant_id)
+    form = OverdoseForm(request.POST)
+    if not form.is_valid():
+        return _page(request, person, event_form=form, status=400)
+    values = {name: form.cleaned_data[name] for name in EVENT_FIELDS}
+    saved = create_once(
+        request,
+        create=lambda: record_overdose(
+            acting=acting_membership(request),
+            participant=person,
+            values=values,
+            reported_by=ReportedBy.STAFF,
+        ),
+        location=lambda _row: _here(person),
+    )
+    if saved.obj.outreach_due_at is not None:
+        messages.success(
+            request,
+            _("Recorded. Reaching out to %(name)s is now on Today, within 72 hours.")
+            % {"name": person.preferred_name},
+        )
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect(saved.location)
+
+
+@require_POST
+@member_required(*Role.care_team())
+def outreach_done(request: HttpRequest, event_id: object) -> HttpResponse:
+    found = owned_or_404(request, OverdoseEvent, id=event_id)
+    if mark_outreach_done(acting=acting_membership(request), event=found):
+        messages.success(
+            request,
+            _("Thank you. Outreach to %(name)s is recorded as done.")
+            % {"name": found.participant.preferred_name},
+        )
+    return redirect("today")
+
+
+@member_required(*Role.oversight())
+def figures(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    record_page_view(request=request, target=Target(type="overdose.figures", id="months"))
+    return render(
+        request,
+        "overdose/figures.html",
+        {"months": figures_by_month(membership, today=timezone.localdate())},
+    )
