@@ -25,6 +25,7 @@ from encounters.models import (
 from groups.models import Group, GroupSession
 from inbox.models import Message
 from jobs.models import Job
+from overdose.models import KitGiven, OverdoseEvent
 from participants.models import EmergencyAccess, Participant, StatusChange, SupportPerson
 from plans.models import Goal, Milestone, Strength
 from portal.models import GoalSuggestion
@@ -134,6 +135,23 @@ ONE_TIME: dict[str, Case] = {
     "encounters:service_types": Case(
         "max", lambda: ServiceType.objects, fill=lambda o: {"name": "Recovery walk"}
     ),
+    **{
+        f"overdose:{name}": Case(
+            "ana",
+            rows,
+            _pat,
+            page=("overdose:participant", _pat),
+            fill=fill,
+        )
+        for name, rows, fill in (
+            ("kit", lambda: KitGiven.objects, lambda o: {"kits": "2"}),
+            (
+                "event",
+                lambda: OverdoseEvent.objects,
+                lambda o: {"whose": "their_own", "outcome": "survived"},
+            ),
+        )
+    },
     "appointments:book": Case(
         "ana",
         lambda: Appointment.objects,
@@ -418,6 +436,9 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
     "reachout:list": "a list",
+    "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",
+    "overdose:outreach_done": "marking done twice changes nothing (a conditional update)",
+    "overdose:figures": "a table",
     "directory:edit": "an edit checked against the version it started from",
     "directory:verify": "a date",
     "directory:archive": "an archived listing stays archived",

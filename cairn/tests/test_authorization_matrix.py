@@ -27,6 +27,8 @@ from groups.models import Group
 from jobs.models import Job, JobState
 from organizations.models import Membership, Role, Team
 from organizations.services import update_membership
+from overdose.models import Outcome, ReportedBy, Whose
+from overdose.services import record_overdose
 from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
 from portal.models import CallSource, GoalSuggestion
@@ -110,6 +112,12 @@ PAT_PAGE = by_role(
 PAT_WRITE = by_role(
     {Role.COACH, Role.SUPERVISOR}, overrides={"ben": 404, "rio": 404, "river_sup": 404}
 )
+
+# Posting to Pat's record: an empty form is answered 400 (what was typed comes back), an action
+# 302; ben and riverside's care team get 404.
+_NOT_PATS_TEAM = {"ben": 404, "rio": 404, "river_sup": 404}
+PAT_FORM_POST = by_role({Role.COACH, Role.SUPERVISOR}, ok=400, overrides=_NOT_PATS_TEAM)
+PAT_ACTION_POST = by_role({Role.COACH, Role.SUPERVISOR}, ok=302, overrides=_NOT_PATS_TEAM)
 
 # An import batch is seen only by the person who uploaded it (ana): other staff get 404.
 IMPORTERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
@@ -417,6 +425,18 @@ MATRIX: dict[str, Row] = {
     "reachout:signal": Row(PAT_WRITE, kwargs=lambda o: {"signal_id": o["signal"].id}),
     "reachout:settings": Row(by_role({Role(role) for role in Role.program_keepers()})),
     "reachout:list": Row(by_role(STAFF_READERS)),
+    # --- naloxone and overdose (issue #24) ---
+    "overdose:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    **{
+        f"overdose:{name}": Row(
+            PAT_FORM_POST, kwargs=lambda o: {"participant_id": o["pat"].id}, method="post"
+        )
+        for name in ("kit", "event")
+    },
+    "overdose:outreach_done": Row(
+        PAT_ACTION_POST, kwargs=lambda o: {"event_id": o["overdose"].id}, method="post"
+    ),
+    "overdose:figures": Row(by_role({Role(role) for role in Role.oversight()})),
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -568,6 +588,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(access_change_objects(users))
     objects.update(appointment_objects(pat, users))
     objects.update(signal_objects(pat))
+    objects.update(overdose_objects(pat, users))
     objects.update(directory_objects(pat, users))
     return objects
 
@@ -731,6 +752,26 @@ def signal_objects(pat: Participant) -> dict[str, Any]:
         asked_for_call=False,
     )
     return {"signal": signal}
+
+
+def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Pat's overdose last week, which ana recorded: outreach open on her Today."""
+    event = record_overdose(
+        acting=Membership.objects.get(user=users["ana"]),
+        participant=pat,
+        values={
+            "whose": Whose.THEIR_OWN,
+            "happened_on": timezone.localdate() - timedelta(days=7),
+            "place": "",
+            "naloxone_used": True,
+            "reversed": True,
+            "emergency_services": False,
+            "outcome": Outcome.SURVIVED,
+            "in_their_words": "",
+        },
+        reported_by=ReportedBy.STAFF,
+    )
+    return {"overdose": event}
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

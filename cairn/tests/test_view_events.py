@@ -87,6 +87,8 @@ VIEWED: dict[str, Viewed] = {
     "appointments:cancel": Viewed("ana"),
     "reachout:signal": Viewed("ana"),
     "reachout:list": Viewed("ana", names=MANY),
+    "overdose:participant": Viewed("ana"),
+    "overdose:figures": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")
@@ -228,6 +230,9 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "imports:discard": POST_ONLY,
     "appointments:book": BLANK_FORM,
     "appointments:outcome": POST_ONLY,
+    "overdose:kit": POST_ONLY,
+    "overdose:event": POST_ONLY,
+    "overdose:outreach_done": POST_ONLY,
     "appointments:feed_settings": "the coach's own calendar address and its choices",
     "appointments_feed": "the coach's own feed, titles without names; a secret, not a session",
     "directory:find": (
