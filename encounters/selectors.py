@@ -151,8 +151,7 @@ class Day:
     call_requests: list[Any]  # portal.selectors.call_requests_for_today
     missed_appointments: list[Any]  # appointments.selectors.missed_for_today
     reach_out: list[Any]  # reachout.selectors.open_for_today
-    overdose_outreach: list[Any]  # overdose.selectors.outreach_for_today
-    deaths_recorded: list[Any]  # overdose.selectors.deaths_for_today
+    overdose: list[Any]  # overdose.selectors.for_today
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -333,8 +332,7 @@ def coach_day(
         call_requests=lists.get("call_requests", []),
         missed_appointments=lists.get("missed_appointments", []),
         reach_out=lists.get("reach_out", []),
-        overdose_outreach=lists.get("overdose_outreach", []),
-        deaths_recorded=lists.get("deaths_recorded", []),
+        overdose=lists.get("overdose", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

@@ -10,5 +10,4 @@ class OverdoseConfig(AppConfig):
         from encounters.extensions import register_today_list
         from overdose import selectors
 
-        register_today_list("overdose_outreach", selectors.outreach_for_today)
-        register_today_list("deaths_recorded", selectors.deaths_for_today)
+        register_today_list("overdose", selectors.for_today)

@@ -19,44 +19,38 @@ DEATH_NOTICE_DAYS = 14
 FIGURE_MONTHS = 12
 
 
-def outreach_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """Post-overdose outreach still open for the coach's own people, soonest due first."""
-    return list(
-        OverdoseEvent.objects.filter(
-            organization=membership.organization,
-            outreach_due_at__isnull=False,
-            outreach_done_at__isnull=True,
-            participant__in=people.values("id"),
-        )
-        .select_related("participant")
-        .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
-        .order_by("outreach_due_at")[:50]
-    )
-
-
-def deaths_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """Deaths recorded in the last two weeks: a supervisor hears of every one on their team,
-    a coach of their own people."""
+def for_today(*, membership: Membership, today: date, people: QuerySet[Participant]) -> list[Any]:
+    """In one read: post-overdose outreach still open for the coach's own people (soonest due
+    first), and deaths recorded in the last two weeks (a supervisor hears of every one on their
+    team, a coach of their own people). `today_lists` splits them."""
     whose: QuerySet[Participant] = people
     if membership.role == Role.SUPERVISOR:
         whose = Participant.objects.visible_to(membership.user, membership.organization)
     since = timezone.now() - timedelta(days=DEATH_NOTICE_DAYS)
+    open_outreach = Q(
+        outreach_due_at__isnull=False,
+        outreach_done_at__isnull=True,
+        participant__in=people.values("id"),
+    )
+    deaths = Q(
+        whose=Whose.THEIR_OWN,
+        outcome=Outcome.DIED,
+        recorded_at__gte=since,
+        participant__in=whose.values("id"),
+    )
     return list(
-        OverdoseEvent.objects.filter(
-            organization=membership.organization,
-            whose=Whose.THEIR_OWN,
-            outcome=Outcome.DIED,
-            recorded_at__gte=since,
-            participant__in=whose.values("id"),
-        )
+        OverdoseEvent.objects.filter(open_outreach | deaths, organization=membership.organization)
         .select_related("participant")
         .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
-        .order_by("-recorded_at")[:20]
+        .order_by("outreach_due_at", "-recorded_at")[:50]
     )
+
+
+def today_lists(events: list[OverdoseEvent]) -> dict[str, list[OverdoseEvent]]:
+    return {
+        "outreach": [e for e in events if e.outreach_due_at and not e.outreach_done_at],
+        "deaths": [e for e in events if e.outcome == Outcome.DIED],
+    }
 
 
 def participant_history(participant: Participant) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
@@ -76,7 +77,11 @@ def kit(request: HttpRequest, participant_id: object) -> HttpResponse:
     )
     messages.success(
         request,
-        _("Recorded %(kits)s naloxone kit(s) given to %(name)s.")
+        ngettext(
+            "Recorded %(kits)s naloxone kit given to %(name)s.",
+            "Recorded %(kits)s naloxone kits given to %(name)s.",
+            saved.obj.kits,
+        )
         % {"kits": saved.obj.kits, "name": person.preferred_name},
     )
     return redirect(saved.location)
