@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from encounters.selectors import BRIEF_PARTICIPANT
-from organizations.models import Membership
+from organizations.models import Membership, Role
 from participants.models import Participant
 from reachout.models import DEFAULT_WINDOW_MINUTES, ReachOutSettings, Signal
 
@@ -19,10 +19,12 @@ TODAY_LIMIT = 50
 
 @dataclass(frozen=True)
 class Waiting:
-    """An open signal as Today shows it: with whether it has waited past the window."""
+    """An open signal as Today shows it: with whether it has waited past the window, and
+    whether it came to this reader because their coach has not answered it yet."""
 
     signal: Signal
     waited_too_long: bool
+    escalated: bool = False
 
     @property
     def participant(self) -> Participant:
@@ -32,8 +34,9 @@ class Waiting:
 def open_for_today(
     *, membership: Membership, today: date, people: QuerySet[Participant]
 ) -> list[Any]:
-    """Signals for the coach's own people not yet acknowledged, oldest first (one query: the
-    organization's window comes along as a subquery)."""
+    """Signals for the coach's own people not yet acknowledged, oldest first; for a supervisor
+    also their team's signals that waited past the organization's window (escalated to them).
+    One query: the window comes along as a subquery, the team's rows are sorted out here."""
     window = Coalesce(
         Subquery(
             ReachOutSettings.objects.filter(organization=OuterRef("organization")).values(
@@ -42,22 +45,29 @@ def open_for_today(
         ),
         Value(DEFAULT_WINDOW_MINUTES),
     )
+    mine = Q(participant__in=people.values("id"))
+    if membership.role == Role.SUPERVISOR:
+        team = Participant.objects.visible_to(membership.user, membership.organization)
+        mine |= Q(participant__in=team.values("id"))
     rows = (
-        Signal.objects.filter(
-            organization=membership.organization,
-            acknowledged_at__isnull=True,
-            participant__in=people.values("id"),
-        )
-        .select_related("participant")
+        Signal.objects.filter(mine, organization=membership.organization, acknowledged_at=None)
+        .select_related("participant", "participant__coach")
         .defer("words_found", "response_note", *BRIEF_PARTICIPANT)
         .annotate(window_minutes=window)
         .order_by("raised_at")[:TODAY_LIMIT]
     )
     now = timezone.now()
-    return [
-        Waiting(row, waited_too_long=now - row.raised_at > timedelta(minutes=row.window_minutes))
-        for row in rows
-    ]
+    own_coach = {membership.user.pk}
+    shown = []
+    for row in rows:
+        late = now - row.raised_at > timedelta(minutes=row.window_minutes)
+        person = row.participant
+        theirs = person.coach_id in own_coach or person.secondary_coach_id in own_coach
+        if theirs:
+            shown.append(Waiting(row, waited_too_long=late))
+        elif late:
+            shown.append(Waiting(row, waited_too_long=True, escalated=True))
+    return shown
 
 
 # The list shows the last 90 days; its figures are of the same rows.
@@ -115,3 +125,8 @@ def figures(membership: Membership) -> Figures:
         median_minutes=_percentile(waits, 0.5),
         p90_minutes=_percentile(waits, 0.9),
     )
+
+
+def raised_for(source_id: Any) -> bool:
+    """Whether this check-in (or message) raised a signal: its thank-you page says so."""
+    return Signal.objects.filter(source_id=source_id).exists()

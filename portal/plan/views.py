@@ -30,6 +30,7 @@ from portal.plan.selectors import (
     todays_check_in,
 )
 from portal.plan.services import record_check_in, request_call, suggest_goal_change
+from reachout.selectors import raised_for
 from safety.editing import attempt_edit
 from safety.selectors import crisis_lines, wallet_card_context
 
@@ -75,10 +76,17 @@ def check_in_thanks(request: HttpRequest) -> HttpResponse:
     done = todays_check_in(participant, timezone.localdate())
     if done is None:
         return redirect("portal:check_in")
+    reaching_out = raised_for(done.id)
     return render(
         request,
         "portal/check_in_thanks.html",
-        {"participant": participant, "done": done, "open_call": open_call_request(participant)},
+        {
+            "participant": participant,
+            "done": done,
+            "open_call": open_call_request(participant),
+            "reaching_out": reaching_out,
+            "crisis_lines": crisis_lines(participant.organization) if reaching_out else [],
+        },
     )
 
 

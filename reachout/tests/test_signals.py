@@ -248,3 +248,34 @@ def test_time_to_reach_out_is_the_nearest_rank_median_and_90th_percentile() -> N
     assert _percentile(waits, 0.9) == 9
     assert _percentile([42.4], 0.9) == 42
     assert _percentile([], 0.5) is None
+
+
+def test_a_signal_ana_has_not_answered_in_time_goes_to_sam(demo, client_for) -> None:
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    sam = client_for("sam")
+    assert 'id="reach-out-heading"' not in sam.get("/today/").content.decode()
+    Signal.objects.update(raised_at="2020-01-01T00:00Z")
+    page = sam.get("/today/").content.decode()
+    section = page.split('id="reach-out-heading"')[1].split("</section>")[0]
+    assert "Pat" in section and "waiting for Ana longer than your program asks" in section
+    signal = Signal.objects.get()
+    sam.post(f"/reach-out/{signal.id}/", {"response": Response.REACHED})
+    signal.refresh_from_db()
+    assert signal.acknowledged_by == demo.users["sam"]
+    assert 'id="reach-out-heading"' not in client_for("ana").get("/today/").content.decode()
+
+
+def test_pat_is_told_their_coach_will_reach_out_and_sees_988_and_the_lines(
+    demo, client_for
+) -> None:
+    from safety.models import CrisisLine
+
+    CrisisLine.objects.create(
+        organization=_pat().organization, name="Harbor warm line", phone="+16175550199"
+    )
+    pat = client_for("pat")
+    pat.post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    page = pat.get("/me/check-in/thanks/").content.decode()
+    assert "We have asked Ana to get in touch with you soon, during work hours." in page
+    assert 'href="tel:988"' in page and "Harbor warm line" in page
+    assert "signal" not in page.lower() and "flag" not in page.lower()
