@@ -212,3 +212,34 @@ def test_held_out_writer_figures_come_from_a_model_that_never_saw_that_writer(
     assert result["writers"]["north"]["coach_turns"] == 6
     assert 0 <= result["mean_groups_macro_f1"] <= 1
     assert len(result["pooled"]["group_confusion"]) == 4
+
+
+def test_every_disagreement_is_settled_and_the_writers_files_carry_the_final_labels() -> None:
+    """The third reading covers exactly the turns where the writer and the second labeller
+    differed; the corpus carries its final labels; kappa is still against the first labels."""
+    import csv
+
+    from coaching.conversation.model import read_corpus, session_corpora
+    from coaching.management.commands.evaluate_conversation_model import (
+        SECOND_LABELLER_CSV,
+        _numbered,
+        agreement,
+        read_adjudicated,
+    )
+
+    writers = {path.stem: read_corpus(path) for path in session_corpora()}
+    now = {(t.session, str(i)): t.label for ts in writers.values() for i, t in _numbered(ts)}
+    settled = read_adjudicated()
+    with SECOND_LABELLER_CSV.open(encoding="utf-8", newline="") as handle:
+        second = {(r["session"], r["turn"]): r["label"] for r in csv.DictReader(handle)}
+    first = {key: settled[key]["writer_label"] if key in settled else now[key] for key in second}
+    assert {key for key in second if first[key] != second[key]} == set(settled)
+    for key, row in settled.items():
+        assert now[key] == row["final_label"], key
+        assert row["second_label"] == second[key] and row["reason"].startswith("rule ")
+        assert row["final_label"] in COACH_LABELS
+    figures = agreement(SECOND_LABELLER_CSV, writers)
+    assert figures is not None
+    assert figures["raw_agreement"] == round(1 - len(settled) / len(second), 3)
+    assert figures["settled"]["disagreements"] == len(settled) == 48
+    assert sum(v for k, v in figures["settled"].items() if k.startswith("for_")) == 48

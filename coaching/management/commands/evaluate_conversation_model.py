@@ -33,6 +33,9 @@ from coaching.conversation.model import (
 
 GROUP_NAMES = ("question", "reflection", "input", "other")
 SECOND_LABELLER_CSV = SESSIONS_DIR / "agreement" / "second_labeller.csv"
+# A third reading of every disagreement by the written rules; the writers' files carry its final
+# labels, and its `writer_label` column keeps what the writer first wrote.
+ADJUDICATED_CSV = SESSIONS_DIR / "agreement" / "adjudicated.csv"
 
 
 def _read(model: ConversationModel, turns: Sequence[Turn], *, in_order: bool = True) -> list[str]:
@@ -113,14 +116,32 @@ def same_writer(utterances: list[Turn], writers: dict[str, list[Turn]]) -> dict[
     return scores([t.label for t in test if t.speaker == "coach"], _read(model, test))
 
 
-def agreement(path: Path, writers: dict[str, list[Turn]]) -> dict[str, Any] | None:
+def read_adjudicated(path: Path = ADJUDICATED_CSV) -> dict[tuple[str, str], dict[str, str]]:
+    """The settled disagreements by (session, turn): writer_label, second_label, final_label."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            (row["session"].strip(), row["turn"].strip()): row for row in csv.DictReader(handle)
+        }
+
+
+def agreement(
+    path: Path, writers: dict[str, list[Turn]], adjudicated: Path = ADJUDICATED_CSV
+) -> dict[str, Any] | None:
     """Cohen's kappa between the writers' labels and a second labeller's, who labelled a sample
-    of coach turns without seeing them (`session,turn,label`)."""
+    of coach turns without seeing them (`session,turn,label`). Measured against what the writers
+    first wrote: a label changed by the third reading counts as the writer wrote it, so settling
+    the disagreements does not flatter the figure. Also says for whom they were settled."""
     if not path.exists():
         return None
+    settled = read_adjudicated(adjudicated)
     first = {
         (t.session, str(i)): t.label for turns in writers.values() for i, t in _numbered(turns)
     }
+    for key, row in settled.items():
+        if key in first:
+            first[key] = row["writer_label"]
     pairs: list[tuple[str, str]] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -136,6 +157,11 @@ def agreement(path: Path, writers: dict[str, list[Turn]]) -> dict[str, Any] | No
         for label in COACH_LABELS
         if label in a or label in b
     }
+    finals = [
+        ("writer" if r["final_label"] == r["writer_label"] else "")
+        or ("second" if r["final_label"] == r["second_label"] else "neither")
+        for r in settled.values()
+    ]
     return {
         "coach_turns": len(pairs),
         "kappa_labels": round(float(cohen_kappa_score(a, b)), 3),
@@ -144,6 +170,12 @@ def agreement(path: Path, writers: dict[str, list[Turn]]) -> dict[str, Any] | No
         ),
         "kappa_by_label": by_label,
         "raw_agreement": round(sum(x == y for x, y in pairs) / len(pairs), 3),
+        "settled": {
+            "disagreements": len(settled),
+            "for_writer": finals.count("writer"),
+            "for_second_labeller": finals.count("second"),
+            "for_neither": finals.count("neither"),
+        },
     }
 
 
@@ -235,6 +267,12 @@ class Command(BaseCommand):
             )
             for label, kappa in a["kappa_by_label"].items():
                 self.stdout.write(f"  {label:<28} kappa {kappa}")
+            settled = a["settled"]
+            self.stdout.write(
+                f"disagreements settled by a third reading: {settled['disagreements']} "
+                f"(writer {settled['for_writer']}, second labeller "
+                f"{settled['for_second_labeller']}, neither {settled['for_neither']})"
+            )
         self.stdout.write(f"({result['seconds']} s)")
 
     def _figures(self, title: str, figures: dict[str, Any]) -> None:
