@@ -1,11 +1,18 @@
 """Acknowledging a reach-out-soon signal, and the organization's choices of what raises one."""
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from organizations.models import Membership, Organization, Role, Team
 from reachout.models import ReachOutSettings, Response
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class AcknowledgeForm(forms.Form):
@@ -74,3 +81,50 @@ class ReachOutSettingsForm(forms.ModelForm):
         if not 5 <= minutes <= 24 * 60:
             raise forms.ValidationError(_("Choose between 5 minutes and 24 hours (1440)."))
         return minutes
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class ShiftForm(forms.Form):
+    person = PersonChoiceField(label=_("Who is on call"), queryset=User.objects.none())
+    team = forms.ModelChoiceField(
+        label=_("For which team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("The whole program"),
+    )
+    starts_on = forms.DateField(label=_("From (date)"), widget=DATE_WIDGET)
+    starts_at = forms.TimeField(label=_("From (time)"), widget=TIME_WIDGET)
+    ends_on = forms.DateField(label=_("Until (date)"), widget=DATE_WIDGET)
+    ends_at = forms.TimeField(label=_("Until (time)"), widget=TIME_WIDGET)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = ZoneInfo(organization.time_zone)
+        people = Membership.objects.active().filter(
+            organization=organization, role__in=Role.care_team()
+        )
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ModelChoiceField)
+        person_field.queryset = User.objects.filter(pk__in=people.values("user_id")).order_by(
+            "preferred_name", "username"
+        )
+        team_field = self.fields["team"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        team_field.queryset = Team.objects.filter(organization=organization)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = [data.get(name) for name in ("starts_on", "starts_at", "ends_on", "ends_at")]
+        if all(part is not None for part in parts):
+            start = datetime.combine(parts[0], parts[1], self.zone)  # type: ignore[arg-type]
+            end = datetime.combine(parts[2], parts[3], self.zone)  # type: ignore[arg-type]
+            if end <= start:
+                self.add_error("ends_at", _("The shift ends after it starts."))
+            elif end - start > timedelta(days=7):
+                self.add_error("ends_on", _("A shift lasts at most 7 days; add another after it."))
+            data["start"], data["end"] = start, end
+        return data

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedTextField
-from organizations.models import Organization
+from organizations.models import Organization, Team
 from participants.models import Participant
 from participants.owned import ParticipantOwnedQuerySet
 
@@ -130,3 +130,34 @@ class Signal(models.Model):
 
     def reason_labels(self) -> list[str]:
         return [str(Reason(code).label) for code in self.reasons if code in Reason.values]
+
+
+class OnCallShift(models.Model):
+    """Who answers signals their coach has not answered in time, and when: for one team, or for
+    the whole program when `team` is empty. Outside every shift, signals go to the supervisor."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "reachout_on_call_shift"
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="on_call_ends_after"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "ends_at"], name="on_call_org_end")]
+
+    def __str__(self) -> str:
+        return f"on-call shift {self.pk}"

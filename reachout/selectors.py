@@ -2,19 +2,61 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from encounters.selectors import BRIEF_PARTICIPANT
 from organizations.models import Membership, Role
 from participants.models import Participant
-from reachout.models import DEFAULT_WINDOW_MINUTES, ReachOutSettings, Signal
+from reachout.models import DEFAULT_WINDOW_MINUTES, OnCallShift, ReachOutSettings, Signal
 
 TODAY_LIMIT = 50
+
+
+def on_call_cover(membership: Membership, *, now: datetime) -> Q:
+    """The signals this member answers while on call now: those of the whole program during a
+    program-wide shift, else those of the people whose coach is on a team they cover. A filter
+    on signals, read inside the query that uses it (no query of its own)."""
+    shifts = OnCallShift.objects.filter(
+        organization=membership.organization,
+        person_id=membership.user_id,
+        starts_at__lte=now,
+        ends_at__gt=now,
+    )
+    team_coaches = Membership.objects.filter(
+        organization=membership.organization,
+        team_id__in=shifts.filter(team__isnull=False).values("team_id"),
+    ).values("user_id")
+    return Q(Exists(shifts.filter(team__isnull=True))) | Q(participant__coach_id__in=team_coaches)
+
+
+def on_call_signal(membership: Membership, signal_id: Any) -> Signal | None:
+    """A signal this member may answer because they are on call for it: waiting past the
+    window, not yet answered. None otherwise (the usual participant rule then decides)."""
+    now = timezone.now()
+    row = (
+        Signal.objects.filter(on_call_cover(membership, now=now))
+        .filter(organization=membership.organization, id=signal_id, acknowledged_at=None)
+        .select_related("participant", "participant__coach")
+        .first()
+    )
+    if row is None:
+        return None
+    window = timedelta(minutes=settings_for_window(membership))
+    return row if now - row.raised_at > window else None
+
+
+def settings_for_window(membership: Membership) -> int:
+    found = (
+        ReachOutSettings.objects.filter(organization=membership.organization)
+        .values_list("acknowledge_within_minutes", flat=True)
+        .first()
+    )
+    return found if found is not None else DEFAULT_WINDOW_MINUTES
 
 
 @dataclass(frozen=True)
@@ -49,6 +91,7 @@ def open_for_today(
     if membership.role == Role.SUPERVISOR:
         team = Participant.objects.visible_to(membership.user, membership.organization)
         mine |= Q(participant__in=team.values("id"))
+    mine |= on_call_cover(membership, now=timezone.now())
     rows = (
         Signal.objects.filter(mine, organization=membership.organization, acknowledged_at=None)
         .select_related("participant", "participant__coach")
@@ -130,3 +173,54 @@ def figures(membership: Membership) -> Figures:
 def raised_for(source_id: Any) -> bool:
     """Whether this check-in (or message) raised a signal: its thank-you page says so."""
     return Signal.objects.filter(source_id=source_id).exists()
+
+
+ROTA_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Gap:
+    team: str  # the team's name, or "" for people whose coach has no team
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _uncovered(
+    spans: list[tuple[datetime, datetime]], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end) that none of `spans` covers."""
+    gaps: list[tuple[datetime, datetime]] = []
+    at = start
+    for begin, finish in sorted(spans):
+        if finish <= at:
+            continue
+        if begin > at:
+            gaps.append((at, min(begin, end)))
+        at = max(at, finish)
+        if at >= end:
+            break
+    if at < end:
+        gaps.append((at, end))
+    return [(a, b) for a, b in gaps if a < b]
+
+
+def rota(membership: Membership, *, start: datetime) -> dict[str, Any]:
+    """The next week's shifts, and the stretches when no one is on call for a team (a
+    program-wide shift covers every team)."""
+    end = start + timedelta(days=ROTA_DAYS)
+    shifts = list(
+        OnCallShift.objects.filter(
+            organization=membership.organization, ends_at__gt=start, starts_at__lt=end
+        )
+        .select_related("person", "team")
+        .order_by("starts_at")
+    )
+    everyone = [(s.starts_at, s.ends_at) for s in shifts if s.team_id is None]
+    teams = list(membership.organization.teams.order_by("name"))
+    gaps: list[Gap] = []
+    for team in teams:
+        spans = everyone + [(s.starts_at, s.ends_at) for s in shifts if s.team_id == team.pk]
+        gaps += [Gap(team.name, a, b) for a, b in _uncovered(spans, start, end)]
+    if not teams:
+        gaps += [Gap("", a, b) for a, b in _uncovered(everyone, start, end)]
+    return {"shifts": shifts, "gaps": sorted(gaps, key=lambda g: g.starts_at), "until": end}

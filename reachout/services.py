@@ -4,6 +4,8 @@ audit event."""
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +16,7 @@ from audit.services import Target, record_member_action
 from lib.signal_words import matching_words
 from organizations.models import Membership, Organization
 from participants.models import Participant
-from reachout.models import ReachOutSettings, Reason, Response, Signal, Source
+from reachout.models import OnCallShift, ReachOutSettings, Reason, Response, Signal, Source
 
 
 def settings_for(organization: Organization) -> ReachOutSettings:
@@ -161,3 +163,37 @@ def save_settings(
                 acting=acting, action=Action.UPDATE, target=Target.of(row), changed_fields=changed
             )
     return row, changed
+
+
+def add_shift(
+    *,
+    acting: Membership,
+    person: Any,
+    team: Any,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> OnCallShift:
+    """Put someone on call (for one team, or the whole program when `team` is None)."""
+    with transaction.atomic():
+        shift = OnCallShift.objects.create(
+            organization=acting.organization,
+            team=team,
+            person=person,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_by=acting.user,
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(shift),
+            changed_fields=["person", "team", "starts_at", "ends_at"],
+        )
+    return shift
+
+
+def remove_shift(*, acting: Membership, shift: OnCallShift) -> None:
+    with transaction.atomic():
+        target = Target.of(shift)
+        shift.delete()
+        record_member_action(acting=acting, action=Action.DELETE, target=target)

@@ -5,17 +5,24 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
-from lib.when import show_time
-from organizations.access import acting_membership, member_required
+from lib.when import show_time, show_weekday_time
+from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import owned_or_404
-from reachout.forms import AcknowledgeForm, ReachOutSettingsForm
-from reachout.models import Response, Signal
-from reachout.selectors import figures, visible_signals
-from reachout.services import acknowledge, save_settings, settings_for
+from reachout.forms import AcknowledgeForm, ReachOutSettingsForm, ShiftForm
+from reachout.models import OnCallShift, Response, Signal
+from reachout.selectors import figures, on_call_signal, rota, visible_signals
+from reachout.services import (
+    acknowledge,
+    add_shift,
+    remove_shift,
+    save_settings,
+    settings_for,
+)
 
 LIST_PAGE = 50
 STATES = {"open", "done"}
@@ -60,12 +67,28 @@ def signals(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(*Role.care_team())
-def signal(request: HttpRequest, signal_id: object) -> HttpResponse:
-    """GET: the signal and the form; POST: record what was done (from here or from Today)."""
+def _open_signal(request: HttpRequest, signal_id: object) -> tuple[Signal, bool]:
+    """The signal by the participant rule, or, for the person on call, a signal of the people
+    they cover that waited past the window (then the page shows what is needed to reach out,
+    not the record). The second value says which."""
+    membership = acting_membership(request)
+    covered = on_call_signal(membership, signal_id)
+    if covered is not None:
+        if request.method == "GET":
+            record_page_view(
+                request=request, target=Target.of(covered), participant_id=covered.participant_id
+            )
+        return covered, True
     found = owned_or_404(
         request, Signal, id=signal_id, related=["acknowledged_by"], viewed=request.method == "GET"
     )
+    return found, False
+
+
+@member_required(*Role.care_team())
+def signal(request: HttpRequest, signal_id: object) -> HttpResponse:
+    """GET: the signal and the form; POST: record what was done (from here or from Today)."""
+    found, on_call = _open_signal(request, signal_id)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST":
         if found.acknowledged_at is not None:
@@ -90,7 +113,52 @@ def signal(request: HttpRequest, signal_id: object) -> HttpResponse:
             else:
                 _already(request, done.signal)
             return redirect("today")
-    return render(request, "reachout/signal.html", {"signal": found, "form": form})
+    return render(
+        request, "reachout/signal.html", {"signal": found, "form": form, "on_call": on_call}
+    )
+
+
+@member_required(*Role.program_keepers())
+def on_call(request: HttpRequest) -> HttpResponse:
+    """The next week's on-call shifts and the stretches no one covers; adding a shift."""
+    acting = acting_membership(request)
+    form = ShiftForm(request.POST or None, organization=acting.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        shift = add_shift(
+            acting=acting,
+            person=data["person"],
+            team=data["team"],
+            starts_at=data["start"],
+            ends_at=data["end"],
+        )
+        messages.success(
+            request,
+            _("%(name)s is on call from %(start)s to %(end)s.")
+            % {
+                "name": shift.person.display_name,
+                "start": show_weekday_time(shift.starts_at),
+                "end": show_weekday_time(shift.ends_at),
+            },
+        )
+        return redirect("reachout:on_call")
+    start = timezone.now().replace(second=0, microsecond=0)
+    return render(request, "reachout/on_call.html", {"form": form, **rota(acting, start=start)})
+
+
+@member_required(*Role.program_keepers())
+def remove_shift_view(request: HttpRequest, shift_id: object) -> HttpResponse:
+    acting = acting_membership(request)
+    shift = visible_or_404(
+        OnCallShift.objects.filter(organization=acting.organization).select_related("person"),
+        request,
+        id=shift_id,
+    )
+    if request.method == "POST":
+        remove_shift(acting=acting, shift=shift)
+        messages.success(request, _("The shift was removed."))
+        return redirect("reachout:on_call")
+    return render(request, "reachout/remove_shift.html", {"shift": shift})
 
 
 @member_required(*Role.program_keepers())

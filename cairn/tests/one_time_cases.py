@@ -436,6 +436,8 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
     "reachout:list": "a list",
+    "reachout:on_call": "a rota; a shift added twice shows twice and is removed in one step",
+    "reachout:remove_shift": "a removed shift stays removed (the second gets 404)",
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",
     "overdose:outreach_done": "marking done twice changes nothing (a conditional update)",
     "overdose:figures": "a table",

@@ -33,7 +33,7 @@ from participants.models import Participant, SupportPerson
 from plans.services import StepValues, add_milestone, save_goal
 from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
-from reachout.services import raise_for_check_in
+from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
@@ -425,6 +425,14 @@ MATRIX: dict[str, Row] = {
     "reachout:signal": Row(PAT_WRITE, kwargs=lambda o: {"signal_id": o["signal"].id}),
     "reachout:settings": Row(by_role({Role(role) for role in Role.program_keepers()})),
     "reachout:list": Row(by_role(STAFF_READERS)),
+    "reachout:on_call": Row(by_role({Role(role) for role in Role.program_keepers()})),
+    "reachout:remove_shift": Row(
+        by_role(
+            {Role(role) for role in Role.program_keepers()},
+            overrides={"river_mgr": 404, "river_admin": 404},
+        ),
+        kwargs=lambda o: {"shift_id": o["shift"].id},
+    ),
     # --- naloxone and overdose (issue #24) ---
     "overdose:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     **{
@@ -751,7 +759,14 @@ def signal_objects(pat: Participant) -> dict[str, Any]:
         answers={"today": 1, "urges": 4},
         asked_for_call=False,
     )
-    return {"signal": signal}
+    shift = add_shift(
+        acting=Membership.objects.get(user__username="mia"),
+        person=User.objects.get(username="ben"),
+        team=None,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=8),
+    )
+    return {"signal": signal, "shift": shift}
 
 
 def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

@@ -244,6 +244,8 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "directory:verify": POST_ONLY,
     "directory:keep": "listings that need checking; no participant data",
     "reachout:settings": "what raises a signal in the program; no participant data",
+    "reachout:on_call": "who is on call when; no participant data",
+    "reachout:remove_shift": "a shift of the rota; no participant data",
     "directory:new": BLANK_FORM,
     "directory:edit": "one listing's form; no participant data",
     "directory:archive": "asks before archiving a listing; no participant data",

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 
+from accounts.models import User
 from audit.models import Action, AuditEvent
 from organizations.models import Membership, Role
 from participants.models import Participant
@@ -279,3 +280,127 @@ def test_pat_is_told_their_coach_will_reach_out_and_sees_988_and_the_lines(
     assert "We have asked Ana to get in touch with you soon, during work hours." in page
     assert 'href="tel:988"' in page and "Harbor warm line" in page
     assert "signal" not in page.lower() and "flag" not in page.lower()
+
+
+def _shift(*, person: str, team: bool, hours: tuple[int, int] = (-1, 8)) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reachout.services import add_shift
+
+    mia = _membership("mia")
+    now = timezone.now()
+    add_shift(
+        acting=mia,
+        person=demo_user(person),
+        team=_membership("ana").team if team else None,
+        starts_at=now + timedelta(hours=hours[0]),
+        ends_at=now + timedelta(hours=hours[1]),
+    )
+
+
+def demo_user(username: str) -> "User":
+
+    return User.objects.get(username=username)
+
+
+def test_the_person_on_call_gets_a_signal_ana_has_not_answered_and_can_answer_it(
+    demo, client_for
+) -> None:
+    _shift(person="ben", team=True)
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    ben = client_for("ben")
+    assert 'id="reach-out-heading"' not in ben.get("/today/").content.decode()
+    Signal.objects.update(raised_at="2020-01-01T00:00Z")
+    today = ben.get("/today/").content.decode()
+    section = today.split('id="reach-out-heading"')[1].split("</section>")[0]
+    assert "waiting for Ana longer than your program asks" in section
+    signal = Signal.objects.get()
+    page = ben.get(f"/reach-out/{signal.id}/").content.decode()
+    assert "You are on call" in page and "Open the record" not in page
+    # The record itself stays with Pat's care team.
+    assert ben.get(f"/participants/{_pat().id}/").status_code == 404
+    ben.post(f"/reach-out/{signal.id}/", {"response": Response.LEFT_MESSAGE})
+    signal.refresh_from_db()
+    assert signal.acknowledged_by == demo.users["ben"]
+    assert AuditEvent.objects.filter(
+        action=Action.VIEW, target_type="reachout.signal", actor=demo.users["ben"]
+    ).exists()
+
+
+def test_off_shift_or_in_time_the_on_call_person_sees_nothing(demo, client_for) -> None:
+    _shift(person="ben", team=True, hours=(2, 10))  # a shift that has not started
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    Signal.objects.update(raised_at="2020-01-01T00:00Z")
+    ben = client_for("ben")
+    assert 'id="reach-out-heading"' not in ben.get("/today/").content.decode()
+    assert ben.get(f"/reach-out/{Signal.objects.get().id}/").status_code == 404
+
+
+def test_a_program_wide_shift_covers_every_team(demo, client_for) -> None:
+    _shift(person="ben", team=False)
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    Signal.objects.update(raised_at="2020-01-01T00:00Z")
+    assert 'id="reach-out-heading"' in client_for("ben").get("/today/").content.decode()
+
+
+def test_managers_see_the_gaps_in_the_rota_and_add_and_remove_shifts(demo, client_for) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reachout.models import OnCallShift
+
+    mia = client_for("mia")
+    page = mia.get("/reach-out/on-call/").content.decode()
+    assert "No shifts in the next 7 days." in page
+    gaps = page.split('id="rota-gaps"')[1].split("</ul>")[0]
+    assert gaps.count("<li>") >= 1
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = mia.post(
+        "/reach-out/on-call/",
+        {
+            "person": demo.users["ben"].pk,
+            "starts_on": str(tomorrow),
+            "starts_at": "18:00",
+            "ends_on": str(tomorrow),
+            "ends_at": "08:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "The shift ends after it starts." in response.content.decode()
+    assert not OnCallShift.objects.exists()
+    response = mia.post(
+        "/reach-out/on-call/",
+        {
+            "person": demo.users["ben"].pk,
+            "starts_on": str(tomorrow),
+            "starts_at": "18:00",
+            "ends_on": str(tomorrow + timedelta(days=1)),
+            "ends_at": "08:00",
+        },
+    )
+    assert response.status_code == 302
+    shift = OnCallShift.objects.get()
+    page = mia.get("/reach-out/on-call/").content.decode()
+    assert "Ben" in page.split('id="shifts-heading"')[1]
+    assert "Remove Ben" in mia.get(f"/reach-out/on-call/{shift.id}/remove/").content.decode()
+    mia.post(f"/reach-out/on-call/{shift.id}/remove/")
+    assert not OnCallShift.objects.exists()
+    assert AuditEvent.objects.filter(target_type="reachout.oncallshift").count() == 2
+    assert client_for("ana").get("/reach-out/on-call/").status_code == 403
+
+
+def test_gaps_are_the_stretches_no_shift_covers() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from reachout.selectors import _uncovered
+
+    t0 = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+    hours = [(t0 + timedelta(hours=a), t0 + timedelta(hours=b)) for a, b in [(2, 5), (4, 8)]]
+    assert _uncovered(hours, t0, t0 + timedelta(hours=10)) == [
+        (t0, t0 + timedelta(hours=2)),
+        (t0 + timedelta(hours=8), t0 + timedelta(hours=10)),
+    ]
+    assert _uncovered([(t0, t0 + timedelta(hours=12))], t0, t0 + timedelta(hours=10)) == []
