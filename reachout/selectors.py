@@ -4,10 +4,12 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from encounters.selectors import BRIEF_PARTICIPANT
 from organizations.models import Membership, Role
@@ -128,6 +130,23 @@ class Figures:
     p90_minutes: int | None
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """The same figures for one team, or one part of the day."""
+
+    name: str
+    figures: Figures
+
+
+# Parts of the day, in the organization's time zone: (label, first hour, hour after the last).
+DAY_PARTS = (
+    (_("Night (midnight to 6 AM)"), 0, 6),
+    (_("Morning (6 AM to noon)"), 6, 12),
+    (_("Afternoon (noon to 6 PM)"), 12, 18),
+    (_("Evening (6 PM to midnight)"), 18, 24),
+)
+
+
 def _percentile(sorted_values: list[float], share: float) -> int | None:
     """The nearest-rank percentile (the smallest value with at least `share` of them at or
     below it), in whole minutes."""
@@ -155,9 +174,7 @@ def visible_signals(membership: Membership, *, state: str = "") -> QuerySet[Sign
     )
 
 
-def figures(membership: Membership) -> Figures:
-    """Counts and time to acknowledgement (median, 90th percentile) of the visible signals."""
-    rows = list(visible_signals(membership).order_by().values_list("raised_at", "acknowledged_at"))
+def _figures(rows: list[tuple[datetime, datetime | None]]) -> Figures:
     waits = sorted(
         (done - raised).total_seconds() / 60 for raised, done in rows if done is not None
     )
@@ -170,9 +187,37 @@ def figures(membership: Membership) -> Figures:
     )
 
 
-def raised_for(source_id: Any) -> bool:
-    """Whether this check-in (or message) raised a signal: its thank-you page says so."""
-    return Signal.objects.filter(source_id=source_id).exists()
+def figures(membership: Membership) -> Figures:
+    """Counts and time to acknowledgement (median, 90th percentile) of the visible signals."""
+    rows = list(visible_signals(membership).order_by().values_list("raised_at", "acknowledged_at"))
+    return _figures(rows)
+
+
+def breakdowns(membership: Membership) -> dict[str, list[Breakdown]]:
+    """The figures by the team of the person's coach, and by the part of the day the signal was
+    raised (the organization's time zone): where and when the program answers more slowly."""
+    rows = list(
+        visible_signals(membership)
+        .order_by()
+        .values_list("raised_at", "acknowledged_at", "participant__coach_id")
+    )
+    teams = dict(
+        Membership.objects.filter(organization=membership.organization, team__isnull=False)
+        .values_list("user_id", "team__name")
+        .order_by()
+    )
+    zone = ZoneInfo(membership.organization.time_zone)
+    by_team: dict[str, list[tuple[datetime, datetime | None]]] = {}
+    for raised, done, coach in rows:
+        by_team.setdefault(teams.get(coach, str(_("No team"))), []).append((raised, done))
+    by_part = []
+    for label, first, last in DAY_PARTS:
+        part = [(r, d) for r, d, _c in rows if first <= r.astimezone(zone).hour < last]
+        by_part.append(Breakdown(str(label), _figures(part)))
+    return {
+        "by_team": [Breakdown(name, _figures(by_team[name])) for name in sorted(by_team)],
+        "by_part_of_day": by_part,
+    }
 
 
 ROTA_DAYS = 7
@@ -224,3 +269,8 @@ def rota(membership: Membership, *, start: datetime) -> dict[str, Any]:
     if not teams:
         gaps += [Gap("", a, b) for a, b in _uncovered(everyone, start, end)]
     return {"shifts": shifts, "gaps": sorted(gaps, key=lambda g: g.starts_at), "until": end}
+
+
+def raised_for(source_id: Any) -> bool:
+    """Whether this check-in (or message) raised a signal: its thank-you page says so."""
+    return Signal.objects.filter(source_id=source_id).exists()

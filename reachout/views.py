@@ -15,7 +15,7 @@ from organizations.models import Role
 from participants.access import owned_or_404
 from reachout.forms import AcknowledgeForm, ReachOutSettingsForm, ShiftForm
 from reachout.models import OnCallShift, Response, Signal
-from reachout.selectors import figures, on_call_signal, rota, visible_signals
+from reachout.selectors import breakdowns, figures, on_call_signal, rota, visible_signals
 from reachout.services import (
     acknowledge,
     add_shift,
@@ -62,6 +62,7 @@ def signals(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "figures": figures(membership),
+            **breakdowns(membership),
             "can_choose": membership.role in Role.program_keepers(),
         },
     )

@@ -404,3 +404,20 @@ def test_gaps_are_the_stretches_no_shift_covers() -> None:
         (t0 + timedelta(hours=8), t0 + timedelta(hours=10)),
     ]
     assert _uncovered([(t0, t0 + timedelta(hours=12))], t0, t0 + timedelta(hours=10)) == []
+
+
+def test_mia_sees_time_to_reach_out_by_team_and_time_of_day(demo, client_for) -> None:
+    from datetime import timedelta
+
+    client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    signal = Signal.objects.get()
+    acknowledge(acting=_membership("ana"), signal=signal, response=Response.REACHED)
+    answered = Signal.objects.get().acknowledged_at
+    assert answered is not None
+    Signal.objects.update(raised_at=answered - timedelta(minutes=20))
+    page = client_for("mia").get("/reach-out/").content.decode()
+    team = page.split("By the team of the person")[1].split("</table>")[0]
+    assert "Team A" in team or "Harbor" in team or '<th scope="row">' in team
+    assert ">20</td>" in team
+    parts = page.split("By the time of day the signal was raised")[1].split("</table>")[0]
+    assert parts.count('<th scope="row">') == 4 and ">20</td>" in parts
