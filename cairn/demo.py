@@ -33,6 +33,7 @@ from plans import demo as plans_demo
 from portal import demo as portal_demo
 from reports import demo as reports_demo
 from safety import demo as safety_demo
+from supervision import demo as supervision_demo
 
 DEMO_PASSWORD = "cairn-demo-pass"  # noqa: S105 - published in DESIGN.md for the demo only
 BATCH = 5000
@@ -444,6 +445,7 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     _seed_cosign_queue(harbor)
     appointments_demo.seed(harbor, anchor=anchor)
     directory_demo.seed(harbor, anchor=anchor)
+    supervision_demo.seed(harbor, anchor=anchor)
 
 
 # How many of Ben's latest signed notes wait for Sam's co-signature in the tour.

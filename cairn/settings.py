@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "directory",
     "reachout",
     "overdose",
+    "supervision",
     "portal",
     "coaching",
     "consent",

@@ -49,6 +49,7 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("reach-out/", include("reachout.urls")),
     path("overdose/", include("overdose.urls")),
+    path("supervision/", include("supervision.urls")),
     path("me/", include((portal_patterns, "portal"))),
     path("appointments/", include("appointments.urls")),
     path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),

@@ -34,6 +34,7 @@ ICONS = {
     "wrench-screwdriver": "Services",
     "phone": "Crisis lines; calls",
     "bell-alert": "Reach out soon (signals and their settings)",
+    "academic-cap": "Supervision (sessions, hours, journal)",
     "language": "Language checker",
     "cog-6-tooth": "Settings",
     "lock-closed": "Sign-in security",

@@ -30,6 +30,7 @@ from participants.models import EmergencyAccess, Participant, StatusChange, Supp
 from plans.models import Goal, Milestone, Strength
 from portal.models import GoalSuggestion
 from safety.models import CrisisLine
+from supervision.models import JournalEntry, SupervisionSession
 
 TODAY = timezone.localdate
 
@@ -152,6 +153,19 @@ ONE_TIME: dict[str, Case] = {
             ),
         )
     },
+    "supervision:new": Case(
+        "sam",
+        lambda: SupervisionSession.objects,
+        fill=lambda o: {
+            "coaches": [str(o["pat"].coach_id)],
+            "minutes": "60",
+            "kind": "individual",
+            "mode": "video",
+        },
+    ),
+    "supervision:journal": Case(
+        "ana", lambda: JournalEntry.objects, fill=lambda o: {"text": "A long day."}
+    ),
     "appointments:book": Case(
         "ana",
         lambda: Appointment.objects,
@@ -436,6 +450,9 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
     "reachout:list": "a list",
+    "supervision:mine": "a page",
+    "supervision:log_csv": "a download",
+    "supervision:journal_delete": "a deleted entry stays deleted (the second gets 404)",
     "reachout:on_call": "a rota; a shift added twice shows twice and is removed in one step",
     "reachout:remove_shift": "a removed shift stays removed (the second gets 404)",
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",

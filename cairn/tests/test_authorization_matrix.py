@@ -35,6 +35,7 @@ from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
 from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
+from supervision.services import write_entry
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -445,6 +446,20 @@ MATRIX: dict[str, Row] = {
         PAT_ACTION_POST, kwargs=lambda o: {"event_id": o["overdose"].id}, method="post"
     ),
     "overdose:figures": Row(by_role({Role(role) for role in Role.oversight()})),
+    # --- supervision and the coach's own space (issue #25) ---
+    **{
+        f"supervision:{name}": Row(by_role({Role.COACH, Role.SUPERVISOR}))
+        for name in ("mine", "log_csv", "journal")
+    },
+    "supervision:new": Row(by_role({Role.SUPERVISOR})),
+    # Ana's journal entry: nobody else opens it, a supervisor and a manager included.
+    "supervision:journal_delete": Row(
+        by_role(
+            {Role.COACH, Role.SUPERVISOR},
+            overrides={"ben": 404, "sam": 404, "rio": 404, "river_sup": 404},
+        ),
+        kwargs=lambda o: {"entry_id": o["journal_entry"].id},
+    ),
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -463,6 +478,7 @@ MATRIX: dict[str, Row] = {
 # may hand identifiable data to anyone outside the organization. Every other URL that answers with
 # a file rather than a page is listed here with who it is for; the matrix fails on a new one.
 FILES: dict[str, str] = {
+    "supervision:log_csv": "the coach's own supervision log (dates, minutes, topics; no notes)",
     "healthz": "a status for the load balancer; no participant data",
     "readyz": "a readiness status for the load balancer; no participant data",
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
@@ -766,7 +782,8 @@ def signal_objects(pat: Participant) -> dict[str, Any]:
         starts_at=timezone.now(),
         ends_at=timezone.now() + timedelta(hours=8),
     )
-    return {"signal": signal, "shift": shift}
+    entry = write_entry(acting=Membership.objects.get(user__username="ana"), text="Mine alone.")
+    return {"signal": signal, "shift": shift, "journal_entry": entry}
 
 
 def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

@@ -115,6 +115,8 @@ REVIEWED = {
     "jobs.Job.result_type": "a file type",
     "appointments.CalendarFeed.token_hash": "a SHA-256 of the feed's secret, looked up by value",
     # Directory (issue 22): public listings of community services, never a person's data
+    "supervision.Topic.name": "a supervision topic the program keeps, the same for everyone",
+    "supervision.JournalEntry.prompt": "the code of a prompt chosen from a fixed list",
     "reachout.ReachOutSettings.words": "the program's list of words, the same for everyone",
     "reachout.Signal.reasons": "codes of the reasons a signal was raised (the words are encrypted)",
     "directory.ResourceOrganization.name": "a public agency's name in the resource directory",

@@ -245,6 +245,10 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "directory:keep": "listings that need checking; no participant data",
     "reachout:settings": "what raises a signal in the program; no participant data",
     "reachout:on_call": "who is on call when; no participant data",
+    **{
+        f"supervision:{name}": "the coach's own supervision or journal; no participant data"
+        for name in ("mine", "new", "log_csv", "journal", "journal_delete")
+    },
     "reachout:remove_shift": "a shift of the rota; no participant data",
     "directory:new": BLANK_FORM,
     "directory:edit": "one listing's form; no participant data",

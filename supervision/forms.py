@@ -1,0 +1,86 @@
+"""Recording a supervision session, and writing in the journal."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from lib.once import OneTimeKeyForm
+from supervision.models import Kind, Mode, Topic
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Optional prompts for a journal entry, from the seeds' themes of self-awareness.
+PROMPTS = {
+    "came_up": _("What came up for me"),
+    "reactions": _("What I noticed about my own reactions"),
+    "need": _("What I need"),
+}
+
+
+class PersonChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class SessionForm(OneTimeKeyForm, forms.Form):
+    coaches = PersonChoices(
+        label=_("With"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=480, initial=60)
+    kind = forms.ChoiceField(
+        label=_("Individual or group"), choices=Kind.choices, widget=forms.RadioSelect
+    )
+    mode = forms.ChoiceField(label=_("How you met"), choices=Mode.choices, widget=forms.RadioSelect)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("What you talked about and agreed"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Seen by you and the coaches in the session; never in exports or reports."),
+    )
+
+    def __init__(self, *args: Any, coaches: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coaches"].queryset = coaches  # type: ignore[attr-defined]
+        self.fields["topics"].queryset = topics  # type: ignore[attr-defined]
+
+    def clean_held_on(self) -> date:
+        held_on: date = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("Choose a date that has already happened."))
+        return held_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        coaches = data.get("coaches")
+        if coaches is not None and data.get("kind") == Kind.INDIVIDUAL and len(coaches) > 1:
+            self.add_error("kind", _("Individual supervision is with one coach; choose Group."))
+        return data
+
+
+class JournalForm(OneTimeKeyForm, forms.Form):
+    prompt = forms.ChoiceField(
+        label=_("A prompt, if it helps"),
+        choices=[("", _("No prompt")), *PROMPTS.items()],
+        required=False,
+    )
+    text = forms.CharField(
+        label=_("Your reflection"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Only you can read this. Not your supervisor, not a manager, not an administrator; "
+            "it is never in exports, reports or a record copy. Deleting an entry deletes it."
+        ),
+    )

@@ -1,0 +1,111 @@
+"""Supervision sessions and the hours they add up to, and a coach's private reflection journal.
+
+The journal is its writer's alone: no role, no export, no report and no record copy reads it,
+and deleting an entry deletes it."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib.crypto import EncryptedTextField
+from organizations.models import Organization
+
+# Topics a program starts with; it can add its own.
+DEFAULT_TOPICS = (
+    _("Ethics and boundaries"),
+    _("Self-care"),
+    _("Documentation"),
+    _("Crisis response"),
+    _("Cultural humility"),
+    _("Talking through a participant's situation"),
+    _("Sharing my own story well"),
+)
+
+
+class Kind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    GROUP = "group", _("Group")
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+
+
+class Topic(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "supervision_topic"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="supervision_topic_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Requirement(models.Model):
+    """What the state's peer credential asks, as the program sets it."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    supervision_hours = models.PositiveSmallIntegerField(default=25)
+    practice_hours = models.PositiveIntegerField(default=500)
+    period_months = models.PositiveSmallIntegerField(default=12)
+
+    class Meta:
+        db_table = "supervision_requirement"
+
+    def __str__(self) -> str:
+        return f"supervision requirement {self.organization_id}"
+
+
+class SupervisionSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    coaches = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    held_on = models.DateField()
+    minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    # What was talked about and agreed; for the supervisor and the coaches in the session.
+    notes = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "supervision_session"
+        ordering = ["-held_on", "-created_at"]
+        indexes = [models.Index(fields=["organization", "held_on"], name="supervision_org_day")]
+
+    def __str__(self) -> str:
+        return f"supervision {self.pk}"
+
+
+class JournalEntry(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    prompt = models.CharField(max_length=40, blank=True)
+    text = EncryptedTextField()
+
+    class Meta:
+        db_table = "supervision_journal_entry"
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["writer", "written_at"], name="journal_writer_time")]
+
+    def __str__(self) -> str:
+        return f"journal entry {self.pk}"

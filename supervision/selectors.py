@@ -1,0 +1,89 @@
+"""Reads for supervision: a coach's sessions and hours, a supervisor's coaches, the journal."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
+from django.db.models import QuerySet, Sum
+
+from encounters.models import Encounter, NoteState
+from organizations.models import Membership, Organization, Role
+from supervision.models import JournalEntry, Requirement, SupervisionSession
+
+
+def requirement(organization: Organization) -> Requirement:
+    found = Requirement.objects.filter(organization=organization).first()
+    return found or Requirement(organization=organization)
+
+
+def supervised_coaches(membership: Membership) -> QuerySet[Any]:
+    """The coaches a supervisor may record supervision for: the coaches on their team."""
+    from accounts.models import User
+
+    if membership.role != Role.SUPERVISOR or membership.team_id is None:
+        return User.objects.none()
+    team = Membership.objects.active().filter(
+        organization=membership.organization, team_id=membership.team_id, role=Role.COACH
+    )
+    return User.objects.filter(pk__in=team.values("user_id")).order_by("preferred_name")
+
+
+def sessions_of(coach: Any, organization: Organization) -> QuerySet[SupervisionSession]:
+    return (
+        SupervisionSession.objects.filter(organization=organization, coaches=coach)
+        .select_related("supervisor")
+        .prefetch_related("topics", "coaches")
+    )
+
+
+@dataclass(frozen=True)
+class Hours:
+    since: date
+    supervision_minutes: int
+    practice_minutes: int
+    requirement: Requirement
+
+    @property
+    def supervision_hours(self) -> float:
+        return round(self.supervision_minutes / 60, 1)
+
+    @property
+    def practice_hours(self) -> float:
+        return round(self.practice_minutes / 60, 1)
+
+    @property
+    def supervision_left(self) -> float:
+        return max(0.0, round(self.requirement.supervision_hours - self.supervision_hours, 1))
+
+    @property
+    def practice_left(self) -> float:
+        return max(0.0, round(self.requirement.practice_hours - self.practice_hours, 1))
+
+
+def hours(coach: Any, organization: Organization, *, today: date) -> Hours:
+    """Supervision and supervised practice within the requirement's period, up to today:
+    supervision is the minutes of the sessions the coach was in; supervised practice is the
+    minutes of the contacts they signed."""
+    need = requirement(organization)
+    since = today - relativedelta(months=need.period_months)
+    supervision = (
+        sessions_of(coach, organization)
+        .filter(held_on__gt=since, held_on__lte=today)
+        .aggregate(total=Sum("minutes"))["total"]
+    )
+    practice = Encounter.objects.filter(
+        organization=organization,
+        author=coach,
+        state=NoteState.SIGNED,
+        occurred_on__gt=since,
+        occurred_on__lte=today,
+    ).aggregate(total=Sum("duration_minutes"))["total"]
+    return Hours(since, int(supervision or 0), int(practice or 0), need)
+
+
+def journal_of(membership: Membership) -> QuerySet[JournalEntry]:
+    """The member's own entries: the only way the journal is ever read."""
+    return JournalEntry.objects.filter(
+        organization=membership.organization, writer_id=membership.user_id
+    )

@@ -1,0 +1,74 @@
+"""Recording supervision, the program's topics and requirement, and the coach's journal; each
+write one transaction with its audit event (which names what changed, never the words)."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from audit.models import Action
+from audit.services import Target, record_member_action
+from organizations.models import Membership, Organization
+from supervision.models import DEFAULT_TOPICS, JournalEntry, SupervisionSession, Topic
+
+
+def ensure_topics(organization: Organization) -> None:
+    """A program's first visit gets the default topics (in the language of that moment)."""
+    if not Topic.objects.filter(organization=organization).exists():
+        Topic.objects.bulk_create(
+            [Topic(organization=organization, name=str(name)) for name in DEFAULT_TOPICS],
+            ignore_conflicts=True,
+        )
+
+
+def record_session(
+    *,
+    acting: Membership,
+    coaches: Sequence[Any],
+    held_on: date,
+    minutes: int,
+    kind: str,
+    mode: str,
+    topics: Sequence[Topic],
+    notes: str,
+) -> SupervisionSession:
+    with transaction.atomic():
+        session = SupervisionSession.objects.create(
+            organization=acting.organization,
+            supervisor=acting.user,
+            held_on=held_on,
+            minutes=minutes,
+            kind=kind,
+            mode=mode,
+            notes=notes.strip(),
+        )
+        session.coaches.set(coaches)
+        session.topics.set(topics)
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(session),
+            changed_fields=["coaches", "held_on", "minutes", "kind", "mode", "topics"]
+            + (["notes"] if notes.strip() else []),
+        )
+    return session
+
+
+def write_entry(*, acting: Membership, text: str, prompt: str = "") -> JournalEntry:
+    with transaction.atomic():
+        entry = JournalEntry.objects.create(
+            organization=acting.organization, writer=acting.user, text=text.strip(), prompt=prompt
+        )
+        record_member_action(
+            acting=acting, action=Action.CREATE, target=Target.of(entry), changed_fields=["text"]
+        )
+    return entry
+
+
+def delete_entry(*, acting: Membership, entry: JournalEntry) -> None:
+    """Real deletion: the row goes; the audit trail keeps only that an entry was removed."""
+    with transaction.atomic():
+        target = Target.of(entry)
+        entry.delete()
+        record_member_action(acting=acting, action=Action.DELETE, target=target)

@@ -1,0 +1,134 @@
+"""Supervision: Sam records a session with Ana and her hours go up; her log downloads for a
+certification board; her journal is hers alone, by any URL, and deleting it deletes it."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import Action, AuditEvent
+from encounters.models import Encounter
+from supervision.models import JournalEntry, SupervisionSession, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(client, demo, **changes):  # type: ignore[no-untyped-def]
+    client.get("/supervision/new/")  # the program's topics appear on first use
+    topic = Topic.objects.get(organization__slug="harbor", name="Self-care")
+    data = {
+        "coaches": [demo.users["ana"].pk],
+        "held_on": str(timezone.localdate()),
+        "minutes": "90",
+        "kind": "individual",
+        "mode": "in_person",
+        "topics": [topic.pk],
+        "notes": "Talked about a hard week; Ana will take Friday afternoon off.",
+    }
+    data.update(changes)
+    return client.post("/supervision/new/", data)
+
+
+def test_sam_records_supervision_with_ana_and_her_hours_go_up(demo, client_for) -> None:
+    ana = client_for("ana")
+    before = ana.get("/supervision/").content.decode()
+    assert "No supervision recorded yet." in before
+    response = _session(client_for("sam"), demo)
+    assert response.status_code == 302
+    session = SupervisionSession.objects.get()
+    assert list(session.coaches.all()) == [demo.users["ana"]]
+    page = ana.get("/supervision/").content.decode()
+    hours = page.split('id="hours"')[1].split("</ul>")[0]
+    assert ">1.5</span>" in hours and "of 25 (23.5 to go)" in hours
+    assert "Self-care" in page and "Sam" in page
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT notes FROM supervision_session")
+        [(stored,)] = cursor.fetchall()
+    assert "Friday" not in stored
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE, target_type="supervision.supervisionsession"
+    ).exists()
+
+
+def test_supervised_practice_counts_the_minutes_of_signed_contacts_in_the_period(
+    demo, client_for
+) -> None:
+    ana = demo.users["ana"]
+    signed = Encounter.objects.filter(author=ana, state="signed")
+    today = timezone.localdate()
+    in_period = signed.filter(occurred_on__gt=today - timedelta(days=365))
+    minutes = sum(e.duration_minutes or 0 for e in in_period)
+    page = client_for("ana").get("/supervision/").content.decode()
+    assert f">{round(minutes / 60, 1)}</span>" in page.split('id="hours"')[1].split("</ul>")[0]
+
+
+def test_only_the_supervisors_own_coaches_and_a_real_past_date(demo, client_for) -> None:
+    sam = client_for("sam")
+    response = _session(sam, demo, coaches=[demo.users["rio"].pk])
+    assert response.status_code == 200 and not SupervisionSession.objects.exists()
+    tomorrow = str(timezone.localdate() + timedelta(days=1))
+    response = _session(sam, demo, held_on=tomorrow)
+    assert "Choose a date that has already happened." in response.content.decode()
+    response = _session(sam, demo, coaches=[demo.users["ana"].pk, demo.users["ben"].pk])
+    assert "Individual supervision is with one coach" in response.content.decode()
+    assert _session(sam, demo, kind="group", coaches=[demo.users["ana"].pk, demo.users["ben"].pk])
+    assert SupervisionSession.objects.get().coaches.count() == 2
+    for who in ("ana", "mia", "max"):
+        assert client_for(who).get("/supervision/new/").status_code == 403
+
+
+def test_the_log_downloads_without_the_notes(demo, client_for) -> None:
+    _session(client_for("sam"), demo)
+    response = client_for("ana").get("/supervision/log.csv")
+    assert response["Content-Disposition"].endswith('filename="supervision-log.csv"')
+    text = response.content.decode("utf-8-sig")
+    assert "90" in text and "Self-care" in text and "Sam" in text
+    assert "Friday" not in text
+
+
+def test_anas_journal_is_hers_alone_by_any_url(demo, client_for) -> None:
+    ana = client_for("ana")
+    response = ana.post(
+        "/supervision/journal/", {"prompt": "reactions", "text": "I felt my old anger come up."}
+    )
+    assert response.status_code == 302
+    entry = JournalEntry.objects.get()
+    page = ana.get("/supervision/journal/").content.decode()
+    assert "I felt my old anger come up." in page
+    assert "What I noticed about my own reactions" in page
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM supervision_journal_entry")
+        [(stored,)] = cursor.fetchall()
+    assert "anger" not in stored
+    for who in ("sam", "ben", "mia", "max"):
+        client = client_for(who)
+        seen = client.get("/supervision/journal/")
+        assert "old anger" not in seen.content.decode()
+        assert client.get(f"/supervision/journal/{entry.id}/delete/").status_code in (403, 404)
+        client.post(f"/supervision/journal/{entry.id}/delete/")
+    assert JournalEntry.objects.filter(pk=entry.pk).exists()
+    event = AuditEvent.objects.get(target_type="supervision.journalentry", action=Action.CREATE)
+    assert "anger" not in str(event.__dict__)
+
+
+def test_deleting_a_journal_entry_deletes_it(demo, client_for) -> None:
+    ana = client_for("ana")
+    ana.post("/supervision/journal/", {"text": "Tired today."})
+    entry = JournalEntry.objects.get()
+    assert (
+        "It will be gone for good"
+        in ana.get(f"/supervision/journal/{entry.id}/delete/").content.decode()
+    )
+    ana.post(f"/supervision/journal/{entry.id}/delete/")
+    assert not JournalEntry.objects.exists()
+    assert AuditEvent.objects.filter(
+        target_type="supervision.journalentry", action=Action.DELETE
+    ).exists()
+
+
+def test_an_empty_journal_entry_is_refused_calmly(demo, client_for) -> None:
+    response = client_for("ana").post("/supervision/journal/", {"prompt": "need", "text": " "})
+    assert response.status_code == 200
+    assert "Please check the form" in response.content.decode()
+    assert not JournalEntry.objects.exists()
