@@ -14,7 +14,7 @@ from supervision.models import JournalEntry, SupervisionSession, Topic
 pytestmark = pytest.mark.django_db
 
 
-def _session(client, demo, **changes):  # type: ignore[no-untyped-def]
+def _session(client, demo, **changes):
     client.get("/supervision/new/")  # the program's topics appear on first use
     topic = Topic.objects.get(organization__slug="harbor", name="Self-care")
     data = {
