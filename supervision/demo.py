@@ -1,9 +1,10 @@
-"""The tour's supervision: Sam met Ana for an hour two weeks ago (self-care and boundaries)."""
+"""The tour's supervision: Sam met Ana for an hour two weeks ago (self-care and boundaries),
+and Ana's peer certification ends in 30 days."""
 
 from datetime import date, timedelta
 
 from organizations.models import Membership, Organization, Role
-from supervision.models import Kind, Mode, SupervisionSession, Topic
+from supervision.models import Credential, Kind, Mode, SupervisionSession, Topic
 from supervision.services import ensure_topics
 
 
@@ -32,4 +33,14 @@ def seed(harbor: Organization, *, anchor: date) -> None:
     session.coaches.set([ana.user])
     session.topics.set(
         Topic.objects.filter(organization=harbor, name__in=["Self-care", "Ethics and boundaries"])
+    )
+    # Ana's peer certification comes up for renewal in 30 days: it is on Mia's list.
+    Credential.objects.create(
+        organization=harbor,
+        holder=ana.user,
+        name="Certified Peer Recovery Specialist",
+        number="CPRS-20417",
+        issued_by="State Certification Board",
+        issued_on=anchor - timedelta(days=700),
+        expires_on=anchor + timedelta(days=30),
     )

@@ -84,3 +84,22 @@ class JournalForm(OneTimeKeyForm, forms.Form):
             "it is never in exports, reports or a record copy. Deleting an entry deletes it."
         ),
     )
+
+
+class CredentialForm(OneTimeKeyForm, forms.Form):
+    name = forms.CharField(
+        label=_("Credential"),
+        max_length=160,
+        help_text=_("For example: Certified Peer Recovery Specialist, CPR, naloxone trainer."),
+    )
+    number = forms.CharField(label=_("Number"), max_length=80, required=False)
+    issued_by = forms.CharField(label=_("Issued by"), max_length=160, required=False)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_WIDGET)
+    expires_on = forms.DateField(label=_("Ends on"), required=False, widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        issued, ends = data.get("issued_on"), data.get("expires_on")
+        if issued and ends and ends <= issued:
+            self.add_error("expires_on", _("The end date comes after the issue date."))
+        return data

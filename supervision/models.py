@@ -109,3 +109,28 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"journal entry {self.pk}"
+
+
+class Credential(models.Model):
+    """A coach's credential (peer specialist certification, CPR, naloxone trainer...): kept by
+    the coach, seen by managers for renewals."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=160)
+    number = EncryptedTextField(blank=True, default="")
+    issued_by = models.CharField(max_length=160, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "supervision_credential"
+        ordering = ["expires_on", "name"]
+        indexes = [
+            models.Index(fields=["organization", "expires_on"], name="credential_org_expiry")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

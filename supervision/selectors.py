@@ -1,7 +1,7 @@
 """Reads for supervision: a coach's sessions and hours, a supervisor's coaches, the journal."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
@@ -9,7 +9,7 @@ from django.db.models import QuerySet, Sum
 
 from encounters.models import Encounter, NoteState
 from organizations.models import Membership, Organization, Role
-from supervision.models import JournalEntry, Requirement, SupervisionSession
+from supervision.models import Credential, JournalEntry, Requirement, SupervisionSession
 
 
 def requirement(organization: Organization) -> Requirement:
@@ -86,4 +86,30 @@ def journal_of(membership: Membership) -> QuerySet[JournalEntry]:
     """The member's own entries: the only way the journal is ever read."""
     return JournalEntry.objects.filter(
         organization=membership.organization, writer_id=membership.user_id
+    )
+
+
+# How far ahead the manager's list of credentials to renew looks.
+EXPIRING_DAYS = 90
+
+
+def credentials_of(membership: Membership) -> QuerySet[Credential]:
+    return Credential.objects.filter(
+        organization=membership.organization, holder_id=membership.user_id
+    )
+
+
+def expiring(organization: Organization, *, today: date) -> QuerySet[Credential]:
+    """Credentials of active staff that end in the next 90 days (or have ended), soonest first."""
+    staff = Membership.objects.active().filter(organization=organization).values("user_id")
+    return (
+        Credential.objects.filter(
+            organization=organization,
+            holder_id__in=staff,
+            expires_on__isnull=False,
+            expires_on__lte=today + timedelta(days=EXPIRING_DAYS),
+        )
+        .select_related("holder")
+        .defer("number")
+        .order_by("expires_on", "holder__preferred_name")
     )

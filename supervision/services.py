@@ -10,7 +10,13 @@ from django.db import transaction
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.models import Membership, Organization
-from supervision.models import DEFAULT_TOPICS, JournalEntry, SupervisionSession, Topic
+from supervision.models import (
+    DEFAULT_TOPICS,
+    Credential,
+    JournalEntry,
+    SupervisionSession,
+    Topic,
+)
 
 
 def ensure_topics(organization: Organization) -> None:
@@ -71,4 +77,30 @@ def delete_entry(*, acting: Membership, entry: JournalEntry) -> None:
     with transaction.atomic():
         target = Target.of(entry)
         entry.delete()
+        record_member_action(acting=acting, action=Action.DELETE, target=target)
+
+
+CREDENTIAL_FIELDS = ("name", "number", "issued_by", "issued_on", "expires_on")
+
+
+def add_credential(*, acting: Membership, values: dict[str, Any]) -> Credential:
+    with transaction.atomic():
+        credential = Credential.objects.create(
+            organization=acting.organization,
+            holder=acting.user,
+            **{name: values[name] for name in CREDENTIAL_FIELDS},
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(credential),
+            changed_fields=[name for name in CREDENTIAL_FIELDS if values[name]],
+        )
+    return credential
+
+
+def remove_credential(*, acting: Membership, credential: Credential) -> None:
+    with transaction.atomic():
+        target = Target.of(credential)
+        credential.delete()
         record_member_action(acting=acting, action=Action.DELETE, target=target)

@@ -9,5 +9,12 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("log.csv", views.log_csv, name="log_csv"),
     path("journal/", views.journal, name="journal"),
+    path("credentials/", views.credentials, name="credentials"),
+    path(
+        "credentials/<uuid:credential_id>/remove/",
+        views.credential_remove,
+        name="credential_remove",
+    ),
+    path("renewals/", views.renewals, name="renewals"),
     path("journal/<uuid:entry_id>/delete/", views.journal_delete, name="journal_delete"),
 ]

@@ -12,10 +12,25 @@ from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from supervision.forms import PROMPTS, JournalForm, SessionForm
+from supervision.forms import PROMPTS, CredentialForm, JournalForm, SessionForm
 from supervision.models import Topic
-from supervision.selectors import hours, journal_of, sessions_of, supervised_coaches
-from supervision.services import delete_entry, ensure_topics, record_session, write_entry
+from supervision.selectors import (
+    credentials_of,
+    expiring,
+    hours,
+    journal_of,
+    sessions_of,
+    supervised_coaches,
+)
+from supervision.services import (
+    CREDENTIAL_FIELDS,
+    add_credential,
+    delete_entry,
+    ensure_topics,
+    record_session,
+    remove_credential,
+    write_entry,
+)
 
 CARE_TEAM = Role.care_team()
 
@@ -121,3 +136,53 @@ def journal_delete(request: HttpRequest, entry_id: object) -> HttpResponse:
         messages.success(request, _("The entry is deleted."))
         return redirect("supervision:journal")
     return render(request, "supervision/journal_delete.html", {"entry": entry})
+
+
+@member_required(*Role.staff())
+@one_time_submit
+def credentials(request: HttpRequest) -> HttpResponse:
+    """My credentials, and adding one."""
+    membership = acting_membership(request)
+    form = CredentialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in CREDENTIAL_FIELDS}
+        saved = create_once(
+            request,
+            create=lambda: add_credential(acting=membership, values=values),
+            location=lambda _c: reverse("supervision:credentials"),
+        )
+        messages.success(request, _("Credential added."))
+        return redirect(saved.location)
+    return render(
+        request,
+        "supervision/credentials.html",
+        {
+            "form": form,
+            "credentials": list(credentials_of(membership)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@member_required(*Role.staff())
+def credential_remove(request: HttpRequest, credential_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    credential = visible_or_404(credentials_of(membership), request, id=credential_id)
+    if request.method == "POST":
+        remove_credential(acting=membership, credential=credential)
+        messages.success(request, _("Credential removed."))
+        return redirect("supervision:credentials")
+    return render(request, "supervision/credential_remove.html", {"credential": credential})
+
+
+@member_required(*Role.approvers())
+def renewals(request: HttpRequest) -> HttpResponse:
+    """Staff credentials that end in the next 90 days, soonest first: a list for renewals,
+    never a ranking."""
+    membership = acting_membership(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/renewals.html",
+        {"credentials": list(expiring(membership.organization, today=today)), "today": today},
+    )

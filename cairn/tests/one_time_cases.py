@@ -30,7 +30,7 @@ from participants.models import EmergencyAccess, Participant, StatusChange, Supp
 from plans.models import Goal, Milestone, Strength
 from portal.models import GoalSuggestion
 from safety.models import CrisisLine
-from supervision.models import JournalEntry, SupervisionSession
+from supervision.models import Credential, JournalEntry, SupervisionSession
 
 TODAY = timezone.localdate
 
@@ -162,6 +162,9 @@ ONE_TIME: dict[str, Case] = {
             "kind": "individual",
             "mode": "video",
         },
+    ),
+    "supervision:credentials": Case(
+        "ana", lambda: Credential.objects, fill=lambda o: {"name": "CPR"}
     ),
     "supervision:journal": Case(
         "ana", lambda: JournalEntry.objects, fill=lambda o: {"text": "A long day."}
@@ -453,6 +456,8 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "supervision:mine": "a page",
     "supervision:log_csv": "a download",
     "supervision:journal_delete": "a deleted entry stays deleted (the second gets 404)",
+    "supervision:credential_remove": "a removed credential stays removed (the second gets 404)",
+    "supervision:renewals": "a list",
     "reachout:on_call": "a rota; a shift added twice shows twice and is removed in one step",
     "reachout:remove_shift": "a removed shift stays removed (the second gets 404)",
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",

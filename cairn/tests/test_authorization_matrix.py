@@ -35,7 +35,7 @@ from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
 from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
-from supervision.services import write_entry
+from supervision.services import add_credential, write_entry
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -452,6 +452,19 @@ MATRIX: dict[str, Row] = {
         for name in ("mine", "log_csv", "journal")
     },
     "supervision:new": Row(by_role({Role.SUPERVISOR})),
+    "supervision:credentials": Row(by_role({Role(role) for role in Role.staff()})),
+    "supervision:renewals": Row(by_role({Role(role) for role in Role.approvers()})),
+    # Ana's credential: only she removes it.
+    "supervision:credential_remove": Row(
+        by_role(
+            {Role(role) for role in Role.staff()},
+            overrides=dict.fromkeys(
+                ("ben", "sam", "mia", "max", "rio", "river_sup", "river_mgr", "river_admin"),
+                404,
+            ),
+        ),
+        kwargs=lambda o: {"credential_id": o["credential"].id},
+    ),
     # Ana's journal entry: nobody else opens it, a supervisor and a manager included.
     "supervision:journal_delete": Row(
         by_role(
@@ -783,7 +796,17 @@ def signal_objects(pat: Participant) -> dict[str, Any]:
         ends_at=timezone.now() + timedelta(hours=8),
     )
     entry = write_entry(acting=Membership.objects.get(user__username="ana"), text="Mine alone.")
-    return {"signal": signal, "shift": shift, "journal_entry": entry}
+    credential = add_credential(
+        acting=Membership.objects.get(user__username="ana"),
+        values={
+            "name": "CPRS",
+            "number": "",
+            "issued_by": "",
+            "issued_on": None,
+            "expires_on": timezone.localdate() + timedelta(days=30),
+        },
+    )
+    return {"signal": signal, "shift": shift, "journal_entry": entry, "credential": credential}
 
 
 def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

@@ -115,6 +115,8 @@ REVIEWED = {
     "jobs.Job.result_type": "a file type",
     "appointments.CalendarFeed.token_hash": "a SHA-256 of the feed's secret, looked up by value",
     # Directory (issue 22): public listings of community services, never a person's data
+    "supervision.Credential.name": "the name of a staff credential (a certification's title)",
+    "supervision.Credential.issued_by": "the body that issued a staff credential",
     "supervision.Topic.name": "a supervision topic the program keeps, the same for everyone",
     "supervision.JournalEntry.prompt": "the code of a prompt chosen from a fixed list",
     "reachout.ReachOutSettings.words": "the program's list of words, the same for everyone",

@@ -247,7 +247,16 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "reachout:on_call": "who is on call when; no participant data",
     **{
         f"supervision:{name}": "the coach's own supervision or journal; no participant data"
-        for name in ("mine", "new", "log_csv", "journal", "journal_delete")
+        for name in (
+            "mine",
+            "new",
+            "log_csv",
+            "journal",
+            "journal_delete",
+            "credentials",
+            "credential_remove",
+            "renewals",
+        )
     },
     "reachout:remove_shift": "a shift of the rota; no participant data",
     "directory:new": BLANK_FORM,

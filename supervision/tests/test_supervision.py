@@ -132,3 +132,47 @@ def test_an_empty_journal_entry_is_refused_calmly(demo, client_for) -> None:
     assert response.status_code == 200
     assert "Please check the form" in response.content.decode()
     assert not JournalEntry.objects.exists()
+
+
+def test_a_credential_ending_in_30_days_is_on_mias_list(demo, client_for) -> None:
+    from supervision.models import Credential
+
+    ana = client_for("ana")
+    today = timezone.localdate()
+    response = ana.post(
+        "/supervision/credentials/",
+        {
+            "name": "Certified Peer Recovery Specialist",
+            "number": "CPRS-1",
+            "issued_by": "State board",
+            "issued_on": str(today - timedelta(days=700)),
+            "expires_on": str(today + timedelta(days=30)),
+        },
+    )
+    assert response.status_code == 302
+    ana.post(
+        "/supervision/credentials/",
+        {"name": "CPR", "expires_on": str(today + timedelta(days=200))},
+    )
+    page = client_for("mia").get("/supervision/renewals/").content.decode()
+    table = page.split("<tbody>")[1]
+    assert "Ana" in table and "Certified Peer Recovery Specialist" in table
+    assert "CPR<" not in table  # 200 days away
+    assert "CPRS-1" not in page  # the number stays with its holder
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT number FROM supervision_credential WHERE name = 'CPR'")
+        [(stored,)] = cursor.fetchall()
+    assert stored == "" or "CPR" not in stored
+    assert client_for("ana").get("/supervision/renewals/").status_code == 403
+    other = Credential.objects.get(name="CPR")
+    assert client_for("ben").get(f"/supervision/credentials/{other.id}/remove/").status_code == 404
+
+
+def test_a_credential_that_ends_before_it_was_issued_is_refused(demo, client_for) -> None:
+    today = timezone.localdate()
+    response = client_for("ana").post(
+        "/supervision/credentials/",
+        {"name": "CPR", "issued_on": str(today), "expires_on": str(today - timedelta(days=1))},
+    )
+    assert "The end date comes after the issue date." in response.content.decode()
+    assert 'value="CPR"' in response.content.decode()
