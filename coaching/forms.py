@@ -63,3 +63,21 @@ class CustomTermForm(OneTimeKeyForm, forms.Form):
         ).exists():
             raise forms.ValidationError(_("That phrase is already on your list."))
         return phrase
+
+
+class ReviewCommentForm(OneTimeKeyForm, forms.Form):
+    line = forms.TypedChoiceField(label=_("About"), coerce=int, empty_value=None, required=False)
+    text = forms.CharField(
+        label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, utterances: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("The whole conversation")))]
+        for number, utterance in enumerate(utterances, start=1):
+            words = str(utterance.get("text", ""))
+            short = words if len(words) <= 60 else words[:57] + "…"
+            choices.append((str(number), f"{_('Line')} {number}: {short}"))
+        line = self.fields["line"]
+        assert isinstance(line, forms.TypedChoiceField)
+        line.choices = choices

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser
-from lib.crypto import EncryptedCharField, EncryptedJSONField
+from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from organizations.models import Organization
 
 
@@ -97,3 +97,25 @@ class PracticeReview(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewComment(models.Model):
+    """A supervisor's comment on a review a coach shared, or the coach's answer: about one line
+    of the conversation, or about the whole review (`line` empty). Seen by whoever may see the
+    review (the coach, and their team's supervisor while it is shared); never by a manager."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(PracticeReview, on_delete=models.CASCADE, related_name="comments")
+    line = models.PositiveSmallIntegerField(null=True, blank=True)  # 1 = the first line
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "coaching_review_comment"
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["review", "created_at"], name="review_comment_time")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk}"

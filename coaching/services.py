@@ -5,7 +5,7 @@ from django.db import transaction
 from audit.models import Action
 from audit.services import Target, record_member_action
 from coaching.conversation.review import Review
-from coaching.models import CustomTerm, DisabledEntry, PracticeReview
+from coaching.models import CustomTerm, DisabledEntry, PracticeReview, ReviewComment
 from organizations.models import Membership
 
 
@@ -97,3 +97,25 @@ def delete_practice_review(*, acting: Membership, saved: PracticeReview) -> None
             changed_fields=["practice_review"],
         )
         saved.delete()
+
+
+def comment_on_review(
+    *, acting: Membership, saved: PracticeReview, line: int | None, text: str
+) -> ReviewComment:
+    """A comment on one line of a shared review (or on the whole of it), by its supervisor or
+    its coach."""
+    with transaction.atomic():
+        comment = ReviewComment.objects.create(
+            organization=acting.organization,
+            review=saved,
+            line=line,
+            author=acting.user,
+            text=text.strip(),
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(comment),
+            changed_fields=["text", "line"] if line else ["text"],
+        )
+    return comment

@@ -10,4 +10,5 @@ urlpatterns = [
     path("practice/", views.practice, name="practice"),
     path("practice/shared/", views.practice_shared, name="practice_shared"),
     path("practice/<uuid:review_id>/", views.practice_detail, name="practice_detail"),
+    path("practice/<uuid:review_id>/comments/", views.practice_comment, name="practice_comment"),
 ]

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from coaching.conversation.parse import MAX_BYTES, TranscriptError, parse
 from coaching.conversation.review import review
-from coaching.forms import CustomTermForm, SaveReviewForm, TranscriptForm
+from coaching.forms import CustomTermForm, ReviewCommentForm, SaveReviewForm, TranscriptForm
 from coaching.language import builtin_entries, check
 from coaching.models import CustomTerm, DisabledEntry, PracticeReview
 from coaching.selectors import entries_for, replacement_for
 from coaching.services import (
     add_custom_term,
+    comment_on_review,
     delete_practice_review,
     remove_custom_term,
     save_practice_review,
@@ -228,7 +229,81 @@ def practice_detail(request: HttpRequest, review_id: object) -> HttpResponse:
                 _("Shared with your supervisor.") if action == "share" else _("No longer shared."),
             )
         return redirect("coaching:practice_detail", review_id=saved.id)
-    return render(request, "coaching/practice_detail.html", {"saved": saved, "is_owner": is_owner})
+    return _detail(request, saved, is_owner=is_owner)
+
+
+def _detail(
+    request: HttpRequest,
+    saved: PracticeReview,
+    *,
+    is_owner: bool,
+    form: ReviewCommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    comments = list(saved.comments.select_related("author"))
+    per_line: dict[int, int] = {}
+    for comment in comments:
+        if comment.line:
+            per_line[comment.line] = per_line.get(comment.line, 0) + 1
+    utterances = [
+        {**u, "number": n, "comments": per_line.get(n, 0)}
+        for n, u in enumerate(saved.utterances, start=1)
+    ]
+    lines = {n: u.get("text", "") for n, u in enumerate(saved.utterances, start=1)}
+    # Each line's first comment carries the anchor its "N comments" link points to.
+    anchored: set[int] = set()
+    thread = []
+    for comment in comments:
+        anchor = ""
+        if comment.line and comment.line not in anchored:
+            anchored.add(comment.line)
+            anchor = f"comment-line-{comment.line}"
+        thread.append((comment, lines.get(comment.line or 0, ""), anchor))
+    return render(
+        request,
+        "coaching/practice_detail.html",
+        {
+            "saved": saved,
+            "is_owner": is_owner,
+            "utterances": utterances,
+            "comments": thread,
+            "comment_form": form or ReviewCommentForm(utterances=saved.utterances),
+            "can_comment": is_owner or saved.shared_with_supervisor,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@member_required(*Role.care_team())
+@one_time_submit
+def practice_comment(request: HttpRequest, review_id: object) -> HttpResponse:
+    """A supervisor's comment on a shared review, or the coach's answer."""
+    membership = acting_membership(request)
+    saved = visible_or_404(
+        PracticeReview.objects.visible_to(request.user, membership.organization).select_related(
+            "owner"
+        ),
+        request,
+        id=review_id,
+    )
+    is_owner = saved.owner_id == request.user.pk
+    form = ReviewCommentForm(request.POST, utterances=saved.utterances)
+    if not form.is_valid():
+        return _detail(request, saved, is_owner=is_owner, form=form, status=400)
+    target = reverse("coaching:practice_detail", args=[saved.id])
+    created = create_once(
+        request,
+        create=lambda: comment_on_review(
+            acting=membership,
+            saved=saved,
+            line=form.cleaned_data["line"],
+            text=form.cleaned_data["text"],
+        ),
+        location=lambda _c: f"{target}#comments",
+    )
+    messages.success(request, _("Comment added."))
+    return redirect(created.location)
 
 
 @member_required(Role.SUPERVISOR)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from appointments.models import Appointment
 from assessments.models import Assessment
-from coaching.models import CustomTerm, PracticeReview
+from coaching.models import CustomTerm, PracticeReview, ReviewComment
 from consent.models import Consent, Disclosure, LegalHold
 from directory.models import Service
 from encounters.models import (
@@ -165,6 +165,13 @@ ONE_TIME: dict[str, Case] = {
     ),
     "supervision:credentials": Case(
         "ana", lambda: Credential.objects, fill=lambda o: {"name": "CPR"}
+    ),
+    "coaching:practice_comment": Case(
+        "ana",
+        lambda: ReviewComment.objects,
+        lambda o: {"review_id": o["practice"].id},
+        page=("coaching:practice_detail", lambda o: {"review_id": o["practice"].id}),
+        fill=lambda o: {"text": "What I meant here was..."},
     ),
     "supervision:journal": Case(
         "ana", lambda: JournalEntry.objects, fill=lambda o: {"text": "A long day."}

@@ -265,6 +265,12 @@ MATRIX: dict[str, Row] = {
         by_role({Role.COACH, Role.SUPERVISOR}, ok=404, overrides={"ana": 200, "sam": 200}),
         kwargs=lambda o: {"review_id": o["practice"].id},
     ),
+    # Comments on Ana's shared review: Ana and her supervisor (an empty form is answered 400).
+    "coaching:practice_comment": Row(
+        by_role({Role.COACH, Role.SUPERVISOR}, ok=404, overrides={"ana": 400, "sam": 400}),
+        kwargs=lambda o: {"review_id": o["practice"].id},
+        method="post",
+    ),
     # --- assessments (issue #6): instruments, responses, schedule, charts ---
     "assessments:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "assessments:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),

@@ -16,6 +16,7 @@ from cairn.demo import DemoWorld
 from cairn.tests.one_time_cases import NOT_A_CREATE_FORM, ONE_TIME, Case
 from cairn.tests.page_forms import PageForm, post_forms_with
 from cairn.tests.test_authorization_matrix import walk
+from coaching.models import PracticeReview
 from encounters.services import ensure_service_types, record_encounter, sign_encounter
 from groups.models import Group, GroupMember
 from lib.models import SubmitKey
@@ -50,7 +51,16 @@ def objects(demo: DemoWorld) -> dict[str, Any]:
         values={"in_my_words": "Find a steady place to live", "status": "on_the_way"},
         steps=[StepValues(text="Call the housing office", owner="participant")],
     )
+    practice = PracticeReview.objects.create(
+        organization=pat.organization,
+        owner=demo.users["ana"],
+        title="Role-play",
+        utterances=[{"speaker": "coach", "text": "How was the week?", "label": "open_question"}],
+        summary={},
+        shared_with_supervisor=True,
+    )
     return {
+        "practice": practice,
         "pat": pat,
         "signed_note": sign_encounter(acting=ana, encounter=note),
         "group": group,

@@ -231,6 +231,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "appointments:book": BLANK_FORM,
     "appointments:outcome": POST_ONLY,
     "overdose:kit": POST_ONLY,
+    "coaching:practice_comment": POST_ONLY,
     "overdose:event": POST_ONLY,
     "overdose:outreach_done": POST_ONLY,
     "appointments:feed_settings": "the coach's own calendar address and its choices",
