@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from lib.once import OneTimeKeyForm
-from supervision.models import Kind, Mode, Topic
+from supervision.models import Kind, Mode, Requirement, Topic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -103,3 +103,23 @@ class CredentialForm(OneTimeKeyForm, forms.Form):
         if issued and ends and ends <= issued:
             self.add_error("expires_on", _("The end date comes after the issue date."))
         return data
+
+
+class RequirementForm(forms.ModelForm):
+    class Meta:
+        model = Requirement
+        fields = ["supervision_hours", "practice_hours", "period_months"]
+        labels = {
+            "supervision_hours": _("Hours of supervision the credential asks for"),
+            "practice_hours": _("Hours of supervised practice the credential asks for"),
+            "period_months": _("Counted over the last (months)"),
+        }
+        help_texts = {
+            "period_months": _("Hours older than this no longer count toward the figures."),
+        }
+
+    def clean_period_months(self) -> int:
+        months: int = self.cleaned_data["period_months"]
+        if not 1 <= months <= 60:
+            raise forms.ValidationError(_("Choose between 1 and 60 months."))
+        return months

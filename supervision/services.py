@@ -14,6 +14,7 @@ from supervision.models import (
     DEFAULT_TOPICS,
     Credential,
     JournalEntry,
+    Requirement,
     SupervisionSession,
     Topic,
 )
@@ -104,3 +105,20 @@ def remove_credential(*, acting: Membership, credential: Credential) -> None:
         target = Target.of(credential)
         credential.delete()
         record_member_action(acting=acting, action=Action.DELETE, target=target)
+
+
+def save_requirement(*, acting: Membership, values: dict[str, int]) -> list[str]:
+    """The program's hours for the credential; returns the names of what changed."""
+    with transaction.atomic():
+        row, _created = Requirement.objects.select_for_update().get_or_create(
+            organization=acting.organization
+        )
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save()
+            record_member_action(
+                acting=acting, action=Action.UPDATE, target=Target.of(row), changed_fields=changed
+            )
+    return changed

@@ -16,5 +16,6 @@ urlpatterns = [
         name="credential_remove",
     ),
     path("renewals/", views.renewals, name="renewals"),
+    path("requirement/", views.requirement_settings, name="requirement"),
     path("journal/<uuid:entry_id>/delete/", views.journal_delete, name="journal_delete"),
 ]

@@ -12,13 +12,20 @@ from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from supervision.forms import PROMPTS, CredentialForm, JournalForm, SessionForm
+from supervision.forms import (
+    PROMPTS,
+    CredentialForm,
+    JournalForm,
+    RequirementForm,
+    SessionForm,
+)
 from supervision.models import Topic
 from supervision.selectors import (
     credentials_of,
     expiring,
     hours,
     journal_of,
+    requirement,
     sessions_of,
     supervised_coaches,
 )
@@ -29,6 +36,7 @@ from supervision.services import (
     ensure_topics,
     record_session,
     remove_credential,
+    save_requirement,
     write_entry,
 )
 
@@ -186,3 +194,18 @@ def renewals(request: HttpRequest) -> HttpResponse:
         "supervision/renewals.html",
         {"credentials": list(expiring(membership.organization, today=today)), "today": today},
     )
+
+
+@member_required(*Role.program_keepers())
+def requirement_settings(request: HttpRequest) -> HttpResponse:
+    """What the state's peer credential asks, as the program counts it."""
+    acting = acting_membership(request)
+    form = RequirementForm(request.POST or None, instance=requirement(acting.organization))
+    if request.method == "POST" and form.is_valid():
+        changed = save_requirement(
+            acting=acting,
+            values={name: form.cleaned_data[name] for name in RequirementForm.Meta.fields},
+        )
+        messages.success(request, _("Settings saved.") if changed else _("Nothing was changed."))
+        return redirect("supervision:requirement")
+    return render(request, "supervision/requirement.html", {"form": form})

@@ -465,6 +465,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "supervision:journal_delete": "a deleted entry stays deleted (the second gets 404)",
     "supervision:credential_remove": "a removed credential stays removed (the second gets 404)",
     "supervision:renewals": "a list",
+    "supervision:requirement": "settings, one row per organization",
     "reachout:on_call": "a rota; a shift added twice shows twice and is removed in one step",
     "reachout:remove_shift": "a removed shift stays removed (the second gets 404)",
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",

@@ -460,6 +460,7 @@ MATRIX: dict[str, Row] = {
     "supervision:new": Row(by_role({Role.SUPERVISOR})),
     "supervision:credentials": Row(by_role({Role(role) for role in Role.staff()})),
     "supervision:renewals": Row(by_role({Role(role) for role in Role.approvers()})),
+    "supervision:requirement": Row(by_role({Role(role) for role in Role.program_keepers()})),
     # Ana's credential: only she removes it.
     "supervision:credential_remove": Row(
         by_role(

@@ -257,6 +257,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
             "credentials",
             "credential_remove",
             "renewals",
+            "requirement",
         )
     },
     "reachout:remove_shift": "a shift of the rota; no participant data",

@@ -176,3 +176,21 @@ def test_a_credential_that_ends_before_it_was_issued_is_refused(demo, client_for
     )
     assert "The end date comes after the issue date." in response.content.decode()
     assert 'value="CPR"' in response.content.decode()
+
+
+def test_the_program_sets_the_hours_and_anas_page_counts_against_them(demo, client_for) -> None:
+    mia = client_for("mia")
+    response = mia.post(
+        "/supervision/requirement/",
+        {"supervision_hours": "40", "practice_hours": "1000", "period_months": "99"},
+    )
+    assert "Choose between 1 and 60 months." in response.content.decode()
+    assert 'value="1000"' in response.content.decode()
+    response = mia.post(
+        "/supervision/requirement/",
+        {"supervision_hours": "40", "practice_hours": "1000", "period_months": "24"},
+    )
+    assert response.status_code == 302
+    page = client_for("ana").get("/supervision/").content.decode()
+    assert "of 40 (" in page and "of 1000 (" in page and "counts 24 months" in page
+    assert client_for("ana").get("/supervision/requirement/").status_code == 403
