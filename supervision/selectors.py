@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
 from django.db.models import QuerySet, Sum
@@ -112,4 +113,60 @@ def expiring(organization: Organization, *, today: date) -> QuerySet[Credential]
         .select_related("holder")
         .defer("number")
         .order_by("expires_on", "holder__preferred_name")
+    )
+
+
+# Work outside these local hours, or at the weekend, counts as after hours.
+DAY_STARTS, DAY_ENDS = 8, 18
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What a coach's last weeks asked of them, for them alone: never compared, never ranked."""
+
+    open_caseload: int
+    contacts_week: int
+    contacts_month: int
+    after_hours_month: int
+    signals_week: int
+    signals_month: int
+
+
+def workload(membership: Membership, *, today: date) -> Workload:
+    from participants.selectors import own_open_caseload
+    from reachout.models import Signal
+
+    organization, user = membership.organization, membership.user
+    zone = ZoneInfo(organization.time_zone)
+    week_start = today - timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    started = [
+        moment.astimezone(zone)
+        for moment in Encounter.objects.filter(
+            organization=organization,
+            author_id=user.pk,
+            state=NoteState.SIGNED,
+            occurred_on__gte=min(week_start, month_start),
+            occurred_on__lte=today,
+        ).values_list("started_at", flat=True)
+    ]
+    month = [m for m in started if m.date() >= month_start]
+    answered = [
+        moment.astimezone(zone).date()
+        for moment in Signal.objects.filter(
+            organization=organization,
+            acknowledged_by_id=user.pk,
+            acknowledged_at__date__gte=min(week_start, month_start),
+        ).values_list("acknowledged_at", flat=True)
+        if moment is not None
+    ]
+    return Workload(
+        open_caseload=own_open_caseload(user=user, organization=organization).count(),
+        contacts_week=sum(1 for m in started if m.date() >= week_start),
+        contacts_month=len(month),
+        after_hours_month=sum(
+            1 for m in month if m.weekday() >= 5 or not DAY_STARTS <= m.hour < DAY_ENDS
+        ),
+        signals_week=sum(1 for day in answered if day >= week_start),
+        signals_month=sum(1 for day in answered if day >= month_start),
     )

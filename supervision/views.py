@@ -28,6 +28,7 @@ from supervision.selectors import (
     requirement,
     sessions_of,
     supervised_coaches,
+    workload,
 )
 from supervision.services import (
     CREDENTIAL_FIELDS,
@@ -53,6 +54,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "sessions": list(sessions_of(request.user, membership.organization)[:100]),
             "hours": hours(request.user, membership.organization, today=timezone.localdate()),
+            "workload": workload(membership, today=timezone.localdate()),
             "can_record": membership.role == Role.SUPERVISOR,
         },
     )

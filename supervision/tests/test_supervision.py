@@ -194,3 +194,33 @@ def test_the_program_sets_the_hours_and_anas_page_counts_against_them(demo, clie
     page = client_for("ana").get("/supervision/").content.decode()
     assert "of 40 (" in page and "of 1000 (" in page and "counts 24 months" in page
     assert client_for("ana").get("/supervision/requirement/").status_code == 403
+
+
+def test_anas_workload_is_hers_and_counts_after_hours_work(demo, client_for) -> None:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from participants.models import Participant
+
+    pat = Participant.objects.get(user__username="pat")
+    zone = ZoneInfo(pat.organization.time_zone)
+    today = timezone.localdate()
+    late = datetime.combine(today, time(22, 30), zone)
+    Encounter.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        author=demo.users["ana"],
+        contact_type="phone",
+        started_at=late,
+        occurred_on=today,
+        state="signed",
+        summary="A late call.",
+    )
+    page = client_for("ana").get("/supervision/").content.decode()
+    figures = page.split('id="workload"')[1].split("</ul>")[0]
+    assert "contacts this month in the evening, at night or at the weekend" in figures
+    late_count = int(figures.split('summary-figure">')[3].split("<")[0])
+    assert late_count >= 1
+    # Sam's page shows his own work, never Ana's.
+    sam_page = client_for("sam").get("/supervision/").content.decode()
+    assert "A late call." not in sam_page
