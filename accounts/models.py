@@ -27,6 +27,13 @@ class User(AbstractUser):
     credentials = models.CharField(
         _("credentials"), max_length=120, blank=True, help_text=_("For example CPRS, CRPS.")
     )
+    # The language of this person's staff pages; empty: the organization's choice.
+    language = models.CharField(
+        _("language of your pages"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+    )
 
     class Meta:
         ordering = ["username"]

@@ -65,3 +65,20 @@ def record_password_chosen(*, user: User) -> None:
 
 def username_taken(username: str) -> bool:
     return User.objects.filter(username__iexact=username).exists()
+
+
+def set_language(*, user: User, code: str) -> None:
+    """The staff member's own language; the audit trail names the change, not a participant."""
+    if user.language == code:
+        return
+    with transaction.atomic():
+        user.language = code
+        user.save(update_fields=["language"])
+        record_event(
+            action=Action.UPDATE,
+            actor=user,
+            organization=None,
+            role="",
+            target=Target.of(user),
+            changed_fields=["language"],
+        )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,7 @@ from accounts.selectors import SIGN_IN_KINDS, recent_notices
 from accounts.services import (
     confirm_totp_enrolment,
     record_password_chosen,
+    set_language,
     start_totp_enrolment,
 )
 from accounts.sessions import mark_shared_device
@@ -169,17 +171,36 @@ def _crisis_help(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     has_device = AuthenticatorApp.objects.devices_for_user(request.user, confirmed=True).exists()
+    membership = getattr(request, "membership", None)
     return render(
         request,
         "accounts/security.html",
         {
             "has_device": has_device,
+            "language_choices": settings.LANGUAGES,
+            "my_language": getattr(request.user, "language", ""),
+            "staff": membership is not None and membership.role in Role.staff(),
             "notices": recent_notices(
                 user=request.user,  # type: ignore[arg-type]
                 kinds=SIGN_IN_KINDS,
             ),
         },
     )
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """A staff member's own language for their pages ("" = the organization's choice)."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    code = request.POST.get("language", "")
+    if code and code not in dict(settings.LANGUAGES):
+        messages.error(request, _("That language is not available."))
+        return redirect("accounts:security")
+    set_language(user=request.user, code=code)
+    with translation.override(code or translation.get_language()):
+        messages.success(request, _("Your pages will be in the language you chose."))
+    return redirect("accounts:security")
 
 
 @require_POST

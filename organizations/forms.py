@@ -72,6 +72,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "out_of_touch_days",
             "cosign_all_notes",
             "coach_hours",
+            "staff_language",
         ]
         labels = {"name": _("Organization name"), "clock": _("Clock")}
         widgets = {"clock": forms.RadioSelect}

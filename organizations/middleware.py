@@ -4,9 +4,10 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lib.when import clock_override
+from organizations.models import Role
 from organizations.selectors import active_memberships
 
 SESSION_KEY = "cairn_current_org"
@@ -33,8 +34,16 @@ class CurrentOrganizationMiddleware:
             return self.get_response(request)
         # Times are stored in UTC and shown (and typed) in the organization's own zone and clock.
         organization = current.organization
+        if current.role == Role.PARTICIPANT:
+            # The portal follows the participant's own choice (portal.language).
+            language = translation.get_language()
+        else:
+            # Staff pages: the person's own choice, else the organization's.
+            language = getattr(request.user, "language", "") or organization.staff_language
+            request.LANGUAGE_CODE = language
         with (
             timezone.override(ZoneInfo(organization.time_zone)),
             clock_override(organization.clock),
+            translation.override(language),
         ):
             return self.get_response(request)

@@ -103,6 +103,13 @@ class Organization(models.Model):
         default=Clock.TWELVE,
         help_text=_("Every page, notice and document shows times this way."),
     )
+    staff_language = models.CharField(
+        _("staff pages are in"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Each staff member may choose their own language on their account page."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

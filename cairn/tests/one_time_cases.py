@@ -317,6 +317,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "accounts:login": "signing in creates nothing",
     "accounts:logout": "signing out twice is signing out",
     "accounts:keepalive": "touches the session",
+    "accounts:language": "a setting; choosing it twice changes nothing",
     "accounts:security": "a page",
     "accounts:two_factor_setup": "confirms the one pending device",
     "accounts:two_factor_verify": "checks a code",

@@ -138,6 +138,7 @@ MATRIX: dict[str, Row] = {
     "accounts:login": Row(everyone(302, anonymous=200)),
     "accounts:logout": Row(everyone(405)),
     "accounts:keepalive": Row(everyone(405)),
+    "accounts:language": Row(everyone(405)),
     "accounts:security": Row(everyone(200, anonymous=SIGN_IN)),
     "accounts:two_factor_setup": Row(everyone(200, anonymous=SIGN_IN)),
     "accounts:two_factor_verify": Row(everyone(200, anonymous=SIGN_IN)),

@@ -147,6 +147,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "accounts:login": "the sign-in form",
     "accounts:logout": POST_ONLY,
     "accounts:keepalive": POST_ONLY,
+    "accounts:language": POST_ONLY,
     "accounts:security": MINE,
     "accounts:two_factor_setup": MINE,
     "accounts:two_factor_verify": MINE,
