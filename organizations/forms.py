@@ -90,6 +90,12 @@ class OrganizationSettingsForm(forms.ModelForm):
         field.choices = [(zone, zone.replace("_", " ")) for zone in zones]
         self.fields["coach_hours"].required = False
         self.fields["clock"].required = False
+        self.fields["staff_language"].required = False
+
+    def clean_staff_language(self) -> str:
+        # Not sent (an older form, a script): the organization keeps what it had.
+        code: str = self.cleaned_data.get("staff_language") or ""
+        return code or (self.instance.staff_language if self.instance.pk else "en")
 
     def clean_clock(self) -> str:
         clock: str = self.cleaned_data.get("clock") or ""
