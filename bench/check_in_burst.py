@@ -15,8 +15,6 @@ strong urges, so 500 raise a reach-out-soon signal. Measured in the same run:
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,29 +22,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from bench import setup_django
+from bench import given_or_fresh_sqlite, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = int(os.environ.get("BENCH_CHECK_INS", "1000"))
 HARD_DAY = {"today": 1, "urges": 4, "supported": 3, "call": None}
 OKAY_DAY = {"today": 3, "urges": 1, "supported": 4, "call": None}
-
-
-def _database() -> str:
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    path = ROOT / "var" / "bench-check-ins.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    env = {**os.environ, "DATABASE_URL": url, "CAIRN_DEMO": "1", "CAIRN_HTTPS": "0"}
-    subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-    )
-    return url
 
 
 def seed(count: int) -> dict[str, Any]:
@@ -142,7 +123,7 @@ def _clear(org: Any) -> None:
 
 
 def main() -> None:
-    setup_django(_database())
+    setup_django(given_or_fresh_sqlite("bench-check-ins"))
     from reachout.models import ReachOutSettings, Signal
 
     world = seed(PEOPLE)

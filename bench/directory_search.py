@@ -10,38 +10,19 @@ Find help page does. Issue 22 asks for p95 under 50 ms at state scale.
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench import setup_django
+from bench import given_or_fresh_sqlite, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = int(os.environ.get("BENCH_DIRECTORY_SERVICES", "20000"))
 ROUNDS = int(os.environ.get("BENCH_DIRECTORY_ROUNDS", "30"))
 TARGET_P95_MS = 50.0
 WORDS = ["pantry", "clinic", "meeting", "housing", "legal", "jobs", "rides", "naloxone", "café"]
-
-
-def _database() -> str:
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    path = ROOT / "var" / "bench-directory.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    env = {**os.environ, "DATABASE_URL": url, "CAIRN_DEMO": "1", "CAIRN_HTTPS": "0"}
-    subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-    )
-    return url
 
 
 def seed(count: int) -> Any:
@@ -117,7 +98,7 @@ def seed(count: int) -> Any:
 
 
 def main() -> None:
-    setup_django(_database())
+    setup_django(given_or_fresh_sqlite("bench-directory"))
     from django.core.paginator import Paginator
 
     from directory.selectors import Search, find_services
