@@ -63,6 +63,6 @@ def test_a_hard_day_reaches_ana_who_answers_by_keyboard_and_sam_sees_it(
 
     session.sign_in("sam", DEMO_PASSWORD)
     session.goto("/reach-out/")
-    assert "Left a message — Ana" in page.locator("main table").inner_text()
+    assert "Left a message — Ana" in page.locator("#signal-list").inner_text()
     session.audit("reach-out list for a supervisor")
     session.assert_clean()

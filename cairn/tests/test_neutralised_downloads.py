@@ -43,6 +43,7 @@ SPREADSHEETS = {
     "exports:dictionary_csv",
     "imports:errors",
     "jobs:download",
+    "supervision:log_csv",
 }
 # A CSV cell is text; a plain number in it (a count, -3 as a change) is not a formula.
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
