@@ -4,13 +4,15 @@ Nobody changes their own role, team or access, administrators never touch a part
 account, and a change that gives someone more access waits for a second person
 (`organizations.access_services`)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -20,6 +22,8 @@ from audit.services import Target, record_event, record_member_action, start_cha
 from organizations.access_services import Wanted, ask_for_access_change, needs_second_person
 from organizations.extensions import News, tell
 from organizations.models import AccessChange, Membership, Organization, Role, Team
+
+M = TypeVar("M", bound=Model)
 
 
 def create_organization(
@@ -189,6 +193,27 @@ def update_organization_settings(*, acting: Membership, values: dict[str, Any]) 
             changed_fields=changed,
         )
     return changed
+
+
+def save_organization_row(
+    *, acting: Membership, model: type[M], values: Mapping[str, Any]
+) -> tuple[M, list[str]]:
+    """Store an app's one settings row for the acting member's organization (keyed by
+    `organization`), creating it with its defaults on first use; the fields that changed are
+    audited as one update. Returns the row and the names of what changed."""
+    with transaction.atomic():
+        row, _created = model._default_manager.select_for_update().get_or_create(
+            organization=acting.organization
+        )
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save()
+            record_member_action(
+                acting=acting, action=Action.UPDATE, target=Target.of(row), changed_fields=changed
+            )
+    return row, changed
 
 
 def save_team(*, acting: Membership, team: Team | None, name: str) -> Team:

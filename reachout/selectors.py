@@ -12,11 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from encounters.selectors import BRIEF_PARTICIPANT
-from organizations.models import Membership, Role
+from organizations.models import Membership, Organization, Role
 from participants.models import Participant
 from reachout.models import DEFAULT_WINDOW_MINUTES, OnCallShift, ReachOutSettings, Signal
 
 TODAY_LIMIT = 50
+
+
+def settings_for(organization: Organization) -> ReachOutSettings:
+    """The organization's choices, or the defaults (unsaved) when it has made none."""
+    found = ReachOutSettings.objects.filter(organization=organization).first()
+    return found or ReachOutSettings(organization=organization)
 
 
 def on_call_cover(membership: Membership, *, now: datetime) -> Q:
@@ -48,17 +54,8 @@ def on_call_signal(membership: Membership, signal_id: Any) -> Signal | None:
     )
     if row is None:
         return None
-    window = timedelta(minutes=settings_for_window(membership))
+    window = timedelta(minutes=settings_for(membership.organization).acknowledge_within_minutes)
     return row if now - row.raised_at > window else None
-
-
-def settings_for_window(membership: Membership) -> int:
-    found = (
-        ReachOutSettings.objects.filter(organization=membership.organization)
-        .values_list("acknowledge_within_minutes", flat=True)
-        .first()
-    )
-    return found if found is not None else DEFAULT_WINDOW_MINUTES
 
 
 @dataclass(frozen=True)

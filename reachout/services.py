@@ -14,15 +14,11 @@ from assessments.reach_out import reach_out_reasons
 from audit.models import Action
 from audit.services import Target, record_member_action
 from lib.signal_words import matching_words
-from organizations.models import Membership, Organization
+from organizations.models import Membership
+from organizations.services import save_organization_row
 from participants.models import Participant
 from reachout.models import OnCallShift, ReachOutSettings, Reason, Response, Signal, Source
-
-
-def settings_for(organization: Organization) -> ReachOutSettings:
-    """The organization's choices, or the defaults (unsaved) when it has made none."""
-    found = ReachOutSettings.objects.filter(organization=organization).first()
-    return found or ReachOutSettings(organization=organization)
+from reachout.selectors import settings_for
 
 
 def _raise(
@@ -150,19 +146,7 @@ def save_settings(
     *, acting: Membership, values: Mapping[str, object]
 ) -> tuple[ReachOutSettings, list[str]]:
     """Store the organization's choices; returns the row and the names of what changed."""
-    with transaction.atomic():
-        row, _created = ReachOutSettings.objects.select_for_update().get_or_create(
-            organization=acting.organization
-        )
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            row.save()
-            record_member_action(
-                acting=acting, action=Action.UPDATE, target=Target.of(row), changed_fields=changed
-            )
-    return row, changed
+    return save_organization_row(acting=acting, model=ReachOutSettings, values=values)
 
 
 def add_shift(

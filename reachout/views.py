@@ -15,13 +15,19 @@ from organizations.models import Role
 from participants.access import owned_or_404
 from reachout.forms import AcknowledgeForm, ReachOutSettingsForm, ShiftForm
 from reachout.models import OnCallShift, Response, Signal
-from reachout.selectors import breakdowns, figures, on_call_signal, rota, visible_signals
+from reachout.selectors import (
+    breakdowns,
+    figures,
+    on_call_signal,
+    rota,
+    settings_for,
+    visible_signals,
+)
 from reachout.services import (
     acknowledge,
     add_shift,
     remove_shift,
     save_settings,
-    settings_for,
 )
 
 LIST_PAGE = 50

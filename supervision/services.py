@@ -10,6 +10,7 @@ from django.db import transaction
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.models import Membership, Organization
+from organizations.services import save_organization_row
 from supervision.models import (
     DEFAULT_TOPICS,
     Credential,
@@ -109,16 +110,5 @@ def remove_credential(*, acting: Membership, credential: Credential) -> None:
 
 def save_requirement(*, acting: Membership, values: dict[str, int]) -> list[str]:
     """The program's hours for the credential; returns the names of what changed."""
-    with transaction.atomic():
-        row, _created = Requirement.objects.select_for_update().get_or_create(
-            organization=acting.organization
-        )
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            row.save()
-            record_member_action(
-                acting=acting, action=Action.UPDATE, target=Target.of(row), changed_fields=changed
-            )
+    _row, changed = save_organization_row(acting=acting, model=Requirement, values=values)
     return changed
