@@ -371,7 +371,8 @@ def _charts(data: Dashboard, hide: bool) -> dict[str, BarChart]:
         summary=ngettext(
             "%(total)s contact in the range; the busiest month was %(month)s.",
             "%(total)s contacts in the range; the busiest month was %(month)s.",
-            sum(per_month),
+            # PostgreSQL's sums arrive as Decimal; a plural form is chosen by an integer.
+            int(sum(per_month)),
         )
         % {"total": count(sum(per_month), hide), "month": month_label(busiest[1])}
         if busiest[1] and busiest[0]
