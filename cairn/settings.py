@@ -270,7 +270,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("CAIRN_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("es", "Español")]
+# "es-x-tu" is Spanish that says tú to staff too (usted is the default for staff pages): its
+# catalogue (locale/es_X-tu) holds only the sentences that change and falls back to "es".
+LANGUAGES = [("en", "English"), ("es", "Español"), ("es-x-tu", "Español (tú)")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("CAIRN_TIME_ZONE", "America/New_York")
 # Where trained models (the conversation reviewer's) are kept; rebuilt from shipped data if absent.

@@ -9,6 +9,10 @@ from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.enums import Choices
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from assessments.engine import instrument
 from assessments.models import BARC10, Assessment, ItemResponse, Language
@@ -51,28 +55,41 @@ class Type(StrEnum):
     LIST = 'allowed values joined with "; "'
 
 
+# What the data dictionary calls each type, in the reader's language.
+TYPE_WORDS = {
+    Type.UUID: pgettext_lazy("data type", "uuid"),
+    Type.TEXT: pgettext_lazy("data type", "text"),
+    Type.DATE: pgettext_lazy("data type", "date (YYYY-MM-DD)"),
+    Type.DATETIME: pgettext_lazy("data type", "date and time (ISO 8601 with offset)"),
+    Type.MONTH: pgettext_lazy("data type", "month (YYYY-MM)"),
+    Type.INTEGER: pgettext_lazy("data type", "integer"),
+    Type.CHOICE: pgettext_lazy("data type", "one of the allowed values"),
+    Type.LIST: pgettext_lazy("data type", 'allowed values joined with "; "'),
+}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
-    meaning: str
+    meaning: str | Promise  # in the reader's language when the dictionary is written
     type: Type
     kind: Kind = Kind.VALUE
     source: str = ""  # the ORM path read with values_list; empty for computed columns
     choices: builtins.type[Choices] | None = None
-    allowed_note: str = ""
+    allowed_note: str | Promise = ""
 
     @property
     def allowed(self) -> str:
         if self.choices is not None:
             return LIST_SEPARATOR.join(f"{v} = {label}" for v, label in self.choices.choices)
-        return self.allowed_note
+        return str(self.allowed_note)
 
 
 @dataclass(frozen=True)
 class Dataset:
     key: str
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     model: type[Model]
     columns: tuple[Column, ...]
     # Turns the scoped participant queryset into this dataset's queryset.
@@ -119,98 +136,104 @@ def _join_list(column: str) -> Callable[[list[dict[str, Any]]], None]:
 # --- participants -------------------------------------------------------------------------
 
 PARTICIPANT_COLUMNS = (
-    Column("participant_id", "Cairn's stable id for the person", Type.UUID, Kind.PARTICIPANT, "id"),
-    Column("preferred_name", "The name they go by", Type.TEXT, Kind.IDENTIFYING, "preferred_name"),
-    Column("legal_name", "Legal name, if given", Type.TEXT, Kind.IDENTIFYING, "legal_name"),
-    Column("pronouns", "Pronouns, in their words", Type.TEXT, Kind.FREE_TEXT, "pronouns"),
-    Column("date_of_birth", "Date of birth, if given", Type.DATE, Kind.BIRTH_DATE, "date_of_birth"),
+    Column(
+        "participant_id", _("Cairn's stable id for the person"), Type.UUID, Kind.PARTICIPANT, "id"
+    ),
+    Column(
+        "preferred_name", _("The name they go by"), Type.TEXT, Kind.IDENTIFYING, "preferred_name"
+    ),
+    Column("legal_name", _("Legal name, if given"), Type.TEXT, Kind.IDENTIFYING, "legal_name"),
+    Column("pronouns", _("Pronouns, in their words"), Type.TEXT, Kind.FREE_TEXT, "pronouns"),
+    Column(
+        "date_of_birth", _("Date of birth, if given"), Type.DATE, Kind.BIRTH_DATE, "date_of_birth"
+    ),
     Column(
         "age_range",
-        "Age range, when no birth date was given",
+        _("Age range, when no birth date was given"),
         Type.CHOICE,
         source="age_range",
         choices=AgeRange,
     ),
     Column(
         "preferred_language",
-        "Preferred language: an ISO 639 code (es, vi, ase...), or a name typed before codes",
+        _("Preferred language: an ISO 639 code (es, vi, ase...), or a name typed before codes"),
         Type.TEXT,
         Kind.FREE_TEXT,  # left out of de-identified files: a rare language can tell who it is
         "preferred_language",
     ),
     Column(
         "needs_interpreter",
-        "Wants an interpreter: True or False",
+        _("Wants an interpreter: True or False"),
         Type.TEXT,
         Kind.VALUE,
         "needs_interpreter",
     ),
     Column(
         "interpreter_language",
-        "The interpreter's language, an ISO 639 code; empty: their preferred language",
+        _("The interpreter's language, an ISO 639 code; empty: their preferred language"),
         Type.TEXT,
         Kind.FREE_TEXT,
         "interpreter_language",
     ),
     Column(
-        "gender_identity", "Gender, in their words", Type.TEXT, Kind.FREE_TEXT, "gender_identity"
+        "gender_identity", _("Gender, in their words"), Type.TEXT, Kind.FREE_TEXT, "gender_identity"
     ),
     Column(
         "race_ethnicity",
-        "Race, ethnicity or culture, in their words",
+        _("Race, ethnicity or culture, in their words"),
         Type.TEXT,
         Kind.FREE_TEXT,
         "race_ethnicity",
     ),
     Column(
         "sexual_orientation",
-        "Sexual orientation, in their words",
+        _("Sexual orientation, in their words"),
         Type.TEXT,
         Kind.FREE_TEXT,
         "sexual_orientation",
     ),
     Column(
         "veteran_status",
-        "Served in the military",
+        _("Served in the military"),
         Type.CHOICE,
         source="veteran_status",
         choices=VeteranStatus,
     ),
     Column(
         "referral_source",
-        "How they heard of the program",
+        _("How they heard of the program"),
         Type.CHOICE,
         source="referral_source",
         choices=ReferralSource,
     ),
     Column(
-        "pathways", "Recovery pathways they named", Type.LIST, source="pathways", choices=Pathway
+        "pathways", _("Recovery pathways they named"), Type.LIST, source="pathways", choices=Pathway
     ),
     Column(
-        "phone", "Phone number (E.164, e.g. +15551234567)", Type.TEXT, Kind.IDENTIFYING, "phone"
+        "phone", _("Phone number (E.164, e.g. +15551234567)"), Type.TEXT, Kind.IDENTIFYING, "phone"
     ),
-    Column("email", "Email address", Type.TEXT, Kind.IDENTIFYING, "email"),
+    Column("email", _("Email address"), Type.TEXT, Kind.IDENTIFYING, "email"),
     Column(
         "coach_username",
-        "Username of the primary coach",
+        _("Username of the primary coach"),
         Type.TEXT,
         Kind.IDENTIFYING,
         "coach__username",
     ),
     Column(
         "status",
-        "Where they are with the program",
+        _("Where they are with the program"),
         Type.CHOICE,
         source="status",
         choices=ParticipantStatus,
     ),
-    Column("enrolled_on", "Date of enrolment", Type.DATE, Kind.DATE, "enrolled_on"),
+    Column("enrolled_on", _("Date of enrolment"), Type.DATE, Kind.DATE, "enrolled_on"),
 )
 
 PARTICIPANTS = Dataset(
     key="participants",
-    title="Participants",
-    description="One row per participant: who they are, in the words and choices they gave.",
+    title=_("Participants"),
+    description=_("One row per participant: who they are, in the words and choices they gave."),
     model=Participant,
     columns=PARTICIPANT_COLUMNS,
     scope=lambda people: people,
@@ -223,7 +246,7 @@ def participant_ref(source: str) -> Column:
     """The column every dataset uses to point at its participant (by Cairn's stable id)."""
     return Column(
         "participant_id",
-        "The participant (the same id as in the Participants export)",
+        _("The participant (the same id as in the Participants export)"),
         Type.UUID,
         Kind.PARTICIPANT,
         source,
@@ -232,10 +255,10 @@ def participant_ref(source: str) -> Column:
 
 SERVICE_TYPE = Column(
     "service_type",
-    "The organization's service type (its name)",
+    _("The organization's service type (its name)"),
     Type.TEXT,
     source="service_type__name",
-    allowed_note="The organization's own list of service types",
+    allowed_note=_("The organization's own list of service types"),
 )
 
 
@@ -243,40 +266,44 @@ SERVICE_TYPE = Column(
 
 CONTACTS = Dataset(
     key="contacts",
-    title="Contacts",
-    description="One row per contact with a participant (the facts, never the note's words).",
+    title=_("Contacts"),
+    description=_("One row per contact with a participant (the facts, never the note's words)."),
     model=Encounter,
     columns=(
-        Column("contact_id", "Cairn's stable id for the contact", Type.UUID, Kind.RECORD_ID, "id"),
+        Column(
+            "contact_id", _("Cairn's stable id for the contact"), Type.UUID, Kind.RECORD_ID, "id"
+        ),
         participant_ref("participant_id"),
         Column(
             "coach_username",
-            "Username of the person who wrote the note",
+            _("Username of the person who wrote the note"),
             Type.TEXT,
             Kind.IDENTIFYING,
             "author__username",
         ),
         Column(
             "contact_type",
-            "How the contact happened",
+            _("How the contact happened"),
             Type.CHOICE,
             source="contact_type",
             choices=ContactType,
         ),
         Column(
             "outcome",
-            "For calls and texts: whether they were reached",
+            _("For calls and texts: whether they were reached"),
             Type.CHOICE,
             source="outcome",
             choices=Outcome,
         ),
-        Column("started_at", "When it started", Type.DATETIME, Kind.DATETIME, "started_at"),
-        Column("occurred_on", "The local date of the contact", Type.DATE, Kind.DATE, "occurred_on"),
-        Column("duration_minutes", "Length in minutes", Type.INTEGER, source="duration_minutes"),
+        Column("started_at", _("When it started"), Type.DATETIME, Kind.DATETIME, "started_at"),
+        Column(
+            "occurred_on", _("The local date of the contact"), Type.DATE, Kind.DATE, "occurred_on"
+        ),
+        Column("duration_minutes", _("Length in minutes"), Type.INTEGER, source="duration_minutes"),
         SERVICE_TYPE,
         Column(
             "setting",
-            "Setting or place, in the coach's words",
+            _("Setting or place, in the coach's words"),
             Type.TEXT,
             Kind.FREE_TEXT,
             "setting",
@@ -300,9 +327,12 @@ def item_columns() -> tuple[Column, ...]:
     return tuple(
         Column(
             f"item_{key}",
-            f"BARC-10 statement {key[1:]} (1 strongly disagree to 6 strongly agree)",
+            format_lazy(
+                _("BARC-10 statement {number} (1 strongly disagree to 6 strongly agree)"),
+                number=key[1:],
+            ),
             Type.INTEGER,
-            allowed_note="1 to 6; empty when skipped or another instrument",
+            allowed_note=_("1 to 6; empty when skipped or another instrument"),
         )
         for key in _item_keys()
     )
@@ -324,13 +354,13 @@ def complete_items(rows: list[dict[str, Any]]) -> None:
 
 ASSESSMENTS = Dataset(
     key="assessments",
-    title="Assessments",
-    description="One row per assessment (e.g. BARC-10), with its total and each item's answer.",
+    title=_("Assessments"),
+    description=_("One row per assessment (e.g. BARC-10), with its total and each item's answer."),
     model=Assessment,
     columns=(
         Column(
             "assessment_id",
-            "Cairn's stable id for the assessment",
+            _("Cairn's stable id for the assessment"),
             Type.UUID,
             Kind.RECORD_ID,
             "id",
@@ -338,42 +368,44 @@ ASSESSMENTS = Dataset(
         participant_ref("participant_id"),
         Column(
             "instrument",
-            "Which instrument",
+            _("Which instrument"),
             Type.TEXT,
             source="instrument",
-            allowed_note="barc10 = BARC-10; checkin = weekly check-in",
+            allowed_note=_("barc10 = BARC-10; checkin = weekly check-in"),
         ),
         Column(
             "instrument_version",
-            "Version of the instrument's wording",
+            _("Version of the instrument's wording"),
             Type.TEXT,
             source="instrument_version",
         ),
         Column(
             "language",
-            "Language it was answered in",
+            _("Language it was answered in"),
             Type.CHOICE,
             source="language",
             choices=Language,
         ),
-        Column("administered_on", "Date it was answered", Type.DATE, Kind.DATE, "administered_on"),
+        Column(
+            "administered_on", _("Date it was answered"), Type.DATE, Kind.DATE, "administered_on"
+        ),
         Column(
             "schedule_point",
-            "Point in the reassessment schedule",
+            _("Point in the reassessment schedule"),
             Type.TEXT,
             source="schedule_point",
-            allowed_note="baseline; day-N (N days after enrolment, e.g. day-30); extra",
+            allowed_note=_("baseline; day-N (N days after enrolment, e.g. day-30); extra"),
         ),
         Column(
             "total",
-            "Total score (empty when any item was skipped: no imputation)",
+            _("Total score (empty when any item was skipped: no imputation)"),
             Type.INTEGER,
             source="total",
-            allowed_note="BARC-10: 10 to 60",
+            allowed_note=_("BARC-10: 10 to 60"),
         ),
-        Column("answered", "Number of items answered", Type.INTEGER, source="answered"),
+        Column("answered", _("Number of items answered"), Type.INTEGER, source="answered"),
         Column(
-            "item_count", "Number of items in the instrument", Type.INTEGER, source="item_count"
+            "item_count", _("Number of items in the instrument"), Type.INTEGER, source="item_count"
         ),
     ),
     extra_columns=item_columns,
@@ -388,37 +420,41 @@ ASSESSMENTS = Dataset(
 
 PLANS = Dataset(
     key="plans",
-    title="Recovery plan goals",
-    description="One row per goal on a recovery plan, with its life areas and step counts.",
+    title=_("Recovery plan goals"),
+    description=_("One row per goal on a recovery plan, with its life areas and step counts."),
     model=Goal,
     columns=(
-        Column("goal_id", "Cairn's stable id for the goal", Type.UUID, Kind.RECORD_ID, "id"),
+        Column("goal_id", _("Cairn's stable id for the goal"), Type.UUID, Kind.RECORD_ID, "id"),
         participant_ref("participant_id"),
         Column(
             "plan_version",
-            "Version of the plan the goal is on now",
+            _("Version of the plan the goal is on now"),
             Type.INTEGER,
             source="plan__version",
         ),
         Column(
             "life_area",
-            "Life areas the goal touches",
+            _("Life areas the goal touches"),
             Type.LIST,
             source="domains",
             choices=LifeDomain,
         ),
-        Column("status", "Where the goal stands", Type.CHOICE, source="status", choices=GoalStatus),
-        Column("created_on", "Date the goal was added", Type.DATE, Kind.DATE, "created_at__date"),
         Column(
-            "updated_on", "Date the goal last changed", Type.DATE, Kind.DATE, "updated_at__date"
+            "status", _("Where the goal stands"), Type.CHOICE, source="status", choices=GoalStatus
         ),
         Column(
-            "steps_total", "Number of steps toward the goal", Type.INTEGER, source="steps_total"
+            "created_on", _("Date the goal was added"), Type.DATE, Kind.DATE, "created_at__date"
         ),
-        Column("steps_done", "Number of those steps done", Type.INTEGER, source="steps_done"),
+        Column(
+            "updated_on", _("Date the goal last changed"), Type.DATE, Kind.DATE, "updated_at__date"
+        ),
+        Column(
+            "steps_total", _("Number of steps toward the goal"), Type.INTEGER, source="steps_total"
+        ),
+        Column("steps_done", _("Number of those steps done"), Type.INTEGER, source="steps_done"),
         Column(
             "goal_in_their_words",
-            "The goal, in the participant's own words",
+            _("The goal, in the participant's own words"),
             Type.TEXT,
             Kind.FREE_TEXT,
             "in_my_words",
@@ -447,6 +483,6 @@ def registry() -> dict[str, Dataset]:
 
 def dictionary_rows(columns: Iterable[Column]) -> list[list[str]]:
     """The data dictionary: the header row, then one row per column of the export."""
-    rows = [["column", "meaning", "type", "allowed values"]]
-    rows += [[c.name, c.meaning, str(c.type), c.allowed] for c in columns]
+    rows = [[gettext("column"), gettext("meaning"), gettext("type"), gettext("allowed values")]]
+    rows += [[c.name, str(c.meaning), str(TYPE_WORDS[c.type]), c.allowed] for c in columns]
     return rows

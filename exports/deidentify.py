@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from exports.datasets import Column, Kind, Type
@@ -25,13 +26,15 @@ class DateMode(models.TextChoices):
 
 PERSON = Column(
     "person",
-    "A pseudonym for the person, made for this export only (the same person has the same "
-    "pseudonym on every row of this file, and a different one in any other export)",
+    _(
+        "A pseudonym for the person, made for this export only (the same person has the same "
+        "pseudonym on every row of this file, and a different one in any other export)"
+    ),
     Type.TEXT,
 )
 AGE_BAND = Column(
     "age_band",
-    "Age band today, from the date of birth (or the age range they gave)",
+    _("Age band today, from the date of birth (or the age range they gave)"),
     Type.CHOICE,
     allowed_note=f"{UNDER_16}; " + "; ".join(v for v, _label in AgeRange.choices),
 )
@@ -61,26 +64,36 @@ def deidentified_column(column: Column, mode: str) -> Column | None:
         return None  # folded into age_band
     if column.kind in (Kind.DATE, Kind.DATETIME):
         if mode == DateMode.MONTH:
-            return replace(column, type=Type.MONTH, meaning=f"{column.meaning} (month only)")
+            return replace(
+                column,
+                type=Type.MONTH,
+                meaning=format_lazy(_("{meaning} (month only)"), meaning=column.meaning),
+            )
         return replace(
             column,
             type=Type.DATE if column.kind == Kind.DATE else Type.DATETIME,
-            meaning=f"{column.meaning} (shifted by this person's random offset)",
+            meaning=format_lazy(
+                _("{meaning} (shifted by this person's random offset)"), meaning=column.meaning
+            ),
         )
     return column
 
 
 def treatment(column: Column) -> str:
     """For the data dictionary: what the de-identified export does with this column."""
-    return {
-        Kind.RECORD_ID: "left out",
-        Kind.IDENTIFYING: "left out",
-        Kind.FREE_TEXT: "left out (free text)",
-        Kind.PARTICIPANT: "replaced by a pseudonym (person)",
-        Kind.BIRTH_DATE: "replaced by an age band (its own column)",
-        Kind.DATE: "shifted per person or reduced to the month",
-        Kind.DATETIME: "shifted per person or reduced to the month",
-    }.get(column.kind, "folded into the age band column" if column.name == "age_range" else "kept")
+    words = {
+        Kind.RECORD_ID: _("left out"),
+        Kind.IDENTIFYING: _("left out"),
+        Kind.FREE_TEXT: _("left out (free text)"),
+        Kind.PARTICIPANT: _("replaced by a pseudonym (person)"),
+        Kind.BIRTH_DATE: _("replaced by an age band (its own column)"),
+        Kind.DATE: _("shifted per person or reduced to the month"),
+        Kind.DATETIME: _("shifted per person or reduced to the month"),
+    }.get(
+        column.kind,
+        _("folded into the age band column") if column.name == "age_range" else _("kept"),
+    )
+    return str(words)
 
 
 @dataclass

@@ -4,6 +4,7 @@ carrying the demographics a recovery data platform or state system usually asks 
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import BARC10, Assessment
 from encounters.models import ContactType, Encounter, Outcome
@@ -28,40 +29,40 @@ def _demographics(prefix: str) -> tuple[Column, ...]:
         participant_ref(f"{prefix}id"),
         Column(
             "date_of_birth",
-            "Date of birth, if given",
+            _("Date of birth, if given"),
             Type.DATE,
             Kind.BIRTH_DATE,
             f"{prefix}date_of_birth",
         ),
         Column(
             "age_range",
-            "Age range, when no birth date was given",
+            _("Age range, when no birth date was given"),
             Type.CHOICE,
             source=f"{prefix}age_range",
             choices=AgeRange,
         ),
         Column(
             "gender_identity",
-            "Gender, in their words",
+            _("Gender, in their words"),
             Type.TEXT,
             Kind.FREE_TEXT,
             f"{prefix}gender_identity",
         ),
         Column(
             "race_ethnicity",
-            "Race, ethnicity or culture, in their words",
+            _("Race, ethnicity or culture, in their words"),
             Type.TEXT,
             Kind.FREE_TEXT,
             f"{prefix}race_ethnicity",
         ),
         Column(
             "veteran_status",
-            "Served in the military",
+            _("Served in the military"),
             Type.CHOICE,
             source=f"{prefix}veteran_status",
             choices=VeteranStatus,
         ),
-        Column("enrolled_on", "Date of enrolment", Type.DATE, Kind.DATE, f"{prefix}enrolled_on"),
+        Column("enrolled_on", _("Date of enrolment"), Type.DATE, Kind.DATE, f"{prefix}enrolled_on"),
     )
 
 
@@ -76,22 +77,24 @@ def _services(people: QuerySet[Participant]) -> QuerySet[Encounter]:
 
 FUNDER_SERVICES = Dataset(
     key="funder_services",
-    title="Funder layout: services",
-    description="One row per service delivered (date, type, length), with the person's "
-    "demographics on every row.",
+    title=_("Funder layout: services"),
+    description=_(
+        "One row per service delivered (date, type, length), with the person's "
+        "demographics on every row."
+    ),
     model=Encounter,
     columns=(
         *_demographics("participant__"),
-        Column("service_date", "Date of the service", Type.DATE, Kind.DATE, "occurred_on"),
+        Column("service_date", _("Date of the service"), Type.DATE, Kind.DATE, "occurred_on"),
         SERVICE_TYPE,
         Column(
             "contact_type",
-            "How the service was delivered",
+            _("How the service was delivered"),
             Type.CHOICE,
             source="contact_type",
             choices=ContactType,
         ),
-        Column("duration_minutes", "Length in minutes", Type.INTEGER, source="duration_minutes"),
+        Column("duration_minutes", _("Length in minutes"), Type.INTEGER, source="duration_minutes"),
     ),
     scope=_services,
     consent_categories=("attendance",),
@@ -120,29 +123,37 @@ def _complete_points(rows: list[dict[str, Any]]) -> None:
 
 FUNDER_ASSESSMENTS = Dataset(
     key="funder_assessments",
-    title="Funder layout: recovery capital by assessment point",
-    description="One row per person per BARC-10 point (baseline, 30, 60, 90, 180 days), with "
-    "the total, each item and the person's demographics.",
+    title=_("Funder layout: recovery capital by assessment point"),
+    description=_(
+        "One row per person per BARC-10 point (baseline, 30, 60, 90, 180 days), with "
+        "the total, each item and the person's demographics."
+    ),
     model=Assessment,
     columns=(
         *_demographics("participant__"),
         Column(
-            "assessment_id", "Cairn's stable id for the assessment", Type.UUID, Kind.RECORD_ID, "id"
+            "assessment_id",
+            _("Cairn's stable id for the assessment"),
+            Type.UUID,
+            Kind.RECORD_ID,
+            "id",
         ),
         Column(
             "assessment_point",
-            "Days after enrolment the point stands for",
+            _("Days after enrolment the point stands for"),
             Type.TEXT,
             source="schedule_point",
-            allowed_note="baseline; 30; 60; 90; 180",
+            allowed_note=_("baseline; 30; 60; 90; 180"),
         ),
-        Column("administered_on", "Date it was answered", Type.DATE, Kind.DATE, "administered_on"),
+        Column(
+            "administered_on", _("Date it was answered"), Type.DATE, Kind.DATE, "administered_on"
+        ),
         Column(
             "total",
-            "BARC-10 total (empty when any item was skipped: no imputation)",
+            _("BARC-10 total (empty when any item was skipped: no imputation)"),
             Type.INTEGER,
             source="total",
-            allowed_note="10 to 60",
+            allowed_note=_("10 to 60"),
         ),
     ),
     extra_columns=item_columns,

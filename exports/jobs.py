@@ -40,7 +40,9 @@ def run(job: Job, progress: Progress) -> JobResult:
     )
     summary = result.summary
     if wanted.kind == ExportKind.DISCLOSURE:
-        summary += f"; {len(result.left_out):,} left out without a matching consent"
+        summary += "; " + _("%(count)s left out without a matching consent") % {
+            "count": f"{len(result.left_out):,}"
+        }
     return JobResult(
         filename=result.filename,
         content_type=result.content_type,

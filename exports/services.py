@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
@@ -74,7 +75,11 @@ class ExportFile:
 
     @property
     def summary(self) -> str:
-        return f"{self.rows:,} rows about {self.participants:,} participants"
+        return ngettext(
+            "%(rows)s row about %(people)s participant",
+            "%(rows)s rows about %(people)s participants",
+            self.rows,
+        ) % {"rows": f"{self.rows:,}", "people": f"{self.participants:,}"}
 
 
 def redisclosure_notice() -> str:
@@ -99,7 +104,7 @@ def dictionary_for(dataset: Dataset, kind: str, date_mode: str) -> list[list[str
 def full_dictionary(dataset: Dataset) -> list[list[str]]:
     """Every column with what the de-identified export does with it (the downloadable one)."""
     rows = dictionary_rows(dataset.all_columns())
-    rows[0].append("in the de-identified export")
+    rows[0].append(gettext("in the de-identified export"))
     for row, column in zip(rows[1:], dataset.all_columns(), strict=True):
         row.append(treatment(column))
     return rows
@@ -149,9 +154,9 @@ def run_export(
         if request.fmt == Format.XLSX:
             sheets: list[tuple[str, list[str], Any]] = []
             if notice:
-                sheets.append(("Notice", [], [[p] for p in notice.split("\n\n")]))
-            sheets.append((dataset.title, header, rows()))
-            sheets.append(("Data dictionary", dictionary[0], dictionary[1:]))
+                sheets.append((gettext("Notice"), [], [[p] for p in notice.split("\n\n")]))
+            sheets.append((str(dataset.title), header, rows()))
+            sheets.append((gettext("Data dictionary"), dictionary[0], dictionary[1:]))
             content, fmt = write_xlsx(sheets, tz=tz), "xlsx"
         else:
             data = write_csv(header, rows(), tz=tz)

@@ -31,6 +31,8 @@ class Job(models.Model):
     )
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
+    # The language of the page the job was asked from: its file and messages are written in it.
+    language = models.CharField(max_length=10, blank=True)
     params = EncryptedJSONField(default=dict, blank=True)  # an outside share names its recipient
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     done = models.PositiveIntegerField(default=0)

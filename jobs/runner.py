@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobs.models import Job, JobState
@@ -110,6 +110,7 @@ def submit(
         requested_by=acting.user,
         kind=kind,
         title=title[:200],
+        language=translation.get_language() or "",
         params=params,
         heartbeat_at=timezone.now(),
         not_before=not_before,
@@ -164,6 +165,14 @@ def run(job_id: uuid.UUID) -> bool:
     if not claim(job_id):
         return False
     job = Job.objects.select_related("organization", "requested_by").get(id=job_id)
+    # A file and its messages are in the language of the person who asked for them.
+    with translation.override(job.language or None):
+        _run_claimed(job)
+    return True
+
+
+def _run_claimed(job: Job) -> None:
+    job_id = job.id
     handler = _HANDLERS[job.kind]
     try:
         result = handler(job, Progress(job_id))
@@ -192,7 +201,6 @@ def run(job_id: uuid.UUID) -> bool:
             heartbeat_at=now,
             expires_at=now + RESULT_LIFETIME,
         )
-    return True
 
 
 def _finish_failed(job_id: uuid.UUID, reason: str) -> None:

@@ -219,7 +219,7 @@ def literal_strings() -> set[str]:
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "gettext", "gettext_lazy")
+                    and node.func.id in ("_", "gettext", "gettext_lazy", "gettext_noop", "ngettext")
                     and len(node.args) == 1
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
