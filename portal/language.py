@@ -14,18 +14,30 @@ from participants.models import Participant
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
+# The portal says tú: its Spanish is the catalogue that says tú (locale/es_X-tu, over "es",
+# which says usted to staff). A sentence both sides share reads right on each.
+PORTAL_CATALOGUE = {"es": "es-x-tu"}
+
+
 def supported(code: str) -> bool:
     return code in dict(settings.LANGUAGES)
+
+
+def activate(request: HttpRequest, code: str) -> None:
+    """Portal pages in `code` ("en" or "es"), in the portal's own voice."""
+    catalogue = PORTAL_CATALOGUE.get(code, code)
+    translation.activate(catalogue)
+    request.LANGUAGE_CODE = catalogue
 
 
 def activate_for(request: HttpRequest, participant: Participant) -> None:
     """Use the language saved in the participant's settings for this request. Without a saved
     choice, LocaleMiddleware's pick stands (the cookie set by the link on the sign-in pages)."""
     preference = getattr(participant, "portal_preference", None)
-    if preference is None or not supported(preference.language):
-        return
-    translation.activate(preference.language)
-    request.LANGUAGE_CODE = preference.language
+    if preference is not None and supported(preference.language):
+        activate(request, preference.language)
+    else:
+        activate(request, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def remember(response: HttpResponse, code: str) -> HttpResponse:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import PORTAL_KINDS, recent_notices
@@ -11,6 +11,7 @@ from audit.services import Target, record_page_view
 from organizations.access import acting_membership
 from portal.access import own_participant, participant_required
 from portal.forms import PreferenceForm
+from portal.language import activate as activate_language
 from portal.language import remember
 from portal.selectors import home_page
 from portal.services import save_preferences
@@ -41,7 +42,7 @@ def settings(request: HttpRequest) -> HttpResponse:
             acting=acting_membership(request), participant=participant, values=form.cleaned_data
         )
         # The confirmation and every page after it are in the language just chosen.
-        translation.activate(saved.language)
+        activate_language(request, saved.language)
         messages.success(request, _("Saved."))
         return remember(redirect("portal:settings"), saved.language)
     return render(request, "portal/settings.html", {"form": form, "participant": participant})

@@ -6,6 +6,8 @@ import pytest
 from accounts.models import User
 from audit.models import Action, AuditEvent
 from organizations.models import Organization
+from portal.models import PortalPreference
+from portal.tests.pages import pat
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +44,35 @@ def test_an_unknown_language_is_refused_calmly(demo, client_for) -> None:
     ana.post("/accounts/language/", {"language": "xx"})
     assert User.objects.get(username="ana").language == ""
     assert "That language is not available." in ana.get("/accounts/security/").content.decode()
+
+
+def test_an_organization_that_says_tu_gets_tu_on_staff_pages(demo, client_for) -> None:
+    """ "Español (tú)": the sentences that address the reader say tú; everything else is the
+    same Spanish (the variant's catalogue holds only what changes and falls back to "es")."""
+    Organization.objects.filter(slug="harbor").update(staff_language="es-x-tu")
+    today = client_for("ben").get("/today/").content.decode()
+    assert '<html lang="es">' in today
+    assert "Parte del nombre o del teléfono de alguien que acompañas." in today
+    assert ">Hoy<" in today and "usted acompaña" not in today
+    # The usted organization next door is unaffected.
+    User.objects.filter(username="ana").update(language="es")
+    usted = client_for("ana").get("/today/").content.decode()
+    assert "Parte del nombre o del teléfono de alguien que usted acompaña." in usted
+    page = client_for("ben").get("/accounts/security/").content.decode()
+    assert 'value="es-x-tu"' in page and "Español (tú)" in page
+
+
+def test_a_sentence_staff_and_participants_share_says_usted_to_staff_and_tu_to_participants(
+    demo, client_for
+) -> None:
+    User.objects.filter(username="ana").update(language="es")
+    PortalPreference.objects.update_or_create(participant=pat(), defaults={"language": "es"})
+    # The same form-error heading on a staff form and on the portal's message form.
+    staff = client_for("ana").post(f"/inbox/{pat().id}/", {"body": ""}).content.decode()
+    portal = client_for("pat").post("/me/messages/", {"body": ""}).content.decode()
+    assert "Revisa el formulario" in portal and '<html lang="es">' in portal
+    assert "Revise el formulario" not in portal
+    editor = client_for("ana").get(f"/contacts/new/{pat().id}/").content.decode()
+    assert "Su navegador puede mostrar la fecha a su manera" in editor
+    assert "Tu navegador" not in editor
+    assert "Revise el formulario" in staff and "Revisa el formulario" not in staff

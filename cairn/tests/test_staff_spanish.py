@@ -237,3 +237,26 @@ def test_every_literal_interface_string_has_its_spanish() -> None:
     assert len(strings) > 1000
     missing = sorted(s for s in strings if s and s not in translated)
     assert not missing, f"{len(missing)} strings without Spanish, e.g. {missing[:10]}"
+
+
+TU_PO = ROOT / "locale" / "es_X-tu" / "LC_MESSAGES" / "django.po"
+
+
+def test_the_tu_catalogue_only_overrides_sentences_of_the_spanish_one() -> None:
+    """Spanish that says tú (es-x-tu) changes only sentences that address the reader: each of
+    its entries is in the main catalogue with the same placeholders, and its .mo is current."""
+    main = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(PO))}
+    tu = polib.pofile(str(TU_PO))
+    assert len(tu) > 250
+    assert not tu.fuzzy_entries() and not tu.untranslated_entries()
+    for entry in tu:
+        source = main[(entry.msgctxt, entry.msgid)]
+        assert entry.msgid_plural == source.msgid_plural
+        forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        wanted = sorted(set(NAMED.findall(entry.msgid_plural or entry.msgid)))
+        assert all(sorted(set(NAMED.findall(form))) == wanted for form in forms), entry.msgid
+        assert not re.search(r"\busted\b", " ".join(forms), re.I), entry.msgid
+    mo = polib.mofile(str(TU_PO.with_suffix(".mo")))
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in tu
+    }
