@@ -217,3 +217,14 @@ def test_the_portal_page_speaks_spanish(demo: DemoWorld, booked: Appointment) ->
     client.cookies["django_language"] = "es"
     page = client.get("/me/appointments/").content.decode()
     assert "Mis citas" in page and "Agregar a mi calendario" in page
+
+
+def test_an_appointment_says_how_to_reach_the_person_and_in_which_language(
+    demo: DemoWorld, booked: Appointment
+) -> None:
+    Participant.objects.filter(pk=booked.participant_id).update(
+        preferred_language="vi", needs_interpreter=True, interpreter_language=""
+    )
+    page = _client(demo, "ana").get(f"/appointments/{booked.id}/").content.decode()
+    assert "How they like to be reached" in page
+    assert "<strong>interpreter: Vietnamese</strong>" in page
