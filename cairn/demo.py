@@ -18,6 +18,7 @@ from appointments import demo as appointments_demo
 from assessments import demo as assessments_demo
 from audit.models import Action
 from audit.services import Target, record_event
+from billing import demo as billing_demo
 from cairn import demo_audit as audit_demo
 from cairn import demo_network
 from consent import demo as consent_demo
@@ -446,6 +447,7 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     appointments_demo.seed(harbor, anchor=anchor)
     directory_demo.seed(harbor, anchor=anchor)
     supervision_demo.seed(harbor, anchor=anchor)
+    billing_demo.seed(harbor, anchor=anchor)
 
 
 # How many of Ben's latest signed notes wait for Sam's co-signature in the tour.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reachout",
     "overdose",
     "supervision",
+    "billing",
     "portal",
     "coaching",
     "consent",

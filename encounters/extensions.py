@@ -1,4 +1,5 @@
-"""Where the apps above `encounters` plug into Today, so `encounters` never imports them.
+"""Where the apps above `encounters` plug into Today and into signing, so `encounters` never
+imports them.
 
 Each app registers from its `AppConfig.ready()` a list Today's template reads by name (a consent
 about to end, a call asked for from the portal). Apps below `encounters` (assessments) are read
@@ -32,3 +33,19 @@ def today_lists(
         name: build(membership=membership, today=today, people=people)
         for name, build in _lists.items()
     }
+
+
+# Apps that act when a note is signed (billing works out the contact's billable line). Each is
+# called inside the signing transaction with `acting=` and `encounter=`, and must not raise.
+SignedHook = Callable[..., None]
+
+_on_signed: list[SignedHook] = []
+
+
+def register_on_signed(hook: SignedHook) -> None:
+    if hook not in _on_signed:
+        _on_signed.append(hook)
+
+
+def signed_hooks() -> tuple[SignedHook, ...]:
+    return tuple(_on_signed)

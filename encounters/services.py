@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import Target, record_member_action
+from encounters.extensions import signed_hooks
 from encounters.models import (
     DEFAULT_SERVICE_TYPES,
     LATE_ENTRY_HOURS,
@@ -235,6 +236,8 @@ def sign_encounter(*, acting: Membership, encounter: Encounter) -> Encounter:
         current.version += 1
         current.save()
         _audit(acting, Action.UPDATE, current, ["state", "signed_at"])
+        for hook in signed_hooks():
+            hook(acting=acting, encounter=current)
     return current
 
 

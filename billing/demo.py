@@ -1,0 +1,127 @@
+"""The tour's billing: Harbor bills a Medicaid plan (H0038 per 15-minute unit, group with HQ,
+telehealth by phone and video with their modifiers, a daily cap, prior authorizations and a
+supervising provider on the claim) and a state grant. Most of Harbor's people are covered by
+one or the other; a few are not, so the billing page shows lines held for "no coverage"."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from billing.models import (
+    Authorization,
+    Coverage,
+    Payer,
+    PayerKind,
+    PayerService,
+    ProviderNumber,
+    Rounding,
+)
+from billing.rules import luhn_check_digit
+from billing.services import recheck
+from encounters.models import ContactType
+from organizations.models import Membership, Organization, Role
+from participants.models import Participant
+
+MEDICAID = "Commonwealth Medicaid Plan (demo)"
+GRANT = "State Opioid Response grant (demo)"
+
+
+def demo_npi(seed: int) -> str:
+    """A made-up NPI with a valid check digit (1 followed by eight digits of `seed`)."""
+    base = f"1{seed:08d}"
+    return base + str(luhn_check_digit("80840" + base))
+
+
+def seed(harbor: Organization, *, anchor: date) -> None:
+    if Payer.objects.filter(organization=harbor).exists():
+        return
+    medicaid = Payer.objects.create(
+        organization=harbor,
+        name=MEDICAID,
+        kind=PayerKind.MANAGED_CARE,
+        payer_id="DEMO01",
+        unit_minutes=15,
+        rounding=Rounding.MIDPOINT,
+        daily_unit_cap=16,
+        needs_authorization=True,
+        needs_supervising_provider=True,
+        billing_npi=demo_npi(900001),
+        billing_taxonomy="175T00000X",
+        billing_tax_id="000000000",
+    )
+    rows = [
+        (ContactType.IN_PERSON, "", "11", "16.50"),
+        (ContactType.PHONE, "93", "10", "16.50"),
+        (ContactType.VIDEO, "95", "10", "16.50"),
+        (ContactType.GROUP, "HQ", "11", "5.25"),
+    ]
+    PayerService.objects.bulk_create(
+        PayerService(
+            payer=medicaid,
+            contact_type=contact_type,
+            procedure_code="H0038",
+            modifiers=modifiers,
+            place_of_service=place,
+            rate=Decimal(rate),
+        )
+        for contact_type, modifiers, place, rate in rows
+    )
+    grant = Payer.objects.create(
+        organization=harbor,
+        name=GRANT,
+        kind=PayerKind.GRANT,
+        payer_id="DEMO-SOR",
+        rounding=Rounding.WHOLE,
+        billing_npi=demo_npi(900001),
+    )
+    PayerService.objects.create(
+        payer=grant, procedure_code="H0038", place_of_service="99", rate=Decimal("12.00")
+    )
+    staff = Membership.objects.filter(
+        organization=harbor, role__in=Role.care_team(), is_active=True
+    ).select_related("user")
+    ProviderNumber.objects.bulk_create(
+        ProviderNumber(
+            organization=harbor,
+            user=m.user,
+            npi=demo_npi(500000 + m.user_id),
+            taxonomy="175T00000X",
+        )
+        for m in staff
+    )
+    keeper = (
+        Membership.objects.filter(organization=harbor, role=Role.MANAGER, is_active=True)
+        .select_related("user", "organization")
+        .first()
+    )
+    if keeper is None:
+        return
+    rng = random.Random(21)
+    people = list(Participant.objects.filter(organization=harbor).order_by("created_at", "id"))
+    start = anchor - timedelta(days=365)
+    for index, person in enumerate(people):
+        if index % 7 == 6:
+            continue  # not covered: their contacts are held for "no coverage"
+        payer = grant if index % 5 == 4 else medicaid
+        coverage = Coverage.objects.create(
+            organization=harbor,
+            participant=person,
+            payer=payer,
+            member_id=f"{'G' if payer is grant else 'M'}{rng.randrange(10**8, 10**9)}",
+            starts_on=start,
+            added_by=keeper.user,
+        )
+        if payer is medicaid:
+            Authorization.objects.create(
+                organization=harbor,
+                coverage=coverage,
+                number=f"PA-{rng.randrange(10**6, 10**7)}",
+                procedure_codes="H0038",
+                # The first person's authorization is nearly spent, to show units running out.
+                units=40 if index == 0 else 400,
+                starts_on=start,
+                ends_on=anchor + timedelta(days=180),
+                diagnosis_codes="F11.20",
+                added_by=keeper.user,
+            )
+    recheck(acting=keeper)
