@@ -50,6 +50,7 @@ urlpatterns = [
     path("reach-out/", include("reachout.urls")),
     path("overdose/", include("overdose.urls")),
     path("supervision/", include("supervision.urls")),
+    path("billing/", include("billing.urls")),
     path("me/", include((portal_patterns, "portal"))),
     path("appointments/", include("appointments.urls")),
     path("calendar/<str:token>.ics", appointments_feed, name="appointments_feed"),

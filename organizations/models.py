@@ -59,6 +59,12 @@ class Role(models.TextChoices):
         return frozenset({cls.MANAGER, cls.ADMIN})
 
     @classmethod
+    def billing_keepers(cls) -> frozenset[str]:
+        """Roles that keep the program's payers, their service tables and the staff's provider
+        numbers (no participant data: lines and coverage are the manager's)."""
+        return frozenset({cls.MANAGER, cls.ADMIN})
+
+    @classmethod
     def approvers(cls) -> frozenset[str]:
         """Roles that see who has access and approve or refuse another person's access change."""
         return frozenset({cls.MANAGER, cls.ADMIN})

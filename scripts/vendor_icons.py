@@ -25,6 +25,7 @@ ICONS = {
     "light-bulb": "My practice",
     "users": "Participants; caseloads",
     "chart-bar": "Reports; My work",
+    "banknotes": "Billing; payers",
     "arrow-down-tray": "Exports; downloads",
     "arrow-up-tray": "Import",
     "document-check": "Notes to co-sign",

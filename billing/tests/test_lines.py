@@ -242,7 +242,8 @@ def test_a_batched_line_is_never_worked_out_again(
     encounter = sign(demo, pat, 30)
     BillableLine.objects.filter(encounter=encounter).update(state=LineState.BATCHED)
     Coverage.objects.update(ends_on=COVERED_FROM)
-    assert derive_line(acting=None, encounter=encounter).state == LineState.BATCHED
+    line = derive_line(acting=None, encounter=encounter)
+    assert line is not None and line.state == LineState.BATCHED
 
 
 def test_an_organization_without_payers_makes_no_lines(demo: DemoWorld, pat: Participant) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from appointments.models import Appointment
 from assessments.models import Assessment
+from billing.models import Authorization, Coverage, Payer, PayerService
 from coaching.models import CustomTerm, PracticeReview, ReviewComment
 from consent.models import Consent, Disclosure, LegalHold
 from directory.models import Service
@@ -153,6 +154,50 @@ ONE_TIME: dict[str, Case] = {
             ),
         )
     },
+    "billing:payers": Case(
+        "max",
+        lambda: Payer.objects,
+        fill=lambda o: {"name": "County grant", "kind": "grant", "unit_minutes": "15"},
+    ),
+    "billing:add_row": Case(
+        "max",
+        lambda: PayerService.objects,
+        lambda o: {"payer_id": o["payer"].id},
+        page=("billing:payer", lambda o: {"payer_id": o["payer"].id}),
+        fill=lambda o: {
+            "contact_type": "phone",
+            "procedure_code": "H0038",
+            "modifiers": "93",
+            "place_of_service": "10",
+            "rate": "16",
+        },
+        having="procedure_code",
+    ),
+    "billing:coverage_add": Case(
+        "mia",
+        lambda: Coverage.objects,
+        _pat,
+        page=("billing:coverage", _pat),
+        fill=lambda o: {
+            "payer": str(o["payer"].id),
+            "member_id": "M22",
+            "starts_on": str(TODAY() - timedelta(days=300)),
+        },
+        having="member_id",
+    ),
+    "billing:authorization_add": Case(
+        "mia",
+        lambda: Authorization.objects,
+        lambda o: {"coverage_id": o["coverage"].id},
+        page=("billing:coverage", _pat),
+        fill=lambda o: {
+            "number": "PA-9",
+            "units": "40",
+            "starts_on": str(TODAY()),
+            "ends_on": str(TODAY() + timedelta(days=90)),
+        },
+        having="units",
+    ),
     "supervision:new": Case(
         "sam",
         lambda: SupervisionSession.objects,
@@ -472,6 +517,12 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",
     "overdose:outreach_done": "marking done twice changes nothing (a conditional update)",
     "overdose:figures": "a table",
+    "billing:lines": "a list",
+    "billing:check_again": "checking again only works out held or missing lines",
+    "billing:payer": "an edit checked against the version it started from",
+    "billing:remove_row": "a removed row stays removed (the second gets 404)",
+    "billing:providers": "one number per staff member (an update)",
+    "billing:coverage": "a page (its forms post to billing:coverage_add and :authorization_add)",
     "directory:edit": "an edit checked against the version it started from",
     "directory:verify": "a date",
     "directory:archive": "an archived listing stays archived",

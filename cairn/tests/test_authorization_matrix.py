@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from appointments.services import book_appointment
 from assessments.models import Assessment
+from billing.models import Coverage, Payer, PayerService
 from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
@@ -102,6 +103,8 @@ STAFF_READERS = {Role.COACH, Role.SUPERVISOR, Role.MANAGER}
 KEEPERS = {Role(role) for role in Role.directory_keepers()}
 RIVERSIDE_404 = {"rio": 404, "river_sup": 404, "river_mgr": 404, "river_admin": 404}
 ADMIN = {Role.ADMIN}
+BILLING_KEEPERS = {Role(role) for role in Role.billing_keepers()}
+RIVERSIDE_KEEPERS_404 = {"river_mgr": 404, "river_admin": 404}
 # Harbor objects: riverside people in an allowed role get 404 (no hint the object exists).
 HARBOR_ADMIN_OBJECT = by_role(ADMIN, overrides={"river_admin": 404})
 
@@ -453,6 +456,35 @@ MATRIX: dict[str, Row] = {
         PAT_ACTION_POST, kwargs=lambda o: {"event_id": o["overdose"].id}, method="post"
     ),
     "overdose:figures": Row(by_role({Role(role) for role in Role.oversight()})),
+    # --- billing (issue #21): lines and coverage writes are the manager's, payers the keepers' ---
+    "billing:lines": Row(by_role({Role.MANAGER})),
+    "billing:check_again": Row(by_role({Role.MANAGER}, ok=302), method="post"),
+    "billing:payers": Row(by_role(BILLING_KEEPERS)),
+    "billing:providers": Row(by_role(BILLING_KEEPERS)),
+    "billing:payer": Row(
+        by_role(BILLING_KEEPERS, overrides=RIVERSIDE_KEEPERS_404),
+        kwargs=lambda o: {"payer_id": o["payer"].id},
+    ),
+    "billing:add_row": Row(
+        by_role(BILLING_KEEPERS, ok=400, overrides=RIVERSIDE_KEEPERS_404),
+        kwargs=lambda o: {"payer_id": o["payer"].id},
+        method="post",
+    ),
+    "billing:remove_row": Row(
+        by_role(BILLING_KEEPERS, overrides=RIVERSIDE_KEEPERS_404),
+        kwargs=lambda o: {"row_id": o["payer_row"].id},
+    ),
+    "billing:coverage": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "billing:coverage_add": Row(
+        by_role({Role.MANAGER}, ok=400, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"participant_id": o["pat"].id},
+        method="post",
+    ),
+    "billing:authorization_add": Row(
+        by_role({Role.MANAGER}, ok=400, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"coverage_id": o["coverage"].id},
+        method="post",
+    ),
     # --- supervision and the coach's own space (issue #25) ---
     **{
         f"supervision:{name}": Row(by_role({Role.COACH, Role.SUPERVISOR}))
@@ -635,7 +667,23 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(signal_objects(pat))
     objects.update(overdose_objects(pat, users))
     objects.update(directory_objects(pat, users))
+    objects.update(billing_objects(pat, users))
     return objects
+
+
+def billing_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Harbor's payer with one service row, and Pat's coverage by it."""
+    payer = Payer.objects.create(organization=pat.organization, name="Medicaid", kind="medicaid")
+    row = PayerService.objects.create(payer=payer, procedure_code="H0038")
+    coverage = Coverage.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        payer=payer,
+        member_id="M1",
+        starts_on=timezone.localdate(),
+        added_by=users["mia"],
+    )
+    return {"payer": payer, "payer_row": row, "coverage": coverage}
 
 
 def plans_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

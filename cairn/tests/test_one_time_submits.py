@@ -15,7 +15,7 @@ from django.utils import timezone
 from cairn.demo import DemoWorld
 from cairn.tests.one_time_cases import NOT_A_CREATE_FORM, ONE_TIME, Case
 from cairn.tests.page_forms import PageForm, post_forms_with
-from cairn.tests.test_authorization_matrix import walk
+from cairn.tests.test_authorization_matrix import billing_objects, walk
 from coaching.models import PracticeReview
 from encounters.services import ensure_service_types, record_encounter, sign_encounter
 from groups.models import Group, GroupMember
@@ -65,6 +65,7 @@ def objects(demo: DemoWorld) -> dict[str, Any]:
         "signed_note": sign_encounter(acting=ana, encounter=note),
         "group": group,
         "goal": goal,
+        **billing_objects(pat, {"mia": demo.users["mia"]}),
     }
 
 

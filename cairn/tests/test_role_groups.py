@@ -66,6 +66,7 @@ def test_the_groups_hold_who_the_matrix_expects() -> None:
     assert Role.care_team() == {Role.COACH, Role.SUPERVISOR}
     assert Role.oversight() == {Role.SUPERVISOR, Role.MANAGER}
     assert Role.approvers() == {Role.MANAGER, Role.ADMIN}
+    assert Role.billing_keepers() == {Role.MANAGER, Role.ADMIN}
     # An administrator never opens participant content, and a participant is never staff.
     assert Role.ADMIN not in Role.with_participant_access()
     assert Role.PARTICIPANT not in Role.staff()

@@ -89,6 +89,8 @@ VIEWED: dict[str, Viewed] = {
     "reachout:list": Viewed("ana", names=MANY),
     "overdose:participant": Viewed("ana"),
     "overdose:figures": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "billing:coverage": Viewed("ana"),
+    "billing:lines": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")
@@ -263,6 +265,14 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     },
     "reachout:remove_shift": "a shift of the rota; no participant data",
     "directory:new": BLANK_FORM,
+    **{
+        f"billing:{name}": "payers, their codes and the staff's numbers; no participant data"
+        for name in ("payers", "payer", "remove_row", "providers")
+    },
+    **{
+        f"billing:{name}": POST_ONLY
+        for name in ("add_row", "check_again", "coverage_add", "authorization_add")
+    },
     "directory:edit": "one listing's form; no participant data",
     "directory:archive": "asks before archiving a listing; no participant data",
 }

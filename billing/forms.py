@@ -1,0 +1,181 @@
+"""Forms for payers, their service table, provider numbers, coverage and authorizations."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import Authorization, Coverage, LineState, Payer, PayerService, Reason
+from billing.rules import npi_is_valid
+from encounters.models import ContactType
+from lib.once import OneTimeKeyForm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _npi(value: str) -> str:
+    value = value.strip()
+    if value and not npi_is_valid(value):
+        raise forms.ValidationError(
+            _("An NPI is ten digits and its last digit is a check digit; check it was typed right.")
+        )
+    return value
+
+
+class PayerForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Payer
+        fields = [
+            "name",
+            "kind",
+            "payer_id",
+            "unit_minutes",
+            "rounding",
+            "daily_unit_cap",
+            "needs_authorization",
+            "needs_supervising_provider",
+            "billing_npi",
+            "billing_taxonomy",
+            "billing_tax_id",
+            "is_active",
+        ]
+
+    def clean_billing_npi(self) -> str:
+        return _npi(self.cleaned_data["billing_npi"])
+
+    def clean_unit_minutes(self) -> int:
+        minutes: int = self.cleaned_data["unit_minutes"]
+        if not 1 <= minutes <= 240:
+            raise forms.ValidationError(_("A unit is between 1 and 240 minutes."))
+        return minutes
+
+
+class NewPayerForm(OneTimeKeyForm, PayerForm):
+    """Adding a payer: sent twice, it adds one."""
+
+
+class ServiceRowForm(OneTimeKeyForm, forms.ModelForm):
+    class Meta:
+        model = PayerService
+        fields = [
+            "service_type",
+            "contact_type",
+            "procedure_code",
+            "modifiers",
+            "place_of_service",
+            "rate",
+        ]
+
+    def __init__(self, *args: Any, service_types: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        service_type = self.fields["service_type"]
+        assert isinstance(service_type, forms.ModelChoiceField)
+        service_type.queryset = service_types
+        service_type.empty_label = _("Any service type")
+        contact_type = self.fields["contact_type"]
+        assert isinstance(contact_type, forms.ChoiceField)
+        contact_type.choices = [("", _("Any way of meeting")), *ContactType.choices]
+
+    def clean_procedure_code(self) -> str:
+        code = self.cleaned_data["procedure_code"].strip().upper()
+        if not code.isalnum() or len(code) != 5:
+            raise forms.ValidationError(
+                _("A procedure code is five letters or digits (for example H0038).")
+            )
+        return code
+
+    def clean_modifiers(self) -> str:
+        parts = self.cleaned_data["modifiers"].upper().split()
+        if len(parts) > 4 or any(len(p) != 2 or not p.isalnum() for p in parts):
+            raise forms.ValidationError(
+                _("Up to four modifiers of two letters or digits, separated by spaces.")
+            )
+        return " ".join(parts)
+
+    def clean_place_of_service(self) -> str:
+        code = self.cleaned_data["place_of_service"].strip()
+        if len(code) != 2 or not code.isdigit():
+            raise forms.ValidationError(
+                _("A place-of-service code is two digits (for example 11).")
+            )
+        return code
+
+
+class ProviderNumberForm(forms.Form):
+    user = forms.TypedChoiceField(label=_("Staff member"), coerce=int)
+    npi = forms.CharField(label=_("NPI"), max_length=10)
+    taxonomy = forms.CharField(label=_("Taxonomy code"), max_length=10, required=False)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = people  # type: ignore[attr-defined]
+
+    def clean_npi(self) -> str:
+        npi = _npi(self.cleaned_data["npi"])
+        if not npi:
+            raise forms.ValidationError(_("This field is required."))
+        return npi
+
+
+class CoverageForm(OneTimeKeyForm, forms.ModelForm):
+    class Meta:
+        model = Coverage
+        fields = ["payer", "member_id", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+
+    def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        payer = self.fields["payer"]
+        assert isinstance(payer, forms.ModelChoiceField)
+        payer.queryset = payers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end comes before the start."))
+        return data
+
+
+class AuthorizationForm(OneTimeKeyForm, forms.ModelForm):
+    class Meta:
+        model = Authorization
+        fields = ["number", "procedure_codes", "units", "starts_on", "ends_on", "diagnosis_codes"]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "diagnosis_codes": forms.TextInput(),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end comes before the start."))
+        if data.get("units") == 0:
+            self.add_error("units", _("An authorization has at least one unit."))
+        return data
+
+
+class LineFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *LineState.choices]
+    )
+    reason = forms.ChoiceField(
+        label=_("Why"), required=False, choices=[("", _("Any reason")), *Reason.choices]
+    )
+    payer = forms.ModelChoiceField(
+        label=_("Payer"), required=False, queryset=Payer.objects.none(), empty_label=_("Any payer")
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = payers  # type: ignore[attr-defined]

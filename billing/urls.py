@@ -1,0 +1,22 @@
+from django.urls import path
+
+from billing import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("", views.lines, name="lines"),
+    path("check-again/", views.check_again, name="check_again"),
+    path("payers/", views.payers, name="payers"),
+    path("payers/<uuid:payer_id>/", views.payer, name="payer"),
+    path("payers/<uuid:payer_id>/rows/", views.add_row, name="add_row"),
+    path("rows/<uuid:row_id>/remove/", views.remove_row, name="remove_row"),
+    path("providers/", views.providers, name="providers"),
+    path("coverage/<uuid:participant_id>/", views.coverage, name="coverage"),
+    path("coverage/<uuid:participant_id>/add/", views.coverage_add, name="coverage_add"),
+    path(
+        "coverage/<uuid:coverage_id>/authorizations/",
+        views.authorization_add,
+        name="authorization_add",
+    ),
+]
