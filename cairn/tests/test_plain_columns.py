@@ -107,6 +107,7 @@ REVIEWED = {
     "cairn_lib.SubmitKey.location": "the path a form's first submit led to (UUIDs, never names)",
     "cairn_lib.SubmitKey.target_id": "the public id (a UUID) of what a form's first submit made",
     "jobs.Job.kind": "a job kind code",
+    "jobs.Job.language": "the language code of the page a job was asked from",
     "jobs.Job.title": "a dataset's title written by Cairn",
     "jobs.Job.message": "progress wording written by Cairn",
     "jobs.Job.summary": "counts written by Cairn ('120 rows')",
