@@ -222,6 +222,7 @@ def test_the_portal_page_speaks_spanish(demo: DemoWorld, booked: Appointment) ->
 def test_an_appointment_says_how_to_reach_the_person_and_in_which_language(
     demo: DemoWorld, booked: Appointment
 ) -> None:
+    assert booked.participant_id is not None
     Participant.objects.filter(pk=booked.participant_id).update(
         preferred_language="vi", needs_interpreter=True, interpreter_language=""
     )
