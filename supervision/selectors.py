@@ -12,6 +12,7 @@ from encounters.models import Encounter, NoteState
 from organizations.models import Membership, Organization, Role
 from supervision.models import (
     AgreedAction,
+    AgreedActionQuerySet,
     Credential,
     JournalEntry,
     Requirement,
@@ -66,7 +67,7 @@ def sessions_with(membership: Membership) -> QuerySet[SupervisionSession]:
     return SupervisionSession.objects.filter(pk__in=ids).select_related("supervisor")
 
 
-def actions_seen_by(membership: Membership) -> QuerySet[AgreedAction]:
+def actions_seen_by(membership: Membership) -> AgreedActionQuerySet:
     """Agreed actions this member is a party to (the coach, or the session's supervisor)."""
     return AgreedAction.objects.visible_to(membership.user, membership.organization).select_related(
         "coach", "done_by", "session__supervisor"

@@ -125,10 +125,10 @@ def session(request: HttpRequest, session_id: object) -> HttpResponse:
     sees only their own), and adding one."""
     membership = acting_membership(request)
     found = visible_or_404(sessions_with(membership), request, id=session_id)
-    is_supervisor = found.supervisor_id == request.user.pk
+    is_supervisor = found.supervisor_id == membership.user_id
     coaches = found.coaches.order_by("preferred_name")
     if not is_supervisor:
-        coaches = coaches.filter(pk=request.user.pk)
+        coaches = coaches.filter(pk=membership.user_id)
     form = ActionForm(
         request.POST or None,
         coaches=coaches,
