@@ -3,7 +3,7 @@ reviews shared with a supervisor, counted per coach."""
 
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from accounts.models import AnyUser
 from coaching.language import Entry, Finding, builtin_entries, check, phrase_entry
@@ -58,3 +58,15 @@ def shared_review_counts(
     counts = dict.fromkeys(owner_ids, 0)
     counts.update({row["owner_id"]: row["n"] for row in rows})
     return counts
+
+
+def reviews_seen_by(
+    *, user: AnyUser, organization: Organization, owner_ids: Iterable[int]
+) -> QuerySet[PracticeReview]:
+    """These coaches' practice reviews that `user` may open (their own, or shared with them as
+    the coaches' supervisor), titles only: a supervision action may point to one of them."""
+    return (
+        PracticeReview.objects.visible_to(user, organization)
+        .filter(owner_id__in=list(owner_ids))
+        .defer("utterances", "summary")
+    )

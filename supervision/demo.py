@@ -1,10 +1,18 @@
-"""The tour's supervision: Sam met Ana for an hour two weeks ago (self-care and boundaries),
-and Ana's peer certification ends in 30 days."""
+"""The tour's supervision: Sam met Ana for an hour two weeks ago (self-care and boundaries) and
+they agreed two actions, and Ana's peer certification ends in 30 days."""
 
 from datetime import date, timedelta
 
 from organizations.models import Membership, Organization, Role
-from supervision.models import Credential, Kind, Mode, SupervisionSession, Topic
+from supervision.models import (
+    AgreedAction,
+    Credential,
+    Kind,
+    Mode,
+    Owner,
+    SupervisionSession,
+    Topic,
+)
 from supervision.services import ensure_topics
 
 
@@ -34,6 +42,19 @@ def seed(harbor: Organization, *, anchor: date) -> None:
     session.topics.set(
         Topic.objects.filter(organization=harbor, name__in=["Self-care", "Ethics and boundaries"])
     )
+    for owner, text, due_on in (
+        (Owner.COACH, "Block Friday afternoons for notes and a walk.", anchor + timedelta(days=3)),
+        (Owner.SUPERVISOR, "Find Ana a training on grief and loss.", None),
+    ):
+        AgreedAction.objects.create(
+            organization=harbor,
+            session=session,
+            coach=ana.user,
+            owner=owner,
+            text=text,
+            due_on=due_on,
+            created_by=sam.user,
+        )
     # Ana's peer certification comes up for renewal in 30 days: it is on Mia's list.
     Credential.objects.create(
         organization=harbor,

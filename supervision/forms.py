@@ -1,4 +1,5 @@
-"""Recording a supervision session, and writing in the journal."""
+"""Recording a supervision session and what was agreed in it, keeping the program's topics, and
+writing in the journal."""
 
 from datetime import date
 from typing import Any
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from lib.once import OneTimeKeyForm
-from supervision.models import Kind, Mode, Requirement, Topic
+from supervision.models import Kind, Mode, Owner, Requirement, Topic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -67,6 +68,85 @@ class SessionForm(OneTimeKeyForm, forms.Form):
         if coaches is not None and data.get("kind") == Kind.INDIVIDUAL and len(coaches) > 1:
             self.add_error("kind", _("Individual supervision is with one coach; choose Group."))
         return data
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class ReviewChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class ActionForm(OneTimeKeyForm, forms.Form):
+    coach = PersonChoice(
+        label=_("Agreed with"),
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    owner = forms.ChoiceField(
+        label=_("Who will do it"), choices=Owner.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What was agreed"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by the coach and the supervisor only."),
+    )
+    due_on = forms.DateField(label=_("By when"), required=False, widget=DATE_WIDGET)
+    review = ReviewChoice(
+        label=_("About a practice review"),
+        queryset=Topic.objects.none(),  # the coach's shared reviews, set by the form
+        required=False,
+        empty_label=_("No practice review"),
+        help_text=_("Only reviews the coach shared with the supervisor are listed."),
+    )
+
+    def __init__(self, *args: Any, coaches: Any, reviews: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches  # type: ignore[attr-defined]
+        self.fields["review"].queryset = reviews  # type: ignore[attr-defined]
+        only = list(coaches[:2])
+        if len(only) == 1:
+            self.initial.setdefault("coach", only[0].pk)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        coach, review = data.get("coach"), data.get("review")
+        if coach is not None and review is not None and review.owner_id != coach.pk:
+            self.add_error("review", _("Choose a practice review of the coach it was agreed with."))
+        return data
+
+
+class TopicNameForm(forms.Form):
+    name = forms.CharField(label=_("Topic"), max_length=120)
+
+    def __init__(self, *args: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.topics = topics  # the program's other topics, for the unique name
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Write the topic's name."))
+        if self.topics.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("The program already has a topic with this name."))
+        return name
+
+
+class TopicForm(OneTimeKeyForm, TopicNameForm):
+    pass
+
+
+class TopicEditForm(TopicNameForm):
+    is_active = forms.BooleanField(
+        label=_("Offered for new sessions"),
+        required=False,
+        help_text=_("Retired topics stay on the sessions that used them."),
+    )
 
 
 class JournalForm(OneTimeKeyForm, forms.Form):

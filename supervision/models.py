@@ -4,6 +4,7 @@ The journal is its writer's alone: no role, no export, no report and no record c
 and deleting an entry deletes it."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -37,7 +38,12 @@ class Mode(models.TextChoices):
 
 
 class Topic(models.Model):
+    """A topic the program keeps for its sessions. Retiring one (`is_active` off) takes it off
+    the form for new sessions and keeps it on the sessions that used it; a topic is never
+    deleted."""
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120)
     is_active = models.BooleanField(default=True)
 
@@ -92,6 +98,75 @@ class SupervisionSession(models.Model):
 
     def __str__(self) -> str:
         return f"supervision {self.pk}"
+
+
+class Owner(models.TextChoices):
+    COACH = "coach", _("The coach")
+    SUPERVISOR = "supervisor", _("The supervisor")
+
+
+class AgreedActionQuerySet(models.QuerySet["AgreedAction"]):
+    def visible_to(self, user: Any, organization: Organization) -> "AgreedActionQuerySet":
+        """Only the two parties: the coach it was agreed with and the session's supervisor.
+        Nobody else (another supervisor, a manager, an administrator) reads an action."""
+        return self.filter(
+            models.Q(coach_id=user.pk) | models.Q(session__supervisor_id=user.pk),
+            organization=organization,
+        )
+
+    def still_open(self) -> "AgreedActionQuerySet":
+        return self.filter(done_at__isnull=True)
+
+
+class AgreedAction(models.Model):
+    """Something agreed in a supervision session: one of the two parties (the coach or the
+    supervisor) will do it, perhaps by a date, perhaps about one of the coach's practice reviews
+    shared with that supervisor. Either party marks it done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.CASCADE, related_name="actions"
+    )
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.CharField(max_length=20, choices=Owner.choices)
+    text = EncryptedTextField()
+    due_on = models.DateField(null=True, blank=True)
+    review = models.ForeignKey(
+        "coaching.PracticeReview",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AgreedActionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "supervision_agreed_action"
+        ordering = [models.F("due_on").asc(nulls_last=True), "created_at"]
+        indexes = [
+            models.Index(fields=["organization", "coach", "done_at"], name="action_org_coach")
+        ]
+
+    def __str__(self) -> str:
+        return f"agreed action {self.pk}"
+
+    @property
+    def owner_user_id(self) -> int:
+        return self.coach_id if self.owner == Owner.COACH else self.session.supervisor_id
 
 
 class JournalEntry(models.Model):

@@ -6,11 +6,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from encounters.models import Encounter, NoteState
 from organizations.models import Membership, Organization, Role
-from supervision.models import Credential, JournalEntry, Requirement, SupervisionSession
+from supervision.models import (
+    AgreedAction,
+    AgreedActionQuerySet,
+    Credential,
+    JournalEntry,
+    Requirement,
+    SupervisionSession,
+    Topic,
+)
 
 
 def requirement(organization: Organization) -> Requirement:
@@ -36,6 +44,97 @@ def sessions_of(coach: Any, organization: Organization) -> QuerySet[SupervisionS
         .select_related("supervisor")
         .prefetch_related("topics", "coaches")
     )
+
+
+def sessions_led(membership: Membership) -> QuerySet[SupervisionSession]:
+    return (
+        SupervisionSession.objects.filter(
+            organization=membership.organization, supervisor_id=membership.user_id
+        )
+        .prefetch_related("coaches")
+        .defer("notes")
+    )
+
+
+def sessions_with(membership: Membership) -> QuerySet[SupervisionSession]:
+    """The sessions a member was a party to: as their supervisor or as one of the coaches. The
+    only way one session is opened."""
+    user_id = membership.user_id
+    ids = SupervisionSession.objects.filter(
+        Q(supervisor_id=user_id) | Q(coaches__id=user_id),
+        organization=membership.organization,
+    ).values("pk")
+    return SupervisionSession.objects.filter(pk__in=ids).select_related("supervisor")
+
+
+def actions_seen_by(membership: Membership) -> AgreedActionQuerySet:
+    """Agreed actions this member is a party to (the coach, or the session's supervisor)."""
+    return AgreedAction.objects.visible_to(membership.user, membership.organization).select_related(
+        "coach", "done_by", "session__supervisor"
+    )
+
+
+def my_open_actions(membership: Membership) -> list[AgreedAction]:
+    """A coach's open actions from their supervision, whoever of the two will do them."""
+    return list(actions_seen_by(membership).still_open().filter(coach_id=membership.user_id))
+
+
+def team_open_actions(membership: Membership) -> list[AgreedAction]:
+    """A supervisor's open actions with the coaches on their team, from the sessions they led."""
+    if membership.role != Role.SUPERVISOR:
+        return []
+    return list(
+        actions_seen_by(membership)
+        .still_open()
+        .filter(
+            session__supervisor_id=membership.user_id,
+            coach_id__in=supervised_coaches(membership).values("pk"),
+        )
+    )
+
+
+def reviews_openable(membership: Membership, actions: list[AgreedAction]) -> set[Any]:
+    """Which of these actions' practice reviews the member may open now (a coach may stop
+    sharing one): only those are linked."""
+    from coaching.selectors import reviews_seen_by
+
+    wanted = {a.review_id for a in actions if a.review_id}
+    if not wanted:
+        return set()
+    return set(
+        reviews_seen_by(
+            user=membership.user,
+            organization=membership.organization,
+            owner_ids={a.coach_id for a in actions},
+        )
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+
+
+def reviews_to_link(session: SupervisionSession, coach_ids: list[int]) -> QuerySet[Any]:
+    """The practice reviews an action of this session may point to: these coaches' reviews the
+    session's supervisor may see (shared with them)."""
+    from coaching.selectors import reviews_seen_by
+
+    return reviews_seen_by(
+        user=session.supervisor, organization=session.organization, owner_ids=coach_ids
+    ).filter(owner_id__in=coach_ids)
+
+
+def topics_of(organization: Organization) -> QuerySet[Topic]:
+    return Topic.objects.filter(organization=organization)
+
+
+def topic_use(organization: Organization) -> dict[int, int]:
+    """How many sessions used each of the program's topics."""
+    rows = (
+        SupervisionSession.topics.through.objects.filter(topic__organization=organization)
+        .values("topic_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    return {row["topic_id"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)

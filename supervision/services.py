@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.models import Action
 from audit.services import Target, record_member_action
@@ -13,6 +14,7 @@ from organizations.models import Membership, Organization
 from organizations.services import save_organization_row
 from supervision.models import (
     DEFAULT_TOPICS,
+    AgreedAction,
     Credential,
     JournalEntry,
     Requirement,
@@ -61,6 +63,83 @@ def record_session(
             + (["notes"] if notes.strip() else []),
         )
     return session
+
+
+def agree_action(
+    *,
+    acting: Membership,
+    session: SupervisionSession,
+    coach: Any,
+    owner: str,
+    text: str,
+    due_on: date | None,
+    review: Any | None,
+) -> AgreedAction:
+    """An action agreed in a session, with one coach of it; the view has checked that the acting
+    member is a party to the session and that the review is one the supervisor may see."""
+    with transaction.atomic():
+        action = AgreedAction.objects.create(
+            organization=acting.organization,
+            session=session,
+            coach=coach,
+            owner=owner,
+            text=text.strip(),
+            due_on=due_on,
+            review=review,
+            created_by=acting.user,
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(action),
+            changed_fields=["coach", "owner", "text"]
+            + (["due_on"] if due_on else [])
+            + (["review"] if review else []),
+        )
+    return action
+
+
+def mark_action_done(*, acting: Membership, action: AgreedAction) -> bool:
+    """Done, by whom and when; a second press (or the other party's) changes nothing and writes
+    no second event. Returns whether this call marked it."""
+    with transaction.atomic():
+        marked = AgreedAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), done_by=acting.user
+        )
+        if marked:
+            record_member_action(
+                acting=acting,
+                action=Action.UPDATE,
+                target=Target.of(action),
+                changed_fields=["done_at", "done_by"],
+            )
+    return bool(marked)
+
+
+def add_topic(*, acting: Membership, name: str) -> Topic:
+    with transaction.atomic():
+        topic = Topic.objects.create(organization=acting.organization, name=name.strip())
+        record_member_action(
+            acting=acting, action=Action.CREATE, target=Target.of(topic), changed_fields=["name"]
+        )
+    return topic
+
+
+def change_topic(*, acting: Membership, topic: Topic, name: str, is_active: bool) -> list[str]:
+    """Rename a topic, or retire it (or bring it back): never deleted, so the sessions that
+    used it keep it. Returns the names of what changed."""
+    values = {"name": name.strip(), "is_active": is_active}
+    changed = [field for field, value in values.items() if getattr(topic, field) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for field in changed:
+            setattr(topic, field, values[field])
+        topic.save(update_fields=changed)
+        record_member_action(
+            acting=acting, action=Action.UPDATE, target=Target.of(topic), changed_fields=changed
+        )
+    return changed
 
 
 def write_entry(*, acting: Membership, text: str, prompt: str = "") -> JournalEntry:

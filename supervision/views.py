@@ -1,12 +1,14 @@
-"""A coach's supervision and hours, a supervisor recording a session, and the coach's private
-journal."""
+"""A coach's supervision and hours, a supervisor recording a session and what was agreed in it,
+the program's topics, and the coach's private journal."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
@@ -14,27 +16,42 @@ from organizations.access import acting_membership, member_required, visible_or_
 from organizations.models import Role
 from supervision.forms import (
     PROMPTS,
+    ActionForm,
     CredentialForm,
     JournalForm,
     RequirementForm,
     SessionForm,
+    TopicEditForm,
+    TopicForm,
 )
-from supervision.models import Topic
 from supervision.selectors import (
+    actions_seen_by,
     credentials_of,
     expiring,
     hours,
     journal_of,
+    my_open_actions,
     requirement,
+    reviews_openable,
+    reviews_to_link,
+    sessions_led,
     sessions_of,
+    sessions_with,
     supervised_coaches,
+    team_open_actions,
+    topic_use,
+    topics_of,
     workload,
 )
 from supervision.services import (
     CREDENTIAL_FIELDS,
     add_credential,
+    add_topic,
+    agree_action,
+    change_topic,
     delete_entry,
     ensure_topics,
+    mark_action_done,
     record_session,
     remove_credential,
     save_requirement,
@@ -46,8 +63,12 @@ CARE_TEAM = Role.care_team()
 
 @member_required(*CARE_TEAM)
 def mine(request: HttpRequest) -> HttpResponse:
-    """My supervision: the sessions I was in, and my hours toward the credential."""
+    """My supervision: the sessions I was in, my hours toward the credential, and the actions
+    still open (a supervisor's with their team too)."""
     membership = acting_membership(request)
+    is_supervisor = membership.role == Role.SUPERVISOR
+    my_actions = my_open_actions(membership)
+    team_actions = team_open_actions(membership)
     return render(
         request,
         "supervision/mine.html",
@@ -55,7 +76,12 @@ def mine(request: HttpRequest) -> HttpResponse:
             "sessions": list(sessions_of(request.user, membership.organization)[:100]),
             "hours": hours(request.user, membership.organization, today=timezone.localdate()),
             "workload": workload(membership, today=timezone.localdate()),
-            "can_record": membership.role == Role.SUPERVISOR,
+            "can_record": is_supervisor,
+            "my_actions": my_actions,
+            "team_actions": team_actions,
+            "openable": reviews_openable(membership, my_actions + team_actions),
+            "led": list(sessions_led(membership)[:20]) if is_supervisor else [],
+            "today": timezone.localdate(),
         },
     )
 
@@ -68,7 +94,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = SessionForm(
         request.POST or None,
         coaches=supervised_coaches(membership),
-        topics=Topic.objects.filter(organization=membership.organization, is_active=True),
+        topics=topics_of(membership.organization).filter(is_active=True),
         initial={"held_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -85,11 +111,129 @@ def new(request: HttpRequest) -> HttpResponse:
                 topics=list(data["topics"]),
                 notes=data["notes"],
             ),
-            location=lambda _s: reverse("supervision:mine"),
+            location=lambda s: reverse("supervision:session", args=[s.id]),
         )
-        messages.success(request, _("Supervision recorded."))
+        messages.success(request, _("Supervision recorded. Add what you agreed, if anything."))
         return redirect(saved.location)
     return render(request, "supervision/new.html", {"form": form})
+
+
+@member_required(*CARE_TEAM)
+@one_time_submit
+def session(request: HttpRequest, session_id: object) -> HttpResponse:
+    """One session, for its supervisor and its coaches: the notes, the actions agreed (each coach
+    sees only their own), and adding one."""
+    membership = acting_membership(request)
+    found = visible_or_404(sessions_with(membership), request, id=session_id)
+    is_supervisor = found.supervisor_id == membership.user_id
+    coaches = found.coaches.order_by("preferred_name")
+    if not is_supervisor:
+        coaches = coaches.filter(pk=membership.user_id)
+    form = ActionForm(
+        request.POST or None,
+        coaches=coaches,
+        reviews=reviews_to_link(found, [coach.pk for coach in coaches]),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = create_once(
+            request,
+            create=lambda: agree_action(
+                acting=membership,
+                session=found,
+                coach=data["coach"],
+                owner=data["owner"],
+                text=data["text"],
+                due_on=data["due_on"],
+                review=data["review"],
+            ),
+            location=lambda _a: reverse("supervision:session", args=[found.id]),
+        )
+        messages.success(request, _("Action added."))
+        return redirect(saved.location)
+    actions = list(actions_seen_by(membership).filter(session=found))
+    return render(
+        request,
+        "supervision/session.html",
+        {
+            "session": found,
+            "coaches": list(found.coaches.all()),
+            "actions": actions,
+            "openable": reviews_openable(membership, actions),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@member_required(*CARE_TEAM)
+def action_done(request: HttpRequest, action_id: object) -> HttpResponse:
+    """Either party marks an action done; pressing twice, or both of them, changes nothing."""
+    membership = acting_membership(request)
+    action = visible_or_404(actions_seen_by(membership), request, id=action_id)
+    if mark_action_done(acting=membership, action=action):
+        messages.success(request, _("Marked done."))
+    else:
+        messages.info(request, _("This was already marked done."))
+    back = request.POST.get("next", "")
+    if not (
+        back.startswith("/supervision/")
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = reverse("supervision:mine")
+    return redirect(back)
+
+
+@member_required(*Role.program_keepers())
+@one_time_submit
+def topics(request: HttpRequest) -> HttpResponse:
+    """The program's supervision topics: adding one, and the list to rename or retire."""
+    acting = acting_membership(request)
+    ensure_topics(acting.organization)
+    form = TopicForm(request.POST or None, topics=topics_of(acting.organization))
+    if request.method == "POST" and form.is_valid():
+        saved = create_once(
+            request,
+            create=lambda: add_topic(acting=acting, name=form.cleaned_data["name"]),
+            location=lambda _t: reverse("supervision:topics"),
+        )
+        messages.success(request, _("Topic added."))
+        return redirect(saved.location)
+    used = topic_use(acting.organization)
+    return render(
+        request,
+        "supervision/topics.html",
+        {
+            "form": form,
+            "rows": [(topic, used.get(topic.pk, 0)) for topic in topics_of(acting.organization)],
+        },
+    )
+
+
+@member_required(*Role.program_keepers())
+def topic_edit(request: HttpRequest, topic_id: object) -> HttpResponse:
+    acting = acting_membership(request)
+    topic = visible_or_404(topics_of(acting.organization), request, public_id=topic_id)
+    form = TopicEditForm(
+        request.POST or None,
+        topics=topics_of(acting.organization).exclude(pk=topic.pk),
+        initial={"name": topic.name, "is_active": topic.is_active},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = change_topic(
+            acting=acting,
+            topic=topic,
+            name=form.cleaned_data["name"],
+            is_active=form.cleaned_data["is_active"],
+        )
+        messages.success(request, _("Topic saved.") if changed else _("Nothing was changed."))
+        return redirect("supervision:topics")
+    return render(
+        request,
+        "supervision/topic_edit.html",
+        {"form": form, "topic": topic, "used": topic_use(acting.organization).get(topic.pk, 0)},
+    )
 
 
 @member_required(*CARE_TEAM)

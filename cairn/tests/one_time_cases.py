@@ -31,7 +31,7 @@ from participants.models import EmergencyAccess, Participant, StatusChange, Supp
 from plans.models import Goal, Milestone, Strength
 from portal.models import GoalSuggestion
 from safety.models import CrisisLine
-from supervision.models import Credential, JournalEntry, SupervisionSession
+from supervision.models import AgreedAction, Credential, JournalEntry, SupervisionSession, Topic
 
 TODAY = timezone.localdate
 
@@ -207,6 +207,15 @@ ONE_TIME: dict[str, Case] = {
             "kind": "individual",
             "mode": "video",
         },
+    ),
+    "supervision:session": Case(
+        "sam",
+        lambda: AgreedAction.objects,
+        lambda o: {"session_id": o["supervision_session"].id},
+        fill=lambda o: {"owner": "coach", "text": "Block Friday afternoons."},
+    ),
+    "supervision:topics": Case(
+        "mia", lambda: Topic.objects, fill=lambda o: {"name": "Grief and loss"}
     ),
     "supervision:credentials": Case(
         "ana", lambda: Credential.objects, fill=lambda o: {"name": "CPR"}
@@ -512,6 +521,8 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "supervision:credential_remove": "a removed credential stays removed (the second gets 404)",
     "supervision:renewals": "a list",
     "supervision:requirement": "settings, one row per organization",
+    "supervision:action_done": "marking done twice changes nothing (a conditional update)",
+    "supervision:topic_edit": "an edit of one topic (rename or retire); topics are never deleted",
     "reachout:on_call": "a rota; a shift added twice shows twice and is removed in one step",
     "reachout:remove_shift": "a removed shift stays removed (the second gets 404)",
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",

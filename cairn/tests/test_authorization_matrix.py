@@ -36,7 +36,8 @@ from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
 from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
-from supervision.services import add_credential, write_entry
+from supervision.models import Owner, SupervisionSession, Topic
+from supervision.services import add_credential, agree_action, ensure_topics, write_entry
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -505,6 +506,28 @@ MATRIX: dict[str, Row] = {
         ),
         kwargs=lambda o: {"credential_id": o["credential"].id},
     ),
+    # Sam's session with Ana and what they agreed: only the two of them open it (Ben is on the
+    # same team but not in the session; the riverside supervisor leads another team).
+    "supervision:session": Row(
+        PAT_WRITE, kwargs=lambda o: {"session_id": o["supervision_session"].id}
+    ),
+    "supervision:action_done": Row(
+        by_role(
+            {Role.COACH, Role.SUPERVISOR},
+            ok=302,
+            overrides={"ben": 404, "rio": 404, "river_sup": 404},
+        ),
+        kwargs=lambda o: {"action_id": o["agreed_action"].id},
+        method="post",
+    ),
+    "supervision:topics": Row(by_role({Role(role) for role in Role.program_keepers()})),
+    "supervision:topic_edit": Row(
+        by_role(
+            {Role(role) for role in Role.program_keepers()},
+            overrides={"river_mgr": 404, "river_admin": 404},
+        ),
+        kwargs=lambda o: {"topic_id": o["topic"].public_id},
+    ),
     # Ana's journal entry: nobody else opens it, a supervisor and a manager included.
     "supervision:journal_delete": Row(
         by_role(
@@ -668,6 +691,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(overdose_objects(pat, users))
     objects.update(directory_objects(pat, users))
     objects.update(billing_objects(pat, users))
+    objects.update(supervision_objects(pat, users))
     return objects
 
 
@@ -863,6 +887,31 @@ def signal_objects(pat: Participant) -> dict[str, Any]:
         },
     )
     return {"signal": signal, "shift": shift, "journal_entry": entry, "credential": credential}
+
+
+def supervision_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Sam's session with Ana, an action they agreed, and one of harbor's topics."""
+    session = SupervisionSession.objects.create(
+        organization=pat.organization,
+        supervisor=users["sam"],
+        held_on=timezone.localdate(),
+        minutes=60,
+        kind="individual",
+        mode="video",
+    )
+    session.coaches.set([users["ana"]])
+    action = agree_action(
+        acting=Membership.objects.get(user=users["sam"]),
+        session=session,
+        coach=users["ana"],
+        owner=Owner.COACH,
+        text="Block Friday afternoons.",
+        due_on=None,
+        review=None,
+    )
+    ensure_topics(pat.organization)
+    topic = Topic.objects.filter(organization=pat.organization).first()
+    return {"supervision_session": session, "agreed_action": action, "topic": topic}
 
 
 def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

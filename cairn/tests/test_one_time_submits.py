@@ -24,6 +24,7 @@ from lib.once import KEY_FIELD
 from organizations.models import Membership
 from participants.models import Participant
 from plans.services import StepValues, save_goal
+from supervision.models import SupervisionSession
 
 ALREADY_SAVED = "This form was already saved; nothing was added twice."
 
@@ -59,7 +60,17 @@ def objects(demo: DemoWorld) -> dict[str, Any]:
         summary={},
         shared_with_supervisor=True,
     )
+    session = SupervisionSession.objects.create(
+        organization=pat.organization,
+        supervisor=demo.users["sam"],
+        held_on=timezone.localdate(),
+        minutes=60,
+        kind="individual",
+        mode="video",
+    )
+    session.coaches.set([demo.users["ana"]])
     return {
+        "supervision_session": session,
         "practice": practice,
         "pat": pat,
         "signed_note": sign_encounter(acting=ana, encounter=note),

@@ -263,6 +263,10 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
             "requirement",
         )
     },
+    "supervision:session": "a supervision session and its actions, for its two parties only",
+    "supervision:action_done": POST_ONLY,
+    "supervision:topics": ADMIN_PAGE,
+    "supervision:topic_edit": ADMIN_PAGE,
     "reachout:remove_shift": "a shift of the rota; no participant data",
     "directory:new": BLANK_FORM,
     **{
