@@ -7,7 +7,13 @@ class BillingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from billing import services
-        from encounters.extensions import register_on_signed
+        from billing import remaining, services
+        from encounters.extensions import (
+            register_editor_notice,
+            register_on_signed,
+            register_today_list,
+        )
 
         register_on_signed(services.on_signed)
+        register_today_list("billing", remaining.for_today)
+        register_editor_notice(remaining.editor_notice)

@@ -49,3 +49,19 @@ def register_on_signed(hook: SignedHook) -> None:
 
 def signed_hooks() -> tuple[SignedHook, ...]:
     return tuple(_on_signed)
+
+
+# Short notes the note editor shows about the person (billing: units left on an authorization).
+# `build(participant)` gives sentences already in the reader's language; it must not raise.
+EditorNotice = Callable[[Participant], list[str]]
+
+_editor_notices: list[EditorNotice] = []
+
+
+def register_editor_notice(build: EditorNotice) -> None:
+    if build not in _editor_notices:
+        _editor_notices.append(build)
+
+
+def editor_notices(participant: Participant) -> list[str]:
+    return [line for build in _editor_notices for line in build(participant)]

@@ -152,6 +152,7 @@ class Day:
     missed_appointments: list[Any]  # appointments.selectors.missed_for_today
     reach_out: list[Any]  # reachout.selectors.open_for_today
     overdose: list[Any]  # overdose.selectors.for_today
+    billing: list[Any]  # billing.remaining.for_today: authorizations running low
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -333,6 +334,7 @@ def coach_day(
         missed_appointments=lists.get("missed_appointments", []),
         reach_out=lists.get("reach_out", []),
         overdose=lists.get("overdose", []),
+        billing=lists.get("billing", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

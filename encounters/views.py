@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
 from coaching.selectors import findings_in
+from encounters.extensions import editor_notices
 from encounters.forms import (
     LANGUAGE_CHECKED,
     AddendumForm,
@@ -218,7 +219,13 @@ def encounter_new(request: HttpRequest, participant_id: object) -> HttpResponse:
     return render(
         request,
         "encounters/form.html",
-        {"form": form, "participant": participant, "brief": brief, "encounter": None},
+        {
+            "form": form,
+            "participant": participant,
+            "brief": brief,
+            "encounter": None,
+            "notices": editor_notices(participant),
+        },
     )
 
 
@@ -273,6 +280,7 @@ def encounter_edit(request: HttpRequest, encounter_id: object) -> HttpResponse:
             "participant": encounter.participant,
             "brief": brief,
             "encounter": encounter,
+            "notices": editor_notices(encounter.participant),
         },
     )
 

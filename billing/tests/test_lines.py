@@ -249,3 +249,23 @@ def test_a_batched_line_is_never_worked_out_again(
 def test_an_organization_without_payers_makes_no_lines(demo: DemoWorld, pat: Participant) -> None:
     sign(demo, pat, 30)
     assert not BillableLine.objects.exists()
+
+
+def test_the_coach_sees_units_left_in_the_editor_and_running_low_on_today(
+    demo: DemoWorld, pat: Participant, medicaid: Payer, client_for
+) -> None:
+    Coverage.objects.filter(participant=pat).update(starts_on=date(2026, 1, 1))
+    Authorization.objects.update(starts_on=date(2026, 1, 1), ends_on=date(2027, 6, 30))
+    ana = client_for("ana")
+    editor = ana.get(f"/contacts/new/{pat.id}/").content.decode()
+    assert "10 units left on the Medicaid plan authorization, until 30 Jun 2027." in editor
+    assert 'id="units-running-low"' not in ana.get("/today/").content.decode()
+    sign(demo, pat, 60, day=date.today())  # 4 units: 6 left
+    today = ana.get("/today/").content.decode()
+    assert "Authorizations running low" in today
+    assert "6 units left (Medicaid plan, until 30 Jun 2027)" in today
+    # When the payer needs an authorization and none covers today, the editor says so calmly.
+    Authorization.objects.update(ends_on=date(2026, 2, 1))
+    editor = ana.get(f"/contacts/new/{pat.id}/").content.decode()
+    assert "Medicaid plan needs an authorization and none covers today" in editor
+    assert "Write the note as usual." in editor
