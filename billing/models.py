@@ -243,7 +243,7 @@ class Reason(models.TextChoices):
     NO_MINUTES = "no_minutes", _("The note has no minutes")
     TOO_SHORT = "too_short", _("Shorter than the payer's first unit")
     NO_COVERAGE = "no_coverage", _("No coverage on that date")
-    NO_CODE = "no_code", _("The payer's service table has no code for this contact")
+    NO_CODE = "no_code", _("The payer does not pay for this kind of contact (no code for it)")
     NO_AUTHORIZATION = "no_authorization", _("No authorization covers this service")
     AUTHORIZATION_USED = "authorization_used", _("The authorization's units are used up")
     DAILY_CAP = "daily_cap", _("The payer's daily limit of units is reached")

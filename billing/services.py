@@ -270,7 +270,9 @@ def assess(encounter: Encounter) -> Assessment:
     known: dict[str, Any] = {"payer": payer, "coverage": coverage}
     row = _best_row(payer, encounter)
     if row is None:
-        return _held(Reason.NO_CODE, **known)
+        # The payer does not pay for this kind of contact (a text message, say); a row added
+        # later makes it billable on the next check.
+        return _not_billable(Reason.NO_CODE, **known)
     known["row"] = row
     units = units_for(
         encounter.duration_minutes, unit_minutes=payer.unit_minutes, rounding=payer.rounding
@@ -404,7 +406,11 @@ def _to_check(acting: Membership) -> QuerySet[Encounter]:
     have changed since)."""
     return Encounter.objects.filter(
         organization=acting.organization, state=NoteState.SIGNED
-    ).filter(Q(billable_line__isnull=True) | Q(billable_line__state=LineState.HELD))
+    ).filter(
+        Q(billable_line__isnull=True)
+        | Q(billable_line__state=LineState.HELD)
+        | Q(billable_line__reason=Reason.NO_CODE)
+    )
 
 
 def recheck(*, acting: Membership, encounters: QuerySet[Encounter] | None = None) -> int:

@@ -55,6 +55,7 @@ def lines(request: HttpRequest) -> HttpResponse:
     everything = lines_for(membership, {k: v for k, v in filters.items() if k != "state"})
     shown = lines_for(membership, filters)
     page = Paginator(shown, LINES_PAGE).get_page(request.GET.get("page"))
+    states = counts_by_state(everything)
     record_page_view(request=request, target=Target(type="billing.lines", id="list"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -65,7 +66,8 @@ def lines(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "states": counts_by_state(everything),
+            "states": states,
+            "total": sum(s.lines for s in states),
             "chosen_state": filters.get("state", ""),
             "state_query": query.urlencode(),
             "has_payers": payers.exists(),

@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from billing.models import (
     Authorization,
@@ -260,7 +261,7 @@ def test_the_coach_sees_units_left_in_the_editor_and_running_low_on_today(
     editor = ana.get(f"/contacts/new/{pat.id}/").content.decode()
     assert "10 units left on the Medicaid plan authorization, until 30 Jun 2027." in editor
     assert 'id="units-running-low"' not in ana.get("/today/").content.decode()
-    sign(demo, pat, 60, day=date.today())  # 4 units: 6 left
+    sign(demo, pat, 60, day=timezone.localdate())  # 4 units: 6 left
     today = ana.get("/today/").content.decode()
     assert "Authorizations running low" in today
     assert "6 units left (Medicaid plan, until 30 Jun 2027)" in today
