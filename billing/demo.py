@@ -118,7 +118,7 @@ def seed(harbor: Organization, *, anchor: date) -> None:
                 number=f"PA-{rng.randrange(10**6, 10**7)}",
                 procedure_codes="H0038",
                 # The first person's authorization is nearly spent, to show units running out.
-                units=40 if index == 0 else 400,
+                units=10 if index == 0 else 400,
                 starts_on=start,
                 ends_on=anchor + timedelta(days=180),
                 diagnosis_codes="F11.20",
