@@ -164,7 +164,7 @@ class LineFilterForm(forms.Form):
         label=_("State"), required=False, choices=[("", _("Any state")), *LineState.choices]
     )
     reason = forms.ChoiceField(
-        label=_("Why"), required=False, choices=[("", _("Any reason")), *Reason.choices]
+        label=_("Why not billed"), required=False, choices=[("", _("Any reason")), *Reason.choices]
     )
     payer = forms.ModelChoiceField(
         label=_("Payer"), required=False, queryset=Payer.objects.none(), empty_label=_("Any payer")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from encounters.models import ContactType, Encounter, ServiceType
 from lib.crypto import EncryptedCharField, EncryptedTextField
@@ -229,7 +230,7 @@ class LineState(models.TextChoices):
     HELD = "held", _("Held")
     NOT_BILLABLE = "not_billable", _("Not billable")
     BATCHED = "batched", _("In a batch")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("a billable line", "Paid")
     DENIED = "denied", _("Denied")
     ADJUSTED = "adjusted", _("Paid in part")
     VOID = "void", _("Voided")
