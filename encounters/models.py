@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedCharField, EncryptedTextField
@@ -16,15 +17,21 @@ LATE_ENTRY_HOURS = 72
 MAX_DURATION_MINUTES = 12 * 60
 
 DEFAULT_SERVICE_TYPES = [
-    "Recovery coaching",
-    "Telephone recovery support",
-    "Peer support group",
-    "Advocacy",
-    "Resource navigation",
-    "Transportation",
-    "Crisis support",
-    "Follow-up",
+    gettext_noop("Recovery coaching"),
+    gettext_noop("Telephone recovery support"),
+    gettext_noop("Peer support group"),
+    gettext_noop("Advocacy"),
+    gettext_noop("Resource navigation"),
+    gettext_noop("Transportation"),
+    gettext_noop("Crisis support"),
+    gettext_noop("Follow-up"),
 ]
+
+
+def service_label(name: str) -> str:
+    """A service type's name in the reader's language when it is one of the defaults Cairn gave
+    (an organization's own names are shown as they wrote them)."""
+    return gettext(name) if name in DEFAULT_SERVICE_TYPES else name
 
 
 class ContactType(models.TextChoices):
@@ -86,7 +93,7 @@ class ServiceType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return service_label(self.name)
 
 
 class Encounter(models.Model):

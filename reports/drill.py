@@ -334,7 +334,7 @@ def contact_listing(contacts: "QuerySet[Encounter]") -> Listing:
         return [
             Shown(f"{contact.occurred_on:%Y-%m-%d}"),
             Shown(str(contact.get_contact_type_display())),
-            Shown(contact.service_type.name if contact.service_type else "—"),
+            Shown(str(contact.service_type) if contact.service_type else "—"),
             Shown("—" if contact.duration_minutes is None else str(contact.duration_minutes)),
             Shown(person.preferred_name, _overview(person.id)),
         ]

@@ -8,7 +8,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from encounters.models import ContactType
+from encounters.models import ContactType, service_label
 from reports import figures
 from reports.charts import BarChart, bar_chart
 from reports.figures import Rate
@@ -182,7 +182,7 @@ def build(
     months, (type_labels, type_rows) = data.months, data.by_type
     type_keys = {str(label): value for value, label in ContactType.choices}
     service_names = data.by_service[0]
-    service_keys = [k or _("No service type") for k in service_names]
+    service_keys = [service_label(k) if k else _("No service type") for k in service_names]
     service_ids = services or {}
     service_cells: list[dict[str, str] | None] = [
         {"service": "none"}

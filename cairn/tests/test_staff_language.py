@@ -76,3 +76,17 @@ def test_a_sentence_staff_and_participants_share_says_usted_to_staff_and_tu_to_p
     assert "Su navegador puede mostrar la fecha a su manera" in editor
     assert "Tu navegador" not in editor
     assert "Revise el formulario" in staff and "Revisa el formulario" not in staff
+
+
+def test_the_default_service_types_read_in_the_readers_language(demo, client_for) -> None:
+    from encounters.services import ensure_service_types
+
+    ensure_service_types(Organization.objects.get(slug="harbor"))
+    User.objects.filter(username="ana").update(language="es")
+    editor = client_for("ana").get(f"/contacts/new/{pat().id}/?kind=full").content.decode()
+    assert "Acompañamiento en la recuperación" in editor and ">Recovery coaching<" not in editor
+    # Stored as written: the organization's own names and the English defaults are data.
+    assert (
+        "Recovery coaching"
+        in client_for("sam").get(f"/contacts/new/{pat().id}/?kind=full").content.decode()
+    )
