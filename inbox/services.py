@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action
@@ -14,15 +14,18 @@ from inbox.selectors import TextPlan, TextWay, text_plan, thread_messages
 from jobs.runner import submit
 from lib.sms import send_text
 from organizations.models import Membership, Role
+from participants.languages import texts_in
 from participants.models import Participant
 from reachout.services import raise_for_message
 
 
 def notification_text(participant: Participant) -> str:
-    """Never the content, never a name: only that something is waiting."""
-    if participant.organization_name_ok:
-        return _("You have a new message in Cairn")
-    return _("You have a new message")
+    """Never the content, never a name: only that something is waiting; in the person's
+    language, not the sender's."""
+    with translation.override(texts_in(participant)):
+        if participant.organization_name_ok:
+            return _("You have a new message in Cairn")
+        return _("You have a new message")
 
 
 def notify(*, acting: Membership, participant: Participant) -> TextPlan:

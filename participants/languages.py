@@ -91,3 +91,12 @@ def find_language(text: str) -> str | None:
 def common_choices() -> list[tuple[str, str]]:
     """The common languages as (code, name in the reader's language), by name."""
     return sorted(((code, language_name(code)) for code in COMMON), key=lambda pair: pair[1])
+
+
+def texts_in(participant: object) -> str:
+    """The language a text to this person is written in, whoever sends it: their portal choice,
+    else their preferred language where Cairn speaks it, else English. Spanish texts say tú, as
+    the portal does (the "es-x-tu" catalogue)."""
+    preference = getattr(participant, "portal_preference", None)
+    code = getattr(preference, "language", "") or getattr(participant, "preferred_language", "")
+    return "es-x-tu" if (code or "en").split("-")[0] == "es" else "en"

@@ -118,3 +118,22 @@ def test_an_empty_message_is_refused_calmly(demo, client_for) -> None:
     page = client_for("pat").post("/me/messages/", {"text": "   "})
     assert page.status_code == 200 and 'role="alert"' in page.content.decode()
     assert Message.objects.count() == before
+
+
+def test_the_text_is_in_the_persons_language_not_the_coachs(
+    demo, client_for, text_messages, django_capture_on_commit_callbacks
+) -> None:
+    pat = _pat(demo)
+    Participant.objects.filter(pk=pat.pk).update(preferred_language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("ana").post(f"/inbox/{pat.id}/", {"text": "See you soon."})
+    assert [m.body for m in text_messages] == ["Tienes un mensaje nuevo"]
+    # A Spanish-speaking coach writing to an English-speaking person texts in English.
+    from accounts.models import User
+
+    Participant.objects.filter(pk=pat.pk).update(preferred_language="en")
+    User.objects.filter(username="ana").update(language="es")
+    text_messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("ana").post(f"/inbox/{pat.id}/", {"text": "Hasta pronto."})
+    assert [m.body for m in text_messages] == ["You have a new message"]

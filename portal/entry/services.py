@@ -8,7 +8,7 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import ngettext
 
@@ -27,6 +27,7 @@ from audit.models import Action
 from audit.services import Target, record_event, record_member_action
 from lib.sms import SendFailed, send_text
 from organizations.models import Membership, Role
+from participants.languages import texts_in
 from participants.models import Participant
 
 logger = logging.getLogger("cairn.accounts")  # the name operators already filter on
@@ -87,15 +88,17 @@ def _issue_code(
 
 
 def invitation_text(*, participant: Participant, code: str, start_url: str) -> str:
-    """The invitation as texted: the organization is named only where the person said it's OK."""
+    """The invitation as texted, in the person's language (not the coach's): the organization
+    is named only where the person said it's OK."""
     days = settings.CAIRN_INVITATION_CODE_HOURS // 24
-    text = ngettext(
-        "Your code to set up your Cairn sign-in is %(code)s. Go to %(url)s and type it in. "
-        "It works once, for %(days)d day.",
-        "Your code to set up your Cairn sign-in is %(code)s. Go to %(url)s and type it in. "
-        "It works once, for %(days)d days.",
-        days,
-    ) % {"code": codes.shown(code), "url": start_url, "days": days}
+    with translation.override(texts_in(participant)):
+        text = ngettext(
+            "Your code to set up your Cairn sign-in is %(code)s. Go to %(url)s and type it in. "
+            "It works once, for %(days)d day.",
+            "Your code to set up your Cairn sign-in is %(code)s. Go to %(url)s and type it in. "
+            "It works once, for %(days)d days.",
+            days,
+        ) % {"code": codes.shown(code), "url": start_url, "days": days}
     if participant.organization_name_ok:
         return f"{participant.organization.name}: {text}"
     return str(text)
