@@ -248,7 +248,8 @@ def _supervisor_with_npi(encounter: Encounter) -> int | None:
 
 def assess(encounter: Encounter) -> Assessment:
     """Work out the line for a signed contact. Called with the person's coverage rows locked,
-    so two contacts signed at once cannot both spend the last units."""
+    so two contacts signed at once cannot both spend the last units (only the coverage row is
+    locked, never the payer: other people's contacts sign in parallel)."""
     if encounter.contact_type == ContactType.OUTREACH:
         return _not_billable(Reason.OUTREACH)
     if encounter.outcome and encounter.outcome != Outcome.REACHED:
@@ -257,7 +258,7 @@ def assess(encounter: Encounter) -> Assessment:
         return _held(Reason.NO_MINUTES)
     day = encounter.occurred_on
     coverage = (
-        Coverage.objects.select_for_update()
+        Coverage.objects.select_for_update(of=("self",))
         .filter(participant_id=encounter.participant_id, payer__is_active=True, starts_on__lte=day)
         .exclude(ends_on__lt=day)
         .select_related("payer")
