@@ -34,7 +34,9 @@ class FormatHintBoundField(BoundField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         hint = format_hint(getattr(self.field.widget, "input_type", None))
-        if hint:
+        # A filter bar sets `format_hints = False`: a sentence under one of its boxes would
+        # push that box out of line with the others.
+        if hint and getattr(self.form, "format_hints", True):
             self.help_text = f"{self.help_text} {hint}".strip() if self.help_text else hint
 
 

@@ -9,6 +9,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):
+    format_hints = False  # a filter bar (lib.form_rendering)
     # The name is matched on the server (never put into a link); the id comes only from a
     # "this participant's events" link on the page itself.
     name = forms.CharField(

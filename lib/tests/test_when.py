@@ -171,3 +171,8 @@ def test_date_and_time_fields_name_the_style_pages_use(demo, client_for) -> None
     assert "Cairn writes it as 4 Dec 2026." in form
     assert "Cairn writes it as 17:05." in form
     assert re.search(r'type="time"[^>]*aria-describedby="id_start_helptext', form)
+
+
+def test_a_filter_bar_keeps_its_boxes_in_line_without_the_date_sentence(demo, client_for) -> None:
+    review = client_for("mia").get("/audit/").content.decode()
+    assert 'name="since"' in review and "Cairn writes it as" not in review
