@@ -153,6 +153,7 @@ class Day:
     reach_out: list[Any]  # reachout.selectors.open_for_today
     overdose: list[Any]  # overdose.selectors.for_today
     billing: list[Any]  # billing.remaining.for_today: authorizations running low
+    credentials: list[Any]  # supervision.selectors.credentials_ending_for_today: one's own
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -335,6 +336,7 @@ def coach_day(
         reach_out=lists.get("reach_out", []),
         overdose=lists.get("overdose", []),
         billing=lists.get("billing", []),
+        credentials=lists.get("credentials", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

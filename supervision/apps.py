@@ -5,3 +5,9 @@ class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = "Supervision and the coach's own space"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from encounters.extensions import register_today_list
+        from supervision import selectors
+
+        register_today_list("credentials", selectors.credentials_ending_for_today)

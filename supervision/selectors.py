@@ -269,3 +269,23 @@ def workload(membership: Membership, *, today: date) -> Workload:
         signals_week=sum(1 for day in answered if day >= week_start),
         signals_month=sum(1 for day in answered if day >= month_start),
     )
+
+
+# A coach's own credential ending within this many days is on their Today.
+REMIND_DAYS = 60
+
+
+def credentials_ending_for_today(*, membership: Any, today: date, people: Any) -> list[Any]:
+    """The signed-in coach's own credentials that end in the next REMIND_DAYS days (or ended in
+    the last week, so a lapse is not missed): one query."""
+    ending = list(
+        Credential.objects.filter(
+            organization_id=membership.organization_id,
+            holder_id=membership.user_id,
+            expires_on__gte=today - timedelta(days=7),
+            expires_on__lte=today + timedelta(days=REMIND_DAYS),
+        ).order_by("expires_on")
+    )
+    for credential in ending:
+        credential.ended = credential.expires_on < today  # type: ignore[attr-defined,operator]
+    return ending

@@ -44,8 +44,9 @@ PINS = {
     # co-sign, shared practice reviews and check-ins asking for care, and the list of those
     # check-ins. The same count whatever the number of coaches or people. Then the navigation's
     # counts (and 1 each for missed appointments to follow up, reach-out-soon signals,
-    # post-overdose outreach with deaths recorded, and authorizations running low).
-    "supervisor_today": ("sam", "/today/", 28),
+    # post-overdose outreach with deaths recorded, authorizations running low, and their own
+    # credentials ending).
+    "supervisor_today": ("sam", "/today/", 29),
     # ... the acting member's user and the group rule's membership (the participant rule and the
     # group rule each ask who the member is); the week's appointments with their people and
     # groups in one query scoped by both rules; audit; the navigation's counts.

@@ -224,3 +224,30 @@ def test_anas_workload_is_hers_and_counts_after_hours_work(demo, client_for) -> 
     # Sam's page shows his own work, never Ana's.
     sam_page = client_for("sam").get("/supervision/").content.decode()
     assert "A late call." not in sam_page
+
+
+def test_a_coachs_own_credential_ending_soon_is_on_her_today(demo, client_for) -> None:
+    from supervision.models import Credential
+
+    today = timezone.localdate()
+    harbor = demo.organizations["harbor"]
+    Credential.objects.create(
+        organization=harbor,
+        holder=demo.users["ana"],
+        name="Certified Peer Recovery Specialist",
+        expires_on=today + timedelta(days=30),
+    )
+    Credential.objects.create(
+        organization=harbor,
+        holder=demo.users["ana"],
+        name="Naloxone trainer",
+        expires_on=today + timedelta(days=200),
+    )
+    page = client_for("ana").get("/today/").content.decode()
+    assert "Your credentials to renew" in page
+    assert "Certified Peer Recovery Specialist" in page and "Naloxone trainer" not in page
+    # Only her own: Ben's Today says nothing about Ana's credential.
+    assert (
+        "Certified Peer Recovery Specialist"
+        not in client_for("ben").get("/today/").content.decode()
+    )
