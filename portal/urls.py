@@ -23,6 +23,7 @@ urlpatterns = [
     path("check-in/", plan_views.check_in, name="check_in"),
     path("check-in/thanks/", plan_views.check_in_thanks, name="check_in_thanks"),
     path("call/", plan_views.call, name="call"),
+    path("overdose/", plan_views.overdose_report, name="overdose_report"),
     path("plan/", plan_views.my_plan, name="my_plan"),
     path("plan/goal/<uuid:goal_id>/", plan_views.goal, name="goal"),
     path("plan/step/<uuid:step_id>/done/", plan_views.step_done, name="step_done"),

@@ -339,6 +339,11 @@ ONE_TIME: dict[str, Case] = {
         lambda: Milestone.objects,
         fill=lambda o: {"title": "First week at work", "happened_on": TODAY().isoformat()},
     ),
+    "portal:overdose_report": Case(
+        "pat",
+        lambda: OverdoseEvent.objects,
+        fill=lambda o: {"whose": "their_own", "happened_on": TODAY().isoformat()},
+    ),
     "portal:note_comment": Case(
         "pat",
         lambda: NoteFeedback.objects,

@@ -338,7 +338,14 @@ MATRIX: dict[str, Row] = {
     # --- portal: plan ---
     **{
         f"portal:{name}": Row(by_role({Role.PARTICIPANT}))
-        for name in ("check_in", "call", "my_plan", "milestone_new", "safety_plan_edit")
+        for name in (
+            "check_in",
+            "call",
+            "overdose_report",
+            "my_plan",
+            "milestone_new",
+            "safety_plan_edit",
+        )
     },
     "portal:safety_card": Row(by_role({Role.PARTICIPANT})),
     # No check-in today yet: the thank-you page sends them to the check-in.

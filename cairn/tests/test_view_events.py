@@ -209,6 +209,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "portal:check_in": OWN_FORM,
     "portal:check_in_thanks": REDIRECTS,
     "portal:milestone_new": OWN_FORM,
+    "portal:overdose_report": OWN_FORM,
     "portal:note_comment": OWN_FORM,
     "portal:note_correction": OWN_FORM,
     "portal:consent_revoke": "the participant's own decision form, audited when they send it",

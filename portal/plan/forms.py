@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import engine
@@ -73,3 +74,49 @@ class MyMilestoneForm(OneTimeKeyForm, MilestoneForm):
         self.fields["happened_on"].label = _("When")
         self.fields["show_time_since"].label = _("Show how many days it has been")
         self.fields["show_time_since"].help_text = _("Only if you want a count.")
+
+
+class MyOverdoseForm(OneTimeKeyForm, forms.Form):
+    """Telling my coach about an overdose: mine, or one where I helped someone."""
+
+    whose = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=[
+            ("their_own", _("I overdosed")),
+            ("they_helped", _("I helped someone who overdosed")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    happened_on = forms.DateField(
+        label=_("When?"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    naloxone_used = forms.BooleanField(label=_("Naloxone (Narcan) was used"), required=False)
+    in_their_words = forms.CharField(
+        label=_("Anything you'd like your coach to know"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only the people who support you see this."),
+    )
+
+    def clean_happened_on(self) -> Any:
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Choose a day that has already happened."))
+        return day
+
+    def event_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        # Telling us themselves: the person survived their own overdose; someone they helped
+        # may or may not have, so that stays "not known" until the coach hears more.
+        own = data["whose"] == "their_own"
+        return {
+            "whose": data["whose"],
+            "happened_on": data["happened_on"],
+            "place": "",
+            "naloxone_used": data["naloxone_used"],
+            "reversed": bool(data["naloxone_used"]) and not own,
+            "emergency_services": False,
+            "outcome": "survived" if own else "not_known",
+            "in_their_words": data["in_their_words"].strip(),
+        }

@@ -15,12 +15,14 @@ from assessments.engine import InvalidAnswer
 from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, visible_or_404
+from overdose.models import ReportedBy
+from overdose.services import record_overdose
 from participants.models import Participant
 from plans.models import ActionStep, AgreementMethod, Goal, RecoveryPlan
 from plans.services import add_milestone, record_agreement, set_step_done
 from portal.access import own_participant, participant_required
 from portal.models import CallSource
-from portal.plan.forms import AgreeForm, MyMilestoneForm, SuggestionForm
+from portal.plan.forms import AgreeForm, MyMilestoneForm, MyOverdoseForm, SuggestionForm
 from portal.plan.selectors import (
     check_in_form,
     check_in_language,
@@ -110,6 +112,40 @@ def call(request: HttpRequest) -> HttpResponse:
         request,
         "portal/call.html",
         {"participant": participant, "open_call": open_call_request(participant)},
+    )
+
+
+@participant_required
+@one_time_submit
+def overdose_report(request: HttpRequest) -> HttpResponse:
+    """I tell my coach about an overdose, mine or one where I helped someone: it goes on my
+    record as if my coach wrote it, and my own starts their outreach within 72 hours."""
+    participant = own_participant(request)
+    form = MyOverdoseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.event_values()
+        saved = create_once(
+            request,
+            create=lambda: record_overdose(
+                acting=acting_membership(request),
+                participant=participant,
+                values=values,
+                reported_by=ReportedBy.PARTICIPANT,
+            ),
+            location=lambda _event: reverse("portal:overdose_report") + "?told=" + values["whose"],
+        )
+        return redirect(saved.location)
+    told = request.GET.get("told", "")
+    return render(
+        request,
+        "portal/overdose_report.html",
+        {
+            "participant": participant,
+            "form": form,
+            "told": told if told in ("their_own", "they_helped") else "",
+            "crisis_lines": crisis_lines(participant.organization),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -70,6 +70,7 @@ def portal_pages() -> list[tuple[str, str]]:
         ("home", "portal:home", {}),
         ("check-in", "portal:check_in", {}),
         ("I'd like a call", "portal:call", {}),
+        ("an overdose", "portal:overdose_report", {}),
         ("my plan", "portal:my_plan", {}),
         ("a goal", "portal:goal", {"goal_id": goal.id}),
         ("new milestone", "portal:milestone_new", {}),
