@@ -121,7 +121,7 @@ def overdose_report(request: HttpRequest) -> HttpResponse:
     """I tell my coach about an overdose, mine or one where I helped someone: it goes on my
     record as if my coach wrote it, and my own starts their outreach within 72 hours."""
     participant = own_participant(request)
-    form = MyOverdoseForm(request.POST or None)
+    form = MyOverdoseForm(request.POST or None, initial={"happened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         values = form.event_values()
         saved = create_once(
