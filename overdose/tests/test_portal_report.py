@@ -1,6 +1,8 @@
 """A participant tells their coach about an overdose from their own Cairn: the record is the
 same the coach would write, their own starts the coach's outreach, and a reversal is thanked."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -31,7 +33,7 @@ def test_pat_tells_ana_about_an_overdose_and_ana_sees_outreach_on_today(demo, cl
 
 def test_a_reversal_is_thanked_and_a_future_day_is_refused_calmly(demo, client_for) -> None:
     pat = client_for("pat")
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    tomorrow = timezone.localdate() + timedelta(days=1)
     refused = pat.post("/me/overdose/", {"whose": "they_helped", "happened_on": str(tomorrow)})
     assert refused.status_code == 400
     assert "Choose a day that has already happened." in refused.content.decode()
