@@ -1,6 +1,6 @@
 """Acknowledging a reach-out-soon signal, and the organization's choices of what raises one."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -120,8 +120,10 @@ class ShiftForm(forms.Form):
         data = super().clean() or {}
         parts = [data.get(name) for name in ("starts_on", "starts_at", "ends_on", "ends_at")]
         if all(part is not None for part in parts):
-            start = datetime.combine(parts[0], parts[1], self.zone)  # type: ignore[arg-type]
-            end = datetime.combine(parts[2], parts[3], self.zone)  # type: ignore[arg-type]
+            # In UTC: two datetimes sharing one zone subtract and compare by wall clock, which is
+            # an hour wrong across a daylight-saving change.
+            start = datetime.combine(parts[0], parts[1], self.zone).astimezone(UTC)  # type: ignore[arg-type]
+            end = datetime.combine(parts[2], parts[3], self.zone).astimezone(UTC)  # type: ignore[arg-type]
             if end <= start:
                 self.add_error("ends_at", _("The shift ends after it starts."))
             elif end - start > timedelta(days=7):
