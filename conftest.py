@@ -62,6 +62,16 @@ def text_messages(settings) -> list:
 
 
 @pytest.fixture(autouse=True)
+def program_at_work(monkeypatch) -> None:
+    """Coaches are at work throughout a test unless it says otherwise (`reachout.hours`), so
+    no test depends on the hour or the weekday it happens to run; `back_at` itself is tested
+    with given moments."""
+    from reachout import hours
+
+    monkeypatch.setattr(hours, "back_at_for", lambda settings, at: None)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with nothing kept: a kept dashboard is keyed by the data version, and on
     SQLite a rolled-back test gives its ids back, so the next test could meet the same version."""

@@ -7,3 +7,7 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         from inbox import jobs  # noqa: F401 - registers the waiting-text job handler
+        from inbox.services import out_of_hours_reply
+        from reachout.services import register_on_raised
+
+        register_on_raised(out_of_hours_reply)

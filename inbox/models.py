@@ -49,6 +49,8 @@ class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_participant = models.BooleanField()
+    # Written by Cairn in the coach's name (the out-of-hours reply), not typed by anyone.
+    automatic = models.BooleanField(default=False)
     body = EncryptedTextField(_("message"), max_length=MAX_MESSAGE_CHARS)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,7 @@
 """Sending and reading messages; each write is one transaction with its audit event."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -12,11 +14,16 @@ from inbox.jobs import NEW_MESSAGE_TEXT
 from inbox.models import Message, Thread
 from inbox.selectors import TextPlan, TextWay, text_plan, thread_messages
 from jobs.runner import submit
+from lib.phones import for_display
 from lib.sms import send_text
+from lib.when import show_weekday_time
 from organizations.models import Membership, Role
 from participants.languages import texts_in
 from participants.models import Participant
+from reachout.hours import coach_back_at
+from reachout.models import Signal
 from reachout.services import raise_for_message
+from safety.selectors import crisis_lines
 
 
 def notification_text(participant: Participant) -> str:
@@ -115,3 +122,69 @@ def open_thread(
     items = thread_messages(participant)
     mark_read(acting=acting, participant=participant)
     return items
+
+
+# At most one automatic reply in this long: a second check-in or message the same evening does
+# not get the same reply again.
+AUTOMATIC_REPLY_EVERY = timedelta(hours=16)
+
+
+def out_of_hours_text(participant: Participant, coach_name: str, back: object) -> str:
+    """The automatic reply: when the coach is back, 988, and the program's own lines; in the
+    person's language."""
+    with translation.override(texts_in(participant)):
+        lines = "; ".join(
+            f"{line.name}: {for_display(line.phone or line.text_number)}"
+            for line in crisis_lines(participant.organization)
+            if line.phone or line.text_number
+        )
+        text = _(
+            "Automatic reply: thank you for reaching out. %(coach)s is away right now and will "
+            "be back %(when)s. If you need to talk to someone now, call or text 988: it "
+            "answers any time, for free."
+        ) % {
+            "coach": coach_name,
+            "when": show_weekday_time(back, clock=participant.organization.clock),  # type: ignore[arg-type]
+        }
+        if lines:
+            text += " " + _("Other lines that can help: %(lines)s.") % {"lines": lines}
+        return str(text)
+
+
+def out_of_hours_reply(acting: Membership, signal: Signal) -> None:
+    """A signal raised outside work hours: the person gets a reply in their thread at once,
+    saying when their coach is back and where help is now (called inside the signal's
+    transaction, `reachout.services.register_on_raised`)."""
+    participant = signal.participant
+    coach = participant.coach
+    if coach is None:
+        return
+    back = coach_back_at(participant.organization, signal.raised_at)
+    if back is None:
+        return
+    with timezone.override(participant.organization.time_zone):
+        body = out_of_hours_text(participant, coach.display_name, back)
+    thread, _created = Thread.objects.select_for_update().get_or_create(
+        participant=participant, defaults={"organization_id": participant.organization_id}
+    )
+    recent = timezone.now() - AUTOMATIC_REPLY_EVERY
+    if thread.messages.filter(automatic=True, created_at__gte=recent).exists():
+        return  # one reply for an evening is enough; they have it already
+    message = Message.objects.create(
+        organization_id=participant.organization_id,
+        thread=thread,
+        sender=coach,
+        from_participant=False,
+        automatic=True,
+        body=body,
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        last_message_at=message.created_at, unread_by_participant=F("unread_by_participant") + 1
+    )
+    record_member_action(
+        acting=acting,
+        action=Action.CREATE,
+        target=Target.of(message),
+        participant_id=participant.id,
+        changed_fields=["body", "automatic"],
+    )

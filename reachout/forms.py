@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lib.phones import to_e164
 from organizations.models import Membership, Organization, Role, Team
 from reachout.models import ReachOutSettings, Response
 
@@ -34,7 +35,26 @@ class AcknowledgeForm(forms.Form):
         return data
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
 class ReachOutSettingsForm(forms.ModelForm):
+    work_days = forms.TypedMultipleChoiceField(
+        label=_("Days coaches work"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one day.")},
+    )
+
     class Meta:
         model = ReachOutSettings
         fields = [
@@ -43,8 +63,13 @@ class ReachOutSettingsForm(forms.ModelForm):
             "on_call_asked",
             "words",
             "acknowledge_within_minutes",
+            "work_days",
+            "work_starts",
+            "work_ends",
         ]
         labels = {
+            "work_starts": _("Work hours start"),
+            "work_ends": _("Work hours end"),
             "on_hard_day_and_urges": _(
                 "A check-in that says “Having a hard day” with “Very strong” urges"
             ),
@@ -56,6 +81,10 @@ class ReachOutSettingsForm(forms.ModelForm):
             "acknowledge_within_minutes": _("Reach out within (minutes)"),
         }
         help_texts = {
+            "work_ends": _(
+                "In the program's time zone. Outside these hours, a person who raises a signal "
+                "is told at once when their coach is back, with 988 and your crisis lines."
+            ),
             "words": _(
                 "One per line. Whole words, ignoring capitals and accents: “die” matches "
                 "“I want to die” but not “diet”. Leave empty to raise nothing from messages."
@@ -64,7 +93,11 @@ class ReachOutSettingsForm(forms.ModelForm):
                 "After this long, Today shows the signal as waiting too long."
             ),
         }
-        widgets = {"words": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "words": forms.Textarea(attrs={"rows": 8}),
+            "work_starts": TIME_WIDGET,
+            "work_ends": TIME_WIDGET,
+        }
 
     def clean_words(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["words"].splitlines()]
@@ -75,6 +108,13 @@ class ReachOutSettingsForm(forms.ModelForm):
                 params={"words": ", ".join(too_short)},
             )
         return "\n".join(line for line in lines if line)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("work_starts"), data.get("work_ends")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("work_ends", _("Work hours end after they start."))
+        return data
 
     def clean_acknowledge_within_minutes(self) -> int:
         minutes: int = self.cleaned_data["acknowledge_within_minutes"]
@@ -129,4 +169,34 @@ class ShiftForm(forms.Form):
             elif end - start > timedelta(days=7):
                 self.add_error("ends_on", _("A shift lasts at most 7 days; add another after it."))
             data["start"], data["end"] = start, end
+        return data
+
+
+class TextChoiceForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your mobile number"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("Only for these texts. Nobody else sees it."),
+    )
+    on_own_signals = forms.BooleanField(
+        label=_("Text me when someone I support asks to be reached"), required=False
+    )
+    on_escalations = forms.BooleanField(
+        label=_(
+            "Text me when a signal comes to me because nobody answered in time "
+            "(while I am on call, or as a supervisor)"
+        ),
+        required=False,
+    )
+
+    def clean_phone(self) -> str:
+        return to_e164(self.cleaned_data.get("phone", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wants = data.get("on_own_signals") or data.get("on_escalations")
+        if wants and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Add the number to text, or choose no texts."))
         return data

@@ -3,6 +3,7 @@ touch soon, and what the coach did. A signal is the coach's prompt, never a mark
 participants never see one."""
 
 import uuid
+from datetime import time
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +31,11 @@ DEFAULT_WORDS = (
 
 # How long a signal may wait for a coach before Today says it has waited too long.
 DEFAULT_WINDOW_MINUTES = 30
+
+
+def default_work_days() -> list[int]:
+    """Monday to Friday (Monday is 0, as Python counts)."""
+    return [0, 1, 2, 3, 4]
 
 
 class Reason(models.TextChoices):
@@ -66,6 +72,11 @@ class ReachOutSettings(models.Model):
     words = models.TextField(blank=True, default="\n".join(DEFAULT_WORDS))
     # How long a signal may wait before Today shows it as waiting too long.
     acknowledge_within_minutes = models.PositiveSmallIntegerField(default=DEFAULT_WINDOW_MINUTES)
+    # When coaches work, in the organization's time zone: a signal raised outside these hours
+    # tells the person at once when their coach is back, with 988 and the crisis lines.
+    work_days = models.JSONField(default=default_work_days)
+    work_starts = models.TimeField(default=time(9, 0))
+    work_ends = models.TimeField(default=time(17, 0))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -161,3 +172,54 @@ class OnCallShift(models.Model):
 
     def __str__(self) -> str:
         return f"on-call shift {self.pk}"
+
+
+class TextChoice(models.Model):
+    """A staff member's own choice to be texted about signals: their phone, and which signals.
+    The text never names the person; it asks them to open Today."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    phone = EncryptedTextField(blank=True, default="")  # E.164
+    on_own_signals = models.BooleanField(default=False)
+    on_escalations = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reachout_text_choice"
+
+    def __str__(self) -> str:
+        return f"signal texts for {self.user_id}"
+
+
+class TextBecause(models.TextChoices):
+    COACH = "coach", _("their coach")
+    ON_CALL = "on_call", _("on call")
+    SUPERVISOR = "supervisor", _("the supervisor")
+
+
+class TextState(models.TextChoices):
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
+class SignalText(models.Model):
+    """One text about a signal to one staff member, once: whether the provider took it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="texts")
+    to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    because = models.CharField(max_length=20, choices=TextBecause.choices)
+    state = models.CharField(max_length=10, choices=TextState.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "reachout_signal_text"
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "to"], name="reachout_one_text_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"signal text {self.pk}"

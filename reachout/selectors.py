@@ -14,9 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from encounters.selectors import BRIEF_PARTICIPANT
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant
-from reachout.models import DEFAULT_WINDOW_MINUTES, OnCallShift, ReachOutSettings, Signal
+from reachout.models import (
+    DEFAULT_WINDOW_MINUTES,
+    OnCallShift,
+    ReachOutSettings,
+    Signal,
+    SignalText,
+    TextState,
+)
 
+# Today shows the oldest 50 waiting signals and says how many more there are; it reads at most
+# SCAN_LIMIT (a supervisor's team rows not yet late are read and left out here).
 TODAY_LIMIT = 50
+SCAN_LIMIT = 1000
 
 
 def settings_for(organization: Organization) -> ReachOutSettings:
@@ -68,13 +78,24 @@ class Waiting:
     escalated: bool = False
 
     @property
+    def text_failed(self) -> bool:
+        """A text about this signal could not be sent (the provider was down)."""
+        return bool(getattr(self.signal, "text_failed", False))
+
+    @property
     def participant(self) -> Participant:
         return self.signal.participant
 
 
+class TodaySignals(list[Waiting]):
+    """The waiting signals Today shows, oldest first, and how many more wait beyond them."""
+
+    more: int = 0
+
+
 def open_for_today(
     *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
+) -> TodaySignals:
     """Signals for the coach's own people not yet acknowledged, oldest first; for a supervisor
     also their team's signals that waited past the organization's window (escalated to them).
     One query: the window comes along as a subquery, the team's rows are sorted out here."""
@@ -95,12 +116,17 @@ def open_for_today(
         Signal.objects.filter(mine, organization=membership.organization, acknowledged_at=None)
         .select_related("participant", "participant__coach")
         .defer("words_found", "response_note", *BRIEF_PARTICIPANT)
-        .annotate(window_minutes=window)
-        .order_by("raised_at")[:TODAY_LIMIT]
+        .annotate(
+            window_minutes=window,
+            text_failed=Exists(
+                SignalText.objects.filter(signal=OuterRef("pk"), state=TextState.FAILED)
+            ),
+        )
+        .order_by("raised_at")[:SCAN_LIMIT]
     )
     now = timezone.now()
     own_coach = {membership.user.pk}
-    shown = []
+    shown = TodaySignals()
     for row in rows:
         late = now - row.raised_at > timedelta(minutes=row.window_minutes)
         person = row.participant
@@ -109,7 +135,9 @@ def open_for_today(
             shown.append(Waiting(row, waited_too_long=late))
         elif late:
             shown.append(Waiting(row, waited_too_long=True, escalated=True))
-    return shown
+    found = TodaySignals(shown[:TODAY_LIMIT])
+    found.more = max(0, len(shown) - TODAY_LIMIT)
+    return found
 
 
 # The list shows the last 90 days; its figures are of the same rows.

@@ -2,7 +2,7 @@
 audit event."""
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,8 +17,26 @@ from lib.signal_words import matching_words
 from organizations.models import Membership
 from organizations.services import save_organization_row
 from participants.models import Participant
-from reachout.models import OnCallShift, ReachOutSettings, Reason, Response, Signal, Source
+from reachout.models import (
+    OnCallShift,
+    ReachOutSettings,
+    Reason,
+    Response,
+    Signal,
+    Source,
+    TextChoice,
+)
 from reachout.selectors import settings_for
+
+# Apps above this one act when a signal is raised, inside its transaction (the inbox writes
+# the out-of-hours reply): each is called with the acting member and the new signal.
+OnRaised = Callable[[Membership, Signal], None]
+_ON_RAISED: list[OnRaised] = []
+
+
+def register_on_raised(hook: OnRaised) -> None:
+    if hook not in _ON_RAISED:
+        _ON_RAISED.append(hook)
 
 
 def _raise(
@@ -52,6 +70,9 @@ def _raise(
                 participant_id=participant.id,
                 changed_fields=["reasons"],
             )
+            for hook in _ON_RAISED:
+                hook(acting, signal)
+            transaction.on_commit(lambda: after_raise(acting=acting, signal_id=signal.pk))
     except IntegrityError:
         # The same check-in saved twice at once: the database keeps one signal.
         return Signal.objects.get(source=source, source_id=source_id)
@@ -140,6 +161,46 @@ def acknowledge(
                 changed_fields=["response", "response_note"] if note.strip() else ["response"],
             )
     return Acknowledged(current, by_me=bool(updated))
+
+
+def after_raise(*, acting: Membership, signal_id: uuid.UUID) -> None:
+    """Once the signal is stored: text the coach if they chose that, and queue the texts to
+    whoever covers it should nobody answer within the window."""
+    from reachout import alerts  # the job handler registers itself on import
+
+    alerts.text_coach(signal_id)
+    alerts.queue_escalation(acting=acting, signal_id=signal_id)
+
+
+def save_text_choice(
+    *, acting: Membership, phone: str, on_own_signals: bool, on_escalations: bool
+) -> TextChoice:
+    """A staff member's own choice of texts about signals (the phone number is encrypted)."""
+    with transaction.atomic():
+        choice, _created = TextChoice.objects.select_for_update().get_or_create(user=acting.user)
+        changed = [
+            name
+            for name, value in (
+                ("phone", phone),
+                ("on_own_signals", on_own_signals),
+                ("on_escalations", on_escalations),
+            )
+            if getattr(choice, name) != value
+        ]
+        choice.phone, choice.on_own_signals, choice.on_escalations = (
+            phone,
+            on_own_signals,
+            on_escalations,
+        )
+        choice.save()
+        if changed:
+            record_member_action(
+                acting=acting,
+                action=Action.UPDATE,
+                target=Target.of(choice),
+                changed_fields=changed,
+            )
+    return choice
 
 
 def save_settings(

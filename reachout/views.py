@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
+from lib.phones import for_display
 from lib.when import show_time, show_weekday_time
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import owned_or_404
-from reachout.forms import AcknowledgeForm, ReachOutSettingsForm, ShiftForm
-from reachout.models import OnCallShift, Response, Signal
+from reachout.forms import AcknowledgeForm, ReachOutSettingsForm, ShiftForm, TextChoiceForm
+from reachout.models import OnCallShift, Response, Signal, TextChoice
 from reachout.selectors import (
     breakdowns,
     figures,
@@ -28,6 +29,7 @@ from reachout.services import (
     add_shift,
     remove_shift,
     save_settings,
+    save_text_choice,
 )
 
 LIST_PAGE = 50
@@ -70,6 +72,7 @@ def signals(request: HttpRequest) -> HttpResponse:
             "figures": figures(membership),
             **breakdowns(membership),
             "can_choose": membership.role in Role.program_keepers(),
+            "can_text": membership.role in Role.care_team(),
         },
     )
 
@@ -181,3 +184,27 @@ def reach_out_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Settings saved.") if changed else _("Nothing was changed."))
         return redirect("reachout:settings")
     return render(request, "reachout/settings.html", {"form": form})
+
+
+@member_required(*Role.care_team())
+def my_texts(request: HttpRequest) -> HttpResponse:
+    """A coach's, supervisor's or on-call person's own choice of texts about signals."""
+    acting = acting_membership(request)
+    current = TextChoice.objects.filter(user=acting.user).first()
+    initial = {
+        "phone": for_display(current.phone) if current else "",
+        "on_own_signals": current.on_own_signals if current else False,
+        "on_escalations": current.on_escalations if current else False,
+    }
+    form = TextChoiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        save_text_choice(acting=acting, **form.cleaned_data)
+        wants = form.cleaned_data["on_own_signals"] or form.cleaned_data["on_escalations"]
+        messages.success(
+            request,
+            _("Saved. Texts say only that someone asked to be reached, never who.")
+            if wants
+            else _("Saved. You will get no texts about signals."),
+        )
+        return redirect("reachout:texts")
+    return render(request, "reachout/texts.html", {"form": form})

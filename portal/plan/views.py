@@ -32,6 +32,7 @@ from portal.plan.selectors import (
     todays_check_in,
 )
 from portal.plan.services import record_check_in, request_call, suggest_goal_change
+from reachout.hours import coach_back_at
 from reachout.selectors import raised_for
 from safety.editing import attempt_edit
 from safety.selectors import crisis_lines, wallet_card_context
@@ -88,6 +89,7 @@ def check_in_thanks(request: HttpRequest) -> HttpResponse:
             "open_call": open_call_request(participant),
             "reaching_out": reaching_out,
             "crisis_lines": crisis_lines(participant.organization) if reaching_out else [],
+            "back_at": coach_back_at(participant.organization, timezone.now()),
         },
     )
 
@@ -111,7 +113,11 @@ def call(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/call.html",
-        {"participant": participant, "open_call": open_call_request(participant)},
+        {
+            "participant": participant,
+            "open_call": open_call_request(participant),
+            "back_at": coach_back_at(participant.organization, timezone.now()),
+        },
     )
 
 

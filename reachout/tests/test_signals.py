@@ -172,7 +172,14 @@ def test_the_program_chooses_what_raises_a_signal(demo, client_for) -> None:
     assert "relapse plan" in response.content.decode()  # what was typed is kept
     response = mia.post(
         "/reach-out/settings/",
-        {"on_hard_day_and_urges": "on", "words": "hopeless\n", "acknowledge_within_minutes": "45"},
+        {
+            "on_hard_day_and_urges": "on",
+            "words": "hopeless\n",
+            "acknowledge_within_minutes": "45",
+            "work_days": ["0", "1", "2", "3", "4"],
+            "work_starts": "09:00",
+            "work_ends": "17:00",
+        },
     )
     assert response.status_code == 302
     row = ReachOutSettings.objects.get(organization=_pat().organization)
