@@ -16,10 +16,11 @@ from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from overdose.forms import KitForm, OverdoseForm
 from overdose.models import OverdoseEvent, ReportedBy
-from overdose.selectors import figures_by_month, participant_history
+from overdose.selectors import Month, figures_by_month, participant_history
 from overdose.services import EVENT_FIELDS, mark_outreach_done, record_kits, record_overdose
 from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant
+from reports.suppression import suppress_table
 
 
 def _page(
@@ -130,12 +131,32 @@ def outreach_done(request: HttpRequest, event_id: object) -> HttpResponse:
     return redirect("today")
 
 
+def shown_months(months: list[Month], *, deidentified: bool) -> list[list[str]]:
+    """Each month's counts, and a last row for the 12 months; de-identified, counts from 1 to
+    10 are hidden, with others where a column's total would give them away (a row's counts
+    measure different things, so only the columns add up)."""
+    rows = [[m.kits_given, m.overdoses, m.reversals, m.helped_others, m.deaths] for m in months]
+    if not rows:
+        return []
+    if deidentified:
+        return [[str(cell) for cell in row] for row in suppress_table(rows, row_totals=False)]
+    totals = [sum(column) for column in zip(*rows, strict=True)]
+    return [[str(n) for n in row] for row in [*rows, totals]]
+
+
 @member_required(*Role.oversight())
 def figures(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
+    deidentified = request.GET.get("numbers") == "deidentified"
     record_page_view(request=request, target=Target(type="overdose.figures", id="months"))
+    months = figures_by_month(membership, today=timezone.localdate())
+    cells = shown_months(months, deidentified=deidentified)
     return render(
         request,
         "overdose/figures.html",
-        {"months": figures_by_month(membership, today=timezone.localdate())},
+        {
+            "rows": list(zip(months, cells, strict=False)),
+            "totals": cells[-1] if cells else [],
+            "deidentified": deidentified,
+        },
     )

@@ -12,8 +12,9 @@ from audit.services import Target, record_page_view
 from lib.phones import for_display
 from lib.when import show_time, show_weekday_time
 from organizations.access import acting_membership, member_required, visible_or_404
-from organizations.models import Role
+from organizations.models import Membership, Role
 from participants.access import owned_or_404
+from reachout import tables
 from reachout.forms import AcknowledgeForm, ReachOutSettingsForm, ShiftForm, TextChoiceForm
 from reachout.models import OnCallShift, Response, Signal, TextChoice
 from reachout.selectors import (
@@ -59,6 +60,7 @@ def signals(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     state = request.GET.get("state", "")
     state = state if state in STATES else ""
+    deidentified = request.GET.get("numbers") == "deidentified"
     page = Paginator(visible_signals(membership, state=state), LIST_PAGE).get_page(
         request.GET.get("page")
     )
@@ -69,12 +71,25 @@ def signals(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "state": state,
-            "figures": figures(membership),
-            **breakdowns(membership),
+            "deidentified": deidentified,
+            **_figures_shown(membership, deidentified=deidentified),
             "can_choose": membership.role in Role.program_keepers(),
             "can_text": membership.role in Role.care_team(),
         },
     )
+
+
+def _figures_shown(membership: Membership, *, deidentified: bool) -> dict[str, object]:
+    total = figures(membership)
+    parts = breakdowns(membership)
+    by_team = tables.table(parts["by_team"], total, deidentified=deidentified)
+    return {
+        "figures": total,
+        "shown": by_team[-1],
+        "by_team": by_team[:-1],
+        "by_team_total": by_team[-1],
+        "by_part_of_day": tables.table(parts["by_part_of_day"], total, deidentified=deidentified),
+    }
 
 
 def _open_signal(request: HttpRequest, signal_id: object) -> tuple[Signal, bool]:

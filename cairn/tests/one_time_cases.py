@@ -519,6 +519,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "directory:keep": "a list",
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
+    "reachout:texts": "a staff member's own choice, one row per person",
     "reachout:list": "a list",
     "supervision:mine": "a page",
     "supervision:log_csv": "a download",

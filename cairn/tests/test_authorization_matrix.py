@@ -443,6 +443,7 @@ MATRIX: dict[str, Row] = {
     # what raises one is the program's choice (managers and administrators).
     "reachout:signal": Row(PAT_WRITE, kwargs=lambda o: {"signal_id": o["signal"].id}),
     "reachout:settings": Row(by_role({Role(role) for role in Role.program_keepers()})),
+    "reachout:texts": Row(by_role({Role(role) for role in Role.care_team()})),
     "reachout:list": Row(by_role(STAFF_READERS)),
     "reachout:on_call": Row(by_role({Role(role) for role in Role.program_keepers()})),
     "reachout:remove_shift": Row(

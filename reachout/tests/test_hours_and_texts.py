@@ -44,8 +44,8 @@ def _hours(**values: object) -> ReachOutSettings:
     return settings
 
 
-def _ny(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=NEW_YORK)
+def _ny(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=NEW_YORK)
 
 
 # -- when coaches are next at work ---------------------------------------------------------
@@ -288,9 +288,11 @@ def _late_signal(minutes: int = 45) -> Signal:
 
 
 def _run_escalation(signal: Signal) -> Job:
+    person = signal.participant.user
+    assert person is not None
     job = Job.objects.create(
         organization=signal.organization,
-        requested_by=signal.participant.user,
+        requested_by=person,
         kind=ESCALATION_TEXTS,
         title="texts",
         params={"signal_id": str(signal.id)},
