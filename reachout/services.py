@@ -1,6 +1,7 @@
 """Raising a reach-out-soon signal and acknowledging it; each write one transaction with its
 audit event."""
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from reachout.models import (
     TextChoice,
 )
 from reachout.selectors import settings_for
+
+logger = logging.getLogger(__name__)
 
 # Apps above this one act when a signal is raised, inside its transaction (the inbox writes
 # the out-of-hours reply): each is called with the acting member and the new signal.
@@ -168,8 +171,16 @@ def after_raise(*, acting: Membership, signal_id: uuid.UUID) -> None:
     whoever covers it should nobody answer within the window."""
     from reachout import alerts  # the job handler registers itself on import
 
-    alerts.text_coach(signal_id)
-    alerts.queue_escalation(acting=acting, signal_id=signal_id)
+    # The signal is stored and on Today whatever happens here: a failure to text or to queue
+    # must never turn the person's check-in into an error page.
+    try:
+        alerts.text_coach(signal_id)
+    except Exception as error:  # noqa: BLE001 - logged by type; Today still shows the signal
+        logger.error("coach text after a signal failed: %s", type(error).__name__)
+    try:
+        alerts.queue_escalation(acting=acting, signal_id=signal_id)
+    except Exception as error:  # noqa: BLE001 - Today escalates without the job
+        logger.error("escalation texts not queued: %s", type(error).__name__)
 
 
 def save_text_choice(

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from organizations.models import Membership
+from overdose.selectors import Month
 from overdose.services import record_kits
 from overdose.views import shown_months
-from overdose.selectors import Month
 from participants.models import Participant
 from reachout.models import Signal, Source
 from reachout.selectors import Breakdown, Figures
@@ -39,7 +39,7 @@ def test_small_counts_and_what_gives_them_away_are_hidden() -> None:
         hidden = [c for c in (row.raised, row.acknowledged, row.waiting) if c == HIDDEN]
         assert len(hidden) != 1
     exact = table(rows, total, deidentified=False)
-    assert [(s.raised, s.acknowledged, s.waiting) for s in exact][0] == ("15", "12", "3")
+    assert (exact[0].raised, exact[0].acknowledged, exact[0].waiting) == ("15", "12", "3")
 
 
 def test_times_need_eleven_answered_signals() -> None:
