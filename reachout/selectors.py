@@ -2,16 +2,27 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from encounters.selectors import BRIEF_PARTICIPANT
+from lib.when import show_time
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant
 from reachout.models import (
@@ -153,6 +164,9 @@ class Figures:
     waiting: int
     median_minutes: int | None
     p90_minutes: int | None
+    # Waited longer than the program's window (answered late, or still waiting past it): the
+    # signals that went on to the supervisor and whoever was on call.
+    escalated: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,6 +206,16 @@ def visible_signals(membership: Membership, *, state: str = "") -> QuerySet[Sign
         rows = rows.filter(acknowledged_at__isnull=True)
     elif state == "done":
         rows = rows.filter(acknowledged_at__isnull=False)
+    elif state == "escalated":
+        window = timedelta(minutes=settings_for(membership.organization).acknowledge_within_minutes)
+        waited = ExpressionWrapper(
+            F("acknowledged_at") - F("raised_at"), output_field=DurationField()
+        )
+        late = Signal.objects.alias(waited=waited).filter(
+            Q(acknowledged_at__isnull=True, raised_at__lt=timezone.now() - window)
+            | Q(waited__gt=window)
+        )
+        rows = rows.filter(pk__in=late.values("pk"))
     return (
         rows.select_related("participant", "acknowledged_by")
         .defer("words_found", "response_note", *BRIEF_PARTICIPANT)
@@ -199,9 +223,17 @@ def visible_signals(membership: Membership, *, state: str = "") -> QuerySet[Sign
     )
 
 
-def _figures(rows: list[tuple[datetime, datetime | None]]) -> Figures:
+def _figures(
+    rows: list[tuple[datetime, datetime | None]], window: timedelta | None = None
+) -> Figures:
     waits = sorted(
         (done - raised).total_seconds() / 60 for raised, done in rows if done is not None
+    )
+    now = timezone.now()
+    late = (
+        sum(1 for raised, done in rows if (done or now) - raised > window)
+        if window is not None
+        else 0
     )
     return Figures(
         raised=len(rows),
@@ -209,18 +241,28 @@ def _figures(rows: list[tuple[datetime, datetime | None]]) -> Figures:
         waiting=len(rows) - len(waits),
         median_minutes=_percentile(waits, 0.5),
         p90_minutes=_percentile(waits, 0.9),
+        escalated=late,
     )
 
 
-def figures(membership: Membership) -> Figures:
-    """Counts and time to acknowledgement (median, 90th percentile) of the visible signals."""
+def window_of(organization: Organization) -> timedelta:
+    return timedelta(minutes=settings_for(organization).acknowledge_within_minutes)
+
+
+def figures(membership: Membership, *, window: timedelta | None = None) -> Figures:
+    """Counts, how many waited past the window, and time to acknowledgement (median, 90th
+    percentile) of the visible signals."""
     rows = list(visible_signals(membership).order_by().values_list("raised_at", "acknowledged_at"))
-    return _figures(rows)
+    return _figures(rows, window or window_of(membership.organization))
 
 
-def breakdowns(membership: Membership) -> dict[str, list[Breakdown]]:
-    """The figures by the team of the person's coach, and by the part of the day the signal was
-    raised (the organization's time zone): where and when the program answers more slowly."""
+def breakdowns(
+    membership: Membership, *, window: timedelta | None = None
+) -> dict[str, list[Breakdown]]:
+    """The figures by the team of the person's coach, by the part of the day and by the hour the
+    signal was raised (the organization's time zone): where and when the program answers more
+    slowly."""
+    window = window or window_of(membership.organization)
     rows = list(
         visible_signals(membership)
         .order_by()
@@ -238,10 +280,20 @@ def breakdowns(membership: Membership) -> dict[str, list[Breakdown]]:
     by_part = []
     for label, first, last in DAY_PARTS:
         part = [(r, d) for r, d, _c in rows if first <= r.astimezone(zone).hour < last]
-        by_part.append(Breakdown(str(label), _figures(part)))
+        by_part.append(Breakdown(str(label), _figures(part, window)))
+    by_hour: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for raised, done, _coach in rows:
+        by_hour.setdefault(raised.astimezone(zone).hour, []).append((raised, done))
     return {
-        "by_team": [Breakdown(name, _figures(by_team[name])) for name in sorted(by_team)],
+        "by_team": [Breakdown(name, _figures(by_team[name], window)) for name in sorted(by_team)],
         "by_part_of_day": by_part,
+        "by_hour": [
+            Breakdown(
+                show_time(time(hour), clock=membership.organization.clock),
+                _figures(by_hour[hour], window),
+            )
+            for hour in sorted(by_hour)
+        ],
     }
 
 

@@ -18,6 +18,7 @@ class Shown:
     waiting: str
     median_minutes: str
     p90_minutes: str
+    escalated: str
 
 
 def _minutes(value: int | None, answered: int, deidentified: bool) -> str:
@@ -36,6 +37,7 @@ def _exact(name: str, f: Figures) -> Shown:
         str(f.waiting),
         _minutes(f.median_minutes, f.acknowledged, False),
         _minutes(f.p90_minutes, f.acknowledged, False),
+        str(f.escalated),
     )
 
 
@@ -48,10 +50,14 @@ def table(rows: list[Breakdown], total: Figures, *, deidentified: bool) -> list[
         return [_exact(b.name, b.figures) for b in every]
     if rows:
         cells = suppress_table([[b.figures.acknowledged, b.figures.waiting] for b in rows])
+        # Those that waited too long are a part of those raised, not a line with them: their
+        # column is kept safe on its own, against its total.
+        late = suppress_table([[b.figures.escalated] for b in rows], row_totals=False)
     else:
         cells = suppress_table([[total.acknowledged, total.waiting]], col_totals=False)
+        late = suppress_table([[total.escalated]], row_totals=False, col_totals=False)
     shown = []
-    for b, (answered, waiting, raised) in zip(every, cells, strict=True):
+    for b, (answered, waiting, raised), (escalated,) in zip(every, cells, late, strict=True):
         f = b.figures
         shown.append(
             Shown(
@@ -61,6 +67,7 @@ def table(rows: list[Breakdown], total: Figures, *, deidentified: bool) -> list[
                 str(waiting),
                 _minutes(f.median_minutes, f.acknowledged, True),
                 _minutes(f.p90_minutes, f.acknowledged, True),
+                str(escalated),
             )
         )
     return shown

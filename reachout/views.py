@@ -24,6 +24,7 @@ from reachout.selectors import (
     rota,
     settings_for,
     visible_signals,
+    window_of,
 )
 from reachout.services import (
     acknowledge,
@@ -34,7 +35,7 @@ from reachout.services import (
 )
 
 LIST_PAGE = 50
-STATES = {"open", "done"}
+STATES = {"open", "done", "escalated"}
 
 
 def _already(request: HttpRequest, signal: Signal) -> None:
@@ -80,8 +81,9 @@ def signals(request: HttpRequest) -> HttpResponse:
 
 
 def _figures_shown(membership: Membership, *, deidentified: bool) -> dict[str, object]:
-    total = figures(membership)
-    parts = breakdowns(membership)
+    window = window_of(membership.organization)
+    total = figures(membership, window=window)
+    parts = breakdowns(membership, window=window)
     by_team = tables.table(parts["by_team"], total, deidentified=deidentified)
     return {
         "figures": total,
@@ -89,6 +91,8 @@ def _figures_shown(membership: Membership, *, deidentified: bool) -> dict[str, o
         "by_team": by_team[:-1],
         "by_team_total": by_team[-1],
         "by_part_of_day": tables.table(parts["by_part_of_day"], total, deidentified=deidentified),
+        "by_hour": tables.table(parts["by_hour"], total, deidentified=deidentified),
+        "window_minutes": int(window.total_seconds() // 60),
     }
 
 

@@ -101,3 +101,38 @@ def test_a_column_total_never_gives_a_month_away() -> None:
     overdoses = [row[1] for row in cells]
     assert overdoses == [HIDDEN, "0", HIDDEN]  # 3 and its total (3) hidden together
     assert kits == ["14", "30", "44"]
+
+
+def test_signals_that_waited_too_long_are_counted_and_listed(demo, client_for) -> None:
+    pat = Participant.objects.get(user__username="pat")
+    ana = Membership.objects.get(user__username="ana")
+    now = timezone.now()
+
+    def signal(hours_ago: float, answered_after: float | None) -> Signal:
+        raised = now - timedelta(hours=hours_ago)
+        return Signal.objects.create(
+            organization=pat.organization,
+            participant=pat,
+            source=Source.MESSAGE,
+            source_id=uuid.uuid4(),
+            reasons=["words"],
+            raised_at=raised,
+            acknowledged_at=raised + timedelta(minutes=answered_after)
+            if answered_after is not None
+            else None,
+            acknowledged_by=ana.user if answered_after is not None else None,
+            response="reached" if answered_after is not None else "",
+        )
+
+    signal(5, 10)  # answered in time
+    late_answer = signal(6, 50)  # answered after the 30-minute window
+    still_waiting = signal(2, None)  # waiting past the window
+    signal(0.1, None)  # raised six minutes ago: not late yet
+    page = client_for("mia").get("/reach-out/").content.decode()
+    strip = page.split('id="reach-out-figures"')[1].split("</ul>")[0]
+    assert '>2</span> <span class="summary-label">waited longer than 30 minutes' in strip
+    listed = client_for("mia").get("/reach-out/?state=escalated").content.decode()
+    rows = listed.split('id="signal-list"')[1].split("<tbody>")[1].split("</table>")[0]
+    assert rows.count("<tr>") == 2
+    assert str(still_waiting.id) in rows and str(late_answer.id) not in rows  # answered: no link
+    assert "By the hour the signal was raised" in page
