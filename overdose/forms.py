@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.once import OneTimeKeyForm
-from overdose.models import Outcome, Whose
+from overdose.models import OUTREACH_HOURS, Outcome, OutreachPlan, Whose
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -67,3 +67,43 @@ class OverdoseForm(OneTimeKeyForm, forms.Form):
                 _("Say how it was reversed: naloxone, emergency services, or both."),
             )
         return data
+
+
+MAX_STEPS = 10
+
+
+class OutreachPlanForm(forms.ModelForm):
+    class Meta:
+        model = OutreachPlan
+        fields = ["within_hours", "steps"]
+        labels = {
+            "within_hours": _("First contact within (hours)"),
+            "steps": _("Steps of the outreach"),
+        }
+        help_texts = {
+            "within_hours": _("Between 24 and 72 hours after the program learns of it."),
+            "steps": _(
+                "One step per line, in your program's words; they show on the coach's Today "
+                "with the outreach. Leave empty for the default steps."
+            ),
+        }
+        widgets = {"steps": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_within_hours(self) -> int:
+        hours: int = self.cleaned_data["within_hours"]
+        low, high = OUTREACH_HOURS
+        if not low <= hours <= high:
+            raise forms.ValidationError(
+                _("Choose between %(low)d and %(high)d hours.") % {"low": low, "high": high}
+            )
+        return hours
+
+    def clean_steps(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["steps"].splitlines() if line.strip()]
+        if len(lines) > MAX_STEPS:
+            raise forms.ValidationError(
+                _("Keep it to %(n)d steps or fewer, so Today stays readable.") % {"n": MAX_STEPS}
+            )
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError(_("Keep each step under 200 characters."))
+        return "\n".join(lines)

@@ -17,6 +17,15 @@ from participants.owned import ParticipantOwnedQuerySet
 
 # Post-overdose outreach: a first contact within this long of learning of the overdose.
 OUTREACH_WITHIN = timedelta(hours=72)
+OUTREACH_HOURS = (24, 72)  # the program chooses within this range
+
+# The steps of post-overdose outreach when the program has not written its own.
+DEFAULT_OUTREACH_STEPS = (
+    _("Reach out by phone, text or in person, and listen"),
+    _("Offer naloxone and show how to use it"),
+    _("Ask what support they want now: treatment, a meeting, a ride, a place to stay"),
+    _("Look at their safety plan together"),
+)
 
 
 class KitGiven(models.Model):
@@ -105,3 +114,28 @@ class OverdoseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"overdose event {self.pk}"
+
+
+class OutreachPlan(models.Model):
+    """The program's post-overdose outreach: how soon a first contact is due, and its steps.
+    Without a row, 72 hours and the default steps."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    within_hours = models.PositiveSmallIntegerField(default=72)
+    # One step per line, in the program's own words; empty: the default steps.
+    steps = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "overdose_outreach_plan"
+
+    def __str__(self) -> str:
+        return f"outreach plan {self.organization_id}"
+
+
+def outreach_steps(written: str | None) -> list[str]:
+    """The program's steps, or the default ones (in the reader's language)."""
+    own = [line.strip() for line in (written or "").splitlines() if line.strip()]
+    return own or [str(step) for step in DEFAULT_OUTREACH_STEPS]

@@ -5,18 +5,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from encounters.selectors import BRIEF_PARTICIPANT
-from organizations.models import Membership, Role
-from overdose.models import KitGiven, Outcome, OverdoseEvent, Whose
+from organizations.models import Membership, Organization, Role
+from overdose.models import KitGiven, Outcome, OutreachPlan, OverdoseEvent, Whose
 from participants.models import Participant
 
 # A supervisor's Today tells of a death recorded on their team for this long.
 DEATH_NOTICE_DAYS = 14
 FIGURE_MONTHS = 12
+
+
+def outreach_plan(organization: Organization) -> OutreachPlan:
+    """The program's plan, or the defaults (unsaved) when it has written none."""
+    found = OutreachPlan.objects.filter(organization=organization).first()
+    return found or OutreachPlan(organization=organization)
 
 
 def for_today(*, membership: Membership, today: date, people: QuerySet[Participant]) -> list[Any]:
@@ -42,6 +48,14 @@ def for_today(*, membership: Membership, today: date, people: QuerySet[Participa
         OverdoseEvent.objects.filter(open_outreach | deaths, organization=membership.organization)
         .select_related("participant")
         .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
+        # The program's own steps come along in the same read (`overdose.models.outreach_steps`).
+        .annotate(
+            plan_steps=Subquery(
+                OutreachPlan.objects.filter(organization=OuterRef("organization")).values("steps")[
+                    :1
+                ]
+            )
+        )
         .order_by("outreach_due_at", "-recorded_at")[:50]
     )
 

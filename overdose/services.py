@@ -1,7 +1,8 @@
 """Recording naloxone kits and overdoses, and closing post-overdose outreach; each write one
 transaction with its audit event."""
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +11,9 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.models import Membership
-from overdose.models import OUTREACH_WITHIN, KitGiven, Outcome, OverdoseEvent, Whose
+from organizations.services import save_organization_row
+from overdose.models import KitGiven, Outcome, OutreachPlan, OverdoseEvent, Whose
+from overdose.selectors import outreach_plan
 from participants.models import Participant
 
 EVENT_FIELDS = (
@@ -56,8 +59,10 @@ def record_overdose(
     *, acting: Membership, participant: Participant, values: dict[str, Any], reported_by: str
 ) -> OverdoseEvent:
     """Their own overdose that they survived (or whose outcome is not known yet) starts
-    post-overdose outreach: a first contact due within 72 hours of learning of it."""
+    post-overdose outreach: a first contact due within the program's hours (24 to 72) of
+    learning of it."""
     now = timezone.now()
+    within = timedelta(hours=outreach_plan(acting.organization).within_hours)
     starts_outreach = values["whose"] == Whose.THEIR_OWN and values["outcome"] != Outcome.DIED
     with transaction.atomic():
         event = OverdoseEvent.objects.create(
@@ -66,7 +71,7 @@ def record_overdose(
             reported_by=reported_by,
             recorded_by=acting.user,
             recorded_at=now,
-            outreach_due_at=now + OUTREACH_WITHIN if starts_outreach else None,
+            outreach_due_at=now + within if starts_outreach else None,
             **{name: values[name] for name in EVENT_FIELDS},
         )
         record_member_action(
@@ -94,3 +99,10 @@ def mark_outreach_done(*, acting: Membership, event: OverdoseEvent) -> bool:
                 changed_fields=["outreach_done_at"],
             )
     return bool(updated)
+
+
+def save_outreach_plan(
+    *, acting: Membership, values: Mapping[str, object]
+) -> tuple[OutreachPlan, list[str]]:
+    """The program's post-overdose outreach: hours to a first contact, and its steps."""
+    return save_organization_row(acting=acting, model=OutreachPlan, values=values)

@@ -14,10 +14,16 @@ from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
-from overdose.forms import KitForm, OverdoseForm
-from overdose.models import OverdoseEvent, ReportedBy
-from overdose.selectors import Month, figures_by_month, participant_history
-from overdose.services import EVENT_FIELDS, mark_outreach_done, record_kits, record_overdose
+from overdose.forms import KitForm, OutreachPlanForm, OverdoseForm
+from overdose.models import OverdoseEvent, ReportedBy, outreach_steps
+from overdose.selectors import Month, figures_by_month, outreach_plan, participant_history
+from overdose.services import (
+    EVENT_FIELDS,
+    mark_outreach_done,
+    record_kits,
+    record_overdose,
+    save_outreach_plan,
+)
 from participants.access import owned_or_404, participant_or_404
 from participants.models import Participant
 from reports.suppression import suppress_table
@@ -158,5 +164,28 @@ def figures(request: HttpRequest) -> HttpResponse:
             "rows": list(zip(months, cells, strict=False)),
             "totals": cells[-1] if cells else [],
             "deidentified": deidentified,
+            "can_plan": membership.role in Role.program_keepers(),
         },
+    )
+
+
+@member_required(*Role.program_keepers())
+def plan_settings(request: HttpRequest) -> HttpResponse:
+    """The program's post-overdose outreach: how soon, and its steps."""
+    acting = acting_membership(request)
+    current = outreach_plan(acting.organization)
+    form = OutreachPlanForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        _row, changed = save_outreach_plan(
+            acting=acting,
+            values={name: form.cleaned_data[name] for name in OutreachPlanForm.Meta.fields},
+        )
+        messages.success(
+            request, _("Outreach plan saved.") if changed else _("Nothing was changed.")
+        )
+        return redirect("overdose:plan")
+    return render(
+        request,
+        "overdose/plan.html",
+        {"form": form, "default_steps": outreach_steps("")},
     )

@@ -534,6 +534,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",
     "overdose:outreach_done": "marking done twice changes nothing (a conditional update)",
     "overdose:figures": "a table",
+    "overdose:plan": "settings, one row per organization",
     "billing:lines": "a list",
     "billing:check_again": "checking again only works out held or missing lines",
     "billing:payer": "an edit checked against the version it started from",

@@ -465,6 +465,7 @@ MATRIX: dict[str, Row] = {
         PAT_ACTION_POST, kwargs=lambda o: {"event_id": o["overdose"].id}, method="post"
     ),
     "overdose:figures": Row(by_role({Role(role) for role in Role.oversight()})),
+    "overdose:plan": Row(by_role({Role(role) for role in Role.program_keepers()})),
     # --- billing (issue #21): lines and coverage writes are the manager's, payers the keepers' ---
     "billing:lines": Row(by_role({Role.MANAGER})),
     "billing:check_again": Row(by_role({Role.MANAGER}, ok=302), method="post"),

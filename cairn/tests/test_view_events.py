@@ -249,6 +249,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "directory:verify": POST_ONLY,
     "directory:keep": "listings that need checking; no participant data",
     "reachout:settings": "what raises a signal in the program; no participant data",
+    "overdose:plan": "the program's outreach hours and steps; no participant data",
     "reachout:texts": "a staff member's own phone and choice of texts; no participant data",
     "reachout:on_call": "who is on call when; no participant data",
     **{
