@@ -134,3 +134,44 @@ def figures_by_month(membership: Membership, *, today: date) -> list[Month]:
 def _day(value: Any) -> date:
     """TruncMonth of a date column gives a date; some backends give a datetime."""
     return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+# The figures' columns, each with the rows behind it: (measure, kits or events, filter).
+MEASURES = {
+    "kits": Q(),
+    "overdoses": Q(whose=Whose.THEIR_OWN),
+    "reversals": Q(reversed=True),
+    "helped_others": Q(whose=Whose.THEY_HELPED),
+    "deaths": Q(whose=Whose.THEIR_OWN, outcome=Outcome.DIED),
+}
+
+
+def rows_behind(membership: Membership, *, measure: str, month: date) -> QuerySet[Any]:
+    """The kits given or the overdoses behind one figure of one month, over the participants
+    the reader may see (the same rule as the figure)."""
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    visible = Participant.objects.visible_to(membership.user, membership.organization).values("id")
+    if measure == "kits":
+        return (
+            KitGiven.objects.filter(
+                organization=membership.organization,
+                participant__in=visible,
+                given_on__gte=month,
+                given_on__lt=end,
+            )
+            .select_related("participant", "given_by")
+            .defer(*BRIEF_PARTICIPANT)
+            .order_by("-given_on", "-created_at")
+        )
+    return (
+        OverdoseEvent.objects.filter(
+            MEASURES[measure],
+            organization=membership.organization,
+            participant__in=visible,
+            happened_on__gte=month,
+            happened_on__lt=end,
+        )
+        .select_related("participant", "recorded_by")
+        .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
+        .order_by("-happened_on", "-recorded_at")
+    )

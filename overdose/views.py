@@ -1,12 +1,16 @@
 """A participant's naloxone kits and overdoses, post-overdose outreach from Today, and the
 program's figures by month."""
 
+from datetime import date
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -16,7 +20,14 @@ from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from overdose.forms import KitForm, OutreachPlanForm, OverdoseForm
 from overdose.models import OverdoseEvent, ReportedBy, outreach_steps
-from overdose.selectors import Month, figures_by_month, outreach_plan, participant_history
+from overdose.selectors import (
+    MEASURES,
+    Month,
+    figures_by_month,
+    outreach_plan,
+    participant_history,
+    rows_behind,
+)
 from overdose.services import (
     EVENT_FIELDS,
     mark_outreach_done,
@@ -137,6 +148,10 @@ def outreach_done(request: HttpRequest, event_id: object) -> HttpResponse:
     return redirect("today")
 
 
+# The table's columns, in order, by the name of the rows behind each (`MEASURES`).
+COLUMNS = ("kits", "overdoses", "reversals", "helped_others", "deaths")
+
+
 def shown_months(months: list[Month], *, deidentified: bool) -> list[list[str]]:
     """Each month's counts, and a last row for the 12 months; de-identified, counts from 1 to
     10 are hidden, with others where a column's total would give them away (a row's counts
@@ -161,10 +176,51 @@ def figures(request: HttpRequest) -> HttpResponse:
         request,
         "overdose/figures.html",
         {
-            "rows": list(zip(months, cells, strict=False)),
+            "rows": [
+                (month, list(zip(row, COLUMNS, strict=True)))
+                for month, row in zip(months, cells, strict=False)
+            ],
             "totals": cells[-1] if cells else [],
             "deidentified": deidentified,
             "can_plan": membership.role in Role.program_keepers(),
+        },
+    )
+
+
+MEASURE_TITLES = {
+    "kits": _lazy("Kits given"),
+    "overdoses": _lazy("Overdoses"),
+    "reversals": _lazy("Reversals"),
+    "helped_others": _lazy("Reversed by a participant for someone else"),
+    "deaths": _lazy("Deaths"),
+}
+
+
+@member_required(*Role.oversight())
+def rows(request: HttpRequest) -> HttpResponse:
+    """The kits or overdoses behind one figure of the table, each person linking to their
+    page: only in the exact view, and only those the reader may see."""
+    membership = acting_membership(request)
+    measure = request.GET.get("measure", "")
+    try:
+        month = date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        raise Http404 from None
+    if measure not in MEASURES:
+        raise Http404
+    page = Paginator(rows_behind(membership, measure=measure, month=month), 50).get_page(
+        request.GET.get("page")
+    )
+    record_page_view(request=request, target=Target(type="overdose.rows", id=measure))
+    return render(
+        request,
+        "overdose/rows.html",
+        {
+            "title": MEASURE_TITLES[measure],
+            "month": month,
+            "page": page,
+            "kits": measure == "kits",
+            "query": f"measure={measure}&month={month:%Y-%m}",
         },
     )
 

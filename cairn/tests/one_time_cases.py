@@ -535,6 +535,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "overdose:outreach_done": "marking done twice changes nothing (a conditional update)",
     "overdose:figures": "a table",
     "overdose:plan": "settings, one row per organization",
+    "overdose:rows": "a list",
     "billing:lines": "a list",
     "billing:check_again": "checking again only works out held or missing lines",
     "billing:payer": "an edit checked against the version it started from",

@@ -466,6 +466,10 @@ MATRIX: dict[str, Row] = {
     ),
     "overdose:figures": Row(by_role({Role(role) for role in Role.oversight()})),
     "overdose:plan": Row(by_role({Role(role) for role in Role.program_keepers()})),
+    "overdose:rows": Row(
+        by_role({Role(role) for role in Role.oversight()}),
+        extra={"data": {"measure": "kits", "month": "2026-12"}},
+    ),
     # --- billing (issue #21): lines and coverage writes are the manager's, payers the keepers' ---
     "billing:lines": Row(by_role({Role.MANAGER})),
     "billing:check_again": Row(by_role({Role.MANAGER}, ok=302), method="post"),

@@ -89,6 +89,7 @@ VIEWED: dict[str, Viewed] = {
     "reachout:list": Viewed("ana", names=MANY),
     "overdose:participant": Viewed("ana"),
     "overdose:figures": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "overdose:rows": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     "billing:coverage": Viewed("ana"),
     "billing:lines": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     # --- the participant's own pages (who looked at their record names them too) ---

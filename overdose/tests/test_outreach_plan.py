@@ -59,3 +59,38 @@ def test_only_managers_and_admins_set_the_plan(demo, client_for) -> None:
     for name in ("ana", "sam", "pat"):
         assert client_for(name).get("/overdose/outreach-plan/").status_code in (302, 403, 404)
     assert client_for("max").get("/overdose/outreach-plan/").status_code == 200
+
+
+def test_each_figure_opens_the_rows_behind_it(demo, client_for) -> None:
+    from django.utils import timezone
+
+    ana = client_for("ana")
+    ana.post(f"/overdose/participant/{_pat().id}/overdose/", _event())
+    month = timezone.localdate().strftime("%Y-%m")
+    figures = client_for("mia").get("/overdose/").content.decode()
+    link = f"/overdose/rows/?measure=overdoses&amp;month={month}"
+    assert link in figures
+    rows = client_for("mia").get(f"/overdose/rows/?measure=overdoses&month={month}")
+    table = rows.content.decode().split('id="overdose-rows"')[1].split("</table>")[0]
+    assert "Pat" in table and table.count("<tr>") == 2  # the header and Pat's overdose
+    # Another program's manager, a bad month or a made-up measure: nothing.
+    assert (
+        client_for("rio").get(f"/overdose/rows/?measure=overdoses&month={month}").status_code
+        in (
+            403,
+            404,
+        )
+        or "Pat"
+        not in client_for("rio")
+        .get(f"/overdose/rows/?measure=overdoses&month={month}")
+        .content.decode()
+    )
+    assert (
+        client_for("mia").get("/overdose/rows/?measure=overdoses&month=2026-13").status_code == 404
+    )
+    assert client_for("mia").get(f"/overdose/rows/?measure=names&month={month}").status_code == 404
+    # The de-identified view links to no rows.
+    assert (
+        "/overdose/rows/"
+        not in client_for("mia").get("/overdose/?numbers=deidentified").content.decode()
+    )
