@@ -427,4 +427,5 @@ def test_mia_sees_time_to_reach_out_by_team_and_time_of_day(demo, client_for) ->
     assert "Team A" in team or "Harbor" in team or '<th scope="row">' in team
     assert ">20</td>" in team
     parts = page.split("By the time of day the signal was raised")[1].split("</table>")[0]
-    assert parts.count('<th scope="row">') == 4 and ">20</td>" in parts
+    # Four parts of the day and the row for all of them.
+    assert parts.count('<th scope="row">') == 5 and ">20</td>" in parts
