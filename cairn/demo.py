@@ -28,10 +28,12 @@ from inbox import demo as inbox_demo
 from lib.progress import Progress
 from organizations.models import Membership, Organization, Role, Team
 from organizations.services import create_organization, invite_person
+from overdose import demo as overdose_demo
 from participants import demo as participant_demo
 from participants.models import Participant
 from plans import demo as plans_demo
 from portal import demo as portal_demo
+from reachout import demo as reachout_demo
 from reports import demo as reports_demo
 from safety import demo as safety_demo
 from supervision import demo as supervision_demo
@@ -448,6 +450,8 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     directory_demo.seed(harbor, anchor=anchor)
     supervision_demo.seed(harbor, anchor=anchor)
     billing_demo.seed(harbor, anchor=anchor)
+    overdose_demo.seed(harbor, anchor=anchor)
+    reachout_demo.seed(harbor, anchor=anchor)
 
 
 # How many of Ben's latest signed notes wait for Sam's co-signature in the tour.
