@@ -1,6 +1,7 @@
 """Texts to staff about signals: to the coach when a signal is raised (if they chose that),
 and, when nobody has answered within the window, to whoever is on call for the coach's team
-or, outside every shift, to the team's supervisor.
+and, when no text to them went out (no shift, no texts chosen, or the provider failed), to the
+team's supervisor.
 
 A text never names the person or says why: a phone can be lost. Each staff member gets at
 most one text per signal (a unique row, written before the provider is asked). When the
@@ -104,29 +105,39 @@ def queue_escalation(*, acting: Membership, signal_id: uuid.UUID) -> Job:
     )
 
 
-def covering(signal: Signal) -> list[tuple[User, str]]:
-    """Who a signal goes to once its window has passed: the people on call now for the coach's
-    team (or program-wide), else the team's supervisors."""
-    now = timezone.now()
+def _team_of(signal: Signal) -> uuid.UUID | None:
     coach = signal.participant.coach
-    team_id = (
+    if coach is None:
+        return None
+    return (
         Membership.objects.filter(organization=signal.organization, user=coach)
         .values_list("team_id", flat=True)
         .first()
-        if coach is not None
-        else None
     )
+
+
+def on_call_for(signal: Signal) -> list[User]:
+    """The people on call now for the coach's team, or for the whole program."""
+    now = timezone.now()
+    team_id = _team_of(signal)
     shifts = OnCallShift.objects.filter(
         organization=signal.organization, starts_at__lte=now, ends_at__gt=now
     ).select_related("person")
-    on_call = [s.person for s in shifts if s.team_id is None or s.team_id == team_id]
-    people = [(person, str(TextBecause.ON_CALL)) for person in on_call if person != coach]
-    if people or team_id is None:
-        return list(dict(people).items())
-    supervisors = Membership.objects.filter(
-        organization=signal.organization, team_id=team_id, role=Role.SUPERVISOR
-    ).select_related("user")
-    return [(m.user, str(TextBecause.SUPERVISOR)) for m in supervisors]
+    people = [s.person for s in shifts if s.team_id is None or s.team_id == team_id]
+    coach_id = signal.participant.coach_id
+    return list({p.pk: p for p in people if p.pk != coach_id}.values())
+
+
+def supervisors_for(signal: Signal) -> list[User]:
+    team_id = _team_of(signal)
+    if team_id is None:
+        return []
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organization=signal.organization, team_id=team_id, role=Role.SUPERVISOR
+        ).select_related("user")
+    ]
 
 
 @register(ESCALATION_TEXTS, listed=False)
@@ -134,7 +145,14 @@ def send_escalation_texts(job: Job, progress: Progress) -> JobResult:
     signal = _signal(uuid.UUID(job.params["signal_id"]))
     if signal is None:
         return _done(_("Nothing to send: someone reached out in time."))
-    rows = [row for user, because in covering(signal) if (row := _text(signal, user, because))]
+    rows = [r for user in on_call_for(signal) if (r := _text(signal, user, TextBecause.ON_CALL))]
+    if not any(row.state == TextState.SENT for row in rows):
+        # Nobody on call, none who chose texts, or their texts failed: the supervisor next.
+        rows += [
+            r
+            for user in supervisors_for(signal)
+            if (r := _text(signal, user, TextBecause.SUPERVISOR))
+        ]
     progress(len(rows), len(rows))
     failed = sum(1 for row in rows if row.state == TextState.FAILED)
     return _done(

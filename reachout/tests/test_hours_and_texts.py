@@ -366,3 +366,33 @@ def test_today_shows_the_oldest_fifty_and_says_how_many_more(demo, client_for) -
     assert "5 more are waiting." in section
     assert "?state=open" in section
     assert "55" in page.split('id="reach-out-heading"')[0]  # the summary strip counts them all
+
+
+def test_when_the_text_to_the_person_on_call_fails_the_supervisor_is_texted_too(
+    demo, settings, text_messages, monkeypatch
+) -> None:
+    _choose_texts("sam", SAM_PHONE, on_escalations=True)
+    _choose_texts("ben", BEN_PHONE, on_escalations=True)
+    mia = Membership.objects.get(user__username="mia")
+    now = timezone.now()
+    OnCallShift.objects.create(
+        organization=mia.organization,
+        person=Membership.objects.get(user__username="ben").user,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=8),
+        created_by=mia.user,
+    )
+    from lib import sms
+
+    real_send = sms.MemoryBackend.send
+
+    def ben_unreachable(self, message) -> None:  # type: ignore[no-untyped-def]
+        if message.to == BEN_PHONE:
+            raise sms.SendFailed("provider answered 503")
+        real_send(self, message)
+
+    monkeypatch.setattr(sms.MemoryBackend, "send", ben_unreachable)
+    _run_escalation(_late_signal())
+    states = dict(SignalText.objects.values_list("to__username", "state"))
+    assert states == {"ben": TextState.FAILED, "sam": TextState.SENT}
+    assert [t.to for t in text_messages] == [SAM_PHONE]
