@@ -92,8 +92,16 @@ def text_coach(signal_id: uuid.UUID) -> SignalText | None:
     return _text(signal, signal.participant.coach, TextBecause.COACH)
 
 
-def queue_escalation(*, acting: Membership, signal_id: uuid.UUID) -> Job:
-    """A job that looks again when the window has passed."""
+def queue_escalation(*, acting: Membership, signal_id: uuid.UUID) -> Job | None:
+    """A job that looks again when the window has passed; none when nobody in the program has
+    asked for texts about signals that wait (Today escalates them all the same)."""
+    wanted = TextChoice.objects.filter(
+        on_escalations=True,
+        user__memberships__organization_id=acting.organization_id,
+        user__memberships__is_active=True,
+    )
+    if not wanted.exists():
+        return None
     signal = Signal.objects.select_related("organization").get(pk=signal_id)
     window = settings_for(signal.organization).acknowledge_within_minutes
     return submit(

@@ -253,7 +253,17 @@ def test_no_text_for_a_coach_who_did_not_ask(
     with django_capture_on_commit_callbacks(execute=True):
         client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
     assert text_messages == [] and not SignalText.objects.exists()
-    # The escalation texts wait for the window, as their own job.
+    # Nobody asked for texts about signals that wait: no job is queued for them.
+    assert not Job.objects.filter(kind=ESCALATION_TEXTS).exists()
+
+
+def test_the_escalation_texts_wait_for_the_window_as_a_job(
+    demo, client_for, text_messages, django_capture_on_commit_callbacks
+) -> None:
+    _choose_texts("sam", SAM_PHONE, on_escalations=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    assert text_messages == []  # nothing yet: the window has not passed
     job = Job.objects.get(kind=ESCALATION_TEXTS)
     signal = Signal.objects.get(participant=_pat())
     assert job.not_before is not None and job.not_before > signal.raised_at + timedelta(minutes=29)
@@ -386,7 +396,7 @@ def test_when_the_text_to_the_person_on_call_fails_the_supervisor_is_texted_too(
 
     real_send = sms.MemoryBackend.send
 
-    def ben_unreachable(self, message) -> None:  # type: ignore[no-untyped-def]
+    def ben_unreachable(self, message) -> None:
         if message.to == BEN_PHONE:
             raise sms.SendFailed("provider answered 503")
         real_send(self, message)
