@@ -99,9 +99,7 @@ def test_the_fingerprint_is_the_sha256_of_the_log_as_signed(demo, client_for) ->
     _sign(client_for("sam"), demo)
     signature = LogSignature.objects.get()
     ana, harbor = demo.users["ana"], demo.organizations["harbor"]
-    sessions = log_for_period(
-        ana, harbor, start=signature.period_start, end=signature.period_end
-    )
+    sessions = log_for_period(ana, harbor, start=signature.period_start, end=signature.period_end)
     assert [s.pk for s in sessions] == [session.pk]
     log = signed_log(signature)
     again = log_fingerprint(

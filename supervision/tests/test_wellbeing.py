@@ -97,9 +97,10 @@ def test_ana_shares_one_summary_with_sam_and_takes_it_back(demo, client_for) -> 
     assert "Energy" in shared and "A little" in shared and "Not at all" in shared
     assert WORDS not in page and "afternoon" not in page  # her words stay hers
     # Ben's page is not Ana's, and a manager has no such page.
-    assert "A little" not in sam.get(
-        f"/supervision/coaches/{demo.users['ben'].public_id}/"
-    ).content.decode()
+    assert (
+        "A little"
+        not in sam.get(f"/supervision/coaches/{demo.users['ben'].public_id}/").content.decode()
+    )
     for who in ("mia", "max"):
         assert client_for(who).get(coach_page).status_code in (403, 404)
     ana.post(f"/supervision/wellbeing/{check.id}/", {"action": "unshare"})
