@@ -2,8 +2,11 @@
 in words (never a score), may share one check's summary with Sam and take it back; Mia and Max
 never read one by any URL; deleting one deletes it."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from supervision.models import WellbeingCheck
@@ -65,6 +68,7 @@ def test_managers_admins_and_others_never_read_a_check_by_any_url(demo, client_f
 def test_the_history_shows_a_trend_in_words_not_a_score(demo, client_for) -> None:
     ana = client_for("ana")
     _take(ana)
+    WellbeingCheck.objects.update(taken_at=timezone.now() - timedelta(days=7))
     _take(ana, energy="4", sleep="2", stories="", boundaries="1")
     page = ana.get("/supervision/wellbeing/").content.decode()
     trend = page.split('id="trend"')[1].split("</ul>")[0]
