@@ -101,3 +101,37 @@ def test_sam_comments_on_a_line_and_ana_answers_by_keyboard(
     assert SAM_SAYS in thread and ANA_SAYS in thread
     session.audit("the thread, for the supervisor")
     session.assert_clean()
+
+
+def test_the_self_check_and_the_signed_log_pages_are_axe_clean(session: Session) -> None:
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto("/supervision/wellbeing/new/")
+    assert "not a clinical instrument" in page.locator("main").inner_text()
+    session.audit("the wellbeing self-check")
+    page.locator("input[name=energy][value='2']").check()
+    page.locator("textarea[name=help]").fill("An afternoon without calls.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert "An afternoon without calls." in page.locator("main").inner_text()
+    session.audit("one self-check")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Share the summary with my supervisor").click()
+    session.goto("/supervision/wellbeing/")
+    session.audit("the self-check history")
+    session.goto("/supervision/")
+    session.audit("my supervision")
+    session.sign_out()
+
+    session.sign_in("sam", DEMO_PASSWORD)
+    session.goto("/supervision/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ana: signed logs and shared self-checks").click()
+    session.audit("a supervisor's page for a coach")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign the log for this period").click()
+    main = page.locator("main").inner_text()
+    assert "Signed." in page.locator("body").inner_text()
+    assert "A little" in main and "An afternoon" not in main
+    session.audit("a supervisor's page for a coach, after signing")
+    session.assert_clean()
