@@ -1,18 +1,25 @@
 """The tour's supervision: Sam met Ana for an hour two weeks ago (self-care and boundaries) and
-they agreed two actions, and Ana's peer certification ends in 30 days."""
+they agreed two actions, and Ana's peer certification ends in 30 days. Sam met her last quarter
+too and has signed her log for that quarter; Ana took two wellbeing self-checks and shares the
+summary of the latest with Sam."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from organizations.models import Membership, Organization, Role
 from supervision.models import (
     AgreedAction,
     Credential,
     Kind,
+    LogSignature,
     Mode,
     Owner,
     SupervisionSession,
     Topic,
+    WellbeingCheck,
 )
+from supervision.selectors import log_fingerprint, log_for_period, practice_minutes
 from supervision.services import ensure_topics
 
 
@@ -65,3 +72,69 @@ def seed(harbor: Organization, *, anchor: date) -> None:
         issued_on=anchor - timedelta(days=700),
         expires_on=anchor + timedelta(days=30),
     )
+    _seed_signed_quarter(harbor, sam=sam, ana=ana, anchor=anchor)
+    _seed_self_checks(harbor, ana=ana, anchor=anchor)
+
+
+def _last_quarter(anchor: date) -> tuple[date, date]:
+    first_this = date(anchor.year, 3 * ((anchor.month - 1) // 3) + 1, 1)
+    end = first_this - timedelta(days=1)
+    return date(end.year, end.month - 2, 1), end
+
+
+def _seed_signed_quarter(
+    harbor: Organization, *, sam: Membership, ana: Membership, anchor: date
+) -> None:
+    start, end = _last_quarter(anchor)
+    earlier = SupervisionSession.objects.create(
+        organization=harbor,
+        supervisor=sam.user,
+        held_on=start + timedelta(days=40),
+        minutes=60,
+        kind=Kind.INDIVIDUAL,
+        mode=Mode.VIDEO,
+        notes="Went over documentation habits; Ana asked about a hard conversation with a "
+        "family member of someone she supports.",
+        created_at=timezone.make_aware(datetime.combine(start + timedelta(days=40), time(15))),
+    )
+    earlier.coaches.set([ana.user])
+    earlier.topics.set(Topic.objects.filter(organization=harbor, name="Documentation"))
+    signed_at = timezone.make_aware(datetime.combine(end + timedelta(days=5), time(10)))
+    sessions = [
+        s
+        for s in log_for_period(ana.user, harbor, start=start, end=end)
+        if s.created_at <= signed_at
+    ]
+    minutes = practice_minutes(ana.user, harbor, start=start, end=end, signed_by=signed_at)
+    LogSignature.objects.create(
+        organization=harbor,
+        coach=ana.user,
+        signed_by=sam.user,
+        signed_at=signed_at,
+        period_start=start,
+        period_end=end,
+        fingerprint=log_fingerprint(
+            coach=ana.user,
+            organization=harbor,
+            start=start,
+            end=end,
+            sessions=sessions,
+            practice_minutes=minutes,
+        ),
+    )
+
+
+def _seed_self_checks(harbor: Organization, *, ana: Membership, anchor: date) -> None:
+    for days_ago, answers, shared in (
+        (21, {"energy": 2, "sleep": 2, "support": 4, "stories": 2, "boundaries": 3}, False),
+        (6, {"energy": 3, "sleep": 3, "support": 4, "stories": 2, "boundaries": 4}, True),
+    ):
+        taken = timezone.make_aware(datetime.combine(anchor - timedelta(days=days_ago), time(17)))
+        WellbeingCheck.objects.create(
+            organization=harbor,
+            coach=ana.user,
+            taken_at=taken,
+            answers=answers,
+            words={"help": "Keeping Friday afternoons free is helping."} if shared else {},
+            shared_at=taken if shared else None,
+        )

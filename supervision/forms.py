@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from lib.once import OneTimeKeyForm
 from supervision.models import Kind, Mode, Owner, Requirement, Topic
+from supervision.wellbeing import HELP, HELP_QUESTION, QUESTIONS, SCALE, SHORT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -203,3 +204,64 @@ class RequirementForm(forms.ModelForm):
         if not 1 <= months <= 60:
             raise forms.ValidationError(_("Choose between 1 and 60 months."))
         return months
+
+
+class SignLogForm(OneTimeKeyForm, forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Through"), widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if end and end > timezone.localdate():
+            self.add_error("end", _("Choose a day that has already happened."))
+        elif start and end and start > end:
+            self.add_error("end", _("The last day comes on or after the first."))
+        elif start and end and (end - start).days > 3 * 366:
+            self.add_error("start", _("Sign at most three years at a time."))
+        return data
+
+
+class WellbeingForm(OneTimeKeyForm, forms.Form):
+    """The self-check: each statement on the scale (or left blank), a few words if wanted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scale = [(str(value), words) for value, words in SCALE.items()]
+        for key, statement in QUESTIONS.items():
+            self.fields[key] = forms.TypedChoiceField(
+                label=statement,
+                choices=[("", _("I'd rather not say")), *scale],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"{key}_words"] = forms.CharField(
+                label=_("%(topic)s, in your own words") % {"topic": SHORT[key]},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields[HELP] = forms.CharField(
+            label=HELP_QUESTION,
+            required=False,
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    def answers(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {key: data[key] for key in QUESTIONS if data.get(key) is not None}
+
+    def words(self) -> dict[str, str]:
+        data = self.cleaned_data
+        found = {key: data.get(f"{key}_words", "") for key in QUESTIONS}
+        found[HELP] = data.get(HELP, "")
+        return {key: text for key, text in found.items() if text.strip()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not self.answers() and not self.words():
+            raise forms.ValidationError(_("Answer at least one question, or write a few words."))
+        return data

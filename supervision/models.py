@@ -1,7 +1,9 @@
-"""Supervision sessions and the hours they add up to, and a coach's private reflection journal.
+"""Supervision sessions and the hours they add up to, the supervisor's signature on a coach's log,
+and a coach's private space: the reflection journal and the wellbeing self-check.
 
-The journal is its writer's alone: no role, no export, no report and no record copy reads it,
-and deleting an entry deletes it."""
+The journal and the self-checks are their writer's alone: no role, no export, no report and no
+record copy reads them, and deleting one deletes it. A coach may share the summary of one
+self-check with their supervisor, and take it back."""
 
 import uuid
 from typing import Any
@@ -11,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.crypto import EncryptedTextField
+from lib.crypto import EncryptedJSONField, EncryptedTextField
 from organizations.models import Organization
 
 # Topics a program starts with; it can add its own.
@@ -209,3 +211,55 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LogSignature(models.Model):
+    """A supervisor's signature on a coach's supervision log for a period: who signed, when, and
+    the SHA-256 of the log as it stood (supervision.selectors.log_fingerprint), so a later change
+    shows. The signer's credential is copied as it read on the day."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    signer_credential = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "supervision_log_signature"
+        ordering = ["-signed_at"]
+        indexes = [
+            models.Index(fields=["organization", "coach", "signed_at"], name="log_signature_coach")
+        ]
+
+    def __str__(self) -> str:
+        return f"log signature {self.pk}"
+
+
+class WellbeingCheck(models.Model):
+    """One private self-check (supervision.wellbeing has the questions): the answers on the
+    scale and the coach's own words, both encrypted. `shared_at` set means the coach shares the
+    summary (the scale answers, never the words) with the supervisors of their team."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    taken_at = models.DateTimeField(default=timezone.now)
+    answers = EncryptedJSONField(default=dict)
+    words = EncryptedJSONField(default=dict)
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "supervision_wellbeing_check"
+        ordering = ["-taken_at"]
+        indexes = [
+            models.Index(fields=["organization", "coach", "taken_at"], name="wellbeing_coach_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"wellbeing check {self.pk}"

@@ -1,7 +1,9 @@
-"""Reads for supervision: a coach's sessions and hours, a supervisor's coaches, the journal."""
+"""Reads for supervision: a coach's sessions and hours, a supervisor's coaches, the signed log,
+the journal and the wellbeing self-checks."""
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +17,11 @@ from supervision.models import (
     AgreedActionQuerySet,
     Credential,
     JournalEntry,
+    LogSignature,
     Requirement,
     SupervisionSession,
     Topic,
+    WellbeingCheck,
 )
 
 
@@ -289,3 +293,173 @@ def credentials_ending_for_today(*, membership: Any, today: date, people: Any) -
     for credential in ending:
         credential.ended = credential.expires_on < today  # type: ignore[attr-defined,operator]
     return ending
+
+
+# --- the signed supervision log ----------------------------------------------------------------
+
+
+def coach_on_team(membership: Membership, coach_id: object) -> Any:
+    """One coach of a supervisor's team, by public id, or None: the only way a supervisor opens
+    a coach's page."""
+    return supervised_coaches(membership).filter(public_id=coach_id).first()
+
+
+def signatures_seen_by(membership: Membership) -> QuerySet[LogSignature]:
+    """Signatures on a member's own log, and, for a supervisor, on the logs of the coaches on
+    their team now. Nobody else (a manager, an administrator) opens one."""
+    return LogSignature.objects.filter(
+        Q(coach_id=membership.user_id)
+        | Q(coach_id__in=supervised_coaches(membership).values("pk")),
+        organization=membership.organization,
+    ).select_related("coach", "signed_by")
+
+
+def signatures_of(coach: Any, organization: Organization) -> QuerySet[LogSignature]:
+    return LogSignature.objects.filter(organization=organization, coach=coach).select_related(
+        "signed_by"
+    )
+
+
+@dataclass(frozen=True)
+class SignedLog:
+    """A coach's log for a signature's period: what the signature covers (recorded by the time
+    of signing) and what was recorded since, with the hours of each."""
+
+    signature: LogSignature
+    covered: list[SupervisionSession]
+    later: list[SupervisionSession]
+    practice_minutes: int
+    practice_minutes_later: int
+    requirement: Requirement
+
+    @property
+    def supervision_hours(self) -> float:
+        return round(sum(s.minutes for s in self.covered) / 60, 1)
+
+    @property
+    def practice_hours(self) -> float:
+        return round(self.practice_minutes / 60, 1)
+
+    @property
+    def later_hours(self) -> float:
+        return round(sum(s.minutes for s in self.later) / 60, 1)
+
+    @property
+    def practice_hours_later(self) -> float:
+        return round(self.practice_minutes_later / 60, 1)
+
+    @property
+    def intact(self) -> bool:
+        """Whether what the signature covers still reads as it was signed."""
+        return self.signature.fingerprint == log_fingerprint(
+            coach=self.signature.coach,
+            organization=self.signature.organization,
+            start=self.signature.period_start,
+            end=self.signature.period_end,
+            sessions=self.covered,
+            practice_minutes=self.practice_minutes,
+        )
+
+
+def log_fingerprint(
+    *,
+    coach: Any,
+    organization: Organization,
+    start: date,
+    end: date,
+    sessions: list[SupervisionSession],
+    practice_minutes: int,
+) -> str:
+    """SHA-256 of the log's content, one line per session in a fixed order (ids, never names
+    that can be renamed, and never the notes): the same log gives the same fingerprint."""
+    lines = [
+        "cairn supervision log v1",
+        f"{organization.pk}|{coach.public_id}|{start.isoformat()}|{end.isoformat()}",
+        f"practice_minutes|{practice_minutes}",
+    ]
+    for s in sorted(sessions, key=lambda s: (s.held_on, str(s.pk))):
+        topics = ",".join(sorted(str(t.public_id) for t in s.topics.all()))
+        lines.append(
+            f"{s.pk}|{s.held_on.isoformat()}|{s.minutes}|{s.kind}|{s.mode}|{topics}|"
+            f"{s.supervisor_id}"
+        )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def practice_minutes(
+    coach: Any, organization: Organization, *, start: date, end: date, signed_by: datetime | None
+) -> int:
+    """Minutes of the contacts the coach signed for days in the period (by `signed_by`, if
+    given): the supervised practice that hours() counts."""
+    found = Encounter.objects.filter(
+        organization=organization,
+        author=coach,
+        state=NoteState.SIGNED,
+        occurred_on__gte=start,
+        occurred_on__lte=end,
+    )
+    if signed_by is not None:
+        found = found.filter(signed_at__lte=signed_by)
+    return int(found.aggregate(total=Sum("duration_minutes"))["total"] or 0)
+
+
+def log_for_period(coach: Any, organization: Organization, *, start: date, end: date) -> list[Any]:
+    return list(
+        sessions_of(coach, organization)
+        .filter(held_on__gte=start, held_on__lte=end)
+        .defer("notes")
+        .order_by("held_on", "created_at")
+    )
+
+
+def signed_log(signature: LogSignature) -> SignedLog:
+    coach, organization = signature.coach, signature.organization
+    start, end = signature.period_start, signature.period_end
+    sessions = log_for_period(coach, organization, start=start, end=end)
+    covered = [s for s in sessions if s.created_at <= signature.signed_at]
+    minutes = practice_minutes(
+        coach, organization, start=start, end=end, signed_by=signature.signed_at
+    )
+    every = practice_minutes(coach, organization, start=start, end=end, signed_by=None)
+    return SignedLog(
+        signature=signature,
+        covered=covered,
+        later=[s for s in sessions if s.created_at > signature.signed_at],
+        practice_minutes=minutes,
+        practice_minutes_later=every - minutes,
+        requirement=requirement(organization),
+    )
+
+
+def signer_credential(membership: Membership, *, today: date) -> str:
+    """The signer's current credential as it should read under their name: the first that has
+    not ended, by its name (the number stays encrypted on the credential)."""
+    found = (
+        credentials_of(membership)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .order_by("name")
+        .first()
+    )
+    if found is None:
+        return ""
+    return found.name[:200]
+
+
+# --- the wellbeing self-check ------------------------------------------------------------------
+
+
+def checks_of(membership: Membership) -> QuerySet[WellbeingCheck]:
+    """The member's own self-checks: the only way one is opened, changed or deleted."""
+    return WellbeingCheck.objects.filter(
+        organization=membership.organization, coach_id=membership.user_id
+    )
+
+
+def checks_shared_with(membership: Membership, coach: Any) -> QuerySet[WellbeingCheck]:
+    """The self-checks a coach on this supervisor's team shares with them: read for the summary
+    (the scale answers) only; the coach's own words are never loaded."""
+    if not supervised_coaches(membership).filter(pk=coach.pk).exists():
+        return WellbeingCheck.objects.none()
+    return WellbeingCheck.objects.filter(
+        organization=membership.organization, coach=coach, shared_at__isnull=False
+    ).defer("words")

@@ -2,7 +2,7 @@
 write one transaction with its audit event (which names what changed, never the words)."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -17,9 +17,17 @@ from supervision.models import (
     AgreedAction,
     Credential,
     JournalEntry,
+    LogSignature,
     Requirement,
     SupervisionSession,
     Topic,
+    WellbeingCheck,
+)
+from supervision.selectors import (
+    log_fingerprint,
+    log_for_period,
+    practice_minutes,
+    signer_credential,
 )
 
 
@@ -191,3 +199,83 @@ def save_requirement(*, acting: Membership, values: dict[str, int]) -> list[str]
     """The program's hours for the credential; returns the names of what changed."""
     _row, changed = save_organization_row(acting=acting, model=Requirement, values=values)
     return changed
+
+
+def sign_log(*, acting: Membership, coach: Any, start: date, end: date) -> LogSignature:
+    """The supervisor signs a coach's log for a period as it stands now; the view has checked
+    that the coach is on their team. The fingerprint is taken in the same transaction as the
+    signature row, so a session recorded at that moment is either covered or later."""
+    with transaction.atomic():
+        now = timezone.now()
+        fingerprint = log_fingerprint(
+            coach=coach,
+            organization=acting.organization,
+            start=start,
+            end=end,
+            sessions=[
+                s
+                for s in log_for_period(coach, acting.organization, start=start, end=end)
+                if s.created_at <= now
+            ],
+            practice_minutes=practice_minutes(
+                coach, acting.organization, start=start, end=end, signed_by=now
+            ),
+        )
+        signature = LogSignature.objects.create(
+            organization=acting.organization,
+            coach=coach,
+            signed_by=acting.user,
+            signed_at=now,
+            period_start=start,
+            period_end=end,
+            signer_credential=signer_credential(acting, today=timezone.localdate()),
+            fingerprint=fingerprint,
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(signature),
+            changed_fields=["period_start", "period_end", "fingerprint"],
+        )
+    return signature
+
+
+def take_check(
+    *, acting: Membership, answers: dict[str, int], words: dict[str, str]
+) -> WellbeingCheck:
+    """A coach's own self-check; the audit event says one was taken, never what it says."""
+    with transaction.atomic():
+        check = WellbeingCheck.objects.create(
+            organization=acting.organization,
+            coach=acting.user,
+            answers=answers,
+            words={key: text.strip() for key, text in words.items() if text.strip()},
+        )
+        record_member_action(acting=acting, action=Action.CREATE, target=Target.of(check))
+    return check
+
+
+def set_check_sharing(
+    *, acting: Membership, check: WellbeingCheck, share: bool, at: datetime | None = None
+) -> bool:
+    """Share one check's summary with the supervisors of the coach's team, or stop; returns
+    whether anything changed."""
+    with transaction.atomic():
+        rows = WellbeingCheck.objects.filter(pk=check.pk, shared_at__isnull=share)
+        changed = rows.update(shared_at=(at or timezone.now()) if share else None)
+        if changed:
+            record_member_action(
+                acting=acting,
+                action=Action.UPDATE,
+                target=Target.of(check),
+                changed_fields=["shared_at"],
+            )
+    return bool(changed)
+
+
+def delete_check(*, acting: Membership, check: WellbeingCheck) -> None:
+    """Real deletion: the row goes; the audit trail keeps only that a check was removed."""
+    with transaction.atomic():
+        target = Target.of(check)
+        check.delete()
+        record_member_action(acting=acting, action=Action.DELETE, target=target)

@@ -1,8 +1,10 @@
 """A coach's supervision and hours, a supervisor recording a session and what was agreed in it,
-the program's topics, and the coach's private journal."""
+the supervisor's signature on a coach's log, the program's topics, and the coach's private
+journal and wellbeing self-check."""
 
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import Target, record_member_action
 from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
 from organizations.access import acting_membership, member_required, visible_or_404
@@ -21,11 +25,17 @@ from supervision.forms import (
     JournalForm,
     RequirementForm,
     SessionForm,
+    SignLogForm,
     TopicEditForm,
     TopicForm,
+    WellbeingForm,
 )
+from supervision.log_pdf import build_log_pdf
 from supervision.selectors import (
     actions_seen_by,
+    checks_of,
+    checks_shared_with,
+    coach_on_team,
     credentials_of,
     expiring,
     hours,
@@ -37,6 +47,9 @@ from supervision.selectors import (
     sessions_led,
     sessions_of,
     sessions_with,
+    signatures_of,
+    signatures_seen_by,
+    signed_log,
     supervised_coaches,
     team_open_actions,
     topic_use,
@@ -49,14 +62,19 @@ from supervision.services import (
     add_topic,
     agree_action,
     change_topic,
+    delete_check,
     delete_entry,
     ensure_topics,
     mark_action_done,
     record_session,
     remove_credential,
     save_requirement,
+    set_check_sharing,
+    sign_log,
+    take_check,
     write_entry,
 )
+from supervision.wellbeing import HELP, HELP_QUESTION, QUESTIONS, answer_words, trend
 
 CARE_TEAM = Role.care_team()
 
@@ -81,6 +99,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "team_actions": team_actions,
             "openable": reviews_openable(membership, my_actions + team_actions),
             "led": list(sessions_led(membership)[:20]) if is_supervisor else [],
+            "team": list(supervised_coaches(membership)) if is_supervisor else [],
+            "signatures": list(signatures_of(request.user, membership.organization)[:20]),
             "today": timezone.localdate(),
         },
     )
@@ -355,3 +375,155 @@ def requirement_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Settings saved.") if changed else _("Nothing was changed."))
         return redirect("supervision:requirement")
     return render(request, "supervision/requirement.html", {"form": form})
+
+
+@member_required(Role.SUPERVISOR)
+@one_time_submit
+def coach(request: HttpRequest, coach_id: object) -> HttpResponse:
+    """A supervisor's page for one coach of their team: signing the coach's supervision log for
+    a period, the logs signed before, and the wellbeing summaries the coach shares."""
+    membership = acting_membership(request)
+    person = coach_on_team(membership, coach_id)
+    if person is None:
+        raise Http404
+    today = timezone.localdate()
+    form = SignLogForm(
+        request.POST or None,
+        initial={"start": today - relativedelta(months=3), "end": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = create_once(
+            request,
+            create=lambda: sign_log(
+                acting=membership,
+                coach=person,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            ),
+            location=lambda _s: reverse("supervision:coach", args=[person.public_id]),
+        )
+        messages.success(request, _("Signed. The coach can download the signed log."))
+        return redirect(saved.location)
+    shared = [
+        (check, answer_words(check.answers))
+        for check in checks_shared_with(membership, person)[:20]
+    ]
+    return render(
+        request,
+        "supervision/coach.html",
+        {
+            "person": person,
+            "form": form,
+            "signatures": list(signatures_of(person, membership.organization)[:50]),
+            "shared": shared,
+        },
+    )
+
+
+@member_required(*CARE_TEAM)
+def signed_log_pdf(request: HttpRequest, signature_id: object) -> HttpResponse:
+    """The signed log as a PDF, for the coach and their team's supervisor; audited as an
+    export."""
+    membership = acting_membership(request)
+    signature = visible_or_404(signatures_seen_by(membership), request, id=signature_id)
+    record_member_action(
+        acting=membership,
+        action=Action.EXPORT,
+        target=Target.of(signature),
+        changed_fields=["supervision_log"],
+    )
+    body = build_log_pdf(signed_log(signature), organization=membership.organization.name)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="supervision-log-signed.pdf"'
+    return response
+
+
+@member_required(*CARE_TEAM)
+def wellbeing(request: HttpRequest) -> HttpResponse:
+    """My self-checks, newest first, and how the latest compares with the one before, in
+    words."""
+    membership = acting_membership(request)
+    checks = list(checks_of(membership)[:100])
+    return render(
+        request,
+        "supervision/wellbeing.html",
+        {
+            "checks": [(check, answer_words(check.answers)) for check in checks],
+            "trend": trend(checks),
+        },
+    )
+
+
+@member_required(*CARE_TEAM)
+@one_time_submit
+def wellbeing_new(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    form = WellbeingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = create_once(
+            request,
+            create=lambda: take_check(
+                acting=membership, answers=form.answers(), words=form.words()
+            ),
+            location=lambda c: reverse("supervision:wellbeing_check", args=[c.id]),
+        )
+        messages.success(request, _("Saved. Only you can see it."))
+        return redirect(saved.location)
+    return render(
+        request,
+        "supervision/wellbeing_new.html",
+        {
+            "form": form,
+            "questions": [(form[key], form[f"{key}_words"]) for key in QUESTIONS],
+            "help_field": form[HELP],
+        },
+    )
+
+
+@member_required(*CARE_TEAM)
+def wellbeing_check(request: HttpRequest, check_id: object) -> HttpResponse:
+    """One of my self-checks, with my words; sharing its summary with my supervisor, or
+    stopping."""
+    membership = acting_membership(request)
+    check = visible_or_404(checks_of(membership), request, id=check_id)
+    if request.method == "POST":
+        share = request.POST.get("action") == "share"
+        if set_check_sharing(acting=membership, check=check, share=share):
+            messages.success(
+                request,
+                _("Your supervisor can now see the summary of this check.")
+                if share
+                else _("Your supervisor no longer sees this check."),
+            )
+        return redirect("supervision:wellbeing_check", check_id=check.id)
+    words = check.words
+    return render(
+        request,
+        "supervision/wellbeing_check.html",
+        {
+            "check": check,
+            "rows": [
+                (
+                    question,
+                    answer_words({key: check.answers.get(key)}),
+                    words.get(key, ""),
+                )
+                for key, question in QUESTIONS.items()
+            ],
+            "help_question": HELP_QUESTION,
+            "help_words": words.get(HELP, ""),
+            "summary": answer_words(check.answers),
+            "has_supervisor": membership.team_id is not None,
+        },
+    )
+
+
+@member_required(*CARE_TEAM)
+def wellbeing_delete(request: HttpRequest, check_id: object) -> HttpResponse:
+    membership = acting_membership(request)
+    check = visible_or_404(checks_of(membership), request, id=check_id)
+    if request.method == "POST":
+        delete_check(acting=membership, check=check)
+        messages.success(request, _("The self-check is deleted."))
+        return redirect("supervision:wellbeing")
+    return render(request, "supervision/wellbeing_delete.html", {"check": check})

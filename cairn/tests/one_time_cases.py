@@ -31,7 +31,15 @@ from participants.models import EmergencyAccess, Participant, StatusChange, Supp
 from plans.models import Goal, Milestone, Strength
 from portal.models import GoalSuggestion
 from safety.models import CrisisLine
-from supervision.models import AgreedAction, Credential, JournalEntry, SupervisionSession, Topic
+from supervision.models import (
+    AgreedAction,
+    Credential,
+    JournalEntry,
+    LogSignature,
+    SupervisionSession,
+    Topic,
+    WellbeingCheck,
+)
 
 TODAY = timezone.localdate
 
@@ -229,6 +237,15 @@ ONE_TIME: dict[str, Case] = {
     ),
     "supervision:journal": Case(
         "ana", lambda: JournalEntry.objects, fill=lambda o: {"text": "A long day."}
+    ),
+    "supervision:coach": Case(
+        "sam",
+        lambda: LogSignature.objects,
+        lambda o: {"coach_id": o["supervision_session"].coaches.get().public_id},
+        fill=lambda o: {"start": str(TODAY() - timedelta(days=90)), "end": str(TODAY())},
+    ),
+    "supervision:wellbeing_new": Case(
+        "ana", lambda: WellbeingCheck.objects, fill=lambda o: {"energy": "3"}
     ),
     "appointments:book": Case(
         "ana",
@@ -529,6 +546,10 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "supervision:requirement": "settings, one row per organization",
     "supervision:action_done": "marking done twice changes nothing (a conditional update)",
     "supervision:topic_edit": "an edit of one topic (rename or retire); topics are never deleted",
+    "supervision:signed_log_pdf": "a download",
+    "supervision:wellbeing": "a page (its link leads to supervision:wellbeing_new)",
+    "supervision:wellbeing_check": "sharing or not, twice, changes nothing (a conditional update)",
+    "supervision:wellbeing_delete": "a deleted check stays deleted (the second gets 404)",
     "reachout:on_call": "a rota; a shift added twice shows twice and is removed in one step",
     "reachout:remove_shift": "a removed shift stays removed (the second gets 404)",
     "overdose:participant": "a page (its forms post to overdose:kit and overdose:event)",

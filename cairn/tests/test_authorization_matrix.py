@@ -37,7 +37,14 @@ from portal.plan.services import request_call
 from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
 from supervision.models import Owner, SupervisionSession, Topic
-from supervision.services import add_credential, agree_action, ensure_topics, write_entry
+from supervision.services import (
+    add_credential,
+    agree_action,
+    ensure_topics,
+    sign_log,
+    take_check,
+    write_entry,
+)
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -549,6 +556,31 @@ MATRIX: dict[str, Row] = {
         ),
         kwargs=lambda o: {"entry_id": o["journal_entry"].id},
     ),
+    # Sam's page for Ana (signing her log, the self-checks she shares): the supervisor of her
+    # team only; the riverside supervisor leads another team.
+    "supervision:coach": Row(
+        by_role({Role.SUPERVISOR}, overrides={"river_sup": 404}),
+        kwargs=lambda o: {"coach_id": o["ana"].public_id},
+    ),
+    # Ana's log signed by Sam: Ana and her team's supervisor; never a manager or an admin.
+    "supervision:signed_log_pdf": Row(
+        PAT_WRITE, kwargs=lambda o: {"signature_id": o["log_signature"].id}
+    ),
+    **{
+        f"supervision:{name}": Row(by_role({Role.COACH, Role.SUPERVISOR}))
+        for name in ("wellbeing", "wellbeing_new")
+    },
+    # Ana's self-check: nobody else opens it, her supervisor, a manager and an admin included.
+    **{
+        f"supervision:{name}": Row(
+            by_role(
+                {Role.COACH, Role.SUPERVISOR},
+                overrides={"ben": 404, "sam": 404, "rio": 404, "river_sup": 404},
+            ),
+            kwargs=lambda o: {"check_id": o["wellbeing_check"].id},
+        )
+        for name in ("wellbeing_check", "wellbeing_delete")
+    },
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -568,6 +600,9 @@ MATRIX: dict[str, Row] = {
 # a file rather than a page is listed here with who it is for; the matrix fails on a new one.
 FILES: dict[str, str] = {
     "supervision:log_csv": "the coach's own supervision log (dates, minutes, topics; no notes)",
+    "supervision:signed_log_pdf": (
+        "the coach's supervision log signed by the supervisor (no notes), audited as an export"
+    ),
     "healthz": "a status for the load balancer; no participant data",
     "readyz": "a readiness status for the load balancer; no participant data",
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
@@ -924,7 +959,25 @@ def supervision_objects(pat: Participant, users: dict[str, Any]) -> dict[str, An
     )
     ensure_topics(pat.organization)
     topic = Topic.objects.filter(organization=pat.organization).first()
-    return {"supervision_session": session, "agreed_action": action, "topic": topic}
+    today = timezone.localdate()
+    signature = sign_log(
+        acting=Membership.objects.get(user=users["sam"]),
+        coach=users["ana"],
+        start=today - timedelta(days=90),
+        end=today,
+    )
+    check = take_check(
+        acting=Membership.objects.get(user=users["ana"]),
+        answers={"energy": 3},
+        words={"help": "A quiet afternoon."},
+    )
+    return {
+        "supervision_session": session,
+        "agreed_action": action,
+        "topic": topic,
+        "log_signature": signature,
+        "wellbeing_check": check,
+    }
 
 
 def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

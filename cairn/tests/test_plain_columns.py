@@ -136,6 +136,10 @@ REVIEWED = {
     "supervision.Credential.issued_by": "the body that issued a staff credential",
     "supervision.Topic.name": "a supervision topic the program keeps, the same for everyone",
     "supervision.JournalEntry.prompt": "the code of a prompt chosen from a fixed list",
+    "supervision.LogSignature.signer_credential": (
+        "the name of the signing supervisor's credential (a certification's title), as it read"
+    ),
+    "supervision.LogSignature.fingerprint": "a SHA-256 of the signed log, hex digits",
     "reachout.ReachOutSettings.words": "the program's list of words, the same for everyone",
     "reachout.Signal.reasons": "codes of the reasons a signal was raised (the words are encrypted)",
     "directory.ResourceOrganization.name": "a public agency's name in the resource directory",

@@ -268,6 +268,15 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
         )
     },
     "supervision:session": "a supervision session and its actions, for its two parties only",
+    **{
+        f"supervision:{name}": "the coach's own wellbeing self-check; no participant data"
+        for name in ("wellbeing", "wellbeing_new", "wellbeing_check", "wellbeing_delete")
+    },
+    "supervision:coach": (
+        "a supervisor's page for a coach of their team: signed logs and the self-check summaries "
+        "the coach shares; no participant data"
+    ),
+    "supervision:signed_log_pdf": EXPORT,
     "supervision:action_done": POST_ONLY,
     "supervision:topics": ADMIN_PAGE,
     "supervision:topic_edit": ADMIN_PAGE,
