@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import views
+from supervision import training_views, views
 
 app_name = "supervision"
 
@@ -22,4 +22,15 @@ urlpatterns = [
     path("renewals/", views.renewals, name="renewals"),
     path("requirement/", views.requirement_settings, name="requirement"),
     path("journal/<uuid:entry_id>/delete/", views.journal_delete, name="journal_delete"),
+    path("training/", training_views.training, name="training"),
+    path("training/hours/", training_views.training_overview, name="training_overview"),
+    path(
+        "training/<uuid:record_id>/remove/", training_views.training_remove, name="training_remove"
+    ),
+    path(
+        "training/<uuid:record_id>/certificate/",
+        training_views.training_certificate,
+        name="training_certificate",
+    ),
+    path("my-record.zip", training_views.my_record, name="my_record"),
 ]
