@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,8 +37,15 @@ from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
 from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
-from supervision.models import Owner, SupervisionSession, Topic
-from supervision.services import add_credential, agree_action, ensure_topics, write_entry
+from supervision.models import CertificateType, Owner, SupervisionSession, Topic
+from supervision.services import (
+    add_credential,
+    add_training,
+    agree_action,
+    ensure_topics,
+    write_entry,
+)
+from supervision.uploads import Certificate
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -543,6 +551,20 @@ MATRIX: dict[str, Row] = {
         ),
         kwargs=lambda o: {"entry_id": o["journal_entry"].id},
     ),
+    # Training: each member keeps their own; a certificate opens for its owner only (Ana's here:
+    # her supervisor and the program's managers see hours, not the paper).
+    "supervision:training": Row(by_role({Role(role) for role in Role.staff()})),
+    "supervision:my_record": Row(by_role({Role(role) for role in Role.staff()})),
+    "supervision:training_overview": Row(
+        by_role({Role.SUPERVISOR, *(Role(role) for role in Role.program_keepers())})
+    ),
+    **{
+        f"supervision:{name}": Row(
+            by_role({Role(role) for role in Role.staff()}, overrides=ONLY_ANA),
+            kwargs=lambda o: {"record_id": o["training_record"].id},
+        )
+        for name in ("training_remove", "training_certificate")
+    },
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -562,6 +584,8 @@ MATRIX: dict[str, Row] = {
 # a file rather than a page is listed here with who it is for; the matrix fails on a new one.
 FILES: dict[str, str] = {
     "supervision:log_csv": "the coach's own supervision log (dates, minutes, topics; no notes)",
+    "supervision:training_certificate": "a training certificate, for the member who keeps it",
+    "supervision:my_record": "the member's own supervision log, credentials, training, journal",
     "healthz": "a status for the load balancer; no participant data",
     "readyz": "a readiness status for the load balancer; no participant data",
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
@@ -918,7 +942,22 @@ def supervision_objects(pat: Participant, users: dict[str, Any]) -> dict[str, An
     )
     ensure_topics(pat.organization)
     topic = Topic.objects.filter(organization=pat.organization).first()
-    return {"supervision_session": session, "agreed_action": action, "topic": topic}
+    training = add_training(
+        acting=Membership.objects.get(user=users["ana"]),
+        topic="Motivational interviewing",
+        hours=Decimal("6.5"),
+        provider="State Peer Network",
+        taken_on=timezone.localdate(),
+        certificate=Certificate(
+            content=b"%PDF-1.4\n% certificate\n%%EOF\n", content_type=CertificateType.PDF
+        ),
+    )
+    return {
+        "supervision_session": session,
+        "agreed_action": action,
+        "topic": topic,
+        "training_record": training,
+    }
 
 
 def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
