@@ -6,6 +6,7 @@ import base64
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from fpdf import FPDF
 
@@ -91,7 +92,7 @@ def certificate_pdf(*, name: str, topic: str, hours: str, day: date) -> bytes:
     return bytes(pdf.output())
 
 
-def _seed_training(harbor: Organization, ana: object, *, anchor: date) -> None:
+def _seed_training(harbor: Organization, ana: Any, *, anchor: date) -> None:
     for topic, hours, provider, days_ago, with_certificate in (
         ("Motivational interviewing, level 1", "12", "Northeast Peer Training", 120, True),
         ("Ethics and boundaries for peer specialists", "6.5", "State Peer Network", 300, False),

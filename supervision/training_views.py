@@ -129,7 +129,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     record_member_action(
         acting=membership,
         action=Action.EXPORT,
-        target=Target(type="supervision.my_record", id=str(request.user.public_id)),
+        target=Target(type="supervision.my_record", id=str(membership.user.public_id)),
         changed_fields=["supervision_log", "credentials", "training", "journal"],
     )
     response = HttpResponse(content, content_type="application/zip")
