@@ -385,7 +385,8 @@ def test_a_supervisor_sees_their_teams_hours_and_a_manager_the_programs_never_th
 # --- the coach's own copy, and a coach who leaves ---------------------------------------------
 
 
-def test_my_record_zip_holds_only_my_log_credentials_training_and_journal(demo, client_for) -> None:
+def test_my_record_zip_holds_only_my_log_credentials_training_and_journal(tour, client_for) -> None:
+    demo = tour
     record = _anas_certificate(demo, client_for)
     ana = Membership.objects.get(user=demo.users["ana"])
     ben = Membership.objects.get(user=demo.users["ben"])
