@@ -5,6 +5,9 @@
 - What an administrator does to someone's account is told to them, and a change waiting for
   approval to those who may approve, the way `accounts` registers: a notice at their next
   sign-in, and an email where the account has an address.
+- When someone's account in an organization is closed (deactivated), the apps that keep
+  something of theirs that must not outlive it act, as `supervision` registers: their private
+  journal there is deleted.
 """
 
 from collections.abc import Callable, Sequence
@@ -52,3 +55,18 @@ def tell(*, users: Sequence[AbstractBaseUser], organization: Organization, news:
         raise ImproperlyConfigured("No app registered how to tell people (accounts does).")
     if users:
         _tellers[0](users, organization, news)
+
+
+# Called inside the transaction that deactivates a membership, with `acting=` and `membership=`.
+ClosedHook = Callable[..., object]
+
+_on_closed: list[ClosedHook] = []
+
+
+def register_on_closed(hook: ClosedHook) -> None:
+    if hook not in _on_closed:
+        _on_closed.append(hook)
+
+
+def closed_hooks() -> tuple[ClosedHook, ...]:
+    return tuple(_on_closed)

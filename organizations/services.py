@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from audit.models import Action
 from audit.services import Target, record_event, record_member_action, start_chain
 from organizations.access_services import Wanted, ask_for_access_change, needs_second_person
-from organizations.extensions import News, tell
+from organizations.extensions import News, closed_hooks, tell
 from organizations.models import AccessChange, Membership, Organization, Role, Team
 
 M = TypeVar("M", bound=Model)
@@ -151,6 +151,9 @@ def update_membership(
             target=Target.of(membership.user),
             changed_fields=changed,
         )
+        if "is_active" in changed and not membership.is_active:
+            for hook in closed_hooks():
+                hook(acting=acting, membership=membership)
     return MembershipUpdate(changed=changed)
 
 

@@ -1,15 +1,21 @@
 """The tour's supervision: Sam met Ana for an hour two weeks ago (self-care and boundaries) and
-they agreed two actions, and Ana's peer certification ends in 30 days. Sam met her last quarter
-too and has signed her log for that quarter; Ana took two wellbeing self-checks and shares the
-summary of the latest with Sam."""
+they agreed two actions, Ana's peer certification ends in 30 days, and she keeps two trainings
+(one with its certificate, a small PDF). Sam met her last quarter too and has signed her log for
+that quarter; Ana took two wellbeing self-checks and shares the summary of the latest with Sam."""
 
-from datetime import date, datetime, time, timedelta
+import base64
+import hashlib
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
+from fpdf import FPDF
 
 from organizations.models import Membership, Organization, Role
 from supervision.models import (
     AgreedAction,
+    CertificateType,
     Credential,
     Kind,
     LogSignature,
@@ -17,6 +23,8 @@ from supervision.models import (
     Owner,
     SupervisionSession,
     Topic,
+    TrainingCertificate,
+    TrainingRecord,
     WellbeingCheck,
 )
 from supervision.selectors import log_fingerprint, log_for_period, practice_minutes
@@ -74,6 +82,7 @@ def seed(harbor: Organization, *, anchor: date) -> None:
     )
     _seed_signed_quarter(harbor, sam=sam, ana=ana, anchor=anchor)
     _seed_self_checks(harbor, ana=ana, anchor=anchor)
+    _seed_training(harbor, ana.user, anchor=anchor)
 
 
 def _last_quarter(anchor: date) -> tuple[date, date]:
@@ -138,3 +147,40 @@ def _seed_self_checks(harbor: Organization, *, ana: Membership, anchor: date) ->
             words={"help": "Keeping Friday afternoons free is helping."} if shared else {},
             shared_at=taken if shared else None,
         )
+
+
+def certificate_pdf(*, name: str, topic: str, hours: str, day: date) -> bytes:
+    """A one-page certificate of completion, the same bytes for the same words."""
+    pdf = FPDF(orientation="landscape", format="letter")
+    pdf.set_creation_date(datetime(day.year, day.month, day.day, tzinfo=UTC))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=26)
+    pdf.cell(0, 30, "Certificate of completion", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=16)
+    for line in (name, topic, f"{hours} hours, {day.isoformat()}", "Northeast Peer Training"):
+        pdf.cell(0, 14, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _seed_training(harbor: Organization, ana: Any, *, anchor: date) -> None:
+    for topic, hours, provider, days_ago, with_certificate in (
+        ("Motivational interviewing, level 1", "12", "Northeast Peer Training", 120, True),
+        ("Ethics and boundaries for peer specialists", "6.5", "State Peer Network", 300, False),
+    ):
+        record = TrainingRecord.objects.create(
+            organization=harbor,
+            holder=ana,
+            topic=topic,
+            hours=Decimal(hours),
+            provider=provider,
+            taken_on=anchor - timedelta(days=days_ago),
+        )
+        if with_certificate:
+            content = certificate_pdf(name="Ana", topic=topic, hours=hours, day=record.taken_on)
+            TrainingCertificate.objects.create(
+                record=record,
+                content=base64.b64encode(content).decode("ascii"),
+                content_type=CertificateType.PDF,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+            )

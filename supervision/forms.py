@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from lib.once import OneTimeKeyForm
 from supervision.models import Kind, Mode, Owner, Requirement, Topic
+from supervision.uploads import MAX_CERTIFICATE_BYTES, Certificate, recognise, well_formed
 from supervision.wellbeing import HELP, HELP_QUESTION, QUESTIONS, SCALE, SHORT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -189,14 +190,25 @@ class CredentialForm(OneTimeKeyForm, forms.Form):
 class RequirementForm(forms.ModelForm):
     class Meta:
         model = Requirement
-        fields = ["supervision_hours", "practice_hours", "period_months"]
+        fields = [
+            "supervision_hours",
+            "practice_hours",
+            "period_months",
+            "training_hours",
+            "training_period_months",
+        ]
         labels = {
             "supervision_hours": _("Hours of supervision the credential asks for"),
             "practice_hours": _("Hours of supervised practice the credential asks for"),
             "period_months": _("Counted over the last (months)"),
+            "training_hours": _("Hours of training the credential asks for"),
+            "training_period_months": _("Training counted over the last (months)"),
         }
         help_texts = {
             "period_months": _("Hours older than this no longer count toward the figures."),
+            "training_period_months": _(
+                "Often the length of the credential's renewal cycle, such as 24 months."
+            ),
         }
 
     def clean_period_months(self) -> int:
@@ -204,6 +216,81 @@ class RequirementForm(forms.ModelForm):
         if not 1 <= months <= 60:
             raise forms.ValidationError(_("Choose between 1 and 60 months."))
         return months
+
+    def clean_training_period_months(self) -> int:
+        months: int = self.cleaned_data["training_period_months"]
+        if not 1 <= months <= 60:
+            raise forms.ValidationError(_("Choose between 1 and 60 months."))
+        return months
+
+
+class TrainingForm(OneTimeKeyForm, forms.Form):
+    topic = forms.CharField(
+        label=_("Training"),
+        max_length=160,
+        help_text=_("For example: Motivational interviewing, Ethics for peer specialists."),
+    )
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=5,
+        decimal_places=2,
+        max_value=100,
+        help_text=_("As on the certificate: 1.5 for an hour and a half."),
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "100"}),
+    )
+    provider = forms.CharField(label=_("Given by"), max_length=160, required=False)
+    taken_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    certificate = forms.FileField(
+        label=_("Certificate (PDF, PNG or JPEG, up to 5 MB)"),
+        required=False,
+        help_text=_(
+            "Optional. Only you can download it again. If the file cannot be taken, what you "
+            "typed stays here; choose another file."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large  # the upload handler skipped a file over the limit
+
+    def clean_hours(self) -> Any:
+        hours = self.cleaned_data["hours"]
+        if hours <= 0:
+            raise forms.ValidationError(_("Write the hours the training lasted, more than 0."))
+        return hours
+
+    def clean_taken_on(self) -> date:
+        taken_on: date = self.cleaned_data["taken_on"]
+        if taken_on > timezone.localdate():
+            raise forms.ValidationError(_("Choose a date that has already happened."))
+        return taken_on
+
+    def clean_certificate(self) -> Certificate | None:
+        if self.too_large:
+            raise forms.ValidationError(
+                _("That file is larger than 5 MB. Save it at a smaller size and choose it again.")
+            )
+        upload = self.cleaned_data.get("certificate")
+        if not upload:
+            return None
+        if upload.size > MAX_CERTIFICATE_BYTES:  # when no size-limiting handler read it
+            raise forms.ValidationError(
+                _("That file is larger than 5 MB. Save it at a smaller size and choose it again.")
+            )
+        content = upload.read()
+        kind = recognise(content)
+        if kind is None:
+            raise forms.ValidationError(_("Upload the certificate as a PDF, PNG or JPEG file."))
+        if not well_formed(content, kind):
+            raise forms.ValidationError(
+                _(
+                    "This file could not be read as a whole %(kind)s: it may be damaged or cut "
+                    "short. Save or download it again, then choose it here."
+                )
+                % {"kind": kind.label}
+            )
+        return Certificate(content=content, content_type=kind)
 
 
 class SignLogForm(OneTimeKeyForm, forms.Form):

@@ -69,6 +69,10 @@ class Requirement(models.Model):
     supervision_hours = models.PositiveSmallIntegerField(default=25)
     practice_hours = models.PositiveIntegerField(default=500)
     period_months = models.PositiveSmallIntegerField(default=12)
+    # Continuing education for renewal: many state boards ask for about 40 to 50 hours over a
+    # two-year certification cycle, so the default is 46 hours over 24 months.
+    training_hours = models.PositiveSmallIntegerField(default=46)
+    training_period_months = models.PositiveSmallIntegerField(default=24)
 
     class Meta:
         db_table = "supervision_requirement"
@@ -263,3 +267,64 @@ class WellbeingCheck(models.Model):
 
     def __str__(self) -> str:
         return f"wellbeing check {self.pk}"
+
+
+class TrainingRecord(models.Model):
+    """A training a staff member took, kept by them for their own renewal: their hours count
+    toward the program's training requirement. Only its holder opens the certificate."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=160)
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    provider = models.CharField(max_length=160, blank=True)
+    taken_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "supervision_training_record"
+        ordering = ["-taken_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["organization", "holder", "taken_on"], name="training_org_holder")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=100), name="training_hours_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class CertificateType(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    PNG = "image/png", "PNG"
+    JPEG = "image/jpeg", "JPEG"
+
+
+class TrainingCertificate(models.Model):
+    """The certificate of one training, kept apart from the record so lists never load it.
+    The bytes are stored encrypted (base64 inside the encrypted text, as consent scans are);
+    its file name is not kept, so nothing about it is readable in a database dump."""
+
+    record = models.OneToOneField(
+        TrainingRecord, on_delete=models.CASCADE, primary_key=True, related_name="certificate"
+    )
+    content = EncryptedTextField()
+    content_type = models.CharField(max_length=40, choices=CertificateType.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "supervision_training_certificate"
+
+    def __str__(self) -> str:
+        return f"certificate {self.record_id}"
+
+    @property
+    def extension(self) -> str:
+        return {CertificateType.PNG: "png", CertificateType.JPEG: "jpg"}.get(
+            CertificateType(self.content_type), "pdf"
+        )

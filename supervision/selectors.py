@@ -4,11 +4,13 @@ the journal and the wellbeing self-checks."""
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from encounters.models import Encounter, NoteState
 from organizations.models import Membership, Organization, Role
@@ -21,6 +23,8 @@ from supervision.models import (
     Requirement,
     SupervisionSession,
     Topic,
+    TrainingCertificate,
+    TrainingRecord,
     WellbeingCheck,
 )
 
@@ -463,3 +467,102 @@ def checks_shared_with(membership: Membership, coach: Any) -> QuerySet[Wellbeing
     return WellbeingCheck.objects.filter(
         organization=membership.organization, coach=coach, shared_at__isnull=False
     ).defer("words")
+
+
+def certificate_of(record: TrainingRecord) -> TrainingCertificate | None:
+    return TrainingCertificate.objects.filter(record=record).first()
+
+
+def training_of(membership: Membership) -> QuerySet[TrainingRecord]:
+    """The member's own training records, each marked with whether a certificate is kept: the
+    only way a record (and so its certificate) is opened."""
+    return TrainingRecord.objects.filter(
+        organization=membership.organization, holder_id=membership.user_id
+    ).annotate(has_certificate=Exists(TrainingCertificate.objects.filter(record=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class TrainingHours:
+    since: date
+    hours: Decimal
+    requirement: Requirement
+
+    @property
+    def left(self) -> Decimal:
+        return max(Decimal(0), Decimal(self.requirement.training_hours) - self.hours)
+
+
+def training_since(need: Requirement, *, today: date) -> date:
+    """Trainings after this day (up to today) count toward the requirement."""
+    return today - relativedelta(months=need.training_period_months)
+
+
+def training_hours(coach: Any, need: Requirement, *, today: date) -> TrainingHours:
+    """The hours of the coach's trainings within the requirement's training period: one query."""
+    since = training_since(need, today=today)
+    total = TrainingRecord.objects.filter(
+        organization_id=need.organization_id,
+        holder_id=coach.pk,
+        taken_on__gt=since,
+        taken_on__lte=today,
+    ).aggregate(total=Sum("hours"))["total"]
+    return TrainingHours(since, total or Decimal(0), need)
+
+
+def training_people(membership: Membership) -> QuerySet[Any]:
+    """Whose training hours a member may see as a list: a supervisor their team's coaches; a
+    manager or an administrator the program's active care team. Never the certificates."""
+    from accounts.models import User
+
+    members = Membership.objects.active().filter(organization=membership.organization)
+    if membership.role == Role.SUPERVISOR:
+        if membership.team_id is None:
+            return User.objects.none()
+        members = members.filter(team_id=membership.team_id, role=Role.COACH)
+    elif membership.role in Role.program_keepers():
+        members = members.filter(role__in=Role.care_team())
+    else:
+        return User.objects.none()
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("preferred_name")
+
+
+def training_hours_of(membership: Membership, *, today: date) -> list[tuple[Any, TrainingHours]]:
+    """Each person's training hours against the requirement, by name (a list for renewals,
+    never a ranking): three queries whatever the team's size."""
+    need = requirement(membership.organization)
+    since = training_since(need, today=today)
+    people = list(training_people(membership))
+    totals = dict(
+        TrainingRecord.objects.filter(
+            organization=membership.organization,
+            holder_id__in=[person.pk for person in people],
+            taken_on__gt=since,
+            taken_on__lte=today,
+        )
+        .values("holder_id")
+        .order_by()
+        .annotate(total=Sum("hours"))
+        .values_list("holder_id", "total")
+    )
+    return [
+        (person, TrainingHours(since, totals.get(person.pk) or Decimal(0), need))
+        for person in people
+    ]
+
+
+def supervision_log(coach: Any, organization: Organization) -> tuple[list[Any], list[list[Any]]]:
+    """The coach's supervision log for a certification board: dates, minutes, format, topics
+    and who supervised (who signs it), never the notes."""
+    rows = [
+        [
+            s.held_on,
+            s.minutes,
+            s.get_kind_display(),
+            s.get_mode_display(),
+            "; ".join(t.name for t in s.topics.all()),
+            s.supervisor.display_name,
+        ]
+        for s in sessions_of(coach, organization).defer("notes")
+    ]
+    header = [_("Date"), _("Minutes"), _("Format"), _("How"), _("Topics"), _("Supervisor")]
+    return header, rows

@@ -1,8 +1,11 @@
 """Recording supervision, the program's topics and requirement, and the coach's journal; each
 write one transaction with its audit event (which names what changed, never the words)."""
 
+import base64
+import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +24,8 @@ from supervision.models import (
     Requirement,
     SupervisionSession,
     Topic,
+    TrainingCertificate,
+    TrainingRecord,
     WellbeingCheck,
 )
 from supervision.selectors import (
@@ -29,6 +34,7 @@ from supervision.selectors import (
     practice_minutes,
     signer_credential,
 )
+from supervision.uploads import Certificate
 
 
 def ensure_topics(organization: Organization) -> None:
@@ -279,3 +285,69 @@ def delete_check(*, acting: Membership, check: WellbeingCheck) -> None:
         target = Target.of(check)
         check.delete()
         record_member_action(acting=acting, action=Action.DELETE, target=target)
+
+
+def add_training(
+    *,
+    acting: Membership,
+    topic: str,
+    hours: Decimal,
+    provider: str,
+    taken_on: date,
+    certificate: Certificate | None,
+) -> TrainingRecord:
+    """A training the member took, with its certificate if they have one (already checked by
+    the form: its type from its first bytes, its size, its shape), stored encrypted."""
+    with transaction.atomic():
+        record = TrainingRecord.objects.create(
+            organization=acting.organization,
+            holder=acting.user,
+            topic=topic.strip(),
+            hours=hours,
+            provider=provider.strip(),
+            taken_on=taken_on,
+        )
+        if certificate is not None:
+            TrainingCertificate.objects.create(
+                record=record,
+                content=base64.b64encode(certificate.content).decode("ascii"),
+                content_type=certificate.content_type,
+                size=len(certificate.content),
+                sha256=hashlib.sha256(certificate.content).hexdigest(),
+            )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(record),
+            changed_fields=["topic", "hours", "taken_on"]
+            + (["provider"] if provider.strip() else [])
+            + (["certificate"] if certificate is not None else []),
+        )
+    return record
+
+
+def remove_training(*, acting: Membership, record: TrainingRecord) -> None:
+    """The record and its certificate go for good."""
+    with transaction.atomic():
+        target = Target.of(record)
+        record.delete()
+        record_member_action(acting=acting, action=Action.DELETE, target=target)
+
+
+def forget_journal(*, acting: Membership, membership: Membership) -> int:
+    """When someone's account in an organization is closed, their journal there is deleted
+    for real (the supervision sessions they were in stay, as the program's record of
+    supervision, and they never held journal text). The audit trail keeps how many went, on
+    the person, never what they said. Returns how many entries were deleted."""
+    with transaction.atomic():
+        deleted, _by_model = JournalEntry.objects.filter(
+            organization_id=membership.organization_id, writer_id=membership.user_id
+        ).delete()
+        if deleted:
+            record_member_action(
+                acting=acting,
+                action=Action.DELETE,
+                target=Target(type="supervision.journal", id=str(membership.user.public_id)),
+                changed_fields=["journal"],
+            )
+    return deleted

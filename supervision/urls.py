@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision import views
+from supervision import training_views, views
 
 app_name = "supervision"
 
@@ -28,4 +28,15 @@ urlpatterns = [
     path("wellbeing/new/", views.wellbeing_new, name="wellbeing_new"),
     path("wellbeing/<uuid:check_id>/", views.wellbeing_check, name="wellbeing_check"),
     path("wellbeing/<uuid:check_id>/delete/", views.wellbeing_delete, name="wellbeing_delete"),
+    path("training/", training_views.training, name="training"),
+    path("training/hours/", training_views.training_overview, name="training_overview"),
+    path(
+        "training/<uuid:record_id>/remove/", training_views.training_remove, name="training_remove"
+    ),
+    path(
+        "training/<uuid:record_id>/certificate/",
+        training_views.training_certificate,
+        name="training_certificate",
+    ),
+    path("my-record.zip", training_views.my_record, name="my_record"),
 ]

@@ -51,9 +51,11 @@ from supervision.selectors import (
     signatures_seen_by,
     signed_log,
     supervised_coaches,
+    supervision_log,
     team_open_actions,
     topic_use,
     topics_of,
+    training_hours,
     workload,
 )
 from supervision.services import (
@@ -87,12 +89,16 @@ def mine(request: HttpRequest) -> HttpResponse:
     is_supervisor = membership.role == Role.SUPERVISOR
     my_actions = my_open_actions(membership)
     team_actions = team_open_actions(membership)
+    counted = hours(request.user, membership.organization, today=timezone.localdate())
     return render(
         request,
         "supervision/mine.html",
         {
             "sessions": list(sessions_of(request.user, membership.organization)[:100]),
-            "hours": hours(request.user, membership.organization, today=timezone.localdate()),
+            "hours": counted,
+            "training": training_hours(
+                request.user, counted.requirement, today=timezone.localdate()
+            ),
             "workload": workload(membership, today=timezone.localdate()),
             "can_record": is_supervisor,
             "my_actions": my_actions,
@@ -261,18 +267,7 @@ def log_csv(request: HttpRequest) -> HttpResponse:
     """My supervision log for a certification board: dates, minutes, format, topics and who
     supervised (who signs it), never the notes."""
     membership = acting_membership(request)
-    rows = [
-        [
-            s.held_on,
-            s.minutes,
-            s.get_kind_display(),
-            s.get_mode_display(),
-            "; ".join(t.name for t in s.topics.all()),
-            s.supervisor.display_name,
-        ]
-        for s in sessions_of(request.user, membership.organization)
-    ]
-    header = [_("Date"), _("Minutes"), _("Format"), _("How"), _("Topics"), _("Supervisor")]
+    header, rows = supervision_log(request.user, membership.organization)
     content = write_csv(header, rows, tz=timezone.get_current_timezone())
     return csv_response("supervision-log.csv", content)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ from supervision.models import (
     LogSignature,
     SupervisionSession,
     Topic,
+    TrainingRecord,
     WellbeingCheck,
 )
 
@@ -234,6 +236,18 @@ ONE_TIME: dict[str, Case] = {
         lambda o: {"review_id": o["practice"].id},
         page=("coaching:practice_detail", lambda o: {"review_id": o["practice"].id}),
         fill=lambda o: {"text": "What I meant here was..."},
+    ),
+    "supervision:training": Case(
+        "ana",
+        lambda: TrainingRecord.objects,
+        fill=lambda o: {
+            "topic": "Motivational interviewing",
+            "hours": "6.5",
+            "taken_on": str(TODAY()),
+            "certificate": SimpleUploadedFile(
+                "certificate.pdf", b"%PDF-1.4\n% done\n%%EOF\n", "application/pdf"
+            ),
+        },
     ),
     "supervision:journal": Case(
         "ana", lambda: JournalEntry.objects, fill=lambda o: {"text": "A long day."}
@@ -539,6 +553,10 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "reachout:texts": "a staff member's own choice, one row per person",
     "reachout:list": "a list",
     "supervision:mine": "a page",
+    "supervision:training_overview": "a list",
+    "supervision:training_remove": "a removed training stays removed (the second gets 404)",
+    "supervision:training_certificate": "a download",
+    "supervision:my_record": "a download",
     "supervision:log_csv": "a download",
     "supervision:journal_delete": "a deleted entry stays deleted (the second gets 404)",
     "supervision:credential_remove": "a removed credential stays removed (the second gets 404)",

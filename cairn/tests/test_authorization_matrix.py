@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,15 +37,17 @@ from portal.models import CallSource, GoalSuggestion
 from portal.plan.services import request_call
 from reachout.services import add_shift, raise_for_check_in
 from safety.models import CrisisLine, SafetyPlan
-from supervision.models import Owner, SupervisionSession, Topic
+from supervision.models import CertificateType, Owner, SupervisionSession, Topic
 from supervision.services import (
     add_credential,
+    add_training,
     agree_action,
     ensure_topics,
     sign_log,
     take_check,
     write_entry,
 )
+from supervision.uploads import Certificate
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -581,6 +584,20 @@ MATRIX: dict[str, Row] = {
         )
         for name in ("wellbeing_check", "wellbeing_delete")
     },
+    # Training: each member keeps their own; a certificate opens for its owner only (Ana's here:
+    # her supervisor and the program's managers see hours, not the paper).
+    "supervision:training": Row(by_role({Role(role) for role in Role.staff()})),
+    "supervision:my_record": Row(by_role({Role(role) for role in Role.staff()})),
+    "supervision:training_overview": Row(
+        by_role({Role.SUPERVISOR, *(Role(role) for role in Role.program_keepers())})
+    ),
+    **{
+        f"supervision:{name}": Row(
+            by_role({Role(role) for role in Role.staff()}, overrides=ONLY_ANA),
+            kwargs=lambda o: {"record_id": o["training_record"].id},
+        )
+        for name in ("training_remove", "training_certificate")
+    },
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -603,6 +620,8 @@ FILES: dict[str, str] = {
     "supervision:signed_log_pdf": (
         "the coach's supervision log signed by the supervisor (no notes), audited as an export"
     ),
+    "supervision:training_certificate": "a training certificate, for the member who keeps it",
+    "supervision:my_record": "the member's own supervision log, credentials, training, journal",
     "healthz": "a status for the load balancer; no participant data",
     "readyz": "a readiness status for the load balancer; no participant data",
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
@@ -971,12 +990,23 @@ def supervision_objects(pat: Participant, users: dict[str, Any]) -> dict[str, An
         answers={"energy": 3},
         words={"help": "A quiet afternoon."},
     )
+    training = add_training(
+        acting=Membership.objects.get(user=users["ana"]),
+        topic="Motivational interviewing",
+        hours=Decimal("6.5"),
+        provider="State Peer Network",
+        taken_on=timezone.localdate(),
+        certificate=Certificate(
+            content=b"%PDF-1.4\n% certificate\n%%EOF\n", content_type=CertificateType.PDF
+        ),
+    )
     return {
         "supervision_session": session,
         "agreed_action": action,
         "topic": topic,
         "log_signature": signature,
         "wellbeing_check": check,
+        "training_record": training,
     }
 
 

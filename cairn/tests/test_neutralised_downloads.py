@@ -44,6 +44,7 @@ SPREADSHEETS = {
     "imports:errors",
     "jobs:download",
     "supervision:log_csv",
+    "supervision:my_record",
 }
 # A CSV cell is text; a plain number in it (a count, -3 as a change) is not a formula.
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")

@@ -140,6 +140,9 @@ REVIEWED = {
         "the name of the signing supervisor's credential (a certification's title), as it read"
     ),
     "supervision.LogSignature.fingerprint": "a SHA-256 of the signed log, hex digits",
+    "supervision.TrainingRecord.topic": "the title of a training course a staff member took",
+    "supervision.TrainingRecord.provider": "who gave a training course (a training body)",
+    "supervision.TrainingCertificate.sha256": "a digest of a certificate's bytes, not the bytes",
     "reachout.ReachOutSettings.words": "the program's list of words, the same for everyone",
     "reachout.Signal.reasons": "codes of the reasons a signal was raised (the words are encrypted)",
     "directory.ResourceOrganization.name": "a public agency's name in the resource directory",

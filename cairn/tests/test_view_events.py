@@ -265,6 +265,11 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
             "credential_remove",
             "renewals",
             "requirement",
+            "training",
+            "training_remove",
+            "training_certificate",
+            "training_overview",
+            "my_record",
         )
     },
     "supervision:session": "a supervision session and its actions, for its two parties only",

@@ -188,7 +188,13 @@ def test_the_program_sets_the_hours_and_anas_page_counts_against_them(demo, clie
     assert 'value="1000"' in response.content.decode()
     response = mia.post(
         "/supervision/requirement/",
-        {"supervision_hours": "40", "practice_hours": "1000", "period_months": "24"},
+        {
+            "supervision_hours": "40",
+            "practice_hours": "1000",
+            "period_months": "24",
+            "training_hours": "46",
+            "training_period_months": "24",
+        },
     )
     assert response.status_code == 302
     page = client_for("ana").get("/supervision/").content.decode()
