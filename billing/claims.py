@@ -389,10 +389,15 @@ def _split_name(full: str) -> tuple[str, str]:
 
 
 def _provider(user: Any, numbers: dict[int, ProviderNumber]) -> x12.Provider:
-    number = numbers[user.pk]
+    number = numbers.get(user.pk)
     last = user.last_name or _split_name(user.display_name)[0]
     first = user.first_name if user.last_name else _split_name(user.display_name)[1]
-    return x12.Provider(last_name=last, first_name=first, npi=number.npi, taxonomy=number.taxonomy)
+    return x12.Provider(
+        last_name=last,
+        first_name=first,
+        npi=number.npi if number else "",
+        taxonomy=number.taxonomy if number else "",
+    )
 
 
 def claim_number(line: BillableLine) -> str:

@@ -44,6 +44,7 @@ SPREADSHEETS = {
     "imports:errors",
     "jobs:download",
     "supervision:log_csv",
+    "billing:batch_csv",
 }
 # A CSV cell is text; a plain number in it (a count, -3 as a change) is not a formula.
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
