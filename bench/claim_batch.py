@@ -201,8 +201,8 @@ def main() -> None:
 
     # The baseline: the same build with the consent check and the disclosures taken out.
     real_match, real_disclose = claims.matching_consent, claims.disclose
-    claims.matching_consent = lambda **kwargs: True  # type: ignore[assignment,return-value]
-    claims.disclose = lambda **kwargs: None  # type: ignore[assignment,return-value]
+    claims.matching_consent = lambda **kwargs: True  # type: ignore[assignment]
+    claims.disclose = lambda **kwargs: None  # type: ignore[assignment]
     try:
         _plain, plain_s = timed(
             lambda: claims.build_batch(acting=baseline["acting"], payer=baseline["payer"])

@@ -13,13 +13,16 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_member_action
 from billing import x12
 from billing.models import (
+    Authorization,
     BatchState,
     BillableLine,
     ClaimBatch,
+    Coverage,
     LineState,
     Payer,
     PayerKind,
@@ -30,6 +33,7 @@ from consent.models import Category
 from consent.services import disclose, matching_consent
 from lib.spreadsheet import CSV_TYPE, write_csv
 from organizations.models import Membership, Organization, Role
+from participants.models import Participant
 
 # A claim to a payer shares who the person is and when they were seen, and nothing more.
 CLAIM_CATEGORIES = [Category.CONTACT.value, Category.ATTENDANCE.value]
@@ -94,9 +98,8 @@ def setup_missing(payer: Payer) -> list[str]:
         "billing_contact_name",
         "billing_contact_phone",
     ]
-    return [
-        str(Payer._meta.get_field(name).verbose_name) for name in needed if not getattr(payer, name)
-    ]
+    fields = {field.name: field for field in Payer._meta.concrete_fields}
+    return [str(fields[name].verbose_name) for name in needed if not getattr(payer, name)]
 
 
 def ready_lines(
@@ -116,10 +119,27 @@ def ready_lines(
     return lines
 
 
+def with_rows(lines: list[BillableLine]) -> list[BillableLine]:
+    """Each person, coverage and authorization loaded once for all their lines: their encrypted
+    fields are decrypted once a row, not once a line (10,000 lines, 500 people)."""
+    people = Participant.objects.in_bulk({line.participant_id for line in lines})
+    coverages = Coverage.objects.in_bulk({line.coverage_id for line in lines if line.coverage_id})
+    authorizations = Authorization.objects.in_bulk(
+        {line.authorization_id for line in lines if line.authorization_id}
+    )
+    for line in lines:
+        line.participant = people[line.participant_id]
+        line.coverage = coverages.get(line.coverage_id) if line.coverage_id else None
+        line.authorization = (
+            authorizations.get(line.authorization_id) if line.authorization_id else None
+        )
+    return lines
+
+
 def diagnosis_codes(line: BillableLine, payer: Payer) -> list[str]:
     """The codes a claim for this line carries: the authorization's, else the payer's code for
     claims without one (when it allows that); empty means the line cannot be claimed."""
-    codes = line.authorization.diagnosis_codes.split() if line.authorization_id else []
+    codes = line.authorization.diagnosis_codes.split() if line.authorization else []
     if codes:
         return codes
     if payer.needs_diagnosis_codes or not payer.diagnosis_code_when_none:
@@ -199,8 +219,8 @@ def preview_batch(
         payer=payer,
         service_from=service_from,
         service_until=service_until,
-    ).select_related("participant", "authorization")
-    return _sort(list(lines), payer)
+    )
+    return _sort(with_rows(list(lines)), payer)
 
 
 def fingerprint(payer: Payer, lines: list[BillableLine]) -> str:
@@ -252,16 +272,17 @@ def build_batch(
     with transaction.atomic():
         # One batch built at a time in an organization: control numbers follow one another.
         Organization.objects.select_for_update().filter(pk=acting.organization_id).first()
-        lines = list(
-            ready_lines(
-                organization=acting.organization,
-                payer=payer,
-                service_from=service_from,
-                service_until=service_until,
+        lines = with_rows(
+            list(
+                ready_lines(
+                    organization=acting.organization,
+                    payer=payer,
+                    service_from=service_from,
+                    service_until=service_until,
+                )
+                .select_for_update()
+                .order_by("participant_id", "service_date", "pk")
             )
-            .select_for_update(of=("self",))
-            .select_related("participant", "authorization")
-            .order_by("participant_id", "service_date", "pk")
         )
         sorting = _sort(lines, payer)
         now = timezone.now()
@@ -408,9 +429,7 @@ def claim_number(line: BillableLine) -> str:
 def batch_lines(batch: ClaimBatch) -> QuerySet[BillableLine]:
     return (
         BillableLine.objects.filter(batch=batch)
-        .select_related(
-            "participant", "coverage", "authorization", "rendering_provider", "supervising_provider"
-        )
+        .select_related("participant", "rendering_provider", "supervising_provider")
         .order_by("participant_id", "coverage_id", "service_date", "pk")
     )
 
@@ -418,7 +437,18 @@ def batch_lines(batch: ClaimBatch) -> QuerySet[BillableLine]:
 def claim_file(batch: ClaimBatch) -> x12.ClaimFile:
     """The batch as the values of an 837P (the same batch always gives the same values)."""
     payer = batch.payer
-    lines = list(batch_lines(batch))
+    lines = with_rows(list(batch_lines(batch).select_related(None)))
+    users = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in={line.rendering_provider_id for line in lines}
+            | {line.supervising_provider_id for line in lines if line.supervising_provider_id}
+        )
+    }
+    for line in lines:
+        line.rendering_provider = users[line.rendering_provider_id]
+        if line.supervising_provider_id:
+            line.supervising_provider = users[line.supervising_provider_id]
     numbers = {
         n.user_id: n for n in ProviderNumber.objects.filter(organization_id=batch.organization_id)
     }
@@ -440,7 +470,7 @@ def claim_file(batch: ClaimBatch) -> x12.ClaimFile:
                     if line.supervising_provider_id and payer.needs_supervising_provider
                     else None
                 ),
-                prior_authorization=line.authorization.number if line.authorization_id else "",
+                prior_authorization=line.authorization.number if line.authorization else "",
                 lines=[
                     x12.ServiceLine(
                         procedure_code=line.procedure_code,
