@@ -147,10 +147,11 @@ def seed(harbor: Organization, *, anchor: date) -> None:
 
 
 def _payment_consents(keeper: Membership, people: list[Participant], *, anchor: date) -> None:
-    """Everyone covered agreed to share with their payer for payment, except the second person:
-    their lines are held for "no consent for payment" when mia builds a batch."""
+    """Everyone covered agreed to share with their payer for payment, except the second person
+    (their lines are held for "no consent for payment" when mia builds a batch) and those with
+    their own Cairn, like Pat, who records her consents from the start on the tour."""
     for index, person in enumerate(people):
-        if index == 1:
+        if index == 1 or person.user_id is not None:
             continue
         coverage = Coverage.objects.filter(participant=person).select_related("payer").first()
         if coverage is None:
