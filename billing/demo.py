@@ -18,6 +18,7 @@ from billing.models import (
 )
 from billing.rules import luhn_check_digit
 from billing.services import recheck
+from consent.services import record_consent
 from encounters.models import ContactType
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant
@@ -48,6 +49,14 @@ def seed(harbor: Organization, *, anchor: date) -> None:
         billing_npi=demo_npi(900001),
         billing_taxonomy="175T00000X",
         billing_tax_id="000000000",
+        submitter_id="HARBORRCO",
+        billing_address="12 Wharf Street",
+        billing_city="Salem",
+        billing_state="MA",
+        billing_zip="019700001",
+        billing_contact_name="Harbor billing desk",
+        billing_contact_phone="9785550100",
+        needs_diagnosis_codes=True,
     )
     rows = [
         (ContactType.IN_PERSON, "", "11", "16.50"),
@@ -73,6 +82,15 @@ def seed(harbor: Organization, *, anchor: date) -> None:
         payer_id="DEMO-SOR",
         rounding=Rounding.WHOLE,
         billing_npi=demo_npi(900001),
+        billing_tax_id="000000000",
+        submitter_id="HARBORRCO",
+        billing_address="12 Wharf Street",
+        billing_city="Salem",
+        billing_state="MA",
+        billing_zip="019700001",
+        billing_contact_name="Harbor billing desk",
+        billing_contact_phone="9785550100",
+        diagnosis_code_when_none="Z71.89",
     )
     PayerService.objects.create(
         payer=grant, procedure_code="H0038", place_of_service="99", rate=Decimal("12.00")
@@ -124,4 +142,32 @@ def seed(harbor: Organization, *, anchor: date) -> None:
                 diagnosis_codes="F11.20",
                 added_by=keeper.user,
             )
+    _payment_consents(keeper, people, anchor=anchor)
     recheck(acting=keeper)
+
+
+def _payment_consents(keeper: Membership, people: list[Participant], *, anchor: date) -> None:
+    """Everyone covered agreed to share with their payer for payment, except the second person
+    (their lines are held for "no consent for payment" when mia builds a batch) and those with
+    their own Cairn, like Pat, who records her consents from the start on the tour."""
+    for index, person in enumerate(people):
+        if index == 1 or person.user_id is not None:
+            continue
+        coverage = Coverage.objects.filter(participant=person).select_related("payer").first()
+        if coverage is None:
+            continue
+        record_consent(
+            acting=keeper,
+            participant=person,
+            values={
+                "disclosing_party": keeper.organization.name,
+                "categories": ["contact", "attendance"],
+                "recipient": coverage.payer.name,
+                "purpose": "payment",
+                "treatment_payment_operations": True,
+                "signed_on": anchor - timedelta(days=300),
+                "signature_method": "typed",
+                "signature": person.preferred_name,
+                "revocation_explained": True,
+            },
+        )

@@ -39,8 +39,41 @@ class PayerForm(forms.ModelForm):
             "billing_npi",
             "billing_taxonomy",
             "billing_tax_id",
+            "submitter_id",
+            "billing_address",
+            "billing_city",
+            "billing_state",
+            "billing_zip",
+            "billing_contact_name",
+            "billing_contact_phone",
+            "needs_diagnosis_codes",
+            "diagnosis_code_when_none",
             "is_active",
         ]
+
+    def clean_billing_state(self) -> str:
+        state = self.cleaned_data["billing_state"].strip().upper()
+        if state and (len(state) != 2 or not state.isalpha()):
+            raise forms.ValidationError(_("Two letters, for example MA."))
+        return state
+
+    def clean_billing_zip(self) -> str:
+        code = self.cleaned_data["billing_zip"].replace("-", "").strip()
+        if code and (len(code) != 9 or not code.isdigit()):
+            raise forms.ValidationError(_("Claims need the nine-digit ZIP code (ZIP+4)."))
+        return code
+
+    def clean_billing_contact_phone(self) -> str:
+        digits = "".join(c for c in self.cleaned_data["billing_contact_phone"] if c.isdigit())
+        if self.cleaned_data["billing_contact_phone"].strip() and len(digits) != 10:
+            raise forms.ValidationError(_("Ten digits, for example 6175550100."))
+        return digits
+
+    def clean_billing_tax_id(self) -> str:
+        digits = self.cleaned_data["billing_tax_id"].replace("-", "").strip()
+        if digits and (len(digits) != 9 or not digits.isdigit()):
+            raise forms.ValidationError(_("An employer id (EIN) is nine digits."))
+        return digits
 
     def clean_billing_npi(self) -> str:
         return _npi(self.cleaned_data["billing_npi"])
@@ -179,3 +212,29 @@ class LineFilterForm(forms.Form):
     def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["payer"].queryset = payers  # type: ignore[attr-defined]
+
+
+class BuildBatchForm(forms.Form):
+    """Which ready lines to gather: one payer's, optionally within service dates."""
+
+    payer = forms.ModelChoiceField(label=_("Payer"), queryset=Payer.objects.none())
+    service_from = forms.DateField(label=_("Services from"), required=False, widget=DATE_WIDGET)
+    service_until = forms.DateField(label=_("Services until"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        payer = self.fields["payer"]
+        assert isinstance(payer, forms.ModelChoiceField)
+        payer.queryset = payers
+        payer.empty_label = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("service_from"), data.get("service_until")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The end comes before the start."))
+        return data
+
+
+class ConfirmBatchForm(OneTimeKeyForm, BuildBatchForm):
+    """The confirmation: sent twice, it builds one batch."""

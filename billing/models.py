@@ -67,6 +67,41 @@ class Payer(models.Model):
     billing_npi = models.CharField(_("billing provider NPI"), max_length=10, blank=True)
     billing_taxonomy = models.CharField(_("billing provider taxonomy"), max_length=10, blank=True)
     billing_tax_id = models.CharField(_("billing provider tax id (EIN)"), max_length=10, blank=True)
+    # What an 837P claim file needs besides the numbers above (all public facts of the program).
+    submitter_id = models.CharField(
+        _("submitter id"),
+        max_length=15,
+        blank=True,
+        help_text=_("The id the payer or clearinghouse gave the program for sending claims."),
+    )
+    billing_address = models.CharField(
+        _("billing provider street address"), max_length=55, blank=True
+    )
+    billing_city = models.CharField(_("billing provider city"), max_length=30, blank=True)
+    billing_state = models.CharField(
+        _("billing provider state (two letters)"), max_length=2, blank=True
+    )
+    billing_zip = models.CharField(
+        _("billing provider ZIP code (nine digits)"), max_length=9, blank=True
+    )
+    billing_contact_name = models.CharField(_("billing contact's name"), max_length=60, blank=True)
+    billing_contact_phone = models.CharField(
+        _("billing contact's phone (digits only)"), max_length=10, blank=True
+    )
+    needs_diagnosis_codes = models.BooleanField(
+        _("claims need the person's diagnosis codes"),
+        default=False,
+        help_text=_("Lines of a person with no diagnosis code on their authorization are held."),
+    )
+    diagnosis_code_when_none = models.CharField(
+        _("diagnosis code for claims without one"),
+        max_length=8,
+        blank=True,
+        help_text=_(
+            "Only when the payer allows one code for everyone without a diagnosis (for "
+            "example Z71.89); leave empty otherwise."
+        ),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
@@ -254,6 +289,11 @@ class Reason(models.TextChoices):
         _("The payer needs a supervising provider, and none has an NPI"),
     )
     NO_PAYER_NPI = "no_payer_npi", _("The billing provider's NPI is missing for this payer")
+    NO_PAYMENT_CONSENT = (
+        "no_payment_consent",
+        _("No consent for payment: the person has not agreed to share with this payer"),
+    )
+    NO_DIAGNOSIS = "no_diagnosis", _("The payer needs a diagnosis code, and none is recorded")
 
 
 class BillableLineQuerySet(ParticipantOwnedQuerySet["BillableLine"]):
@@ -300,6 +340,9 @@ class BillableLine(models.Model):
     )
     state = models.CharField(max_length=20, choices=LineState.choices)
     reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    batch = models.ForeignKey(
+        "ClaimBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(default=timezone.now)
 
@@ -311,6 +354,70 @@ class BillableLine(models.Model):
             models.Index(fields=["organization", "state", "service_date"], name="line_org_state"),
             models.Index(fields=["participant", "service_date"], name="line_person_day"),
         ]
+        constraints = [
+            # A line in a batch is never ready, held or unbillable again while it stays there: a
+            # line is in at most one batch, and only by leaving it (a cancelled batch) can it be
+            # ready for another.
+            models.CheckConstraint(
+                condition=models.Q(batch__isnull=True)
+                | ~models.Q(state__in=["ready", "held", "not_billable"]),
+                name="line_in_batch_not_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"billable line {self.pk}"
+
+
+class BatchState(models.TextChoices):
+    OPEN = "open", _("Built, not sent yet")
+    SENT = "sent", _("Sent to the payer")
+    CLOSED = "closed", pgettext_lazy("a claim batch", "Closed")
+    CANCELLED = "cancelled", _("Cancelled: its lines are ready again")
+
+
+class ClaimBatchQuerySet(models.QuerySet["ClaimBatch"]):
+    def of(self, organization: Organization) -> "ClaimBatchQuerySet":
+        return self.filter(organization=organization)
+
+
+class ClaimBatch(models.Model):
+    """Ready lines of one payer gathered into one claim file (an 837P interchange). The same
+    lines make the same batch: its fingerprint is unique in the organization, so building again
+    gives back the batch, with its control numbers, instead of a second one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="batches")
+    state = models.CharField(max_length=20, choices=BatchState.choices, default=BatchState.OPEN)
+    service_from = models.DateField(null=True, blank=True)
+    service_until = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # ISA13 and GS06: nine digits at most, one number per batch in the organization.
+    interchange_control = models.PositiveIntegerField()
+    group_control = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    line_count = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    people = models.PositiveIntegerField(default=0)
+
+    objects = ClaimBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "interchange_control"], name="batch_control_once"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "fingerprint"], name="batch_content_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "state"], name="batch_org_state")]
+
+    def __str__(self) -> str:
+        return f"claim batch {self.interchange_control:09d}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views
+from billing import claim_views, views
 
 app_name = "billing"
 
@@ -19,4 +19,11 @@ urlpatterns = [
         views.authorization_add,
         name="authorization_add",
     ),
+    path("claims/", claim_views.claims, name="claims"),
+    path("claims/build/<uuid:payer_id>/", claim_views.batch_build, name="batch_build"),
+    path("claims/<uuid:batch_id>/", claim_views.batch, name="batch"),
+    path("claims/<uuid:batch_id>/837p/", claim_views.batch_837, name="batch_837"),
+    path("claims/<uuid:batch_id>/csv/", claim_views.batch_csv, name="batch_csv"),
+    path("claims/<uuid:batch_id>/cancel/", claim_views.batch_cancel, name="batch_cancel"),
+    path("claims/<uuid:batch_id>/sent/", claim_views.batch_sent, name="batch_sent"),
 ]

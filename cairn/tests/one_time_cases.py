@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from appointments.models import Appointment
 from assessments.models import Assessment
-from billing.models import Authorization, Coverage, Payer, PayerService
+from billing.models import (
+    Authorization,
+    BillableLine,
+    ClaimBatch,
+    Coverage,
+    Payer,
+    PayerService,
+)
 from coaching.models import CustomTerm, PracticeReview, ReviewComment
 from consent.models import Consent, Disclosure, LegalHold
 from directory.models import Service
@@ -73,6 +80,53 @@ def _practice_review(client: Client, o: dict[str, Any]) -> str:
     """The save form appears once a transcript has been reviewed."""
     transcript = "Coach: How was your week?\nParticipant: Better than the last one."
     return client.post(reverse("coaching:practice"), {"transcript": transcript}).content.decode()
+
+
+def _claims_ready(client: Client, o: dict[str, Any]) -> str:
+    """Pat's batched line is taken out of its batch and changed (so a new batch differs from
+    the old one), the payer gets its claim details and Pat a consent for payment; then the
+    claims page shows the build form for that payer."""
+    from billing.claims import cancel_batch
+    from consent.services import record_consent
+    from organizations.models import Membership
+
+    mia = Membership.objects.select_related("user", "organization").get(
+        user__username="mia", organization=o["pat"].organization
+    )
+    batch = ClaimBatch.objects.get(pk=o["claim_batch"].pk)
+    if batch.state == "open":
+        cancel_batch(acting=mia, batch=batch)
+        BillableLine.objects.filter(participant=o["pat"], payer=o["payer"]).update(units=3)
+    Payer.objects.filter(pk=o["payer"].pk).update(
+        submitter_id="HARBOR",
+        payer_id="MCD01",
+        billing_npi="1234567893",
+        billing_tax_id="000000000",
+        billing_address="1 Main St",
+        billing_city="Salem",
+        billing_state="MA",
+        billing_zip="019700001",
+        billing_contact_name="Desk",
+        billing_contact_phone="9785550100",
+        diagnosis_code_when_none="Z71.89",
+    )
+    record_consent(
+        acting=mia,
+        participant=o["pat"],
+        values={
+            "disclosing_party": "Harbor",
+            "categories": ["all"],
+            "recipient": o["payer"].name,
+            "purpose": "payment",
+            "treatment_payment_operations": True,
+            "signed_on": TODAY() - timedelta(days=30),
+            "signature_method": "typed",
+            "signature": "Pat",
+            "revocation_explained": True,
+        },
+    )
+    url = reverse("billing:claims") + f"?payer={o['payer'].id}"
+    return client.get(url).content.decode()
 
 
 ONE_TIME: dict[str, Case] = {
@@ -194,6 +248,13 @@ ONE_TIME: dict[str, Case] = {
             "starts_on": str(TODAY() - timedelta(days=300)),
         },
         having="member_id",
+    ),
+    "billing:batch_build": Case(
+        "mia",
+        lambda: ClaimBatch.objects,
+        lambda o: {"payer_id": o["payer"].id},
+        page=("billing:claims", lambda o: {}),
+        reach=_claims_ready,
     ),
     "billing:authorization_add": Case(
         "mia",
@@ -581,6 +642,12 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "billing:remove_row": "a removed row stays removed (the second gets 404)",
     "billing:providers": "one number per staff member (an update)",
     "billing:coverage": "a page (its forms post to billing:coverage_add and :authorization_add)",
+    "billing:claims": "a page (its confirmation posts to billing:batch_build)",
+    "billing:batch": "a page (its forms post to billing:batch_sent and :batch_cancel)",
+    "billing:batch_837": "a download",
+    "billing:batch_csv": "a download",
+    "billing:batch_cancel": "a cancelled batch stays cancelled (its state is checked, locked)",
+    "billing:batch_sent": "a sent batch stays sent (its state is checked, locked)",
     "directory:edit": "an edit checked against the version it started from",
     "directory:verify": "a date",
     "directory:archive": "an archived listing stays archived",

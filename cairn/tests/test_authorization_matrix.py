@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from appointments.services import book_appointment
 from assessments.models import Assessment
-from billing.models import Coverage, Payer, PayerService
+from billing.models import BillableLine, ClaimBatch, Coverage, LineState, Payer, PayerService
 from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
@@ -509,6 +509,28 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda o: {"coverage_id": o["coverage"].id},
         method="post",
     ),
+    # Claims: the pages are the manager's; a batch and its files answer 404 to everyone else.
+    "billing:claims": Row(by_role({Role.MANAGER})),
+    "billing:batch_build": Row(
+        by_role({Role.MANAGER}, ok=302, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"payer_id": o["payer"].id},
+        method="post",
+    ),
+    **{
+        f"billing:{name}": Row(
+            by_role({Role.MANAGER}, others=404, overrides={"river_mgr": 404}),
+            kwargs=lambda o: {"batch_id": o["claim_batch"].id},
+        )
+        for name in ("batch", "batch_837", "batch_csv")
+    },
+    **{
+        f"billing:{name}": Row(
+            by_role({Role.MANAGER}, ok=302, others=404, overrides={"river_mgr": 404}),
+            kwargs=lambda o: {"batch_id": o["claim_batch"].id},
+            method="post",
+        )
+        for name in ("batch_cancel", "batch_sent")
+    },
     # --- supervision and the coach's own space (issue #25) ---
     **{
         f"supervision:{name}": Row(by_role({Role.COACH, Role.SUPERVISOR}))
@@ -643,6 +665,9 @@ FILES: dict[str, str] = {
     "imports:errors": "the uploader's own rows that were not imported, to fix and upload again",
     # --- appointments (issue #23) ---
     "portal_appointments:ics": "the participant's own appointment for their calendar",
+    # --- claims (issue #21): each person in a batch was disclosed to the payer under consent ---
+    "billing:batch_837": "a claim batch's 837P, for managers only, audited as an export",
+    "billing:batch_csv": "a claim batch's CSV for a billing vendor, managers only, audited",
 }
 
 
@@ -774,7 +799,38 @@ def billing_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
         starts_on=timezone.localdate(),
         added_by=users["mia"],
     )
-    return {"payer": payer, "payer_row": row, "coverage": coverage}
+    signed = (
+        Encounter.objects.filter(participant=pat, state="signed", billable_line__isnull=True)
+        .order_by("occurred_on", "pk")
+        .first()
+    )
+    batch = ClaimBatch.objects.create(
+        organization=pat.organization,
+        payer=payer,
+        created_by=users["mia"],
+        interchange_control=1,
+        group_control=1,
+        fingerprint="matrix",
+        line_count=1 if signed else 0,
+        people=1 if signed else 0,
+    )
+    if signed is not None:
+        BillableLine.objects.create(
+            organization=pat.organization,
+            participant=pat,
+            encounter=signed,
+            service_date=signed.occurred_on,
+            minutes=30,
+            payer=payer,
+            coverage=coverage,
+            procedure_code="H0038",
+            place_of_service="11",
+            units=2,
+            rendering_provider=signed.signed_by or users["mia"],
+            state=LineState.BATCHED,
+            batch=batch,
+        )
+    return {"payer": payer, "payer_row": row, "coverage": coverage, "claim_batch": batch}
 
 
 def plans_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,7 @@ SPREADSHEETS = {
     "jobs:download",
     "supervision:log_csv",
     "supervision:my_record",
+    "billing:batch_csv",
 }
 # A CSV cell is text; a plain number in it (a count, -3 as a change) is not a formula.
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")

@@ -92,6 +92,8 @@ VIEWED: dict[str, Viewed] = {
     "overdose:rows": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     "billing:coverage": Viewed("ana"),
     "billing:lines": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "billing:claims": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "billing:batch": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")
@@ -293,8 +295,18 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     },
     **{
         f"billing:{name}": POST_ONLY
-        for name in ("add_row", "check_again", "coverage_add", "authorization_add")
+        for name in (
+            "add_row",
+            "check_again",
+            "coverage_add",
+            "authorization_add",
+            "batch_build",
+            "batch_cancel",
+            "batch_sent",
+        )
     },
+    "billing:batch_837": EXPORT,
+    "billing:batch_csv": EXPORT,
     "directory:edit": "one listing's form; no participant data",
     "directory:archive": "asks before archiving a listing; no participant data",
 }
