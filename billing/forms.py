@@ -217,6 +217,8 @@ class LineFilterForm(forms.Form):
 class BuildBatchForm(forms.Form):
     """Which ready lines to gather: one payer's, optionally within service dates."""
 
+    format_hints = False  # a bar of boxes in one line (lib.form_rendering)
+
     payer = forms.ModelChoiceField(label=_("Payer"), queryset=Payer.objects.none())
     service_from = forms.DateField(label=_("Services from"), required=False, widget=DATE_WIDGET)
     service_until = forms.DateField(label=_("Services until"), required=False, widget=DATE_WIDGET)
