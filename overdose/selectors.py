@@ -88,6 +88,7 @@ def participant_history(participant: Participant) -> dict[str, Any]:
 class Month:
     month: date
     kits_given: int = 0
+    naloxone_used: int = 0
     overdoses: int = 0
     reversals: int = 0
     deaths: int = 0
@@ -115,6 +116,7 @@ def figures_by_month(membership: Membership, *, today: date) -> list[Month]:
         .values("month")
         .order_by()
         .annotate(
+            naloxone_used=Count("id", filter=Q(naloxone_used=True)),
             overdoses=Count("id", filter=Q(whose=Whose.THEIR_OWN)),
             reversals=Count("id", filter=Q(reversed=True)),
             deaths=Count("id", filter=Q(whose=Whose.THEIR_OWN, outcome=Outcome.DIED)),
@@ -126,7 +128,7 @@ def figures_by_month(membership: Membership, *, today: date) -> list[Month]:
         months.setdefault(_day(row["month"]), {})["kits_given"] = int(row["n"] or 0)
     for row in events:
         figures = months.setdefault(_day(row["month"]), {})
-        for name in ("overdoses", "reversals", "deaths", "helped_others"):
+        for name in ("naloxone_used", "overdoses", "reversals", "deaths", "helped_others"):
             figures[name] = int(row[name])
     return [Month(month, **months[month]) for month in sorted(months, reverse=True)]
 
@@ -139,6 +141,7 @@ def _day(value: Any) -> date:
 # The figures' columns, each with the rows behind it: (measure, kits or events, filter).
 MEASURES = {
     "kits": Q(),
+    "naloxone_used": Q(naloxone_used=True),
     "overdoses": Q(whose=Whose.THEIR_OWN),
     "reversals": Q(reversed=True),
     "helped_others": Q(whose=Whose.THEY_HELPED),

@@ -149,14 +149,17 @@ def outreach_done(request: HttpRequest, event_id: object) -> HttpResponse:
 
 
 # The table's columns, in order, by the name of the rows behind each (`MEASURES`).
-COLUMNS = ("kits", "overdoses", "reversals", "helped_others", "deaths")
+COLUMNS = ("kits", "naloxone_used", "overdoses", "reversals", "helped_others", "deaths")
 
 
 def shown_months(months: list[Month], *, deidentified: bool) -> list[list[str]]:
     """Each month's counts, and a last row for the 12 months; de-identified, counts from 1 to
     10 are hidden, with others where a column's total would give them away (a row's counts
     measure different things, so only the columns add up)."""
-    rows = [[m.kits_given, m.overdoses, m.reversals, m.helped_others, m.deaths] for m in months]
+    rows = [
+        [m.kits_given, m.naloxone_used, m.overdoses, m.reversals, m.helped_others, m.deaths]
+        for m in months
+    ]
     if not rows:
         return []
     if deidentified:
@@ -189,6 +192,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 MEASURE_TITLES = {
     "kits": _lazy("Kits given"),
+    "naloxone_used": _lazy("Naloxone used"),
     "overdoses": _lazy("Overdoses"),
     "reversals": _lazy("Reversals"),
     "helped_others": _lazy("Reversed by a participant for someone else"),

@@ -136,5 +136,6 @@ def test_figures_by_month_count_kits_overdoses_reversals_and_deaths(demo, client
     row = page.split("<tbody>")[1].split("</tr>")[0]
     # Each figure is the first number in its cell (a figure other than 0 links to its rows).
     cells = [re.search(r">(\d+)<", c).group(1) for c in row.split("<td")[1:]]  # type: ignore[union-attr]
-    assert cells == ["3", "1", "2", "1", "0"]
+    # Kits given, naloxone used (both events), overdoses, reversals, for someone else, deaths.
+    assert cells == ["3", "2", "1", "2", "1", "0"]
     assert client_for("ana").get("/overdose/").status_code == 403

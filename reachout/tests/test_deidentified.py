@@ -98,7 +98,7 @@ def test_a_column_total_never_gives_a_month_away() -> None:
     ]
     cells = shown_months(months, deidentified=True)
     kits = [row[0] for row in cells]
-    overdoses = [row[1] for row in cells]
+    overdoses = [row[2] for row in cells]
     assert overdoses == [HIDDEN, "0", HIDDEN]  # 3 and its total (3) hidden together
     assert kits == ["14", "30", "44"]
 
