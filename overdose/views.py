@@ -205,9 +205,12 @@ def rows(request: HttpRequest) -> HttpResponse:
     """The kits or overdoses behind one figure of the table, each person linking to their
     page: only in the exact view, and only those the reader may see."""
     membership = acting_membership(request)
-    measure = request.GET.get("measure", "")
+    # Without a choice: this month's kits (the first column of the table).
+    measure = request.GET.get("measure", "kits")
     try:
-        month = date.fromisoformat(request.GET.get("month", "") + "-01")
+        month = date.fromisoformat(
+            request.GET.get("month", f"{timezone.localdate():%Y-%m}") + "-01"
+        )
     except ValueError:
         raise Http404 from None
     if measure not in MEASURES:
