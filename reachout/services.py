@@ -74,7 +74,13 @@ def _raise(
                 changed_fields=["reasons"],
             )
             for hook in _ON_RAISED:
-                hook(acting, signal)
+                # In its own savepoint: a failing reply never costs the person their check-in
+                # or the signal (Today still shows it).
+                try:
+                    with transaction.atomic():
+                        hook(acting, signal)
+                except Exception as error:  # noqa: BLE001 - logged by type only
+                    logger.error("after a signal, %s failed: %s", hook, type(error).__name__)
             transaction.on_commit(lambda: after_raise(acting=acting, signal_id=signal.pk))
     except IntegrityError:
         # The same check-in saved twice at once: the database keeps one signal.

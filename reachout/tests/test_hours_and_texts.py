@@ -406,3 +406,19 @@ def test_when_the_text_to_the_person_on_call_fails_the_supervisor_is_texted_too(
     states = dict(SignalText.objects.values_list("to__username", "state"))
     assert states == {"ben": TextState.FAILED, "sam": TextState.SENT}
     assert [t.to for t in text_messages] == [SAM_PHONE]
+
+
+def test_a_failing_reply_never_costs_the_check_in_or_the_signal(
+    demo, client_for, monkeypatch
+) -> None:
+    from reachout import services
+
+    def broken(acting, signal) -> None:
+        Message.objects.create()  # fails: no thread, no sender
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(services, "_ON_RAISED", [broken])
+    response = client_for("pat").post("/me/check-in/", HARD_DAY_VERY_STRONG)
+    assert response.status_code == 302
+    assert Signal.objects.filter(participant=_pat()).count() == 1
+    assert 'id="reach-out-heading"' in client_for("ana").get("/today/").content.decode()
