@@ -143,7 +143,7 @@ def supervisors_for(signal: Signal) -> list[User]:
     return [
         m.user
         for m in Membership.objects.filter(
-            organization=signal.organization, team_id=team_id, role=Role.SUPERVISOR
+            organization=signal.organization, team_id=team_id, role=Role.SUPERVISOR, is_active=True
         ).select_related("user")
     ]
 
