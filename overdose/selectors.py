@@ -94,6 +94,11 @@ class Month:
     deaths: int = 0
     helped_others: int = 0
 
+    @property
+    def key(self) -> str:
+        """The month as the rows page takes it (YYYY-MM)."""
+        return f"{self.month:%Y-%m}"
+
 
 def figures_by_month(membership: Membership, *, today: date) -> list[Month]:
     """The last 12 months, newest first, over the participants the reader may see."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.spreadsheet import write_csv
+from lib.when import show_datetime
 from organizations.models import Membership
 from supervision.forms import PROMPTS
 from supervision.models import TrainingCertificate
@@ -92,7 +93,7 @@ def _readme(membership: Membership) -> str:
 def _journal(membership: Membership) -> str:
     entries = []
     for entry in journal_of(membership).order_by("written_at"):
-        when = timezone.localtime(entry.written_at).strftime("%Y-%m-%d %H:%M")
+        when = show_datetime(entry.written_at)
         prompt = PROMPTS.get(entry.prompt)
         heading = f"{when} · {prompt}" if prompt else when
         entries.append(f"{heading}\n{entry.text}\n")

@@ -153,6 +153,8 @@ REVIEWED = {
     "supervision.TrainingRecord.provider": "who gave a training course (a training body)",
     "supervision.TrainingCertificate.sha256": "a digest of a certificate's bytes, not the bytes",
     "reachout.ReachOutSettings.words": "the program's list of words, the same for everyone",
+    "reachout.ReachOutSettings.work_days": "the weekdays the program works, as numbers",
+    "overdose.OutreachPlan.steps": "the program's own steps after an overdose, the same for all",
     "reachout.Signal.reasons": "codes of the reasons a signal was raised (the words are encrypted)",
     "directory.ResourceOrganization.name": "a public agency's name in the resource directory",
     "directory.ResourceOrganization.description": "a public agency's description",
