@@ -327,7 +327,8 @@ def test_nobody_answered_in_time_and_nobody_is_on_call_so_sam_is_texted(
     assert len(text_messages) == 1
 
 
-def test_the_person_on_call_is_texted_instead_of_the_supervisor(demo, text_messages) -> None:
+def _ben_on_call_and_both_choose_texts() -> None:
+    """Sam and Ben both asked for texts about signals that wait; Ben is on call now."""
     _choose_texts("sam", SAM_PHONE, on_escalations=True)
     _choose_texts("ben", BEN_PHONE, on_escalations=True)
     mia = Membership.objects.get(user__username="mia")
@@ -339,6 +340,10 @@ def test_the_person_on_call_is_texted_instead_of_the_supervisor(demo, text_messa
         ends_at=now + timedelta(hours=8),
         created_by=mia.user,
     )
+
+
+def test_the_person_on_call_is_texted_instead_of_the_supervisor(demo, text_messages) -> None:
+    _ben_on_call_and_both_choose_texts()
     _run_escalation(_late_signal())
     assert [t.to for t in text_messages] == [BEN_PHONE]
 
@@ -381,17 +386,7 @@ def test_today_shows_the_oldest_fifty_and_says_how_many_more(demo, client_for) -
 def test_when_the_text_to_the_person_on_call_fails_the_supervisor_is_texted_too(
     demo, settings, text_messages, monkeypatch
 ) -> None:
-    _choose_texts("sam", SAM_PHONE, on_escalations=True)
-    _choose_texts("ben", BEN_PHONE, on_escalations=True)
-    mia = Membership.objects.get(user__username="mia")
-    now = timezone.now()
-    OnCallShift.objects.create(
-        organization=mia.organization,
-        person=Membership.objects.get(user__username="ben").user,
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=8),
-        created_by=mia.user,
-    )
+    _ben_on_call_and_both_choose_texts()
     from lib import sms
 
     real_send = sms.MemoryBackend.send
