@@ -566,3 +566,118 @@ def supervision_log(coach: Any, organization: Organization) -> tuple[list[Any], 
     ]
     header = [_("Date"), _("Minutes"), _("Format"), _("How"), _("Topics"), _("Supervisor")]
     return header, rows
+
+
+# The program's figures look back over this month and the three before it; a self-check counts
+# for the program if its coach shared it in the last SHARED_DAYS days.
+PROGRAM_MONTHS = 4
+SHARED_DAYS = 90
+
+
+@dataclass(frozen=True)
+class ProgramMonth:
+    month: date
+    cells: list[Any]  # reports.suppression cells: coaches, contacts, after hours, ..., signals
+
+
+@dataclass(frozen=True)
+class ProgramWellbeing:
+    """How the work weighs on the program's care team as a whole: counts only, small ones
+    hidden, never a name, never a ranking (issue #25)."""
+
+    months: list[ProgramMonth]
+    shared_coaches: str
+    questions: list[tuple[str, list[Any]]]  # (short name, cells per scale point + total)
+
+
+def program_wellbeing(organization: Organization, *, today: date) -> ProgramWellbeing:
+    """Five queries whatever the program's size: contacts and signals grouped by month in the
+    database, the shared self-checks of the last 90 days decrypted here (their answers are
+    encrypted), one per coach (the latest)."""
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone as django_timezone
+
+    from reachout.models import Signal
+    from reports.suppression import suppress_count, suppress_table
+    from supervision.wellbeing import QUESTIONS, SCALE, SHORT
+
+    first = (today.replace(day=1) - relativedelta(months=PROGRAM_MONTHS - 1)).replace(day=1)
+    after_hours = (
+        Q(started_at__hour__lt=DAY_STARTS)
+        | Q(started_at__hour__gte=DAY_ENDS)
+        | Q(started_at__iso_week_day__gte=6)
+    )
+    # Hours and weekdays are the organization's own: lookups read the active time zone.
+    with django_timezone.override(ZoneInfo(organization.time_zone)):
+        contacts = {
+            (row["month"].year, row["month"].month): row
+            for row in Encounter.objects.filter(
+                organization=organization,
+                state=NoteState.SIGNED,
+                occurred_on__gte=first,
+                occurred_on__lte=today,
+            )
+            .annotate(month=TruncMonth("occurred_on"))
+            .values("month")
+            .order_by("month")
+            .annotate(
+                coaches=Count("author_id", distinct=True),
+                contacts=Count("pk"),
+                after_hours=Count("pk", filter=after_hours),
+                coaches_after_hours=Count("author_id", filter=after_hours, distinct=True),
+            )
+        }
+        answered = {
+            (row["month"].year, row["month"].month): row["answered"]
+            for row in Signal.objects.filter(
+                organization=organization,
+                acknowledged_at__date__gte=first,
+                acknowledged_at__date__lte=today,
+            )
+            .annotate(month=TruncMonth("acknowledged_at"))
+            .values("month")
+            .order_by("month")
+            .annotate(answered=Count("pk"))
+        }
+    months = [first + relativedelta(months=step) for step in range(PROGRAM_MONTHS)]
+    rows = []
+    for month in months:
+        found = contacts.get((month.year, month.month), {})
+        rows.append(
+            [
+                found.get("coaches", 0),
+                found.get("contacts", 0),
+                found.get("after_hours", 0),
+                found.get("coaches_after_hours", 0),
+                answered.get((month.year, month.month), 0),
+            ]
+        )
+    # The columns count different things, so no totals: each count stands alone, and any from
+    # 1 to 10 is hidden.
+    hidden = suppress_table(rows, row_totals=False, col_totals=False)
+
+    care_team = Membership.objects.active().filter(
+        organization=organization, role__in=Role.care_team()
+    )
+    latest: dict[Any, dict[str, Any]] = {}
+    for coach_id, answers in (
+        WellbeingCheck.objects.filter(
+            organization=organization,
+            shared_at__isnull=False,
+            taken_at__date__gte=today - timedelta(days=SHARED_DAYS),
+            coach_id__in=care_team.values("user_id"),
+        )
+        .order_by("coach_id", "-taken_at")
+        .values_list("coach_id", "answers")
+    ):
+        latest.setdefault(coach_id, answers or {})
+    table = [
+        [sum(1 for answers in latest.values() if answers.get(key) == point) for point in SCALE]
+        for key in QUESTIONS
+    ]
+    cells = suppress_table(table, row_totals=True, col_totals=False) if table else []
+    return ProgramWellbeing(
+        months=[ProgramMonth(month, row) for month, row in zip(months, hidden, strict=True)],
+        shared_coaches=suppress_count(len(latest)),
+        questions=[(str(SHORT[key]), row) for key, row in zip(QUESTIONS, cells, strict=True)],
+    )

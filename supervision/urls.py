@@ -25,6 +25,7 @@ urlpatterns = [
     path("coaches/<uuid:coach_id>/", views.coach, name="coach"),
     path("signed/<uuid:signature_id>.pdf", views.signed_log_pdf, name="signed_log_pdf"),
     path("wellbeing/", views.wellbeing, name="wellbeing"),
+    path("wellbeing/program/", views.program, name="program"),
     path("wellbeing/new/", views.wellbeing_new, name="wellbeing_new"),
     path("wellbeing/<uuid:check_id>/", views.wellbeing_check, name="wellbeing_check"),
     path("wellbeing/<uuid:check_id>/delete/", views.wellbeing_delete, name="wellbeing_delete"),

@@ -41,6 +41,7 @@ from supervision.selectors import (
     hours,
     journal_of,
     my_open_actions,
+    program_wellbeing,
     requirement,
     reviews_openable,
     reviews_to_link,
@@ -76,7 +77,7 @@ from supervision.services import (
     take_check,
     write_entry,
 )
-from supervision.wellbeing import HELP, HELP_QUESTION, QUESTIONS, answer_words, trend
+from supervision.wellbeing import HELP, HELP_QUESTION, QUESTIONS, SCALE, answer_words, trend
 
 CARE_TEAM = Role.care_team()
 
@@ -522,3 +523,18 @@ def wellbeing_delete(request: HttpRequest, check_id: object) -> HttpResponse:
         messages.success(request, _("The self-check is deleted."))
         return redirect("supervision:wellbeing")
     return render(request, "supervision/wellbeing_delete.html", {"check": check})
+
+
+@member_required(Role.SUPERVISOR, *Role.program_keepers())
+def program(request: HttpRequest) -> HttpResponse:
+    """How the work weighs on the care team as a whole, for supervisors and the program's
+    managers: counts by month and the shared self-checks, small counts hidden, no names."""
+    membership = acting_membership(request)
+    return render(
+        request,
+        "supervision/program.html",
+        {
+            "figures": program_wellbeing(membership.organization, today=timezone.localdate()),
+            "scale": list(SCALE.values()),
+        },
+    )

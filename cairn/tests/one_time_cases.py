@@ -615,6 +615,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "reachout:list": "a list",
     "supervision:mine": "a page",
     "supervision:training_overview": "a list",
+    "supervision:program": "a page of counts",
     "supervision:training_remove": "a removed training stays removed (the second gets 404)",
     "supervision:training_certificate": "a download",
     "supervision:my_record": "a download",

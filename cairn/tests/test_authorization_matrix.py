@@ -613,6 +613,10 @@ MATRIX: dict[str, Row] = {
     "supervision:training_overview": Row(
         by_role({Role.SUPERVISOR, *(Role(role) for role in Role.program_keepers())})
     ),
+    # The care team's work and shared self-checks as counts, small ones hidden: never a name.
+    "supervision:program": Row(
+        by_role({Role.SUPERVISOR, *(Role(role) for role in Role.program_keepers())})
+    ),
     **{
         f"supervision:{name}": Row(
             by_role({Role(role) for role in Role.staff()}, overrides=ONLY_ANA),

@@ -51,6 +51,9 @@ PINS = {
     # group rule each ask who the member is); the week's appointments with their people and
     # groups in one query scoped by both rules; audit; the navigation's counts.
     "appointments_week": ("ana", "/appointments/", 11),
+    # ... contacts by month, signals answered by month, the care team's shared self-checks of
+    # the last 90 days (the same three whatever the program's size).
+    "program_wellbeing": ("mia", "/supervision/wellbeing/program/", 7),
 }
 
 

@@ -283,6 +283,10 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
         "a supervisor's page for a coach of their team: signed logs and the self-check summaries "
         "the coach shares; no participant data"
     ),
+    "supervision:program": (
+        "the care team's work and shared self-checks as counts by month, small ones hidden; no "
+        "participant data"
+    ),
     "supervision:signed_log_pdf": EXPORT,
     "supervision:action_done": POST_ONLY,
     "supervision:topics": ADMIN_PAGE,

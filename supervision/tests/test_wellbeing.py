@@ -132,3 +132,91 @@ def test_deleting_a_check_asks_first_and_deletes_it(demo, client_for) -> None:
     assert AuditEvent.objects.filter(
         target_type="supervision.wellbeingcheck", action=Action.DELETE
     ).exists()
+
+
+def _coaches_share(harbor, count: int, energy: int, *, shared: bool = True) -> None:
+    from accounts.models import User
+    from organizations.models import Membership, Role
+
+    start = User.objects.count()
+    for index in range(count):
+        coach = User.objects.create(username=f"coach-{start + index}", preferred_name="Robin")
+        Membership.objects.create(organization=harbor, user=coach, role=Role.COACH)
+        WellbeingCheck.objects.create(
+            organization=harbor,
+            coach=coach,
+            answers={"energy": energy, "sleep": 3},
+            shared_at=timezone.now() if shared else None,
+        )
+
+
+def _row(page: str, table: str, heading: str) -> list[str]:
+    body = page.split(f'id="{table}"')[1].split("</table>")[0]
+    row = body.split(f'<th scope="row">{heading}</th>')[1].split("</tr>")[0]
+    return [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]]
+
+
+def test_the_program_sees_shared_checks_only_as_counts_of_eleven_or_more(demo, client_for) -> None:
+    """Eleven coaches share a check: their answers show as counts. A twelfth answering otherwise
+    would be a count of one, so it is hidden, and so is the eleven that would give it away by
+    subtraction from the total. Unshared and old checks never count; no name is shown."""
+    harbor = demo.organizations["harbor"]
+    _coaches_share(harbor, 11, energy=2)
+    _coaches_share(harbor, 3, energy=1, shared=False)
+    page = client_for("mia").get("/supervision/wellbeing/program/").content.decode()
+    assert "11 coaches" in page
+    assert _row(page, "program-checks", "Energy") == ["0", "11", "0", "0", "0", "11"]
+    assert _row(page, "program-checks", "Sleep") == ["0", "0", "11", "0", "0", "11"]
+    assert _row(page, "program-checks", "Feeling supported") == ["0"] * 6
+
+    _coaches_share(harbor, 1, energy=5)
+    WellbeingCheck.objects.filter(coach__username="ana").delete()
+    old = timezone.now() - timedelta(days=120)
+    WellbeingCheck.objects.create(
+        organization=harbor, coach=demo.users["ana"], answers={"energy": 1}, shared_at=old
+    )
+    WellbeingCheck.objects.filter(coach=demo.users["ana"]).update(taken_at=old)
+    page = client_for("sam").get("/supervision/wellbeing/program/").content.decode()
+    assert "12 coaches" in page
+    assert _row(page, "program-checks", "Energy") == ["0", "&lt;11", "0", "0", "&lt;11", "12"]
+    assert "Robin" not in page and "Ana" not in page.split("<main")[1]
+
+
+def test_the_programs_work_by_month_counts_after_hours_in_its_own_time_zone(demo) -> None:
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from encounters.models import Encounter
+    from participants.models import Participant
+    from supervision.selectors import program_wellbeing
+
+    pat = Participant.objects.get(user__username="pat")
+    harbor = pat.organization
+    zone = ZoneInfo(harbor.time_zone)
+    wednesday = date(2027, 3, 10)
+    for at in [time(22, 30)] * 10 + [time(7, 15), time(10, 0)]:
+        Encounter.objects.create(
+            organization=harbor,
+            participant=pat,
+            author=demo.users["ana"],
+            contact_type="phone",
+            started_at=datetime.combine(wednesday, at, zone),
+            occurred_on=wednesday,
+            state="signed",
+            summary="A call.",
+        )
+    figures = program_wellbeing(harbor, today=wednesday)
+    assert [row.month for row in figures.months] == [
+        date(2026, 12, 1),
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+        date(2027, 3, 1),
+    ]
+    # Coaches who wrote, contacts, after hours, coaches after hours, signals answered.
+    assert [str(cell) for cell in figures.months[-1].cells] == ["<11", "12", "11", "<11", "0"]
+    assert [str(cell) for cell in figures.months[0].cells] == ["0"] * 5
+
+
+def test_a_coach_never_opens_the_programs_page(demo, client_for) -> None:
+    assert client_for("ana").get("/supervision/wellbeing/program/").status_code == 403
+    assert client_for("max").get("/supervision/wellbeing/program/").status_code == 200
