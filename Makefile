@@ -12,7 +12,7 @@ SCALE ?= small
 BENCH_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
 DEMO_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0 DATABASE_URL=sqlite:///$(CURDIR)/var/cairn.sqlite3
 
-.PHONY: run dev demo-data test test-postgres test-sqlite lint typecheck format bench deps dev-deps services \
+.PHONY: run dev demo-data test test-postgres test-sqlite suite-postgres suite-sqlite lint typecheck format bench deps dev-deps services \
 	migrations-check clean
 
 $(BIN)/python:
@@ -53,15 +53,20 @@ services:
 	bash scripts/install-test-deps.sh
 	bash scripts/start-postgres.sh
 
-# The whole suite on PostgreSQL, then the whole suite again on SQLite (browser tests included).
-test: test-postgres test-sqlite
+# The whole suite on PostgreSQL and on SQLite (browser tests included), both at once, one per
+# core: PostgreSQL's output as it runs, SQLite's when it ends (scripts/test-both.sh).
+test: dev-deps services migrations-check
+	bash scripts/test-both.sh
 
-test-postgres: dev-deps services
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+test-postgres: dev-deps services migrations-check suite-postgres
+
+test-sqlite: dev-deps services suite-sqlite
+
+suite-postgres:
 	@echo "== the whole suite on PostgreSQL"
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-sqlite: dev-deps services
+suite-sqlite:
 	mkdir -p var
 	@echo "== the whole suite on SQLite"
 	$(SQLITE_TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
@@ -77,6 +82,10 @@ lint: dev-deps
 format: dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Models and migrations agree (on the PostgreSQL settings the suite uses).
+migrations-check: dev-deps
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 
 typecheck: dev-deps
 	CAIRN_DEMO=1 $(BIN)/mypy .

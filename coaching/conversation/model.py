@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -280,7 +281,11 @@ def save(model: ConversationModel, path: Path) -> Path:
     import joblib
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, path, compress=3)
+    # Written beside, then moved into place: a process loading the model (another worker, the
+    # other database's test suite) never reads half a file.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    joblib.dump(model, partial, compress=3)
+    os.replace(partial, path)
     return path
 
 
