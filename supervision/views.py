@@ -536,5 +536,6 @@ def program(request: HttpRequest) -> HttpResponse:
         {
             "figures": program_wellbeing(membership.organization, today=timezone.localdate()),
             "scale": list(SCALE.values()),
+            "back_to_renewals": membership.role not in CARE_TEAM,
         },
     )

@@ -220,3 +220,5 @@ def test_the_programs_work_by_month_counts_after_hours_in_its_own_time_zone(demo
 def test_a_coach_never_opens_the_programs_page(demo, client_for) -> None:
     assert client_for("ana").get("/supervision/wellbeing/program/").status_code == 403
     assert client_for("max").get("/supervision/wellbeing/program/").status_code == 200
+    page = client_for("mia").get("/supervision/wellbeing/program/").content.decode()
+    assert 'href="/supervision/renewals/"' in page and 'href="/supervision/"' not in page
