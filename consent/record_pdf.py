@@ -3,37 +3,22 @@ paragraphs and tables with words instead of stored codes and dates as dates; the
 readable (HTML) copy both show those blocks."""
 
 import json
-import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace, TextStyle
+from django.utils.translation import gettext_lazy
+from fpdf.fonts import TextStyle
 
 from consent.models import Category, ConsentStatus, LegalBasis
 from consent.record import readable_rows
 from encounters.models import ContactType, Outcome
+from lib.pdf import CairnPDF, plain
 from lib.when import show_date, show_datetime
 from participants.models import CoachRole, ParticipantStatus
 
-# fontTools logs each step of subsetting the font at INFO; that is noise in the server log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-CORE_FONT = "helvetica"
-UNICODE_FONT = "cairn-sans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-# Common punctuation the core font lacks, written the nearest plain way before anything else is
-# replaced by "?".
-PLAIN = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
-PLAIN_ELLIPSIS = {"\u2026": "..."}
 # A list of items whose fields are this short fits a table with one row per item.
 TABLE_MAX_COLUMNS = 5
 TABLE_MAX_TEXT = 80
@@ -141,14 +126,6 @@ def _words(value: Any, labels: dict[str, str]) -> Any:
     return labels.get(value, value) if isinstance(value, str) else value
 
 
-def unicode_font_dir() -> Path | None:
-    """The folder with the Unicode font, when it has both faces; else the core font is used."""
-    folder = Path(settings.CAIRN_PDF_FONT_DIR)
-    if all((folder / name).is_file() for name in FONT_FILES.values()):
-        return folder
-    return None
-
-
 def _label(key: str) -> str:
     return column_labels().get(key) or key.replace("_", " ").capitalize()
 
@@ -184,22 +161,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class RecordPDF(FPDF):
-    def __init__(self, *, name: str, generated: datetime, font_dir: Path | None) -> None:
-        super().__init__(format="Letter")
-        self.person = name
-        self.generated = generated
-        self.unicode = font_dir is not None
-        self.replaced = False
-        if font_dir is not None:
-            for style, filename in FONT_FILES.items():
-                self.add_font(UNICODE_FONT, style, str(font_dir / filename))
-        self.family = UNICODE_FONT if self.unicode else CORE_FONT
-        self.set_compression(getattr(settings, "CAIRN_PDF_COMPRESS", True))
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 18, 18)
-        self.set_title(self.clean(_("Cairn record of %(name)s") % {"name": name}))
-        self.set_creator("Cairn")
+class RecordPDF(CairnPDF):
+    header_line = gettext_lazy("Cairn record of %(name)s · made %(date)s")
+
+    def __init__(self, *, name: str, generated: datetime) -> None:
+        super().__init__(
+            name=name, generated=generated, title=_("Cairn record of %(name)s") % {"name": name}
+        )
         self.set_section_title_styles(
             TextStyle(
                 font_family=self.family, font_style="B", font_size_pt=16, t_margin=4, b_margin=3
@@ -209,63 +177,9 @@ class RecordPDF(FPDF):
             ),
         )
 
-    def clean(self, text: str) -> str:
-        """What the font can show: everything with the Unicode font; Latin-1 with the core font,
-        other characters replaced (and the first page says so)."""
-        if self.unicode:
-            return text
-        text = text.translate(PLAIN)
-        for char, plain in PLAIN_ELLIPSIS.items():
-            text = text.replace(char, plain)
-        shown = text.encode("latin-1", "replace").decode("latin-1")
-        if shown != text:
-            self.replaced = True
-        return shown
-
-    def header(self) -> None:
-        self.set_font(self.family, "", 9)
-        self.set_text_color(70)
-        line = _("Cairn record of %(name)s · made %(date)s") % {
-            "name": self.person,
-            "date": show_datetime(self.generated),
-        }
-        self.cell(0, 6, self.clean(line), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-        self.set_text_color(0)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(self.family, "", 9)
-        self.set_text_color(70)
-        page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
-        self.cell(0, 6, self.clean(page), align="C")
-        self.set_text_color(0)
-
     def heading(self, title: str, level: int = 0) -> None:
         self.start_section(self.clean(title), level=level)
         self.set_font(self.family, "", 11)
-
-    def paragraph(self, text: str) -> None:
-        self.set_font(self.family, "", 11)
-        self.multi_cell(0, 6, self.clean(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def rows(self, headings: list[str] | None, rows: Iterable[list[str]]) -> None:
-        """A table; without headings it is a label and its text, the label column narrower."""
-        self.set_font(self.family, "", 10)
-        with self.table(
-            col_widths=None if headings else (1, 2),
-            first_row_as_headings=headings is not None,
-            text_align="LEFT",
-            line_height=5.5,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
-        ) as table:
-            for values in [headings, *rows] if headings else rows:
-                row = table.row()
-                for index, value in enumerate(values or []):
-                    label = headings is None and index == 0
-                    row.cell(self.clean(value), style=FontFace(emphasis="BOLD") if label else None)
-        self.ln(3)
 
 
 def _first_page(pdf: RecordPDF, *, organization: str, partial: bool, any_replaced: bool) -> None:
@@ -375,12 +289,11 @@ def build_record_pdf(
     *, name: str, record: dict[str, Any], generated: datetime, partial: bool
 ) -> bytes:
     """Headings per section, tables for lists, page numbers and the person's name on each page."""
-    font_dir = unicode_font_dir()
-    pdf = RecordPDF(name=name, generated=generated, font_dir=font_dir)
+    pdf = RecordPDF(name=name, generated=generated)
     any_replaced = False
-    if font_dir is None:
+    if not pdf.unicode:
         text = json.dumps(record, ensure_ascii=False, default=str) + name
-        any_replaced = pdf.clean(text) != text.translate(PLAIN).replace("\u2026", "...")
+        any_replaced = pdf.clean(text) != plain(text)
     _first_page(
         pdf, organization=str(record.get("organization", "")), partial=partial,
         any_replaced=any_replaced,

@@ -3,32 +3,16 @@ minutes, format, topics; never the notes), the hours against the program's requi
 supervisor's signature with the fingerprint of what they signed. Sessions recorded after the
 signing are listed apart, as not signed."""
 
-import logging
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+from django.utils.translation import gettext_lazy
 
+from lib.pdf import CairnPDF
 from lib.when import show_date, show_datetime
 from supervision.models import SupervisionSession
 from supervision.selectors import SignedLog
-
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-CORE_FONT = "helvetica"
-UNICODE_FONT = "cairn-sans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-
-
-def _font_dir() -> Path | None:
-    folder = Path(settings.CAIRN_PDF_FONT_DIR)
-    if all((folder / name).is_file() for name in FONT_FILES.values()):
-        return folder
-    return None
 
 
 def grouped(fingerprint: str) -> str:
@@ -36,74 +20,21 @@ def grouped(fingerprint: str) -> str:
     return " ".join(fingerprint[i : i + 16] for i in range(0, len(fingerprint), 16))
 
 
-class LogPDF(FPDF):
+class LogPDF(CairnPDF):
+    header_line = gettext_lazy("Supervision log of %(name)s · made %(date)s")
+
     def __init__(self, *, coach: str, generated: datetime) -> None:
-        super().__init__(format="Letter")
-        self.coach = coach
-        self.generated = generated
-        font_dir = _font_dir()
-        self.unicode = font_dir is not None
-        if font_dir is not None:
-            for style, filename in FONT_FILES.items():
-                self.add_font(UNICODE_FONT, style, str(font_dir / filename))
-        self.family = UNICODE_FONT if self.unicode else CORE_FONT
-        self.set_compression(getattr(settings, "CAIRN_PDF_COMPRESS", True))
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 18, 18)
-        self.set_title(self.clean(_("Supervision log of %(name)s") % {"name": coach}))
-        self.set_creator("Cairn")
-
-    def clean(self, text: str) -> str:
-        """Everything with the Unicode font; Latin-1 with the core font (others as "?")."""
-        if self.unicode:
-            return text
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-    def header(self) -> None:
-        self.set_font(self.family, "", 9)
-        self.set_text_color(70)
-        line = _("Supervision log of %(name)s · made %(date)s") % {
-            "name": self.coach,
-            "date": show_datetime(self.generated),
-        }
-        self.cell(0, 6, self.clean(line), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-        self.set_text_color(0)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(self.family, "", 9)
-        self.set_text_color(70)
-        page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
-        self.cell(0, 6, self.clean(page), align="C")
-        self.set_text_color(0)
+        super().__init__(
+            name=coach,
+            generated=generated,
+            title=_("Supervision log of %(name)s") % {"name": coach},
+        )
 
     def heading(self, text: str, size: int = 14) -> None:
         self.ln(2)
         self.set_font(self.family, "B", size)
         self.multi_cell(0, 7, self.clean(text), new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
-
-    def paragraph(self, text: str) -> None:
-        self.set_font(self.family, "", 11)
-        self.multi_cell(0, 6, self.clean(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def rows(self, headings: list[str] | None, rows: list[list[str]]) -> None:
-        self.set_font(self.family, "", 10)
-        with self.table(
-            col_widths=None if headings else (1, 2),
-            first_row_as_headings=headings is not None,
-            text_align="LEFT",
-            line_height=5.5,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
-        ) as table:
-            for values in [headings, *rows] if headings else rows:
-                row = table.row()
-                for index, value in enumerate(values or []):
-                    label = headings is None and index == 0
-                    row.cell(self.clean(value), style=FontFace(emphasis="BOLD") if label else None)
-        self.ln(3)
 
     def sessions(self, sessions: list[SupervisionSession]) -> None:
         headings = [_("Date"), _("Minutes"), _("Format"), _("Topics"), _("Supervisor")]
