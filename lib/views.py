@@ -1,8 +1,13 @@
-"""Project-wide pages: the health check and calm error pages that reveal nothing."""
+"""Project-wide pages: the health check, calm error pages that reveal nothing, and the shape of a
+removal that asks first."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -49,3 +54,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _calm_page(request, "errors/csrf.html", 403)
+
+
+def confirm_removal(
+    request: HttpRequest,
+    *,
+    remove: Callable[[], Any],
+    done: str,
+    back: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page that asks before something is removed; the POST from it removes (through the
+    app's service, which audits), says `done` and goes `back` (a URL name)."""
+    if request.method == "POST":
+        remove()
+        messages.success(request, done)
+        return redirect(back)
+    return render(request, template, context)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import Target, record_member_action
 from lib.once import create_once, one_time_submit
+from lib.views import confirm_removal
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from supervision import record_copy
@@ -76,11 +77,14 @@ def training(request: HttpRequest) -> HttpResponse:
 def training_remove(request: HttpRequest, record_id: object) -> HttpResponse:
     membership = acting_membership(request)
     record = visible_or_404(training_of(membership), request, id=record_id)
-    if request.method == "POST":
-        remove_training(acting=membership, record=record)
-        messages.success(request, _("Training removed."))
-        return redirect("supervision:training")
-    return render(request, "supervision/training_remove.html", {"record": record})
+    return confirm_removal(
+        request,
+        remove=lambda: remove_training(acting=membership, record=record),
+        done=_("Training removed."),
+        back="supervision:training",
+        template="supervision/training_remove.html",
+        context={"record": record},
+    )
 
 
 @member_required(*Role.staff())

@@ -16,6 +16,7 @@ from audit.models import Action
 from audit.services import Target, record_member_action
 from lib.once import create_once, one_time_submit
 from lib.spreadsheet import csv_response, write_csv
+from lib.views import confirm_removal
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from supervision.forms import (
@@ -301,11 +302,14 @@ def journal(request: HttpRequest) -> HttpResponse:
 def journal_delete(request: HttpRequest, entry_id: object) -> HttpResponse:
     membership = acting_membership(request)
     entry = visible_or_404(journal_of(membership), request, id=entry_id)
-    if request.method == "POST":
-        delete_entry(acting=membership, entry=entry)
-        messages.success(request, _("The entry is deleted."))
-        return redirect("supervision:journal")
-    return render(request, "supervision/journal_delete.html", {"entry": entry})
+    return confirm_removal(
+        request,
+        remove=lambda: delete_entry(acting=membership, entry=entry),
+        done=_("The entry is deleted."),
+        back="supervision:journal",
+        template="supervision/journal_delete.html",
+        context={"entry": entry},
+    )
 
 
 @member_required(*Role.staff())
@@ -338,11 +342,14 @@ def credentials(request: HttpRequest) -> HttpResponse:
 def credential_remove(request: HttpRequest, credential_id: object) -> HttpResponse:
     membership = acting_membership(request)
     credential = visible_or_404(credentials_of(membership), request, id=credential_id)
-    if request.method == "POST":
-        remove_credential(acting=membership, credential=credential)
-        messages.success(request, _("Credential removed."))
-        return redirect("supervision:credentials")
-    return render(request, "supervision/credential_remove.html", {"credential": credential})
+    return confirm_removal(
+        request,
+        remove=lambda: remove_credential(acting=membership, credential=credential),
+        done=_("Credential removed."),
+        back="supervision:credentials",
+        template="supervision/credential_remove.html",
+        context={"credential": credential},
+    )
 
 
 @member_required(*Role.approvers())
@@ -518,11 +525,14 @@ def wellbeing_check(request: HttpRequest, check_id: object) -> HttpResponse:
 def wellbeing_delete(request: HttpRequest, check_id: object) -> HttpResponse:
     membership = acting_membership(request)
     check = visible_or_404(checks_of(membership), request, id=check_id)
-    if request.method == "POST":
-        delete_check(acting=membership, check=check)
-        messages.success(request, _("The self-check is deleted."))
-        return redirect("supervision:wellbeing")
-    return render(request, "supervision/wellbeing_delete.html", {"check": check})
+    return confirm_removal(
+        request,
+        remove=lambda: delete_check(acting=membership, check=check),
+        done=_("The self-check is deleted."),
+        back="supervision:wellbeing",
+        template="supervision/wellbeing_delete.html",
+        context={"check": check},
+    )
 
 
 @member_required(Role.SUPERVISOR, *Role.program_keepers())
