@@ -426,6 +426,17 @@ def claim_number(line: BillableLine) -> str:
     return line.pk.hex[:20].upper()
 
 
+def _correcting(original: BillableLine | None) -> dict[str, str]:
+    """A replacement of a line the payer was sent is claimed as one (frequency 7), naming the
+    payer's number for the earlier claim (or ours, when no remittance gave theirs)."""
+    if original is None or original.batch_id is None:
+        return {}
+    return {
+        "frequency": "7",
+        "original_claim": original.payer_claim_number or claim_number(original),
+    }
+
+
 def batch_lines(batch: ClaimBatch) -> QuerySet[BillableLine]:
     return (
         BillableLine.objects.filter(batch=batch)
@@ -445,6 +456,9 @@ def claim_file(batch: ClaimBatch) -> x12.ClaimFile:
             | {line.supervising_provider_id for line in lines if line.supervising_provider_id}
         )
     }
+    originals = BillableLine.objects.in_bulk(
+        {line.replaces_id for line in lines if line.replaces_id}
+    )
     for line in lines:
         line.rendering_provider = users[line.rendering_provider_id]
         if line.supervising_provider_id:
@@ -471,6 +485,7 @@ def claim_file(batch: ClaimBatch) -> x12.ClaimFile:
                     else None
                 ),
                 prior_authorization=line.authorization.number if line.authorization else "",
+                **_correcting(originals.get(line.replaces_id) if line.replaces_id else None),
                 lines=[
                     x12.ServiceLine(
                         procedure_code=line.procedure_code,

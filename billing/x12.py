@@ -48,6 +48,10 @@ class Claim:
     lines: list[ServiceLine]
     prior_authorization: str = ""
     supervising: Provider | None = None
+    # CLM05-3: 1 an original claim, 7 a replacement of an earlier one, 8 its void; 7 and 8 name
+    # the earlier claim by the payer's number for it (REF*F8).
+    frequency: str = "1"
+    original_claim: str = ""
 
     @property
     def amount(self) -> Decimal:
@@ -196,7 +200,7 @@ def _claim(claim: Claim) -> list[str]:
             money(claim.amount),
             "",
             "",
-            COMPONENT.join([claim.place_of_service, "B", "1"]),
+            COMPONENT.join([claim.place_of_service, "B", claim.frequency]),
             "Y",
             "A",
             "Y",
@@ -205,6 +209,8 @@ def _claim(claim: Claim) -> list[str]:
     ]
     if claim.prior_authorization:
         out.append(_segment("REF", "G1", clean(claim.prior_authorization)[:50]))
+    if claim.frequency != "1" and claim.original_claim:
+        out.append(_segment("REF", "F8", clean(claim.original_claim)[:50]))
     codes = [clean(code).replace(".", "") for code in claim.diagnosis_codes][:12]
     out.append(
         _segment(
@@ -305,7 +311,7 @@ def _errors_in(node: Any, where: str, found: list[str]) -> None:
     if not isinstance(node, dict):
         return
     if "seg_id" in node:
-        where = f"segment {node['seg_id']} (line {node.get('cur_line')})"
+        where = f"Segment {node['seg_id']}, line {node.get('cur_line')}"
     elif "ele_pos" in node:
         where = f"{where}, element {node.get('ele_pos')}"
     elif "trn_set_id" in node:

@@ -800,7 +800,7 @@ def billing_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
         added_by=users["mia"],
     )
     signed = (
-        Encounter.objects.filter(participant=pat, state="signed", billable_line__isnull=True)
+        Encounter.objects.filter(participant=pat, state="signed", billable_lines__isnull=True)
         .order_by("occurred_on", "pk")
         .first()
     )
