@@ -243,6 +243,7 @@ class ReportFilterForm(forms.Form):
     payer = forms.ModelChoiceField(
         label=_("Payer"), required=False, queryset=Payer.objects.none(), empty_label=_("Any payer")
     )
+
     def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["payer"].queryset = payers  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import Target, record_page_view
-from billing.carc import adjustment_words
 from billing.corrections import CannotVoid, void_line
 from billing.forms import ReportFilterForm, VoidLineForm
 from billing.report import billing_report
@@ -45,7 +44,9 @@ def void(request: HttpRequest, line_id: object) -> HttpResponse:
                 form.add_error(None, str(refused))
             else:
                 if saved.obj is None:
-                    messages.success(request, _("The line was voided. It is kept, with the reason."))
+                    messages.success(
+                        request, _("The line was voided. It is kept, with the reason.")
+                    )
                 else:
                     messages.success(
                         request,
@@ -54,7 +55,9 @@ def void(request: HttpRequest, line_id: object) -> HttpResponse:
                     )
                 return redirect(saved.location)
     else:
-        record_page_view(request=request, target=Target.of(line), participant_id=line.participant_id)
+        record_page_view(
+            request=request, target=Target.of(line), participant_id=line.participant_id
+        )
     return render(request, "billing/void.html", {"line": line, "form": form}, status=status)
 
 
@@ -68,16 +71,13 @@ def line(request: HttpRequest, line_id: object) -> HttpResponse:
         id=line_id,
     )
     replacement = lines_for(membership, {}).filter(replaces=found).first()
-    record_page_view(
-        request=request, target=Target.of(found), participant_id=found.participant_id
-    )
+    record_page_view(request=request, target=Target.of(found), participant_id=found.participant_id)
     return render(
         request,
         "billing/line.html",
         {
             "line": found,
             "replacement": replacement,
-            "reasons": [adjustment_words(code) for code in found.adjustment_codes],
         },
     )
 

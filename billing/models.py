@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from billing.carc import adjustment_words
 from encounters.models import ContactType, Encounter, ServiceType
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
@@ -395,6 +396,11 @@ class BillableLine(models.Model):
     @property
     def adjustment_codes(self) -> list[str]:
         return self.adjustments.split()
+
+    @property
+    def adjustment_reasons(self) -> list[str]:
+        """The payer's reasons for not paying in full, in words."""
+        return [adjustment_words(code) for code in self.adjustment_codes]
 
 
 class BatchState(models.TextChoices):

@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 
 from audit.services import Target, record_page_view
 from billing import demo
-from billing.carc import adjustment_words
 from billing.claim_views import _batch_or_404
 from billing.forms import RemittanceForm
 from billing.models import BatchState, BillableLine, Remittance
@@ -41,11 +40,14 @@ class RemittanceUploadHandler(BoundedUploadHandler):
 def remittances(request: HttpRequest) -> HttpResponse:
     """The upload form and the imports, newest first."""
     membership = acting_membership(request)
-    form = RemittanceForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = RemittanceForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 400
         if refused_too_large(request):
+            form.is_valid()
+            form.errors.pop("remittance", None)  # skipped as it streamed: not "missing"
             form.add_error(
                 None,
                 _("The file is larger than %(limit)s MB; an 835 for one payment is far smaller.")
@@ -87,9 +89,7 @@ def remittances(request: HttpRequest) -> HttpResponse:
 
 @member_required()
 def remittance(request: HttpRequest, remittance_id: object) -> HttpResponse:
-    found = visible_or_404(
-        remittances_for(acting_membership(request)), request, id=remittance_id
-    )
+    found = visible_or_404(remittances_for(acting_membership(request)), request, id=remittance_id)
     lines = (
         BillableLine.objects.filter(remittance=found)
         .select_related("participant", "payer", "rendering_provider")
@@ -101,10 +101,7 @@ def remittance(request: HttpRequest, remittance_id: object) -> HttpResponse:
         "billing/remittance.html",
         {
             "remittance": found,
-            "lines": [
-                (line, [adjustment_words(code) for code in line.adjustment_codes])
-                for line in lines
-            ],
+            "lines": list(lines),
         },
     )
 

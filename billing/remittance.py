@@ -203,6 +203,10 @@ def _answers(
 def import_remittance(*, acting: Membership, content: bytes, file_name: str) -> Remittance:
     """Take one 835 whole, or refuse it (RemittanceRefused) with nothing changed."""
     text = _text(content)
+    try:
+        x835.segments(text)  # an interchange at all, before the guide is asked
+    except x835.RemitError as error:
+        raise RemittanceRefused(str(error)) from None
     problems = x12.validate(text)
     if problems:
         raise RemittanceRefused(problems[0])

@@ -121,9 +121,7 @@ def billing_report(lines: QuerySet[BillableLine], base: dict[str, str]) -> Repor
         (
             CoachRow(
                 name=_name(row),
-                figures=Figures.of(
-                    row, _query(**base, coach=row["rendering_provider__public_id"])
-                ),
+                figures=Figures.of(row, _query(**base, coach=row["rendering_provider__public_id"])),
             )
             for row in billed.values(
                 "rendering_provider__public_id",

@@ -298,7 +298,12 @@ def write_835(values: RemitFile) -> str:
         _segment("N4", values.payer_city, values.payer_state, values.payer_zip),
         _segment("REF", "2U", clean(r.payer_id)) if r.payer_id else "",
         _segment("PER", "BL", "", "TE", "8005550100"),
-        _segment("N1", "PE", clean(values.payee_name)[:60], "XX", r.payee_npi),
+        _segment(
+            "N1",
+            "PE",
+            clean(values.payee_name)[:60],
+            *(["XX", r.payee_npi] if r.payee_npi else ["FI", "000000000"]),
+        ),
     ]
     body = [segment for segment in body if segment]
     if r.claims:
