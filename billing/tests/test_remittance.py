@@ -3,7 +3,7 @@ paid, denied (with the payer's reason in words) or paid in part, what matches no
 and every bad file is refused by name with nothing changed."""
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,34 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from audit.models import Action, AuditEvent
-from billing import demo as billing_demo
 from billing import remit_views, x12, x835
-from billing.claims import batch_lines, build_batch, claim_number, download_batch
-from billing.models import BatchState, BillableLine, ClaimBatch, LineState, Payer, Remittance
+from billing.claims import batch_lines, claim_number, download_batch
+from billing.models import BatchState, BillableLine, ClaimBatch, LineState, Remittance
+from billing.tests.conftest import mia
 from cairn.demo import DemoWorld
 from conftest import ANCHOR
 from organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def medicaid(demo: DemoWorld) -> Payer:
-    billing_demo.seed(demo.organizations["harbor"], anchor=ANCHOR)
-    return Payer.objects.get(name=billing_demo.MEDICAID)
-
-
-def mia(demo: DemoWorld) -> Membership:
-    return Membership.objects.select_related("user", "organization").get(
-        organization=demo.organizations["harbor"], user=demo.users["mia"]
-    )
-
-
-@pytest.fixture
-def batch(demo: DemoWorld, medicaid: Payer) -> ClaimBatch:
-    built = build_batch(acting=mia(demo), payer=medicaid)
-    assert built.batch is not None and built.batch.line_count >= 4
-    return built.batch
 
 
 def lines_of(batch: ClaimBatch) -> list[BillableLine]:
@@ -83,7 +64,9 @@ def remit_file(claims: list[x835.ClaimPayment], *, trace: str = "EFT0001") -> by
         claims=claims,
     )
     text = x835.write_835(
-        x835.RemitFile(remit, 17, datetime(2026, 12, 2, 10, 0), "DEMO01", "HARBORRCO", "Harbor")
+        x835.RemitFile(
+            remit, 17, datetime(2026, 12, 2, 10, 0, tzinfo=UTC), "DEMO01", "HARBORRCO", "Harbor"
+        )
     )
     assert x12.validate(text) == []
     return text.encode("ascii")
@@ -97,8 +80,7 @@ def upload(client: Client, content: bytes, name: str = "payment.835") -> Any:
 
 def states(batch: ClaimBatch) -> dict[Any, tuple[str, Any]]:
     return {
-        line.pk: (line.state, line.paid_amount)
-        for line in BillableLine.objects.filter(batch=batch)
+        line.pk: (line.state, line.paid_amount) for line in BillableLine.objects.filter(batch=batch)
     }
 
 
@@ -265,10 +247,10 @@ def test_the_demo_test_835_pays_some_lines_and_denies_one(
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content == client.get(f"/billing/claims/{batch.id}/test-835/").content
     assert upload(client, response.content, "test.835").status_code == 302
-    counts = dict(
-        (state, BillableLine.objects.filter(batch=batch, state=state).count())
+    counts = {
+        state: BillableLine.objects.filter(batch=batch, state=state).count()
         for state in (LineState.PAID, LineState.DENIED, LineState.ADJUSTED, LineState.BATCHED)
-    )
+    }
     assert counts[LineState.DENIED] == 1 and counts[LineState.BATCHED] == 0
     assert counts[LineState.PAID] >= 1
     assert ClaimBatch.objects.get(pk=batch.pk).state == BatchState.CLOSED
