@@ -360,6 +360,11 @@ class BillableLine(models.Model):
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
+    # A voided line the payer was sent (and that nothing replaces) goes out once more, in a
+    # later batch, as a void of the earlier claim (837P frequency 8).
+    void_batch = models.ForeignKey(
+        "ClaimBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="voids"
+    )
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

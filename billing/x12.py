@@ -252,15 +252,24 @@ def _chunks(subscribers: list[Subscriber]) -> Iterator[list[Subscriber]]:
         yield chunk
 
 
-def write_837p(claim_file: ClaimFile) -> str:
+@dataclass(frozen=True)
+class Envelope:
+    """The interchange (ISA/IEA) and functional group (GS/GE) around transaction sets."""
+
+    functional_code: str  # GS01: HC claims, HP payments
+    version: str
+    sender_id: str
+    receiver_id: str
+    at: datetime
+    interchange_control: int
+    group_control: int
+    production: bool = True
+
+
+def enveloped(envelope: Envelope, sets: list[list[str]]) -> str:
     """The whole interchange, one segment a line."""
-    f = claim_file
-    at = f.created_at
-    control = f"{f.interchange_control:09d}"
-    sets = [
-        _transaction(f, number, chunk)
-        for number, chunk in enumerate(_chunks(f.subscribers), start=1)
-    ]
+    e, at = envelope, envelope.at
+    control = f"{e.interchange_control:09d}"
     out = [
         _segment(
             "ISA",
@@ -269,34 +278,54 @@ def write_837p(claim_file: ClaimFile) -> str:
             "00",
             " " * 10,
             "ZZ",
-            clean(f.submitter_id)[:15].ljust(15),
+            clean(e.sender_id)[:15].ljust(15),
             "ZZ",
-            clean(f.payer_id)[:15].ljust(15),
+            clean(e.receiver_id)[:15].ljust(15),
             f"{at:%y%m%d}",
             f"{at:%H%M}",
             REPETITION,
             "00501",
             control,
             "0",
-            "P" if f.production else "T",
+            "P" if e.production else "T",
             COMPONENT,
         ),
         _segment(
             "GS",
-            "HC",
-            clean(f.submitter_id),
-            clean(f.payer_id),
+            e.functional_code,
+            clean(e.sender_id),
+            clean(e.receiver_id),
             f"{at:%Y%m%d}",
             f"{at:%H%M}",
-            str(f.group_control),
+            str(e.group_control),
             "X",
-            VERSION,
+            e.version,
         ),
     ]
     for segments in sets:
         out += segments
-    out += [_segment("GE", str(len(sets)), str(f.group_control)), _segment("IEA", "1", control)]
+    out += [_segment("GE", str(len(sets)), str(e.group_control)), _segment("IEA", "1", control)]
     return "\n".join(out) + "\n"
+
+
+def write_837p(claim_file: ClaimFile) -> str:
+    """The whole interchange, one segment a line."""
+    f = claim_file
+    sets = [
+        _transaction(f, number, chunk)
+        for number, chunk in enumerate(_chunks(f.subscribers), start=1)
+    ]
+    envelope = Envelope(
+        functional_code="HC",
+        version=VERSION,
+        sender_id=f.submitter_id,
+        receiver_id=f.payer_id,
+        at=f.created_at,
+        interchange_control=f.interchange_control,
+        group_control=f.group_control,
+        production=f.production,
+    )
+    return enveloped(envelope, sets)
 
 
 # --- checking against the implementation guide --------------------------------------------

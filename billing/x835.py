@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from billing.x12 import COMPONENT, REPETITION, _segment, clean, money
+from billing import x12
+from billing.x12 import COMPONENT, _segment, clean, money
 
 VERSION = "005010X221A1"
 
@@ -274,7 +275,6 @@ def write_835(values: RemitFile) -> str:
     """One interchange with one 835 transaction set paying the given claims."""
     r = values.remit
     at = values.created_at
-    control = f"{values.interchange_control:09d}"
     body = [
         _segment("ST", "835", "0001"),
         _segment(
@@ -338,40 +338,17 @@ def write_835(values: RemitFile) -> str:
             if service.control:
                 body.append(_segment("REF", "6R", clean(service.control)))
     body.append(_segment("SE", str(len(body) + 1), "0001"))
-    head = [
-        _segment(
-            "ISA",
-            "00",
-            " " * 10,
-            "00",
-            " " * 10,
-            "ZZ",
-            clean(values.sender_id)[:15].ljust(15),
-            "ZZ",
-            clean(values.receiver_id)[:15].ljust(15),
-            f"{at:%y%m%d}",
-            f"{at:%H%M}",
-            REPETITION,
-            "00501",
-            control,
-            "0",
-            "T",
-            COMPONENT,
-        ),
-        _segment(
-            "GS",
-            "HP",
-            clean(values.sender_id),
-            clean(values.receiver_id),
-            f"{at:%Y%m%d}",
-            f"{at:%H%M}",
-            str(values.interchange_control),
-            "X",
-            VERSION,
-        ),
-    ]
-    tail = [_segment("GE", "1", str(values.interchange_control)), _segment("IEA", "1", control)]
-    return "\n".join(head + body + tail) + "\n"
+    envelope = x12.Envelope(
+        functional_code="HP",
+        version=VERSION,
+        sender_id=values.sender_id,
+        receiver_id=values.receiver_id,
+        at=values.created_at,
+        interchange_control=values.interchange_control,
+        group_control=values.interchange_control,
+        production=False,
+    )
+    return x12.enveloped(envelope, [body])
 
 
 def _cas(adjustments: list[Adjustment]) -> list[str]:

@@ -93,3 +93,26 @@ def test_only_a_manager_of_the_organization_voids(
     for persona in ("ana", "sam", "max"):
         assert client_for(persona).post(f"/billing/lines/{line.id}/void/").status_code == 403
     assert BillableLine.objects.get(pk=line.pk).state == LineState.BATCHED
+
+
+def test_a_paid_line_voided_without_a_replacement_goes_to_the_payer_as_a_void(
+    demo: DemoWorld, client_for, batch: ClaimBatch, medicaid
+) -> None:
+    client = client_for("mia")
+    line = lines_of(batch)[0]
+    assert upload(client, remit_file([pay(line)])).status_code == 302
+    client.post(f"/billing/lines/{line.id}/void/", {"reason": "The contact was a text"})
+    voided = BillableLine.objects.get(pk=line.pk)
+    page = client.get("/billing/claims/", {"payer": str(medicaid.id)}).content.decode()
+    assert "Voided lines to send as voids of their claims" in page
+    again = build_batch(acting=mia(demo), payer=medicaid)
+    assert again.batch is not None
+    assert BillableLine.objects.get(pk=line.pk).void_batch == again.batch
+    text = download_batch(acting=mia(demo), batch=again.batch, fmt="837").content.decode()
+    assert x12.validate(text) == []
+    clm = next(s for s in text.splitlines() if s.startswith(f"CLM*{claim_number(voided)}*"))
+    assert ":B:8*" in clm and f"REF*F8*{voided.payer_claim_number}~" in text
+    assert text.count("\nCLM*") == again.batch.line_count
+    # Cancelled, the void waits for the next batch; it is sent once.
+    client.post(f"/billing/claims/{again.batch.id}/cancel/")
+    assert BillableLine.objects.get(pk=line.pk).void_batch is None
