@@ -155,13 +155,13 @@ def batch_build(request: HttpRequest, payer_id: object) -> HttpResponse:
     return redirect(saved.location)
 
 
-def _batch_or_404(request: HttpRequest, batch_id: object) -> ClaimBatch:
+def batch_or_404(request: HttpRequest, batch_id: object) -> ClaimBatch:
     return visible_or_404(batches_for(acting_membership(request)), request, id=batch_id)
 
 
 @member_required()
 def batch(request: HttpRequest, batch_id: object) -> HttpResponse:
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     lines = Paginator(batch_lines(found), BATCH_LINES_PAGE).get_page(request.GET.get("page"))
     record_page_view(request=request, target=Target.of(found))
     return render(
@@ -177,7 +177,7 @@ def batch(request: HttpRequest, batch_id: object) -> HttpResponse:
 
 
 def _download(request: HttpRequest, batch_id: object, fmt: str) -> HttpResponse:
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     if found.state == BatchState.CANCELLED:
         raise Http404
     made = download_batch(acting=acting_membership(request), batch=found, fmt=fmt)
@@ -198,7 +198,7 @@ def batch_csv(request: HttpRequest, batch_id: object) -> HttpResponse:
 
 
 def _change(request: HttpRequest, batch_id: object, change: Any, done: str) -> HttpResponse:
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     try:
         change(acting=acting_membership(request), batch=found)
     except BatchNotOpen:

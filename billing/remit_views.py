@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from audit.services import Target, record_page_view
 from billing import demo
-from billing.claim_views import _batch_or_404
+from billing.claim_views import batch_or_404
 from billing.forms import RemittanceForm
 from billing.models import BatchState, BillableLine, Remittance
 from billing.remittance import (
@@ -109,7 +109,7 @@ def remittance(request: HttpRequest, remittance_id: object) -> HttpResponse:
 @member_required()
 def batch_test_835(request: HttpRequest, batch_id: object) -> HttpResponse:
     """On the demo only: what a payer might answer to this batch, to try the import with."""
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     if not settings.CAIRN_DEMO or found.state == BatchState.CANCELLED:
         raise Http404
     response = HttpResponse(demo.test_835(found), content_type="application/edi-x12")
