@@ -300,7 +300,7 @@ def build_batch(
             )
         )
         voids = voids_to_send(organization=acting.organization, payer=payer)
-        sorting = replace(_sort(lines, payer), voids=list(voids.select_for_update()))
+        sorting = replace(_sort(lines, payer), voids=list(voids.select_for_update(of=("self",))))
         now = timezone.now()
         for reason, held in sorting.held.items():
             BillableLine.objects.filter(pk__in=[line.pk for line in held]).update(
