@@ -4,6 +4,7 @@ what would go and who would be held, and why), the batches, one batch with its l
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -154,24 +155,29 @@ def batch_build(request: HttpRequest, payer_id: object) -> HttpResponse:
     return redirect(saved.location)
 
 
-def _batch_or_404(request: HttpRequest, batch_id: object) -> ClaimBatch:
+def batch_or_404(request: HttpRequest, batch_id: object) -> ClaimBatch:
     return visible_or_404(batches_for(acting_membership(request)), request, id=batch_id)
 
 
 @member_required()
 def batch(request: HttpRequest, batch_id: object) -> HttpResponse:
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     lines = Paginator(batch_lines(found), BATCH_LINES_PAGE).get_page(request.GET.get("page"))
     record_page_view(request=request, target=Target.of(found))
     return render(
         request,
         "billing/batch.html",
-        {"batch": found, "page": lines, "is_open": found.state == BatchState.OPEN},
+        {
+            "batch": found,
+            "page": lines,
+            "is_open": found.state == BatchState.OPEN,
+            "test_835": settings.CAIRN_DEMO,
+        },
     )
 
 
 def _download(request: HttpRequest, batch_id: object, fmt: str) -> HttpResponse:
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     if found.state == BatchState.CANCELLED:
         raise Http404
     made = download_batch(acting=acting_membership(request), batch=found, fmt=fmt)
@@ -192,7 +198,7 @@ def batch_csv(request: HttpRequest, batch_id: object) -> HttpResponse:
 
 
 def _change(request: HttpRequest, batch_id: object, change: Any, done: str) -> HttpResponse:
-    found = _batch_or_404(request, batch_id)
+    found = batch_or_404(request, batch_id)
     try:
         change(acting=acting_membership(request), batch=found)
     except BatchNotOpen:

@@ -4,13 +4,13 @@ the batch is written as an 837P claim file and a CSV for billing vendors."""
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -119,6 +119,18 @@ def ready_lines(
     return lines
 
 
+def voids_to_send(*, organization: Organization, payer: Payer) -> QuerySet[BillableLine]:
+    """Voided lines of claims the payer was sent, not replaced and not voided to it yet."""
+    return BillableLine.objects.filter(
+        organization=organization,
+        payer=payer,
+        state=LineState.VOID,
+        batch__state__in=(BatchState.SENT, BatchState.CLOSED),
+        void_batch__isnull=True,
+        replaced_by__isnull=True,
+    )
+
+
 def with_rows(lines: list[BillableLine]) -> list[BillableLine]:
     """Each person, coverage and authorization loaded once for all their lines: their encrypted
     fields are decrypted once a row, not once a line (10,000 lines, 500 people)."""
@@ -162,6 +174,8 @@ class Sorting:
     going: list[BillableLine]
     held: dict[str, list[BillableLine]]  # reason -> lines
     held_people: list[HeldPerson]
+    # Voided lines the payer was sent, going again as voids of their claims.
+    voids: list[BillableLine] = field(default_factory=list)
 
     @property
     def people(self) -> int:
@@ -220,7 +234,8 @@ def preview_batch(
         service_from=service_from,
         service_until=service_until,
     )
-    return _sort(with_rows(list(lines)), payer)
+    voids = voids_to_send(organization=acting.organization, payer=payer)
+    return replace(_sort(with_rows(list(lines)), payer), voids=list(voids))
 
 
 def fingerprint(payer: Payer, lines: list[BillableLine]) -> str:
@@ -284,13 +299,14 @@ def build_batch(
                 .order_by("participant_id", "service_date", "pk")
             )
         )
-        sorting = _sort(lines, payer)
+        voids = voids_to_send(organization=acting.organization, payer=payer)
+        sorting = replace(_sort(lines, payer), voids=list(voids.select_for_update(of=("self",))))
         now = timezone.now()
         for reason, held in sorting.held.items():
             BillableLine.objects.filter(pk__in=[line.pk for line in held]).update(
                 state=LineState.HELD, reason=reason, checked_at=now
             )
-        if not sorting.going:
+        if not sorting.going and not sorting.voids:
             _audit_build(acting, None, sorting)
             return Built(batch=None, held_people=sorting.held_people, again=False)
         # Matched a moment ago in the same transaction, so a refusal here is a real fault:
@@ -307,6 +323,9 @@ def build_batch(
         BillableLine.objects.filter(pk__in=[line.pk for line in sorting.going]).update(
             state=LineState.BATCHED, reason="", batch=batch, checked_at=now
         )
+        BillableLine.objects.filter(pk__in=[line.pk for line in sorting.voids]).update(
+            void_batch=batch
+        )
         _audit_build(acting, batch, sorting)
     return Built(batch=batch, held_people=sorting.held_people, again=again)
 
@@ -318,9 +337,9 @@ def _batch_for(
     service_from: date | None,
     service_until: date | None,
 ) -> tuple[ClaimBatch, bool]:
-    print_ = fingerprint(payer, sorting.going)
+    print_ = fingerprint(payer, sorting.going + sorting.voids)
     totals = {
-        "line_count": len(sorting.going),
+        "line_count": len(sorting.going) + len(sorting.voids),
         "units": sorting.units,
         "amount": sorting.amount,
         "people": sorting.people,
@@ -379,6 +398,7 @@ def cancel_batch(*, acting: Membership, batch: ClaimBatch) -> None:
         BillableLine.objects.filter(batch=current).update(
             state=LineState.READY, batch=None, checked_at=timezone.now()
         )
+        BillableLine.objects.filter(void_batch=current).update(void_batch=None)
         current.state = BatchState.CANCELLED
         current.save(update_fields=["state"])
         record_member_action(
@@ -426,9 +446,25 @@ def claim_number(line: BillableLine) -> str:
     return line.pk.hex[:20].upper()
 
 
+def _correcting(
+    line: BillableLine, batch: ClaimBatch, original: BillableLine | None
+) -> dict[str, str]:
+    """A void of a claim the payer was sent goes as one (frequency 8), and so does a replacement
+    (frequency 7), each naming the payer's number for the earlier claim (or ours, when no
+    remittance gave theirs)."""
+    if line.void_batch_id == batch.pk:
+        return {"frequency": "8", "original_claim": line.payer_claim_number or claim_number(line)}
+    if original is None or original.batch_id is None:
+        return {}
+    return {
+        "frequency": "7",
+        "original_claim": original.payer_claim_number or claim_number(original),
+    }
+
+
 def batch_lines(batch: ClaimBatch) -> QuerySet[BillableLine]:
     return (
-        BillableLine.objects.filter(batch=batch)
+        BillableLine.objects.filter(Q(batch=batch) | Q(void_batch=batch))
         .select_related("participant", "rendering_provider", "supervising_provider")
         .order_by("participant_id", "coverage_id", "service_date", "pk")
     )
@@ -445,6 +481,9 @@ def claim_file(batch: ClaimBatch) -> x12.ClaimFile:
             | {line.supervising_provider_id for line in lines if line.supervising_provider_id}
         )
     }
+    originals = BillableLine.objects.in_bulk(
+        {line.replaces_id for line in lines if line.replaces_id}
+    )
     for line in lines:
         line.rendering_provider = users[line.rendering_provider_id]
         if line.supervising_provider_id:
@@ -471,6 +510,7 @@ def claim_file(batch: ClaimBatch) -> x12.ClaimFile:
                     else None
                 ),
                 prior_authorization=line.authorization.number if line.authorization else "",
+                **_correcting(line, batch, originals.get(line.replaces_id)),
                 lines=[
                     x12.ServiceLine(
                         procedure_code=line.procedure_code,

@@ -7,8 +7,12 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from billing import x835
 from billing.models import (
     Authorization,
+    ClaimBatch,
     Coverage,
     Payer,
     PayerKind,
@@ -171,3 +175,62 @@ def _payment_consents(keeper: Membership, people: list[Participant], *, anchor: 
                 "revocation_explained": True,
             },
         )
+
+
+def test_835(batch: ClaimBatch) -> bytes:
+    """A payer's answer to the batch, for trying the import: the first line is denied (no prior
+    authorization on the claim), the second is paid one unit short when it has more than one,
+    the rest are paid in full. The same batch always gives the same file."""
+    from billing.claims import batch_lines, claim_number
+
+    lines = list(batch_lines(batch).select_related(None))
+    claims = []
+    for index, line in enumerate(lines):
+        units, paid, adjustments = line.units, line.amount, []
+        if index == 0:
+            units, paid = 0, Decimal("0.00")
+            adjustments = [x835.Adjustment("CO", "197", line.amount)]
+        elif index == 1 and line.units > 1:
+            units = line.units - 1
+            paid = (line.amount / line.units * units).quantize(Decimal("0.01"))
+            adjustments = [x835.Adjustment("CO", "151", line.amount - paid)]
+        claims.append(
+            x835.ClaimPayment(
+                claim=claim_number(line),
+                status="4" if index == 0 else "1",
+                charged=line.amount,
+                paid=paid,
+                payer_claim_number=f"DEMO{batch.interchange_control:06d}{index:05d}",
+                services=[
+                    x835.ServicePayment(
+                        procedure_code=line.procedure_code,
+                        charged=line.amount,
+                        paid=paid,
+                        units=units,
+                        control=line.pk.hex,
+                        adjustments=adjustments,
+                    )
+                ],
+            )
+        )
+    payer = batch.payer
+    remit = x835.Remit(
+        trace_number=f"DEMO{batch.interchange_control:09d}",
+        payer_name=payer.name,
+        total=sum((claim.paid for claim in claims), Decimal("0.00")),
+        paid_on=timezone.localdate(batch.created_at),
+        claims=claims,
+        payer_id=payer.payer_id,
+        payee_npi=payer.billing_npi,
+    )
+    text = x835.write_835(
+        x835.RemitFile(
+            remit=remit,
+            interchange_control=batch.interchange_control,
+            created_at=timezone.localtime(batch.created_at),
+            sender_id=payer.payer_id,
+            receiver_id=payer.submitter_id,
+            payee_name=batch.organization.name,
+        )
+    )
+    return text.encode("ascii")

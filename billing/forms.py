@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Authorization, Coverage, LineState, Payer, PayerService, Reason
@@ -192,6 +193,15 @@ class AuthorizationForm(OneTimeKeyForm, forms.ModelForm):
         return data
 
 
+class Claimed(models.TextChoices):
+    """What happened to lines sent in claims: the report's columns, as a filter."""
+
+    BILLED = "billed", _("Sent in a claim")
+    PAID = "paid", _("Paid, in full or in part")
+    DENIED = "denied", _("Denied")
+    UNPAID = "unpaid", _("Denied or paid in part")
+
+
 class LineFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *LineState.choices]
@@ -208,10 +218,60 @@ class LineFilterForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+    claimed = forms.ChoiceField(
+        label=_("In claims"), required=False, choices=[("", _("Any")), *Claimed.choices]
+    )
+    code = forms.CharField(label=_("Procedure code"), required=False, max_length=10)
+    carc = forms.CharField(label=_("Payer's reason code"), required=False, max_length=8)
+    # The report's link to one coach's lines (the coach's public id).
+    coach = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["payer"].queryset = payers  # type: ignore[attr-defined]
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+    def clean_carc(self) -> str:
+        return str(self.cleaned_data["carc"]).strip().upper()
+
+
+class ReportFilterForm(forms.Form):
+    format_hints = False  # a bar of boxes in one line (lib.form_rendering)
+
+    payer = forms.ModelChoiceField(
+        label=_("Payer"), required=False, queryset=Payer.objects.none(), empty_label=_("Any payer")
+    )
+
+    def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = payers  # type: ignore[attr-defined]
+
+
+class VoidLineForm(OneTimeKeyForm):
+    reason = forms.CharField(
+        label=_("Why is this line voided?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the line, for the program's records (never sent to the payer)."),
+    )
+    replace = forms.BooleanField(
+        label=_("Work the contact out again as a replacement line"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The replacement names the voided line; sent to the payer, it replaces the earlier "
+            "claim."
+        ),
+    )
+
+
+class RemittanceForm(OneTimeKeyForm):
+    remittance = forms.FileField(
+        label=_("The 835 file"),
+        help_text=_("The payer's electronic remittance advice, up to 5 MB."),
+    )
 
 
 class BuildBatchForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from billing.carc import adjustment_words
 from encounters.models import ContactType, Encounter, ServiceType
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
@@ -313,8 +314,9 @@ class BillableLine(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="billable_lines"
     )
-    encounter = models.OneToOneField(
-        Encounter, on_delete=models.PROTECT, related_name="billable_line"
+    # A contact has one line at a time: a correction voids it (kept) and makes a replacement.
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.PROTECT, related_name="billable_lines"
     )
     service_date = models.DateField()
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -345,6 +347,29 @@ class BillableLine(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(default=timezone.now)
+    # What the payer's remittance (835) said of the line.
+    remittance = models.ForeignKey(
+        "Remittance", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    paid_units = models.PositiveSmallIntegerField(null=True, blank=True)
+    paid_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # The payer's adjustments, group and reason code pairs ("CO-45 PR-2"), from CARC's list.
+    adjustments = models.CharField(max_length=120, blank=True)
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    # A correction: this line replaces a voided one of the same contact (both are kept).
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    # A voided line the payer was sent (and that nothing replaces) goes out once more, in a
+    # later batch, as a void of the earlier claim (837P frequency 8).
+    void_batch = models.ForeignKey(
+        "ClaimBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="voids"
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = EncryptedTextField(blank=True, default="")
 
     objects = BillableLineQuerySet.as_manager()
 
@@ -362,11 +387,25 @@ class BillableLine(models.Model):
                 condition=models.Q(batch__isnull=True)
                 | ~models.Q(state__in=["ready", "held", "not_billable"]),
                 name="line_in_batch_not_open",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["encounter"],
+                condition=~models.Q(state="void"),
+                name="line_once_per_contact",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"billable line {self.pk}"
+
+    @property
+    def adjustment_codes(self) -> list[str]:
+        return self.adjustments.split()
+
+    @property
+    def adjustment_reasons(self) -> list[str]:
+        """The payer's reasons for not paying in full, in words."""
+        return [adjustment_words(code) for code in self.adjustment_codes]
 
 
 class BatchState(models.TextChoices):
@@ -421,3 +460,41 @@ class ClaimBatch(models.Model):
 
     def __str__(self) -> str:
         return f"claim batch {self.interchange_control:09d}"
+
+
+class Remittance(models.Model):
+    """An imported 835: who brought it in and when, and what it did to the lines. The file's
+    hash and the payer's trace number (TRN02) are each taken once in an organization."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    file_name = EncryptedCharField(max_length=120, blank=True)
+    file_hash = models.CharField(max_length=64)
+    trace_number = models.CharField(max_length=50)
+    payer_name = models.CharField(max_length=60, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    paid_lines = models.PositiveIntegerField(default=0)
+    denied_lines = models.PositiveIntegerField(default=0)
+    adjusted_lines = models.PositiveIntegerField(default=0)
+    total_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # Service lines of the file that matched none of ours: the payer's numbers, codes and
+    # amounts as sent (never a name), so none is dropped silently.
+    unmatched = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "file_hash"], name="remittance_file_once"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "trace_number"], name="remittance_trace_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"remittance {self.trace_number}"

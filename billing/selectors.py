@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from billing.models import Authorization, BillableLine, Coverage, LineState, Payer
 from billing.rules import remaining
@@ -29,9 +29,38 @@ def lines_for(membership: Membership, filters: dict[str, Any]) -> QuerySet[Billa
     month: date | None = filters.get("month")
     if month:
         lines = lines.filter(service_date__year=month.year, service_date__month=month.month)
+    lines = _claims_filters(lines, filters)
     return lines.select_related("participant", "payer", "rendering_provider").order_by(
         "-service_date", "-created_at"
     )
+
+
+CLAIMED = {
+    "billed": (LineState.BATCHED, LineState.PAID, LineState.DENIED, LineState.ADJUSTED),
+    "paid": (LineState.PAID, LineState.ADJUSTED),
+    "denied": (LineState.DENIED,),
+    "unpaid": (LineState.DENIED, LineState.ADJUSTED),
+}
+
+
+def _claims_filters(lines: Any, filters: dict[str, Any]) -> Any:
+    """The billing report's filters: what happened in claims, a code, a coach, a reason."""
+    if filters.get("claimed"):
+        lines = lines.filter(state__in=CLAIMED[filters["claimed"]])
+    if filters.get("code"):
+        lines = lines.filter(procedure_code=filters["code"])
+    if filters.get("coach"):
+        lines = lines.filter(rendering_provider__public_id=filters["coach"])
+    code = filters.get("carc")
+    if code:
+        # One code among the space-separated codes: whole, first, last or in the middle.
+        lines = lines.filter(
+            Q(adjustments=code)
+            | Q(adjustments__startswith=f"{code} ")
+            | Q(adjustments__endswith=f" {code}")
+            | Q(adjustments__contains=f" {code} ")
+        )
+    return lines
 
 
 @dataclass(frozen=True)

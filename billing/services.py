@@ -345,7 +345,10 @@ def derive_line(*, acting: Membership | None, encounter: Encounter) -> BillableL
     if encounter.state != NoteState.SIGNED or not bills(encounter.organization_id):
         return None
     with transaction.atomic():
-        existing = BillableLine.objects.select_for_update().filter(encounter=encounter).first()
+        lines = BillableLine.objects.select_for_update().filter(encounter=encounter)
+        existing = lines.exclude(state=LineState.VOID).first()
+        if existing is None and lines.exists():
+            return None  # voided without a replacement: the contact is not billed
         if existing is not None and existing.state not in OPEN_STATES:
             return existing
         fields = assess(encounter).fields()
@@ -405,12 +408,14 @@ def _recheck_person(acting: Membership, participant_id: Any) -> None:
 def _to_check(acting: Membership) -> QuerySet[Encounter]:
     """Signed contacts with no line yet, or whose line is held (coverage, rules or numbers may
     have changed since)."""
-    return Encounter.objects.filter(
-        organization=acting.organization, state=NoteState.SIGNED
-    ).filter(
-        Q(billable_line__isnull=True)
-        | Q(billable_line__state=LineState.HELD)
-        | Q(billable_line__reason=Reason.NO_CODE)
+    return (
+        Encounter.objects.filter(organization=acting.organization, state=NoteState.SIGNED)
+        .filter(
+            Q(billable_lines__isnull=True)
+            | Q(billable_lines__state=LineState.HELD)
+            | Q(billable_lines__reason=Reason.NO_CODE)
+        )
+        .distinct()
     )
 
 

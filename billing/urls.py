@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import claim_views, views
+from billing import claim_views, line_views, remit_views, views
 
 app_name = "billing"
 
@@ -26,4 +26,10 @@ urlpatterns = [
     path("claims/<uuid:batch_id>/csv/", claim_views.batch_csv, name="batch_csv"),
     path("claims/<uuid:batch_id>/cancel/", claim_views.batch_cancel, name="batch_cancel"),
     path("claims/<uuid:batch_id>/sent/", claim_views.batch_sent, name="batch_sent"),
+    path("claims/<uuid:batch_id>/test-835/", remit_views.batch_test_835, name="batch_test_835"),
+    path("remittances/", remit_views.remittances, name="remittances"),
+    path("remittances/<uuid:remittance_id>/", remit_views.remittance, name="remittance"),
+    path("lines/<uuid:line_id>/", line_views.line, name="line"),
+    path("lines/<uuid:line_id>/void/", line_views.void, name="void"),
+    path("report/", line_views.report, name="report"),
 ]

@@ -48,6 +48,10 @@ class Claim:
     lines: list[ServiceLine]
     prior_authorization: str = ""
     supervising: Provider | None = None
+    # CLM05-3: 1 an original claim, 7 a replacement of an earlier one, 8 its void; 7 and 8 name
+    # the earlier claim by the payer's number for it (REF*F8).
+    frequency: str = "1"
+    original_claim: str = ""
 
     @property
     def amount(self) -> Decimal:
@@ -196,7 +200,7 @@ def _claim(claim: Claim) -> list[str]:
             money(claim.amount),
             "",
             "",
-            COMPONENT.join([claim.place_of_service, "B", "1"]),
+            COMPONENT.join([claim.place_of_service, "B", claim.frequency]),
             "Y",
             "A",
             "Y",
@@ -205,6 +209,8 @@ def _claim(claim: Claim) -> list[str]:
     ]
     if claim.prior_authorization:
         out.append(_segment("REF", "G1", clean(claim.prior_authorization)[:50]))
+    if claim.frequency != "1" and claim.original_claim:
+        out.append(_segment("REF", "F8", clean(claim.original_claim)[:50]))
     codes = [clean(code).replace(".", "") for code in claim.diagnosis_codes][:12]
     out.append(
         _segment(
@@ -246,15 +252,24 @@ def _chunks(subscribers: list[Subscriber]) -> Iterator[list[Subscriber]]:
         yield chunk
 
 
-def write_837p(claim_file: ClaimFile) -> str:
+@dataclass(frozen=True)
+class Envelope:
+    """The interchange (ISA/IEA) and functional group (GS/GE) around transaction sets."""
+
+    functional_code: str  # GS01: HC claims, HP payments
+    version: str
+    sender_id: str
+    receiver_id: str
+    at: datetime
+    interchange_control: int
+    group_control: int
+    production: bool = True
+
+
+def enveloped(envelope: Envelope, sets: list[list[str]]) -> str:
     """The whole interchange, one segment a line."""
-    f = claim_file
-    at = f.created_at
-    control = f"{f.interchange_control:09d}"
-    sets = [
-        _transaction(f, number, chunk)
-        for number, chunk in enumerate(_chunks(f.subscribers), start=1)
-    ]
+    e, at = envelope, envelope.at
+    control = f"{e.interchange_control:09d}"
     out = [
         _segment(
             "ISA",
@@ -263,34 +278,54 @@ def write_837p(claim_file: ClaimFile) -> str:
             "00",
             " " * 10,
             "ZZ",
-            clean(f.submitter_id)[:15].ljust(15),
+            clean(e.sender_id)[:15].ljust(15),
             "ZZ",
-            clean(f.payer_id)[:15].ljust(15),
+            clean(e.receiver_id)[:15].ljust(15),
             f"{at:%y%m%d}",
             f"{at:%H%M}",
             REPETITION,
             "00501",
             control,
             "0",
-            "P" if f.production else "T",
+            "P" if e.production else "T",
             COMPONENT,
         ),
         _segment(
             "GS",
-            "HC",
-            clean(f.submitter_id),
-            clean(f.payer_id),
+            e.functional_code,
+            clean(e.sender_id),
+            clean(e.receiver_id),
             f"{at:%Y%m%d}",
             f"{at:%H%M}",
-            str(f.group_control),
+            str(e.group_control),
             "X",
-            VERSION,
+            e.version,
         ),
     ]
     for segments in sets:
         out += segments
-    out += [_segment("GE", str(len(sets)), str(f.group_control)), _segment("IEA", "1", control)]
+    out += [_segment("GE", str(len(sets)), str(e.group_control)), _segment("IEA", "1", control)]
     return "\n".join(out) + "\n"
+
+
+def write_837p(claim_file: ClaimFile) -> str:
+    """The whole interchange, one segment a line."""
+    f = claim_file
+    sets = [
+        _transaction(f, number, chunk)
+        for number, chunk in enumerate(_chunks(f.subscribers), start=1)
+    ]
+    envelope = Envelope(
+        functional_code="HC",
+        version=VERSION,
+        sender_id=f.submitter_id,
+        receiver_id=f.payer_id,
+        at=f.created_at,
+        interchange_control=f.interchange_control,
+        group_control=f.group_control,
+        production=f.production,
+    )
+    return enveloped(envelope, sets)
 
 
 # --- checking against the implementation guide --------------------------------------------
@@ -305,7 +340,7 @@ def _errors_in(node: Any, where: str, found: list[str]) -> None:
     if not isinstance(node, dict):
         return
     if "seg_id" in node:
-        where = f"segment {node['seg_id']} (line {node.get('cur_line')})"
+        where = f"Segment {node['seg_id']}, line {node.get('cur_line')}"
     elif "ele_pos" in node:
         where = f"{where}, element {node.get('ele_pos')}"
     elif "trn_set_id" in node:

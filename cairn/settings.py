@@ -13,6 +13,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 DEBUG = envbool("CAIRN_DEBUG", False)
+# The demo run: published keys, and demo-only helpers such as a test 835 for a claim batch.
+CAIRN_DEMO = envbool("CAIRN_DEMO", False)
 SECRET_KEY = envstr("CAIRN_SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or envbool("CAIRN_DEMO", False):

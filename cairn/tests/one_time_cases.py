@@ -4,6 +4,7 @@ to fill in, which rows it adds) and, for every other URL, why a second submit ad
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,7 @@ from billing.models import (
     Coverage,
     Payer,
     PayerService,
+    Remittance,
 )
 from coaching.models import CustomTerm, PracticeReview, ReviewComment
 from consent.models import Consent, Disclosure, LegalHold
@@ -127,6 +129,22 @@ def _claims_ready(client: Client, o: dict[str, Any]) -> str:
     )
     url = reverse("billing:claims") + f"?payer={o['payer'].id}"
     return client.get(url).content.decode()
+
+
+def _an_835() -> bytes:
+    """A payer's 835 paying one claim that is none of Harbor's (listed as unmatched)."""
+    from billing import x835
+
+    claim = x835.ClaimPayment("NOTOURS", "1", Decimal("10"), Decimal("10"), "PCN1")
+    remit = x835.Remit("TRACE1", "Medicaid", Decimal("10"), None, [claim])
+    at = timezone.now()
+    return x835.write_835(x835.RemitFile(remit, 1, at, "MCD01", "HARBOR", "Harbor")).encode()
+
+
+def _line_sent(client: Client, o: dict[str, Any]) -> str:
+    """The line's batch was sent, so the line may be voided; then its void page."""
+    ClaimBatch.objects.filter(pk=o["claim_batch"].pk).update(state="sent")
+    return client.get(reverse("billing:void", args=[o["billable_line"].id])).content.decode()
 
 
 ONE_TIME: dict[str, Case] = {
@@ -268,6 +286,19 @@ ONE_TIME: dict[str, Case] = {
             "ends_on": str(TODAY() + timedelta(days=90)),
         },
         having="units",
+    ),
+    # A payment imported twice is one import (its file and trace number are taken once too).
+    "billing:remittances": Case(
+        "mia",
+        lambda: Remittance.objects,
+        fill=lambda o: {"remittance": SimpleUploadedFile("payment.835", _an_835())},
+    ),
+    "billing:void": Case(
+        "mia",
+        lambda: BillableLine.objects,
+        lambda o: {"line_id": o["billable_line"].id},
+        reach=_line_sent,
+        fill=lambda o: {"reason": "Coded as in person; it was by phone", "replace": "on"},
     ),
     "supervision:new": Case(
         "sam",
@@ -649,6 +680,10 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "billing:batch_csv": "a download",
     "billing:batch_cancel": "a cancelled batch stays cancelled (its state is checked, locked)",
     "billing:batch_sent": "a sent batch stays sent (its state is checked, locked)",
+    "billing:batch_test_835": "a download",
+    "billing:remittance": "a page",
+    "billing:line": "a page (its link leads to billing:void)",
+    "billing:report": "a table",
     "directory:edit": "an edit checked against the version it started from",
     "directory:verify": "a date",
     "directory:archive": "an archived listing stays archived",

@@ -18,7 +18,15 @@ from django.utils import timezone
 from accounts.models import User
 from appointments.services import book_appointment
 from assessments.models import Assessment
-from billing.models import BillableLine, ClaimBatch, Coverage, LineState, Payer, PayerService
+from billing.models import (
+    BillableLine,
+    ClaimBatch,
+    Coverage,
+    LineState,
+    Payer,
+    PayerService,
+    Remittance,
+)
 from cairn.demo import DemoWorld
 from coaching.models import PracticeReview
 from consent.models import Consent, ConsentScan
@@ -531,6 +539,25 @@ MATRIX: dict[str, Row] = {
         )
         for name in ("batch_cancel", "batch_sent")
     },
+    # Remittance in, corrections and the report: the manager's; one import, one line and the
+    # demo's test 835 of a batch answer 404 to everyone else.
+    "billing:batch_test_835": Row(
+        by_role({Role.MANAGER}, others=404, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"batch_id": o["claim_batch"].id},
+    ),
+    "billing:remittances": Row(by_role({Role.MANAGER})),
+    "billing:remittance": Row(
+        by_role({Role.MANAGER}, others=404, overrides={"river_mgr": 404}),
+        kwargs=lambda o: {"remittance_id": o["remittance"].id},
+    ),
+    "billing:report": Row(by_role({Role.MANAGER}), extra={"data": {"payer": ""}}),
+    **{
+        f"billing:{name}": Row(
+            by_role({Role.MANAGER}, overrides={"river_mgr": 404}),
+            kwargs=lambda o: {"line_id": o["billable_line"].id},
+        )
+        for name in ("line", "void")
+    },
     # --- supervision and the coach's own space (issue #25) ---
     **{
         f"supervision:{name}": Row(by_role({Role.COACH, Role.SUPERVISOR}))
@@ -672,6 +699,7 @@ FILES: dict[str, str] = {
     # --- claims (issue #21): each person in a batch was disclosed to the payer under consent ---
     "billing:batch_837": "a claim batch's 837P, for managers only, audited as an export",
     "billing:batch_csv": "a claim batch's CSV for a billing vendor, managers only, audited",
+    "billing:batch_test_835": "on the demo only: a made-up payer's answer to a batch, to import",
 }
 
 
@@ -804,7 +832,7 @@ def billing_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
         added_by=users["mia"],
     )
     signed = (
-        Encounter.objects.filter(participant=pat, state="signed", billable_line__isnull=True)
+        Encounter.objects.filter(participant=pat, state="signed", billable_lines__isnull=True)
         .order_by("occurred_on", "pk")
         .first()
     )
@@ -818,8 +846,9 @@ def billing_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
         line_count=1 if signed else 0,
         people=1 if signed else 0,
     )
+    line = None
     if signed is not None:
-        BillableLine.objects.create(
+        line = BillableLine.objects.create(
             organization=pat.organization,
             participant=pat,
             encounter=signed,
@@ -834,7 +863,20 @@ def billing_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
             state=LineState.BATCHED,
             batch=batch,
         )
-    return {"payer": payer, "payer_row": row, "coverage": coverage, "claim_batch": batch}
+    remittance = Remittance.objects.create(
+        organization=pat.organization,
+        file_hash="matrix",
+        trace_number="MATRIX1",
+        imported_by=users["mia"],
+    )
+    return {
+        "payer": payer,
+        "payer_row": row,
+        "coverage": coverage,
+        "claim_batch": batch,
+        "billable_line": line,
+        "remittance": remittance,
+    }
 
 
 def plans_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:

@@ -94,6 +94,10 @@ VIEWED: dict[str, Viewed] = {
     "billing:lines": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     "billing:claims": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
     "billing:batch": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "billing:remittance": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "billing:report": Viewed("mia", names=MANY, no_emergency=MANAGER_ONLY),
+    "billing:line": Viewed("mia", no_emergency=MANAGER_ONLY),
+    "billing:void": Viewed("mia", no_emergency=MANAGER_ONLY),
     # --- the participant's own pages (who looked at their record names them too) ---
     **{
         f"portal:{name}": Viewed("pat", no_emergency="the participant's own page")
@@ -311,6 +315,9 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     },
     "billing:batch_837": EXPORT,
     "billing:batch_csv": EXPORT,
+    "billing:batch_test_835": "on the demo only: a made-up payer's answer (claim numbers, codes "
+    "and amounts of a batch, no names)",
+    "billing:remittances": "the upload form and the imports' counts; no participant data",
     "directory:edit": "one listing's form; no participant data",
     "directory:archive": "asks before archiving a listing; no participant data",
 }
