@@ -51,11 +51,9 @@ PINS = {
     # group rule each ask who the member is); the week's appointments with their people and
     # groups in one query scoped by both rules; audit; the navigation's counts.
     "appointments_week": ("ana", "/appointments/", 11),
-<<<<<<< HEAD
     # ... contacts by month, signals answered by month, the care team's shared self-checks of
     # the last 90 days (the same three whatever the program's size).
     "program_wellbeing": ("mia", "/supervision/wellbeing/program/", 7),
-=======
     # ... the imports with who imported each (one query, at most 50); no audit (no participant
     # data on the page).
     "remittances": ("mia", "/billing/remittances/", 5),
@@ -63,7 +61,6 @@ PINS = {
     # is); audit; the figures by month, payer and service, by coach, the payers' reasons and the
     # totals (four grouped reads whatever the number of lines); the payers for the filter.
     "billing_report": ("mia", "/billing/report/", 14),
->>>>>>> h21-835
 }
 
 
