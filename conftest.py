@@ -76,7 +76,8 @@ def _module_demo(django_db_setup: None, django_db_blocker) -> Iterator[DemoWorld
         return
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
-        atomic._from_testcase = True  # type: ignore[attr-defined]  (durable blocks may nest)
+        # Durable blocks may nest inside it, as inside a TestCase's transaction.
+        atomic._from_testcase = True  # type: ignore[attr-defined]
         atomic.__enter__()
         _shared["atomic"] = atomic
         try:

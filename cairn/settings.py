@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "groups",
     "appointments",
     "directory",
+    "referrals",
     "reachout",
     "overdose",
     "supervision",

@@ -54,6 +54,13 @@ PINS = {
     # ... contacts by month, signals answered by month, the care team's shared self-checks of
     # the last 90 days (the same three whatever the program's size).
     "program_wellbeing": ("mia", "/supervision/wellbeing/program/", 7),
+    # ... the count of the referrals of the people the coach may see (the participant rule as a
+    # subquery); audit; the navigation's counts (no page of rows on the demo: none sent yet;
+    # referrals/tests/test_query_pins.py pins a page of them at 1x and 4x).
+    "referrals": ("ana", "/referrals/", 9),
+    # ... the participant; their referrals with services and partners; audit; the safety plan's
+    # help people for the portal's header.
+    "portal_referrals": ("pat", "/me/referrals/", 10),
 }
 
 
