@@ -34,7 +34,6 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
