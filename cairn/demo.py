@@ -34,6 +34,7 @@ from participants.models import Participant
 from plans import demo as plans_demo
 from portal import demo as portal_demo
 from reachout import demo as reachout_demo
+from referrals import demo as referrals_demo
 from reports import demo as reports_demo
 from safety import demo as safety_demo
 from supervision import demo as supervision_demo
@@ -448,6 +449,7 @@ def seed_tour(world: DemoWorld, *, anchor: date) -> None:
     _seed_cosign_queue(harbor)
     appointments_demo.seed(harbor, anchor=anchor)
     directory_demo.seed(harbor, anchor=anchor)
+    referrals_demo.seed(harbor, anchor=anchor)
     supervision_demo.seed(harbor, anchor=anchor)
     billing_demo.seed(harbor, anchor=anchor)
     overdose_demo.seed(harbor, anchor=anchor)

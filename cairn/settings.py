@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "groups",
     "appointments",
     "directory",
+    "referrals",
     "reachout",
     "overdose",
     "supervision",

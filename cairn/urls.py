@@ -13,6 +13,8 @@ from oversight.urls import urlpatterns as audit_urlpatterns
 from participants.access_report_views import participant_access
 from portal.entry.views import portal_invite
 from portal.urls import urlpatterns as portal_urlpatterns
+from referrals.partner_views import partner as referral_partner
+from referrals.portal_views import my_referrals
 
 # Pages that belong to a higher app keep their address and name beside a lower app's pages: a
 # coach's portal invitation (the portal's way in, accounts:portal_invite) and a participant's
@@ -26,6 +28,7 @@ accounts_patterns = [
 portal_patterns = [
     *portal_urlpatterns,
     path("resources/", my_resources, name="resources"),
+    path("referrals/", my_referrals, name="referrals"),
 ]
 audit_patterns = [
     *audit_urlpatterns,
@@ -47,6 +50,9 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("me/appointments/", include("appointments.portal_urls")),
     path("directory/", include("directory.urls")),
+    path("referrals/", include("referrals.urls")),
+    # A partner's referral link: the random token is the only thing in the address.
+    path("r/<str:token>/", referral_partner, name="referral_partner"),
     path("reach-out/", include("reachout.urls")),
     path("overdose/", include("overdose.urls")),
     path("supervision/", include("supervision.urls")),

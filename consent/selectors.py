@@ -1,5 +1,6 @@
 """Reads of consents for other apps' pages: the participant overview's card and Today's lists."""
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -52,3 +53,9 @@ def answered_for_today(
         .defer(*BRIEF_PARTICIPANT)
         .order_by("-answered_at")[:50]
     )
+
+
+def in_force(*, consent_id: uuid.UUID | None) -> bool:
+    """Whether the consent is still in force today (not revoked, not ended): a share made under
+    it stops showing anything more once it is not."""
+    return consent_id is not None and Consent.objects.active().filter(pk=consent_id).exists()

@@ -284,6 +284,14 @@ def disclosed_document_again(
     return DisclosedDocument(disclosure, html)
 
 
+def disclosed_sections(
+    participant: Participant, categories: list[str]
+) -> list[tuple[str, list[str]]]:
+    """What a disclosure of `categories` shares, section by section (title, lines): the same
+    text the disclosed document holds, for a share that shows it on a page of its own."""
+    return _sections(participant, categories)
+
+
 def _sections(participant: Participant, categories: list[str]) -> list[tuple[str, list[str]]]:
     wanted = set(categories)
     every = Category.ALL in wanted

@@ -114,6 +114,7 @@ def listing(request: HttpRequest, service_id: object) -> HttpResponse:
             "person": person,
             "stale": service.is_stale(today),
             "can_keep": membership.role in Role.directory_keepers(),
+            "can_refer": membership.role in Role.care_team(),
         },
     )
 

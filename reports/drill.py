@@ -25,7 +25,7 @@ from assessments.selectors import rule_from, schedule_row
 from encounters.models import ContactType, Encounter
 from organizations.models import Organization
 from participants.models import Participant
-from reports import aggregates, figures, selectors
+from reports import aggregates, extensions, figures, selectors
 from reports.selectors import Filters
 
 # The query parameters that choose a cell; the dashboard's filters are the others.
@@ -76,6 +76,7 @@ class Listing:
     columns: list[str]
     row: Callable[[Any], list[Shown]]
     contacts: bool = False  # a list of contacts rather than of people
+    referrals: bool = False  # a list of referrals rather than of people (reports.extensions)
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,7 @@ def listing(
     services: set[int],
 ) -> tuple[Figure, Cell, Listing]:
     """The figure, its cell and its rows, or 404 for a figure or cell the dashboard lacks."""
-    figure = FIGURES.get(name)
+    figure = FIGURES.get(name) or extensions.rows().get(name)
     if figure is None:
         raise Http404
     cell = parse_cell(figure, query, filters, services)

@@ -1,6 +1,6 @@
 """The dashboard as tables of text, exact or de-identified: what the page and the CSV both show."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -141,6 +141,7 @@ def build(
     link: Link | None = None,
     coaches: dict[str, str] | None = None,
     services: dict[str, int] | None = None,
+    extra: Sequence[Headline] = (),
 ) -> Report:
     """The page's tables; with `link` (and not de-identified), every figure links to its rows.
     `coaches` (display name → public id) and `services` (name → id) keep names out of URLs."""
@@ -179,6 +180,7 @@ def build(
             share(data.federal, hide),
         ),
     ]
+    headlines += extra  # other apps' figures (reports.extensions)
     months, (type_labels, type_rows) = data.months, data.by_type
     type_keys = {str(label): value for value, label in ContactType.choices}
     service_names = data.by_service[0]

@@ -19,7 +19,7 @@ from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.models import Participant
 from participants.selectors import caseload_counts
-from reports import drill, selectors, tables
+from reports import drill, extensions, selectors, tables
 from reports.forms import FilterForm
 
 PAGE_SIZE = 50
@@ -42,12 +42,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(
         user=request.user, organization=membership.organization, filters=filters
     )
+    link = linker(request)
     report = tables.build(
         data,
         deidentified=form.deidentified,
-        link=linker(request),
+        link=link,
         coaches=form.coach_ids(),
         services={name: pk for pk, name in form.service_names()},
+        extra=extensions.headlines(
+            user=request.user,
+            organization=membership.organization,
+            filters=filters,
+            deidentified=form.deidentified,
+            link=None if form.deidentified else link,
+        ),
     )
     return render(
         request,
@@ -128,7 +136,17 @@ def download(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(
         user=request.user, organization=membership.organization, filters=filters
     )
-    report = tables.build(data, deidentified=True)
+    report = tables.build(
+        data,
+        deidentified=True,
+        extra=extensions.headlines(
+            user=request.user,
+            organization=membership.organization,
+            filters=filters,
+            deidentified=True,
+            link=None,
+        ),
+    )
     name = f"cairn-report-{filters.start:%Y-%m-%d}-to-{filters.end:%Y-%m-%d}.csv"
     writer = CsvWriter([_("Report"), f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"])
     writer.row([_("Counts from 1 to 10 are shown as <11.")])

@@ -40,6 +40,7 @@ from overdose.models import KitGiven, OverdoseEvent
 from participants.models import EmergencyAccess, Participant, StatusChange, SupportPerson
 from plans.models import Goal, Milestone, Strength
 from portal.models import GoalSuggestion
+from referrals.models import Referral
 from safety.models import CrisisLine
 from supervision.models import (
     AgreedAction,
@@ -72,6 +73,38 @@ class Case:
     having: str = ""
     answers_with_a_file: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _referable(o: dict[str, Any]) -> Service:
+    """A listing Pat has consented to be referred to (made once per test)."""
+    if "referable" not in o:
+        from consent.services import record_consent
+        from directory.models import ResourceOrganization
+        from organizations.models import Membership
+        from referrals.services import PURPOSE
+
+        pat = o["pat"]
+        provider = ResourceOrganization.objects.create(organization=pat.organization, name="Pantry")
+        o["referable"] = Service.objects.create(
+            organization=pat.organization, provider=provider, name="Food pantry", need="food"
+        )
+        record_consent(
+            acting=Membership.objects.select_related("user", "organization").get(
+                user__username="ana", organization=pat.organization
+            ),
+            participant=pat,
+            values={
+                "disclosing_party": "Harbor",
+                "categories": ["contact"],
+                "recipient": "Pantry",
+                "purpose": PURPOSE,
+                "signed_on": TODAY(),
+                "signature_method": "typed",
+                "signature": "Pat",
+            },
+        )
+    service: Service = o["referable"]
+    return service
 
 
 def _pat(o: dict[str, Any]) -> dict[str, Any]:
@@ -194,6 +227,12 @@ ONE_TIME: dict[str, Case] = {
         "ana",
         lambda: Group.objects,
         fill=lambda o: {"name": "Thursday walk", "default_duration": "60"},
+    ),
+    "referrals:new": Case(
+        "ana",
+        lambda: Referral.objects,
+        lambda o: {"service_id": _referable(o).id, "participant_id": o["pat"].id},
+        fill=lambda o: {"need": "food", "categories": ["contact"], "note": "Evenings are best."},
     ),
     "directory:new": Case(
         "mia",
@@ -639,6 +678,12 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "directory:find": "a search",
     "directory:listing": "a page (its share form posts to directory:share)",
     "directory:share": "one share per person and listing (a unique constraint)",
+    "referrals:index": "a list",
+    "referrals:detail": "a page (its forms post to referrals:new_link and referrals:close)",
+    "referrals:new_link": "a new link replaces the old one; nothing is added",
+    "referrals:close": "a closed referral stays closed",
+    "referral_partner": "the partner's answers move one referral's state (checked under a lock)",
+    "portal:referrals": "a page",
     "directory:keep": "a list",
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",

@@ -250,6 +250,19 @@ MATRIX: dict[str, Row] = {
         for name in ("edit", "archive")
     },
     "portal:resources": Row(by_role({Role.PARTICIPANT})),
+    # --- referrals (issue 22): the care team refers; readers see their people's referrals;
+    # the partner's page is public by a secret token, unknown tokens answer 404 ---
+    "referrals:index": Row(by_role(STAFF_READERS)),
+    "referrals:new": Row(
+        PAT_WRITE, kwargs=lambda o: {"service_id": o["listing"].id, "participant_id": o["pat"].id}
+    ),
+    "referrals:detail": Row(PAT_PAGE, kwargs=lambda o: {"referral_id": o["referral"].id}),
+    **{
+        f"referrals:{name}": Row(everyone(405), kwargs=lambda o: {"referral_id": o["referral"].id})
+        for name in ("new_link", "close")
+    },
+    "referral_partner": Row(everyone(404, anonymous=404), kwargs=lambda o: {"token": "unknown"}),
+    "portal:referrals": Row(by_role({Role.PARTICIPANT})),
     "audit:review": Row(by_role({Role.MANAGER})),
     "consent:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "consent:disclose": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
@@ -994,13 +1007,36 @@ def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 
 def directory_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """A harbor listing, for the directory URLs."""
+    from consent.models import Disclosure
     from directory.models import Need, ResourceOrganization, Service
+    from referrals.models import Referral, ReferralState
 
     provider = ResourceOrganization.objects.create(organization=pat.organization, name="Pantry")
     listing = Service.objects.create(
         organization=pat.organization, provider=provider, name="Food pantry", need=Need.FOOD
     )
-    return {"listing": listing}
+    disclosure = Disclosure.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        legal_basis="consent",
+        recipient="Pantry",
+        purpose="Referral",
+        categories=["contact"],
+        disclosed_by=users["ana"],
+        document_sha256="0" * 64,
+    )
+    referral = Referral.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        service=listing,
+        disclosure=disclosure,
+        need=Need.FOOD,
+        categories=["contact"],
+        state=ReferralState.SENT,
+        sent_by=users["ana"],
+        sent_at=timezone.now(),
+    )
+    return {"listing": listing, "referral": referral}
 
 
 def access_change_objects(users: dict[str, Any]) -> dict[str, Any]:

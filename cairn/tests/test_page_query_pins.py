@@ -61,6 +61,13 @@ PINS = {
     # is); audit; the figures by month, payer and service, by coach, the payers' reasons and the
     # totals (four grouped reads whatever the number of lines); the payers for the filter.
     "billing_report": ("mia", "/billing/report/", 14),
+    # ... the count of the referrals of the people the coach may see (the participant rule as a
+    # subquery); audit; the navigation's counts (no page of rows on the demo: none sent yet;
+    # referrals/tests/test_query_pins.py pins a page of them at 1x and 4x).
+    "referrals": ("ana", "/referrals/", 9),
+    # ... the participant; their referrals with services and partners; audit; the safety plan's
+    # help people for the portal's header.
+    "portal_referrals": ("pat", "/me/referrals/", 10),
 }
 
 

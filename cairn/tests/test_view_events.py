@@ -117,6 +117,7 @@ VIEWED: dict[str, Viewed] = {
             "safety_plan",
             "safety_plan_edit",
             "resources",
+            "referrals",
         )
     },
     **{
@@ -125,6 +126,8 @@ VIEWED: dict[str, Viewed] = {
     },
     # --- many people on one page: one event naming the page ---
     "participants:list": Viewed("ana", names=MANY),
+    "referrals:index": Viewed("ana", names=MANY),
+    "referrals:detail": Viewed("ana"),
     "participants:emergency_review": Viewed("mia", names=MANY),
     "today": Viewed("ana", names=MANY),
     "today_find": Viewed("ana", names=MANY),
@@ -253,6 +256,13 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     ),
     "directory:listing": "one listing; with ?for= the person is opened through participant_or_404",
     "directory:share": POST_ONLY,
+    "referrals:new_link": POST_ONLY,
+    "referrals:close": POST_ONLY,
+    "referrals:new": BLANK_FORM,
+    "referral_partner": (
+        "the partner's page, a secret and not a session: nothing before the code; after it, "
+        "each view is audited as the partner's (referrals tests)"
+    ),
     "directory:verify": POST_ONLY,
     "directory:keep": "listings that need checking; no participant data",
     "reachout:settings": "what raises a signal in the program; no participant data",

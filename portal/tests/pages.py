@@ -83,6 +83,7 @@ def portal_pages() -> list[tuple[str, str]]:
         ("note correction", "portal:note_correction", {"encounter_id": note.id}),
         ("messages", "portal:messages", {}),
         ("my resources", "portal:resources", {}),
+        ("my referrals", "portal:referrals", {}),
         ("my record", "portal:record", {}),
         ("access report", "portal:access", {}),
         ("stop a consent", "portal:consent_revoke", {"consent_id": consent.id}),

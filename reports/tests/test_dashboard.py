@@ -122,7 +122,9 @@ def test_manager_sees_figures_worked_out_from_the_stored_rows(
     assert capital["Share at 47 or more at the latest"] == ["100%"]
     html = response.content.decode()
     assert html.count("<h1") == 1
-    assert "Not yet available" in html  # referrals: no made-up numbers
+    assert "Not yet available" not in html
+    assert headline(response, "referrals") == "0"  # none made in the program's fixture
+    assert headline(response, "referral-days") == "—"
 
 
 def test_filters_narrow_by_coach_demographics_and_service_type(
