@@ -2,10 +2,12 @@
 planned again on a move and dropped on a cancel, sent exactly once by two workers or after one
 stopped, retried after a provider failure, and never more than the person agreed to."""
 
+import threading
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -409,3 +411,41 @@ def test_the_coach_records_the_choice_and_the_reminder_is_planned(
     assert len(_waiting(appointment)) == 1
     page = client.get(f"/appointments/{appointment.id}/").content.decode()
     assert "a text planned for" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_in_threads_at_once_share_the_due_reminders_without_overlap(
+    demo: DemoWorld,
+) -> None:
+    ana = Membership.objects.select_related("organization", "user").get(user__username="ana")
+    pat = Participant.objects.get(user__username="pat")
+    appointment = _book(ana, pat)
+    now = timezone.now()
+    Reminder.objects.bulk_create(
+        Reminder(
+            organization=ana.organization,
+            appointment=appointment,
+            lead=ReminderLead.TWO_HOURS,
+            due_at=now,
+            send_at=now,
+        )
+        for _ in range(120)
+    )
+    taken: dict[str, list[object]] = {"a": [], "b": []}
+    start = threading.Barrier(2)
+
+    def worker(name: str) -> None:
+        try:
+            start.wait()
+            while claimed := claim_due(now=now, limit=10)[1]:
+                taken[name] += [r.id for r in claimed]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in taken]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(taken["a"]).isdisjoint(taken["b"])
+    assert len(taken["a"]) + len(taken["b"]) == 120
