@@ -35,6 +35,7 @@ from lib.when import clock_override, show_time, show_weekday
 from organizations.models import Membership, Organization
 from participants.languages import texts_in
 from participants.models import Participant
+from participants.selectors import ENCRYPTED_FIELDS
 from participants.services import set_texting_hours
 
 # A claim older than this belongs to a worker that stopped: the reminder is taken again.
@@ -283,7 +284,17 @@ def claim_due(*, now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[Rem
     )
     claimed = list(
         Reminder.objects.filter(id__in=ids, claim=token, state=ReminderState.SENDING)
-        .select_related("appointment", "appointment__participant__organization")
+        .select_related(
+            "appointment",
+            "appointment__participant__organization",
+            "appointment__participant__portal_preference",
+        )
+        # A reminder never says the place or anything written about the person: not decrypted.
+        .defer(
+            "appointment__place",
+            "appointment__cancel_reason",
+            *(f"appointment__participant__{name}" for name in ENCRYPTED_FIELDS),
+        )
         .order_by("send_at")
     )
     return token, claimed
