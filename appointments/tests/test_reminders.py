@@ -2,11 +2,13 @@
 planned again on a move and dropped on a cancel, sent exactly once by two workers or after one
 stopped, retried after a provider failure, and never more than the person agreed to."""
 
+import io
 import threading
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -449,3 +451,17 @@ def test_two_workers_in_threads_at_once_share_the_due_reminders_without_overlap(
         thread.join()
     assert set(taken["a"]).isdisjoint(taken["b"])
     assert len(taken["a"]) + len(taken["b"]) == 120
+
+
+def test_the_command_sends_what_is_due_and_the_demo_can_look_ahead(
+    ana: Membership, pat: Participant
+) -> None:
+    appointment = _book(ana, pat)
+    [reminder] = _waiting(appointment)
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "Reminders sent: 0;" in out.getvalue()
+    local = timezone.localtime(reminder.send_at).replace(tzinfo=None)
+    call_command("send_reminders", as_if=local.isoformat(sep=" "), stdout=out)
+    assert "Reminders sent: 1;" in out.getvalue()
+    assert len(sms.outbox) == 1
