@@ -1,9 +1,11 @@
-"""The demo's appointments: ana's week (Pat on Thursday among them), a weekly group session, and
-a missed appointment yesterday that Today turns into a gentle follow-up."""
+"""The demo's appointments: ana's week (Pat on Thursday among them, with a text reminder the
+day before, in Pat's evening texting hours), a weekly group session, and a missed appointment
+yesterday that Today turns into a gentle follow-up."""
 
 from datetime import date, datetime, time, timedelta
 
-from appointments.models import Appointment, Mode, Status
+from appointments.models import Appointment, Mode, ReminderLead, ReminderWay, Status
+from appointments.reminder_services import TextingHours, save_reminder_choice
 from appointments.services import Repeat, book_appointment, local_start, record_outcome
 from groups.models import Group, GroupMember
 from organizations.models import Membership, Organization
@@ -30,6 +32,16 @@ def seed(harbor: Organization, *, anchor: date) -> None:
     def at(day: date, hour: int, minute: int = 0) -> datetime:
         return local_start(organization_zone=zone, day=day, at=time(hour, minute))
 
+    # Pat's safe time is "weekday evenings after 6": texts from 6 to 9 PM, so the reminder due
+    # Wednesday at 11 AM waits for 6 PM.
+    save_reminder_choice(
+        acting=ana,
+        participant=pat,
+        wanted=True,
+        lead=ReminderLead.DAY_BEFORE,
+        way=ReminderWay.TEXT,
+        hours=TextingHours(opens=time(18), closes=time(21)),
+    )
     book_appointment(
         acting=ana,
         participant=pat,

@@ -5,7 +5,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import CalendarFeed, CancelledBy, Mode, Status
+from appointments.models import (
+    CalendarFeed,
+    CancelledBy,
+    Mode,
+    ReminderChoice,
+    ReminderLead,
+    ReminderWay,
+    Status,
+)
 from lib.once import OneTimeKeyForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,3 +113,61 @@ class FeedChoicesForm(forms.ModelForm):
         model = CalendarFeed
         fields = ["title_style", "show_place"]
         widgets = {"title_style": forms.RadioSelect}
+
+
+class ReminderChoiceForm(forms.Form):
+    """The person's reminder choice, as their coach records it with them."""
+
+    wanted = forms.TypedChoiceField(
+        label=_("Appointment reminders"),
+        choices=[("yes", _("Yes, send reminders")), ("no", _("No reminders"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    lead = forms.ChoiceField(
+        label=_("When"),
+        choices=ReminderLead.choices,
+        widget=forms.RadioSelect,
+        initial=ReminderLead.DAY_BEFORE,
+    )
+    way = forms.ChoiceField(
+        label=_("How"), choices=ReminderWay.choices, widget=forms.RadioSelect, initial="text"
+    )
+
+    @classmethod
+    def initial_from(cls, choice: ReminderChoice | None) -> dict[str, Any]:
+        if choice is None:
+            return {}
+        return {"wanted": "yes" if choice.wanted else "no", "lead": choice.lead, "way": choice.way}
+
+
+class MyRemindersForm(ReminderChoiceForm):
+    """The same choice in the participant's own words, with the hours texts may arrive."""
+
+    texts_from = forms.TimeField(label=_("Texts from"), required=False, widget=TIME_WIDGET)
+    texts_until = forms.TimeField(label=_("Texts until"), required=False, widget=TIME_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wanted"].label = _("Do you want reminders of your appointments?")
+        self.fields["wanted"].choices = [  # type: ignore[attr-defined]
+            ("yes", _("Yes, remind me")),
+            ("no", _("No, thank you")),
+        ]
+        self.fields["lead"].label = _("When should we remind you?")
+        self.fields["way"].label = _("How?")
+        self.fields["way"].choices = [  # type: ignore[attr-defined]
+            (ReminderWay.TEXT.value, _("By text message")),
+            (ReminderWay.PORTAL.value, _("Only here in my portal, no texts")),
+        ]
+        self.fields["texts_from"].help_text = _(
+            "The hours a text may arrive. A reminder that falls outside them waits for the "
+            "next start. Leave both empty if any time is fine."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("texts_from") is None) != (data.get("texts_until") is None):
+            self.add_error("texts_until", _("Give both times, or leave both empty."))
+        return data

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group
@@ -163,3 +164,118 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.coach_id}"
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+class ReminderLead(models.TextChoices):
+    """How long before an appointment a reminder goes (a choice; each reminder row holds one of
+    the first two)."""
+
+    DAY_BEFORE = "day_before", _("The day before")
+    TWO_HOURS = "two_hours", _("2 hours before")
+    BOTH = "both", _("Both: the day before and 2 hours before")
+
+    @classmethod
+    def each(cls, choice: str) -> list["ReminderLead"]:
+        if choice == cls.BOTH:
+            return [cls.DAY_BEFORE, cls.TWO_HOURS]
+        return [cls(choice)]
+
+
+class ReminderWay(models.TextChoices):
+    TEXT = "text", _("By text message")
+    PORTAL = "portal", _("Only in the portal, no texts")
+
+
+class ReminderChoice(models.Model):
+    """The person's choice about appointment reminders, set with their coach or in their portal.
+    No row means they have not chosen: nothing is texted (reminders are opt-in)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="reminder_choice"
+    )
+    wanted = models.BooleanField(_("Reminders"), default=True)
+    lead = models.CharField(
+        _("When"), max_length=12, choices=ReminderLead.choices, default=ReminderLead.DAY_BEFORE
+    )
+    way = models.CharField(
+        _("How"), max_length=8, choices=ReminderWay.choices, default=ReminderWay.TEXT
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "participant"], name="reminderchoice_org")]
+
+    def __str__(self) -> str:
+        return f"reminder choice of {self.participant_id}"
+
+    @property
+    def texts(self) -> bool:
+        return self.wanted and self.way == ReminderWay.TEXT
+
+
+class ReminderState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to go")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Not needed any more")
+    NOT_SENT = "not_sent", _("Not sent")
+
+
+class ReminderNote(models.TextChoices):
+    """Why a reminder waits longer than planned, or was not sent."""
+
+    NONE = "", _("—")
+    PROVIDER = "provider", _("Not sent yet: the text service did not take it, trying again")
+    GAVE_UP = "gave_up", _("The text service did not take it before the appointment")
+    NO_CONTACT = "no_contact", _("They asked not to be contacted")
+    NO_TEXT = "no_text", _("Text is not a way they chose, or there is no number")
+    TOO_LATE = "too_late", _("Their texting hours end before the appointment")
+
+
+class Reminder(models.Model):
+    """One text reminder of one appointment. It is claimed (queued → sending, with this worker's
+    token) by one conditional UPDATE before it is sent, so two workers never both send it; a
+    claim left by a worker that stopped is taken again after a few minutes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    lead = models.CharField(max_length=12, choices=ReminderLead.choices)
+    # When the lead puts it, and when it may go: inside their texting hours, later after a
+    # provider failure.
+    due_at = models.DateTimeField()
+    send_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=10, choices=ReminderState.choices, default=ReminderState.QUEUED
+    )
+    note = models.CharField(max_length=12, choices=ReminderNote.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["organization", "appointment"], name="reminder_org_appt"),
+            # The sender's one question, across organizations: what is due now.
+            models.Index(fields=["state", "send_at"], name="reminder_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.lead} ({self.state})"
+
+    @property
+    def not_sent_yet(self) -> bool:
+        """Due, and still not sent: the coach sees it on the appointment."""
+        return self.state in (ReminderState.QUEUED, ReminderState.SENDING) and (
+            self.attempts > 0 or self.send_at < timezone.now() - timedelta(minutes=5)
+        )

@@ -6,5 +6,6 @@ app_name = "portal_appointments"
 
 urlpatterns = [
     path("", portal_views.my_appointments, name="list"),
+    path("reminders/", portal_views.my_reminders, name="reminders"),
     path("<uuid:appointment_id>/calendar.ics", portal_views.my_appointment_ics, name="ics"),
 ]

@@ -1,11 +1,16 @@
 """The participant's own appointments in their portal, and one as an .ics file to keep."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from appointments import ical, selectors
+from appointments.forms import MyRemindersForm
 from appointments.models import Appointment
+from appointments.reminder_services import TextingHours, save_reminder_choice
 from audit.services import Target, record_page_view
+from organizations.access import acting_membership
 from participants.access import owned_or_404
 from portal.access import own_participant, participant_required
 
@@ -24,6 +29,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
         {
             "participant": participant,
             "appointments": selectors.upcoming_for_participant(participant),
+            "choice": selectors.reminder_choice_of(participant),
         },
     )
 
@@ -38,3 +44,41 @@ def my_appointment_ics(request: HttpRequest, appointment_id: object) -> HttpResp
     )
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response
+
+
+@participant_required
+def my_reminders(request: HttpRequest) -> HttpResponse:
+    """The participant's own reminder choice and the hours texts may arrive."""
+    participant = own_participant(request)
+    choice = selectors.reminder_choice_of(participant)
+    form = MyRemindersForm(
+        request.POST or None,
+        initial={
+            **MyRemindersForm.initial_from(choice),
+            "texts_from": participant.texts_from,
+            "texts_until": participant.texts_until,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        save_reminder_choice(
+            acting=acting_membership(request),
+            participant=participant,
+            wanted=data["wanted"],
+            lead=data["lead"],
+            way=data["way"],
+            hours=TextingHours(opens=data["texts_from"], closes=data["texts_until"]),
+        )
+        messages.success(request, _("Saved. Your reminders follow your choice."))
+        return redirect("portal_appointments:list")
+    if request.method != "POST":
+        record_page_view(
+            request=request,
+            target=Target(type="portal.reminders", id=str(participant.id)),
+            participant_id=participant.id,
+        )
+    return render(
+        request,
+        "appointments/portal_reminders.html",
+        {"form": form, "participant": participant, "can_text": participant.may_text()},
+    )

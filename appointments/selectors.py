@@ -4,10 +4,17 @@ follow-ups after a missed appointment, and the participant's own upcoming list."
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from appointments.models import Appointment, CalendarFeed, Status
+from appointments.models import (
+    Appointment,
+    CalendarFeed,
+    Reminder,
+    ReminderChoice,
+    ReminderState,
+    Status,
+)
 from appointments.services import hash_token
 from groups.models import Group
 from organizations.models import Membership
@@ -54,6 +61,7 @@ def overview_panel(*, participant: Participant) -> dict[str, Any]:
             rows.filter(starts_at__gte=now, status__in=Status.upcoming()).order_by("starts_at")[:5]
         ),
         "latest": rows.filter(starts_at__lt=now).order_by("-starts_at").first(),
+        "choice": reminder_choice_of(participant),
     }
 
 
@@ -114,8 +122,26 @@ def upcoming_for_participant(participant: Participant) -> list[Appointment]:
             status__in=Status.upcoming(),
         )
         .select_related("coach")
+        .prefetch_related(Prefetch("reminders", queryset=live_reminders()))
         .order_by("starts_at")[:20]
     )
+
+
+def live_reminders() -> QuerySet[Reminder]:
+    """Reminders still worth showing: waiting, sent or not sent (replaced ones left out)."""
+    return Reminder.objects.exclude(state=ReminderState.CANCELLED).order_by("due_at")
+
+
+def reminders_of(appointment: Appointment) -> list[Reminder]:
+    """An appointment's text reminders and where each is (its page tells the coach)."""
+    return list(live_reminders().filter(appointment=appointment))
+
+
+def reminder_choice_of(participant: Participant) -> ReminderChoice | None:
+    """The person's reminder choice; None until they have made one (no texts until then)."""
+    return ReminderChoice.objects.filter(
+        organization_id=participant.organization_id, participant=participant
+    ).first()
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:

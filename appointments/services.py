@@ -20,6 +20,7 @@ from appointments.models import (
     Status,
     TitleStyle,
 )
+from appointments.reminder_services import drop_reminders, schedule_reminders
 from audit.models import Action
 from audit.services import Target, record_member_action
 from groups.models import Group
@@ -124,6 +125,7 @@ def book_appointment(
                 for start in starts
             ]
         )
+        schedule_reminders(rows)
         fields = ["starts_at", "duration_minutes", "mode", *(["place"] if place else [])]
         if series is not None:
             fields.append("series")
@@ -179,6 +181,8 @@ def move_appointment(
                 version=F("version") + 1,
                 updated_at=timezone.now(),
             )
+        # Moved: the waiting reminders are planned again for the new times.
+        schedule_reminders(Appointment.objects.filter(pk__in=[row.pk for row in rows]))
         _audit(
             acting,
             Action.UPDATE,
@@ -223,6 +227,7 @@ def cancel_appointment(
                     "updated_at",
                 ]
             )
+        drop_reminders([row.pk for row in rows])
         _audit(
             acting,
             Action.UPDATE,
@@ -248,6 +253,7 @@ def record_outcome(
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
+        drop_reminders([current.pk])
         _audit(acting, Action.UPDATE, current, ["status"])
     appointment.refresh_from_db()
     return appointment

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<uuid:appointment_id>/move/", views.move, name="move"),
     path("<uuid:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("<uuid:appointment_id>/outcome/", views.outcome, name="outcome"),
+    path("reminders/<uuid:participant_id>/", views.reminders, name="reminders"),
     path("calendar-feed/", views.feed_settings, name="feed_settings"),
 ]

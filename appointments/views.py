@@ -20,8 +20,10 @@ from appointments.forms import (
     FeedChoicesForm,
     MoveForm,
     OutcomeForm,
+    ReminderChoiceForm,
 )
 from appointments.models import Appointment, CalendarFeed, Status
+from appointments.reminder_services import save_reminder_choice
 from appointments.services import (
     Repeat,
     StaleAppointment,
@@ -215,6 +217,7 @@ def detail(request: HttpRequest, appointment_id: object) -> HttpResponse:
             "can_write": can_write and appointment.is_upcoming,
             "can_record": can_write and appointment.status in Status.upcoming(),
             "outcome_form": OutcomeForm(initial={"version": appointment.version}),
+            "reminders": selectors.reminders_of(appointment),
         },
     )
 
@@ -353,3 +356,32 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@member_required(*WRITERS)
+def reminders(request: HttpRequest, participant_id: object) -> HttpResponse:
+    """The person's reminder choice, recorded by their coach with them."""
+    participant = participant_or_404(request, participant_id)
+    choice = selectors.reminder_choice_of(participant)
+    form = ReminderChoiceForm(request.POST or None, initial=ReminderChoiceForm.initial_from(choice))
+    if request.method == "POST" and form.is_valid():
+        save_reminder_choice(
+            acting=acting_membership(request),
+            participant=participant,
+            wanted=form.cleaned_data["wanted"],
+            lead=form.cleaned_data["lead"],
+            way=form.cleaned_data["way"],
+        )
+        messages.success(request, _("Reminder choice saved."))
+        return redirect("participants:detail", participant_id=participant.id)
+    if request.method != "POST":
+        record_page_view(
+            request=request,
+            target=Target(type="appointments.reminderchoice", id=str(participant.id)),
+            participant_id=participant.id,
+        )
+    return render(
+        request,
+        "appointments/reminders.html",
+        {"form": form, "participant": participant, "choice": choice},
+    )

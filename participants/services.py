@@ -1,7 +1,7 @@
 """Writes to participant records: each one transaction, each with its audit event."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -134,6 +134,32 @@ def update_participant(
         _audit(acting, Action.UPDATE, current, current, changed)
     participant.refresh_from_db()
     return changed
+
+
+def set_texting_hours(
+    *,
+    acting: Membership,
+    participant: Participant,
+    texts_from: time | None,
+    texts_until: time | None,
+) -> bool:
+    """The hours a text may arrive (both, or neither for any time), as the person chose them in
+    their portal or with their coach; returns whether anything changed."""
+    if (texts_from is None) != (texts_until is None):
+        raise ValueError("texting hours are both times or neither")
+    with transaction.atomic():
+        current = Participant.objects.select_for_update().get(pk=participant.pk)
+        if (current.texts_from, current.texts_until) == (texts_from, texts_until):
+            return False
+        Participant.objects.filter(pk=current.pk).update(
+            texts_from=texts_from,
+            texts_until=texts_until,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        _audit(acting, Action.UPDATE, current, current, ["texts_from", "texts_until"])
+    participant.refresh_from_db()
+    return True
 
 
 def change_status(

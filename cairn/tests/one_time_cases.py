@@ -672,6 +672,8 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "appointments_feed": "a calendar file",
     "portal_appointments:list": "a page",
     "portal_appointments:ics": "a download",
+    "appointments:reminders": "an edit: the person's one reminder choice, saved again as it is",
+    "portal_appointments:reminders": "an edit: the person's one reminder choice and hours",
     "jobs:list": "a list",
     "jobs:status": "a page",
     "jobs:download": "a download",

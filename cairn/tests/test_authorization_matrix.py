@@ -465,6 +465,9 @@ MATRIX: dict[str, Row] = {
     # The feed is opened by its secret alone, with no session: an unknown one is 404 for all.
     "appointments_feed": Row(everyone(404, anonymous=404), kwargs=lambda o: {"token": "unknown"}),
     "portal_appointments:list": Row(by_role({Role.PARTICIPANT})),
+    # A person's reminder choice: their care team records it with them; they choose it too.
+    "appointments:reminders": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "portal_appointments:reminders": Row(by_role({Role.PARTICIPANT})),
     "portal_appointments:ics": Row(
         by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
         kwargs=lambda o: {"appointment_id": o["appointment"].id},

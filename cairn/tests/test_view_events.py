@@ -85,6 +85,7 @@ VIEWED: dict[str, Viewed] = {
     "appointments:detail": Viewed("ana"),
     "appointments:move": Viewed("ana"),
     "appointments:cancel": Viewed("ana"),
+    "appointments:reminders": Viewed("ana"),
     "reachout:signal": Viewed("ana"),
     "reachout:list": Viewed("ana", names=MANY),
     "overdose:participant": Viewed("ana"),
@@ -122,7 +123,7 @@ VIEWED: dict[str, Viewed] = {
     },
     **{
         f"portal_appointments:{name}": Viewed("pat", no_emergency="the participant's own page")
-        for name in ("list", "ics")
+        for name in ("list", "ics", "reminders")
     },
     # --- many people on one page: one event naming the page ---
     "participants:list": Viewed("ana", names=MANY),

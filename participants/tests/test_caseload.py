@@ -135,8 +135,9 @@ def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_f
     # active consents, the safety plan card (1), the plan card (open goals with their plan,
     # latest milestones: 2) and the recovery-capital card (the schedule; break steps and
     # BARC-10 dates in one UNION: 2), the appointments card (the next few, the latest past
-    # one: 2) and the referrals card (the latest few with their services and partners: 1).
-    assert len(small_detail) == 22, small_detail
+    # one, their reminder choice: 3) and the referrals card (the latest few with their services
+    # and partners: 1).
+    assert len(small_detail) == 23, small_detail
     harbor = demo.organizations["harbor"]
     Participant.objects.bulk_create(
         Participant(

@@ -89,5 +89,7 @@ def portal_pages() -> list[tuple[str, str]]:
         ("stop a consent", "portal:consent_revoke", {"consent_id": consent.id}),
         ("sign a consent", "portal:consent_sign", {"consent_id": to_sign.id}),
         ("settings", "portal:settings", {}),
+        ("my appointments", "portal_appointments:list", {}),
+        ("my reminders", "portal_appointments:reminders", {}),
     ]
     return [(label, reverse(name, kwargs=kwargs)) for label, name, kwargs in pages]

@@ -1,0 +1,40 @@
+"""Send the appointment reminders that are due: run every minute (cron or a systemd timer).
+Safe to run on two machines at once; each reminder is claimed before it is sent."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from appointments.reminder_services import send_due_reminders
+from lib.env import envbool
+
+
+class Command(BaseCommand):
+    help = "Send the appointment reminders that are due now (run every minute)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--as-if",
+            default="",
+            help="demo only (CAIRN_DEMO=1): send what is due at this local time, for example "
+            "'2026-12-09 18:00', to see the demo's reminder without waiting for it",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = None
+        if options["as_if"]:
+            if not envbool("CAIRN_DEMO", False):
+                raise CommandError("--as-if is for the demo only (CAIRN_DEMO=1).")
+            try:
+                now = timezone.make_aware(datetime.fromisoformat(options["as_if"]))
+            except ValueError as error:
+                raise CommandError(
+                    "--as-if takes a local date and time: 2026-12-09 18:00"
+                ) from error
+        count = send_due_reminders(now=now)
+        self.stdout.write(
+            f"Reminders sent: {count.sent}; waiting for their hours or a retry: {count.waiting}; "
+            f"not sent: {count.not_sent}."
+        )

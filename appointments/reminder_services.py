@@ -1,0 +1,440 @@
+"""Appointment reminders: the person's choice, planning each reminder inside their texting hours
+(in the organization's time zone, across daylight-saving changes), and sending each exactly once.
+
+Sending claims a batch of due reminders with one conditional UPDATE (queued → sending, with this
+worker's token), so a second worker running at the same moment finds nothing left to take. A
+worker that stops mid-send leaves its claim behind; after `STALE_CLAIM` another worker takes it
+again. A provider failure puts the reminder back in the queue with a growing wait.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from appointments.models import (
+    Appointment,
+    Reminder,
+    ReminderChoice,
+    ReminderLead,
+    ReminderNote,
+    ReminderState,
+    ReminderWay,
+    Status,
+)
+from audit.models import Action
+from audit.services import NewEvent, Target, record_events, record_member_action
+from lib.sms import Backend, SendFailed, TextMessage, backend
+from lib.when import clock_override, show_time, show_weekday
+from organizations.models import Membership, Organization
+from participants.languages import texts_in
+from participants.models import Participant
+from participants.selectors import ENCRYPTED_FIELDS
+from participants.services import set_texting_hours
+
+# A claim older than this belongs to a worker that stopped: the reminder is taken again.
+STALE_CLAIM = timedelta(minutes=5)
+# After a provider failure: wait 1, 2, 4 … minutes, at most an hour, and stop trying after
+# this many attempts (or once the appointment has begun).
+MOST_ATTEMPTS = 8
+LONGEST_WAIT = timedelta(hours=1)
+BATCH = 500
+
+
+# --- when a reminder may go --------------------------------------------------------------------
+
+
+def _wall(day_and_time: datetime, zone: ZoneInfo) -> datetime:
+    """A local wall-clock moment made real: a time the spring change skips (2:30 AM) becomes
+    the moment after it (3:30 AM); an hour the autumn change repeats is its first pass."""
+    return day_and_time.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def lead_moment(*, starts_at: datetime, lead: str, zone: ZoneInfo) -> datetime:
+    """When a reminder is due: the day before at the same wall-clock time (a daylight-saving
+    change between them keeps the clock time), or two hours before."""
+    if lead == ReminderLead.DAY_BEFORE:
+        local = starts_at.astimezone(zone).replace(tzinfo=None)
+        return _wall(local - timedelta(days=1), zone)
+    if lead == ReminderLead.TWO_HOURS:
+        return starts_at.astimezone(UTC) - timedelta(hours=2)  # real hours, not wall-clock
+    raise ValueError(f"a reminder is the day before or two hours before, not {lead!r}")
+
+
+def next_allowed(
+    moment: datetime, *, opens: time | None, closes: time | None, zone: ZoneInfo
+) -> datetime:
+    """`moment` if it falls inside the person's texting hours (opens to closes, in `zone`; an
+    evening-to-morning span wraps midnight), else the next time they open."""
+    if opens is None or closes is None or opens == closes:
+        return moment
+    local = moment.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    inside = opens <= clock < closes if opens < closes else (clock >= opens or clock < closes)
+    if inside:
+        return moment
+    day = local.date() if clock < opens else local.date() + timedelta(days=1)
+    return _wall(datetime.combine(day, opens), zone)
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+def _missed(due: datetime, lead: str, now: datetime, zone: ZoneInfo) -> bool:
+    """Booked after a reminder's moment: "the day before" still goes while it is that day."""
+    if lead == ReminderLead.DAY_BEFORE:
+        return now.astimezone(zone).date() > due.astimezone(zone).date()
+    return now > due + STALE_CLAIM
+
+
+def _plans(
+    appointment: Appointment, choice: ReminderChoice | None, participant: Participant, now: datetime
+) -> list[Reminder]:
+    if choice is None or not choice.texts or appointment.status not in Status.upcoming():
+        return []
+    zone = ZoneInfo(participant.organization.time_zone)
+    rows = []
+    for lead in ReminderLead.each(choice.lead):
+        due = lead_moment(starts_at=appointment.starts_at, lead=lead, zone=zone)
+        send = next_allowed(
+            max(due, now), opens=participant.texts_from, closes=participant.texts_until, zone=zone
+        )
+        if _missed(due, lead, now, zone) or send >= appointment.starts_at:
+            continue  # booked too late for this one, or their hours end before it begins
+        rows.append(
+            Reminder(
+                organization_id=appointment.organization_id,
+                appointment=appointment,
+                lead=lead,
+                due_at=due,
+                send_at=send,
+            )
+        )
+    return rows
+
+
+def drop_reminders(appointment_ids: list[object]) -> int:
+    """The waiting reminders of these appointments are not needed any more."""
+    return Reminder.objects.filter(
+        appointment__in=appointment_ids, state=ReminderState.QUEUED
+    ).update(state=ReminderState.CANCELLED, note=ReminderNote.NONE)
+
+
+def schedule_reminders(appointments: Iterable[Appointment], *, now: datetime | None = None) -> int:
+    """(Re)plan the text reminders of these appointments as their person chose: waiting ones are
+    replaced, sent ones stay. Called inside the booking, moving or cancelling transaction."""
+    now = now or timezone.now()
+    rows = [a for a in appointments if a.participant_id is not None]
+    if not rows:
+        return 0
+    drop_reminders([a.pk for a in rows])
+    people = {
+        p.pk: p
+        for p in Participant.objects.filter(pk__in={a.participant_id for a in rows}).select_related(
+            "organization"
+        )
+    }
+    choices = {
+        c.participant_id: c for c in ReminderChoice.objects.filter(participant__in=list(people))
+    }
+    planned: list[Reminder] = []
+    for row in rows:
+        person = people[row.participant_id] if row.participant_id else None
+        if person is not None:
+            planned += _plans(row, choices.get(person.pk), person, now)
+    Reminder.objects.bulk_create(planned)
+    return len(planned)
+
+
+def _upcoming_of(participant: Participant) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(
+            organization_id=participant.organization_id,
+            participant=participant,
+            starts_at__gt=timezone.now(),
+            status__in=Status.upcoming(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TextingHours:
+    opens: time | None
+    closes: time | None
+
+
+def save_reminder_choice(
+    *,
+    acting: Membership,
+    participant: Participant,
+    wanted: bool,
+    lead: str,
+    way: str,
+    hours: TextingHours | None = None,
+) -> ReminderChoice:
+    """Record the person's reminder choice (and, from their portal, their texting hours), then
+    plan their upcoming appointments' reminders again by it."""
+    if lead not in ReminderLead.values or way not in ReminderWay.values:
+        raise ValueError("unknown reminder choice")
+    with transaction.atomic():
+        choice, created = ReminderChoice.objects.select_for_update().get_or_create(
+            participant=participant,
+            defaults={
+                "organization_id": participant.organization_id,
+                "wanted": wanted,
+                "lead": lead,
+                "way": way,
+                "updated_by": acting.user,
+            },
+        )
+        changed = ["wanted", "lead", "way"]
+        if not created:
+            changed = [
+                name
+                for name, value in (("wanted", wanted), ("lead", lead), ("way", way))
+                if getattr(choice, name) != value
+            ]
+            choice.wanted, choice.lead, choice.way = wanted, lead, way
+            choice.updated_by = acting.user
+            choice.save(update_fields=["wanted", "lead", "way", "updated_by", "updated_at"])
+        if hours is not None:
+            set_texting_hours(
+                acting=acting,
+                participant=participant,
+                texts_from=hours.opens,
+                texts_until=hours.closes,
+            )
+        if changed:
+            record_member_action(
+                acting=acting,
+                action=Action.CREATE if created else Action.UPDATE,
+                target=Target(type="appointments.reminderchoice", id=str(choice.pk)),
+                participant_id=participant.id,
+                changed_fields=changed,
+            )
+        schedule_reminders(_upcoming_of(participant))
+    return choice
+
+
+# --- what a reminder says --------------------------------------------------------------------
+
+
+def reminder_text(participant: Participant, appointment: Appointment) -> str:
+    """No more than they agreed to: the day and time, the organization only when they said it
+    may be named; never their name, the place, or anything written about the appointment. In
+    their language, on their organization's clock and in its time zone."""
+    organization = participant.organization
+    with (
+        translation.override(texts_in(participant)),
+        timezone.override(organization.time_zone),
+        clock_override(organization.clock),
+    ):
+        when = {
+            "day": show_weekday(appointment.starts_at),
+            "time": show_time(appointment.starts_at),
+        }
+        if participant.organization_name_ok:
+            return _(
+                "Reminder from %(organization)s: you have an appointment %(day)s at %(time)s."
+            ) % {"organization": organization.name, **when}
+        return _("Reminder: you have an appointment %(day)s at %(time)s.") % when
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SendCount:
+    sent: int = 0
+    waiting: int = 0
+    not_sent: int = 0
+
+    def __iadd__(self, other: "SendCount") -> "SendCount":
+        self.sent += other.sent
+        self.waiting += other.waiting
+        self.not_sent += other.not_sent
+        return self
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(state=ReminderState.QUEUED, send_at__lte=now) | Q(
+        state=ReminderState.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+
+
+def claim_due(*, now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[Reminder]]:
+    """Take up to `limit` due reminders for this worker: one conditional UPDATE, so a reminder
+    another worker took in between (its state or claim time changed) is not taken again."""
+    token = uuid.uuid4()
+    ids = list(
+        Reminder.objects.filter(_claimable(now))
+        .order_by("send_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return token, []
+    Reminder.objects.filter(_claimable(now), id__in=ids).update(
+        state=ReminderState.SENDING, claim=token, claimed_at=now
+    )
+    claimed = list(
+        Reminder.objects.filter(id__in=ids, claim=token, state=ReminderState.SENDING)
+        .select_related(
+            "appointment",
+            "appointment__participant__organization",
+            "appointment__participant__portal_preference",
+        )
+        # A reminder never says the place or anything written about the person: not decrypted.
+        .defer(
+            "appointment__place",
+            "appointment__cancel_reason",
+            *(f"appointment__participant__{name}" for name in ENCRYPTED_FIELDS),
+        )
+        .order_by("send_at")
+    )
+    return token, claimed
+
+
+def _finish(reminder: Reminder, token: uuid.UUID, **values: object) -> bool:
+    """Write the outcome only while the claim is still ours."""
+    return bool(
+        Reminder.objects.filter(id=reminder.id, claim=token, state=ReminderState.SENDING).update(
+            **values
+        )
+    )
+
+
+def _retry_wait(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend) -> str:
+    """Send one claimed reminder, or say why not; returns its new state. Their choices are
+    read as they are now: a "please don't contact me" or new hours since it was planned win."""
+    appointment = reminder.appointment
+    participant = appointment.participant
+    if participant is None or appointment.status not in Status.upcoming():
+        _finish(reminder, token, state=ReminderState.CANCELLED, claim=None)
+        return ReminderState.CANCELLED
+    reason = ""
+    if participant.wants_no_contact:
+        reason = ReminderNote.NO_CONTACT
+    elif not participant.may_text():
+        reason = ReminderNote.NO_TEXT
+    elif now >= appointment.starts_at:
+        reason = ReminderNote.TOO_LATE
+    if reason:
+        _finish(reminder, token, state=ReminderState.NOT_SENT, note=reason, claim=None)
+        return ReminderState.NOT_SENT
+    zone = ZoneInfo(participant.organization.time_zone)
+    allowed = next_allowed(
+        now, opens=participant.texts_from, closes=participant.texts_until, zone=zone
+    )
+    if allowed > now:
+        if allowed >= appointment.starts_at:
+            _finish(
+                reminder,
+                token,
+                state=ReminderState.NOT_SENT,
+                note=ReminderNote.TOO_LATE,
+                claim=None,
+            )
+            return ReminderState.NOT_SENT
+        _finish(reminder, token, state=ReminderState.QUEUED, send_at=allowed, claim=None)
+        return ReminderState.QUEUED
+    try:
+        to.send(TextMessage(to=participant.phone, body=reminder_text(participant, appointment)))
+    except SendFailed:
+        attempts = reminder.attempts + 1
+        retry_at = next_allowed(
+            now + _retry_wait(attempts),
+            opens=participant.texts_from,
+            closes=participant.texts_until,
+            zone=zone,
+        )
+        if attempts >= MOST_ATTEMPTS or retry_at >= appointment.starts_at:
+            _finish(
+                reminder,
+                token,
+                state=ReminderState.NOT_SENT,
+                note=ReminderNote.GAVE_UP,
+                attempts=attempts,
+                claim=None,
+            )
+            return ReminderState.NOT_SENT
+        _finish(
+            reminder,
+            token,
+            state=ReminderState.QUEUED,
+            note=ReminderNote.PROVIDER,
+            attempts=attempts,
+            send_at=retry_at,
+            claim=None,
+        )
+        return ReminderState.QUEUED
+    _finish(
+        reminder,
+        token,
+        state=ReminderState.SENT,
+        note=ReminderNote.NONE,
+        attempts=reminder.attempts + 1,
+        sent_at=timezone.now(),
+    )
+    return ReminderState.SENT
+
+
+def _audit_sent(sent: list[Reminder]) -> None:
+    """Each text sent is on the person's record of who reached them, sent by the system."""
+    by_organization: dict[int, tuple[Organization, list[NewEvent]]] = {}
+    for reminder in sent:
+        participant = reminder.appointment.participant
+        assert participant is not None
+        _organization, events = by_organization.setdefault(
+            reminder.organization_id, (participant.organization, [])
+        )
+        events.append(
+            NewEvent(
+                action=Action.CREATE,
+                actor_id=None,
+                actor_username="",
+                role="",
+                target_type="appointments.reminder",
+                target_id=str(reminder.id),
+                participant_id=participant.id,
+                changed_fields=["sent_at"],
+            )
+        )
+    for organization, events in by_organization.values():
+        record_events(organization=organization, events=events)
+
+
+def send_due_reminders(
+    *, now: datetime | None = None, to: Backend | None = None, limit: int = BATCH
+) -> SendCount:
+    """One pass of the sender (`manage.py send_reminders`, every minute): claim what is due,
+    batch by batch, and send each."""
+    provider = to or backend()
+    count = SendCount()
+    while True:
+        moment = now or timezone.now()
+        token, claimed = claim_due(now=moment, limit=limit)
+        if not claimed:
+            return count
+        sent = []
+        for reminder in claimed:
+            state = send_one(reminder, token, now=moment, to=provider)
+            if state == ReminderState.SENT:
+                count.sent += 1
+                sent.append(reminder)
+            elif state == ReminderState.QUEUED:
+                count.waiting += 1
+            else:
+                count.not_sent += 1
+        _audit_sent(sent)
+        if len(claimed) < limit:
+            return count
