@@ -60,6 +60,9 @@ def test_the_report_adds_up_and_each_figure_opens_its_lines(
     page = client.get("/billing/report/").content.decode()
     assert 'id="report-months"' in page and 'id="report-coaches"' in page
     assert "No prior authorization, or it was not on the claim" in page
+    # Money with its cents, on both databases (SQLite's sums drop trailing zeros).
+    total = f"{report.total.billed_amount:.2f}"
+    assert re.search(rf">{re.escape(total)}</a>", page), total
 
 
 def test_the_report_is_the_managers(demo: DemoWorld, client_for) -> None:
