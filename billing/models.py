@@ -162,12 +162,20 @@ class PayerService(models.Model):
 
     class Meta:
         ordering = ["procedure_code", "contact_type"]
+        # One row per payer, service and way of meeting, "any service" (no service type)
+        # included: two partial unique indexes, which both databases keep (SQLite cannot treat
+        # NULLs as equal in one index).
         constraints = [
             models.UniqueConstraint(
                 fields=["payer", "service_type", "contact_type"],
+                condition=models.Q(service_type__isnull=False),
                 name="payer_service_unique_row",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["payer", "contact_type"],
+                condition=models.Q(service_type__isnull=True),
+                name="payer_any_service_unique_row",
+            ),
         ]
 
     def __str__(self) -> str:

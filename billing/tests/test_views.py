@@ -184,3 +184,25 @@ def test_provider_numbers_are_kept_by_max(demo: DemoWorld, client_for, billing) 
         max_.post("/billing/providers/", {"user": ana_id, "npi": "1234567893"}).status_code == 302
     )
     assert "1234567893" in max_.get("/billing/providers/").content.decode()
+
+
+def test_one_row_per_service_and_way_of_meeting_is_kept_by_both_databases(billing) -> None:
+    """The page refuses a second row for the same service and way of meeting; the database
+    refuses it too, "any service" (no service type) included, on SQLite as on PostgreSQL."""
+    from django.db import IntegrityError, transaction
+
+    from encounters.models import ServiceType
+
+    kind = ServiceType.objects.filter(organization=billing.organization).first()
+    assert kind is not None
+    for service_type in (None, kind):
+        PayerService.objects.create(
+            payer=billing, service_type=service_type, contact_type="text", procedure_code="H0038"
+        )
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PayerService.objects.create(
+                payer=billing,
+                service_type=service_type,
+                contact_type="text",
+                procedure_code="H0038",
+            )
