@@ -337,7 +337,7 @@ def _batch_for(
     service_from: date | None,
     service_until: date | None,
 ) -> tuple[ClaimBatch, bool]:
-    print_ = fingerprint(payer, sorting.going + sorting.voids)
+    content = fingerprint(payer, sorting.going + sorting.voids)
     totals = {
         "line_count": len(sorting.going) + len(sorting.voids),
         "units": sorting.units,
@@ -346,7 +346,7 @@ def _batch_for(
     }
     earlier = (
         ClaimBatch.objects.select_for_update()
-        .filter(organization=acting.organization, fingerprint=print_)
+        .filter(organization=acting.organization, fingerprint=content)
         .first()
     )
     if earlier is not None:
@@ -366,7 +366,7 @@ def _batch_for(
         created_by=acting.user,
         interchange_control=number,
         group_control=number,
-        fingerprint=print_,
+        fingerprint=content,
         **totals,
     )
     return batch, False
