@@ -34,7 +34,7 @@ from lib.sms import Backend, SendFailed, TextMessage, backend
 from lib.when import clock_override, show_time, show_weekday
 from organizations.models import Membership, Organization
 from participants.languages import texts_in
-from participants.models import Participant
+from participants.models import Participant, texting_opens_at
 from participants.selectors import ENCRYPTED_FIELDS
 from participants.services import set_texting_hours
 
@@ -67,22 +67,6 @@ def lead_moment(*, starts_at: datetime, lead: str, zone: ZoneInfo) -> datetime:
     raise ValueError(f"a reminder is the day before or two hours before, not {lead!r}")
 
 
-def next_allowed(
-    moment: datetime, *, opens: time | None, closes: time | None, zone: ZoneInfo
-) -> datetime:
-    """`moment` if it falls inside the person's texting hours (opens to closes, in `zone`; an
-    evening-to-morning span wraps midnight), else the next time they open."""
-    if opens is None or closes is None or opens == closes:
-        return moment
-    local = moment.astimezone(zone)
-    clock = local.time().replace(tzinfo=None)
-    inside = opens <= clock < closes if opens < closes else (clock >= opens or clock < closes)
-    if inside:
-        return moment
-    day = local.date() if clock < opens else local.date() + timedelta(days=1)
-    return _wall(datetime.combine(day, opens), zone)
-
-
 # --- planning ------------------------------------------------------------------------------------
 
 
@@ -102,7 +86,7 @@ def _plans(
     rows = []
     for lead in ReminderLead.each(choice.lead):
         due = lead_moment(starts_at=appointment.starts_at, lead=lead, zone=zone)
-        send = next_allowed(
+        send = texting_opens_at(
             max(due, now), opens=participant.texts_from, closes=participant.texts_until, zone=zone
         )
         if _missed(due, lead, now, zone) or send >= appointment.starts_at:
@@ -332,7 +316,7 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
         _finish(reminder, token, state=ReminderState.NOT_SENT, note=reason, claim=None)
         return ReminderState.NOT_SENT
     zone = ZoneInfo(participant.organization.time_zone)
-    allowed = next_allowed(
+    allowed = texting_opens_at(
         now, opens=participant.texts_from, closes=participant.texts_until, zone=zone
     )
     if allowed > now:
@@ -351,7 +335,7 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
         to.send(TextMessage(to=participant.phone, body=reminder_text(participant, appointment)))
     except SendFailed:
         attempts = reminder.attempts + 1
-        retry_at = next_allowed(
+        retry_at = texting_opens_at(
             now + _retry_wait(attempts),
             opens=participant.texts_from,
             closes=participant.texts_until,

@@ -1,7 +1,7 @@
 """The participant record and the one rule for who may see it."""
 
 import uuid
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
 from django.db import models
@@ -138,6 +138,24 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
                 by_name | Q(phone__contains=digits) | Q(phone_other__contains=digits)
             )
         return self.filter(by_name)
+
+
+def texting_opens_at(
+    moment: datetime, *, opens: time | None, closes: time | None, zone: tzinfo
+) -> datetime:
+    """`moment` itself if it falls inside a person's texting hours (`opens` to `closes` on the
+    wall clock of `zone`; an evening-to-morning span wraps midnight; no hours means any time),
+    else the next time they open. A wall-clock time the spring change skips (2:30 AM) becomes
+    the moment after it (3:30 AM)."""
+    if opens is None or closes is None or opens == closes:
+        return moment
+    local = moment.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    inside = opens <= clock < closes if opens < closes else (clock >= opens or clock < closes)
+    if inside:
+        return moment
+    day = local.date() if clock < opens else local.date() + timedelta(days=1)
+    return datetime.combine(day, opens, tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
 class Participant(HashedModel):
@@ -319,18 +337,8 @@ class Participant(HashedModel):
     def next_text_window(self, now: datetime, zone: tzinfo) -> datetime | None:
         """When a text asked for at `now` may go: None for now, else the next opening of their
         texting hours (`zone` is the organization's time zone)."""
-        start, end = self.texts_from, self.texts_until
-        if start is None or end is None or start == end:
-            return None
-        local = now.astimezone(zone)
-        clock = local.time().replace(tzinfo=None)
-        inside = start <= clock < end if start < end else (clock >= start or clock < end)
-        if inside:
-            return None
-        opens = datetime.combine(local.date(), start, tzinfo=zone)
-        if opens <= local:
-            opens = datetime.combine(local.date() + timedelta(days=1), start, tzinfo=zone)
-        return opens
+        opens = texting_opens_at(now, opens=self.texts_from, closes=self.texts_until, zone=zone)
+        return None if opens is now else opens
 
     @property
     def pathway_labels(self) -> list[str]:

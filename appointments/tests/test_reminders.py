@@ -29,7 +29,6 @@ from appointments.reminder_services import (
     _plans,
     claim_due,
     lead_moment,
-    next_allowed,
     save_reminder_choice,
     send_due_reminders,
     send_one,
@@ -44,7 +43,7 @@ from audit.models import AuditEvent
 from cairn.demo import DemoWorld
 from lib import sms
 from organizations.models import Membership
-from participants.models import ContactChannel, Participant
+from participants.models import ContactChannel, Participant, texting_opens_at
 
 NEW_YORK = ZoneInfo("America/New_York")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -84,43 +83,43 @@ def test_two_hours_before_is_two_real_hours_even_over_the_spring_change() -> Non
 def test_a_reminder_due_in_quiet_hours_waits_overnight_into_the_spring_change() -> None:
     # Saturday 7 March, 10 PM EST: outside 9 AM to 8 PM; the next start is Sunday 9 AM EDT.
     moment = datetime(2026, 3, 7, 22, tzinfo=NEW_YORK)
-    allowed = next_allowed(moment, opens=NINE, closes=EIGHT_PM, zone=NEW_YORK)
+    allowed = texting_opens_at(moment, opens=NINE, closes=EIGHT_PM, zone=NEW_YORK)
     assert allowed == _utc(2026, 3, 8, 13)
     assert allowed.astimezone(NEW_YORK).hour == 9
 
 
 def test_a_reminder_due_in_quiet_hours_waits_overnight_into_the_autumn_change() -> None:
     moment = datetime(2026, 10, 31, 21, 30, tzinfo=NEW_YORK)  # EDT
-    allowed = next_allowed(moment, opens=NINE, closes=EIGHT_PM, zone=NEW_YORK)
+    allowed = texting_opens_at(moment, opens=NINE, closes=EIGHT_PM, zone=NEW_YORK)
     assert allowed == _utc(2026, 11, 1, 14)  # 9 AM EST
 
 
 def test_hours_that_open_in_the_skipped_spring_hour_open_just_after_it() -> None:
     moment = datetime(2026, 3, 8, 1, tzinfo=NEW_YORK)
-    allowed = next_allowed(moment, opens=time(2, 30), closes=EIGHT_PM, zone=NEW_YORK)
+    allowed = texting_opens_at(moment, opens=time(2, 30), closes=EIGHT_PM, zone=NEW_YORK)
     assert allowed == datetime(2026, 3, 8, 3, 30, tzinfo=NEW_YORK)
 
 
 def test_the_same_moment_is_inside_hours_in_new_york_and_outside_in_los_angeles() -> None:
     moment = _utc(2026, 6, 1, 14)  # 10 AM in New York, 7 AM in Los Angeles
-    assert next_allowed(moment, opens=NINE, closes=EIGHT_PM, zone=NEW_YORK) == moment
-    assert next_allowed(moment, opens=NINE, closes=EIGHT_PM, zone=LOS_ANGELES) == _utc(
+    assert texting_opens_at(moment, opens=NINE, closes=EIGHT_PM, zone=NEW_YORK) == moment
+    assert texting_opens_at(moment, opens=NINE, closes=EIGHT_PM, zone=LOS_ANGELES) == _utc(
         2026, 6, 1, 16
     )
 
 
 def test_evening_hours_that_wrap_midnight() -> None:
     late = datetime(2026, 6, 1, 1, tzinfo=NEW_YORK)
-    assert next_allowed(late, opens=time(20), closes=time(2), zone=NEW_YORK) == late
+    assert texting_opens_at(late, opens=time(20), closes=time(2), zone=NEW_YORK) == late
     noon = datetime(2026, 6, 1, 12, tzinfo=NEW_YORK)
-    assert next_allowed(noon, opens=time(20), closes=time(2), zone=NEW_YORK) == datetime(
+    assert texting_opens_at(noon, opens=time(20), closes=time(2), zone=NEW_YORK) == datetime(
         2026, 6, 1, 20, tzinfo=NEW_YORK
     )
 
 
 def test_no_hours_means_any_time() -> None:
     moment = _utc(2026, 6, 1, 3)
-    assert next_allowed(moment, opens=None, closes=None, zone=NEW_YORK) == moment
+    assert texting_opens_at(moment, opens=None, closes=None, zone=NEW_YORK) == moment
 
 
 # --- planning and sending with the demo --------------------------------------------------------
