@@ -12,25 +12,12 @@ from billing import demo as billing_demo
 from billing import x12
 from billing.claims import ClaimSetupMissing, build_batch, cancel_batch
 from billing.models import BatchState, BillableLine, ClaimBatch, LineState, Payer, Reason
+from billing.tests.conftest import mia
 from cairn.demo import DemoWorld
-from conftest import ANCHOR
 from consent.models import Disclosure
 from consent.services import matching_consent
-from organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def medicaid(demo: DemoWorld) -> Payer:
-    billing_demo.seed(demo.organizations["harbor"], anchor=ANCHOR)
-    return Payer.objects.get(name=billing_demo.MEDICAID)
-
-
-def mia(demo: DemoWorld) -> Membership:
-    return Membership.objects.select_related("user", "organization").get(
-        organization=demo.organizations["harbor"], user=demo.users["mia"]
-    )
 
 
 def ready(payer: Payer) -> Any:

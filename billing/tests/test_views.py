@@ -8,19 +8,12 @@ from audit.models import Action, AuditEvent
 from billing import demo as billing_demo
 from billing.models import BillableLine, Coverage, LineState, Payer, PayerService, Reason
 from cairn.demo import DemoWorld
-from conftest import ANCHOR
 from participants.models import Participant
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def billing(demo: DemoWorld) -> Payer:
-    billing_demo.seed(demo.organizations["harbor"], anchor=ANCHOR)
-    return Payer.objects.get(name=billing_demo.MEDICAID)
-
-
-def test_mia_sees_lines_by_state_and_filters_them(demo: DemoWorld, client_for, billing) -> None:
+def test_mia_sees_lines_by_state_and_filters_them(demo: DemoWorld, client_for, medicaid) -> None:
     mia = client_for("mia")
     page = mia.get("/billing/").content.decode()
     assert 'id="line-states"' in page and "Ready to bill" in page
@@ -36,11 +29,11 @@ def test_mia_sees_lines_by_state_and_filters_them(demo: DemoWorld, client_for, b
 
 
 @pytest.mark.parametrize("username", ["ana", "sam", "max", "rio"])
-def test_only_the_manager_sees_lines(client_for, billing, username: str) -> None:
+def test_only_the_manager_sees_lines(client_for, medicaid, username: str) -> None:
     assert client_for(username).get("/billing/").status_code in (403, 404)
 
 
-def test_coverage_added_by_mia_releases_held_lines(demo: DemoWorld, client_for, billing) -> None:
+def test_coverage_added_by_mia_releases_held_lines(demo: DemoWorld, client_for, medicaid) -> None:
     held = BillableLine.objects.filter(reason=Reason.NO_COVERAGE).select_related("participant")
     person = held[0].participant
     mia = client_for("mia")
@@ -73,9 +66,9 @@ def test_coverage_added_by_mia_releases_held_lines(demo: DemoWorld, client_for, 
 
 
 def test_an_authorization_with_its_end_before_its_start_is_refused_and_kept(
-    demo: DemoWorld, client_for, billing
+    demo: DemoWorld, client_for, medicaid
 ) -> None:
-    coverage = Coverage.objects.filter(payer=billing).select_related("participant")[0]
+    coverage = Coverage.objects.filter(payer=medicaid).select_related("participant")[0]
     response = client_for("mia").post(
         f"/billing/coverage/{coverage.id}/authorizations/",
         {
@@ -92,9 +85,9 @@ def test_an_authorization_with_its_end_before_its_start_is_refused_and_kept(
 
 
 def test_a_coach_reads_coverage_and_units_left_but_changes_nothing(
-    demo: DemoWorld, client_for, billing
+    demo: DemoWorld, client_for, medicaid
 ) -> None:
-    covered = Coverage.objects.filter(payer=billing, participant__coach=demo.users["ana"])
+    covered = Coverage.objects.filter(payer=medicaid, participant__coach=demo.users["ana"])
     person = covered[0].participant
     ana = client_for("ana")
     page = ana.get(f"/billing/coverage/{person.id}/").content.decode()
@@ -107,7 +100,7 @@ def test_a_coach_reads_coverage_and_units_left_but_changes_nothing(
 
 
 def test_max_keeps_payers_and_a_wrong_npi_is_refused_calmly(
-    demo: DemoWorld, client_for, billing
+    demo: DemoWorld, client_for, medicaid
 ) -> None:
     max_ = client_for("max")
     form = {
@@ -145,35 +138,35 @@ def test_max_keeps_payers_and_a_wrong_npi_is_refused_calmly(
 
 
 def test_a_payer_saved_by_someone_else_meanwhile_is_not_overwritten(
-    demo: DemoWorld, client_for, billing
+    demo: DemoWorld, client_for, medicaid
 ) -> None:
     max_ = client_for("max")
-    opened = billing.version
-    Payer.objects.filter(pk=billing.pk).update(daily_unit_cap=20, version=opened + 1)
+    opened = medicaid.version
+    Payer.objects.filter(pk=medicaid.pk).update(daily_unit_cap=20, version=opened + 1)
     response = max_.post(
-        f"/billing/payers/{billing.id}/",
+        f"/billing/payers/{medicaid.id}/",
         {
-            "name": billing.name,
-            "kind": billing.kind,
+            "name": medicaid.name,
+            "kind": medicaid.kind,
             "unit_minutes": "15",
             "rounding": "midpoint",
             "daily_unit_cap": "8",
-            "billing_npi": billing.billing_npi,
+            "billing_npi": medicaid.billing_npi,
             "version": str(opened),
             "is_active": "on",
         },
         follow=True,
     )
     assert "Someone else saved this payer" in response.content.decode()
-    assert Payer.objects.get(pk=billing.pk).daily_unit_cap == 20
+    assert Payer.objects.get(pk=medicaid.pk).daily_unit_cap == 20
 
 
-def test_another_organization_cannot_open_harbors_payers(client_for, billing) -> None:
-    assert client_for("rio").get(f"/billing/payers/{billing.id}/").status_code in (403, 404)
+def test_another_organization_cannot_open_harbors_payers(client_for, medicaid) -> None:
+    assert client_for("rio").get(f"/billing/payers/{medicaid.id}/").status_code in (403, 404)
     assert client_for("ana").get("/billing/payers/").status_code == 403
 
 
-def test_provider_numbers_are_kept_by_max(demo: DemoWorld, client_for, billing) -> None:
+def test_provider_numbers_are_kept_by_max(demo: DemoWorld, client_for, medicaid) -> None:
     max_ = client_for("max")
     page = max_.get("/billing/providers/").content.decode()
     assert "Ana" in page or "ana" in page
@@ -186,22 +179,22 @@ def test_provider_numbers_are_kept_by_max(demo: DemoWorld, client_for, billing) 
     assert "1234567893" in max_.get("/billing/providers/").content.decode()
 
 
-def test_one_row_per_service_and_way_of_meeting_is_kept_by_both_databases(billing) -> None:
+def test_one_row_per_service_and_way_of_meeting_is_kept_by_both_databases(medicaid) -> None:
     """The page refuses a second row for the same service and way of meeting; the database
     refuses it too, "any service" (no service type) included, on SQLite as on PostgreSQL."""
     from django.db import IntegrityError, transaction
 
     from encounters.models import ServiceType
 
-    kind = ServiceType.objects.filter(organization=billing.organization).first()
+    kind = ServiceType.objects.filter(organization=medicaid.organization).first()
     assert kind is not None
     for service_type in (None, kind):
         PayerService.objects.create(
-            payer=billing, service_type=service_type, contact_type="text", procedure_code="H0038"
+            payer=medicaid, service_type=service_type, contact_type="text", procedure_code="H0038"
         )
         with pytest.raises(IntegrityError), transaction.atomic():
             PayerService.objects.create(
-                payer=billing,
+                payer=medicaid,
                 service_type=service_type,
                 contact_type="text",
                 procedure_code="H0038",
