@@ -12,6 +12,7 @@ from django.utils import timezone
 from billing import x835
 from billing.models import (
     Authorization,
+    BillableLine,
     ClaimBatch,
     Coverage,
     Payer,
@@ -177,16 +178,49 @@ def _payment_consents(keeper: Membership, people: list[Participant], *, anchor: 
         )
 
 
+def line_payment(
+    line: BillableLine,
+    *,
+    payer_claim_number: str,
+    paid: Decimal | None = None,
+    units: int | None = None,
+    adjustments: list[x835.Adjustment] | None = None,
+    status: str = "1",
+) -> x835.ClaimPayment:
+    """A payer's answer to one line as an 835 carries it (paid in full unless told otherwise),
+    for the demo's test 835 and the tests."""
+    from billing.claims import claim_number
+
+    paid = line.amount if paid is None else paid
+    return x835.ClaimPayment(
+        claim=claim_number(line),
+        status=status,
+        charged=line.amount,
+        paid=paid,
+        payer_claim_number=payer_claim_number,
+        services=[
+            x835.ServicePayment(
+                procedure_code=line.procedure_code,
+                charged=line.amount,
+                paid=paid,
+                units=line.units if units is None else units,
+                control=line.pk.hex,
+                adjustments=adjustments or [],
+            )
+        ],
+    )
+
+
 def test_835(batch: ClaimBatch) -> bytes:
     """A payer's answer to the batch, for trying the import: the first line is denied (no prior
     authorization on the claim), the second is paid one unit short when it has more than one,
     the rest are paid in full. The same batch always gives the same file."""
-    from billing.claims import batch_lines, claim_number
+    from billing.claims import batch_lines
 
     lines = list(batch_lines(batch).select_related(None))
     claims = []
     for index, line in enumerate(lines):
-        units, paid, adjustments = line.units, line.amount, []
+        units, paid, adjustments = None, None, []
         if index == 0:
             units, paid = 0, Decimal("0.00")
             adjustments = [x835.Adjustment("CO", "197", line.amount)]
@@ -195,22 +229,13 @@ def test_835(batch: ClaimBatch) -> bytes:
             paid = (line.amount / line.units * units).quantize(Decimal("0.01"))
             adjustments = [x835.Adjustment("CO", "151", line.amount - paid)]
         claims.append(
-            x835.ClaimPayment(
-                claim=claim_number(line),
-                status="4" if index == 0 else "1",
-                charged=line.amount,
-                paid=paid,
+            line_payment(
+                line,
                 payer_claim_number=f"DEMO{batch.interchange_control:06d}{index:05d}",
-                services=[
-                    x835.ServicePayment(
-                        procedure_code=line.procedure_code,
-                        charged=line.amount,
-                        paid=paid,
-                        units=units,
-                        control=line.pk.hex,
-                        adjustments=adjustments,
-                    )
-                ],
+                paid=paid,
+                units=units,
+                adjustments=adjustments,
+                status="4" if index == 0 else "1",
             )
         )
     payer = batch.payer

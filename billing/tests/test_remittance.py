@@ -13,7 +13,8 @@ from django.test import Client
 
 from audit.models import Action, AuditEvent
 from billing import remit_views, x12, x835
-from billing.claims import batch_lines, claim_number, download_batch
+from billing.claims import batch_lines, download_batch
+from billing.demo import line_payment
 from billing.models import BatchState, BillableLine, ClaimBatch, LineState, Remittance
 from billing.tests.conftest import mia
 from cairn.demo import DemoWorld
@@ -35,23 +36,13 @@ def pay(
     adjustments: list[x835.Adjustment] | None = None,
     status: str = "1",
 ) -> x835.ClaimPayment:
-    paid = line.amount if paid is None else paid
-    return x835.ClaimPayment(
-        claim=claim_number(line),
-        status=status,
-        charged=line.amount,
-        paid=paid,
+    return line_payment(
+        line,
         payer_claim_number=f"PCN{line.pk.hex[:8]}",
-        services=[
-            x835.ServicePayment(
-                procedure_code=line.procedure_code,
-                charged=line.amount,
-                paid=paid,
-                units=line.units if units is None else units,
-                control=line.pk.hex,
-                adjustments=adjustments or [],
-            )
-        ],
+        paid=paid,
+        units=units,
+        adjustments=adjustments,
+        status=status,
     )
 
 
