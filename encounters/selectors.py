@@ -154,6 +154,7 @@ class Day:
     overdose: list[Any]  # overdose.selectors.for_today
     billing: list[Any]  # billing.remaining.for_today: authorizations running low
     credentials: list[Any]  # supervision.selectors.credentials_ending_for_today: one's own
+    silent_referrals: list[Any]  # referrals.selectors.silent_for_today: partners not answering
     check_ins: list[Assessment]
     # Other apps' sections, each rendered by its own `<app>/_today_section.html`.
     sections: list[dict[str, Any]]
@@ -337,6 +338,7 @@ def coach_day(
         overdose=lists.get("overdose", []),
         billing=lists.get("billing", []),
         credentials=lists.get("credentials", []),
+        silent_referrals=lists.get("silent_referrals", []),
         check_ins=check_ins,
         sections=[section(membership=membership, today=today) for section in TODAY_SECTIONS],
     )

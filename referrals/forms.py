@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Need
+from directory.models import Need, ResourceOrganization
 from lib.once import OneTimeKeyForm
-from referrals.models import SHAREABLE, ReferralState
+from organizations.models import Organization
+from referrals.models import SHAREABLE, ReferralSettings, ReferralState
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,10 +40,50 @@ class ReferralForm(OneTimeKeyForm, forms.Form):
             self.initial.setdefault("categories", ["contact"])
 
 
-class StateFilterForm(forms.Form):
+class PeriodForm(forms.Form):
+    """The figures page's period: referrals sent from one day to another."""
+
+    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DATE_WIDGET)
+    sent_to = forms.DateField(label=_("Sent until"), required=False, widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("sent_from"), data.get("sent_to")
+        if start and end and start > end:
+            self.add_error("sent_to", _("Choose a day on or after the first day."))
+        return data
+
+
+class ReferralFilterForm(PeriodForm):
+    """The list's filters; the figures page links to the rows behind each count through them."""
+
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *ReferralState.choices]
     )
+    need = forms.ChoiceField(
+        label=_("Need"), required=False, choices=[("", _("Any need")), *Need.choices]
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=ResourceOrganization.objects.none(),
+        empty_label=_("Any partner"),
+    )
+    field_order = ["state", "need", "partner", "sent_from", "sent_to"]
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ResourceOrganization.objects.filter(organization=organization).order_by(
+            "name", "id"
+        )
+
+
+class ReferralSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReferralSettings
+        fields = ["answer_within_days"]
 
 
 class CodeForm(forms.Form):

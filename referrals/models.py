@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,3 +113,27 @@ class ReferralChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.state}"
+
+
+ANSWER_WITHIN_DAYS = 5
+
+
+class ReferralSettings(models.Model):
+    """How long a partner may take to answer before the coach's Today asks them to follow up.
+    Without a row the default holds."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    answer_within_days = models.PositiveSmallIntegerField(
+        _("days a partner has to answer"),
+        default=ANSWER_WITHIN_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "After this many days with no answer from the partner, the coach's Today asks them "
+            "to follow up. From 1 to 30."
+        ),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.answer_within_days} days"

@@ -7,17 +7,52 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import AnyUser
 from consent.selectors import in_force
-from organizations.models import Organization
+from directory.models import Need, ResourceOrganization
+from organizations.models import Membership, Organization
 from participants.models import Participant
-from referrals.models import Referral, ReferralState
+from referrals.models import Referral, ReferralSettings, ReferralState
 from referrals.services import hash_token
 
 OVERVIEW_LATEST = 5
+TODAY_LIMIT = 50
+
+
+def settings_for(organization: Organization) -> ReferralSettings:
+    """The organization's choices, or the defaults (unsaved) when it has made none."""
+    found = ReferralSettings.objects.filter(organization=organization).first()
+    return found or ReferralSettings(organization=organization)
+
+
+@dataclass(frozen=True)
+class Silent:
+    referral: Referral
+    days: int  # whole days since it was sent
+
+
+def silent_for_today(
+    *, membership: Membership, today: date, people: "QuerySet[Participant]"
+) -> list[Silent]:
+    """Referrals of the coach's own people that their partner has not answered within the
+    program's days, oldest first (registered as a Today list; two queries)."""
+    days = settings_for(membership.organization).answer_within_days
+    zone = timezone.get_current_timezone()
+    cutoff = datetime.combine(today - timedelta(days=days), time.max, tzinfo=zone)
+    rows = (
+        Referral.objects.filter(
+            organization=membership.organization,
+            participant__in=people.values("id"),
+            state=ReferralState.SENT,
+            sent_at__lte=cutoff,
+        )
+        .select_related("participant", "service")
+        .order_by("sent_at", "id")[:TODAY_LIMIT]
+    )
+    return [Silent(r, (today - r.sent_at.astimezone(zone).date()).days) for r in rows]
 
 
 def referral_for_token(token: str, *, now: datetime | None = None) -> Referral | None:
@@ -80,13 +115,110 @@ def overview_panel(*, participant: Participant) -> dict[str, Any]:
 
 
 def visible_referrals(
-    *, user: AnyUser, organization: Organization, state: str = ""
+    *,
+    user: AnyUser,
+    organization: Organization,
+    state: str = "",
+    need: str = "",
+    partner: ResourceOrganization | None = None,
+    sent_from: date | None = None,
+    sent_to: date | None = None,
 ) -> "QuerySet[Referral]":
-    """The referrals of the people this member may see, newest first, of one state if given."""
+    """The referrals of the people this member may see, newest first, narrowed by state, need,
+    partner and the days they were sent (in the current time zone) when given."""
     rows = Referral.objects.visible_to(user, organization)
     if state:
         rows = rows.filter(state=state)
+    if need:
+        rows = rows.filter(need=need)
+    if partner is not None:
+        rows = rows.filter(service__provider=partner)
+    rows = _sent_within(rows, sent_from, sent_to)
     return _with_service(rows.select_related("participant")).order_by("-sent_at", "id")
+
+
+def _sent_within(
+    rows: "QuerySet[Referral]", start: date | None, end: date | None
+) -> "QuerySet[Referral]":
+    zone = timezone.get_current_timezone()
+    if start is not None:
+        rows = rows.filter(sent_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end is not None:
+        rows = rows.filter(
+            sent_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    return rows
+
+
+# Where a referral stands now; every referral is in exactly one, so a row adds up to those made.
+STANDING = (
+    ReferralState.SENT,
+    ReferralState.ACCEPTED,
+    ReferralState.COMPLETED,
+    ReferralState.DECLINED,
+    ReferralState.CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str  # a need's code or a partner's id; "" for the line over all of them
+    name: str
+    counts: tuple[int, ...]  # one per STANDING state
+    median_days: float | None  # from referral to first service
+
+    @property
+    def made(self) -> int:
+        return sum(self.counts)
+
+
+def breakdown(
+    *,
+    user: AnyUser,
+    organization: Organization,
+    by: str,
+    sent_from: date | None = None,
+    sent_to: date | None = None,
+) -> tuple[list[Line], Line]:
+    """Referrals made to the people this member may see, by need or by partner ("need" or
+    "partner"), each line counting where they stand now, with the median days to a first
+    service; and the line over all of them (two queries)."""
+    rows = _sent_within(Referral.objects.visible_to(user, organization), sent_from, sent_to)
+    key = "need" if by == "need" else "service__provider_id"
+    counts: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    fields = [key, "state"] + (["service__provider__name"] if by == "partner" else [])
+    group = rows.values(*fields).annotate(n=Count("id"))
+    for found in group:
+        code = str(found[key])
+        counts.setdefault(code, {})[found["state"]] = found["n"]
+        names[code] = (
+            str(Need(found[key]).label) if by == "need" else found["service__provider__name"]
+        )
+    zone = timezone.get_current_timezone()
+    days: dict[str, list[int]] = {}
+    for code, sent, first in rows.filter(first_service_on__isnull=False).values_list(
+        key, "sent_at", "first_service_on"
+    ):
+        days.setdefault(str(code), []).append(max(0, (first - sent.astimezone(zone).date()).days))
+
+    def line(code: str, name: str, by_state: dict[str, int], waited: list[int]) -> Line:
+        return Line(
+            code,
+            name,
+            tuple(by_state.get(state, 0) for state in STANDING),
+            statistics.median(waited) if waited else None,
+        )
+
+    lines = sorted(
+        (line(code, names[code], counts[code], days.get(code, [])) for code in counts),
+        key=lambda found: (-found.made, found.name.casefold()),
+    )
+    every: dict[str, int] = {}
+    for by_state in counts.values():
+        for state, n in by_state.items():
+            every[state] = every.get(state, 0) + n
+    return lines, line("", "", every, [d for waited in days.values() for d in waited])
 
 
 def history_of(referral: Referral) -> list[Any]:

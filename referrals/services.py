@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -19,8 +20,9 @@ from consent.services import disclose, disclosed_sections
 from directory.models import Service
 from lib.blind_index import keyed_hash
 from organizations.models import Membership
+from organizations.services import save_organization_row
 from participants.models import Participant
-from referrals.models import Referral, ReferralChange, ReferralState
+from referrals.models import Referral, ReferralChange, ReferralSettings, ReferralState
 
 # The purpose a consent must name (or be a consent for treatment, payment and operations).
 PURPOSE = "Referral"
@@ -258,3 +260,10 @@ def partner_answer(
         locked.save(update_fields=fields)
         _partner_event(locked, Action.UPDATE, fields)
     return locked
+
+
+def save_settings(
+    *, acting: Membership, values: Mapping[str, object]
+) -> tuple[ReferralSettings, list[str]]:
+    """The program's referral choices (days a partner has to answer), audited as one update."""
+    return save_organization_row(acting=acting, model=ReferralSettings, values=values)

@@ -1,6 +1,9 @@
 """A coach's referrals: making one from a listing, its page (state, history, the partner's link),
 closing it, a new link, and the list of the referrals of the people one may see."""
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +19,8 @@ from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
 from participants.access import owned_or_404, participant_or_404
-from referrals import selectors
-from referrals.forms import ReferralForm, StateFilterForm
+from referrals import selectors, tables
+from referrals.forms import PeriodForm, ReferralFilterForm, ReferralForm, ReferralSettingsForm
 from referrals.models import Referral, ReferralState
 from referrals.services import (
     PURPOSE,
@@ -25,10 +28,12 @@ from referrals.services import (
     WrongState,
     close_referral,
     renew_link,
+    save_settings,
     send_referral,
 )
 
 PAGE = 25
+FILTERS = ("state", "need", "partner", "sent_from", "sent_to")
 
 
 def _link_context(request: HttpRequest, sent: SentLink) -> dict[str, str]:
@@ -155,14 +160,88 @@ def close(request: HttpRequest, referral_id: object) -> HttpResponse:
     return redirect("referrals:detail", referral_id=referral.id)
 
 
+def _valid_filters(form: ReferralFilterForm) -> dict[str, Any]:
+    """The filters that are valid: they apply even when another is not (the form says so)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()  # cleaned_data keeps every field that passed
+    return {name: form.cleaned_data[name] for name in FILTERS if form.cleaned_data.get(name)}
+
+
 @member_required(*Role.with_participant_access())
 def index(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
-    form = StateFilterForm(request.GET or None)
-    state = form.cleaned_data["state"] if form.is_valid() else ""
+    form = ReferralFilterForm(request.GET or None, organization=membership.organization)
+    filters = _valid_filters(form)
     rows = selectors.visible_referrals(
-        user=request.user, organization=membership.organization, state=state
+        user=request.user, organization=membership.organization, **filters
     )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    record_page_view(request=request, target=Target(type="referrals.list", id=state or "all"))
-    return render(request, "referrals/index.html", {"form": form, "page": page, "state": state})
+    record_page_view(request=request, target=Target(type="referrals.list", id=""))
+    return render(
+        request,
+        "referrals/index.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "keeps_settings": membership.role in Role.program_keepers(),
+        },
+    )
+
+
+@member_required(*Role.with_participant_access())
+def figures(request: HttpRequest) -> HttpResponse:
+    """Referrals by need and by partner, where each stands now, for the people one may see."""
+    membership = acting_membership(request)
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    start, end = period.get("sent_from"), period.get("sent_to")
+    deidentified = request.GET.get("numbers") == "deidentified"
+    tables_shown = {}
+    for by in ("need", "partner"):
+        lines, total = selectors.breakdown(
+            user=request.user,
+            organization=membership.organization,
+            by=by,
+            sent_from=start,
+            sent_to=end,
+        )
+        tables_shown[by] = tables.table(
+            lines, total, by=by, sent_from=start, sent_to=end, deidentified=deidentified
+        )
+    record_page_view(
+        request=request,
+        target=Target(type="referrals.figures", id="deidentified" if deidentified else "exact"),
+    )
+    return render(
+        request,
+        "referrals/figures.html",
+        {
+            "form": form,
+            "deidentified": deidentified,
+            "by_need": tables_shown["need"],
+            "by_partner": tables_shown["partner"],
+            "states": [ReferralState(state).label for state in selectors.STANDING],
+            "period_query": urlencode(
+                {name: value.isoformat() for name, value in period.items() if value}
+            ),
+        },
+    )
+
+
+@member_required(*Role.program_keepers())
+def referral_settings(request: HttpRequest) -> HttpResponse:
+    """How many days a partner has to answer before the coach's Today asks for a follow-up."""
+    acting = acting_membership(request)
+    form = ReferralSettingsForm(
+        request.POST or None, instance=selectors.settings_for(acting.organization)
+    )
+    if request.method == "POST" and form.is_valid():
+        _row, changed = save_settings(
+            acting=acting, values={"answer_within_days": form.cleaned_data["answer_within_days"]}
+        )
+        messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+        return redirect("referrals:settings")
+    record_page_view(request=request, target=Target(type="referrals.settings", id=""))
+    return render(request, "referrals/settings.html", {"form": form})

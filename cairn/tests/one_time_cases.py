@@ -714,6 +714,8 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "overdose:outreach_done": "marking done twice changes nothing (a conditional update)",
     "overdose:figures": "a table",
     "overdose:plan": "settings, one row per organization",
+    "referrals:settings": "settings, one row per organization",
+    "referrals:figures": "a table",
     "overdose:rows": "a list",
     "billing:lines": "a list",
     "billing:check_again": "checking again only works out held or missing lines",

@@ -253,6 +253,8 @@ MATRIX: dict[str, Row] = {
     # --- referrals (issue 22): the care team refers; readers see their people's referrals;
     # the partner's page is public by a secret token, unknown tokens answer 404 ---
     "referrals:index": Row(by_role(STAFF_READERS)),
+    "referrals:figures": Row(by_role(STAFF_READERS)),
+    "referrals:settings": Row(by_role({Role(role) for role in Role.program_keepers()})),
     "referrals:new": Row(
         PAT_WRITE, kwargs=lambda o: {"service_id": o["listing"].id, "participant_id": o["pat"].id}
     ),

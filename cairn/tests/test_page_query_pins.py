@@ -45,8 +45,8 @@ PINS = {
     # check-ins. The same count whatever the number of coaches or people. Then the navigation's
     # counts (and 1 each for missed appointments to follow up, reach-out-soon signals,
     # post-overdose outreach with deaths recorded, authorizations running low, and their own
-    # credentials ending).
-    "supervisor_today": ("sam", "/today/", 29),
+    # credentials ending; 2 for referrals a partner has not answered: the setting, the rows).
+    "supervisor_today": ("sam", "/today/", 31),
     # ... the acting member's user and the group rule's membership (the participant rule and the
     # group rule each ask who the member is); the week's appointments with their people and
     # groups in one query scoped by both rules; audit; the navigation's counts.
@@ -62,9 +62,10 @@ PINS = {
     # totals (four grouped reads whatever the number of lines); the payers for the filter.
     "billing_report": ("mia", "/billing/report/", 14),
     # ... the count of the referrals of the people the coach may see (the participant rule as a
-    # subquery); audit; the navigation's counts (no page of rows on the demo: none sent yet;
+    # subquery); audit; the navigation's counts; the partners for the filter (no page of rows
+    # on the demo: none sent yet;
     # referrals/tests/test_query_pins.py pins a page of them at 1x and 4x).
-    "referrals": ("ana", "/referrals/", 9),
+    "referrals": ("ana", "/referrals/", 10),
     # ... the participant; their referrals with services and partners; audit; the safety plan's
     # help people for the portal's header.
     "portal_referrals": ("pat", "/me/referrals/", 10),

@@ -128,6 +128,7 @@ VIEWED: dict[str, Viewed] = {
     # --- many people on one page: one event naming the page ---
     "participants:list": Viewed("ana", names=MANY),
     "referrals:index": Viewed("ana", names=MANY),
+    "referrals:figures": Viewed("ana", names=MANY),
     "referrals:detail": Viewed("ana"),
     "participants:emergency_review": Viewed("mia", names=MANY),
     "today": Viewed("ana", names=MANY),
@@ -268,6 +269,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "directory:keep": "listings that need checking; no participant data",
     "reachout:settings": "what raises a signal in the program; no participant data",
     "overdose:plan": "the program's outreach hours and steps; no participant data",
+    "referrals:settings": "the days a partner has to answer; no participant data",
     "reachout:texts": "a staff member's own phone and choice of texts; no participant data",
     "reachout:on_call": "who is on call when; no participant data",
     **{

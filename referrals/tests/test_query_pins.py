@@ -52,7 +52,7 @@ def test_the_referral_list_reads_the_same_at_four_times_the_rows(demo, client_fo
     _refer(demo, 2)
     ana = client_for("ana")
     once = _count(ana, "/referrals/")
-    assert once == 10  # the pin's 9 and one page of rows with people, services and partners
+    assert once == 11  # the pin's 10 and one page of rows with people, services and partners
     _refer(demo, 8)
     assert _count(ana, "/referrals/") == once
 

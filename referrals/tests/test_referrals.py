@@ -290,20 +290,20 @@ def test_the_overview_and_the_list_show_the_state(client_for, clinic, pat) -> No
     assert CLINIC in overview
     listed = _text(client_for("ana").get("/referrals/", {"state": "sent"}))
     assert CLINIC in listed and "1 referral" in listed
-    assert "No referrals in this state." in _text(
+    assert "No referrals match these filters." in _text(
         client_for("ana").get("/referrals/", {"state": "completed"})
     )
     assert CLINIC not in _text(client_for("ben").get("/referrals/"))
 
 
-def test_the_tour_demo_refers_pat_and_the_clinic_accepted(demo, pat) -> None:
+def test_the_tour_demo_refers_pat_and_the_clinic_accepted(demo, pat, clinic) -> None:
     from referrals import demo as referrals_demo
 
     harbor = demo.organizations["harbor"]
     directory_demo.seed(harbor, anchor=timezone.localdate())
-    assert referrals_demo.seed(harbor, anchor=timezone.localdate()) == 1
+    assert referrals_demo.seed(harbor, anchor=timezone.localdate()) == 4
     assert referrals_demo.seed(harbor, anchor=timezone.localdate()) == 0
-    referral = Referral.objects.get(participant=pat)
+    referral = Referral.objects.get(participant=pat, service=clinic)
     assert referral.state == ReferralState.ACCEPTED
 
 
