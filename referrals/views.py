@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.services import Target, record_page_view
@@ -33,6 +34,14 @@ from referrals.services import (
 )
 
 PAGE = 25
+# The figures' columns: where a referral stands now, in words for a reader of counts.
+STANDING_LABELS = {
+    ReferralState.SENT: gettext_lazy("Waiting for an answer"),
+    ReferralState.ACCEPTED: gettext_lazy("Accepted, first service to come"),
+    ReferralState.COMPLETED: gettext_lazy("First service happened"),
+    ReferralState.DECLINED: gettext_lazy("Declined"),
+    ReferralState.CLOSED: gettext_lazy("Closed"),
+}
 FILTERS = ("state", "need", "partner", "sent_from", "sent_to")
 
 
@@ -222,7 +231,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "deidentified": deidentified,
             "by_need": tables_shown["need"],
             "by_partner": tables_shown["partner"],
-            "states": [ReferralState(state).label for state in selectors.STANDING],
+            "states": [STANDING_LABELS[state] for state in selectors.STANDING],
             "period_query": urlencode(
                 {name: value.isoformat() for name, value in period.items() if value}
             ),
