@@ -34,11 +34,11 @@ node_modules/.installed: package.json package-lock.json
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps node_modules/.installed
 
-# The demo as production serves it: gunicorn with gunicorn.conf.py, static files by WhiteNoise.
+# The demo as production serves it: gunicorn with gunicorn.conf.py, static files by WhiteNoise,
+# and the timers that send due reminders and run queued jobs every minute (manage.py run_timers).
 run: deps demo-data
 	@echo "Cairn is starting at http://127.0.0.1:8000  (stop with Ctrl-C)"
-	$(DEMO_ENV) $(BIN)/gunicorn cairn.wsgi --config gunicorn.conf.py --bind 127.0.0.1:8000 \
-		--workers 2 --threads 4 --error-logfile -
+	$(DEMO_ENV) BIN=$(BIN) bash scripts/run-demo.sh
 
 # The same demo on Django's autoreloading development server, for working on the code.
 dev: deps demo-data

@@ -126,7 +126,7 @@ def visible_referrals(
 ) -> "QuerySet[Referral]":
     """The referrals of the people this member may see, newest first, narrowed by state, need,
     partner and the days they were sent (in the current time zone) when given."""
-    rows = Referral.objects.visible_to(user, organization)
+    rows: QuerySet[Referral] = Referral.objects.visible_to(user, organization)
     if state:
         rows = rows.filter(state=state)
     if need:
