@@ -66,6 +66,11 @@ def seed(harbor: Organization, *, anchor: date) -> None:
         name="Wednesday recovery circle",
         facilitator=ana.user,
         meets="Wednesdays, 6 to 7:30 pm",
+        open_to_participants=True,
+        about=(
+            "People in recovery meeting each week to share what helps. Come as you are; you "
+            "can listen without speaking. Coffee and tea are there."
+        ),
     )
     for person in [pat, *others[:2]]:
         GroupMember.objects.create(organization=harbor, group=group, participant=person)

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from appointments.models import (
@@ -125,6 +126,43 @@ def upcoming_for_participant(participant: Participant) -> list[Appointment]:
         .prefetch_related(Prefetch("reminders", queryset=live_reminders()))
         .order_by("starts_at")[:20]
     )
+
+
+PORTAL_WEEKS = 4
+PORTAL_SESSIONS = 30
+
+
+def _group_sessions_open_to(participant: Participant) -> QuerySet[Appointment]:
+    """Upcoming sessions of the groups open to every participant of the program, and of the
+    groups the person belongs to."""
+    return Appointment.objects.filter(
+        Q(group__open_to_participants=True) | Q(group__memberships__participant=participant),
+        organization_id=participant.organization_id,
+        group__isnull=False,
+        group__is_active=True,
+        status__in=Status.upcoming(),
+        starts_at__gte=timezone.now() - timedelta(hours=1),
+    )
+
+
+def group_sessions_for_portal(participant: Participant) -> list[Appointment]:
+    """The group sessions of the next four weeks a participant may see, soonest first."""
+    return list(
+        _group_sessions_open_to(participant)
+        .filter(starts_at__lt=timezone.now() + timedelta(weeks=PORTAL_WEEKS))
+        .select_related("group")
+        .distinct()
+        .order_by("starts_at", "id")[:PORTAL_SESSIONS]
+    )
+
+
+def group_session_for_portal(participant: Participant, appointment_id: object) -> Appointment:
+    """One of those sessions, or 404 (a closed group's, another program's, a past one)."""
+    found = _group_sessions_open_to(participant).filter(id=appointment_id).select_related("group")
+    session = found.first()
+    if session is None:
+        raise Http404
+    return session
 
 
 def live_reminders() -> QuerySet[Reminder]:

@@ -7,8 +7,10 @@ from functools import lru_cache
 from typing import overload
 
 from django.db.models import F, Q
+from django.http import Http404
 
 from directory.models import (
+    Need,
     Service,
     ServiceQuerySet,
     ServiceStatus,
@@ -176,3 +178,35 @@ def shared_with(participant: Participant, *, include_hidden: bool = True) -> lis
         .prefetch_related("service__phones", "service__schedules")
         .order_by("-shared_at")
     )
+
+
+PORTAL_MEETINGS = 50
+
+
+def meetings_for_portal(organization: Organization) -> list[Service]:
+    """The program's listed mutual-aid meetings that have a weekly time, by name, with their
+    place, times and languages (three queries)."""
+    return list(
+        Service.objects.of(organization)
+        .active()
+        .filter(need=Need.MUTUAL_AID, schedules__isnull=False)
+        .distinct()
+        .select_related("location", "provider")
+        .prefetch_related("schedules", "languages")
+        .order_by("name_sort", "id")[:PORTAL_MEETINGS]
+    )
+
+
+def meeting_for_portal(organization: Organization, service_id: object) -> Service:
+    """One of those meetings, or 404."""
+    found = (
+        Service.objects.of(organization)
+        .active()
+        .filter(need=Need.MUTUAL_AID, id=service_id)
+        .select_related("location")
+        .prefetch_related("schedules")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

@@ -21,7 +21,16 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class GroupForm(OneTimeKeyForm, forms.ModelForm):
     class Meta:
         model = Group
-        fields = ["name", "meets", "default_duration", "service_type", "facilitator"]
+        fields = [
+            "name",
+            "meets",
+            "default_duration",
+            "service_type",
+            "facilitator",
+            "about",
+            "open_to_participants",
+        ]
+        widgets = {"about": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(
         self,
@@ -75,3 +84,12 @@ class GroupSessionForm(OneTimeKeyForm, forms.Form):
                 self.add_error("day", _("That is in the future. Record a session once it happens."))
             data["started_at"] = started_at
         return data
+
+
+class GroupListingForm(forms.ModelForm):
+    """What participants are told about the group in their own Cairn."""
+
+    class Meta:
+        model = Group
+        fields = ["about", "open_to_participants"]
+        widgets = {"about": forms.Textarea(attrs={"rows": 3})}

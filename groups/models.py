@@ -60,6 +60,22 @@ class Group(models.Model):
         Participant, through="GroupMember", related_name="groups"
     )
     is_active = models.BooleanField(default=True)
+    # Shown to every participant of the program under "Groups and meetings" in their own Cairn;
+    # members always see their own group's sessions there.
+    open_to_participants = models.BooleanField(
+        _("show its sessions to every participant"),
+        default=False,
+        help_text=_(
+            "Participants see the upcoming sessions, the place and what to expect in their own "
+            "Cairn, and can add one to their phone's calendar. Members always see their group."
+        ),
+    )
+    about = models.TextField(
+        _("what to expect"),
+        blank=True,
+        max_length=600,
+        help_text=_("A few plain sentences for someone thinking of coming for the first time."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = GroupQuerySet.as_manager()

@@ -14,7 +14,7 @@ from audit.services import Target, record_page_view
 from coaching.selectors import findings_in
 from encounters.services import ensure_service_types
 from groups.extensions import group_panels
-from groups.forms import GroupForm, GroupSessionForm
+from groups.forms import GroupForm, GroupListingForm, GroupSessionForm
 from groups.models import Group
 from groups.selectors import groups_for, members_seen
 from groups.services import Attendee, add_member, record_group_session, remove_member, save_group
@@ -111,6 +111,29 @@ def group_detail(request: HttpRequest, group_id: object) -> HttpResponse:
             **group_panels(group=group),
         },
     )
+
+
+@member_required(*Role.with_participant_access())
+def group_listing(request: HttpRequest, group_id: object) -> HttpResponse:
+    """Whether every participant sees the group's sessions in their own Cairn, and what to
+    expect there."""
+    group = _group(request, group_id)
+    # Not bound to `group`: validating would change it in place, and the audit would then see
+    # nothing changed.
+    form = GroupListingForm(
+        request.POST or None,
+        initial={"about": group.about, "open_to_participants": group.open_to_participants},
+    )
+    if request.method == "POST" and form.is_valid():
+        save_group(
+            acting=acting_membership(request),
+            group=group,
+            values={name: form.cleaned_data[name] for name in GroupListingForm.Meta.fields},
+        )
+        messages.success(request, _("Saved what participants see about this group."))
+        return redirect("groups:detail", group_id=group.id)
+    record_page_view(request=request, target=Target.of(group))
+    return render(request, "groups/listing.html", {"group": group, "form": form})
 
 
 def _mention_shared_words(request: HttpRequest, membership: Membership, note: str) -> None:

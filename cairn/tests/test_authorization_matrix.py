@@ -320,7 +320,7 @@ MATRIX: dict[str, Row] = {
     ),
     **{
         f"groups:{name}": Row(PAT_PAGE, kwargs=lambda o: {"group_id": o["group"].id})
-        for name in ("detail", "session")
+        for name in ("detail", "session", "listing")
     },
     "encounters:service_types": Row(by_role(ADMIN)),
     # --- safety (issue #6): safety plans ---
@@ -473,6 +473,17 @@ MATRIX: dict[str, Row] = {
     "portal_appointments:ics": Row(
         by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
         kwargs=lambda o: {"appointment_id": o["appointment"].id},
+    ),
+    # Groups and meetings (issue 22): the program's open groups and its directory's meetings,
+    # for its own participants.
+    "portal_appointments:meetings": Row(by_role({Role.PARTICIPANT})),
+    "portal_appointments:group_ics": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"appointment_id": o["group_session"].id},
+    ),
+    "portal_appointments:meeting_ics": Row(
+        by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
+        kwargs=lambda o: {"service_id": o["meeting"].id},
     ),
     # --- reach out soon (issue #24) ---
     # A signal is for the care team of the person (a manager reads records but acts on none);
@@ -714,6 +725,8 @@ FILES: dict[str, str] = {
     "imports:errors": "the uploader's own rows that were not imported, to fix and upload again",
     # --- appointments (issue #23) ---
     "portal_appointments:ics": "the participant's own appointment for their calendar",
+    "portal_appointments:group_ics": "a session of a group open to them, titled only 'Group session'",
+    "portal_appointments:meeting_ics": "a community meeting from the directory; no one's data",
     # --- claims (issue #21): each person in a batch was disclosed to the payer under consent ---
     "billing:batch_837": "a claim batch's 837P, for managers only, audited as an export",
     "billing:batch_csv": "a claim batch's CSV for a billing vendor, managers only, audited",
@@ -1013,7 +1026,7 @@ def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 def directory_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """A harbor listing, for the directory URLs."""
     from consent.models import Disclosure
-    from directory.models import Need, ResourceOrganization, Service
+    from directory.models import Need, ResourceOrganization, Schedule, Service
     from referrals.models import Referral, ReferralState
 
     provider = ResourceOrganization.objects.create(organization=pat.organization, name="Pantry")
@@ -1041,7 +1054,17 @@ def directory_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]
         sent_by=users["ana"],
         sent_at=timezone.now(),
     )
-    return {"listing": listing, "referral": referral}
+    meeting = Service.objects.create(
+        organization=pat.organization, provider=provider, name="Meeting", need=Need.MUTUAL_AID
+    )
+    Schedule.objects.create(
+        organization=pat.organization,
+        service=meeting,
+        byday="TU",
+        opens_at="19:00",
+        closes_at="20:00",
+    )
+    return {"listing": listing, "referral": referral, "meeting": meeting}
 
 
 def access_change_objects(users: dict[str, Any]) -> dict[str, Any]:
@@ -1065,7 +1088,16 @@ def appointment_objects(pat: Participant, users: dict[str, Any]) -> dict[str, An
         duration_minutes=45,
         place="Room 2",
     )
-    return {"appointment": appointment}
+    circle = Group.objects.create(
+        organization=pat.organization,
+        name="Open circle",
+        facilitator=users["ana"],
+        open_to_participants=True,
+    )
+    session = book_appointment(
+        acting=ana, group=circle, starts_at=timezone.now() + timedelta(days=2), duration_minutes=90
+    )
+    return {"appointment": appointment, "group_session": session}
 
 
 def signal_objects(pat: Participant) -> dict[str, Any]:

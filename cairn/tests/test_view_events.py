@@ -123,7 +123,7 @@ VIEWED: dict[str, Viewed] = {
     },
     **{
         f"portal_appointments:{name}": Viewed("pat", no_emergency="the participant's own page")
-        for name in ("list", "ics", "reminders")
+        for name in ("list", "ics", "reminders", "meetings", "group_ics", "meeting_ics")
     },
     # --- many people on one page: one event naming the page ---
     "participants:list": Viewed("ana", names=MANY),
@@ -136,6 +136,7 @@ VIEWED: dict[str, Viewed] = {
     "encounters:review": Viewed("sam", names=MANY),
     "groups:detail": Viewed("ana", names=MANY),
     "groups:session": Viewed("ana", names=MANY),
+    "groups:listing": Viewed("ana", names=MANY),
     "inbox:list": Viewed("ana", names=MANY),
     "audit:review": Viewed("mia", names=MANY),
     "reports:mine": Viewed("ana", names=MANY),

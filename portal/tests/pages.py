@@ -91,5 +91,6 @@ def portal_pages() -> list[tuple[str, str]]:
         ("settings", "portal:settings", {}),
         ("my appointments", "portal_appointments:list", {}),
         ("my reminders", "portal_appointments:reminders", {}),
+        ("groups and meetings", "portal_appointments:meetings", {}),
     ]
     return [(label, reverse(name, kwargs=kwargs)) for label, name, kwargs in pages]
