@@ -1,6 +1,7 @@
 """The participant's own appointments in their portal, and one as an .ics file to keep; the
 program's groups and the community meetings from its directory, each for their calendar."""
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -95,6 +96,15 @@ def _calendar_file(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _by_group(sessions: list[Appointment]) -> list[dict[str, Any]]:
+    """Sessions under their group, groups in the order of their next session."""
+    found: dict[object, dict[str, Any]] = {}
+    for session in sessions:
+        found.setdefault(session.group_id, {"group": session.group, "sessions": []})
+        found[session.group_id]["sessions"].append(session)
+    return list(found.values())
+
+
 @participant_required
 def groups_and_meetings(request: HttpRequest) -> HttpResponse:
     """The program's group sessions of the next four weeks (open groups and one's own) and the
@@ -110,7 +120,7 @@ def groups_and_meetings(request: HttpRequest) -> HttpResponse:
         "appointments/portal_meetings.html",
         {
             "participant": participant,
-            "sessions": selectors.group_sessions_for_portal(participant),
+            "groups": _by_group(selectors.group_sessions_for_portal(participant)),
             "meetings": meetings_for_portal(participant.organization),
         },
     )

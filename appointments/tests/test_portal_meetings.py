@@ -70,8 +70,8 @@ def test_pat_sees_open_groups_and_their_own_never_a_closed_one(groups, client_fo
     listed = _ids(response.content.decode(), "group-sessions")
     assert "Thursday open circle" in listed and "Family skills group" in listed
     assert "Reentry group" not in listed
-    assert "What happens at Thursday open circle." in listed
-    assert listed.count("Thursday open circle, 90 minutes") == 4  # four weeks, not all six
+    assert listed.count("What happens at Thursday open circle.") == 1
+    assert listed.count("6:00 PM, 90 minutes · Room A") == 4  # four weeks, not all six
     assert AuditEvent.objects.filter(
         target_type="portal.meetings", participant_id=groups["pat"].id
     ).exists()
