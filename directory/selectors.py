@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import overload
 
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, FloatField, Q
 from django.http import Http404
 
 from directory.models import (
@@ -98,8 +98,48 @@ class ByName:
         return [Finding(service=s, miles=None) for s in self.services[index]]
 
 
-# A ZIP code search without a distance looks this far, nearest first (wider loads too many
-# listings into Python at state scale: 100 miles took 1.7 s over 20,000 listings).
+class ByDistance:
+    """Findings nearest first within a distance, read one page at a time like `ByName`: the
+    database filters and orders by a flat-earth distance in degrees (exact enough for ordering
+    within a state, and the same on SQLite and PostgreSQL), and only the page read is given
+    its great-circle miles."""
+
+    def __init__(
+        self, services: ServiceQuerySet, *, origin: tuple[float, float], within: float
+    ) -> None:
+        self.origin = origin
+        north = F("location__latitude") - origin[0]
+        east = (F("location__longitude") - origin[1]) * math.cos(math.radians(origin[0]))
+        reach = ExpressionWrapper(north * north + east * east, output_field=FloatField())
+        self.services = (
+            services.annotate(reach=reach)
+            .filter(reach__lte=(within / MILES_PER_DEGREE) ** 2)
+            .order_by("reach", "name_sort", "id")
+        )
+
+    def _finding(self, service: Service) -> Finding:
+        place = service.location
+        miles = miles_between(self.origin, (place.latitude or 0.0, place.longitude or 0.0))
+        return Finding(service=service, miles=round(miles, 1))
+
+    def count(self) -> int:
+        return self.services.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, int):
+            return self._finding(self.services[index])
+        return [self._finding(s) for s in self.services[index]]
+
+
+# A ZIP code search without a distance looks this far, nearest first: help a person can
+# reach (the database pages the results, so the distance only bounds what is relevant).
 FARTHEST_MILES = 25.0
 
 
@@ -116,7 +156,7 @@ class Search:
 
 def find_services(
     *, organization: Organization, search: Search, now: datetime
-) -> tuple[list[Finding] | ByName, bool]:
+) -> tuple[list[Finding] | ByName | ByDistance, bool]:
     """Active listings matching `search`, nearest first when a ZIP is given (else by name).
     Returns the findings and whether the ZIP was understood (True when none was given)."""
     services = Service.objects.of(organization).filter(status=ServiceStatus.ACTIVE)
@@ -142,20 +182,11 @@ def find_services(
     within = search.within_miles or FARTHEST_MILES
     spread = within / MILES_PER_DEGREE
     wide = spread / max(0.01, math.cos(math.radians(origin[0])))
-    related = related.filter(
+    near = related.filter(
         location__latitude__range=(origin[0] - spread, origin[0] + spread),
         location__longitude__range=(origin[1] - wide, origin[1] + wide),
     )
-    findings = []
-    for service in related:
-        place = getattr(service, "location", None)
-        if place is None or place.latitude is None or place.longitude is None:
-            continue
-        miles = miles_between(origin, (place.latitude, place.longitude))
-        if miles <= within:
-            findings.append(Finding(service=service, miles=round(miles, 1)))
-    findings.sort(key=lambda f: (f.miles, f.service.name_sort))
-    return findings, True
+    return ByDistance(near, origin=origin, within=within), True
 
 
 def needs_checking(*, organization: Organization, today: datetime) -> list[Service]:

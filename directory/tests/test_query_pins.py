@@ -15,8 +15,9 @@ ANCHOR = date(2026, 12, 4)
 
 # Every page starts with 4 (session, user, memberships, second-factor device); a coach's page
 # adds 1 for the navigation's counts.
-# Find: the matching listings with their place and provider (one statement), nav counts.
-FIND_PIN = 6
+# Find near a ZIP code: how many listings are within the distance, then one page of them
+# nearest first with their place and provider (both in the database), nav counts.
+FIND_PIN = 7
 # My resources: the participant with their preference; the shares with their listings, phones
 # and schedules (3); audit (3); the portal's safety-plan link (every portal page).
 RESOURCES_PIN = 12
