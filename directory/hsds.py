@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import time
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch
 
 from directory.models import Cost, Need, Phone, Schedule, Service
@@ -26,7 +27,7 @@ from organizations.models import Organization
 NAMESPACE = uuid.UUID("6c0d3b8e-3f4a-5d0e-9a55-2f1c4a7b9e10")
 NEED_TAXONOMY = "cairn-need"
 COST_TAXONOMY = "cairn-cost"
-TAXONOMIES = {
+TAXONOMIES: dict[str, tuple[str, type[models.TextChoices]]] = {
     NEED_TAXONOMY: ("Cairn need categories", Need),
     COST_TAXONOMY: ("Cairn cost", Cost),
 }
@@ -88,13 +89,15 @@ def term_id(taxonomy: str, code: str) -> str:
 
 
 def clock(value: time) -> str:
-    return value.strftime("%H:%M") if not value.second else value.strftime("%H:%M:%S")
+    """A time as HSDS writes it (HH:MM), for a file rather than for people to read."""
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
 def _taxonomy_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     taxonomies, terms = [], []
     for name, (description, choices) in TAXONOMIES.items():
         taxonomies.append({"id": taxonomy_id(name), "name": name, "description": description})
+        choice: models.TextChoices
         for choice in choices:
             terms.append(
                 {
@@ -180,7 +183,11 @@ def service_objects(service: Service) -> dict[str, Any]:
                 }
             )
         rows["service_at_locations"].append(
-            {"id": derived_id(key, "at", location_id), "service_id": key, "location_id": location_id}
+            {
+                "id": derived_id(key, "at", location_id),
+                "service_id": key,
+                "location_id": location_id,
+            }
         )
     for index, phone in enumerate(service.phones.all()):
         rows["phones"].append(

@@ -5,6 +5,7 @@ unchanged is counted against the organization's listings. Nothing is written her
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
 from typing import Any
@@ -216,7 +217,8 @@ class Checker:
             key: row.get("name").strip() for key, row in self.unique("taxonomies").items()
         }
         terms = {
-            key: self.term(row, taxonomy_names) for key, row in self.unique("taxonomy_terms").items()
+            key: self.term(row, taxonomy_names)
+            for key, row in self.unique("taxonomy_terms").items()
         }
         self.location_parts(rows, locations)
         by_service = self.service_parts(rows, services, locations)
@@ -301,8 +303,10 @@ class Checker:
                     self.result.add(
                         row,
                         "description",
-                        _("The accessibility notes of this place are longer than %(limit)s "
-                          "characters in all.")
+                        _(
+                            "The accessibility notes of this place are longer than %(limit)s "
+                            "characters in all."
+                        )
                         % {"limit": _limit(Location, "accessibility")},
                     )
 
@@ -338,47 +342,51 @@ class Checker:
             place = self.refers(row, "location_id", locations, _("location"))
             if service and place:
                 parts[service]["places"].append((row, locations[place]))
-        for row in rows["phones"]:
-            if (service := self.refers(row, "service_id", services, _("service"))) is None:
-                continue
-            number = self.required(row, "number")
-            self.text(row, "number", Phone)
-            try:
-                to_e164(number)
-            except ValidationError as error:
-                self.result.add(row, "number", " ".join(error.messages))
-            kind = row.get("type").strip().lower()
-            if kind not in PHONE_TYPES:
-                self.result.add(
-                    row,
-                    "type",
-                    _("Cairn keeps voice, cell, text and hotline numbers; this type is not one."),
-                )
-            description = self.text(row, "description", Phone)
-            parts[service]["phones"].append((number, PHONE_TYPES.get(kind, ""), description))
-        for row in rows["schedules"]:
-            if (service := self.refers(row, "service_id", services, _("service"))) is None:
-                continue
-            parts[service]["hours"].extend(self.hours(row))
-        for row in rows["languages"]:
-            if (service := self.refers(row, "service_id", services, _("service"))) is None:
-                continue
-            code = self.required(row, "code").lower()
-            if code and code not in Language.values:
-                self.result.add(
-                    row,
-                    "code",
-                    _("Cairn knows these language codes: %(codes)s.")
-                    % {"codes": ", ".join(Language.values)},
-                )
-            elif code:
-                parts[service]["languages"].append(code)
+        readers: dict[str, Callable[[Row], list[Any]]] = {
+            "phones": self.phone,
+            "schedules": self.hours,
+            "languages": self.language,
+        }
+        for table, reader in readers.items():
+            for row in rows[table]:
+                if (service := self.refers(row, "service_id", services, _("service"))) is None:
+                    continue
+                parts[service][table].extend(reader(row))
         for row in rows["service_areas"]:
             if (service := self.refers(row, "service_id", services, _("service"))) is None:
                 continue
             if name := row.get("name").strip():
                 parts[service]["areas"].append((row, name))
         return parts
+
+    def phone(self, row: Row) -> list[tuple[str, str, str]]:
+        number = self.required(row, "number")
+        self.text(row, "number", Phone)
+        try:
+            to_e164(number)
+        except ValidationError as error:
+            self.result.add(row, "number", " ".join(error.messages))
+        kind = row.get("type").strip().lower()
+        if kind not in PHONE_TYPES:
+            self.result.add(
+                row,
+                "type",
+                _("Cairn keeps voice, cell, text and hotline numbers; this type is not one."),
+            )
+        description = self.text(row, "description", Phone)
+        return [(number, PHONE_TYPES.get(kind, ""), description)]
+
+    def language(self, row: Row) -> list[str]:
+        code = self.required(row, "code").lower()
+        if code and code not in Language.values:
+            self.result.add(
+                row,
+                "code",
+                _("Cairn knows these language codes: %(codes)s.")
+                % {"codes": ", ".join(Language.values)},
+            )
+            return []
+        return [code] if code else []
 
     def hours(self, row: Row) -> list[tuple[str, time, time]]:
         freq = row.get("freq").strip().upper()
@@ -472,7 +480,9 @@ class Checker:
             self.locate(location)
         if self.result.problem_count != before:
             return None
-        hours = sorted(set(mine.get("hours", [])), key=lambda h: (list(Weekday.values).index(h[0]), h[1]))
+        hours = sorted(
+            set(mine.get("schedules", [])), key=lambda h: (list(Weekday.values).index(h[0]), h[1])
+        )
         return Listing(
             key=key,
             provider_key=provider_key,

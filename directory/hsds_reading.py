@@ -132,7 +132,9 @@ def _read_json(raw: bytes, filename: str) -> Tables:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        raise Unreadable(_("The file is not text in UTF-8, so it cannot be read as JSON.")) from error
+        raise Unreadable(
+            _("The file is not text in UTF-8, so it cannot be read as JSON.")
+        ) from error
     except json.JSONDecodeError as error:
         raise Unreadable(
             _(

@@ -124,7 +124,9 @@ def apply_import(*, acting: Membership, record: HsdsImport) -> HsdsImport:
     return locked
 
 
-def _providers(organization: Organization, listings: list[Listing]) -> dict[str, ResourceOrganization]:
+def _providers(
+    organization: Organization, listings: list[Listing]
+) -> dict[str, ResourceOrganization]:
     """Every provider the listings name, created or brought up to date."""
     here = {p.hsds_key: p for p in ResourceOrganization.objects.filter(organization=organization)}
     wanted = {listing.provider_key: listing.provider for listing in listings}
@@ -209,19 +211,14 @@ def _write_parts(organization: Organization, pairs: list[tuple[Service, Listing]
             for n, t, d in listing.phones
         ]
         hours += [
-            Schedule(
-                organization=organization, service=service, byday=d, opens_at=o, closes_at=c
-            )
+            Schedule(organization=organization, service=service, byday=d, opens_at=o, closes_at=c)
             for d, o, c in listing.hours
         ]
         languages += [
             ServiceLanguage(organization=organization, service=service, code=code)
             for code in listing.languages
         ]
-    for model, rows in (
-        (Location, places),
-        (Phone, phones),
-        (Schedule, hours),
-        (ServiceLanguage, languages),
-    ):
-        model.objects.bulk_create(rows, batch_size=1000)  # type: ignore[attr-defined]
+    Location.objects.bulk_create(places, batch_size=1000)
+    Phone.objects.bulk_create(phones, batch_size=1000)
+    Schedule.objects.bulk_create(hours, batch_size=1000)
+    ServiceLanguage.objects.bulk_create(languages, batch_size=1000)

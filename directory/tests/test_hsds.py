@@ -13,8 +13,8 @@ from django.test import Client
 
 from accounts.models import User
 from cairn.demo import DemoWorld
-from cairn.tests.test_neutralised_downloads import NUMBER
 from cairn.tests.html_parts import elements
+from cairn.tests.test_neutralised_downloads import NUMBER
 from directory import demo as directory_demo
 from directory import hsds_views
 from directory.hsds import TABLES
@@ -89,7 +89,9 @@ def test_an_export_imports_into_an_empty_organization_as_the_same_listings(
     assert _listings(riverside) == _listings(harbor)
     # Exported again from the new organization, the file says the same (but when it changed).
     again = export_directory(acting=riverside, form="json")
-    assert _without_modified(again) == _without_modified(export_directory(acting=harbor, form="json"))
+    assert _without_modified(again) == _without_modified(
+        export_directory(acting=harbor, form="json")
+    )
 
 
 def test_importing_the_same_file_again_updates_by_hsds_id_without_duplicates(
@@ -196,7 +198,9 @@ def test_json_problems_name_the_service_and_the_nested_field(
     services = json.loads(export_directory(acting=harbor, form="json"))
     services[2]["languages"][0]["code"] = "klingon"
     services[4]["attributes"] = []
-    record = check_file(acting=riverside, filename="partner.json", raw=json.dumps(services).encode())
+    record = check_file(
+        acting=riverside, filename="partner.json", raw=json.dumps(services).encode()
+    )
     found = {(p["file"], p["row"], p["field"]) for p in record.problems}
     assert found == {
         ("partner.json", 3, "languages[1].code"),
@@ -297,7 +301,9 @@ def test_downloads_are_files_for_keepers_and_audited(client_for, harbor) -> None
     assert "services.csv" in _tables(response.content)
     data = client_for("mia").get("/directory/keep/hsds/directory.json")
     assert len(json.loads(data.content)) == 15
-    assert AuditEvent.objects.filter(action=Action.EXPORT, target_type="directory.hsds").count() == 2
+    assert (
+        AuditEvent.objects.filter(action=Action.EXPORT, target_type="directory.hsds").count() == 2
+    )
 
 
 def test_coaches_are_refused_and_another_organization_gets_404(
