@@ -193,16 +193,12 @@ class Checker:
             found[key] = row
         return found
 
-    def refers(self, row: Row, name: str, known: dict[str, Any], what: str) -> str | None:
+    def refers(self, row: Row, name: str, known: dict[str, Any], missing: str) -> str | None:
         value = row.get(name).strip()
         if not value:
             return None
         if value not in known:
-            self.result.add(
-                row,
-                name,
-                _("No %(what)s in the file has this id.") % {"what": what},
-            )
+            self.result.add(row, name, missing)
             return None
         return value
 
@@ -283,7 +279,9 @@ class Checker:
 
     def location_parts(self, rows: dict[str, list[Row]], locations: dict[str, Any]) -> None:
         for row in rows["addresses"]:
-            key = self.refers(row, "location_id", locations, _("location"))
+            key = self.refers(
+                row, "location_id", locations, _("No location in the file has this id.")
+            )
             if key is None:
                 if not row.get("location_id").strip():
                     self.required(row, "location_id")
@@ -293,7 +291,9 @@ class Checker:
                 continue  # the first address is the place's; a postal one may follow
             self.address(row, spot)
         for row in rows["accessibility"]:
-            key = self.refers(row, "location_id", locations, _("location"))
+            key = self.refers(
+                row, "location_id", locations, _("No location in the file has this id.")
+            )
             if key is not None:
                 spot = locations[key]
                 spot["accessibility"] = "; ".join(
@@ -338,8 +338,12 @@ class Checker:
     ) -> dict[str, dict[str, list[Any]]]:
         parts: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for row in rows["service_at_locations"]:
-            service = self.refers(row, "service_id", services, _("service"))
-            place = self.refers(row, "location_id", locations, _("location"))
+            service = self.refers(
+                row, "service_id", services, _("No service in the file has this id.")
+            )
+            place = self.refers(
+                row, "location_id", locations, _("No location in the file has this id.")
+            )
             if service and place:
                 parts[service]["places"].append((row, locations[place]))
         readers: dict[str, Callable[[Row], list[Any]]] = {
@@ -349,11 +353,19 @@ class Checker:
         }
         for table, reader in readers.items():
             for row in rows[table]:
-                if (service := self.refers(row, "service_id", services, _("service"))) is None:
+                if (
+                    service := self.refers(
+                        row, "service_id", services, _("No service in the file has this id.")
+                    )
+                ) is None:
                     continue
                 parts[service][table].extend(reader(row))
         for row in rows["service_areas"]:
-            if (service := self.refers(row, "service_id", services, _("service"))) is None:
+            if (
+                service := self.refers(
+                    row, "service_id", services, _("No service in the file has this id.")
+                )
+            ) is None:
                 continue
             if name := row.get("name").strip():
                 parts[service]["areas"].append((row, name))
@@ -416,8 +428,12 @@ class Checker:
             entity = (row.get("link_type") or row.get("link_entity")).strip().lower()
             if entity not in ("", "service"):
                 continue
-            service = self.refers(row, "link_id", services, _("service"))
-            term = self.refers(row, "taxonomy_term_id", terms, _("taxonomy term"))
+            service = self.refers(
+                row, "link_id", services, _("No service in the file has this id.")
+            )
+            term = self.refers(
+                row, "taxonomy_term_id", terms, _("No taxonomy term in the file has this id.")
+            )
             if service and term:
                 taxonomy, code = terms[term]
                 if taxonomy in (NEED_TAXONOMY, COST_TAXONOMY):
