@@ -271,7 +271,7 @@ def export_json(organization: Organization) -> bytes:
             for attribute in rows["attributes"]
         ]
         services.append(item)
-    return json.dumps(services, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(services, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _without(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:

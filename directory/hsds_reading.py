@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from directory.hsds import TABLES
 from lib.spreadsheet import restore
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 50
 MAX_SERVICES = 50_000

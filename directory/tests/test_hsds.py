@@ -327,7 +327,7 @@ def test_an_oversized_upload_is_refused_calmly(client_for, harbor, monkeypatch) 
     monkeypatch.setattr(hsds_views.HsdsUploadHandler, "limit", 1000)
     response = _upload(client_for("mia"), "big.json", b"[" + b" " * 5000 + b"]")
     assert response.status_code == 400
-    assert "larger than 10 MB" in _main(response)
+    assert "larger than 20 MB" in _main(response)
     assert not HsdsImport.objects.exists()
 
 
