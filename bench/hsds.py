@@ -18,6 +18,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bench import given_or_fresh_sqlite, setup_django
@@ -145,9 +146,9 @@ def main() -> None:
     base_export, _plain = timed(plain_rows)
     lines = ["| step | seconds | ratio to its baseline | notes |", "|---|---:|---:|---|"]
     lines.append(f"| baseline: services as plain JSON rows | {base_export:.2f} | 1.00 | |")
-    files = {}
+    files: dict[str, bytes] = {}
     for form in ("json", "zip"):
-        seconds, content = timed(lambda f=form: export_directory(acting=acting, form=f))
+        seconds, content = timed(partial(export_directory, acting=acting, form=form))
         files[form] = content
         lines.append(
             f"| export, {form} | {seconds:.2f} | {seconds / base_export:.2f} "
@@ -156,29 +157,28 @@ def main() -> None:
     for form, content in files.items():
         empty = _program(f"bench-hsds-into-{form}")
         name = f"directory.{form}"
-        base_read, _tables = timed(lambda c=content, n=name: read(c, n))
+        base_read, _tables = timed(partial(read, content, name))
         lines.append(f"| baseline: read the {form} file only | {base_read:.2f} | 1.00 | |")
-        check_s, record = timed(
-            lambda c=content, n=name, e=empty: check_file(acting=e, filename=n, raw=c)
-        )
+        check = partial(check_file, acting=empty, filename=name, raw=content)
+        check_s, record = timed(check)
         assert record.problem_count == 0, record.problems[:3]
         lines.append(
             f"| dry run, {form} | {check_s:.2f} | {check_s / base_read:.2f} "
             f"| {record.added_count:,} to add |"
         )
-        apply_s, done = timed(lambda r=record, e=empty: apply_import(acting=e, record=r))
+        apply_s, done = timed(partial(apply_import, acting=empty, record=record))
         lines.append(
             f"| import, {form} (checked again, then written) | {apply_s:.2f} "
             f"| {apply_s / base_read:.2f} | {done.added_count:,} added |"
         )
-        again_s, again = timed(
-            lambda c=content, n=name, e=empty: apply_import(
-                acting=e, record=check_file(acting=e, filename=n, raw=c)
-            )
-        )
+
+        def again(check: Any = check, empty: Any = empty) -> Any:
+            return apply_import(acting=empty, record=check())
+
+        again_s, repeated = timed(again)
         lines.append(
             f"| same file again (dry run + import) | {again_s:.2f} | {again_s / base_read:.2f} "
-            f"| {again.unchanged_count:,} unchanged, {again.added_count} added |"
+            f"| {repeated.unchanged_count:,} unchanged, {repeated.added_count} added |"
         )
     print("\n".join(lines))
 

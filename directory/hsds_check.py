@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
-from directory.hsds import COST_TAXONOMY, NEED_TAXONOMY
+from directory.hsds import COST_TAXONOMY, NEED_TAXONOMY, Parts
 from directory.hsds_reading import Row, Tables
 from directory.models import (
     Cost,
@@ -59,6 +59,7 @@ SERVICE_TEXT = [
     "application_process",
     "accreditations",
 ]
+WEEKDAYS = list(Weekday.values)
 PLACE_TEXT = ["name", "address_1", "city", "state_province", "postal_code", "accessibility"]
 
 
@@ -496,9 +497,7 @@ class Checker:
             self.locate(location)
         if self.result.problem_count != before:
             return None
-        hours = sorted(
-            set(mine.get("schedules", [])), key=lambda h: (list(Weekday.values).index(h[0]), h[1])
-        )
+        hours = sorted(set(mine.get("schedules", [])), key=lambda h: (WEEKDAYS.index(h[0]), h[1]))
         return Listing(
             key=key,
             provider_key=provider_key,
@@ -557,7 +556,7 @@ class Checker:
             location["latitude"], location["longitude"] = centroid or (None, None)
 
 
-def snapshot(service: Service) -> Listing:
+def snapshot(service: Service, parts: Parts) -> Listing:
     """A listing already here, in the same shape as one read from a file."""
     place = getattr(service, "location", None)
     location = None
@@ -584,12 +583,9 @@ def snapshot(service: Service) -> Listing:
         },
         service=values,
         location=location,
-        phones=[(p.number, p.type, p.description) for p in service.phones.all()],
-        hours=sorted(
-            ((h.byday, h.opens_at, h.closes_at) for h in service.schedules.all()),
-            key=lambda h: (list(Weekday.values).index(h[0]), h[1]),
-        ),
-        languages=sorted(lang.code for lang in service.languages.all()),
+        phones=parts.phones,
+        hours=sorted(parts.hours, key=lambda h: (WEEKDAYS.index(h[0]), h[1])),
+        languages=sorted(parts.languages),
     )
 
 

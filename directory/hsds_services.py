@@ -53,19 +53,19 @@ class Plan:
     unchanged: int
 
 
-def _existing(organization: Organization) -> dict[str, Service]:
-    return {service.hsds_key: service for service in hsds.listings(organization)}
+def _existing(organization: Organization) -> dict[str, tuple[Service, hsds.Parts]]:
+    return {service.hsds_key: (service, parts) for service, parts in hsds.listings(organization)}
 
 
 def plan(organization: Organization, listings: list[Listing]) -> Plan:
     here = _existing(organization)
     new, changed, unchanged = [], [], 0
     for listing in listings:
-        service = here.get(listing.key)
-        if service is None:
+        found = here.get(listing.key)
+        if found is None:
             new.append(listing)
-        elif snapshot(service) != listing:
-            changed.append((service, listing))
+        elif snapshot(*found) != listing:
+            changed.append((found[0], listing))
         else:
             unchanged += 1
     return Plan(new=new, changed=changed, unchanged=unchanged)

@@ -17,7 +17,7 @@ from cairn.tests.html_parts import elements
 from cairn.tests.test_neutralised_downloads import NUMBER
 from directory import demo as directory_demo
 from directory import hsds_views
-from directory.hsds import TABLES
+from directory.hsds import TABLES, listings
 from directory.hsds_check import snapshot
 from directory.hsds_services import NotReady, apply_import, check_file, export_directory
 from directory.models import HsdsImport, HsdsImportState, Service
@@ -44,8 +44,7 @@ def riverside(demo: DemoWorld) -> Membership:
 
 
 def _listings(membership: Membership) -> list[Any]:
-    services = Service.objects.of(membership.organization).select_related("provider", "location")
-    found = [snapshot(s) for s in services.prefetch_related("phones", "schedules", "languages")]
+    found = [snapshot(service, parts) for service, parts in listings(membership.organization)]
     return sorted(found, key=lambda listing: listing.key)
 
 
