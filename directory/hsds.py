@@ -8,6 +8,7 @@ for phones, hours and the like, so their ids are derived from the service's id a
 the same listings always export the same file.
 """
 
+import hashlib
 import io
 import json
 import uuid
@@ -26,6 +27,7 @@ from organizations.models import Organization
 
 # A fixed namespace, so derived ids are the same in every export.
 NAMESPACE = uuid.UUID("6c0d3b8e-3f4a-5d0e-9a55-2f1c4a7b9e10")
+_NAMESPACE_BYTES = NAMESPACE.bytes
 NEED_TAXONOMY = "cairn-need"
 COST_TAXONOMY = "cairn-cost"
 TAXONOMIES: dict[str, tuple[str, type[models.TextChoices]]] = {
@@ -78,7 +80,15 @@ DATE_FIELDS = {"assured_date"}
 
 
 def derived_id(*parts: object) -> str:
-    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+    """uuid5(NAMESPACE, parts joined by "/"), written out directly: an export makes about fifteen
+    per listing, and building UUID objects took a third of its time."""
+    name = _NAMESPACE_BYTES + "/".join(map(str, parts)).encode()
+    # SHA-1 is what uuid5 is defined with; an id, not a secret.
+    digest = bytearray(hashlib.sha1(name, usedforsecurity=False).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def taxonomy_id(taxonomy: str) -> str:
