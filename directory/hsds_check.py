@@ -8,11 +8,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory.hsds import COST_TAXONOMY, NEED_TAXONOMY, Parts
 from directory.hsds_reading import Row, Tables
@@ -60,6 +63,12 @@ SERVICE_TEXT = [
     "accreditations",
 ]
 WEEKDAYS = list(Weekday.values)
+DAYS = frozenset(Weekday.values)
+LANGUAGES = frozenset(Language.values)
+# Said only when a reference does not resolve (translated then, not for every row read).
+NO_SERVICE = gettext_lazy("No service in the file has this id.")
+NO_LOCATION = gettext_lazy("No location in the file has this id.")
+NO_TERM = gettext_lazy("No taxonomy term in the file has this id.")
 PLACE_TEXT = ["name", "address_1", "city", "state_province", "postal_code", "accessibility"]
 
 
@@ -105,6 +114,7 @@ class Check:
         return [asdict(p) for p in self.problems]
 
 
+@lru_cache(maxsize=64)
 def _limit(model: Any, name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
 
@@ -194,12 +204,12 @@ class Checker:
             found[key] = row
         return found
 
-    def refers(self, row: Row, name: str, known: dict[str, Any], missing: str) -> str | None:
+    def refers(self, row: Row, name: str, known: dict[str, Any], missing: Promise) -> str | None:
         value = row.get(name).strip()
         if not value:
             return None
         if value not in known:
-            self.result.add(row, name, missing)
+            self.result.add(row, name, str(missing))
             return None
         return value
 
@@ -280,9 +290,7 @@ class Checker:
 
     def location_parts(self, rows: dict[str, list[Row]], locations: dict[str, Any]) -> None:
         for row in rows["addresses"]:
-            key = self.refers(
-                row, "location_id", locations, _("No location in the file has this id.")
-            )
+            key = self.refers(row, "location_id", locations, NO_LOCATION)
             if key is None:
                 if not row.get("location_id").strip():
                     self.required(row, "location_id")
@@ -292,9 +300,7 @@ class Checker:
                 continue  # the first address is the place's; a postal one may follow
             self.address(row, spot)
         for row in rows["accessibility"]:
-            key = self.refers(
-                row, "location_id", locations, _("No location in the file has this id.")
-            )
+            key = self.refers(row, "location_id", locations, NO_LOCATION)
             if key is not None:
                 spot = locations[key]
                 spot["accessibility"] = "; ".join(
@@ -339,12 +345,8 @@ class Checker:
     ) -> dict[str, dict[str, list[Any]]]:
         parts: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for row in rows["service_at_locations"]:
-            service = self.refers(
-                row, "service_id", services, _("No service in the file has this id.")
-            )
-            place = self.refers(
-                row, "location_id", locations, _("No location in the file has this id.")
-            )
+            service = self.refers(row, "service_id", services, NO_SERVICE)
+            place = self.refers(row, "location_id", locations, NO_LOCATION)
             if service and place:
                 parts[service]["places"].append((row, locations[place]))
         readers: dict[str, Callable[[Row], list[Any]]] = {
@@ -354,19 +356,11 @@ class Checker:
         }
         for table, reader in readers.items():
             for row in rows[table]:
-                if (
-                    service := self.refers(
-                        row, "service_id", services, _("No service in the file has this id.")
-                    )
-                ) is None:
+                if (service := self.refers(row, "service_id", services, NO_SERVICE)) is None:
                     continue
                 parts[service][table].extend(reader(row))
         for row in rows["service_areas"]:
-            if (
-                service := self.refers(
-                    row, "service_id", services, _("No service in the file has this id.")
-                )
-            ) is None:
+            if (service := self.refers(row, "service_id", services, NO_SERVICE)) is None:
                 continue
             if name := row.get("name").strip():
                 parts[service]["areas"].append((row, name))
@@ -391,7 +385,7 @@ class Checker:
 
     def language(self, row: Row) -> list[str]:
         code = self.required(row, "code").lower()
-        if code and code not in Language.values:
+        if code and code not in LANGUAGES:
             self.result.add(
                 row,
                 "code",
@@ -409,7 +403,7 @@ class Checker:
             )
         days_text = self.required(row, "byday").upper()
         days = [d.strip() for d in days_text.split(",") if d.strip()]
-        wrong = [d for d in days if d not in Weekday.values]
+        wrong = [d for d in days if d not in DAYS]
         if wrong:
             self.result.add(
                 row,
@@ -429,12 +423,8 @@ class Checker:
             entity = (row.get("link_type") or row.get("link_entity")).strip().lower()
             if entity not in ("", "service"):
                 continue
-            service = self.refers(
-                row, "link_id", services, _("No service in the file has this id.")
-            )
-            term = self.refers(
-                row, "taxonomy_term_id", terms, _("No taxonomy term in the file has this id.")
-            )
+            service = self.refers(row, "link_id", services, NO_SERVICE)
+            term = self.refers(row, "taxonomy_term_id", terms, NO_TERM)
             if service and term:
                 taxonomy, code = terms[term]
                 if taxonomy in (NEED_TAXONOMY, COST_TAXONOMY):
