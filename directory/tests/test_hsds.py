@@ -345,3 +345,74 @@ def test_a_malformed_file_is_refused_calmly(client_for, harbor, name, raw, said)
     assert response.status_code == 400
     assert said in _main(response)
     assert not HsdsImport.objects.exists()
+
+
+# --- files from elsewhere -------------------------------------------------------------------------
+
+MINIMAL = [
+    {
+        "id": "svc-1",
+        "organization_id": "org-1",
+        "name": "Evening pantry",
+        "status": "temporarily closed",
+        "organization": {"id": "org-1", "name": "Neighbors", "description": ""},
+        "schedules": [
+            {"id": "s-1", "byday": "MO,WE", "opens_at": "17:00-05:00", "closes_at": "19:30"}
+        ],
+        "attributes": [
+            {"id": "a-1", "taxonomy_term": {"id": "t-1", "taxonomy": "cairn-need", "code": "food"}},
+            {
+                "id": "a-2",
+                "taxonomy_term": {"id": "t-2", "taxonomy": "open-eligibility", "code": "x"},
+            },
+        ],
+    }
+]
+
+
+def test_a_small_file_from_elsewhere_imports_with_cairns_defaults(riverside: Membership) -> None:
+    done = _import(riverside, "partner.json", json.dumps(MINIMAL).encode())
+    assert done.added_count == 1
+    service = Service.objects.of(riverside.organization).get(hsds_id="svc-1")
+    assert (service.need, service.cost, service.status) == ("food", "free", "inactive")
+    hours = sorted(
+        (h.byday, h.opens_at.isoformat(), h.closes_at.isoformat()) for h in service.schedules.all()
+    )
+    assert hours == [("MO", "17:00:00", "19:30:00"), ("WE", "17:00:00", "19:30:00")]
+    assert service.provider.name == "Neighbors" and service.provider.hsds_id == "org-1"
+
+
+def test_a_service_in_two_places_is_a_problem_named_on_its_second_link(
+    harbor: Membership, riverside: Membership
+) -> None:
+    services = json.loads(export_directory(acting=harbor, form="json"))
+    link = services[0]["service_at_locations"][0]
+    services[0]["service_at_locations"].append({**link, "id": "second-link"})
+    record = check_file(acting=riverside, filename="d.json", raw=json.dumps(services).encode())
+    assert [(p["row"], p["field"]) for p in record.problems] == [
+        (1, "service_at_locations[2].location_id")
+    ]
+    assert "one place per service" in record.problems[0]["message"]
+
+
+def test_a_listing_added_by_hand_joins_the_first_of_two_providers_of_the_same_name(
+    client_for, riverside: Membership
+) -> None:
+    twins = [
+        {
+            **MINIMAL[0],
+            "id": f"svc-{n}",
+            "organization_id": f"org-{n}",
+            "organization": {"id": f"org-{n}", "name": "Neighbors"},
+        }
+        for n in (1, 2)
+    ]
+    _import(riverside, "twins.json", json.dumps(twins).encode())
+    keeper = Client()
+    keeper.force_login(riverside.user)
+    response = keeper.post(
+        "/directory/keep/new/",
+        {"name": "Lunch", "provider_name": "Neighbors", "need": "food", "cost": "free"},
+    )
+    assert response.status_code == 302
+    assert Service.objects.of(riverside.organization).get(name="Lunch").provider.name == "Neighbors"
