@@ -1,6 +1,7 @@
 """The participant's own appointments in their portal, and one as an .ics file to keep; the
 program's groups and the community meetings from its directory, each for their calendar."""
 
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -127,7 +128,7 @@ def groups_and_meetings(request: HttpRequest) -> HttpResponse:
 
 
 @participant_required
-def group_session_ics(request: HttpRequest, appointment_id: object) -> HttpResponse:
+def group_session_ics(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
     participant = own_participant(request)
     session = selectors.group_session_for_portal(participant, appointment_id)
     record_page_view(
@@ -139,7 +140,7 @@ def group_session_ics(request: HttpRequest, appointment_id: object) -> HttpRespo
 
 
 @participant_required
-def meeting_ics(request: HttpRequest, service_id: object) -> HttpResponse:
+def meeting_ics(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     participant = own_participant(request)
     meeting = meeting_for_portal(participant.organization, service_id)
     record_page_view(

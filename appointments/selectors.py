@@ -1,6 +1,7 @@
 """Reads of appointments: a coach's calendar, a participant's card, a group's calendar, Today's
 follow-ups after a missed appointment, and the participant's own upcoming list."""
 
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -156,7 +157,7 @@ def group_sessions_for_portal(participant: Participant) -> list[Appointment]:
     )
 
 
-def group_session_for_portal(participant: Participant, appointment_id: object) -> Appointment:
+def group_session_for_portal(participant: Participant, appointment_id: uuid.UUID) -> Appointment:
     """One of those sessions, or 404 (a closed group's, another program's, a past one)."""
     found = _group_sessions_open_to(participant).filter(id=appointment_id).select_related("group")
     session = found.first()

@@ -151,3 +151,14 @@ class ListingForm(OneTimeKeyForm, forms.ModelForm):
                 and data.get(f"closes_{d.value}") is not None
             ],
         )
+
+
+class HsdsUploadForm(OneTimeKeyForm):
+    file = forms.FileField(
+        label=_("HSDS file"),
+        help_text=_(
+            "An HSDS 3.0 JSON file (a list of services) or a zipped CSV data package, up to 10 MB. "
+            "Nothing is imported until you have seen the check and chosen Import."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.zip"}),
+    )

@@ -79,9 +79,25 @@ class ResourceOrganization(models.Model):
     description = models.TextField(_("about the organization"), blank=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # The id an imported HSDS file gave this organization (blank when it was made here).
+    hsds_id = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "hsds_id"],
+                condition=~models.Q(hsds_id=""),
+                name="directory_provider_hsds_id_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def hsds_key(self) -> str:
+        """Its id in an HSDS file: the one it was imported with, else Cairn's own."""
+        return self.hsds_id or str(self.id)
 
 
 class ServiceQuerySet(models.QuerySet["Service"]):
@@ -128,6 +144,8 @@ class Service(HashedModel):
     service_area = models.CharField(_("area served"), max_length=200, blank=True)
     last_verified = models.DateField(_("last checked"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The id an imported HSDS file gave this service, so importing it again updates this listing.
+    hsds_id = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,9 +156,21 @@ class Service(HashedModel):
             models.Index(fields=["organization", "status", "need"]),
             models.Index(fields=["organization", "name_sort"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "hsds_id"],
+                condition=~models.Q(hsds_id=""),
+                name="directory_service_hsds_id_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def hsds_key(self) -> str:
+        """Its id in an HSDS file: the one it was imported with, else Cairn's own."""
+        return self.hsds_id or str(self.id)
 
     def is_stale(self, today: date) -> bool:
         return self.last_verified is None or (today - self.last_verified).days > STALE_AFTER_DAYS
@@ -258,3 +288,49 @@ class SharedResource(models.Model):
 
     def __str__(self) -> str:
         return str(self.service)
+
+
+class HsdsImportState(models.TextChoices):
+    CHECKED = "checked", _("Checked")
+    APPLIED = "applied", _("Imported")
+
+
+class HsdsForm(models.TextChoices):
+    JSON = "json", _("HSDS JSON")
+    ZIP = "zip", _("HSDS CSV data package (zip)")
+
+
+class HsdsImport(models.Model):
+    """An uploaded HSDS file and its dry run; applied once, all or nothing. The file (public
+    listings, no personal data) is kept until it is imported, so the import reads what was
+    checked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    form = models.CharField(max_length=4, choices=HsdsForm.choices)
+    content = models.BinaryField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=HsdsImportState.choices, default=HsdsImportState.CHECKED
+    )
+    # The dry run's findings: file, row, field, value, message (the first MAX_SHOWN of them).
+    problems = models.JSONField(default=list)
+    problem_count = models.PositiveIntegerField(default=0)
+    # Fields in the file that Cairn does not keep, by file: told, never a problem.
+    not_kept = models.JSONField(default=dict)
+    service_count = models.PositiveIntegerField(default=0)
+    added_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "created_at"], name="hsdsimport_org")]
+
+    def __str__(self) -> str:
+        return self.filename

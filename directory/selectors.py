@@ -1,6 +1,7 @@
 """Finding help in the directory: need, words, language, cost, open now, and distance from a ZIP."""
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -228,7 +229,7 @@ def meetings_for_portal(organization: Organization) -> list[Service]:
     )
 
 
-def meeting_for_portal(organization: Organization, service_id: object) -> Service:
+def meeting_for_portal(organization: Organization, service_id: uuid.UUID) -> Service:
     """One of those meetings, or 404."""
     found = (
         Service.objects.of(organization)

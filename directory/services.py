@@ -83,11 +83,17 @@ def _write_parts(acting: Membership, service: Service, values: ListingValues) ->
     )
 
 
+def _provider_named(acting: Membership, name: str) -> ResourceOrganization:
+    """The provider of that name (an HSDS import may have brought two with the same name, under
+    different ids: the first is taken), or a new one."""
+    here = ResourceOrganization.objects.filter(organization=acting.organization, name=name)
+    found = here.order_by("pk").first()
+    return found or ResourceOrganization.objects.create(organization=acting.organization, name=name)
+
+
 def add_listing(*, acting: Membership, values: ListingValues, verified_on: date) -> Service:
     with transaction.atomic():
-        provider, _created = ResourceOrganization.objects.get_or_create(
-            organization=acting.organization, name=values.provider_name
-        )
+        provider = _provider_named(acting, values.provider_name)
         service = Service.objects.create(
             organization=acting.organization,
             provider=provider,
@@ -111,9 +117,7 @@ def edit_listing(
         for key, value in values.service.items():
             setattr(current, key, value)
         if current.provider.name != values.provider_name:
-            current.provider, _created = ResourceOrganization.objects.get_or_create(
-                organization=acting.organization, name=values.provider_name
-            )
+            current.provider = _provider_named(acting, values.provider_name)
             changed.append("provider")
         current.version += 1
         current.save()

@@ -25,7 +25,7 @@ from billing.models import (
 )
 from coaching.models import CustomTerm, PracticeReview, ReviewComment
 from consent.models import Consent, Disclosure, LegalHold
-from directory.models import Service
+from directory.models import HsdsImport, Service
 from encounters.models import (
     Addendum,
     CheckInSchedule,
@@ -73,6 +73,14 @@ class Case:
     having: str = ""
     answers_with_a_file: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# The least an HSDS file needs for Cairn: a service, its organization and one need.
+MINIMAL_HSDS = (
+    b'[{"id": "svc-1", "organization_id": "org-1", "name": "Evening pantry", "status": "active",'
+    b' "organization": {"id": "org-1", "name": "Neighbors"}, "attributes": [{"id": "a-1",'
+    b' "taxonomy_term": {"id": "t-1", "taxonomy": "cairn-need", "code": "food"}}]}]'
+)
 
 
 def _referable(o: dict[str, Any]) -> Service:
@@ -243,6 +251,12 @@ ONE_TIME: dict[str, Case] = {
             "need": "food",
             "cost": "free",
         },
+    ),
+    # An HSDS file checked twice is one dry run (applying it is once by its state, under a lock).
+    "directory:hsds": Case(
+        "mia",
+        lambda: HsdsImport.objects,
+        fill=lambda o: {"file": SimpleUploadedFile("partner.json", MINIMAL_HSDS)},
     ),
     "groups:session": Case(
         "ana",
@@ -691,6 +705,10 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "referral_partner": "the partner's answers move one referral's state (checked under a lock)",
     "portal:referrals": "a page",
     "directory:keep": "a list",
+    "directory:hsds_json": "a download",
+    "directory:hsds_zip": "a download",
+    "directory:hsds_check": "a page (its form posts to directory:hsds_apply)",
+    "directory:hsds_apply": "an import is applied once (its state is checked under a lock)",
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
     "reachout:texts": "a staff member's own choice, one row per person",

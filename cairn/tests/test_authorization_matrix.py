@@ -242,6 +242,15 @@ MATRIX: dict[str, Row] = {
     "directory:verify": Row(everyone(405), kwargs=lambda o: {"service_id": o["listing"].id}),
     "directory:keep": Row(by_role(KEEPERS)),
     "directory:new": Row(by_role(KEEPERS)),
+    # HSDS exchange: keepers download and import; a file checked in harbor is harbor's only.
+    "directory:hsds": Row(by_role(KEEPERS)),
+    "directory:hsds_json": Row(by_role(KEEPERS)),
+    "directory:hsds_zip": Row(by_role(KEEPERS)),
+    "directory:hsds_check": Row(
+        by_role(KEEPERS, overrides=RIVERSIDE_KEEPERS_404),
+        kwargs=lambda o: {"import_id": o["hsds_import"].id},
+    ),
+    "directory:hsds_apply": Row(everyone(405), kwargs=lambda o: {"import_id": o["hsds_import"].id}),
     **{
         f"directory:{name}": Row(
             by_role(KEEPERS, overrides={"river_mgr": 404, "river_admin": 404}),
@@ -725,12 +734,15 @@ FILES: dict[str, str] = {
     "imports:errors": "the uploader's own rows that were not imported, to fix and upload again",
     # --- appointments (issue #23) ---
     "portal_appointments:ics": "the participant's own appointment for their calendar",
-    "portal_appointments:group_ics": "a session of a group open to them, titled only 'Group session'",
+    "portal_appointments:group_ics": "a session of a group open to them, titled 'Group session'",
     "portal_appointments:meeting_ics": "a community meeting from the directory; no one's data",
     # --- claims (issue #21): each person in a batch was disclosed to the payer under consent ---
     "billing:batch_837": "a claim batch's 837P, for managers only, audited as an export",
     "billing:batch_csv": "a claim batch's CSV for a billing vendor, managers only, audited",
     "billing:batch_test_835": "on the demo only: a made-up payer's answer to a batch, to import",
+    # --- directory (issue #22): public listings only, for the people who keep them, audited ---
+    "directory:hsds_json": "the organization's resource directory as HSDS JSON (public listings)",
+    "directory:hsds_zip": "the resource directory as an HSDS CSV data package (public listings)",
 }
 
 
@@ -1026,7 +1038,7 @@ def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 def directory_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """A harbor listing, for the directory URLs."""
     from consent.models import Disclosure
-    from directory.models import Need, ResourceOrganization, Schedule, Service
+    from directory.models import HsdsImport, Need, ResourceOrganization, Schedule, Service
     from referrals.models import Referral, ReferralState
 
     provider = ResourceOrganization.objects.create(organization=pat.organization, name="Pantry")
@@ -1064,7 +1076,18 @@ def directory_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]
         opens_at="19:00",
         closes_at="20:00",
     )
-    return {"listing": listing, "referral": referral, "meeting": meeting}
+    hsds_import = HsdsImport.objects.create(
+        organization=pat.organization,
+        uploaded_by=users["mia"],
+        filename="partner.json",
+        form="json",
+    )
+    return {
+        "listing": listing,
+        "referral": referral,
+        "meeting": meeting,
+        "hsds_import": hsds_import,
+    }
 
 
 def access_change_objects(users: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ SPREADSHEETS = {
     "supervision:log_csv",
     "supervision:my_record",
     "billing:batch_csv",
+    "directory:hsds_zip",
 }
 # A CSV cell is text; a plain number in it (a count, -3 as a change) is not a formula.
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
@@ -80,6 +81,9 @@ def planted(world: dict[str, Any]) -> dict[str, Any]:
         basis_reason="+1+1",
     )
     trick = ServiceType.objects.create(organization=pat.organization, name='=HYPERLINK("x")')
+    # The matrix's directory listing, as the HSDS data package carries it.
+    world["listing"].name, world["listing"].description = "@SUM(1)", "-2-2"
+    world["listing"].save()
     Encounter.objects.filter(participant=pat).update(service_type=trick)
     # The matrix's import batch and job become ana's hostile file and its background check.
     batch = _hostile_import(ana)

@@ -69,6 +69,9 @@ PINS = {
     # ... the participant; their referrals with services and partners; audit; the safety plan's
     # help people for the portal's header.
     "portal_referrals": ("pat", "/me/referrals/", 10),
+    # ... the latest HSDS files checked (one query, at most 10, without their content); no
+    # audit (public listings only).
+    "hsds_exchange": ("mia", "/directory/keep/hsds/", 5),
 }
 
 

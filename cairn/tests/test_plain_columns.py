@@ -186,6 +186,11 @@ REVIEWED = {
     "directory.Location.accessibility": "a public place's accessibility",
     "directory.Phone.number": "a public service's phone number",
     "directory.Phone.description": "a note on a public service's phone number",
+    "directory.ResourceOrganization.hsds_id": "a public agency's id in an imported HSDS file",
+    "directory.Service.hsds_id": "a public service's id in an imported HSDS file",
+    "directory.HsdsImport.filename": "the name of an uploaded file of public listings",
+    "directory.HsdsImport.problems": "a dry run's findings in a file of public listings",
+    "directory.HsdsImport.not_kept": "field names in an uploaded HSDS file",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

@@ -333,6 +333,11 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "and amounts of a batch, no names)",
     "billing:remittances": "the upload form and the imports' counts; no participant data",
     "directory:edit": "one listing's form; no participant data",
+    "directory:hsds": "the HSDS upload form and recent files; public listings, no participant data",
+    "directory:hsds_json": "the directory's public listings as a file, audited as an export",
+    "directory:hsds_zip": "the directory's public listings as a file, audited as an export",
+    "directory:hsds_check": "an HSDS file's dry run; public listings, no participant data",
+    "directory:hsds_apply": POST_ONLY,
     "directory:archive": "asks before archiving a listing; no participant data",
 }
 
