@@ -22,6 +22,7 @@ from cairn.tests.browser_support import (  # noqa: F401 - the *_fixture names an
     named,
     narrow_session_fixture,
     session_fixture,
+    with_id,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,6 +87,57 @@ def test_keyboard_only_weekly_appointment_appears_in_the_week(session: Session) 
         entry.get_by_role("link").first.click()
     assert session.h1().startswith("Appointment with Pat")
     session.audit("appointment page")
+    session.assert_clean()
+
+
+def test_keyboard_only_text_reminder_then_a_weekly_appointment_plans_it(session: Session) -> None:
+    """Issue 23: ana records Pat's choice (a text the day before), books Pat weekly, and each
+    appointment's page shows the text planned inside Pat's texting hours."""
+    from datetime import timedelta
+
+    from appointments.models import Appointment, Reminder, ReminderState
+    from participants.models import Participant
+
+    pat = Participant.objects.get(user__username="pat")
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto(f"/appointments/reminders/{pat.id}/")
+    assert session.h1() == "Appointment reminders for Pat"
+    session.audit("reminder choice")
+    session.tab_until(with_id("id_wanted_0"), "Yes, send reminders", max_tabs=60)
+    page.keyboard.press("Space")
+    session.tab_until(lambda el: el["name"] == "lead", "when", max_tabs=5)
+    page.keyboard.press("Space")
+    session.tab_until(_button("Save"), "Save button", max_tabs=15)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("status").get_by_text("Reminder choice saved.").is_visible()
+
+    session.goto("/appointments/new/")
+    session.tab_until(named("who"), "With select", max_tabs=60)
+    page.keyboard.type("Pat")
+    session.tab_until(named("start"), "start time", max_tabs=5)
+    page.keyboard.type("1100AM")
+    session.tab_until(named("repeat"), "Repeat select", max_tabs=20)
+    page.keyboard.type("Every week")
+    session.tab_until(named("count"), "how many times", max_tabs=5)
+    page.keyboard.type("3")
+    session.tab_until(_button("Book"), "Book button", max_tabs=5)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    booked = list(Appointment.objects.filter(participant=pat).order_by("starts_at"))
+    assert len(booked) == 3
+    planned = Reminder.objects.filter(appointment__in=booked, state=ReminderState.QUEUED)
+    assert planned.count() == 3
+    for reminder in planned:
+        # The day before (the first, tomorrow's, goes as soon as Pat's hours allow).
+        assert reminder.appointment.starts_at - timedelta(days=2) < reminder.send_at
+        assert reminder.send_at < reminder.appointment.starts_at
+    session.goto(f"/appointments/{booked[1].id}/")
+    reminders = page.locator("#reminders-heading").locator("..").inner_text()
+    assert "a text planned for" in reminders, reminders
+    session.audit("appointment with its reminder")
     session.assert_clean()
 
 
