@@ -109,7 +109,7 @@ def help_text(people: list[Participant], *, spanish: bool) -> str:
     """What these texts are and how to stop them; the program's name only when everyone who gave
     the number said it may be used. In Spanish when asked in Spanish."""
     if spanish:
-        language = "es"
+        language = "es-x-tu"  # texts to people say tú, as the portal does
     elif len(people) == 1:
         language = texts_in(people[0])
     else:

@@ -26,8 +26,9 @@ def signed_post(path: str, fields: dict[str, str], *, token: str = TOKEN) -> Any
 
 
 @pytest.fixture
-def text_in(text_messages) -> Callable[..., Any]:
-    """Twilio delivers a text to Harbor's number; each call a new message id unless given."""
+def text_in(text_messages, django_capture_on_commit_callbacks) -> Callable[..., Any]:
+    """Twilio delivers a text to Harbor's number; each call a new message id unless given.
+    What waits for the commit (a HELP answer) runs, as it would after a real request."""
     counter = {"n": 0}
 
     def send(body: str, *, sender: str = PAT_PHONE, sid: str = "", media: int = 0) -> Any:
@@ -40,6 +41,7 @@ def text_in(text_messages) -> Callable[..., Any]:
             "Body": body,
             "NumMedia": str(media),
         }
-        return signed_post(INCOMING, fields)
+        with django_capture_on_commit_callbacks(execute=True):
+            return signed_post(INCOMING, fields)
 
     return send
