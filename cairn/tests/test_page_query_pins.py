@@ -68,9 +68,9 @@ PINS = {
     # ... the participant; their referrals with services and partners; audit; the safety plan's
     # help people for the portal's header.
     "portal_referrals": ("pat", "/me/referrals/", 10),
-    # ... the membership (the waiting texts' scope asks the member's role); audit; one page of
-    # waiting texts (at most 50). A manager's page has no navigation counts.
-    "texts_waiting": ("mia", "/texts/waiting/", 0),
+    # ... one page of waiting texts (at most 50; the scope's member is the request's); audit. A
+    # manager's page has no navigation counts.
+    "texts_waiting": ("mia", "/texts/waiting/", 8),
 }
 
 

@@ -160,3 +160,33 @@ def test_a_picture_is_not_fetched_and_the_coach_is_told_to_ask_another_way(demo,
     message = Message.objects.get(by_text=True)
     assert "A picture or file was sent by text; ask them to share it another way." in message.body
     assert InboundText.objects.get().media_count == 1
+
+
+def test_a_coachs_list_of_texts_to_place_reads_the_same_at_four_times_the_texts(
+    demo, client_for, text_in
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pat = _pat(demo)
+    other = (
+        Participant.objects.filter(organization=pat.organization, coach=demo.users["ana"])
+        .exclude(pk=pat.pk)
+        .first()
+    )
+    Participant.objects.filter(pk=other.pk).update(phone=PAT_PHONE)
+    ana = client_for("ana")
+
+    def statements() -> int:
+        ana.get("/texts/waiting/")
+        with CaptureQueriesContext(connection) as queries:
+            page = ana.get("/texts/waiting/")
+        assert page.status_code == 200
+        return len([q for q in queries if "SAVEPOINT" not in q["sql"]])
+
+    text_in("one")
+    once = statements()
+    for n in range(3):
+        text_in(f"more {n}")
+    assert statements() == once
+    assert InboundText.objects.filter(match=Match.SHARED, settled_at__isnull=True).count() == 4
