@@ -89,7 +89,9 @@ def test_start_lifts_a_stop(demo, text_in, word):
     assert pat.texts_stopped_at is None and pat.may_text()
 
 
-def test_help_answers_without_the_programs_name_unless_they_allowed_it(demo, text_in, text_messages):
+def test_help_answers_without_the_programs_name_unless_they_allowed_it(
+    demo, text_in, text_messages
+):
     text_in("HELP")
     assert [m.to for m in text_messages] == [PAT_PHONE]
     assert "Harbor" not in text_messages[0].body
