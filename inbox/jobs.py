@@ -34,8 +34,9 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
     if participant is None or plan is None or plan.way not in (TextWay.NOW, TextWay.WAITS):
         if message is not None:
             stopped = plan is not None and plan.way == TextWay.STOPPED
-            state = TextState.STOPPED if stopped else TextState.NONE
-            Message.objects.filter(pk=message.pk).update(text_state=state)
+            Message.objects.filter(pk=message.pk).update(
+                text_state=TextState.STOPPED if stopped else TextState.NONE
+            )
         return _done(_("Not sent: their choices changed while it waited."))
     if plan.way == TextWay.WAITS:
         # New hours were recorded: wait again for their next start, as its own job.
@@ -51,9 +52,9 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
     from inbox.services import notification_text, send_message_text
 
     if message is not None:
-        state = send_message_text(message)
+        sent = send_message_text(message) == TextState.SENT
         progress(1, 1)
-        return _done(_("Sent.") if state == TextState.SENT else _("Not sent."))
+        return _done(_("Sent.") if sent else _("Not sent."))
     send_text(to=participant.phone, body=notification_text(participant))
     progress(1, 1)
     return _done(_("Sent."))

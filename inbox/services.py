@@ -113,7 +113,7 @@ def send_message(*, acting: Membership, participant: Participant, body: str) -> 
         thread, _created = Thread.objects.select_for_update().get_or_create(
             participant=participant, defaults={"organization_id": participant.organization_id}
         )
-        by_text, state = False, TextState.NONE
+        by_text, state = False, str(TextState.NONE)
         if not from_participant:
             plan = text_plan(participant, now=timezone.now())
             by_text, state = goes_by_text(participant, plan), _state_for(plan)

@@ -17,4 +17,5 @@ class PlaceTextForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(str(person.id), person.preferred_name) for person in people]
         choices.append((SET_ASIDE, str(_("Nobody here: set it aside (its words are removed)"))))
-        self.fields["choice"].choices = choices
+        choice: forms.ChoiceField = self.fields["choice"]  # type: ignore[assignment]
+        choice.choices = choices

@@ -78,7 +78,8 @@ def test_outside_their_texting_hours_the_answer_is_queued_for_the_next_opening(
     assert text_messages == []
     assert message.by_text and message.text_state == TextState.QUEUED
     job = Job.objects.get(kind="inbox.new_message_text")
-    assert job.params["message_id"] == str(message.id) and job.not_before > timezone.now()
+    assert job.params["message_id"] == str(message.id)
+    assert job.not_before is not None and job.not_before > timezone.now()
     assert "waiting for their texting hours" in (
         client_for("ana").get(f"/inbox/{pat.id}/").content.decode()
     )

@@ -174,6 +174,7 @@ def test_a_coachs_list_of_texts_to_place_reads_the_same_at_four_times_the_texts(
         .exclude(pk=pat.pk)
         .first()
     )
+    assert other is not None
     Participant.objects.filter(pk=other.pk).update(phone=PAT_PHONE)
     ana = client_for("ana")
 
