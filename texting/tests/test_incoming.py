@@ -191,3 +191,12 @@ def test_a_coachs_list_of_texts_to_place_reads_the_same_at_four_times_the_texts(
         text_in(f"more {n}")
     assert statements() == once
     assert InboundText.objects.filter(match=Match.SHARED, settled_at__isnull=True).count() == 4
+
+
+def test_the_demo_can_send_a_text_through_the_signed_webhook(demo, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("CAIRN_DEMO", "1")
+    call_command("text_in", PAT_PHONE, "See you Thursday")
+    message = Message.objects.get(by_text=True)
+    assert message.thread.participant == _pat(demo) and message.body == "See you Thursday"
