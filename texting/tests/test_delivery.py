@@ -35,6 +35,8 @@ def test_after_pat_texts_in_anas_answer_goes_back_as_a_text(
 ):
     pat = _pat(demo)
     text_in("Running late, can we move it?")
+    before = client_for("ana").get(f"/inbox/{pat.id}/").content.decode()
+    assert "your answer goes to them as a text" in before
     message = _answer(client_for, pat, django_capture_on_commit_callbacks)
     assert [(m.to, m.body) for m in text_messages] == [(PAT_PHONE, ANSWER)]
     assert message.by_text and message.text_state == TextState.SENT

@@ -162,8 +162,11 @@ def test_after_stop_a_coach_message_sends_no_text_and_says_so(
     text_in("STOP")
     text_messages.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client_for("ana").post(f"/inbox/{pat.id}/", {"text": "Thinking of you."})
+        response = client_for("ana").post(
+            f"/inbox/{pat.id}/", {"text": "Thinking of you."}, follow=True
+        )
     assert text_messages == []
+    assert "No text goes to Pat: they texted STOP." in response.content.decode()
     sent = Message.objects.filter(from_participant=False).latest("created_at")
     assert sent.text_state == TextState.STOPPED
     page = client_for("ana").get(f"/inbox/{pat.id}/").content.decode()
