@@ -216,6 +216,11 @@ CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
 # changes it (scheme or host), so the signed address can be rebuilt exactly.
 CAIRN_SMS_TWILIO_AUTH_TOKEN = envstr("CAIRN_SMS_TWILIO_AUTH_TOKEN", "")
 CAIRN_SMS_WEBHOOK_BASE_URL = envstr("CAIRN_SMS_WEBHOOK_BASE_URL", "")
+# CAIRN_SMS_BACKEND=twilio: the account, the sending number or Messaging Service SID (MG…), and
+# the delivery-report address (…/texts/twilio/<organization>/status/), if any.
+CAIRN_SMS_TWILIO_ACCOUNT_SID = envstr("CAIRN_SMS_TWILIO_ACCOUNT_SID", "")
+CAIRN_SMS_TWILIO_FROM = envstr("CAIRN_SMS_TWILIO_FROM", "")
+CAIRN_SMS_TWILIO_STATUS_CALLBACK = envstr("CAIRN_SMS_TWILIO_STATUS_CALLBACK", "")
 # Email, for the few notes a staff member gets by their own address (their sign-in changed).
 # The file backend writes each message under var/mail/ (the default, so the demo sends nothing);
 # in production set CAIRN_EMAIL_BACKEND=smtp and the EMAIL_* variables.

@@ -1,8 +1,9 @@
 """Text messages through a pluggable backend chosen by CAIRN_SMS_BACKEND.
 
 Backends: "memory" (kept in `outbox`, for tests), "file" (one JSON line per message under
-var/sms/, the default for the demo so codes can be read without a phone), and "http" (a provider
-adapter, see `HttpBackend`). Message bodies may hold one-time codes: never log them.
+var/sms/, the default for the demo so codes can be read without a phone), "http" (a provider
+adapter, see `HttpBackend`) and "twilio" (Twilio's Messages API, `lib.sms_twilio`). Message
+bodies may hold one-time codes: never log them.
 
 `send` answers with the provider's id for the message ("" when it gives none): delivery reports
 (texting's status webhook) name the message by it.
@@ -69,7 +70,11 @@ def backend() -> Backend:
         from lib.sms_http import HttpBackend  # only loaded when configured
 
         return HttpBackend()
-    raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file or http")
+    if name == "twilio":
+        from lib.sms_twilio import TwilioBackend  # only loaded when configured
+
+        return TwilioBackend()
+    raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file, http or twilio")
 
 
 def send_text(*, to: str, body: str) -> str:
