@@ -236,6 +236,7 @@ class ReminderNote(models.TextChoices):
     GAVE_UP = "gave_up", _("The text service did not take it before the appointment")
     NO_CONTACT = "no_contact", _("They asked not to be contacted")
     NO_TEXT = "no_text", _("Text is not a way they chose, or there is no number")
+    STOPPED = "stopped", _("They texted STOP: no texts until they text START")
     TOO_LATE = "too_late", _("Their texting hours end before the appointment")
 
 

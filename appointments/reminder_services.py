@@ -308,6 +308,8 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
     reason = ""
     if participant.wants_no_contact:
         reason = ReminderNote.NO_CONTACT
+    elif participant.texts_stopped_at is not None:
+        reason = ReminderNote.STOPPED
     elif not participant.may_text():
         reason = ReminderNote.NO_TEXT
     elif now >= appointment.starts_at:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "assessments",
     "safety",
     "inbox",
+    "texting",
     "reports",
     "exports",
     "imports",
@@ -210,6 +211,16 @@ CAIRN_SMS_FILE_DIR = envstr("CAIRN_SMS_FILE_DIR", str(VAR_DIR / "sms"))
 CAIRN_SMS_HTTP_URL = envstr("CAIRN_SMS_HTTP_URL", "")
 CAIRN_SMS_HTTP_TOKEN = envstr("CAIRN_SMS_HTTP_TOKEN", "")
 CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
+# Texts that come back (texting app): Twilio signs each webhook with the account's auth token;
+# without one, every webhook is refused. The public address Twilio calls, when a proxy in front
+# changes it (scheme or host), so the signed address can be rebuilt exactly.
+CAIRN_SMS_TWILIO_AUTH_TOKEN = envstr("CAIRN_SMS_TWILIO_AUTH_TOKEN", "")
+CAIRN_SMS_WEBHOOK_BASE_URL = envstr("CAIRN_SMS_WEBHOOK_BASE_URL", "")
+# CAIRN_SMS_BACKEND=twilio: the account, the sending number or Messaging Service SID (MG…), and
+# the delivery-report address (…/texts/twilio/<organization>/status/), if any.
+CAIRN_SMS_TWILIO_ACCOUNT_SID = envstr("CAIRN_SMS_TWILIO_ACCOUNT_SID", "")
+CAIRN_SMS_TWILIO_FROM = envstr("CAIRN_SMS_TWILIO_FROM", "")
+CAIRN_SMS_TWILIO_STATUS_CALLBACK = envstr("CAIRN_SMS_TWILIO_STATUS_CALLBACK", "")
 # Email, for the few notes a staff member gets by their own address (their sign-in changed).
 # The file backend writes each message under var/mail/ (the default, so the demo sends nothing);
 # in production set CAIRN_EMAIL_BACKEND=smtp and the EMAIL_* variables.

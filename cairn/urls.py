@@ -67,6 +67,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("safety/", include("safety.urls")),
     path("inbox/", include("inbox.urls")),
+    path("texts/", include("texting.urls")),
     path("reports/", include("reports.urls")),
     path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),

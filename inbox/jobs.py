@@ -1,8 +1,10 @@
-"""The new-message text that waited for the person's texting hours, sent when they open."""
+"""The text that waited for the person's texting hours (the note that a message is waiting, or
+the message itself when they text with the program), sent when their hours open."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inbox.models import Message, TextState
 from inbox.selectors import TextWay, text_plan
 from jobs.models import Job
 from jobs.runner import JobResult, Progress, register
@@ -14,8 +16,8 @@ NEW_MESSAGE_TEXT = "inbox.new_message_text"
 
 @register(NEW_MESSAGE_TEXT, listed=False)
 def send_waiting_text(job: Job, progress: Progress) -> JobResult:
-    # Their choices are read again now: a "please don't contact me", a way taken away or new
-    # hours recorded while the text waited all win over the earlier plan.
+    # Their choices are read again now: a "please don't contact me", a STOP, a way taken away or
+    # new hours recorded while the text waited all win over the earlier plan.
     participant = (
         Participant.objects.filter(
             organization=job.organization, pk=job.params["participant_id"], merged_into__isnull=True
@@ -23,8 +25,18 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
         .select_related("organization")
         .first()
     )
+    message = (
+        Message.objects.filter(organization=job.organization, pk=job.params["message_id"]).first()
+        if job.params.get("message_id")
+        else None
+    )
     plan = text_plan(participant, now=timezone.now()) if participant else None
-    if participant is None or plan is None or plan.way in (TextWay.NO_CONTACT, TextWay.NOT_CHOSEN):
+    if participant is None or plan is None or plan.way not in (TextWay.NOW, TextWay.WAITS):
+        if message is not None:
+            stopped = plan is not None and plan.way == TextWay.STOPPED
+            Message.objects.filter(pk=message.pk).update(
+                text_state=TextState.STOPPED if stopped else TextState.NONE
+            )
         return _done(_("Not sent: their choices changed while it waited."))
     if plan.way == TextWay.WAITS:
         # New hours were recorded: wait again for their next start, as its own job.
@@ -37,8 +49,12 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
             not_before=plan.waits_until,
         )
         return _done(_("Waiting again for their new texting hours."))
-    from inbox.services import notification_text
+    from inbox.services import notification_text, send_message_text
 
+    if message is not None:
+        sent = send_message_text(message) == TextState.SENT
+        progress(1, 1)
+        return _done(_("Sent.") if sent else _("Not sent."))
     send_text(to=participant.phone, body=notification_text(participant))
     progress(1, 1)
     return _done(_("Sent."))

@@ -14,6 +14,18 @@ from participants.owned import ParticipantOwnedQuerySet
 MAX_MESSAGE_CHARS = 2000
 
 
+class TextState(models.TextChoices):
+    """Where the text that goes with a coach's message is: the message itself (when the person
+    texts with the program) or the note that a message is waiting."""
+
+    NONE = "", _("no text")
+    QUEUED = "queued", _("waiting for their texting hours")
+    SENT = "sent", _("sent")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("not sent: the text service did not take it")
+    STOPPED = "stopped", _("not sent: they texted STOP")
+
+
 class Thread(models.Model):
     """The one conversation between a participant and their coach (not a chat: no typing
     indicators, no read receipts beyond 'new')."""
@@ -47,10 +59,18 @@ class Message(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a text from someone without a portal account (it came by text).
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_participant = models.BooleanField()
     # Written by Cairn in the coach's name (the out-of-hours reply), not typed by anyone.
     automatic = models.BooleanField(default=False)
+    # From the person: it came in by text. From staff: the message itself goes out by text.
+    by_text = models.BooleanField(default=False)
+    text_state = models.CharField(max_length=10, choices=TextState.choices, blank=True)
+    # The provider's id for the text that went out, which its delivery reports name.
+    provider_message_id = models.CharField(max_length=64, blank=True)
     body = EncryptedTextField(_("message"), max_length=MAX_MESSAGE_CHARS)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -63,6 +83,13 @@ class Message(models.Model):
         indexes = [
             models.Index(
                 fields=["organization", "thread", "-created_at"], name="message_org_thread"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_message_id"],
+                condition=~models.Q(provider_message_id=""),
+                name="message_one_provider_id",
             )
         ]
 

@@ -43,6 +43,29 @@ def thread_messages(participant: Participant, *, limit: int = 100) -> list[Messa
     )
 
 
+def texts_with_program(participant: Participant) -> bool:
+    """They have texted the program themselves: their thread holds a message that came by text."""
+    return Message.objects.filter(
+        organization_id=participant.organization_id,
+        thread__participant=participant,
+        from_participant=True,
+        by_text=True,
+    ).exists()
+
+
+def message_by_provider_id(
+    *, organization: Organization, provider_message_id: str
+) -> Message | None:
+    """The organization's staff message whose text the provider reports on."""
+    if not provider_message_id:
+        return None
+    return (
+        Message.objects.filter(organization=organization, provider_message_id=provider_message_id)
+        .select_related("organization")
+        .first()
+    )
+
+
 def home_card(participant: Participant) -> dict[str, Any]:
     """The portal home card: the latest message and how many are new (one query)."""
     latest = (
@@ -62,6 +85,7 @@ class TextWay(TextChoices):
     NOW = "now", _("now")
     WAITS = "waits", _("waits for their texting hours")
     NO_CONTACT = "no_contact", _("not sent: they asked not to be contacted")
+    STOPPED = "stopped", _("not sent: they texted STOP")
     NOT_CHOSEN = "not_chosen", _("not sent: text is not a way they chose, or no number")
 
 
@@ -78,6 +102,8 @@ def text_plan(participant: Participant, *, now: datetime) -> TextPlan:
     chose, and their texting hours (a text asked for outside them waits for the next start)."""
     if participant.wants_no_contact:
         return TextPlan(TextWay.NO_CONTACT)
+    if participant.texts_stopped_at is not None:
+        return TextPlan(TextWay.STOPPED)
     if not participant.may_text():
         return TextPlan(TextWay.NOT_CHOSEN)
     zone = ZoneInfo(participant.organization.time_zone)

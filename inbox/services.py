@@ -9,15 +9,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import Target, record_member_action, record_page_view
+from audit.services import Target, record_event, record_member_action, record_page_view
 from inbox.jobs import NEW_MESSAGE_TEXT
-from inbox.models import Message, Thread
-from inbox.selectors import TextPlan, TextWay, text_plan, thread_messages
+from inbox.models import Message, TextState, Thread
+from inbox.selectors import (
+    TextPlan,
+    TextWay,
+    message_by_provider_id,
+    text_plan,
+    texts_with_program,
+    thread_messages,
+)
 from jobs.runner import submit
 from lib.phones import for_display
-from lib.sms import send_text
+from lib.sms import SendFailed, send_text
 from lib.when import show_weekday_time
-from organizations.models import Membership, Role
+from organizations.models import Membership, Organization, Role
 from participants.languages import texts_in
 from participants.models import Participant
 from reachout.hours import coach_back_at
@@ -35,37 +42,89 @@ def notification_text(participant: Participant) -> str:
         return _("You have a new message")
 
 
-def notify(*, acting: Membership, participant: Participant) -> TextPlan:
-    """Tell the person a message is waiting, as they chose: now, at the start of their texting
-    hours (a background job that checks their choices again before it sends), or not at all."""
+def text_body(participant: Participant, message: Message) -> str:
+    """What the text says: the message itself when it goes by text, else only that one waits."""
+    return message.body if message.by_text else notification_text(participant)
+
+
+def goes_by_text(participant: Participant, plan: TextPlan) -> bool:
+    """A staff message goes out as a text itself (not as a "message waiting" note) when text is
+    the first way the person chose, a text may go to them, and they have texted the program
+    themselves: their own texts are their say-so for answers to arrive the same way."""
+    return (
+        plan.way in (TextWay.NOW, TextWay.WAITS)
+        and participant.texts_first
+        and texts_with_program(participant)
+    )
+
+
+def _state_for(plan: TextPlan) -> str:
+    if plan.way == TextWay.STOPPED:
+        return TextState.STOPPED
+    if plan.way in (TextWay.NOW, TextWay.WAITS):
+        return TextState.QUEUED
+    return TextState.NONE
+
+
+def send_message_text(message: Message) -> str:
+    """Send now the text that goes with a staff message and keep its delivery state; their
+    choices are read again first (a STOP may have come in since). Returns the new state."""
+    participant = Participant.objects.select_related("organization").get(
+        message_thread__id=message.thread_id
+    )
     plan = text_plan(participant, now=timezone.now())
+    state = _state_for(plan)
     if plan.way == TextWay.NOW:
-        send_text(to=participant.phone, body=notification_text(participant))
-    elif plan.way == TextWay.WAITS:
+        try:
+            provider_id = send_text(to=participant.phone, body=text_body(participant, message))
+        except SendFailed:
+            state = TextState.FAILED
+        else:
+            state = TextState.SENT
+            Message.objects.filter(pk=message.pk).update(provider_message_id=provider_id[:64])
+    Message.objects.filter(pk=message.pk).update(text_state=state)
+    return state
+
+
+def notify(*, acting: Membership, participant: Participant, message: Message) -> TextPlan:
+    """The text that goes with a staff message, as the person chose: now, at the start of their
+    texting hours (a background job that checks their choices again before it sends), or not at
+    all; the message keeps the text's delivery state for the coach."""
+    plan = text_plan(participant, now=timezone.now())
+    if plan.way == TextWay.WAITS:
         submit(
             kind=NEW_MESSAGE_TEXT,
             acting=acting,
             title=_("A text that a message is waiting"),
-            params={"participant_id": str(participant.id)},
+            params={"participant_id": str(participant.id), "message_id": str(message.id)},
             not_before=plan.waits_until,
         )
+    else:
+        send_message_text(message)
     return plan
 
 
 def send_message(*, acting: Membership, participant: Participant, body: str) -> Message:
     """A message from the participant to their care team, or from a coach or supervisor to them.
-    The participant is told by text, after the message is safely stored."""
+    The participant is told by text (or, when they text with the program, gets it by text),
+    after the message is safely stored."""
     from_participant = acting.role == Role.PARTICIPANT
     with transaction.atomic():
         thread, _created = Thread.objects.select_for_update().get_or_create(
             participant=participant, defaults={"organization_id": participant.organization_id}
         )
+        by_text, state = False, str(TextState.NONE)
+        if not from_participant:
+            plan = text_plan(participant, now=timezone.now())
+            by_text, state = goes_by_text(participant, plan), _state_for(plan)
         message = Message.objects.create(
             organization_id=participant.organization_id,
             thread=thread,
             sender=acting.user,
             from_participant=from_participant,
             body=body.strip(),
+            by_text=by_text,
+            text_state=state,
         )
         counter = "unread_by_staff" if from_participant else "unread_by_participant"
         Thread.objects.filter(pk=thread.pk).update(
@@ -76,14 +135,97 @@ def send_message(*, acting: Membership, participant: Participant, body: str) -> 
             action=Action.CREATE,
             target=Target.of(message),
             participant_id=participant.id,
-            changed_fields=["body"],
+            changed_fields=["body", "by_text"] if by_text else ["body"],
         )
         if from_participant:
             raise_for_message(
                 acting=acting, participant=participant, message_id=message.id, text=message.body
             )
         else:
-            transaction.on_commit(lambda: notify(acting=acting, participant=participant))
+            transaction.on_commit(
+                lambda: notify(acting=acting, participant=participant, message=message)
+            )
+    return message
+
+
+def receive_text(*, participant: Participant, body: str) -> Message:
+    """A text from the person (texting's inbound webhook, or placed by staff from the unmatched
+    texts) lands in their thread as from them, new for their coach. Called inside the caller's
+    transaction, which also writes the audit event of the text's arrival."""
+    thread, _created = Thread.objects.select_for_update().get_or_create(
+        participant=participant, defaults={"organization_id": participant.organization_id}
+    )
+    message = Message.objects.create(
+        organization_id=participant.organization_id,
+        thread=thread,
+        sender=participant.user,
+        from_participant=True,
+        by_text=True,
+        body=body.strip(),
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        last_message_at=message.created_at, unread_by_staff=F("unread_by_staff") + 1
+    )
+    # Words that ask for a reach-out count in a text as in a portal message; the signal is
+    # raised in the person's own name, so only for someone with a portal membership.
+    member = (
+        Membership.objects.active()
+        .select_related("user", "organization")
+        .filter(
+            organization_id=participant.organization_id,
+            user_id=participant.user_id,
+            role=Role.PARTICIPANT,
+        )
+        .first()
+        if participant.user_id
+        else None
+    )
+    if member is not None:
+        raise_for_message(
+            acting=member, participant=participant, message_id=message.id, text=message.body
+        )
+    return message
+
+
+DELIVERY_STATES = {
+    # The provider's word (Twilio's MessageStatus) → what the coach sees.
+    "sent": TextState.SENT,
+    "delivered": TextState.DELIVERED,
+    "read": TextState.DELIVERED,
+    "undelivered": TextState.FAILED,
+    "failed": TextState.FAILED,
+}
+
+
+def record_delivery(
+    *, organization: Organization, provider_message_id: str, status: str
+) -> Message | None:
+    """A provider's delivery report for a staff message's text: its state moves on (a later
+    "sent" never takes "delivered" back). Returns the message, or None when no text has that id
+    or the report changes nothing."""
+    state = DELIVERY_STATES.get(status.strip().lower())
+    message = message_by_provider_id(
+        organization=organization, provider_message_id=provider_message_id
+    )
+    if state is None or message is None:
+        return None
+    if state == TextState.SENT and message.text_state in (TextState.DELIVERED, TextState.FAILED):
+        return None
+    if message.text_state == state:
+        return None
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(text_state=state)
+        record_event(
+            action=Action.UPDATE,
+            actor=None,
+            organization=message.organization,
+            target=Target.of(message),
+            participant_id=Thread.objects.values_list("participant_id", flat=True).get(
+                pk=message.thread_id
+            ),
+            changed_fields=["text_state"],
+        )
+    message.text_state = state
     return message
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import Target, record_page_view
 from inbox.forms import MessageForm
 from inbox.selectors import TextPlan, TextWay, text_plan, threads_for
-from inbox.services import open_thread, reads_for_coach, send_message
+from inbox.services import goes_by_text, open_thread, reads_for_coach, send_message
 from lib.once import create_once, one_time_submit
 from lib.when import show_datetime
 from organizations.access import acting_membership, member_required
@@ -33,6 +33,8 @@ def sent_words(plan: TextPlan, participant: Participant) -> str:
             "Sent. The text telling %(name)s a message is waiting goes at %(when)s, "
             "the start of their texting hours."
         ) % {"name": name, "when": _when(plan.waits_until)}
+    if plan.way == TextWay.STOPPED:
+        return _("Sent. No text goes to %(name)s: they texted STOP.") % {"name": name}
     return _("Sent. No text goes to %(name)s, as they chose.") % {"name": name}
 
 
@@ -73,6 +75,7 @@ def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
         )
         return redirect(saved.location)
     items = open_thread(request=request, acting=membership, participant=participant)
+    plan = text_plan(participant, now=timezone.now())
     return render(
         request,
         "inbox/thread.html",
@@ -81,6 +84,7 @@ def thread(request: HttpRequest, participant_id: object) -> HttpResponse:
             "items": items,
             "form": form,
             "for_coach": reads_for_coach(membership, participant),
-            "text_plan": text_plan(participant, now=timezone.now()),
+            "text_plan": plan,
+            "answers_by_text": goes_by_text(participant, plan),
         },
     )

@@ -1,11 +1,16 @@
 """Text messages through a pluggable backend chosen by CAIRN_SMS_BACKEND.
 
 Backends: "memory" (kept in `outbox`, for tests), "file" (one JSON line per message under
-var/sms/, the default for the demo so codes can be read without a phone), and "http" (a provider
-adapter, see `HttpBackend`). Message bodies may hold one-time codes: never log them.
+var/sms/, the default for the demo so codes can be read without a phone), "http" (a provider
+adapter, see `HttpBackend`) and "twilio" (Twilio's Messages API, `lib.sms_twilio`). Message
+bodies may hold one-time codes: never log them.
+
+`send` answers with the provider's id for the message ("" when it gives none): delivery reports
+(texting's status webhook) name the message by it.
 """
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +26,7 @@ class TextMessage:
 
 
 class Backend(Protocol):
-    def send(self, message: TextMessage) -> None: ...
+    def send(self, message: TextMessage) -> str: ...
 
 
 class SendFailed(Exception):
@@ -32,19 +37,27 @@ outbox: list[TextMessage] = []
 
 
 class MemoryBackend:
-    def send(self, message: TextMessage) -> None:
+    def send(self, message: TextMessage) -> str:
         outbox.append(message)
+        return f"memory-{uuid.uuid4().hex}"
 
 
 class FileBackend:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or Path(settings.CAIRN_SMS_FILE_DIR)
 
-    def send(self, message: TextMessage) -> None:
+    def send(self, message: TextMessage) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
-        line = {"at": datetime.now(UTC).isoformat(), "to": message.to, "body": message.body}
+        sid = f"file-{uuid.uuid4().hex}"
+        line = {
+            "at": datetime.now(UTC).isoformat(),
+            "id": sid,
+            "to": message.to,
+            "body": message.body,
+        }
         with (self.directory / "outbox.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line) + "\n")
+        return sid
 
 
 def backend() -> Backend:
@@ -57,8 +70,13 @@ def backend() -> Backend:
         from lib.sms_http import HttpBackend  # only loaded when configured
 
         return HttpBackend()
-    raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file or http")
+    if name == "twilio":
+        from lib.sms_twilio import TwilioBackend  # only loaded when configured
+
+        return TwilioBackend()
+    raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file, http or twilio")
 
 
-def send_text(*, to: str, body: str) -> None:
-    backend().send(TextMessage(to=to, body=body))
+def send_text(*, to: str, body: str) -> str:
+    """Send one text; returns the provider's id for it ("" when it gives none)."""
+    return backend().send(TextMessage(to=to, body=body))

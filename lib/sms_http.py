@@ -36,7 +36,7 @@ class HttpBackend:
         # Proxies from the environment still apply (some hosts only reach out through one).
         self._opener = urllib.request.build_opener(_NoRedirects)
 
-    def send(self, message: TextMessage) -> None:
+    def send(self, message: TextMessage) -> str:
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
             self.url,
             data=json.dumps({"to": message.to, "body": message.body}).encode(),
@@ -58,3 +58,17 @@ class HttpBackend:
             status = getattr(response, "status", 0)
             if not 200 <= status < 300:
                 raise SendFailed(f"provider answered {status}")
+            return _message_id(response)
+
+
+def _message_id(response: IO[bytes]) -> str:
+    """The provider's id for the message when its answer names one ("sid" as Twilio calls it,
+    or "id"), so later delivery reports can be matched; "" otherwise."""
+    try:
+        answer = json.loads(response.read(4096) or b"{}")
+    except (ValueError, OSError):
+        return ""
+    if not isinstance(answer, dict):
+        return ""
+    found = answer.get("sid") or answer.get("id") or ""
+    return str(found)[:64] if isinstance(found, str | int) else ""

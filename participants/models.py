@@ -217,6 +217,11 @@ class Participant(HashedModel):
         blank=True,
         related_name="+",
     )
+    # The person texted STOP (or a word like it, texting.keywords): no text goes to them until
+    # they text START. Only their own text sets or lifts it, so "who" is always the person.
+    texts_stopped_at = models.DateTimeField(
+        _("texts stopped by the person on"), null=True, blank=True
+    )
     voicemail_ok = models.BooleanField(_("OK to leave a voicemail"), default=False)
     organization_name_ok = models.BooleanField(
         _("OK to name the organization in messages"), default=False
@@ -330,9 +335,21 @@ class Participant(HashedModel):
         return ContactChannel.NONE in (self.contact_channels or [])
 
     def may_text(self) -> bool:
-        """A number, text among the ways they chose, and no "please don't contact me"."""
+        """A number, text among the ways they chose, no "please don't contact me", and no STOP
+        texted since their last START."""
         channels = self.contact_channels or []
-        return bool(self.phone) and ContactChannel.TEXT in channels and not self.wants_no_contact
+        return (
+            bool(self.phone)
+            and ContactChannel.TEXT in channels
+            and not self.wants_no_contact
+            and self.texts_stopped_at is None
+        )
+
+    @property
+    def texts_first(self) -> bool:
+        """Text is the first of the ways they chose to be reached."""
+        channels = self.contact_channels or []
+        return bool(channels) and channels[0] == ContactChannel.TEXT
 
     def next_text_window(self, now: datetime, zone: tzinfo) -> datetime | None:
         """When a text asked for at `now` may go: None for now, else the next opening of their

@@ -663,6 +663,12 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "portal_staff:call_handled": "a handled request stays handled",
     "portal_staff:suggestion_talked_about": "a flag",
     "inbox:list": "a list",
+    "texting:waiting": "a list",
+    "texting:waiting_text": (
+        "places one text under a lock: the first choice wins, a second finds it placed (404)"
+    ),
+    "texting:twilio_incoming": "the provider's message id is unique: a replay stores nothing new",
+    "texting:twilio_status": "a delivery report sets a state; the same report again is the same",
     "reports:dashboard": "a page",
     "reports:mine": "a page",
     "reports:rows": "a page",

@@ -56,6 +56,7 @@ from supervision.services import (
     write_entry,
 )
 from supervision.uploads import Certificate
+from texting.models import InboundText, Match, Provider
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -479,6 +480,29 @@ MATRIX: dict[str, Row] = {
     # A person's reminder choice: their care team records it with them; they choose it too.
     "appointments:reminders": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "portal_appointments:reminders": Row(by_role({Role.PARTICIPANT})),
+    # --- texts that come back (issue #23) ---
+    # Texts waiting for a person: a manager sees an unknown number's text; a coach or
+    # supervisor only texts from a number someone they support gave (none here: 404).
+    "texting:waiting": Row(by_role(STAFF_READERS)),
+    "texting:waiting_text": Row(
+        by_role(
+            STAFF_READERS,
+            overrides={
+                "ana": 404,
+                "ben": 404,
+                "sam": 404,
+                "rio": 404,
+                "river_sup": 404,
+                "river_mgr": 404,
+            },
+        ),
+        kwargs=lambda o: {"text_id": o["waiting_text"].id},
+    ),
+    # Twilio's webhooks take only signed POSTs (texting/tests): a GET is 405 for everyone.
+    **{
+        f"texting:{name}": Row(everyone(405), kwargs=lambda o: {"organization": "harbor"})
+        for name in ("twilio_incoming", "twilio_status")
+    },
     "portal_appointments:ics": Row(
         by_role({Role.PARTICIPANT}, overrides={"river_pat": 404}),
         kwargs=lambda o: {"appointment_id": o["appointment"].id},
@@ -859,6 +883,14 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(directory_objects(pat, users))
     objects.update(billing_objects(pat, users))
     objects.update(supervision_objects(pat, users))
+    objects["waiting_text"] = InboundText.objects.create(
+        organization=pat.organization,
+        provider=Provider.TWILIO,
+        provider_message_id="SMmatrix",
+        from_phone="+16175550999",
+        body="Is this the center?",
+        match=Match.UNKNOWN,
+    )
     return objects
 
 

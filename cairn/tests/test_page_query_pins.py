@@ -72,6 +72,9 @@ PINS = {
     # ... the latest HSDS files checked (one query, at most 10, without their content); no
     # audit (public listings only).
     "hsds_exchange": ("mia", "/directory/keep/hsds/", 5),
+    # ... one page of waiting texts (at most 50; the scope's member is the request's); audit. A
+    # manager's page has no navigation counts.
+    "texts_waiting": ("mia", "/texts/waiting/", 8),
 }
 
 

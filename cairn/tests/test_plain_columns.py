@@ -115,6 +115,10 @@ REVIEWED = {
     "jobs.Job.result_name": "a file name written by Cairn",
     "jobs.Job.result_type": "a file type",
     "appointments.CalendarFeed.token_hash": "a SHA-256 of the feed's secret, looked up by value",
+    # Texts that come back (the words themselves are encrypted)
+    "inbox.Message.provider_message_id": "the SMS provider's id, matched by delivery reports",
+    "texting.InboundText.provider_message_id": "the SMS provider's id; unique, so replays repeat",
+    "texting.InboundText.from_phone": "the sender's number (E.164), kept plain like the phones",
     # Directory (issue 22): public listings of community services, never a person's data
     # Billing: the program's payers and codes, and the staff's public provider numbers; a
     # participant's member id, authorization number and diagnoses are encrypted.

@@ -145,6 +145,10 @@ VIEWED: dict[str, Viewed] = {
     "imports:check": Viewed("ana", names=MANY),
     "appointments:calendar": Viewed("ana", names=MANY),
     "appointments:new": Viewed("ana", names=MANY),
+    # A text waiting for a person: the people it may be are several (or none), so the event
+    # names the text, not one person.
+    "texting:waiting": Viewed("ana", names=MANY),
+    "texting:waiting_text": Viewed("mia", names=MANY),
 }
 
 POST_ONLY = "answers POST only (GET is 405); its write is audited by its service"
@@ -157,6 +161,8 @@ MINE = "the signed-in person's own account or practice; no participant data"
 
 NO_PARTICIPANT_DATA: dict[str, str] = {
     "home": REDIRECTS,
+    "texting:twilio_incoming": POST_ONLY,
+    "texting:twilio_status": POST_ONLY,
     "healthz": "a status for the load balancer",
     "readyz": "a readiness status for the load balancer",
     "accounts:login": "the sign-in form",

@@ -163,7 +163,7 @@ def test_every_backend_is_chosen_by_the_setting(
 
 def test_an_unknown_backend_name_is_a_clear_configuration_error(settings: Any) -> None:
     settings.CAIRN_SMS_BACKEND = "carrier-pigeon"
-    with pytest.raises(ValueError, match="memory, file or http"):
+    with pytest.raises(ValueError, match="memory, file, http or twilio"):
         sms.send_text(to="+16175550123", body="hello")
 
 

@@ -1,0 +1,52 @@
+"""Texts sent through Twilio's Messages API with its own library (CAIRN_SMS_BACKEND=twilio).
+
+Each text names a delivery-report address when one is set (`CAIRN_SMS_TWILIO_STATUS_CALLBACK`,
+the organization's `/texts/twilio/<slug>/status/`), and the answer's message SID is returned so
+the reports find the text. As with every backend, the words are never logged or put into an
+error: a failure names only Twilio's status or the kind of network failure.
+"""
+
+from django.conf import settings
+from twilio.base.exceptions import TwilioException
+from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from lib.sms import SendFailed, TextMessage
+
+
+class TwilioBackend:
+    def __init__(self, http_client: HttpClient | None = None) -> None:
+        self.account_sid = settings.CAIRN_SMS_TWILIO_ACCOUNT_SID
+        self.token = settings.CAIRN_SMS_TWILIO_AUTH_TOKEN
+        self.sender = settings.CAIRN_SMS_TWILIO_FROM
+        self.status_callback = settings.CAIRN_SMS_TWILIO_STATUS_CALLBACK
+        if not (self.account_sid and self.token and self.sender):
+            raise SendFailed(
+                "CAIRN_SMS_TWILIO_ACCOUNT_SID, CAIRN_SMS_TWILIO_AUTH_TOKEN and "
+                "CAIRN_SMS_TWILIO_FROM must all be set"
+            )
+        self.client = Client(
+            self.account_sid,
+            self.token,
+            http_client=http_client
+            or TwilioHttpClient(timeout=settings.CAIRN_SMS_HTTP_TIMEOUT_SECONDS),
+        )
+
+    def send(self, message: TextMessage) -> str:
+        options: dict[str, str] = {"to": message.to, "body": message.body}
+        # A Messaging Service SID (MG…) chooses the sending number itself; else it is the number.
+        if self.sender.startswith("MG"):
+            options["messaging_service_sid"] = self.sender
+        else:
+            options["from_"] = self.sender
+        if self.status_callback:
+            options["status_callback"] = self.status_callback
+        try:
+            sent = self.client.messages.create(**options)
+        except TwilioException as error:
+            status = getattr(error, "status", "")
+            raise SendFailed(f"Twilio answered {status or type(error).__name__}") from None
+        except OSError as error:
+            raise SendFailed(f"Twilio not reached ({type(error).__name__})") from None
+        return str(sent.sid or "")
