@@ -4,6 +4,7 @@ tour can show a reply landing in the thread, STOP, START and HELP without a phon
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -35,9 +36,14 @@ class Command(BaseCommand):
         }
         # A token made for this one simulated request, signed as Twilio signs.
         token = uuid.uuid4().hex
-        address = f"http://testserver{path}"
+        # Addressed to a host this installation serves (the test client's "testserver" is not).
+        host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
+        host = host.lstrip(".")
+        address = f"http://{host}{path}"
         signature = RequestValidator(token).compute_signature(address, fields)
-        request = RequestFactory().post(path, fields, HTTP_X_TWILIO_SIGNATURE=signature)
+        request = RequestFactory().post(
+            path, fields, HTTP_HOST=host, HTTP_X_TWILIO_SIGNATURE=signature
+        )
         with override_settings(CAIRN_SMS_TWILIO_AUTH_TOKEN=token, CAIRN_SMS_WEBHOOK_BASE_URL=""):
             response = twilio_incoming(request, organization=options["organization"])
         if response.status_code != 200:
