@@ -86,7 +86,7 @@ def test_a_manager_sets_the_days_and_the_change_is_audited(tour, client_for) -> 
 
 def _rows_html(response: Any, table_id: str) -> list[str]:
     html = response.content.decode()
-    table = html.split(f'<table class="data-table" id="{table_id}">', 1)[1].split("</table>")[0]
+    table = html.split(f'<table class="data-table" id="{table_id}"', 1)[1].split("</table>")[0]
     return re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
 
 
