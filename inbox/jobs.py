@@ -52,7 +52,7 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
     from inbox.services import notification_text, send_message_text
 
     if message is not None:
-        sent = send_message_text(message) == TextState.SENT
+        sent = send_message_text(message, attempts=job.params.get("attempts", 0)) == TextState.SENT
         progress(1, 1)
         return _done(_("Sent.") if sent else _("Not sent."))
     send_text(to=participant.phone, body=notification_text(participant))

@@ -22,6 +22,7 @@ class TextState(models.TextChoices):
     QUEUED = "queued", _("waiting for their texting hours")
     SENT = "sent", _("sent")
     DELIVERED = "delivered", _("delivered")
+    RETRYING = "retrying", _("not sent yet: the text service did not take it; trying again")
     FAILED = "failed", _("not sent: the text service did not take it")
     STOPPED = "stopped", _("not sent: they texted STOP")
 

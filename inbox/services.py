@@ -20,6 +20,7 @@ from inbox.selectors import (
     texts_with_program,
     thread_messages,
 )
+from jobs.models import Job
 from jobs.runner import submit
 from lib.phones import for_display
 from lib.sms import SendFailed, send_text
@@ -66,9 +67,19 @@ def _state_for(plan: TextPlan) -> str:
     return TextState.NONE
 
 
-def send_message_text(message: Message) -> str:
+# A text the provider did not take is tried again after 1, 2, 4 and 8 minutes, then given up.
+TEXT_TRIES = 5
+
+
+def _retry_wait(attempts: int) -> timedelta:
+    return timedelta(minutes=2 ** (attempts - 1))
+
+
+def send_message_text(message: Message, *, attempts: int = 0) -> str:
     """Send now the text that goes with a staff message and keep its delivery state; their
-    choices are read again first (a STOP may have come in since). Returns the new state."""
+    choices are read again first (a STOP may have come in since). When the provider does not
+    take it, it is tried again later as a background job (the coach sees "trying again"), up
+    to TEXT_TRIES times. Returns the new state."""
     participant = Participant.objects.select_related("organization").get(
         message_thread__id=message.thread_id
     )
@@ -78,7 +89,22 @@ def send_message_text(message: Message) -> str:
         try:
             provider_id = send_text(to=participant.phone, body=text_body(participant, message))
         except SendFailed:
-            state = TextState.FAILED
+            tried = attempts + 1
+            again = tried < TEXT_TRIES and message.sender_id is not None
+            state = TextState.RETRYING if again else TextState.FAILED
+            if again:
+                Job.objects.create(
+                    organization=participant.organization,
+                    requested_by_id=message.sender_id,
+                    kind=NEW_MESSAGE_TEXT,
+                    title=_("A text that a message is waiting"),
+                    params={
+                        "participant_id": str(participant.id),
+                        "message_id": str(message.id),
+                        "attempts": tried,
+                    },
+                    not_before=timezone.now() + _retry_wait(tried),
+                )
         else:
             state = TextState.SENT
             Message.objects.filter(pk=message.pk).update(provider_message_id=provider_id[:64])

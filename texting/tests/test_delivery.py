@@ -9,8 +9,11 @@ import pytest
 from django.utils import timezone
 
 from cairn.demo import DemoWorld
+from inbox.jobs import NEW_MESSAGE_TEXT
 from inbox.models import Message, TextState
-from jobs.models import Job
+from inbox.services import TEXT_TRIES
+from jobs import runner
+from jobs.models import Job, JobState
 from lib import sms
 from participants.models import ContactChannel, Participant
 from texting.tests.conftest import PAT_PHONE, STATUS, signed_post
@@ -98,7 +101,41 @@ def test_a_provider_failure_shows_as_not_sent(
 
     monkeypatch.setattr(sms.MemoryBackend, "send", provider_down)
     message = _answer(client_for, pat, django_capture_on_commit_callbacks)
+    assert message.text_state == TextState.RETRYING
+    page = client_for("ana").get(f"/inbox/{pat.id}/").content.decode()
+    assert "not sent yet: the text service did not take it; trying again" in page
+    # Tried again after 1, 2, 4 and 8 minutes (each a job that waits), then given up.
+    for tried in range(1, TEXT_TRIES):
+        job = Job.objects.get(kind=NEW_MESSAGE_TEXT, state=JobState.QUEUED)
+        assert job.params["attempts"] == tried
+        wait = job.not_before - job.created_at
+        assert abs(wait - timedelta(minutes=2 ** (tried - 1))) < timedelta(seconds=5)
+        Job.objects.filter(pk=job.pk).update(not_before=timezone.now())
+        assert runner.run(job.id)
+    message.refresh_from_db()
     assert message.text_state == TextState.FAILED
+    assert not Job.objects.filter(kind=NEW_MESSAGE_TEXT, state=JobState.QUEUED).exists()
+
+
+def test_a_text_the_provider_did_not_take_goes_once_it_is_back(
+    demo, client_for, text_in, text_messages, monkeypatch, django_capture_on_commit_callbacks
+):
+    pat = _pat(demo)
+    text_in("hello")
+
+    def provider_down(self, message):
+        raise sms.SendFailed("timed out")
+
+    with monkeypatch.context() as down:
+        down.setattr(sms.MemoryBackend, "send", provider_down)
+        message = _answer(client_for, pat, django_capture_on_commit_callbacks)
+    assert message.text_state == TextState.RETRYING and text_messages == []
+    job = Job.objects.get(kind=NEW_MESSAGE_TEXT, state=JobState.QUEUED)
+    Job.objects.filter(pk=job.pk).update(not_before=timezone.now())
+    assert runner.run(job.id)
+    message.refresh_from_db()
+    assert message.text_state == TextState.SENT
+    assert [m.body for m in text_messages] == [ANSWER]  # once
 
 
 def _report(sid: str, status: str, path: str = STATUS):
