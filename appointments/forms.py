@@ -134,12 +134,20 @@ class ReminderChoiceForm(forms.Form):
     way = forms.ChoiceField(
         label=_("How"), choices=ReminderWay.choices, widget=forms.RadioSelect, initial="text"
     )
+    groups = forms.BooleanField(
+        label=_("Also the sessions of the groups they belong to"), required=False, initial=True
+    )
 
     @classmethod
     def initial_from(cls, choice: ReminderChoice | None) -> dict[str, Any]:
         if choice is None:
             return {}
-        return {"wanted": "yes" if choice.wanted else "no", "lead": choice.lead, "way": choice.way}
+        return {
+            "wanted": "yes" if choice.wanted else "no",
+            "lead": choice.lead,
+            "way": choice.way,
+            "groups": choice.groups,
+        }
 
 
 class MyRemindersForm(ReminderChoiceForm):
@@ -157,6 +165,7 @@ class MyRemindersForm(ReminderChoiceForm):
         ]
         self.fields["lead"].label = _("When should we remind you?")
         self.fields["way"].label = _("How?")
+        self.fields["groups"].label = _("Remind me of my group's sessions too")
         self.fields["way"].choices = [  # type: ignore[attr-defined]
             (ReminderWay.TEXT.value, _("By text message")),
             (ReminderWay.PORTAL.value, _("Only here in my portal, no texts")),

@@ -204,6 +204,8 @@ class ReminderChoice(models.Model):
     way = models.CharField(
         _("How"), max_length=8, choices=ReminderWay.choices, default=ReminderWay.TEXT
     )
+    # Sessions of the groups they belong to, besides their own appointments.
+    groups = models.BooleanField(_("Group sessions too"), default=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -248,6 +250,10 @@ class Reminder(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    # Who it goes to: the appointment's person, or one member of the group that meets.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     lead = models.CharField(max_length=12, choices=ReminderLead.choices)
     # When the lead puts it, and when it may go: inside their texting hours, later after a
     # provider failure.

@@ -74,6 +74,7 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
             wanted=data["wanted"],
             lead=data["lead"],
             way=data["way"],
+            groups=data["groups"],
             hours=TextingHours(opens=data["texts_from"], closes=data["texts_until"]),
         )
         messages.success(request, _("Saved. Your reminders follow your choice."))

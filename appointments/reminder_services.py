@@ -30,6 +30,7 @@ from appointments.models import (
 )
 from audit.models import Action
 from audit.services import NewEvent, Target, record_events, record_member_action
+from groups.models import Group, GroupMember
 from lib.sms import Backend, SendFailed, TextMessage, backend
 from lib.when import clock_override, show_time, show_weekday
 from organizations.models import Membership, Organization
@@ -82,6 +83,8 @@ def _plans(
 ) -> list[Reminder]:
     if choice is None or not choice.texts or appointment.status not in Status.upcoming():
         return []
+    if appointment.group_id is not None and not choice.groups:
+        return []
     zone = ZoneInfo(participant.organization.time_zone)
     rows = []
     for lead in ReminderLead.each(choice.lead):
@@ -95,6 +98,7 @@ def _plans(
             Reminder(
                 organization_id=appointment.organization_id,
                 appointment=appointment,
+                participant=participant,
                 lead=lead,
                 due_at=due,
                 send_at=send,
@@ -103,24 +107,56 @@ def _plans(
     return rows
 
 
-def drop_reminders(appointment_ids: list[object]) -> int:
-    """The waiting reminders of these appointments are not needed any more."""
-    return Reminder.objects.filter(
-        appointment__in=appointment_ids, state=ReminderState.QUEUED
-    ).update(state=ReminderState.CANCELLED, note=ReminderNote.NONE)
+def drop_reminders(appointment_ids: list[object], *, person: Participant | None = None) -> int:
+    """The waiting reminders of these appointments (to `person` only, if given) are not needed
+    any more."""
+    waiting = Reminder.objects.filter(appointment__in=appointment_ids, state=ReminderState.QUEUED)
+    if person is not None:
+        waiting = waiting.filter(participant=person)
+    return waiting.update(state=ReminderState.CANCELLED, note=ReminderNote.NONE)
 
 
-def schedule_reminders(appointments: Iterable[Appointment], *, now: datetime | None = None) -> int:
-    """(Re)plan the text reminders of these appointments as their person chose: waiting ones are
-    replaced, sent ones stay. Called inside the booking, moving or cancelling transaction."""
+def _recipients(appointments: list[Appointment]) -> list[tuple[Appointment, uuid.UUID]]:
+    """Each appointment with whom its reminders go to: its person, or each member of its group
+    (one query for all the groups)."""
+    groups = {a.group_id for a in appointments if a.group_id is not None}
+    members: dict[object, list[uuid.UUID]] = {}
+    for group_id, participant_id in GroupMember.objects.filter(group_id__in=groups).values_list(
+        "group_id", "participant_id"
+    ):
+        members.setdefault(group_id, []).append(participant_id)
+    pairs: list[tuple[Appointment, uuid.UUID]] = []
+    for appointment in appointments:
+        if appointment.participant_id is not None:
+            pairs.append((appointment, appointment.participant_id))
+        elif appointment.group_id is not None:
+            pairs += [(appointment, member) for member in members.get(appointment.group_id, [])]
+    return pairs
+
+
+def schedule_reminders(
+    appointments: Iterable[Appointment],
+    *,
+    now: datetime | None = None,
+    person: Participant | None = None,
+) -> int:
+    """(Re)plan the text reminders of these appointments as each person chose (the appointment's
+    person, or every member of the group that meets; only `person` when given): waiting ones are
+    replaced, sent ones stay. Called inside the booking, moving or cancelling transaction, and
+    when a choice or a group's members change."""
     now = now or timezone.now()
-    rows = [a for a in appointments if a.participant_id is not None]
+    rows = list(appointments)
     if not rows:
         return 0
-    drop_reminders([a.pk for a in rows])
+    drop_reminders([a.pk for a in rows], person=person)
+    pairs = [
+        (appointment, who)
+        for appointment, who in _recipients(rows)
+        if person is None or who == person.pk
+    ]
     people = {
         p.pk: p
-        for p in Participant.objects.filter(pk__in={a.participant_id for a in rows}).select_related(
+        for p in Participant.objects.filter(pk__in={who for _a, who in pairs}).select_related(
             "organization"
         )
     }
@@ -128,23 +164,35 @@ def schedule_reminders(appointments: Iterable[Appointment], *, now: datetime | N
         c.participant_id: c for c in ReminderChoice.objects.filter(participant__in=list(people))
     }
     planned: list[Reminder] = []
-    for row in rows:
-        person = people[row.participant_id] if row.participant_id else None
-        if person is not None:
-            planned += _plans(row, choices.get(person.pk), person, now)
+    for appointment, who in pairs:
+        if who in people:
+            planned += _plans(appointment, choices.get(who), people[who], now)
     Reminder.objects.bulk_create(planned)
     return len(planned)
 
 
 def _upcoming_of(participant: Participant) -> list[Appointment]:
+    """Their own upcoming appointments and their groups' upcoming sessions."""
     return list(
         Appointment.objects.filter(
+            Q(participant=participant) | Q(group__memberships__participant=participant),
             organization_id=participant.organization_id,
-            participant=participant,
             starts_at__gt=timezone.now(),
             status__in=Status.upcoming(),
-        )
+        ).distinct()
     )
+
+
+def group_members_changed(*, group: Group, participant: Participant) -> None:
+    """Someone joined or left a group: their reminders of its upcoming sessions are planned by
+    their choice, or dropped (registered with `groups.extensions`)."""
+    sessions = Appointment.objects.filter(
+        organization_id=group.organization_id,
+        group=group,
+        starts_at__gt=timezone.now(),
+        status__in=Status.upcoming(),
+    )
+    schedule_reminders(sessions, person=participant)
 
 
 @dataclass(frozen=True)
@@ -160,6 +208,7 @@ def save_reminder_choice(
     wanted: bool,
     lead: str,
     way: str,
+    groups: bool = True,
     hours: TextingHours | None = None,
 ) -> ReminderChoice:
     """Record the person's reminder choice (and, from their portal, their texting hours), then
@@ -174,19 +223,18 @@ def save_reminder_choice(
                 "wanted": wanted,
                 "lead": lead,
                 "way": way,
+                "groups": groups,
                 "updated_by": acting.user,
             },
         )
-        changed = ["wanted", "lead", "way"]
+        values = {"wanted": wanted, "lead": lead, "way": way, "groups": groups}
+        changed = list(values)
         if not created:
-            changed = [
-                name
-                for name, value in (("wanted", wanted), ("lead", lead), ("way", way))
-                if getattr(choice, name) != value
-            ]
-            choice.wanted, choice.lead, choice.way = wanted, lead, way
+            changed = [name for name, value in values.items() if getattr(choice, name) != value]
+            for name, value in values.items():
+                setattr(choice, name, value)
             choice.updated_by = acting.user
-            choice.save(update_fields=["wanted", "lead", "way", "updated_by", "updated_at"])
+            choice.save(update_fields=[*values, "updated_by", "updated_at"])
         if hours is not None:
             set_texting_hours(
                 acting=acting,
@@ -202,7 +250,7 @@ def save_reminder_choice(
                 participant_id=participant.id,
                 changed_fields=changed,
             )
-        schedule_reminders(_upcoming_of(participant))
+        schedule_reminders(_upcoming_of(participant), person=participant)
     return choice
 
 
@@ -223,6 +271,12 @@ def reminder_text(participant: Participant, appointment: Appointment) -> str:
             "day": show_weekday(appointment.starts_at),
             "time": show_time(appointment.starts_at),
         }
+        if appointment.group_id is not None:
+            if participant.organization_name_ok:
+                return _(
+                    "Reminder from %(organization)s: your group meets %(day)s at %(time)s."
+                ) % {"organization": organization.name, **when}
+            return _("Reminder: your group meets %(day)s at %(time)s.") % when
         if participant.organization_name_ok:
             return _(
                 "Reminder from %(organization)s: you have an appointment %(day)s at %(time)s."
@@ -270,14 +324,14 @@ def claim_due(*, now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[Rem
         Reminder.objects.filter(id__in=ids, claim=token, state=ReminderState.SENDING)
         .select_related(
             "appointment",
-            "appointment__participant__organization",
-            "appointment__participant__portal_preference",
+            "participant__organization",
+            "participant__portal_preference",
         )
         # A reminder never says the place or anything written about the person: not decrypted.
         .defer(
             "appointment__place",
             "appointment__cancel_reason",
-            *(f"appointment__participant__{name}" for name in ENCRYPTED_FIELDS),
+            *(f"participant__{name}" for name in ENCRYPTED_FIELDS),
         )
         .order_by("send_at")
     )
@@ -301,8 +355,15 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
     """Send one claimed reminder, or say why not; returns its new state. Their choices are
     read as they are now: a "please don't contact me" or new hours since it was planned win."""
     appointment = reminder.appointment
-    participant = appointment.participant
-    if participant is None or appointment.status not in Status.upcoming():
+    participant = reminder.participant
+    left_group = (
+        participant is not None
+        and appointment.group_id is not None
+        and not GroupMember.objects.filter(
+            group_id=appointment.group_id, participant=participant
+        ).exists()
+    )
+    if participant is None or left_group or appointment.status not in Status.upcoming():
         _finish(reminder, token, state=ReminderState.CANCELLED, claim=None)
         return ReminderState.CANCELLED
     reason = ""
@@ -378,7 +439,7 @@ def _audit_sent(sent: list[Reminder]) -> None:
     """Each text sent is on the person's record of who reached them, sent by the system."""
     by_organization: dict[int, tuple[Organization, list[NewEvent]]] = {}
     for reminder in sent:
-        participant = reminder.appointment.participant
+        participant = reminder.participant
         assert participant is not None
         _organization, events = by_organization.setdefault(
             reminder.organization_id, (participant.organization, [])

@@ -371,6 +371,7 @@ def reminders(request: HttpRequest, participant_id: object) -> HttpResponse:
             wanted=form.cleaned_data["wanted"],
             lead=form.cleaned_data["lead"],
             way=form.cleaned_data["way"],
+            groups=form.cleaned_data["groups"],
         )
         messages.success(request, _("Reminder choice saved."))
         return redirect("participants:detail", participant_id=participant.id)

@@ -57,6 +57,7 @@ def seed(slug: str) -> None:
         Reminder(
             organization=org,
             appointment=appointment,
+            participant_id=appointment.participant_id,
             lead=ReminderLead.TWO_HOURS,
             due_at=now - timedelta(seconds=30),
             send_at=now - timedelta(seconds=30),

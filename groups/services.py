@@ -11,6 +11,7 @@ from audit.models import Action
 from audit.services import Target, record_member_action
 from encounters.models import ContactType, Encounter
 from encounters.services import local_date, sign_encounter
+from groups.extensions import members_changed
 from groups.models import Group, GroupMember, GroupSession
 from organizations.models import Membership
 from participants.models import Participant
@@ -55,6 +56,7 @@ def add_member(*, acting: Membership, group: Group, participant: Participant) ->
         )
         if created:
             _audit_group(acting, Action.UPDATE, group, ["members"], participant.id)
+            members_changed(group=group, participant=participant)
     return created
 
 
@@ -62,6 +64,7 @@ def remove_member(*, acting: Membership, group: Group, participant: Participant)
     with transaction.atomic():
         GroupMember.objects.filter(group=group, participant=participant).delete()
         _audit_group(acting, Action.UPDATE, group, ["members"], participant.id)
+        members_changed(group=group, participant=participant)
 
 
 @dataclass(frozen=True)

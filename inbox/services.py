@@ -90,12 +90,13 @@ def send_message_text(message: Message, *, attempts: int = 0) -> str:
             provider_id = send_text(to=participant.phone, body=text_body(participant, message))
         except SendFailed:
             tried = attempts + 1
-            again = tried < TEXT_TRIES and message.sender_id is not None
+            sender = message.sender_id
+            again = tried < TEXT_TRIES and sender is not None
             state = TextState.RETRYING if again else TextState.FAILED
-            if again:
+            if sender is not None and again:
                 Job.objects.create(
                     organization=participant.organization,
-                    requested_by_id=message.sender_id,
+                    requested_by_id=sender,
                     kind=NEW_MESSAGE_TEXT,
                     title=_("A text that a message is waiting"),
                     params={

@@ -426,6 +426,7 @@ def test_two_workers_in_threads_at_once_share_the_due_reminders_without_overlap(
         Reminder(
             organization=ana.organization,
             appointment=appointment,
+            participant=pat,
             lead=ReminderLead.TWO_HOURS,
             due_at=now,
             send_at=now,

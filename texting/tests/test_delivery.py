@@ -108,6 +108,7 @@ def test_a_provider_failure_shows_as_not_sent(
     for tried in range(1, TEXT_TRIES):
         job = Job.objects.get(kind=NEW_MESSAGE_TEXT, state=JobState.QUEUED)
         assert job.params["attempts"] == tried
+        assert job.not_before is not None
         wait = job.not_before - job.created_at
         assert abs(wait - timedelta(minutes=2 ** (tried - 1))) < timedelta(seconds=5)
         Job.objects.filter(pk=job.pk).update(not_before=timezone.now())
