@@ -78,50 +78,13 @@ class Finding:
 
 class ByName:
     """Findings in name order, read one page at a time (for Django's Paginator): a count and a
-    slice in SQL, so a search without a ZIP code never loads every listing."""
+    slice in SQL, so a search never loads every listing."""
 
     def __init__(self, services: ServiceQuerySet) -> None:
         self.services = services
 
-    def count(self) -> int:
-        return self.services.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    @overload
-    def __getitem__(self, index: int) -> Finding: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Finding]: ...
-    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
-        if isinstance(index, int):
-            return Finding(service=self.services[index], miles=None)
-        return [Finding(service=s, miles=None) for s in self.services[index]]
-
-
-class ByDistance:
-    """Findings nearest first within a distance, read one page at a time like `ByName`: the
-    database filters and orders by a flat-earth distance in degrees (exact enough for ordering
-    within a state, and the same on SQLite and PostgreSQL), and only the page read is given
-    its great-circle miles."""
-
-    def __init__(
-        self, services: ServiceQuerySet, *, origin: tuple[float, float], within: float
-    ) -> None:
-        self.origin = origin
-        north = F("location__latitude") - origin[0]
-        east = (F("location__longitude") - origin[1]) * math.cos(math.radians(origin[0]))
-        reach = ExpressionWrapper(north * north + east * east, output_field=FloatField())
-        self.services = (
-            services.annotate(reach=reach)
-            .filter(reach__lte=(within / MILES_PER_DEGREE) ** 2)
-            .order_by("reach", "name_sort", "id")
-        )
-
     def _finding(self, service: Service) -> Finding:
-        place = service.location
-        miles = miles_between(self.origin, (place.latitude or 0.0, place.longitude or 0.0))
-        return Finding(service=service, miles=round(miles, 1))
+        return Finding(service=service, miles=None)
 
     def count(self) -> int:
         return self.services.count()
@@ -137,6 +100,31 @@ class ByDistance:
         if isinstance(index, int):
             return self._finding(self.services[index])
         return [self._finding(s) for s in self.services[index]]
+
+
+class ByDistance(ByName):
+    """Findings nearest first within a distance, read a page at a time like `ByName`: the
+    database filters and orders by a flat-earth distance in degrees (exact enough for ordering
+    within a state, and the same on SQLite and PostgreSQL), and only the page read is given
+    its great-circle miles."""
+
+    def __init__(
+        self, services: ServiceQuerySet, *, origin: tuple[float, float], within: float
+    ) -> None:
+        self.origin = origin
+        north = F("location__latitude") - origin[0]
+        east = (F("location__longitude") - origin[1]) * math.cos(math.radians(origin[0]))
+        reach = ExpressionWrapper(north * north + east * east, output_field=FloatField())
+        super().__init__(
+            services.annotate(reach=reach)
+            .filter(reach__lte=(within / MILES_PER_DEGREE) ** 2)
+            .order_by("reach", "name_sort", "id")
+        )
+
+    def _finding(self, service: Service) -> Finding:
+        place = service.location
+        miles = miles_between(self.origin, (place.latitude or 0.0, place.longitude or 0.0))
+        return Finding(service=service, miles=round(miles, 1))
 
 
 # A ZIP code search without a distance looks this far, nearest first: help a person can
@@ -157,7 +145,7 @@ class Search:
 
 def find_services(
     *, organization: Organization, search: Search, now: datetime
-) -> tuple[list[Finding] | ByName | ByDistance, bool]:
+) -> tuple[list[Finding] | ByName, bool]:
     """Active listings matching `search`, nearest first when a ZIP is given (else by name).
     Returns the findings and whether the ZIP was understood (True when none was given)."""
     services = Service.objects.of(organization).filter(status=ServiceStatus.ACTIVE)

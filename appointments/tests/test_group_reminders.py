@@ -78,7 +78,7 @@ def test_each_member_who_chose_texts_gets_one_that_names_nothing(ana, circle) ->
     first = min(_waiting(pat), key=lambda r: r.send_at)
     assert send_due_reminders(now=first.send_at).sent == 1
     [message] = sms.outbox
-    assert message.to == pat.phone  # type: ignore[attr-defined]
+    assert message.to == pat.phone
     assert message.body.startswith("Reminder: your group meets ")
     for secret in ("Thursday circle", "Harbor", "big room", "Pat"):
         assert secret not in message.body
@@ -96,15 +96,15 @@ def test_joining_plans_and_leaving_drops_and_a_late_leaver_gets_nothing(ana, cir
     group, pat = circle["group"], circle["pat"]
     newcomer = (
         Participant.objects.filter(organization=ana.organization)
-        .exclude(pk__in=[pat.pk, circle["other"].pk])  # type: ignore[union-attr]
+        .exclude(pk__in=[pat.pk, circle["other"].pk])
         .first()
     )
     assert newcomer is not None
     _choose(ana, newcomer)
     assert _waiting(newcomer) == []
-    add_member(acting=ana, group=group, participant=newcomer)  # type: ignore[arg-type]
+    add_member(acting=ana, group=group, participant=newcomer)
     assert len(_waiting(newcomer)) == 3
-    remove_member(acting=ana, group=group, participant=newcomer)  # type: ignore[arg-type]
+    remove_member(acting=ana, group=group, participant=newcomer)
     assert _waiting(newcomer) == []
     # Pat leaves without the hook (a direct delete): the due reminder is not sent.
     GroupMember.objects.filter(group=group, participant=pat).delete()
@@ -117,11 +117,11 @@ def test_joining_plans_and_leaving_drops_and_a_late_leaver_gets_nothing(ana, cir
 def test_the_choice_page_records_group_sessions_too(ana, circle, client_for) -> None:
     pat = circle["pat"]
     response = client_for("ana").post(
-        f"/appointments/reminders/{pat.id}/",  # type: ignore[attr-defined]
+        f"/appointments/reminders/{pat.id}/",
         {"wanted": "yes", "lead": ReminderLead.DAY_BEFORE, "way": ReminderWay.TEXT},
     )
     assert response.status_code == 302
     assert ReminderChoice.objects.get(participant=pat).groups is False
-    assert _waiting(pat) == []  # type: ignore[arg-type]
+    assert _waiting(pat) == []
     mine = client_for("pat").get("/me/appointments/reminders/").content.decode()
     assert "Remind me of my group&#x27;s sessions too" in mine or "Remind me of my group's" in mine
