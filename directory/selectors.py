@@ -99,7 +99,7 @@ class ByName:
     def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
         if isinstance(index, int):
             return self._finding(self.services[index])
-        return [self._finding(s) for s in self.services[index]]
+        return [self._finding(service) for service in self.services[index]]
 
 
 class ByDistance(ByName):

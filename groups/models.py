@@ -70,7 +70,8 @@ class Group(models.Model):
             "Cairn, and can add one to their phone's calendar. Members always see their group."
         ),
     )
-    about = models.TextField(
+    # Encrypted like the name: what a group is for can say as much about its members.
+    about = EncryptedTextField(
         _("what to expect"),
         blank=True,
         max_length=600,

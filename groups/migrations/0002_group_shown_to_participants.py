@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import lib.crypto
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='group',
             name='about',
-            field=models.TextField(blank=True, help_text='A few plain sentences for someone thinking of coming for the first time.', max_length=600, verbose_name='what to expect'),
+            field=lib.crypto.EncryptedTextField(blank=True, help_text='A few plain sentences for someone thinking of coming for the first time.', max_length=600, verbose_name='what to expect'),
         ),
         migrations.AddField(
             model_name='group',
