@@ -105,8 +105,8 @@ class ByName:
 class ByDistance(ByName):
     """Findings nearest first within a distance, read a page at a time like `ByName`: the
     database filters and orders by a flat-earth distance in degrees (exact enough for ordering
-    within a state, and the same on SQLite and PostgreSQL), and only the page read is given
-    its great-circle miles."""
+    within a state, and the same on SQLite and PostgreSQL) in one read of the ids alone; a page
+    then reads its listings by id (a second, small query) and gives them great-circle miles."""
 
     def __init__(
         self, services: ServiceQuerySet, *, origin: tuple[float, float], within: float
@@ -120,6 +120,26 @@ class ByDistance(ByName):
             .filter(reach__lte=(within / MILES_PER_DEGREE) ** 2)
             .order_by("reach", "name_sort", "id")
         )
+        self._ids: list[uuid.UUID] | None = None
+
+    def ids(self) -> list[uuid.UUID]:
+        if self._ids is None:
+            self._ids = list(self.services.values_list("id", flat=True))
+        return self._ids
+
+    def count(self) -> int:
+        return len(self.ids())
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:  # type: ignore[override]
+        wanted = self.ids()[index] if isinstance(index, slice) else [self.ids()[index]]
+        found = {
+            service.id: service
+            for service in Service.objects.filter(id__in=wanted).select_related(
+                "location", "provider"
+            )
+        }
+        page = [self._finding(found[service_id]) for service_id in wanted]
+        return page if isinstance(index, slice) else page[0]
 
     def _finding(self, service: Service) -> Finding:
         place = service.location
@@ -161,7 +181,8 @@ def find_services(
         )
     if search.open_now:
         services = services.filter(open_at(now))
-    services = services.distinct()
+    if search.language or search.open_now:
+        services = services.distinct()  # those two join rows that can match a listing twice
     origin = zip_centroid(search.zip_code) if search.zip_code else None
     if search.zip_code and origin is None:
         return [], False
