@@ -41,16 +41,18 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _calendar_file(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @participant_required
 def my_appointment_ics(request: HttpRequest, appointment_id: object) -> HttpResponse:
     appointment = owned_or_404(
         request, Appointment, related=("coach",), viewed=True, id=appointment_id
     )
-    response = HttpResponse(
-        ical.one_appointment(appointment), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
-    return response
+    return _calendar_file(ical.one_appointment(appointment), "appointment.ics")
 
 
 @participant_required
@@ -90,12 +92,6 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
         "appointments/portal_reminders.html",
         {"form": form, "participant": participant, "can_text": participant.may_text()},
     )
-
-
-def _calendar_file(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _by_group(sessions: list[Appointment]) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from appointments.models import (
 from audit.models import Action
 from audit.services import NewEvent, Target, record_events, record_member_action
 from groups.models import Group, GroupMember
-from lib.sms import Backend, SendFailed, TextMessage, backend
+from lib.sms import Backend, SendFailed, TextMessage, backend, retry_wait
 from lib.when import clock_override, show_time, show_weekday
 from organizations.models import Membership, Organization
 from participants.languages import texts_in
@@ -347,10 +347,6 @@ def _finish(reminder: Reminder, token: uuid.UUID, **values: object) -> bool:
     )
 
 
-def _retry_wait(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), LONGEST_WAIT)
-
-
 def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend) -> str:
     """Send one claimed reminder, or say why not; returns its new state. Their choices are
     read as they are now: a "please don't contact me" or new hours since it was planned win."""
@@ -399,7 +395,7 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
     except SendFailed:
         attempts = reminder.attempts + 1
         retry_at = texting_opens_at(
-            now + _retry_wait(attempts),
+            now + retry_wait(attempts, longest=LONGEST_WAIT),
             opens=participant.texts_from,
             closes=participant.texts_until,
             zone=zone,

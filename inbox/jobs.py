@@ -1,6 +1,9 @@
 """The text that waited for the person's texting hours (the note that a message is waiting, or
 the message itself when they text with the program), sent when their hours open."""
 
+from datetime import datetime
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,9 +12,29 @@ from inbox.selectors import TextWay, text_plan
 from jobs.models import Job
 from jobs.runner import JobResult, Progress, register
 from lib.sms import send_text
+from organizations.models import Organization
 from participants.models import Participant
 
 NEW_MESSAGE_TEXT = "inbox.new_message_text"
+
+
+def wait_for(
+    *,
+    organization: Organization,
+    requested_by_id: int,
+    params: dict[str, Any],
+    not_before: datetime | None,
+) -> Job:
+    """The waiting text as a job of its own that starts at `not_before` (run_timers or run_jobs
+    picks it up then): after new texting hours, or to try again after the provider failed."""
+    return Job.objects.create(
+        organization=organization,
+        requested_by_id=requested_by_id,
+        kind=NEW_MESSAGE_TEXT,
+        title=_("A text that a message is waiting"),
+        params=params,
+        not_before=not_before,
+    )
 
 
 @register(NEW_MESSAGE_TEXT, listed=False)
@@ -40,11 +63,9 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
         return _done(_("Not sent: their choices changed while it waited."))
     if plan.way == TextWay.WAITS:
         # New hours were recorded: wait again for their next start, as its own job.
-        Job.objects.create(
+        wait_for(
             organization=job.organization,
-            requested_by=job.requested_by,
-            kind=job.kind,
-            title=job.title,
+            requested_by_id=job.requested_by_id,
             params=job.params,
             not_before=plan.waits_until,
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_event, record_member_action, record_page_view
-from inbox.jobs import NEW_MESSAGE_TEXT
+from inbox.jobs import NEW_MESSAGE_TEXT, wait_for
 from inbox.models import Message, TextState, Thread
 from inbox.selectors import (
     TextPlan,
@@ -20,10 +20,9 @@ from inbox.selectors import (
     texts_with_program,
     thread_messages,
 )
-from jobs.models import Job
 from jobs.runner import submit
 from lib.phones import for_display
-from lib.sms import SendFailed, send_text
+from lib.sms import SendFailed, retry_wait, send_text
 from lib.when import show_weekday_time
 from organizations.models import Membership, Organization, Role
 from participants.languages import texts_in
@@ -71,10 +70,6 @@ def _state_for(plan: TextPlan) -> str:
 TEXT_TRIES = 5
 
 
-def _retry_wait(attempts: int) -> timedelta:
-    return timedelta(minutes=2 ** (attempts - 1))
-
-
 def send_message_text(message: Message, *, attempts: int = 0) -> str:
     """Send now the text that goes with a staff message and keep its delivery state; their
     choices are read again first (a STOP may have come in since). When the provider does not
@@ -94,17 +89,15 @@ def send_message_text(message: Message, *, attempts: int = 0) -> str:
             again = tried < TEXT_TRIES and sender is not None
             state = TextState.RETRYING if again else TextState.FAILED
             if sender is not None and again:
-                Job.objects.create(
+                wait_for(
                     organization=participant.organization,
                     requested_by_id=sender,
-                    kind=NEW_MESSAGE_TEXT,
-                    title=_("A text that a message is waiting"),
                     params={
                         "participant_id": str(participant.id),
                         "message_id": str(message.id),
                         "attempts": tried,
                     },
-                    not_before=timezone.now() + _retry_wait(tried),
+                    not_before=timezone.now() + retry_wait(tried),
                 )
         else:
             state = TextState.SENT

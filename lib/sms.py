@@ -12,7 +12,7 @@ bodies may hold one-time codes: never log them.
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +27,12 @@ class TextMessage:
 
 class Backend(Protocol):
     def send(self, message: TextMessage) -> str: ...
+
+
+def retry_wait(attempts: int, *, longest: timedelta = timedelta(hours=1)) -> timedelta:
+    """How long a text the provider did not take waits before the next try: 1, 2, 4 …
+    minutes after the first, second, third failure, never more than `longest`."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), longest)
 
 
 class SendFailed(Exception):

@@ -4,7 +4,7 @@ portal), a member's list, and the report's figures with the rows behind them."""
 import json
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -150,6 +150,11 @@ def _sent_within(
     return rows
 
 
+def _days_to_first_service(sent: datetime, first: date, zone: tzinfo) -> int:
+    """Whole days from the day it was sent (in the program's zone) to its first service."""
+    return max(0, (first - sent.astimezone(zone).date()).days)
+
+
 # Where a referral stands now; every referral is in exactly one, so a row adds up to those made.
 STANDING = (
     ReferralState.SENT,
@@ -200,7 +205,7 @@ def breakdown(
     for code, sent, first in rows.filter(first_service_on__isnull=False).values_list(
         key, "sent_at", "first_service_on"
     ):
-        days.setdefault(str(code), []).append(max(0, (first - sent.astimezone(zone).date()).days))
+        days.setdefault(str(code), []).append(_days_to_first_service(sent, first, zone))
 
     def line(code: str, name: str, by_state: dict[str, int], waited: list[int]) -> Line:
         return Line(
@@ -241,12 +246,10 @@ def made_between(
 ) -> "QuerySet[Referral]":
     """Referrals sent from `start` to `end` (inclusive, in the current time zone) to the
     people in scope."""
-    zone = timezone.get_current_timezone()
-    return Referral.objects.filter(
-        organization=organization,
-        participant__in=people.values("id"),
-        sent_at__gte=datetime.combine(start, time.min, tzinfo=zone),
-        sent_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    return _sent_within(
+        Referral.objects.filter(organization=organization, participant__in=people.values("id")),
+        start,
+        end,
     )
 
 
@@ -259,7 +262,7 @@ def figures(
     rows = list(made.values_list("sent_at", "accepted_at", "first_service_on"))
     zone = timezone.get_current_timezone()
     days = [
-        max(0, (first - sent.astimezone(zone).date()).days)
+        _days_to_first_service(sent, first, zone)
         for sent, _accepted, first in rows
         if first is not None
     ]
