@@ -90,3 +90,30 @@ def test_a_failing_round_is_logged_by_its_kind_only_and_the_command_goes_on(
     assert out.getvalue().strip() == "1 round"
     assert "timers: a round failed (RuntimeError)" in caplog.text
     assert "555-0100" not in caplog.text and "Pat" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_first_round_gives_sqlites_planner_statistics_and_leaves_postgresql_to_autovacuum(
+    ana,
+) -> None:
+    from django.db import connection
+
+    def stat_tables() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchall():
+                return set()
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+            return {row[0] for row in cursor.fetchall()}
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        assert stat_tables() == set()
+    call_command("run_timers", every=1, max_seconds=0.2, stdout=io.StringIO())
+    if connection.vendor == "sqlite":
+        assert {"accounts_user", "participants_participant"} <= stat_tables()
+    else:
+        from lib.planner import refresh_statistics
+
+        assert refresh_statistics(sqlite_only=True) is False

@@ -1,7 +1,8 @@
 """The minute-by-minute work of a running Cairn, in one process: appointment reminders that are
 due, and queued background jobs (texts that waited for a person's texting hours, escalation
-texts, large exports and imports). `make run` starts it beside the web server; in production
-run it as a service, or run `send_reminders` and `run_jobs --once` from cron instead.
+texts, large exports and imports); on SQLite also, every few hours, the query planner's
+statistics. `make run` starts it beside the web server; in production run it as a service, or
+run `send_reminders` and `run_jobs --once` from cron instead.
 
 Each round is safe beside another copy of itself (reminders and jobs are claimed in the
 database before they are done), and a failing round is logged by its error type only and does
@@ -16,10 +17,12 @@ from django.db import close_old_connections, connection
 
 from appointments.reminder_services import send_due_reminders
 from jobs import runner
+from lib.planner import refresh_statistics
 
 logger = logging.getLogger(__name__)
 
 JOBS_PER_ROUND = 20  # so a long queue of jobs never holds reminders back by more than a round
+STATISTICS_EVERY = 6 * 3600.0  # seconds between SQLite planner statistics (lib.planner)
 
 
 def one_round() -> tuple[int, int]:
@@ -48,12 +51,16 @@ class Command(BaseCommand):
         every = max(1.0, options["every"])
         deadline = time.monotonic() + options["max_seconds"] if options["max_seconds"] else None
         rounds = 0
+        analysed_at: float | None = None
         while deadline is None or time.monotonic() < deadline:
             started = time.monotonic()
             if not connection.in_atomic_block:  # (a test runs the command inside one)
                 close_old_connections()  # a connection the database dropped is opened anew
             try:
                 sent, ran = one_round()
+                if analysed_at is None or started - analysed_at >= STATISTICS_EVERY:
+                    refresh_statistics(sqlite_only=True)  # PostgreSQL's autovacuum does it
+                    analysed_at = started
                 if sent or ran:
                     logger.info("timers: %s reminders sent, %s jobs run", sent, ran)
             except Exception as error:  # noqa: BLE001 - the next round tries again

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cairn.demo import (
@@ -19,6 +19,7 @@ from cairn.demo import (
     demo_exists,
     seed_tour,
 )
+from lib.planner import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -105,10 +106,7 @@ class Command(BaseCommand):
             )
             with transaction.atomic():
                 seed_tour(world, anchor=options["anchor_date"] or timezone.localdate())
-            if connection.vendor == "postgresql":
-                # Fresh statistics after a bulk load, so the planner picks the right indexes.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            refresh_statistics()  # after a bulk load, so the planner picks the right indexes
             seconds = time.perf_counter() - started
             rate = world.participants_created / seconds if seconds else 0
             self.stdout.write(
