@@ -1,7 +1,28 @@
 """Gunicorn settings for serving Cairn; gunicorn reads this file from the working directory."""
 
 import gc
+import os
+import shutil
+from pathlib import Path
 from typing import Any
+
+
+def on_starting(server: Any) -> None:
+    """With metrics on (CAIRN_METRICS_TOKEN), the workers count requests in one shared folder,
+    emptied at each start, so /metrics adds up every worker rather than the one that answers."""
+    if not os.environ.get("CAIRN_METRICS_TOKEN"):
+        return
+    folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "var/prometheus"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker that ends leaves its live gauges behind unless told (prometheus_client)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 def post_worker_init(worker: Any) -> None:

@@ -31,6 +31,7 @@ TWO_FACTOR_OPEN_PATHS = (
     "/accounts/keepalive/",
     "/healthz",
     "/readyz",
+    "/metrics",
     "/static/",
 )
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "axes",
     "csp",
+    "django_prometheus",
     "lib.apps.LibConfig",
     "audit",
     "accounts",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lib.middleware.RequestContextMiddleware",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "audit.middleware.IntegrityFailureMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "cairn.urls"
@@ -304,6 +307,9 @@ if CAIRN_JOBS_MODE not in ("thread", "worker"):
     raise RuntimeError("CAIRN_JOBS_MODE must be 'thread' or 'worker' (see README).")
 # /readyz answers 503 once the oldest job that may start has waited longer than this.
 CAIRN_READY_JOB_LAG_SECONDS = envint("CAIRN_READY_JOB_LAG_SECONDS", 300)
+# Prometheus metrics at /metrics for a scraper sending "Authorization: Bearer <token>"; with no
+# token the page is not there (cairn/metrics.py).
+CAIRN_METRICS_TOKEN = envstr("CAIRN_METRICS_TOKEN", "")
 # Backups (manage.py backup / restore): where the files go, how many to keep, and the key
 # (32 bytes, base64). Without a key, one is derived from the newest field key, so keep
 # CAIRN_FIELD_KEYS with (but apart from) the backup files.
@@ -318,11 +324,26 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
+# Logs go to standard error, one line each; CAIRN_LOG_FORMAT=json makes each line a JSON object
+# (time, level, logger, message) for a log collector. Messages never carry names or note text.
+CAIRN_LOG_FORMAT = envstr("CAIRN_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if CAIRN_LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("CAIRN_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry URLs only; participant ids are UUIDs and never names.

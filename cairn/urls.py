@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
 from appointments.views import feed as appointments_feed
+from cairn.metrics import metrics
 from cairn.views import readyz
 from directory.portal_views import my_resources
 from encounters.today_views import today, today_find, today_outcome
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include((accounts_patterns, "accounts"))),
     path("organization/", include("organizations.urls")),
     path("participants/", include("participants.urls")),

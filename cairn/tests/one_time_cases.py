@@ -549,6 +549,7 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "home": "a redirect",
     "healthz": "a status",
     "readyz": "a status",
+    "metrics": "counts",
     "accounts:login": "signing in creates nothing",
     "accounts:logout": "signing out twice is signing out",
     "accounts:keepalive": "touches the session",

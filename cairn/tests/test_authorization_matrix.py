@@ -158,6 +158,7 @@ MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
     "healthz": Row(everyone(200)),
     "readyz": Row(everyone(200)),
+    "metrics": Row(everyone(404)),  # only for a scraper with the token (test_metrics)
     "accounts:login": Row(everyone(302, anonymous=200)),
     "accounts:logout": Row(everyone(405)),
     "accounts:keepalive": Row(everyone(405)),
@@ -739,6 +740,7 @@ FILES: dict[str, str] = {
     "supervision:my_record": "the member's own supervision log, credentials, training, journal",
     "healthz": "a status for the load balancer; no participant data",
     "readyz": "a readiness status for the load balancer; no participant data",
+    "metrics": "counts for the operator's scraper; no participant data",
     "consent:accounting_csv": "the accounting of disclosures, for the manager and the participant",
     "consent:record_json": "the person's own copy of their record, audited as an export",
     "consent:record_html": "the person's own copy of their record, audited as an export",

@@ -165,6 +165,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "texting:twilio_status": POST_ONLY,
     "healthz": "a status for the load balancer",
     "readyz": "a readiness status for the load balancer",
+    "metrics": "counts for the operator's scraper",
     "accounts:login": "the sign-in form",
     "accounts:logout": POST_ONLY,
     "accounts:keepalive": POST_ONLY,
