@@ -172,7 +172,9 @@ for _number, _url in enumerate(CAIRN_REPLICA_URLS, start=1):
     _replica = dj_database_url.parse(
         _url, conn_max_age=envint("CAIRN_DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
-    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)  # an unreachable replica: read elsewhere
+    _replica.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", 2
+    )  # an unreachable replica: read elsewhere
     _replica["DISABLE_SERVER_SIDE_CURSORS"] = CAIRN_DB_TRANSACTION_POOLING
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica_{_number}"] = _replica
@@ -182,7 +184,8 @@ CAIRN_REPLICA_CHECK_SECONDS = envint("CAIRN_REPLICA_CHECK_SECONDS", 2)
 # After a write, the person's reads stay on the primary this long: longer than a replica in use
 # may be behind (its lag limit, plus how long its last check is trusted).
 CAIRN_READ_YOUR_WRITES_SECONDS = envint(
-    "CAIRN_READ_YOUR_WRITES_SECONDS", CAIRN_REPLICA_MAX_LAG_SECONDS + CAIRN_REPLICA_CHECK_SECONDS + 3
+    "CAIRN_READ_YOUR_WRITES_SECONDS",
+    CAIRN_REPLICA_MAX_LAG_SECONDS + CAIRN_REPLICA_CHECK_SECONDS + 3,
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

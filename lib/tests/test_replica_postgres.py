@@ -135,8 +135,9 @@ def test_a_marked_read_sees_only_what_the_replica_has_replayed(replica, demo, se
     with replay_paused(replica):
         Organization.objects.filter(pk=harbor.pk).update(name="Harbor Recovery (renamed)")
         wait_for(
-            lambda: replica.sql("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()")
-            == "t",
+            lambda: (
+                replica.sql("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()") == "t"
+            ),
             "the rename to reach the replica unreplayed",
         )
         with replica_reads():
@@ -216,8 +217,9 @@ def test_a_database_created_after_the_replica_started_is_replicated(replica):
         cursor.execute(f"CREATE DATABASE {name}")
     try:
         wait_for(
-            lambda: replica.sql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'")
-            == "1",
+            lambda: (
+                replica.sql(f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == "1"
+            ),
             "the new database on the replica",
         )
     finally:
