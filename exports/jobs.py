@@ -9,8 +9,8 @@ from exports.datasets import registry
 from exports.selectors import exportable_people
 from exports.services import ExportKind, ExportRequest, run_export
 from jobs.models import Job
-from lib.db_routing import replica_reads
 from jobs.runner import JobError, JobResult, Progress, register, submit
+from lib.db_routing import replica_reads
 from organizations.models import Membership, Role
 
 KIND = "exports.export"

@@ -109,9 +109,9 @@ class Replica:
         as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "30", "stop")
 
     def running(self) -> bool:
+        pg_ctl = str(PG_BIN / "pg_ctl")
         status = subprocess.run(
-            ["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(self.data)]
-            + ["status"],
+            ["runuser", "-u", "postgres", "--", pg_ctl, "status", "-D", str(self.data)],
             capture_output=True,
             timeout=TIMEOUT,
             check=False,
@@ -166,7 +166,7 @@ logfile = {folder}/pgbouncer.log
         )
         for name in ("users.txt", "pgbouncer.ini"):
             shutil.chown(folder / name, "postgres", "postgres")
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        process = subprocess.Popen(
             [str(PGBOUNCER), str(folder / "pgbouncer.ini")],
             user="postgres",
             stdout=subprocess.DEVNULL,

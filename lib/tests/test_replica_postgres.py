@@ -45,7 +45,7 @@ def replica(django_db_setup: None, django_db_blocker: Any) -> Iterator[Replica]:
     try:
         with django_db_blocker.unblock():
             assert replica_lag(ALIAS) is not None
-        print(f"replica ready in {time.monotonic() - started:.1f} s")  # noqa: T201
+        print(f"replica ready in {time.monotonic() - started:.1f} s")
         yield server
     finally:
         connections[ALIAS].close()
