@@ -34,9 +34,14 @@ def run(job: Job, progress: Progress) -> JobResult:
     wanted = ExportRequest(**job.params)
     if acting is None or (wanted.kind == ExportKind.DISCLOSURE and acting.role != Role.MANAGER):
         raise JobError(_("Your role no longer allows this export, so nothing was exported."))
-    # A file of the program's data may be read from a replica, a few seconds old at most; a
-    # disclosure checks each person's consent, and a consent withdrawn a second ago must hold.
-    reads = nullcontext() if wanted.kind == ExportKind.DISCLOSURE else replica_reads()
+    # A file of the program's data may be read from a replica that holds everything written
+    # before it was asked for; a disclosure checks each person's consent on the primary, where
+    # a consent withdrawn a second ago already holds.
+    reads = (
+        nullcontext()
+        if wanted.kind == ExportKind.DISCLOSURE
+        else replica_reads(since=job.created_at)
+    )
     with reads:
         result = run_export(
             acting=acting,

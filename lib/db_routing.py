@@ -16,6 +16,8 @@ the primary. Inside a marked block:
   `CAIRN_REPLICA_CHECK_SECONDS` (one small query), and its connection on each use;
 - after it writes a model (an audit event, a job's progress), the block reads that model from
   the primary; its other reads stay on the replica.
+- `replica_reads(since=...)` (a background export) uses only a replica known to hold every
+  commit made before then, so a job sees what its requester wrote before asking for it.
 
 Read-your-writes across requests: `ReadYourWritesMiddleware` sends every read of a request
 that writes (POST, PUT, PATCH, DELETE) to the primary, and gives the browser a cookie that keeps
@@ -32,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -59,14 +62,23 @@ SELECT pg_is_in_recovery(),
 
 @dataclass
 class _Block:
+    since: float  # the block must see every commit made before this (time.time()); 0: any
     alias: str | None = None  # the database chosen for the block's reads, at its first read
     written: set[type] = field(default_factory=set)  # models written in the block
 
 
 _block: ContextVar[_Block | None] = ContextVar("cairn_replica_block", default=None)
 _pinned: ContextVar[bool] = ContextVar("cairn_primary_pinned", default=False)
-# alias -> (when checked, time.monotonic(); usable)
-_health: dict[str, tuple[float, bool]] = {}
+
+
+@dataclass(frozen=True)
+class _Health:
+    checked: float  # time.monotonic() of the check
+    usable: bool
+    holds_until: float  # every commit before this time.time() had been replayed
+
+
+_health: dict[str, _Health] = {}
 
 
 def replica_aliases() -> list[str]:
@@ -78,15 +90,17 @@ def replica_aliases() -> list[str]:
 
 
 @contextmanager
-def replica_reads() -> Iterator[None]:
+def replica_reads(*, since: datetime | None = None) -> Iterator[None]:
     """Reads inside may come from a replica (a few seconds old at most); writes never do.
 
-    Usable as `with replica_reads():` or as a decorator `@replica_reads()`. Nested blocks
-    share the outer one's choice."""
+    `since`: the reads must see everything committed before then (a job reads what its
+    requester had written before asking), so only a replica known to have replayed that far
+    is used. Usable as `with replica_reads():` or as a decorator `@replica_reads()`. Nested
+    blocks share the outer one's choice."""
     if _block.get() is not None:
         yield
         return
-    token = _block.set(_Block())
+    token = _block.set(_Block(since=since.timestamp() if since else 0.0))
     try:
         yield
     finally:
@@ -99,7 +113,7 @@ def read_alias(model: type | None = None) -> str:
     if block is None or _pinned.get() or model in block.written:
         return DEFAULT_DB_ALIAS
     if block.alias is None:
-        usable = [alias for alias in replica_aliases() if _usable(alias)]
+        usable = [alias for alias in replica_aliases() if _usable(alias, block.since)]
         block.alias = random.choice(usable) if usable else DEFAULT_DB_ALIAS
     return block.alias
 
@@ -122,13 +136,18 @@ def forget_replica_health() -> None:
     _health.clear()
 
 
-def _usable(alias: str) -> bool:
-    checked = _health.get(alias)
-    if checked is not None and time.monotonic() - checked[0] < settings.CAIRN_REPLICA_CHECK_SECONDS:
-        if not checked[1]:
-            return False
-        return _connects(alias)
-    usable = False
+def _usable(alias: str, since: float) -> bool:
+    health = _health.get(alias)
+    if health is None or time.monotonic() - health.checked >= settings.CAIRN_REPLICA_CHECK_SECONDS:
+        health = _check(alias)
+    elif health.usable and not _connects(alias):
+        return False
+    return health.usable and health.holds_until >= since
+
+
+def _check(alias: str) -> _Health:
+    checked_at = time.time()
+    usable, holds_until = False, 0.0
     try:
         lag = replica_lag(alias)
     except DatabaseError as error:
@@ -136,10 +155,12 @@ def _usable(alias: str) -> bool:
         connections[alias].close()
     else:
         usable = lag is not None and lag <= settings.CAIRN_REPLICA_MAX_LAG_SECONDS
+        holds_until = checked_at - (lag or 0.0) if usable else 0.0
         if not usable:
             logger.warning("replica %s behind by %s s, reading from the primary", alias, lag)
-    _health[alias] = (time.monotonic(), usable)
-    return usable
+    health = _Health(time.monotonic(), usable, holds_until)
+    _health[alias] = health
+    return health
 
 
 def _connects(alias: str) -> bool:
@@ -153,7 +174,7 @@ def _connects(alias: str) -> bool:
     except DatabaseError as error:
         logger.warning("replica %s not reachable, reading from the primary: %s", alias, error)
         connection.close()
-        _health[alias] = (time.monotonic(), False)
+        _health[alias] = _Health(time.monotonic(), False, 0.0)
         return False
     return True
 

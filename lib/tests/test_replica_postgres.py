@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.test import Client
+from django.utils import timezone
 
 from lib.db_routing import PIN_COOKIE, forget_replica_health, replica_lag, replica_reads
 from lib.tests.servers import Replica
@@ -143,8 +144,11 @@ def test_a_marked_read_sees_only_what_the_replica_has_replayed(replica, demo, se
         with replica_reads():
             on_replica = Organization.objects.get(pk=harbor.pk).name
         on_primary = Organization.objects.get(pk=harbor.pk).name
+        # A job asked for after the rename must see it: this replica has not replayed it.
+        with replica_reads(since=timezone.now()):
+            for_a_job = Organization.objects.get(pk=harbor.pk).name
     assert on_replica == "Harbor Recovery Community"
-    assert on_primary == "Harbor Recovery (renamed)"
+    assert on_primary == for_a_job == "Harbor Recovery (renamed)"
     wait_for(
         lambda: harbor_name_on(ALIAS, harbor.pk) == "Harbor Recovery (renamed)", "replay to resume"
     )
