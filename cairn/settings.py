@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lib.middleware.RequestContextMiddleware",
+    "lib.db_routing.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,6 +159,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Covering indexes (INCLUDE) are a PostgreSQL speed-up; SQLite indexes the key columns only.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# Through pgbouncer in transaction mode (README): a server-side cursor (`.iterator()`) cannot
+# outlive the transaction that pgbouncer lent a server connection for.
+CAIRN_DB_TRANSACTION_POOLING = envbool("CAIRN_DB_TRANSACTION_POOLING", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = CAIRN_DB_TRANSACTION_POOLING
+# Read replicas (PostgreSQL streaming replication), as replica_1, replica_2, ...: reports,
+# exports and dashboards read from one that is at most CAIRN_REPLICA_MAX_LAG_SECONDS behind;
+# everything else, and everything on SQLite, uses the primary (lib/db_routing.py). A replica
+# is never migrated or flushed: in tests it stands for the primary's test database.
+CAIRN_REPLICA_URLS = envlist("CAIRN_REPLICA_URLS")
+if CAIRN_REPLICA_URLS and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    warnings.warn("CAIRN_REPLICA_URLS is ignored: replicas need PostgreSQL.", stacklevel=1)
+    CAIRN_REPLICA_URLS = []
+for _number, _url in enumerate(CAIRN_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=envint("CAIRN_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    _replica.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", 2
+    )  # an unreachable replica: read elsewhere
+    _replica["DISABLE_SERVER_SIDE_CURSORS"] = CAIRN_DB_TRANSACTION_POOLING
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+DATABASE_ROUTERS = ["lib.db_routing.ReplicaRouter"]
+CAIRN_REPLICA_MAX_LAG_SECONDS = envint("CAIRN_REPLICA_MAX_LAG_SECONDS", 5)
+CAIRN_REPLICA_CHECK_SECONDS = envint("CAIRN_REPLICA_CHECK_SECONDS", 2)
+# After a write, the person's reads stay on the primary this long: longer than a replica in use
+# may be behind (its lag limit, plus how long its last check is trusted).
+CAIRN_READ_YOUR_WRITES_SECONDS = envint(
+    "CAIRN_READ_YOUR_WRITES_SECONDS",
+    CAIRN_REPLICA_MAX_LAG_SECONDS + CAIRN_REPLICA_CHECK_SECONDS + 3,
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -37,6 +37,7 @@ from django.db.models import (
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED, Rule, offsets
 from encounters.models import ContactType, Encounter, Outcome
+from lib.db_routing import read_connection
 from organizations.models import Organization
 from participants.models import Participant, StatusChange
 from reports import figures
@@ -302,7 +303,7 @@ def contacts(
     by_service: Counter[tuple[Any, str]] = Counter()
     minutes_by_type: Counter[tuple[Any, str]] = Counter()
     minutes_by_service: Counter[tuple[Any, str]] = Counter()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             CONTACTS.format(
                 month=vendor_sql(MONTH), contacts=sql, cohort=cohort_sql, retention=retention
@@ -337,11 +338,12 @@ def without_jit() -> Iterator[None]:
     busy machine) than running them: turn it off for the dashboard's transaction only, and
     give its sorts room (the setting ends with the transaction). Other databases have no such
     settings, and on SQLite a transaction would take the write lock (IMMEDIATE) for a read."""
-    if connection.vendor != "postgresql":
+    reading = read_connection()  # a replica's transaction is read-only; SET LOCAL still holds
+    if reading.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
+    with transaction.atomic(using=reading.alias):
+        with reading.cursor() as cursor:
             # Sorts for the distinct counts stay in memory instead of spilling to disk.
             cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         yield
@@ -392,7 +394,7 @@ def recovery_capital(
 ) -> Change:
     """`figures.recovery_capital`'s first and latest totals, paired per person in SQL: 1 query."""
     inner, params = people.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             vendor_sql(RECOVERY_CAPITAL).format(people=inner),
             [figures.SUSTAINED_TOTAL, organization.pk, BARC10, period.end, *params],

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import AnyUser
+from lib.db_routing import read_connection
 from organizations.models import Organization, Role
 from organizations.selectors import membership_in
 from participants.models import EmergencyAccess
@@ -33,8 +34,9 @@ FORMAT = 1  # raise when `Dashboard` changes shape, so a kept value is never rea
 
 
 def version(organization_id: int) -> str:
-    """The organization's data version."""
-    with connection.cursor() as cursor:
+    """The organization's data version, read where the figures will be (`lib.db_routing`): a
+    replica's version with the primary's figures could keep older figures under a newer one."""
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT count(*), coalesce(sum(weight), 0), coalesce(max(id), 0) "
             "FROM reports_datachange WHERE organization_id = %s",

@@ -1,4 +1,7 @@
-"""The program dashboard, the people behind a figure, its aggregate CSV and a coach's own view."""
+"""The program dashboard, the people behind a figure, its aggregate CSV and a coach's own view.
+
+Each may read from a replica (`lib.db_routing`): figures a few seconds old are still true
+figures, and these are the heaviest reads Cairn makes."""
 
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -14,6 +17,7 @@ from assessments.selectors import reassessments_due
 from audit.models import Action
 from audit.services import Target, record_event, record_page_view
 from encounters.models import ContactType, Encounter
+from lib.db_routing import replica_reads
 from lib.spreadsheet import CsvWriter, csv_response
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
@@ -32,6 +36,7 @@ def _form(request: HttpRequest) -> FilterForm:
 
 
 @member_required(*Role.with_participant_access())
+@replica_reads()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Managers see the organization, supervisors their team; a coach has their own view."""
     membership = acting_membership(request)
@@ -65,6 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(*Role.oversight())
+@replica_reads()
 def rows(request: HttpRequest, figure: str) -> HttpResponse:
     """The people or contacts behind one figure or one cell of a table, each person linking to
     their overview; only those one may see (`reports.drill`)."""
@@ -128,6 +134,7 @@ def linker(request: HttpRequest) -> tables.Link:
 
 
 @member_required(*Role.oversight())
+@replica_reads()
 def download(request: HttpRequest) -> HttpResponse:
     """The dashboard's tables as CSV, always with small-number protection (it may travel)."""
     membership = acting_membership(request)
@@ -170,6 +177,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(*Role.care_team())
+@replica_reads()
 def mine(request: HttpRequest) -> HttpResponse:
     """A coach's own numbers, to plan the week: never ranked or compared with anyone."""
     membership = acting_membership(request)

@@ -5,6 +5,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /usr/lib/postgresql/15/bin ] || missing+=(postgresql-15 postgresql-contrib)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+# pgbouncer: the suite checks that Cairn works through it (lib/tests/test_pgbouncer_postgres.py).
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

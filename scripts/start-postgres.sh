@@ -22,3 +22,14 @@ SQL
 if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='cairn'" -d postgres | grep -q 1; then
   runuser -u postgres -- createdb -O cairn cairn
 fi
+# The suite's streaming replica (lib/tests/servers.py) copies and follows this cluster over its
+# Unix socket as postgres: a Debian cluster allows that from the start; make sure it still does.
+hba=$(runuser -u postgres -- psql -tAc "SHOW hba_file" -d postgres)
+if ! grep -Eq '^local +replication +all +peer' "$hba"; then
+  echo "local   replication     all                                     peer" >>"$hba"
+  runuser -u postgres -- psql -q -d postgres -c "SELECT pg_reload_conf()" >/dev/null
+fi
+if [ "$(runuser -u postgres -- psql -tAc 'SHOW wal_level' -d postgres)" = minimal ]; then
+  runuser -u postgres -- psql -q -d postgres -c "ALTER SYSTEM SET wal_level = replica" >/dev/null
+  pg_ctlcluster 15 main restart
+fi
