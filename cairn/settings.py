@@ -221,6 +221,8 @@ CAIRN_SMS_WEBHOOK_BASE_URL = envstr("CAIRN_SMS_WEBHOOK_BASE_URL", "")
 CAIRN_SMS_TWILIO_ACCOUNT_SID = envstr("CAIRN_SMS_TWILIO_ACCOUNT_SID", "")
 CAIRN_SMS_TWILIO_FROM = envstr("CAIRN_SMS_TWILIO_FROM", "")
 CAIRN_SMS_TWILIO_STATUS_CALLBACK = envstr("CAIRN_SMS_TWILIO_STATUS_CALLBACK", "")
+# A reminder claim older than this belongs to a sender that stopped, and is taken again.
+CAIRN_REMINDER_STALE_CLAIM_SECONDS = envint("CAIRN_REMINDER_STALE_CLAIM_SECONDS", 300)
 # Email, for the few notes a staff member gets by their own address (their sign-in changed).
 # The file backend writes each message under var/mail/ (the default, so the demo sends nothing);
 # in production set CAIRN_EMAIL_BACKEND=smtp and the EMAIL_* variables.
