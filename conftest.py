@@ -64,7 +64,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     _shared["item"] = item
     if _transactional(item) and _shared["atomic"] is not None:
         # The module's last shared-transaction test has just run; this one commits for real.
-        _close_shared_demo()
+        # Closing it reaches the database, which pytest-django blocks outside a test's fixtures.
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _close_shared_demo()
     _skip_postgres_only(item)
 
 

@@ -463,7 +463,9 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
     ).update(handed_at=handed_at):
         return ReminderState.SENDING  # no longer ours: another worker took the claim
     try:
-        to.send(TextMessage(to=participant.phone, body=body))
+        to.send(
+            TextMessage(to=participant.phone, body=body, organization=participant.organization.slug)
+        )
     except SendFailed:
         return _not_taken(reminder, token, now=now, zone=zone)
     outcome = {

@@ -216,8 +216,10 @@ CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
 # changes it (scheme or host), so the signed address can be rebuilt exactly.
 CAIRN_SMS_TWILIO_AUTH_TOKEN = envstr("CAIRN_SMS_TWILIO_AUTH_TOKEN", "")
 CAIRN_SMS_WEBHOOK_BASE_URL = envstr("CAIRN_SMS_WEBHOOK_BASE_URL", "")
-# CAIRN_SMS_BACKEND=twilio: the account, the sending number or Messaging Service SID (MG…), and
-# the delivery-report address (…/texts/twilio/<organization>/status/), if any.
+# CAIRN_SMS_BACKEND=twilio: the account, and the sending number or Messaging Service SID (MG…).
+# Each text names its organization's delivery-report address under CAIRN_SMS_WEBHOOK_BASE_URL
+# (…/texts/twilio/<organization>/status/); CAIRN_SMS_TWILIO_STATUS_CALLBACK overrides it, with
+# {organization} standing for the organization's slug.
 CAIRN_SMS_TWILIO_ACCOUNT_SID = envstr("CAIRN_SMS_TWILIO_ACCOUNT_SID", "")
 CAIRN_SMS_TWILIO_FROM = envstr("CAIRN_SMS_TWILIO_FROM", "")
 CAIRN_SMS_TWILIO_STATUS_CALLBACK = envstr("CAIRN_SMS_TWILIO_STATUS_CALLBACK", "")

@@ -287,6 +287,8 @@ def test_two_workers_claiming_at_once_take_each_reminder_once(
     assert [r.id for r in first] == [reminder.id] and second == []
     assert send_one(first[0], first_token, now=now, to=sms.MemoryBackend()) == "sent"
     assert len(sms.outbox) == 1
+    # Named for its organization, so its delivery reports go to that organization's address.
+    assert sms.outbox[0].organization == "harbor"
 
 
 def test_a_claim_left_by_a_stopped_worker_is_taken_again_and_sent_once(
