@@ -149,6 +149,14 @@ def text_messages(settings) -> list:
 
 
 @pytest.fixture(autouse=True)
+def reminders_sent_in_the_tests_thread(settings) -> None:
+    """Reminders go one at a time in tests: a sending thread of its own would have its own
+    database connection, which cannot see a test's uncommitted rows (the kill -9 test sends
+    several at a time in processes of their own)."""
+    settings.CAIRN_REMINDER_SENDERS = 1
+
+
+@pytest.fixture(autouse=True)
 def program_at_work(monkeypatch) -> None:
     """Coaches are at work throughout a test unless it says otherwise (`reachout.hours`), so
     no test depends on the hour or the weekday it happens to run; `back_at` itself is tested

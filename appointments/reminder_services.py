@@ -11,6 +11,8 @@ may have taken it, so it is never sent a second time. A provider failure puts th
 in the queue with a growing wait.
 """
 
+import queue
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -508,12 +510,54 @@ def _audit_sent(sent: list[Reminder]) -> None:
         record_events(organization=organization, events=events)
 
 
+def _send_batch(
+    claimed: list[Reminder], token: uuid.UUID, *, now: datetime, to: Backend, senders: int
+) -> list[tuple[Reminder, str]]:
+    """Send a claimed batch, `senders` texts at a time: each thread takes the next reminder and
+    goes through `send_one` whole (its own hand-over mark, call and outcome), so a stop still
+    leaves at most one text per thread unsure, and waiting on the provider overlaps."""
+    if senders <= 1 or len(claimed) <= 1:
+        return [(reminder, send_one(reminder, token, now=now, to=to)) for reminder in claimed]
+    waiting: queue.SimpleQueue[Reminder] = queue.SimpleQueue()
+    for reminder in claimed:
+        waiting.put(reminder)
+    done: list[tuple[Reminder, str]] = []
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while failures == []:
+                try:
+                    reminder = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                done.append((reminder, send_one(reminder, token, now=now, to=to)))
+        except BaseException as error:  # noqa: BLE001 - raised again in the calling thread
+            failures.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=work) for _ in range(min(senders, len(claimed)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return done
+
+
 def send_due_reminders(
-    *, now: datetime | None = None, to: Backend | None = None, limit: int = BATCH
+    *,
+    now: datetime | None = None,
+    to: Backend | None = None,
+    limit: int = BATCH,
+    senders: int | None = None,
 ) -> SendCount:
     """One pass of the sender (`manage.py send_reminders`, every minute): claim what is due,
-    batch by batch, and send each."""
+    batch by batch, and send each, CAIRN_REMINDER_SENDERS at a time unless `senders` says."""
     provider = to or backend()
+    at_once = senders if senders is not None else settings.CAIRN_REMINDER_SENDERS
     count = SendCount()
     while True:
         moment = now or timezone.now()
@@ -521,8 +565,9 @@ def send_due_reminders(
         if not claimed:
             return count
         sent = []
-        for reminder in claimed:
-            state = send_one(reminder, token, now=moment, to=provider)
+        for reminder, state in _send_batch(
+            claimed, token, now=moment, to=provider, senders=at_once
+        ):
             if state == ReminderState.SENT:
                 count.sent += 1
                 sent.append(reminder)

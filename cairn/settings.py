@@ -225,6 +225,8 @@ CAIRN_SMS_TWILIO_FROM = envstr("CAIRN_SMS_TWILIO_FROM", "")
 CAIRN_SMS_TWILIO_STATUS_CALLBACK = envstr("CAIRN_SMS_TWILIO_STATUS_CALLBACK", "")
 # A reminder claim older than this belongs to a sender that stopped, and is taken again.
 CAIRN_REMINDER_STALE_CLAIM_SECONDS = envint("CAIRN_REMINDER_STALE_CLAIM_SECONDS", 300)
+# How many reminder texts one sender has with the provider at once (each on its own connection).
+CAIRN_REMINDER_SENDERS = envint("CAIRN_REMINDER_SENDERS", 4)
 # Email, for the few notes a staff member gets by their own address (their sign-in changed).
 # The file backend writes each message under var/mail/ (the default, so the demo sends nothing);
 # in production set CAIRN_EMAIL_BACKEND=smtp and the EMAIL_* variables.

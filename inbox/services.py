@@ -30,7 +30,7 @@ from participants.languages import texts_in
 from participants.models import Participant
 from reachout.hours import coach_back_at
 from reachout.models import Signal
-from reachout.services import raise_for_message
+from reachout.services import raise_for_message, raise_for_text
 from safety.selectors import crisis_lines
 
 
@@ -191,8 +191,8 @@ def receive_text(*, participant: Participant, body: str) -> Message:
     Thread.objects.filter(pk=thread.pk).update(
         last_message_at=message.created_at, unread_by_staff=F("unread_by_staff") + 1
     )
-    # Words that ask for a reach-out count in a text as in a portal message; the signal is
-    # raised in the person's own name, so only for someone with a portal membership.
+    # Words that ask for a reach-out count in a text as in a portal message: the signal is
+    # raised in the person's own name when they have a portal membership, else by the system.
     member = (
         Membership.objects.active()
         .select_related("user", "organization")
@@ -209,6 +209,8 @@ def receive_text(*, participant: Participant, body: str) -> Message:
         raise_for_message(
             acting=member, participant=participant, message_id=message.id, text=message.body
         )
+    else:
+        raise_for_text(participant=participant, message_id=message.id, text=message.body)
     text_back_out_of_hours(participant, message)
     return message
 
@@ -391,7 +393,7 @@ def text_back_out_of_hours(participant: Participant, their_text: Message) -> Mes
     return reply
 
 
-def out_of_hours_reply(acting: Membership, signal: Signal) -> None:
+def out_of_hours_reply(acting: Membership | None, signal: Signal) -> None:
     """A signal raised outside work hours: the person gets a reply in their thread at once,
     saying when their coach is back and where help is now (called inside the signal's
     transaction, `reachout.services.register_on_raised`)."""
@@ -408,9 +410,11 @@ def out_of_hours_reply(acting: Membership, signal: Signal) -> None:
     if _recent_automatic_reply(thread) is not None:
         return  # one reply for an evening is enough; they have it already
     message = _automatic_reply(participant, thread, coach=coach, back=back)
-    record_member_action(
-        acting=acting,
+    record_event(
         action=Action.CREATE,
+        actor=acting.user if acting else None,
+        organization=participant.organization,
+        role=acting.role if acting else "",
         target=Target.of(message),
         participant_id=participant.id,
         changed_fields=["body", "automatic"],

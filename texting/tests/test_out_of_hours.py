@@ -95,3 +95,32 @@ def test_a_crisis_word_text_after_hours_texts_the_signals_reply_once(
     replies = [m for m in text_messages if "will be back" in m.body]
     assert len(replies) == 1
     assert Message.objects.filter(thread__participant=pat, automatic=True).count() == 1
+
+
+def test_listed_words_from_someone_without_a_portal_account_raise_a_signal(
+    demo, text_in, text_messages, after_hours, client_for
+) -> None:
+    from reachout.models import Reason, Signal
+
+    person = (
+        Participant.objects.filter(coach=demo.users["ana"], user__isnull=True, status="active")
+        .order_by("id")
+        .first()
+    )
+    assert person is not None
+    Participant.objects.filter(pk=person.pk).update(
+        phone="+16175550177",
+        contact_channels=["text"],
+        texts_from=None,
+        texts_until=None,
+        no_contact_since=None,
+    )
+    text_in("I think I might overdose tonight", sender="+16175550177")
+    [signal] = Signal.objects.filter(participant=person)
+    assert signal.reasons == [Reason.WORDS]
+    event = AuditEvent.objects.get(target_type="reachout.signal", target_id=str(signal.id))
+    assert event.actor_id is None and event.participant_id == person.id
+    # They hear by text when their coach is back, and where help is now.
+    assert [m.to for m in text_messages if "will be back" in m.body] == ["+16175550177"]
+    # Sam (Ana's supervisor) sees them on "Reach out soon".
+    assert person.preferred_name in client_for("sam").get("/reach-out/").content.decode()

@@ -30,6 +30,14 @@ class Command(BaseCommand):
             "share the work more evenly between senders running at once",
         )
 
+        parser.add_argument(
+            "--senders",
+            type=int,
+            default=None,
+            help="how many texts to have with the provider at once "
+            "(default CAIRN_REMINDER_SENDERS, 4)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         now = None
         if options["as_if"]:
@@ -43,7 +51,9 @@ class Command(BaseCommand):
                 ) from error
         if options["batch"] < 1:
             raise CommandError("--batch takes a number of reminders, 1 or more.")
-        count = send_due_reminders(now=now, limit=options["batch"])
+        if options["senders"] is not None and options["senders"] < 1:
+            raise CommandError("--senders takes a number, 1 or more.")
+        count = send_due_reminders(now=now, limit=options["batch"], senders=options["senders"])
         self.stdout.write(
             f"Reminders sent: {count.sent}; waiting for their hours or a retry: {count.waiting}; "
             f"not sent: {count.not_sent}."
