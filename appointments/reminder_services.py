@@ -346,7 +346,7 @@ def claim_due(*, now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[Rem
     Reminder.objects.filter(_claimable(now), id__in=ids).update(
         state=ReminderState.SENDING, claim=token, claimed_at=now
     )
-    claimed = list(
+    claimed: list[Reminder] = list(
         Reminder.objects.filter(id__in=ids, claim=token, state=ReminderState.SENDING)
         .select_related(
             "appointment",

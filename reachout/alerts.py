@@ -105,6 +105,8 @@ def queue_escalation(*, acting: Membership | None, signal_id: uuid.UUID) -> Job 
     if not wanted.exists():
         return None
     if acting is None:
+        if signal.participant.coach_id is None:
+            return None
         acting = (
             Membership.objects.active()
             .select_related("user", "organization")
