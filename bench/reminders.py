@@ -135,9 +135,10 @@ def main() -> None:
         with override_settings(
             CAIRN_SMS_BACKEND="http", CAIRN_SMS_HTTP_URL=url, CAIRN_SMS_HTTP_TOKEN=TOKEN
         ):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             count = send_due_reminders()
             seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
         with urllib.request.urlopen(url, timeout=30) as answer:
             received = [tuple(pair) for pair in json.load(answer)]
     finally:
@@ -147,6 +148,7 @@ def main() -> None:
     sent = Reminder.objects.filter(organization__slug=slug, state=ReminderState.SENT).count()
     print(f"{due:,} reminders due; {count.sent:,} sent in {seconds:.1f} s, {senders} at a time")
     print(f"{count.sent / seconds:,.0f} per second; the issue asks for all within 60 s")
+    print(f"CPU time of the sending process: {cpu:.1f} s; load average {os.getloadavg()[0]:.1f}")
     print(f"texts at the provider: {len(received):,}; distinct: {len(distinct):,}")
     print(f"reminders stored as sent: {sent:,}")
     assert count.sent == due == len(received) == len(distinct) == sent, "each sent exactly once"
