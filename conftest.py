@@ -64,7 +64,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     _shared["item"] = item
     if _transactional(item) and _shared["atomic"] is not None:
         # The module's last shared-transaction test has just run; this one commits for real.
-        _close_shared_demo()
+        # Closing it reaches the database, which pytest-django blocks outside a test's fixtures.
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _close_shared_demo()
     _skip_postgres_only(item)
 
 
@@ -142,6 +146,14 @@ def text_messages(settings) -> list:
     settings.CAIRN_SMS_BACKEND = "memory"
     sms.outbox.clear()
     return sms.outbox
+
+
+@pytest.fixture(autouse=True)
+def reminders_sent_in_the_tests_thread(settings) -> None:
+    """Reminders go one at a time in tests: a sending thread of its own would have its own
+    database connection, which cannot see a test's uncommitted rows (the kill -9 test sends
+    several at a time in processes of their own)."""
+    settings.CAIRN_REMINDER_SENDERS = 1
 
 
 @pytest.fixture(autouse=True)

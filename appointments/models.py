@@ -228,6 +228,9 @@ class ReminderState(models.TextChoices):
     SENT = "sent", _("Sent")
     CANCELLED = "cancelled", _("Not needed any more")
     NOT_SENT = "not_sent", _("Not sent")
+    # The sender stopped (killed, crashed) while the text service was taking this text: it may
+    # have gone. It is never sent again, so it cannot go twice; the coach sees it is unsure.
+    UNSURE = "unsure", _("Not sure it was sent")
 
 
 class ReminderNote(models.TextChoices):
@@ -240,12 +243,21 @@ class ReminderNote(models.TextChoices):
     NO_TEXT = "no_text", _("Text is not a way they chose, or there is no number")
     STOPPED = "stopped", _("They texted STOP: no texts until they text START")
     TOO_LATE = "too_late", _("Their texting hours end before the appointment")
+    INTERRUPTED = (
+        "interrupted",
+        _(
+            "Sending stopped while the text service was taking it; it is not sent again, so it "
+            "cannot go twice"
+        ),
+    )
 
 
 class Reminder(models.Model):
     """One text reminder of one appointment. It is claimed (queued → sending, with this worker's
     token) by one conditional UPDATE before it is sent, so two workers never both send it; a
-    claim left by a worker that stopped is taken again after a few minutes."""
+    claim left by a worker that stopped is taken again after a few minutes, except a reminder it
+    was handing to the provider at that moment (`handed_at`), which becomes "not sure it was
+    sent" instead of perhaps going twice."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -266,6 +278,9 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     claim = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set (under this worker's claim) just before the text is handed to the provider: a claim
+    # left behind with this set may have reached the person, so it is never sent again.
+    handed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,19 +2,26 @@
 (in the organization's time zone, across daylight-saving changes), and sending each exactly once.
 
 Sending claims a batch of due reminders with one conditional UPDATE (queued → sending, with this
-worker's token), so a second worker running at the same moment finds nothing left to take. A
-worker that stops mid-send leaves its claim behind; after `STALE_CLAIM` another worker takes it
-again. A provider failure puts the reminder back in the queue with a growing wait.
+worker's token), so a second worker running at the same moment finds nothing left to take. Just
+before each text is handed to the provider, the worker marks it handed over (`handed_at`), again
+only while the claim is its own. A worker that stops mid-send (even by kill -9) leaves its claim
+behind; after `stale_claim()` another worker takes again what was never handed over, and turns
+the one being handed over at that moment into "not sure it was sent" for the coach: the provider
+may have taken it, so it is never sent a second time. A provider failure puts the reminder back
+in the queue with a growing wait.
 """
 
+import queue
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,8 +46,8 @@ from participants.models import Participant, texting_opens_at
 from participants.selectors import ENCRYPTED_FIELDS
 from participants.services import set_texting_hours
 
-# A claim older than this belongs to a worker that stopped: the reminder is taken again.
-STALE_CLAIM = timedelta(minutes=5)
+# A "two hours before" reminder booked a little after its moment still goes within this.
+LATE_BOOKING_GRACE = timedelta(minutes=5)
 # After a provider failure: wait 1, 2, 4 … minutes, at most an hour, and stop trying after
 # this many attempts (or once the appointment has begun).
 MOST_ATTEMPTS = 8
@@ -75,7 +82,7 @@ def _missed(due: datetime, lead: str, now: datetime, zone: ZoneInfo) -> bool:
     """Booked after a reminder's moment: "the day before" still goes while it is that day."""
     if lead == ReminderLead.DAY_BEFORE:
         return now.astimezone(zone).date() > due.astimezone(zone).date()
-    return now > due + STALE_CLAIM
+    return now > due + LATE_BOOKING_GRACE
 
 
 def _plans(
@@ -300,16 +307,35 @@ class SendCount:
         return self
 
 
+def stale_claim() -> timedelta:
+    """A claim older than this belongs to a worker that stopped (CAIRN_REMINDER_STALE_CLAIM_SECONDS,
+    five minutes unless set)."""
+    return timedelta(seconds=settings.CAIRN_REMINDER_STALE_CLAIM_SECONDS)
+
+
 def _claimable(now: datetime) -> Q:
     return Q(state=ReminderState.QUEUED, send_at__lte=now) | Q(
-        state=ReminderState.SENDING, claimed_at__lt=now - STALE_CLAIM
+        state=ReminderState.SENDING, claimed_at__lt=now - stale_claim(), handed_at__isnull=True
     )
+
+
+def mark_interrupted(*, now: datetime) -> int:
+    """Reminders a stopped worker was handing to the provider when it stopped: the provider may
+    have taken them, so they are never sent again; the coach sees "not sure it was sent"."""
+    return Reminder.objects.filter(
+        state=ReminderState.SENDING,
+        claimed_at__lt=now - stale_claim(),
+        handed_at__isnull=False,
+    ).update(state=ReminderState.UNSURE, note=ReminderNote.INTERRUPTED, claim=None)
 
 
 def claim_due(*, now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[Reminder]]:
     """Take up to `limit` due reminders for this worker: one conditional UPDATE, so a reminder
-    another worker took in between (its state or claim time changed) is not taken again."""
+    another worker took in between (its state or claim time changed) is not taken again. Each
+    group reminder comes with whether its person is still in the group (`still_in_group`),
+    answered in the same query."""
     token = uuid.uuid4()
+    mark_interrupted(now=now)
     ids = list(
         Reminder.objects.filter(_claimable(now))
         .order_by("send_at")
@@ -320,12 +346,20 @@ def claim_due(*, now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[Rem
     Reminder.objects.filter(_claimable(now), id__in=ids).update(
         state=ReminderState.SENDING, claim=token, claimed_at=now
     )
-    claimed = list(
+    claimed: list[Reminder] = list(
         Reminder.objects.filter(id__in=ids, claim=token, state=ReminderState.SENDING)
         .select_related(
             "appointment",
             "participant__organization",
             "participant__portal_preference",
+        )
+        .annotate(
+            still_in_group=Exists(
+                GroupMember.objects.filter(
+                    group_id=OuterRef("appointment__group_id"),
+                    participant_id=OuterRef("participant_id"),
+                )
+            )
         )
         # A reminder never says the place or anything written about the person: not decrypted.
         .defer(
@@ -347,6 +381,42 @@ def _finish(reminder: Reminder, token: uuid.UUID, **values: object) -> bool:
     )
 
 
+def _not_taken(reminder: Reminder, token: uuid.UUID, *, now: datetime, zone: ZoneInfo) -> str:
+    """The provider did not take it: back in the queue after a growing wait (inside their
+    hours), or not sent once the tries are used up or the appointment would have begun."""
+    participant = reminder.participant
+    assert participant is not None
+    attempts = reminder.attempts + 1
+    retry_at = texting_opens_at(
+        now + retry_wait(attempts, longest=LONGEST_WAIT),
+        opens=participant.texts_from,
+        closes=participant.texts_until,
+        zone=zone,
+    )
+    if attempts >= MOST_ATTEMPTS or retry_at >= reminder.appointment.starts_at:
+        _finish(
+            reminder,
+            token,
+            state=ReminderState.NOT_SENT,
+            note=ReminderNote.GAVE_UP,
+            attempts=attempts,
+            claim=None,
+            handed_at=None,
+        )
+        return ReminderState.NOT_SENT
+    _finish(
+        reminder,
+        token,
+        state=ReminderState.QUEUED,
+        note=ReminderNote.PROVIDER,
+        attempts=attempts,
+        send_at=retry_at,
+        claim=None,
+        handed_at=None,
+    )
+    return ReminderState.QUEUED
+
+
 def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend) -> str:
     """Send one claimed reminder, or say why not; returns its new state. Their choices are
     read as they are now: a "please don't contact me" or new hours since it was planned win."""
@@ -355,9 +425,7 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
     left_group = (
         participant is not None
         and appointment.group_id is not None
-        and not GroupMember.objects.filter(
-            group_id=appointment.group_id, participant=participant
-        ).exists()
+        and not getattr(reminder, "still_in_group", False)
     )
     if participant is None or left_group or appointment.status not in Status.upcoming():
         _finish(reminder, token, state=ReminderState.CANCELLED, claim=None)
@@ -390,44 +458,30 @@ def send_one(reminder: Reminder, token: uuid.UUID, *, now: datetime, to: Backend
             return ReminderState.NOT_SENT
         _finish(reminder, token, state=ReminderState.QUEUED, send_at=allowed, claim=None)
         return ReminderState.QUEUED
+    body = reminder_text(participant, appointment)
+    handed_at = timezone.now()
+    if not Reminder.objects.filter(
+        id=reminder.id, claim=token, state=ReminderState.SENDING, handed_at__isnull=True
+    ).update(handed_at=handed_at):
+        return ReminderState.SENDING  # no longer ours: another worker took the claim
     try:
-        to.send(TextMessage(to=participant.phone, body=reminder_text(participant, appointment)))
+        to.send(
+            TextMessage(to=participant.phone, body=body, organization=participant.organization.slug)
+        )
     except SendFailed:
-        attempts = reminder.attempts + 1
-        retry_at = texting_opens_at(
-            now + retry_wait(attempts, longest=LONGEST_WAIT),
-            opens=participant.texts_from,
-            closes=participant.texts_until,
-            zone=zone,
-        )
-        if attempts >= MOST_ATTEMPTS or retry_at >= appointment.starts_at:
-            _finish(
-                reminder,
-                token,
-                state=ReminderState.NOT_SENT,
-                note=ReminderNote.GAVE_UP,
-                attempts=attempts,
-                claim=None,
-            )
-            return ReminderState.NOT_SENT
-        _finish(
-            reminder,
-            token,
-            state=ReminderState.QUEUED,
-            note=ReminderNote.PROVIDER,
-            attempts=attempts,
-            send_at=retry_at,
-            claim=None,
-        )
-        return ReminderState.QUEUED
-    _finish(
-        reminder,
-        token,
-        state=ReminderState.SENT,
-        note=ReminderNote.NONE,
-        attempts=reminder.attempts + 1,
-        sent_at=timezone.now(),
-    )
+        return _not_taken(reminder, token, now=now, zone=zone)
+    outcome = {
+        "state": ReminderState.SENT,
+        "note": ReminderNote.NONE,
+        "attempts": reminder.attempts + 1,
+        "sent_at": timezone.now(),
+    }
+    if not _finish(reminder, token, **outcome):
+        # This worker was slow enough for another to think it stopped and mark the text "not
+        # sure": it did go, once.
+        Reminder.objects.filter(
+            id=reminder.id, state=ReminderState.UNSURE, handed_at=handed_at
+        ).update(**outcome)
     return ReminderState.SENT
 
 
@@ -456,12 +510,54 @@ def _audit_sent(sent: list[Reminder]) -> None:
         record_events(organization=organization, events=events)
 
 
+def _send_batch(
+    claimed: list[Reminder], token: uuid.UUID, *, now: datetime, to: Backend, senders: int
+) -> list[tuple[Reminder, str]]:
+    """Send a claimed batch, `senders` texts at a time: each thread takes the next reminder and
+    goes through `send_one` whole (its own hand-over mark, call and outcome), so a stop still
+    leaves at most one text per thread unsure, and waiting on the provider overlaps."""
+    if senders <= 1 or len(claimed) <= 1:
+        return [(reminder, send_one(reminder, token, now=now, to=to)) for reminder in claimed]
+    waiting: queue.SimpleQueue[Reminder] = queue.SimpleQueue()
+    for reminder in claimed:
+        waiting.put(reminder)
+    done: list[tuple[Reminder, str]] = []
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while failures == []:
+                try:
+                    reminder = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                done.append((reminder, send_one(reminder, token, now=now, to=to)))
+        except BaseException as error:  # noqa: BLE001 - raised again in the calling thread
+            failures.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=work) for _ in range(min(senders, len(claimed)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return done
+
+
 def send_due_reminders(
-    *, now: datetime | None = None, to: Backend | None = None, limit: int = BATCH
+    *,
+    now: datetime | None = None,
+    to: Backend | None = None,
+    limit: int = BATCH,
+    senders: int | None = None,
 ) -> SendCount:
     """One pass of the sender (`manage.py send_reminders`, every minute): claim what is due,
-    batch by batch, and send each."""
+    batch by batch, and send each, CAIRN_REMINDER_SENDERS at a time unless `senders` says."""
     provider = to or backend()
+    at_once = senders if senders is not None else settings.CAIRN_REMINDER_SENDERS
     count = SendCount()
     while True:
         moment = now or timezone.now()
@@ -469,13 +565,16 @@ def send_due_reminders(
         if not claimed:
             return count
         sent = []
-        for reminder in claimed:
-            state = send_one(reminder, token, now=moment, to=provider)
+        for reminder, state in _send_batch(
+            claimed, token, now=moment, to=provider, senders=at_once
+        ):
             if state == ReminderState.SENT:
                 count.sent += 1
                 sent.append(reminder)
             elif state == ReminderState.QUEUED:
                 count.waiting += 1
+            elif state == ReminderState.SENDING:
+                continue  # another worker has it now
             else:
                 count.not_sent += 1
         _audit_sent(sent)

@@ -1,5 +1,5 @@
-"""The staff navigation's counted links (Today, Messages, Notes to co-sign), read only when a
-page's navigation shows them: htmx partials and participants' pages make no query."""
+"""The staff navigation's counted links (Today, Messages, Notes to co-sign, Texts to place), read
+only when a page's navigation shows them: htmx partials and participants' pages make no query."""
 
 from typing import Any
 

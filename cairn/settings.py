@@ -251,11 +251,17 @@ CAIRN_SMS_HTTP_TIMEOUT_SECONDS = envint("CAIRN_SMS_HTTP_TIMEOUT_SECONDS", 5)
 # changes it (scheme or host), so the signed address can be rebuilt exactly.
 CAIRN_SMS_TWILIO_AUTH_TOKEN = envstr("CAIRN_SMS_TWILIO_AUTH_TOKEN", "")
 CAIRN_SMS_WEBHOOK_BASE_URL = envstr("CAIRN_SMS_WEBHOOK_BASE_URL", "")
-# CAIRN_SMS_BACKEND=twilio: the account, the sending number or Messaging Service SID (MG…), and
-# the delivery-report address (…/texts/twilio/<organization>/status/), if any.
+# CAIRN_SMS_BACKEND=twilio: the account, and the sending number or Messaging Service SID (MG…).
+# Each text names its organization's delivery-report address under CAIRN_SMS_WEBHOOK_BASE_URL
+# (…/texts/twilio/<organization>/status/); CAIRN_SMS_TWILIO_STATUS_CALLBACK overrides it, with
+# {organization} standing for the organization's slug.
 CAIRN_SMS_TWILIO_ACCOUNT_SID = envstr("CAIRN_SMS_TWILIO_ACCOUNT_SID", "")
 CAIRN_SMS_TWILIO_FROM = envstr("CAIRN_SMS_TWILIO_FROM", "")
 CAIRN_SMS_TWILIO_STATUS_CALLBACK = envstr("CAIRN_SMS_TWILIO_STATUS_CALLBACK", "")
+# A reminder claim older than this belongs to a sender that stopped, and is taken again.
+CAIRN_REMINDER_STALE_CLAIM_SECONDS = envint("CAIRN_REMINDER_STALE_CLAIM_SECONDS", 300)
+# How many reminder texts one sender has with the provider at once (each on its own connection).
+CAIRN_REMINDER_SENDERS = envint("CAIRN_REMINDER_SENDERS", 4)
 # Email, for the few notes a staff member gets by their own address (their sign-in changed).
 # The file backend writes each message under var/mail/ (the default, so the demo sends nothing);
 # in production set CAIRN_EMAIL_BACKEND=smtp and the EMAIL_* variables.

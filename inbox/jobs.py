@@ -76,7 +76,11 @@ def send_waiting_text(job: Job, progress: Progress) -> JobResult:
         sent = send_message_text(message, attempts=job.params.get("attempts", 0)) == TextState.SENT
         progress(1, 1)
         return _done(_("Sent.") if sent else _("Not sent."))
-    send_text(to=participant.phone, body=notification_text(participant))
+    send_text(
+        to=participant.phone,
+        body=notification_text(participant),
+        organization=participant.organization.slug,
+    )
     progress(1, 1)
     return _done(_("Sent."))
 

@@ -1,6 +1,6 @@
 """Sending and reading messages; each write is one transaction with its audit event."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import Target, record_event, record_member_action, record_page_view
 from inbox.jobs import NEW_MESSAGE_TEXT, wait_for
@@ -29,7 +30,7 @@ from participants.languages import texts_in
 from participants.models import Participant
 from reachout.hours import coach_back_at
 from reachout.models import Signal
-from reachout.services import raise_for_message
+from reachout.services import raise_for_message, raise_for_text
 from safety.selectors import crisis_lines
 
 
@@ -82,7 +83,11 @@ def send_message_text(message: Message, *, attempts: int = 0) -> str:
     state = _state_for(plan)
     if plan.way == TextWay.NOW:
         try:
-            provider_id = send_text(to=participant.phone, body=text_body(participant, message))
+            provider_id = send_text(
+                to=participant.phone,
+                body=text_body(participant, message),
+                organization=participant.organization.slug,
+            )
         except SendFailed:
             tried = attempts + 1
             sender = message.sender_id
@@ -186,8 +191,8 @@ def receive_text(*, participant: Participant, body: str) -> Message:
     Thread.objects.filter(pk=thread.pk).update(
         last_message_at=message.created_at, unread_by_staff=F("unread_by_staff") + 1
     )
-    # Words that ask for a reach-out count in a text as in a portal message; the signal is
-    # raised in the person's own name, so only for someone with a portal membership.
+    # Words that ask for a reach-out count in a text as in a portal message: the signal is
+    # raised in the person's own name when they have a portal membership, else by the system.
     member = (
         Membership.objects.active()
         .select_related("user", "organization")
@@ -204,6 +209,9 @@ def receive_text(*, participant: Participant, body: str) -> Message:
         raise_for_message(
             acting=member, participant=participant, message_id=message.id, text=message.body
         )
+    else:
+        raise_for_text(participant=participant, message_id=message.id, text=message.body)
+    text_back_out_of_hours(participant, message)
     return message
 
 
@@ -313,7 +321,79 @@ def out_of_hours_text(participant: Participant, coach_name: str, back: object) -
         return str(text)
 
 
-def out_of_hours_reply(acting: Membership, signal: Signal) -> None:
+def _recent_automatic_reply(thread: Thread) -> Message | None:
+    recent = timezone.now() - AUTOMATIC_REPLY_EVERY
+    return thread.messages.filter(automatic=True, created_at__gte=recent).order_by("-id").first()
+
+
+def _automatic_reply(
+    participant: Participant, thread: Thread, *, coach: User, back: datetime, by_text: bool = False
+) -> Message:
+    """The automatic reply in their thread: when their coach is back, and where help is now."""
+    with timezone.override(participant.organization.time_zone):
+        body = out_of_hours_text(participant, coach.display_name, back)
+    message = Message.objects.create(
+        organization_id=participant.organization_id,
+        thread=thread,
+        sender=coach,
+        from_participant=False,
+        automatic=True,
+        by_text=by_text,
+        body=body,
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        last_message_at=message.created_at, unread_by_participant=F("unread_by_participant") + 1
+    )
+    return message
+
+
+def text_back_out_of_hours(participant: Participant, their_text: Message) -> Message | None:
+    """A text that arrives while the coaches are away is answered by text: when their coach is
+    back and where help is now (988 and the program's crisis lines), once an evening, as their
+    choices allow (their texting hours; nothing after STOP or "please don't contact me"). If a
+    signal's reply is already in the thread, that reply is the one texted. Called inside the
+    arrival's transaction; the text itself goes after the commit."""
+    coach = participant.coach
+    back = coach_back_at(participant.organization, their_text.created_at)
+    if coach is None or back is None:
+        return None
+    thread = their_text.thread
+    reply = _recent_automatic_reply(thread)
+    if reply is not None and reply.by_text:
+        return None  # they were texted one already this evening
+    if reply is None:
+        reply = _automatic_reply(participant, thread, coach=coach, back=back, by_text=True)
+        changed = ["body", "automatic", "by_text"]
+    else:
+        Message.objects.filter(pk=reply.pk).update(by_text=True)
+        changed = ["by_text"]
+    plan = text_plan(participant, now=timezone.now())
+    Message.objects.filter(pk=reply.pk).update(text_state=_state_for(plan))
+    record_event(
+        action=Action.CREATE if len(changed) > 1 else Action.UPDATE,
+        actor=None,
+        organization=participant.organization,
+        role="",
+        target=Target.of(reply),
+        participant_id=participant.id,
+        changed_fields=changed,
+    )
+    reply_id = reply.pk
+    if plan.way == TextWay.NOW:
+        transaction.on_commit(
+            lambda: send_message_text(Message.objects.get(pk=reply_id), attempts=0)
+        )
+    elif plan.way == TextWay.WAITS:
+        wait_for(
+            organization=participant.organization,
+            requested_by_id=coach.pk,
+            params={"participant_id": str(participant.id), "message_id": str(reply_id)},
+            not_before=plan.waits_until,
+        )
+    return reply
+
+
+def out_of_hours_reply(acting: Membership | None, signal: Signal) -> None:
     """A signal raised outside work hours: the person gets a reply in their thread at once,
     saying when their coach is back and where help is now (called inside the signal's
     transaction, `reachout.services.register_on_raised`)."""
@@ -324,28 +404,17 @@ def out_of_hours_reply(acting: Membership, signal: Signal) -> None:
     back = coach_back_at(participant.organization, signal.raised_at)
     if back is None:
         return
-    with timezone.override(participant.organization.time_zone):
-        body = out_of_hours_text(participant, coach.display_name, back)
     thread, _created = Thread.objects.select_for_update().get_or_create(
         participant=participant, defaults={"organization_id": participant.organization_id}
     )
-    recent = timezone.now() - AUTOMATIC_REPLY_EVERY
-    if thread.messages.filter(automatic=True, created_at__gte=recent).exists():
+    if _recent_automatic_reply(thread) is not None:
         return  # one reply for an evening is enough; they have it already
-    message = Message.objects.create(
-        organization_id=participant.organization_id,
-        thread=thread,
-        sender=coach,
-        from_participant=False,
-        automatic=True,
-        body=body,
-    )
-    Thread.objects.filter(pk=thread.pk).update(
-        last_message_at=message.created_at, unread_by_participant=F("unread_by_participant") + 1
-    )
-    record_member_action(
-        acting=acting,
+    message = _automatic_reply(participant, thread, coach=coach, back=back)
+    record_event(
         action=Action.CREATE,
+        actor=acting.user if acting else None,
+        organization=participant.organization,
+        role=acting.role if acting else "",
         target=Target.of(message),
         participant_id=participant.id,
         changed_fields=["body", "automatic"],

@@ -23,6 +23,9 @@ from django.conf import settings
 class TextMessage:
     to: str  # E.164
     body: str
+    # The slug of the organization it is sent for, when there is one: its delivery reports go
+    # to that organization's own address (texting's `/texts/twilio/<slug>/status/`).
+    organization: str = ""
 
 
 class Backend(Protocol):
@@ -83,6 +86,7 @@ def backend() -> Backend:
     raise ValueError(f"Unknown CAIRN_SMS_BACKEND {name!r}: use memory, file, http or twilio")
 
 
-def send_text(*, to: str, body: str) -> str:
-    """Send one text; returns the provider's id for it ("" when it gives none)."""
-    return backend().send(TextMessage(to=to, body=body))
+def send_text(*, to: str, body: str, organization: str = "") -> str:
+    """Send one text (for `organization`, by its slug, when there is one); returns the
+    provider's id for it ("" when it gives none)."""
+    return backend().send(TextMessage(to=to, body=body, organization=organization))

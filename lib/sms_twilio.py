@@ -1,12 +1,15 @@
 """Texts sent through Twilio's Messages API with its own library (CAIRN_SMS_BACKEND=twilio).
 
-Each text names a delivery-report address when one is set (`CAIRN_SMS_TWILIO_STATUS_CALLBACK`,
-the organization's `/texts/twilio/<slug>/status/`), and the answer's message SID is returned so
-the reports find the text. As with every backend, the words are never logged or put into an
+Each text names its own organization's delivery-report address,
+`<CAIRN_SMS_WEBHOOK_BASE_URL>/texts/twilio/<slug>/status/`, so several programs on one Twilio
+account each get their own reports; `CAIRN_SMS_TWILIO_STATUS_CALLBACK`, when set, overrides it
+(`{organization}` in it stands for the slug). The answer's message SID is returned so the reports
+find the text. As with every backend, the words are never logged or put into an
 error: a failure names only Twilio's status or the kind of network failure.
 """
 
 from django.conf import settings
+from django.urls import reverse
 from twilio.base.exceptions import TwilioException
 from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
@@ -20,7 +23,6 @@ class TwilioBackend:
         self.account_sid = settings.CAIRN_SMS_TWILIO_ACCOUNT_SID
         self.token = settings.CAIRN_SMS_TWILIO_AUTH_TOKEN
         self.sender = settings.CAIRN_SMS_TWILIO_FROM
-        self.status_callback = settings.CAIRN_SMS_TWILIO_STATUS_CALLBACK
         if not (self.account_sid and self.token and self.sender):
             raise SendFailed(
                 "CAIRN_SMS_TWILIO_ACCOUNT_SID, CAIRN_SMS_TWILIO_AUTH_TOKEN and "
@@ -40,8 +42,8 @@ class TwilioBackend:
             options["messaging_service_sid"] = self.sender
         else:
             options["from_"] = self.sender
-        if self.status_callback:
-            options["status_callback"] = self.status_callback
+        if callback := status_callback(message.organization):
+            options["status_callback"] = callback
         try:
             sent = self.client.messages.create(**options)
         except TwilioException as error:
@@ -50,3 +52,16 @@ class TwilioBackend:
         except OSError as error:
             raise SendFailed(f"Twilio not reached ({type(error).__name__})") from None
         return str(sent.sid or "")
+
+
+def status_callback(organization: str) -> str:
+    """Where Twilio reports on a text sent for this organization (by slug): the override when
+    set, else the organization's own address under the public base; "" when there is no way to
+    name one (no public base, or a text sent for no organization)."""
+    override = settings.CAIRN_SMS_TWILIO_STATUS_CALLBACK
+    if override:
+        return override.replace("{organization}", organization)
+    base = settings.CAIRN_SMS_WEBHOOK_BASE_URL.rstrip("/")
+    if not (base and organization):
+        return ""
+    return base + reverse("texting:twilio_status", kwargs={"organization": organization})

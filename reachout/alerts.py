@@ -92,17 +92,29 @@ def text_coach(signal_id: uuid.UUID) -> SignalText | None:
     return _text(signal, signal.participant.coach, TextBecause.COACH)
 
 
-def queue_escalation(*, acting: Membership, signal_id: uuid.UUID) -> Job | None:
+def queue_escalation(*, acting: Membership | None, signal_id: uuid.UUID) -> Job | None:
     """A job that looks again when the window has passed; none when nobody in the program has
-    asked for texts about signals that wait (Today escalates them all the same)."""
+    asked for texts about signals that wait (Today escalates them all the same). A signal the
+    system raised (no member acting) puts the job under the person's coach."""
+    signal = Signal.objects.select_related("organization", "participant").get(pk=signal_id)
     wanted = TextChoice.objects.filter(
         on_escalations=True,
-        user__memberships__organization_id=acting.organization_id,
+        user__memberships__organization_id=signal.organization_id,
         user__memberships__is_active=True,
     )
     if not wanted.exists():
         return None
-    signal = Signal.objects.select_related("organization").get(pk=signal_id)
+    if acting is None:
+        if signal.participant.coach_id is None:
+            return None
+        acting = (
+            Membership.objects.active()
+            .select_related("user", "organization")
+            .filter(organization=signal.organization, user_id=signal.participant.coach_id)
+            .first()
+        )
+        if acting is None:
+            return None
     window = settings_for(signal.organization).acknowledge_within_minutes
     return submit(
         kind=ESCALATION_TEXTS,

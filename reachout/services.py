@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.reach_out import reach_out_reasons
 from audit.models import Action
-from audit.services import Target, record_member_action
+from audit.services import Target, record_event, record_member_action
 from lib.signal_words import matching_words
 from organizations.models import Membership
 from organizations.services import save_organization_row
@@ -32,8 +32,9 @@ from reachout.selectors import settings_for
 logger = logging.getLogger(__name__)
 
 # Apps above this one act when a signal is raised, inside its transaction (the inbox writes
-# the out-of-hours reply): each is called with the acting member and the new signal.
-OnRaised = Callable[[Membership, Signal], None]
+# the out-of-hours reply): each is called with the acting member (None when the system raised
+# it for a person with no portal account) and the new signal.
+OnRaised = Callable[[Membership | None, Signal], None]
 _ON_RAISED: list[OnRaised] = []
 
 
@@ -44,7 +45,7 @@ def register_on_raised(hook: OnRaised) -> None:
 
 def _raise(
     *,
-    acting: Membership,
+    acting: Membership | None,
     participant: Participant,
     source: str,
     source_id: uuid.UUID,
@@ -59,20 +60,31 @@ def _raise(
     try:
         with transaction.atomic():
             signal = Signal.objects.create(
-                organization=acting.organization,
+                organization=participant.organization,
                 participant=participant,
                 source=source,
                 source_id=source_id,
                 reasons=reasons,
                 words_found="\n".join(words_found),
             )
-            record_member_action(
-                acting=acting,
-                action=Action.CREATE,
-                target=Target.of(signal),
-                participant_id=participant.id,
-                changed_fields=["reasons"],
-            )
+            if acting is not None:
+                record_member_action(
+                    acting=acting,
+                    action=Action.CREATE,
+                    target=Target.of(signal),
+                    participant_id=participant.id,
+                    changed_fields=["reasons"],
+                )
+            else:
+                record_event(
+                    action=Action.CREATE,
+                    actor=None,
+                    organization=participant.organization,
+                    role="",
+                    target=Target.of(signal),
+                    participant_id=participant.id,
+                    changed_fields=["reasons"],
+                )
             for hook in _ON_RAISED:
                 # In its own savepoint: a failing reply never costs the person their check-in
                 # or the signal (Today still shows it).
@@ -140,6 +152,20 @@ def raise_for_message(
     )
 
 
+def raise_for_text(*, participant: Participant, message_id: uuid.UUID, text: str) -> Signal | None:
+    """A text from a person with no portal account: the same listed words ask for a reach-out
+    as in a portal message. With no membership to act as, the system raises it in the audit."""
+    found = matching_words(text, settings_for(participant.organization).word_list())
+    return _raise(
+        acting=None,
+        participant=participant,
+        source=Source.MESSAGE,
+        source_id=message_id,
+        reasons=[Reason.WORDS.value] if found else [],
+        words_found=found,
+    )
+
+
 @dataclass(frozen=True)
 class Acknowledged:
     signal: Signal
@@ -172,7 +198,7 @@ def acknowledge(
     return Acknowledged(current, by_me=bool(updated))
 
 
-def after_raise(*, acting: Membership, signal_id: uuid.UUID) -> None:
+def after_raise(*, acting: Membership | None, signal_id: uuid.UUID) -> None:
     """Once the signal is stored: text the coach if they chose that, and queue the texts to
     whoever covers it should nobody answer within the window."""
     from reachout import alerts  # the job handler registers itself on import

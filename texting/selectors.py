@@ -11,13 +11,19 @@ from texting.models import InboundText, Match
 WAITING_LIMIT = 50
 
 
+def all_waiting_texts(*, organization: Organization) -> QuerySet[InboundText]:
+    """Every text of the organization still waiting for someone to choose whose it is: what a
+    manager handles (and the count beside "Texts to place" in their navigation)."""
+    return InboundText.objects.filter(organization=organization, settled_at__isnull=True)
+
+
 def waiting_texts_scope(*, user: AnyUser, organization: Organization) -> QuerySet[InboundText]:
     """Texts waiting for a person to be chosen that this member may handle: a manager, all of
     the organization's; a coach or supervisor, those from a number someone they support gave."""
     membership = membership_in(user, organization)
     if membership is None:
         return InboundText.objects.none()
-    rows = InboundText.objects.filter(organization=organization, settled_at__isnull=True)
+    rows = all_waiting_texts(organization=organization)
     if membership.role == Role.MANAGER:
         return rows
     if membership.role not in Role.care_team():

@@ -171,7 +171,8 @@ def receive_inbound_text(*, organization: Organization, incoming: IncomingText) 
     if keyword == Keyword.HELP:
         reply = help_text(people, spanish=in_spanish(incoming.body))
         to = phone or incoming.sender
-        transaction.on_commit(lambda: _send_reply(to, reply))
+        slug = organization.slug
+        transaction.on_commit(lambda: _send_reply(to, reply, slug))
     return Received(text)
 
 
@@ -200,9 +201,9 @@ def _act_on(text: InboundText, people: list[Participant], keyword: str) -> None:
     )
 
 
-def _send_reply(to: str, body: str) -> None:
+def _send_reply(to: str, body: str, organization: str) -> None:
     try:
-        send_text(to=to, body=body)
+        send_text(to=to, body=body, organization=organization)
     except Exception as error:  # noqa: BLE001 - logged by type: the webhook still answers
         logger.warning("HELP reply not sent: %s", type(error).__name__)
 

@@ -5,6 +5,8 @@ or drops theirs; someone who left by the time it is due gets nothing."""
 from datetime import time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appointments.models import Reminder, ReminderChoice, ReminderLead, ReminderState, ReminderWay
@@ -125,3 +127,26 @@ def test_the_choice_page_records_group_sessions_too(ana, circle, client_for) -> 
     assert _waiting(pat) == []
     mine = client_for("pat").get("/me/appointments/reminders/").content.decode()
     assert "Remind me of my group&#x27;s sessions too" in mine or "Remind me of my group's" in mine
+
+
+def test_whether_each_member_is_still_in_the_group_is_asked_once_per_batch(ana, circle) -> None:
+    group, pat = circle["group"], circle["pat"]
+    textable = Participant.objects.filter(
+        organization=ana.organization, texts_stopped_at__isnull=True
+    ).exclude(pk__in=[pat.pk, circle["other"].pk])
+    members = [p for p in textable if p.may_text() and not p.wants_no_contact][:3]
+    assert len(members) == 3
+    for person in members:
+        _choose(ana, person)
+        add_member(acting=ana, group=group, participant=person)
+    first_session = min(_waiting(pat), key=lambda r: r.send_at).appointment
+    due = list(Reminder.objects.filter(appointment=first_session, state=ReminderState.QUEUED))
+    assert len(due) == 4  # Pat and the three who joined
+    moment = max(r.send_at for r in due)
+    with CaptureQueriesContext(connection) as queries:
+        count = send_due_reminders(now=moment)
+    assert count.sent == 4 and len(sms.outbox) == 4
+    table = GroupMember._meta.db_table
+    asked = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+    assert len(asked) == 1  # in the claim itself, not once per reminder
+    assert "EXISTS" in asked[0].upper()

@@ -24,7 +24,6 @@ from appointments.models import (
     ReminderWay,
 )
 from appointments.reminder_services import (
-    STALE_CLAIM,
     TextingHours,
     _plans,
     claim_due,
@@ -32,6 +31,7 @@ from appointments.reminder_services import (
     save_reminder_choice,
     send_due_reminders,
     send_one,
+    stale_claim,
 )
 from appointments.services import (
     book_appointment,
@@ -287,6 +287,8 @@ def test_two_workers_claiming_at_once_take_each_reminder_once(
     assert [r.id for r in first] == [reminder.id] and second == []
     assert send_one(first[0], first_token, now=now, to=sms.MemoryBackend()) == "sent"
     assert len(sms.outbox) == 1
+    # Named for its organization, so its delivery reports go to that organization's address.
+    assert sms.outbox[0].organization == "harbor"
 
 
 def test_a_claim_left_by_a_stopped_worker_is_taken_again_and_sent_once(
@@ -296,8 +298,8 @@ def test_a_claim_left_by_a_stopped_worker_is_taken_again_and_sent_once(
     [reminder] = _waiting(appointment)
     now = reminder.send_at
     stopped_token, _claimed = claim_due(now=now)  # this worker is killed before it sends
-    assert claim_due(now=now + STALE_CLAIM - timedelta(seconds=1))[1] == []
-    assert send_due_reminders(now=now + STALE_CLAIM + timedelta(seconds=1)).sent == 1
+    assert claim_due(now=now + stale_claim() - timedelta(seconds=1))[1] == []
+    assert send_due_reminders(now=now + stale_claim() + timedelta(seconds=1)).sent == 1
     # The stopped worker's late answer cannot write over the finished one.
     stale = Reminder.objects.get(pk=reminder.pk)
     assert (
@@ -464,4 +466,63 @@ def test_the_command_sends_what_is_due_and_the_demo_can_look_ahead(
     local = timezone.localtime(reminder.send_at).replace(tzinfo=None)
     call_command("send_reminders", as_if=local.isoformat(sep=" "), stdout=out)
     assert "Reminders sent: 1;" in out.getvalue()
+    assert len(sms.outbox) == 1
+
+
+def test_a_reminder_a_stopped_worker_was_handing_over_is_never_sent_again_and_shows_unsure(
+    ana: Membership, pat: Participant, demo: DemoWorld
+) -> None:
+    appointment = _book(ana, pat)
+    [reminder] = _waiting(appointment)
+    now = reminder.send_at
+    stopped_token, _claimed = claim_due(now=now)
+    # The stopped worker had marked it handed over: the provider may have taken it.
+    Reminder.objects.filter(pk=reminder.pk, claim=stopped_token).update(handed_at=now)
+    later = now + stale_claim() + timedelta(seconds=1)
+    count = send_due_reminders(now=later)
+    assert (count.sent, count.waiting, count.not_sent) == (0, 0, 0)
+    reminder.refresh_from_db()
+    assert (reminder.state, reminder.note) == (ReminderState.UNSURE, ReminderNote.INTERRUPTED)
+    assert send_due_reminders(now=later + timedelta(hours=1)).sent == 0
+    assert sms.outbox == []
+    client = Client()
+    client.force_login(demo.users["ana"])
+    page = client.get(f"/appointments/{appointment.id}/").content.decode()
+    assert "Not sure it was sent" in page
+    assert "it is not sent again, so it cannot go twice" in page
+
+
+def test_a_slow_worker_whose_claim_was_taken_sends_nothing_it_no_longer_holds(
+    ana: Membership, pat: Participant
+) -> None:
+    appointment = _book(ana, pat)
+    [reminder] = _waiting(appointment)
+    now = reminder.send_at
+    slow_token, [slow_copy] = claim_due(now=now)
+    # Another worker thinks the slow one stopped, takes the claim and sends the text.
+    assert send_due_reminders(now=now + stale_claim() + timedelta(seconds=1)).sent == 1
+    # The slow worker gets to it at last: it is no longer its own, so nothing goes.
+    assert send_one(slow_copy, slow_token, now=now, to=sms.MemoryBackend()) == "sending"
+    assert len(sms.outbox) == 1
+    reminder.refresh_from_db()
+    assert reminder.state == ReminderState.SENT
+
+
+def test_a_slow_worker_that_was_taken_for_stopped_mid_send_records_its_text_as_sent(
+    ana: Membership, pat: Participant
+) -> None:
+    appointment = _book(ana, pat)
+    [reminder] = _waiting(appointment)
+    now = reminder.send_at
+    slow_token, [slow_copy] = claim_due(now=now)
+
+    class SlowProvider:
+        def send(self, message: sms.TextMessage) -> str:
+            # While the provider takes it, another worker thinks this one stopped.
+            send_due_reminders(now=now + stale_claim() + timedelta(seconds=1))
+            return sms.MemoryBackend().send(message)
+
+    assert send_one(slow_copy, slow_token, now=now, to=SlowProvider()) == "sent"
+    reminder.refresh_from_db()
+    assert reminder.state == ReminderState.SENT and reminder.sent_at is not None
     assert len(sms.outbox) == 1

@@ -12,6 +12,7 @@ from cairn.tests.html_parts import elements
 from encounters.models import Encounter, NoteState, ReviewState
 from organizations.selectors import active_memberships
 from participants.models import Participant
+from texting.models import InboundText, Match, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -94,4 +95,41 @@ def test_the_counts_are_one_query_and_none_for_roles_without_counted_links(demo)
         counts = nav_counts(
             user=demo.users["mia"], organization=harbor, role="manager", today=today
         )
+    assert counts == NavCounts() and len(queries) == 1  # texts to place, none waiting
+    with CaptureQueriesContext(connection) as queries:
+        counts = nav_counts(user=demo.users["max"], organization=harbor, role="admin", today=today)
     assert counts == NavCounts() and len(queries) == 0
+
+
+def _texts_waiting(organization, count: int, *, settled: int = 0) -> None:
+    for n in range(count + settled):
+        InboundText.objects.create(
+            organization=organization,
+            provider=Provider.TWILIO,
+            provider_message_id=f"SM{organization.slug}{n:020d}",
+            from_phone=f"+1617555{9000 + n}",
+            body="Is this the right number?",
+            match=Match.UNKNOWN if n % 2 else Match.SHARED,
+            settled_at=timezone.now() if n >= count else None,
+        )
+
+
+def test_a_manager_sees_how_many_texts_wait_to_be_placed_in_one_query(demo, client_for) -> None:
+    _texts_waiting(demo.organizations["harbor"], 3, settled=2)
+    _texts_waiting(demo.organizations["riverside"], 4)
+    page = client_for("mia").get("/participants/").content.decode()
+    link = _nav_link(page, "/texts/waiting/")
+    assert link.text == "Texts to place 3 waiting to be placed"
+    assert _badge(page, "/texts/waiting/") == "3 waiting to be placed"
+    listing = client_for("mia").get("/texts/waiting/").content.decode()
+    assert listing.count("Text received") == 3  # the page lists what the count says
+    with CaptureQueriesContext(connection) as queries:
+        counts = nav_counts(
+            user=demo.users["mia"],
+            organization=demo.organizations["harbor"],
+            role="manager",
+            today=timezone.localdate(),
+        )
+    assert counts.to_place == 3 and len(queries) == 1
+    # Coaches place texts from their own list, not from the navigation: no count for them.
+    assert "/texts/waiting/" not in _nav_of(client_for("ana").get("/today/").content.decode())

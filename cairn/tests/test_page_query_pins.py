@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 
 # Every page starts with 4: session, user, memberships, second-factor device; a page that
 # shows participant data adds 3 for its audit row (lock the chain head, insert, move the head).
-# A coach's or supervisor's page adds 1 for the navigation's counts (people due today, unread
-# messages, notes to co-sign: one statement of scalar subqueries, cairn.nav_selectors);
-# managers', administrators' and participants' pages have no counted links and no such query.
+# A coach's, supervisor's or manager's page adds 1 for the navigation's counts (people due today,
+# unread messages, notes to co-sign, texts to place: one statement of scalar subqueries,
+# cairn.nav_selectors); administrators' and participants' pages have no counted links and no
+# such query.
 PINS = {
     # ... the count of matches; audit; one page of matches with their coaches; the navigation's
     # counts.
@@ -33,7 +34,7 @@ PINS = {
     # (one primary-key lookup of at most 50 ids, skipped when no event names anyone: kept out
     # of the events query so that query stays a plain index read of the trail); the last
     # month's access changes.
-    "audit_review": ("mia", "/audit/", 11),
+    "audit_review": ("mia", "/audit/", 12),
     # ... the participant with their preference (which also answers "shared device" and the
     # language); audit; check-in schedule, goals, steps, milestones, consents, assessments, call
     # requests, the last month's changes to their sign-in, the safety plan's help people,
@@ -53,14 +54,14 @@ PINS = {
     "appointments_week": ("ana", "/appointments/", 11),
     # ... contacts by month, signals answered by month, the care team's shared self-checks of
     # the last 90 days (the same three whatever the program's size).
-    "program_wellbeing": ("mia", "/supervision/wellbeing/program/", 7),
+    "program_wellbeing": ("mia", "/supervision/wellbeing/program/", 8),
     # ... the imports with who imported each (one query, at most 50); no audit (no participant
     # data on the page).
-    "remittances": ("mia", "/billing/remittances/", 5),
+    "remittances": ("mia", "/billing/remittances/", 6),
     # ... the acting member's user and membership (the lines' visibility rule asks who the member
     # is); audit; the figures by month, payer and service, by coach, the payers' reasons and the
     # totals (four grouped reads whatever the number of lines); the payers for the filter.
-    "billing_report": ("mia", "/billing/report/", 14),
+    "billing_report": ("mia", "/billing/report/", 15),
     # ... the count of the referrals of the people the coach may see (the participant rule as a
     # subquery); audit; the navigation's counts; the partners for the filter (no page of rows
     # on the demo: none sent yet;
@@ -71,10 +72,10 @@ PINS = {
     "portal_referrals": ("pat", "/me/referrals/", 10),
     # ... the latest HSDS files checked (one query, at most 10, without their content); no
     # audit (public listings only).
-    "hsds_exchange": ("mia", "/directory/keep/hsds/", 5),
-    # ... one page of waiting texts (at most 50; the scope's member is the request's); audit. A
-    # manager's page has no navigation counts.
-    "texts_waiting": ("mia", "/texts/waiting/", 8),
+    "hsds_exchange": ("mia", "/directory/keep/hsds/", 6),
+    # ... one page of waiting texts (at most 50; the scope's member is the request's); audit; the
+    # navigation's count of texts to place.
+    "texts_waiting": ("mia", "/texts/waiting/", 9),
 }
 
 

@@ -36,20 +36,50 @@ def twilio_settings(settings) -> None:
     settings.CAIRN_SMS_TWILIO_ACCOUNT_SID = ACCOUNT
     settings.CAIRN_SMS_TWILIO_AUTH_TOKEN = "test-auth-token"
     settings.CAIRN_SMS_TWILIO_FROM = "+16175550100"
-    settings.CAIRN_SMS_TWILIO_STATUS_CALLBACK = (
-        "https://cairn.example.org/texts/twilio/harbor/status/"
-    )
+    settings.CAIRN_SMS_TWILIO_STATUS_CALLBACK = ""
+    settings.CAIRN_SMS_WEBHOOK_BASE_URL = "https://cairn.example.org/"
 
 
 def test_a_text_goes_to_twilios_messages_api_and_its_sid_comes_back() -> None:
     fake = FakeTwilio()
-    sid = TwilioBackend(http_client=fake).send(TextMessage(to="+16175550142", body=WORDS))
+    sid = TwilioBackend(http_client=fake).send(
+        TextMessage(to="+16175550142", body=WORDS, organization="harbor")
+    )
     assert sid == "SM" + "a" * 32
     [(uri, data)] = fake.posted
     assert uri.endswith(f"/Accounts/{ACCOUNT}/Messages.json")
     assert data["To"] == "+16175550142" and data["From"] == "+16175550100"
     assert data["Body"] == WORDS
-    assert data["StatusCallback"].endswith("/texts/twilio/harbor/status/")
+    assert data["StatusCallback"] == "https://cairn.example.org/texts/twilio/harbor/status/"
+
+
+def test_each_text_names_its_own_organizations_delivery_report_address() -> None:
+    fake = FakeTwilio()
+    backend = TwilioBackend(http_client=fake)
+    for slug in ("harbor", "riverside"):
+        backend.send(TextMessage(to="+16175550142", body="hi", organization=slug))
+    assert [data["StatusCallback"] for _uri, data in fake.posted] == [
+        "https://cairn.example.org/texts/twilio/harbor/status/",
+        "https://cairn.example.org/texts/twilio/riverside/status/",
+    ]
+
+
+def test_the_setting_overrides_the_address_with_the_organization_put_in(settings) -> None:
+    settings.CAIRN_SMS_TWILIO_STATUS_CALLBACK = "https://relay.example.org/{organization}/status"
+    fake = FakeTwilio()
+    TwilioBackend(http_client=fake).send(
+        TextMessage(to="+16175550142", body="hi", organization="riverside")
+    )
+    assert fake.posted[0][1]["StatusCallback"] == "https://relay.example.org/riverside/status"
+
+
+def test_without_a_public_address_or_an_organization_no_report_address_is_named(settings) -> None:
+    fake = FakeTwilio()
+    backend = TwilioBackend(http_client=fake)
+    backend.send(TextMessage(to="+16175550142", body="a sign-in code"))  # for no organization
+    settings.CAIRN_SMS_WEBHOOK_BASE_URL = ""
+    backend.send(TextMessage(to="+16175550142", body="hi", organization="harbor"))
+    assert ["StatusCallback" in data for _uri, data in fake.posted] == [False, False]
 
 
 def test_a_messaging_service_chooses_the_number(settings) -> None:

@@ -15,6 +15,7 @@ from inbox.services import TEXT_TRIES
 from jobs import runner
 from jobs.models import Job, JobState
 from lib import sms
+from lib.sms_twilio import status_callback
 from participants.models import ContactChannel, Participant
 from texting.tests.conftest import PAT_PHONE, STATUS, signed_post
 
@@ -191,3 +192,21 @@ def test_another_organizations_report_changes_nothing(
     assert response.status_code == 200
     message.refresh_from_db()
     assert message.text_state == TextState.SENT
+
+
+def test_the_answer_names_its_own_organizations_report_address_and_a_report_there_counts(
+    demo, client_for, text_in, text_messages, django_capture_on_commit_callbacks, settings
+):
+    settings.CAIRN_SMS_WEBHOOK_BASE_URL = "http://testserver/"
+    pat = _pat(demo)
+    text_in("hello")
+    message = _answer(client_for, pat, django_capture_on_commit_callbacks)
+    [sent] = text_messages
+    address = status_callback(sent.organization)
+    assert address == "http://testserver/texts/twilio/harbor/status/"
+    response = _report(
+        message.provider_message_id, "delivered", address.removeprefix("http://testserver")
+    )
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.text_state == TextState.DELIVERED
