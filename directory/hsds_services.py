@@ -15,7 +15,7 @@ from audit.models import Action
 from audit.services import Target, record_member_action
 from directory import hsds, hsds_files
 from directory.hsds_check import Check, Checker, Listing, Problem, snapshot
-from directory.hsds_reading import Unreadable, read
+from directory.hsds_reading import Tables, Unreadable, read
 from directory.models import (
     HsdsForm,
     HsdsImport,
@@ -133,12 +133,13 @@ def check_received(
     file is deleted: it can never be imported, the person fixes it and uploads it again."""
     path = hsds_files.path_of(record.id)
     _progress(progress, 0, None, _("Reading the file"))
+    tables: Tables | None = None
     try:
         if not path.exists():
             raise Unreadable(_("The file is no longer kept here; please upload it again."))
         tables = read(path, record.filename)
     except Unreadable as error:
-        result, tables = Check(), None
+        result = Check()
         result.problems.append(Problem(record.filename, 0, "", "", str(error)))
         result.problem_count = 1
     else:
@@ -171,7 +172,11 @@ def start_import(*, acting: Membership, record: HsdsImport) -> HsdsImport:
     """Queue the import of a checked file with no problems and something to change, once: a
     second click while it waits or works finds its job and starts nothing."""
     with transaction.atomic():
-        locked = HsdsImport.objects.select_for_update().select_related("job").get(pk=record.pk)
+        locked = (
+            HsdsImport.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(pk=record.pk)
+        )
         if (
             locked.state != HsdsImportState.CHECKED
             or locked.problem_count

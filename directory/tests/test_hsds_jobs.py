@@ -140,6 +140,7 @@ def test_a_check_whose_process_ended_is_shown_as_stopped(harbor, riverside, sett
     keeper = _keeper(riverside)
     response = _upload(keeper, "partner.json", export_directory(acting=harbor, form="json"))
     record = HsdsImport.objects.get(organization=riverside.organization)
+    assert record.job_id is not None
     Job.objects.filter(id=record.job_id).update(
         state=JobState.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=10)
     )
