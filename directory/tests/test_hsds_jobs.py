@@ -53,6 +53,8 @@ def test_an_upload_is_checked_by_a_job_and_imported_by_another(harbor, riverside
     assert record.job is not None and record.job.kind == hsds_services.CHECK_JOB
     assert record.job.state == JobState.DONE and record.job.summary == "0 problems found."
     assert hsds_files.path_of(record.id).exists()  # waiting on disk for its import
+    on_jobs_page = _page(keeper, f"/jobs/{record.job.id}/")[0]
+    assert "Ready. 0 problems found." in on_jobs_page and "expired" not in on_jobs_page
 
     text, html = _page(keeper, response["Location"])
     assert "Would be added15" in text and _import_buttons(html) == ["Import 15 services"]
