@@ -139,6 +139,12 @@ def jobs_run_inline(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def hsds_uploads_apart(settings, tmp_path_factory) -> None:
+    """Uploaded HSDS files wait in a folder of the test's own, not under var/."""
+    settings.CAIRN_HSDS_UPLOAD_DIR = tmp_path_factory.mktemp("hsds-uploads")
+
+
+@pytest.fixture(autouse=True)
 def text_messages(settings) -> list:
     """Text messages go to an in-memory outbox in tests, emptied for each test."""
     from lib import sms

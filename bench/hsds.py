@@ -1,4 +1,5 @@
-"""python -m bench.hsds [DATABASE_URL]: export and import 5,000 listings as HSDS 3.0.
+"""python -m bench.hsds [DATABASE_URL]: export and import 5,000 listings as HSDS 3.0
+(BENCH_HSDS_SERVICES=50000 for the issue's 50,000).
 
 A fresh SQLite file (or the database given, migrated) gets a program whose 5,000 services (500
 providers) each have a place with an address, a phone, weekly hours and languages. Measured in
@@ -11,12 +12,18 @@ the same run, each once:
   against the listings there), against the baseline of only reading the file into tables;
 - the import (`apply_import`: read and check again, then write everything in one transaction),
   and importing the same file again (every listing matched by its HSDS id and left unchanged).
+
+Each step also gives the process's peak memory so far (`resource.getrusage`, never lower than
+an earlier step's): the step that raises it is the one that needed it.
 """
 
+import io
 import json
 import os
 import random
+import resource
 import time
+import zipfile
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -123,6 +130,15 @@ def seed(count: int) -> Any:
     return acting
 
 
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def unpacked_mb(content: bytes) -> float:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return sum(entry.file_size for entry in archive.infolist()) / 1024 / 1024
+
+
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     begin = time.perf_counter()
     result = work()
@@ -144,32 +160,43 @@ def main() -> None:
         return json.dumps(rows, default=str).encode()
 
     base_export, _plain = timed(plain_rows)
-    lines = ["| step | seconds | ratio to its baseline | notes |", "|---|---:|---:|---|"]
-    lines.append(f"| baseline: services as plain JSON rows | {base_export:.2f} | 1.00 | |")
+    lines = [
+        "| step | seconds | ratio to its baseline | notes | peak MB so far |",
+        "|---|---:|---:|---|---:|",
+    ]
+    lines.append(
+        f"| baseline: services as plain JSON rows | {base_export:.2f} | 1.00 | | {peak_mb():.0f} |"
+    )
     files: dict[str, bytes] = {}
     for form in ("json", "zip"):
         seconds, content = timed(partial(export_directory, acting=acting, form=form))
         files[form] = content
+        size = f"{len(content) / 1024 / 1024:.1f} MB"
+        if form == "zip":
+            size += f", {unpacked_mb(content):.1f} MB unpacked"
         lines.append(
             f"| export, {form} | {seconds:.2f} | {seconds / base_export:.2f} "
-            f"| {len(content) / 1024 / 1024:.1f} MB |"
+            f"| {size} | {peak_mb():.0f} |"
         )
     for form, content in files.items():
         empty = _program(f"bench-hsds-into-{form}")
         name = f"directory.{form}"
         base_read, _tables = timed(partial(read, content, name))
-        lines.append(f"| baseline: read the {form} file only | {base_read:.2f} | 1.00 | |")
+        del _tables
+        lines.append(
+            f"| baseline: read the {form} file only | {base_read:.2f} | 1.00 | | {peak_mb():.0f} |"
+        )
         check = partial(check_file, acting=empty, filename=name, raw=content)
         check_s, record = timed(check)
         assert record.problem_count == 0, record.problems[:3]
         lines.append(
             f"| dry run, {form} | {check_s:.2f} | {check_s / base_read:.2f} "
-            f"| {record.added_count:,} to add |"
+            f"| {record.added_count:,} to add | {peak_mb():.0f} |"
         )
         apply_s, done = timed(partial(apply_import, acting=empty, record=record))
         lines.append(
             f"| import, {form} (checked again, then written) | {apply_s:.2f} "
-            f"| {apply_s / base_read:.2f} | {done.added_count:,} added |"
+            f"| {apply_s / base_read:.2f} | {done.added_count:,} added | {peak_mb():.0f} |"
         )
 
         def again(check: Any = check, empty: Any = empty) -> Any:
@@ -178,7 +205,8 @@ def main() -> None:
         again_s, repeated = timed(again)
         lines.append(
             f"| same file again (dry run + import) | {again_s:.2f} | {again_s / base_read:.2f} "
-            f"| {repeated.unchanged_count:,} unchanged, {repeated.added_count} added |"
+            f"| {repeated.unchanged_count:,} unchanged, {repeated.added_count} added "
+            f"| {peak_mb():.0f} |"
         )
     print("\n".join(lines))
 

@@ -343,6 +343,9 @@ CAIRN_JOBS_SYNC = envbool("CAIRN_JOBS_SYNC", False)
 CAIRN_JOBS_MODE = envstr("CAIRN_JOBS_MODE", "thread")
 if CAIRN_JOBS_MODE not in ("thread", "worker"):
     raise RuntimeError("CAIRN_JOBS_MODE must be 'thread' or 'worker' (see README).")
+# Uploaded HSDS files wait here (streamed to disk, bounded) for their background check and
+# import; each is deleted once imported, once its check finds problems, or after a week.
+CAIRN_HSDS_UPLOAD_DIR = Path(envstr("CAIRN_HSDS_UPLOAD_DIR", str(VAR_DIR / "hsds-uploads")))
 # /readyz answers 503 once the oldest job that may start has waited longer than this.
 CAIRN_READY_JOB_LAG_SECONDS = envint("CAIRN_READY_JOB_LAG_SECONDS", 300)
 # Prometheus metrics at /metrics for a scraper sending "Authorization: Bearer <token>"; with no

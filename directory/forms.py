@@ -157,8 +157,8 @@ class HsdsUploadForm(OneTimeKeyForm):
     file = forms.FileField(
         label=_("HSDS file"),
         help_text=_(
-            "An HSDS 3.0 JSON file (a list of services) or a zipped CSV data package, up to 20 MB. "
-            "Nothing is imported until you have seen the check and chosen Import."
+            "An HSDS 3.0 JSON file (a list of services) or a zipped CSV data package, up to "
+            "200 MB. Nothing is imported until you have seen the check and chosen Import."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.zip"}),
     )

@@ -215,7 +215,7 @@ class Checker:
 
     # --- the whole file -------------------------------------------------------------------------
 
-    def check(self) -> Check:
+    def check(self, progress: Callable[[int, int | None, str], None] | None = None) -> Check:
         rows = self.tables.rows
         providers = {key: self.provider(row) for key, row in self.unique("organizations").items()}
         services = self.unique("services")
@@ -230,10 +230,16 @@ class Checker:
         self.location_parts(rows, locations)
         by_service = self.service_parts(rows, services, locations)
         categories = self.categories(rows, services, terms)
-        for key, row in services.items():
+        total = len(services)
+        message = _("Checking each service")
+        for done, (key, row) in enumerate(services.items()):
+            if progress is not None and done % 1000 == 0:
+                progress(done, total, message)
             listing = self.listing(key, row, providers, by_service, categories)
             if listing is not None:
                 self.result.listings.append(listing)
+        if progress is not None:
+            progress(total, total, message)
         return self.result
 
     def provider(self, row: Row) -> dict[str, str]:

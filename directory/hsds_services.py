@@ -1,17 +1,21 @@
 """HSDS exchange writes: the export (audited), the dry run kept as an `HsdsImport`, and applying
 it once, all or nothing, matching listings by their HSDS id so the same data imported again
-updates rather than duplicates."""
+updates rather than duplicates. The dry run and the import run as background jobs
+(`directory.jobs`); the uploaded file waits on disk in between (`directory.hsds_files`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action
-from directory import hsds
-from directory.hsds_check import Check, Checker, Listing, snapshot
-from directory.hsds_reading import read
+from directory import hsds, hsds_files
+from directory.hsds_check import Check, Checker, Listing, Problem, snapshot
+from directory.hsds_reading import Tables, Unreadable, read
 from directory.models import (
     HsdsForm,
     HsdsImport,
@@ -23,8 +27,12 @@ from directory.models import (
     Service,
     ServiceLanguage,
 )
+from jobs.runner import submit
 from lib.blind_index import hash_fields
 from organizations.models import Membership, Organization
+
+# Told how far the work has got: (done, total or None, what it is doing); jobs.runner.Progress.
+ProgressFn = Callable[[int, int | None, str], None]
 
 
 class NotReady(Exception):
@@ -71,46 +79,149 @@ def plan(organization: Organization, listings: list[Listing]) -> Plan:
     return Plan(new=new, changed=changed, unchanged=unchanged)
 
 
-def check_file(*, acting: Membership, filename: str, raw: bytes) -> HsdsImport:
-    """Read and check the whole file (raising `Unreadable` with a calm message when it cannot be
-    read at all) and keep the findings; no listing is written."""
-    tables = read(raw, filename)
-    result = Checker(tables).check()
-    counted = plan(acting.organization, result.listings) if not result.problem_count else None
+CHECK_JOB = "directory.hsds_check"
+IMPORT_JOB = "directory.hsds_import"
+
+
+def _progress(progress: ProgressFn | None, done: int, total: int | None, message: str) -> None:
+    if progress is not None:
+        progress(done, total, message)
+
+
+def _new_record(acting: Membership, filename: str) -> HsdsImport:
+    return HsdsImport.objects.create(
+        organization=acting.organization,
+        uploaded_by=acting.user,
+        filename=filename[:200],
+        form=HsdsForm.ZIP if filename.lower().endswith(".zip") else HsdsForm.JSON,
+    )
+
+
+def receive_file(*, acting: Membership, filename: str, upload: str | Path) -> HsdsImport:
+    """Keep a file streamed to disk under a new `HsdsImport` and start its dry run as a
+    background job; the record's page follows the job."""
+    hsds_files.sweep()
     with transaction.atomic():
-        record = HsdsImport.objects.create(
-            organization=acting.organization,
-            uploaded_by=acting.user,
-            filename=filename[:200],
-            form=HsdsForm.ZIP if tables.form == "zip" else HsdsForm.JSON,
-            content=raw if counted is not None else b"",
-            problems=result.stored_problems(),
-            problem_count=result.problem_count,
-            not_kept=tables.not_kept,
-            service_count=len(tables.rows["services"]),
-            added_count=len(counted.new) if counted else 0,
-            updated_count=len(counted.changed) if counted else 0,
-            unchanged_count=counted.unchanged if counted else 0,
-        )
+        record = _new_record(acting, filename)
+        hsds_files.keep(upload, record.id)
         record_member_action(acting=acting, action=Action.CREATE, target=Target.of(record))
+        job = submit(
+            kind=CHECK_JOB,
+            acting=acting,
+            title=_("Checking %(name)s") % {"name": record.filename},
+            params={"import_id": str(record.id)},
+        )
+        HsdsImport.objects.filter(pk=record.pk).update(job=job)
+    record.refresh_from_db()
     return record
 
 
-def apply_import(*, acting: Membership, record: HsdsImport) -> HsdsImport:
-    """Write every listing of a checked file with no problems, in one transaction; a second
-    submit waits on the row lock, then finds it applied (NotReady)."""
+def check_file(*, acting: Membership, filename: str, raw: bytes) -> HsdsImport:
+    """The same dry run as an upload's, run here and now on bytes (the benchmark, tests)."""
+    with transaction.atomic():
+        record = _new_record(acting, filename)
+        hsds_files.write(raw, record.id)
+        record_member_action(acting=acting, action=Action.CREATE, target=Target.of(record))
+    return check_received(acting=acting, record=record)
+
+
+def check_received(
+    *, acting: Membership, record: HsdsImport, progress: ProgressFn | None = None
+) -> HsdsImport:
+    """Read and check the whole kept file and keep the findings; no listing is written. A file
+    that cannot be read at all is one problem, its calm sentence. Once problems are found the
+    file is deleted: it can never be imported, the person fixes it and uploads it again."""
+    path = hsds_files.path_of(record.id)
+    _progress(progress, 0, None, _("Reading the file"))
+    tables: Tables | None = None
+    try:
+        if not path.exists():
+            raise Unreadable(_("The file is no longer kept here; please upload it again."))
+        tables = read(path, record.filename)
+    except Unreadable as error:
+        result = Check()
+        result.problems.append(Problem(record.filename, 0, "", "", str(error)))
+        result.problem_count = 1
+    else:
+        result = Checker(tables).check(progress)
+    counted = None
+    if tables is not None and not result.problem_count:
+        _progress(progress, 0, None, _("Comparing with the listings here"))
+        counted = plan(acting.organization, result.listings)
+    with transaction.atomic():
+        locked = HsdsImport.objects.select_for_update().get(pk=record.pk)
+        if locked.state != HsdsImportState.RECEIVED:
+            raise NotReady(locked.state)
+        locked.state = HsdsImportState.CHECKED
+        if tables is not None:
+            locked.form = HsdsForm.ZIP if tables.form == "zip" else HsdsForm.JSON
+            locked.service_count = len(tables.rows["services"])
+            locked.not_kept = tables.not_kept
+        locked.problems = result.stored_problems()
+        locked.problem_count = result.problem_count
+        locked.added_count = len(counted.new) if counted else 0
+        locked.updated_count = len(counted.changed) if counted else 0
+        locked.unchanged_count = counted.unchanged if counted else 0
+        locked.save()
+    if counted is None:
+        hsds_files.discard(record.id)
+    return locked
+
+
+def start_import(*, acting: Membership, record: HsdsImport) -> HsdsImport:
+    """Queue the import of a checked file with no problems and something to change, once: a
+    second click while it waits or works finds its job and starts nothing."""
+    with transaction.atomic():
+        locked = (
+            HsdsImport.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(pk=record.pk)
+        )
+        if (
+            locked.state != HsdsImportState.CHECKED
+            or locked.problem_count
+            or not locked.changes
+            or (locked.job is not None and locked.job.kind == IMPORT_JOB and locked.job_working)
+        ):
+            raise NotReady(locked.state)
+        job = submit(
+            kind=IMPORT_JOB,
+            acting=acting,
+            title=_("Importing %(name)s") % {"name": locked.filename},
+            params={"import_id": str(locked.id)},
+        )
+        HsdsImport.objects.filter(pk=locked.pk).update(job=job)
+    locked.refresh_from_db()
+    return locked
+
+
+def apply_import(
+    *, acting: Membership, record: HsdsImport, progress: ProgressFn | None = None
+) -> HsdsImport:
+    """Write every listing of a checked file with no problems, in one transaction. The file is
+    read and checked again first, outside it (its progress is seen as it goes); a second
+    import waits on the row lock, then finds it applied (NotReady). A process that ends midway
+    leaves nothing: the transaction never committed."""
+    current = HsdsImport.objects.get(pk=record.pk)
+    if current.state != HsdsImportState.CHECKED or current.problem_count:
+        raise NotReady(current.state)
+    path = hsds_files.path_of(record.id)
+    if not path.exists():
+        raise NotReady("gone")
+    _progress(progress, 0, None, _("Reading the file"))
+    result: Check = Checker(read(path, current.filename)).check(progress)
+    if result.problem_count:  # the file changed on disk, or Cairn's checks did
+        raise NotReady("problems")
+    total = len(result.listings)
     with transaction.atomic():
         locked = HsdsImport.objects.select_for_update().get(pk=record.pk)
         if locked.state != HsdsImportState.CHECKED or locked.problem_count:
             raise NotReady(locked.state)
-        result: Check = Checker(read(bytes(locked.content), locked.filename)).check()
-        if result.problem_count:  # the organization changed since the dry run
-            raise NotReady("problems")
+        _progress(progress, 0, total, _("Saving the listings"))
         todo = plan(acting.organization, result.listings)
         _write(acting.organization, todo, result.listings)
         locked.state = HsdsImportState.APPLIED
         locked.applied_at = timezone.now()
-        locked.content = b""
         locked.added_count = len(todo.new)
         locked.updated_count = len(todo.changed)
         locked.unchanged_count = todo.unchanged
@@ -121,6 +232,7 @@ def apply_import(*, acting: Membership, record: HsdsImport) -> HsdsImport:
             target=Target.of(locked),
             changed_fields=["state", "listings"],
         )
+    hsds_files.discard(locked.id)
     return locked
 
 

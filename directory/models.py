@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import Job, JobState
 from lib.blind_index import HashedModel
 from lib.collation import FoldedTextField, SortKeyField
 from organizations.models import Organization
@@ -291,6 +292,7 @@ class SharedResource(models.Model):
 
 
 class HsdsImportState(models.TextChoices):
+    RECEIVED = "received", _("Being checked")
     CHECKED = "checked", _("Checked")
     APPLIED = "applied", _("Imported")
 
@@ -301,9 +303,9 @@ class HsdsForm(models.TextChoices):
 
 
 class HsdsImport(models.Model):
-    """An uploaded HSDS file and its dry run; applied once, all or nothing. The file (public
-    listings, no personal data) is kept until it is imported, so the import reads what was
-    checked."""
+    """An uploaded HSDS file and its dry run, both run as background jobs; applied once, all or
+    nothing. The file (public listings, no personal data) waits on disk (`hsds_files`) until it
+    is imported, so the import reads what was checked."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -312,10 +314,11 @@ class HsdsImport(models.Model):
     )
     filename = models.CharField(max_length=200)
     form = models.CharField(max_length=4, choices=HsdsForm.choices)
-    content = models.BinaryField(blank=True)
     state = models.CharField(
-        max_length=10, choices=HsdsImportState.choices, default=HsdsImportState.CHECKED
+        max_length=10, choices=HsdsImportState.choices, default=HsdsImportState.RECEIVED
     )
+    # The latest background job working on it: its check, then its import.
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The dry run's findings: file, row, field, value, message (the first MAX_SHOWN of them).
     problems = models.JSONField(default=list)
     problem_count = models.PositiveIntegerField(default=0)
@@ -334,3 +337,15 @@ class HsdsImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def changes(self) -> int:
+        """How many listings importing it adds or updates (those unchanged are left alone)."""
+        return self.added_count + self.updated_count
+
+    @property
+    def job_working(self) -> bool:
+        """Its latest job is waiting or working (not finished, failed, or silent too long)."""
+        job = self.job
+        working = (JobState.QUEUED, JobState.RUNNING)
+        return job is not None and job.state in working and not job.is_stale

@@ -1,6 +1,8 @@
 """A file upload held in memory up to a size limit while it streams in (never written to disk,
 never more than the limit plus one chunk); the part past the limit is skipped as it arrives,
 the rest of the form is still read (so what was typed comes back), and the view is told why.
+`BoundedDiskUploadHandler` does the same for files too large to hold in memory: it streams
+them into a file of its own folder, deleted as soon as the limit is passed.
 
 Django counts the non-file fields against DATA_UPLOAD_MAX_MEMORY_SIZE, but a file only against
 the upload handlers; its default handlers spill a large file to a temporary file of any size.
@@ -9,10 +11,13 @@ the upload handlers; its default handlers spill a large file to a temporary file
 
 import functools
 import io
+import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -69,6 +74,79 @@ class BoundedUploadHandler(FileUploadHandler):
 
     def upload_interrupted(self) -> None:
         self.buffer = None
+
+
+class KeptUpload(UploadedFile):
+    """A file streamed to disk; `path` is where it is. Whoever takes it moves the file away
+    (`os.replace`) or deletes it (`discard`): nothing removes it at the end of the request."""
+
+    def __init__(self, path: str, *, field_name: str, name: str, size: int) -> None:
+        super().__init__(
+            file=open(path, "rb"),  # noqa: SIM115 - closed with the request's files
+            name=name,
+            content_type="application/octet-stream",
+            size=size,
+        )
+        self.field_name = field_name
+        self.path = path
+
+    def discard(self) -> None:
+        self.close()
+        Path(self.path).unlink(missing_ok=True)
+
+
+class BoundedDiskUploadHandler(BoundedUploadHandler):
+    """Streams one file of the field `field` into `folder()` up to `limit` bytes (memory stays at
+    one chunk); past the limit the partial file is deleted and the rest skipped."""
+
+    def folder(self) -> str:
+        raise NotImplementedError
+
+    def __init__(self, request: Any = None, limit: int | None = None) -> None:
+        super().__init__(request, limit)
+        self.path = ""
+        self.disk: Any = None
+        self.written = 0
+
+    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
+        FileUploadHandler.new_file(self, field_name, *args, **kwargs)
+        if field_name != self.field or self.taken:
+            raise SkipFile
+        self.taken = True
+        self.sent_name = str(self.file_name or "")
+        os.makedirs(self.folder(), exist_ok=True)
+        handle, self.path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self.folder())
+        self.disk = os.fdopen(handle, "wb")
+        self.written = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        assert self.disk is not None
+        if self.written + len(raw_data) > self.limit:
+            self.too_large = True
+            self._remove()
+            raise SkipFile
+        self.disk.write(raw_data)
+        self.written += len(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> KeptUpload | None:  # type: ignore[override]
+        if self.disk is None:
+            return None
+        self.disk.close()
+        self.disk = None
+        return KeptUpload(
+            self.path, field_name=self.field_name, name=self.stored_name, size=file_size
+        )
+
+    def upload_interrupted(self) -> None:
+        self._remove()
+
+    def _remove(self) -> None:
+        if self.disk is not None:
+            self.disk.close()
+            self.disk = None
+        if self.path:
+            Path(self.path).unlink(missing_ok=True)
 
 
 def streams_upload(

@@ -715,7 +715,10 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "directory:hsds_json": "a download",
     "directory:hsds_zip": "a download",
     "directory:hsds_check": "a page (its form posts to directory:hsds_apply)",
-    "directory:hsds_apply": "an import is applied once (its state is checked under a lock)",
+    "directory:hsds_apply": (
+        "an import is started once (under a lock, a second submit finds its job waiting or "
+        "working, or the file applied)"
+    ),
     "reachout:signal": "a page; acknowledging is once by the database (the first one wins)",
     "reachout:settings": "settings, one row per organization",
     "reachout:texts": "a staff member's own choice, one row per person",

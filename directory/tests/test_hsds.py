@@ -5,42 +5,22 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from accounts.models import User
-from cairn.demo import DemoWorld
 from cairn.tests.html_parts import elements
 from cairn.tests.test_neutralised_downloads import NUMBER
-from directory import demo as directory_demo
-from directory import hsds_views
+from directory import hsds_files, hsds_views
 from directory.hsds import TABLES, listings
 from directory.hsds_check import snapshot
 from directory.hsds_services import NotReady, apply_import, check_file, export_directory
 from directory.models import HsdsImport, HsdsImportState, Service
 from lib.spreadsheet import TRIGGERS
-from organizations.models import Membership, Role
+from organizations.models import Membership
 
-ANCHOR = date(2026, 12, 4)
 TRICK = '=HYPERLINK("http://evil.example","Open")'
-
-
-@pytest.fixture
-def harbor(demo: DemoWorld) -> Membership:
-    directory_demo.seed(demo.organizations["harbor"], anchor=ANCHOR)
-    return Membership.objects.get(user=demo.users["mia"], organization=demo.organizations["harbor"])
-
-
-@pytest.fixture
-def riverside(demo: DemoWorld) -> Membership:
-    """A manager of the other organization, whose directory is empty."""
-    user = User.objects.create(username="river_keeper", preferred_name="Rey")
-    return Membership.objects.create(
-        organization=demo.organizations["riverside"], user=user, role=Role.MANAGER
-    )
 
 
 def _listings(membership: Membership) -> list[Any]:
@@ -126,7 +106,7 @@ def test_an_import_applies_once(harbor: Membership, riverside: Membership) -> No
     with pytest.raises(NotReady):
         apply_import(acting=riverside, record=record)
     assert Service.objects.of(riverside.organization).count() == 15
-    assert HsdsImport.objects.get(pk=record.pk).content == b""
+    assert not hsds_files.path_of(record.id).exists()  # the file is not kept once imported
 
 
 # --- the dry run ---------------------------------------------------------------------------------
@@ -185,7 +165,7 @@ def test_the_dry_run_names_each_bad_row_by_file_and_number_and_writes_nothing(
     assert "MO, TU, WE" in messages and "five digits" in messages
     assert record.problem_count == len(record.problems)
     assert Service.objects.of(riverside.organization).count() == 0
-    assert record.content == b""
+    assert not hsds_files.path_of(record.id).exists()  # it cannot be imported: not kept
     with pytest.raises(NotReady):
         apply_import(acting=riverside, record=record)
     assert Service.objects.of(riverside.organization).count() == 0
@@ -326,8 +306,9 @@ def test_an_oversized_upload_is_refused_calmly(client_for, harbor, monkeypatch) 
     monkeypatch.setattr(hsds_views.HsdsUploadHandler, "limit", 1000)
     response = _upload(client_for("mia"), "big.json", b"[" + b" " * 5000 + b"]")
     assert response.status_code == 400
-    assert "larger than 20 MB" in _main(response)
+    assert "larger than 200 MB" in _main(response)
     assert not HsdsImport.objects.exists()
+    assert not list(hsds_files.folder().iterdir())  # the part that streamed in was deleted
 
 
 @pytest.mark.parametrize(
@@ -341,10 +322,17 @@ def test_an_oversized_upload_is_refused_calmly(client_for, harbor, monkeypatch) 
     ],
 )
 def test_a_malformed_file_is_refused_calmly(client_for, harbor, name, raw, said) -> None:
+    before = Service.objects.of(harbor.organization).count()
     response = _upload(client_for("mia"), name, raw)
-    assert response.status_code == 400
-    assert said in _main(response)
-    assert not HsdsImport.objects.exists()
+    assert response.status_code == 302
+    html = client_for("mia").get(response["Location"]).content.decode()
+    page = " ".join(elements(html, "main")[0].text.split())
+    assert said in page and "1 problem found" in page
+    assert not [f for f in elements(html, "form") if "/import/" in f.attrs.get("action", "")]
+    record = HsdsImport.objects.get()
+    assert record.problem_count == 1 and record.state == HsdsImportState.CHECKED
+    assert not hsds_files.path_of(record.id).exists()
+    assert Service.objects.of(harbor.organization).count() == before
 
 
 # --- files from elsewhere -------------------------------------------------------------------------
