@@ -66,6 +66,15 @@ class Progress:
             values["message"] = message[:200]
         Job.objects.filter(id=self.job_id).update(**values)
 
+    def expect_quiet(self, seconds: float, message: str) -> None:
+        """Before work that cannot report as it goes (one long transaction, whose progress
+        writes nobody outside it sees): the job's page will not call it stopped for `seconds`
+        more than usual. Call it outside that transaction."""
+        Job.objects.filter(id=self.job_id).update(
+            heartbeat_at=timezone.now() + timedelta(seconds=seconds), message=message[:200]
+        )
+        self._last = time.monotonic()
+
 
 Handler = Callable[[Job, Progress], JobResult]
 _HANDLERS: dict[str, Handler] = {}

@@ -69,6 +69,23 @@ def test_an_upload_is_checked_by_a_job_and_imported_by_another(harbor, riverside
     assert "Import finished" in _page(keeper, response["Location"])[0]
 
 
+def test_before_its_one_long_save_the_import_tells_its_job_page_to_expect_quiet(
+    harbor, riverside, monkeypatch
+) -> None:
+    told: list[tuple[float, str]] = []
+    monkeypatch.setattr(
+        runner.Progress,
+        "expect_quiet",
+        lambda self, seconds, message: told.append((seconds, message)),
+    )
+    keeper = _keeper(riverside)
+    _upload(keeper, "partner.json", export_directory(acting=harbor, form="json"))
+    record = HsdsImport.objects.get(organization=riverside.organization)
+    keeper.post(f"/directory/keep/hsds/{record.id}/import/")
+    assert told == [(15 * hsds_services.SAVE_SECONDS_PER_LISTING, "Saving the listings")]
+    assert Service.objects.of(riverside.organization).count() == 15
+
+
 def test_a_file_that_changes_nothing_says_so_and_offers_no_import(harbor) -> None:
     keeper = _keeper(harbor)
     response = _upload(keeper, "ours.json", export_directory(acting=harbor, form="json"))

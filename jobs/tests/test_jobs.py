@@ -154,6 +154,31 @@ def test_a_job_whose_process_went_away_is_shown_as_stopped(demo, client_for):
     assert "hx-trigger" not in page
 
 
+def test_a_job_that_said_it_would_be_quiet_is_not_called_stopped_until_that_time_passes(
+    demo, client_for
+):
+    job = Job.objects.create(
+        organization=_ana(demo).organization,
+        requested_by=demo.users["ana"],
+        kind="test.echo",
+        title="Import",
+        state=JobState.RUNNING,
+        heartbeat_at=timezone.now(),
+    )
+    Progress(job.id).expect_quiet(600, "Saving the listings")
+    # Five minutes without a word, inside a ten-minute save: still working.
+    Job.objects.filter(id=job.id).update(
+        heartbeat_at=Job.objects.get(id=job.id).heartbeat_at - timedelta(minutes=5)
+    )
+    page = client_for("ana").get(reverse("jobs:status", args=[job.id])).content.decode()
+    assert "This stopped before it finished" not in page
+    assert "Saving the listings" in page
+    # Past the ten minutes and the usual two: stopped.
+    Job.objects.filter(id=job.id).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
+    page = client_for("ana").get(reverse("jobs:status", args=[job.id])).content.decode()
+    assert "This stopped before it finished" in page
+
+
 def test_a_running_job_polls_for_progress_and_works_without_javascript(demo, client_for):
     job = Job.objects.create(
         organization=_ana(demo).organization,
