@@ -1,12 +1,13 @@
-"""Directory writes: listings kept up to date, and resources shared onto a participant's portal.
-Each runs in one transaction with its audit event."""
+"""Directory writes: listings kept up to date, and resources shared onto a participant's portal
+or texted to them. Each runs in one transaction with its audit event."""
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action
@@ -20,8 +21,14 @@ from directory.models import (
     ServiceStatus,
     SharedResource,
     ShareState,
+    Weekday,
 )
+from inbox.models import Message
+from inbox.selectors import TextPlan, TextWay, text_plan
+from inbox.services import send_message
+from lib.when import show_time
 from organizations.models import Membership
+from participants.languages import texts_in
 from participants.models import Participant
 
 
@@ -192,3 +199,102 @@ def answer_share(*, acting: Membership, share: SharedResource, choice: str) -> N
             participant_id=share.participant_id,
             changed_fields=fields,
         )
+
+
+# --- texting a resource ---------------------------------------------------------------------
+
+
+class NotTexted(Exception):
+    """No text may go to this person now; `reason` says why, in words for the coach."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TextedResource:
+    message: Message
+    plan: TextPlan
+
+
+def _hours_in_short(schedules: list[Schedule]) -> str:
+    """ "Every day 7:00 AM-9:00 PM", or the days that share hours together ("Monday, Wednesday
+    9:00 AM-5:00 PM; Saturday 10:00 AM-2:00 PM"), in the active language."""
+    order = list(Weekday)
+    by_hours: dict[str, list[Weekday]] = {}
+    for s in sorted(schedules, key=lambda s: (order.index(Weekday(s.byday)), s.opens_at)):
+        span = f"{show_time(s.opens_at)}\u2013{show_time(s.closes_at)}"
+        by_hours.setdefault(span, []).append(Weekday(s.byday))
+    if len(by_hours) == 1 and len(set(next(iter(by_hours.values())))) == len(order):
+        return _("Every day %(hours)s") % {"hours": next(iter(by_hours))}
+    return "; ".join(
+        f"{', '.join(str(day.label) for day in days)} {span}" for span, days in by_hours.items()
+    )
+
+
+def resource_text(participant: Participant, service: Service) -> str:
+    """The listing as a short text, in the language the person's texts are written in: what it
+    is called, a phone, where it is and its hours. The program is named only when the person
+    said it may be."""
+    with translation.override(texts_in(participant)):
+        lines = []
+        if participant.organization_name_ok:
+            lines.append(_("From %(program)s:") % {"program": participant.organization.name})
+        lines.append(service.name)
+        phones = list(service.phones.all())
+        if phones:
+            lines.append(_("Phone: %(number)s") % {"number": phones[0].number})
+        place = getattr(service, "location", None)
+        if place is not None and place.one_line():
+            lines.append(place.one_line())
+        hours = _hours_in_short(list(service.schedules.all()))
+        lines.append(_("Hours: %(hours)s") % {"hours": hours} if hours else _("Call for hours."))
+        return "\n".join(lines)
+
+
+def why_not_texted(participant: Participant, plan: TextPlan, service: Service | None = None) -> str:
+    """Why a resource cannot be texted to this person ("" when it can), calmly, for the coach."""
+    name = participant.preferred_name
+    if plan.way == TextWay.NO_CONTACT:
+        return _("%(name)s has asked not to be contacted; no text is sent.") % {"name": name}
+    if plan.way == TextWay.STOPPED:
+        return _("%(name)s has stopped texts (they texted STOP); no text is sent.") % {"name": name}
+    if plan.way == TextWay.NOT_CHOSEN:
+        if not participant.phone:
+            return _("%(name)s has no phone for texts; no text is sent.") % {"name": name}
+        return _("Text is not one of the ways %(name)s chose to be reached; no text is sent.") % {
+            "name": name
+        }
+    if service is not None and not participant.organization_name_ok:
+        program = participant.organization.name.casefold()
+        if program and program in resource_text(participant, service).casefold():
+            return _(
+                "This listing names the program, and %(name)s has not said the program may be "
+                "named in texts; no text is sent."
+            ) % {"name": name}
+    return ""
+
+
+def text_resource(
+    *, acting: Membership, participant: Participant, service: Service, now: datetime | None = None
+) -> TextedResource:
+    """Texts the listing to the person, as a message in their thread that goes out as the text
+    itself: now, or at the start of their texting hours (the coach sees its delivery state in
+    the thread). It is also put on their portal's My resources, so it is kept. Text only goes
+    when it is one of the ways they chose; it need not be the first, since the coach chose to
+    text this and the listing holds nothing about the person. Raises NotTexted, with nothing
+    written, for "please don't contact me", a STOP, no phone or text not chosen."""
+    plan = text_plan(participant, now=now or timezone.now())
+    reason = why_not_texted(participant, plan, service)
+    if reason:
+        raise NotTexted(reason)
+    with transaction.atomic():
+        message = send_message(
+            acting=acting,
+            participant=participant,
+            body=resource_text(participant, service),
+            as_text=True,
+        )
+        share_resource(acting=acting, participant=participant, service=service)
+    return TextedResource(message=message, plan=plan)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<uuid:service_id>/checked/", views.verify, name="verify"),
     path("<uuid:service_id>/archive/", views.archive, name="archive"),
     path("<uuid:service_id>/share/<uuid:participant_id>/", views.share, name="share"),
+    path("<uuid:service_id>/text/<uuid:participant_id>/", views.text, name="text"),
 ]

@@ -17,14 +17,19 @@ from directory.forms import FindForm, ListingForm
 from directory.models import Service, ServiceStatus
 from directory.selectors import Search, find_services, needs_checking, shared_with, zip_centroid
 from directory.services import (
+    NotTexted,
     StaleListing,
     add_listing,
     archive_listing,
     edit_listing,
     mark_verified,
     share_resource,
+    text_resource,
+    why_not_texted,
 )
+from inbox.selectors import TextWay, text_plan
 from lib.once import create_once, one_time_submit
+from lib.when import show_time, show_weekday_time
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Organization, Role
 from participants.access import participant_or_404
@@ -95,6 +100,7 @@ def find(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "person": person,
             "shared": shared_with(person) if person else [],
+            "no_text": _no_text(person),
             "can_keep": membership.role in Role.directory_keepers(),
         },
     )
@@ -119,6 +125,69 @@ def listing(request: HttpRequest, service_id: object) -> HttpResponse:
     )
 
 
+def _no_text(person: Participant | None) -> str:
+    """Why no resource can be texted to the person found for ("" when one can)."""
+    if person is None:
+        return ""
+    return why_not_texted(person, text_plan(person, now=timezone.now()))
+
+
+def _when(moment: datetime) -> str:
+    """ "9:00 AM" today, "Monday 7 Dec 2026, 9:00 AM" another day: in the moment's own zone
+    (the person's texting hours, on the organization's clock)."""
+    with timezone.override(moment.tzinfo):
+        if moment.date() == timezone.localtime().date():
+            return show_time(moment)
+        return show_weekday_time(moment)
+
+
+def _back_to_find(person: Participant) -> str:
+    return reverse("directory:find") + f"?for={person.id}"
+
+
+@require_POST
+@member_required(*Role.care_team())
+@one_time_submit
+def text(request: HttpRequest, service_id: object, participant_id: object) -> HttpResponse:
+    """Text a listing to the person (it is kept in their portal's resources too)."""
+    membership = acting_membership(request)
+    service = _listing(request, service_id)
+    person = participant_or_404(request, participant_id)
+    if service.status != ServiceStatus.ACTIVE:
+        messages.error(request, _("This listing is archived; it can no longer be shared."))
+        return redirect(_back_to_find(person))
+    try:
+        sent = create_once(
+            request,
+            create=lambda: text_resource(acting=membership, participant=person, service=service),
+            location=lambda _texted: _back_to_find(person),
+            target=lambda texted: texted.message.id,
+        )
+    except NotTexted as refused:
+        messages.error(
+            request,
+            refused.reason + " " + _("You can still share it onto their portal."),
+        )
+        return redirect(_back_to_find(person))
+    plan, names = sent.obj.plan, {"service": service.name, "name": person}
+    if plan.way == TextWay.WAITS and plan.waits_until is not None:
+        names["when"] = _when(plan.waits_until)
+        messages.success(
+            request,
+            _(
+                "%(service)s will be texted to %(name)s at %(when)s, when %(name)s's texting "
+                "hours begin. It is in their portal's resources too."
+            )
+            % names,
+        )
+    else:
+        messages.success(
+            request,
+            _("Texted %(service)s to %(name)s. It is in their portal's resources too.") % names,
+        )
+    return redirect(sent.location)
+
+
 @require_POST
 @member_required(*Role.care_team())
 def share(request: HttpRequest, service_id: object, participant_id: object) -> HttpResponse:
@@ -141,7 +210,7 @@ def share(request: HttpRequest, service_id: object, participant_id: object) -> H
                 _("%(name)s already has %(service)s in their resources.")
                 % {"service": service.name, "name": person},
             )
-    return redirect(reverse("directory:find") + f"?for={person.id}")
+    return redirect(_back_to_find(person))
 
 
 # --- keeping the directory ------------------------------------------------------------------

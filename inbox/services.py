@@ -129,10 +129,13 @@ def notify(*, acting: Membership, participant: Participant, message: Message) ->
     return plan
 
 
-def send_message(*, acting: Membership, participant: Participant, body: str) -> Message:
+def send_message(
+    *, acting: Membership, participant: Participant, body: str, as_text: bool = False
+) -> Message:
     """A message from the participant to their care team, or from a coach or supervisor to them.
     The participant is told by text (or, when they text with the program, gets it by text),
-    after the message is safely stored."""
+    after the message is safely stored. `as_text`: a staff message meant to be read as a text
+    (a resource texted from the directory) goes as the text itself whenever a text may go."""
     from_participant = acting.role == Role.PARTICIPANT
     with transaction.atomic():
         thread, _created = Thread.objects.select_for_update().get_or_create(
@@ -141,7 +144,9 @@ def send_message(*, acting: Membership, participant: Participant, body: str) -> 
         by_text, state = False, str(TextState.NONE)
         if not from_participant:
             plan = text_plan(participant, now=timezone.now())
-            by_text, state = goes_by_text(participant, plan), _state_for(plan)
+            may_go = plan.way in (TextWay.NOW, TextWay.WAITS)
+            by_text = (as_text and may_go) or goes_by_text(participant, plan)
+            state = _state_for(plan)
         message = Message.objects.create(
             organization_id=participant.organization_id,
             thread=thread,
