@@ -119,6 +119,26 @@ def _pat(o: dict[str, Any]) -> dict[str, Any]:
     return {"participant_id": o["pat"].id}
 
 
+def _textable(o: dict[str, Any]) -> dict[str, Any]:
+    """A listing to text to Pat (made once per test), and Pat."""
+    if "textable" not in o:
+        from directory.models import ResourceOrganization
+
+        pat = o["pat"]
+        provider = ResourceOrganization.objects.create(organization=pat.organization, name="Grocer")
+        o["textable"] = Service.objects.create(
+            organization=pat.organization, provider=provider, name="Evening grocer", need="food"
+        )
+    return {"service_id": o["textable"].id, "participant_id": o["pat"].id}
+
+
+def _find_help_for_pat(client: Client, o: dict[str, Any]) -> str:
+    """Find help for Pat, with the listing among the results (each has a "Text it" form)."""
+    _textable(o)
+    query = f"?for={o['pat'].id}&q=Evening+grocer"
+    return client.get(reverse("directory:find") + query).content.decode()
+
+
 def _practice_review(client: Client, o: dict[str, Any]) -> str:
     """The save form appears once a transcript has been reviewed."""
     transcript = "Coach: How was your week?\nParticipant: Better than the last one."
@@ -242,6 +262,8 @@ ONE_TIME: dict[str, Case] = {
         lambda o: {"service_id": _referable(o).id, "participant_id": o["pat"].id},
         fill=lambda o: {"need": "food", "categories": ["contact"], "note": "Evenings are best."},
     ),
+    # Texting a listing to a person adds a message to their thread (and keeps it on their portal).
+    "directory:text": Case("ana", lambda: Message.objects, _textable, reach=_find_help_for_pat),
     "directory:new": Case(
         "mia",
         lambda: Service.objects,

@@ -241,6 +241,10 @@ MATRIX: dict[str, Row] = {
         everyone(405),
         kwargs=lambda o: {"service_id": o["listing"].id, "participant_id": o["pat"].id},
     ),
+    "directory:text": Row(
+        everyone(405),
+        kwargs=lambda o: {"service_id": o["listing"].id, "participant_id": o["pat"].id},
+    ),
     "directory:verify": Row(everyone(405), kwargs=lambda o: {"service_id": o["listing"].id}),
     "directory:keep": Row(by_role(KEEPERS)),
     "directory:new": Row(by_role(KEEPERS)),

@@ -266,6 +266,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     ),
     "directory:listing": "one listing; with ?for= the person is opened through participant_or_404",
     "directory:share": POST_ONLY,
+    "directory:text": POST_ONLY,
     "referrals:new_link": POST_ONLY,
     "referrals:close": POST_ONLY,
     "referrals:new": BLANK_FORM,
