@@ -107,3 +107,50 @@ def test_coach_finds_an_open_pantry_near_a_zip_and_shares_it(session: Session) -
         page.locator("main button", has_text=f"This helped: {PANTRY}").click()
     assert "You said this helped." in page.locator("main").inner_text()
     session.assert_clean()
+
+
+def test_coach_finds_an_open_pantry_near_a_zip_and_texts_it(
+    session: Session, text_messages
+) -> None:
+    """The issue's browser test: found by keyboard, texted by keyboard, and the text with the
+    pantry's name is in the outbox; the thread shows it as a message to Pat."""
+    _pantry_open_for_the_next_two_hours()
+    from participants.models import ContactChannel, Participant
+
+    Participant.objects.filter(user__username="pat").update(
+        contact_channels=[ContactChannel.TEXT, ContactChannel.CALL],
+        texts_from=None,
+        texts_until=None,
+        texts_stopped_at=None,
+    )
+    pat = Participant.objects.get(user__username="pat")
+    page = session.page
+    session.sign_in("ana", DEMO_PASSWORD)
+    session.goto(f"/directory/?for={pat.id}")
+    page.locator("#id_need").select_option(label="Food")
+    page.locator("#id_open_now").focus()
+    page.keyboard.press("Space")
+    page.locator("#id_zip").fill("21201")
+    page.locator("#id_within").select_option(label="5 miles")
+    page.locator("#id_zip").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    results = page.locator(".resource-results")
+    assert PANTRY in results.inner_text()
+    assert "Northside Food Bank" not in results.inner_text()  # eight miles away
+    session.audit("find help, results with text buttons")
+
+    results.locator("button", has_text=f"Share with Pat: {PANTRY}").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent")
+    assert focused == f"Text it to Pat: {PANTRY}"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"Texted {PANTRY} to Pat." in page.locator("body").inner_text()
+    assert PANTRY in page.locator("#shared-heading + ul").inner_text()
+    session.audit("find help, after texting")
+    assert [m.to for m in text_messages] == [pat.phone]
+    assert text_messages[0].body.splitlines()[0] == PANTRY
+    session.goto(f"/inbox/{pat.id}/")
+    assert PANTRY in page.locator("main").inner_text()
+    session.assert_clean()
