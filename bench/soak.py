@@ -64,7 +64,7 @@ from bench.soak_cluster import Cluster
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "180"))
 SCALE = os.environ.get("SOAK_SCALE", "small")
-IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "5000"))
+IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "20000"))
 FAULTS = {"app_worker": 0.15, "export": 0.30, "import": 0.50, "postgres": 0.70}
 COACHES = ("ana", "ben", "rio")
 SUPERVISOR, MANAGER, PARTICIPANTS = "sam", "mia", ("pat", "luz")
@@ -75,6 +75,8 @@ JOB_PATH = re.compile(r"/jobs/([0-9a-f-]{36})/")
 # button again would, for this long.
 RETRY_SECONDS = 45.0
 FAULT_GRACE = 600.0
+# A job worker is killed once its job has reported progress, or has run this long without.
+KILL_AFTER_RUNNING = 1.5
 
 
 def free_app_port() -> int:
@@ -162,6 +164,7 @@ class Run:
         self.stop = threading.Event()
         self.t0 = time.monotonic()
         self.seconds = 0.0
+        self.resent = 0  # writes answered only after being sent again
 
     def now(self) -> float:
         return time.monotonic() - self.t0
@@ -194,12 +197,15 @@ class Run:
         if kind == "check_in":
             marker = form["submit_key"]
         deadline = time.monotonic() + RETRY_SECONDS
+        attempts = 0
         while True:
+            attempts += 1
             call, _, headers = self.send(session, page, Request("POST", path, form, expect=302))
             location = headers.get("Location", "")
             if call.ok and "/accounts/login" not in location:
                 with self.lock:
                     self.ledger.ack(marker, kind)
+                    self.resent += attempts > 1
                 return location
             if not call.failed or time.monotonic() > deadline:
                 with self.lock:
@@ -311,18 +317,21 @@ class Run:
         return found.group(1)
 
     def kill_job_worker_during(self, fault: Fault, job_id: str) -> None:
-        """Wait for the job to be running (and have started writing), then kill -9 the worker."""
+        """Wait for the job to be running and at work for a moment, then kill -9 the worker."""
         from django.db import connection
         from django.utils import timezone
 
         from jobs.models import Job, JobState
 
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
+        running_since: float | None = None
         job = Job.objects.get(id=job_id)
-        while time.monotonic() < deadline and not (job.state == JobState.RUNNING and job.done):
-            if job.state in (JobState.DONE, JobState.FAILED):
-                break
-            time.sleep(0.1)
+        while time.monotonic() < deadline and job.state not in (JobState.DONE, JobState.FAILED):
+            if job.state == JobState.RUNNING:
+                running_since = running_since or time.monotonic()
+                if job.done or time.monotonic() - running_since > KILL_AFTER_RUNNING:
+                    break
+            time.sleep(0.05)
             job.refresh_from_db()
         self.worker.kill()
         fault.killed_at = timezone.now()
@@ -614,8 +623,8 @@ def markdown(run: Run, problems: list[str], figures: dict[str, Any], meta: dict[
         f"{figures['stored_contacts']:,}",
         f"- portal check-ins acknowledged {figures['acked_check_ins']:,}, stored "
         f"{figures['stored_check_ins']:,}",
-        f"- writes without an answer after {RETRY_SECONDS:g} s of retries: "
-        f"{figures['unanswered_writes']}",
+        f"- writes answered only when sent again (same one-time key): {run.resent}; without an "
+        f"answer after {RETRY_SECONDS:g} s of sending again: {figures['unanswered_writes']}",
         f"- rows imported during the run: {figures['imported_rows']:,}; group sessions checked: "
         f"{figures['group_sessions']:,}",
         f"- jobs by state: {dict(figures['jobs'])}",
@@ -644,13 +653,16 @@ def markdown(run: Run, problems: list[str], figures: dict[str, Any], meta: dict[
         "| at | fault | what happened | recovery |",
         "|---:|---|---|---|",
     ]
-    for fault in run.faults:
-        after = recovery_seconds(run.calls, fault.at)
+    for i, fault in enumerate(run.faults):
+        until = run.faults[i + 1].at if i + 1 < len(run.faults) else None
+        after = recovery_seconds(run.calls, fault.at, until)
         if fault.name.startswith("pg_ctl") and run.windows:
-            after = recovery_seconds(run.calls, run.windows[-1].end)
+            after = recovery_seconds(run.calls, run.windows[-1].end, until)
         served = (
             "no request succeeded after it"
             if after is None
+            else f"no failed request after it ({after:.1f} s)"
+            if after == 0
             else f"last failed request ended {after:.1f} s after it"
         )
         recovery = "; ".join(x for x in (served, fault.recovery) if x)

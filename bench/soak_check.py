@@ -177,10 +177,16 @@ def count_errors(calls: Iterable[Call], windows: Iterable[Window]) -> Errors:
     return errors
 
 
-def recovery_seconds(calls: Iterable[Call], after: float) -> float | None:
-    """From `after` to the end of the last failed request that started after it, or 0.0 when
-    nothing failed after it; None when no request succeeded after it at all (not recovered)."""
-    later = sorted((c for c in calls if c.started >= after), key=lambda c: c.started)
+def recovery_seconds(
+    calls: Iterable[Call], after: float, until: float | None = None
+) -> float | None:
+    """From `after` to the end of the last failed request that started after it (and before
+    `until`, the next fault), or 0.0 when none failed; None when no request succeeded in that
+    span at all (not recovered)."""
+    later = sorted(
+        (c for c in calls if c.started >= after and (until is None or c.started < until)),
+        key=lambda c: c.started,
+    )
     if not any(c.ok for c in later):
         return None
     failed = [c.started + c.seconds for c in later if c.failed]

@@ -5,6 +5,8 @@ databases; the soak itself (`make soak`) is not part of `make test`."""
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bench.soak_check import (
     BatchRow,
     Call,
@@ -132,6 +134,10 @@ def test_recovery_is_until_the_last_failure_and_none_without_a_success() -> None
     assert recovery_seconds(calls, 9.0) == 3.0
     assert recovery_seconds(calls, 12.0) == 0.0
     assert recovery_seconds(calls[:2], 9.0) is None
+    # A later fault's failures are its own.
+    later = [*calls, Call("today", 20.0, 0.1, 500)]
+    assert recovery_seconds(later, 9.0) == pytest.approx(11.1)
+    assert recovery_seconds(later, 9.0, until=15.0) == 3.0
 
 
 def test_page_figures_take_percentiles_of_answered_requests_only() -> None:
