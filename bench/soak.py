@@ -11,9 +11,9 @@ in from the portal. During the run, at set fractions of the time:
 - 15%: kill -9 one gunicorn worker;
 - 30%: ask for an export on the exports page, kill -9 the job worker while it runs, start a new
   worker, and ask for the export again;
-- 50%: start an import (a participants file checked beforehand), kill -9 the job worker while it
+- 45%: start an import (a participants file checked beforehand), kill -9 the job worker while it
   writes, start a new worker, and start the import again;
-- 70%: `pg_ctl restart -m fast`, the restart window recorded.
+- 75%: `pg_ctl restart -m fast`, the restart window recorded.
 
 Then it checks: every write that got a success answer is stored exactly once (contacts carry a
 random marker in their note, read back through the models, which decrypt; check-ins by their
@@ -64,8 +64,8 @@ from bench.soak_cluster import Cluster
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "180"))
 SCALE = os.environ.get("SOAK_SCALE", "small")
-IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "20000"))
-FAULTS = {"app_worker": 0.15, "export": 0.30, "import": 0.50, "postgres": 0.70}
+IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "10000"))
+FAULTS = {"app_worker": 0.15, "export": 0.30, "import": 0.45, "postgres": 0.75}
 COACHES = ("ana", "ben", "rio")
 SUPERVISOR, MANAGER, PARTICIPANTS = "sam", "mia", ("pat", "luz")
 STOPPED_TEXT = "This stopped before it finished"

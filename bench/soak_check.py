@@ -180,11 +180,15 @@ def count_errors(calls: Iterable[Call], windows: Iterable[Window]) -> Errors:
 def recovery_seconds(
     calls: Iterable[Call], after: float, until: float | None = None
 ) -> float | None:
-    """From `after` to the end of the last failed request that started after it (and before
-    `until`, the next fault), or 0.0 when none failed; None when no request succeeded in that
-    span at all (not recovered)."""
+    """From `after` to the end of the last failed request that started after it (and ended
+    before `until`, the next fault), or 0.0 when none failed; None when no request succeeded in
+    that span at all (not recovered)."""
     later = sorted(
-        (c for c in calls if c.started >= after and (until is None or c.started < until)),
+        (
+            c
+            for c in calls
+            if c.started >= after and (until is None or c.started + c.seconds < until)
+        ),
         key=lambda c: c.started,
     )
     if not any(c.ok for c in later):

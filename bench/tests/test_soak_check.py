@@ -138,6 +138,7 @@ def test_recovery_is_until_the_last_failure_and_none_without_a_success() -> None
     later = [*calls, Call("today", 20.0, 0.1, 500)]
     assert recovery_seconds(later, 9.0) == pytest.approx(11.1)
     assert recovery_seconds(later, 9.0, until=15.0) == 3.0
+    assert recovery_seconds(later, 9.0, until=20.05) == 3.0  # ends after the next fault began
 
 
 def test_page_figures_take_percentiles_of_answered_requests_only() -> None:
