@@ -64,7 +64,7 @@ from bench.soak_cluster import Cluster
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "180"))
 SCALE = os.environ.get("SOAK_SCALE", "small")
-IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "10000"))
+IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "4000"))
 FAULTS = {"app_worker": 0.15, "export": 0.30, "import": 0.45, "postgres": 0.75}
 COACHES = ("ana", "ben", "rio")
 SUPERVISOR, MANAGER, PARTICIPANTS = "sam", "mia", ("pat", "luz")
@@ -398,11 +398,23 @@ class Run:
         connection.close()
 
     def restart_postgres(self) -> Fault:
+        from django.db import connection
+
+        from jobs.models import Job, JobState
+
+        working = Job.objects.filter(state=JobState.RUNNING, finished_at__isnull=True)
+        busy = [
+            j for j in working.only("id", "state", "heartbeat_at", "created_at") if not j.is_stale
+        ]
+        connection.close()
         fault = Fault("pg_ctl restart -m fast", self.now())
         self.cluster.restart()
         window = Window("PostgreSQL restart", fault.at, self.now())
         self.windows.append(window)
-        fault.detail = f"down from {window.start:.1f} s to {window.end:.1f} s"
+        fault.detail = (
+            f"down from {window.start:.1f} s to {window.end:.1f} s, with "
+            f"{len(busy)} {'job' if len(busy) == 1 else 'jobs'} running"
+        )
         return fault
 
     def faults_thread(self) -> None:
