@@ -8,12 +8,12 @@ worker. For `SOAK_SECONDS` (180 by default) coaches read Today, the caseload and
 log contacts, the supervisor and the manager read dashboards and reports, and participants check
 in from the portal. During the run, at set fractions of the time:
 
-- 15%: kill -9 one gunicorn worker;
-- 30%: ask for an export on the exports page, kill -9 the job worker while it runs, start a new
+- 10%: kill -9 one gunicorn worker;
+- 20%: ask for an export on the exports page, kill -9 the job worker while it runs, start a new
   worker, and ask for the export again;
-- 45%: start an import (a participants file checked beforehand), kill -9 the job worker while it
+- 35%: start an import (a participants file checked beforehand), kill -9 the job worker while it
   writes, start a new worker, and start the import again;
-- 75%: `pg_ctl restart -m fast`, the restart window recorded.
+- 80%: `pg_ctl restart -m fast`, the restart window recorded.
 
 Then it checks: every write that got a success answer is stored exactly once (contacts carry a
 random marker in their note, read back through the models, which decrypt; check-ins by their
@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "180"))
 SCALE = os.environ.get("SOAK_SCALE", "small")
 IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "4000"))
-FAULTS = {"app_worker": 0.15, "export": 0.30, "import": 0.45, "postgres": 0.75}
+FAULTS = {"app_worker": 0.10, "export": 0.20, "import": 0.35, "postgres": 0.80}
 COACHES = ("ana", "ben", "rio")
 SUPERVISOR, MANAGER, PARTICIPANTS = "sam", "mia", ("pat", "luz")
 STOPPED_TEXT = "This stopped before it finished"
@@ -340,7 +340,7 @@ class Run:
         fault.detail = (
             f"job worker killed {self.now() - fault.at:.1f} s after the request, with the job "
             + (
-                f"running ({job.done:,} of {job.total or 0:,})"
+                (f"running ({job.done:,} of {job.total:,})" if job.total else "running")
                 if landed
                 else f"already {job.state}"
             )
@@ -403,8 +403,11 @@ class Run:
         from jobs.models import Job, JobState
 
         working = Job.objects.filter(state=JobState.RUNNING, finished_at__isnull=True)
+        killed = {f.job_ids[0] for f in self.faults if f.job_ids}
         busy = [
-            j for j in working.only("id", "state", "heartbeat_at", "created_at") if not j.is_stale
+            j
+            for j in working.only("id", "state", "heartbeat_at", "created_at")
+            if not j.is_stale and str(j.id) not in killed
         ]
         connection.close()
         fault = Fault("pg_ctl restart -m fast", self.now())
