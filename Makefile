@@ -12,7 +12,7 @@ SCALE ?= small
 BENCH_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0
 DEMO_ENV := CAIRN_DEMO=1 CAIRN_HTTPS=0 CAIRN_REQUIRE_2FA=0 DATABASE_URL=sqlite:///$(CURDIR)/var/cairn.sqlite3
 
-.PHONY: run dev demo-data test test-postgres test-sqlite suite-postgres suite-sqlite lint typecheck format bench deps dev-deps services \
+.PHONY: run dev demo-data test test-postgres test-sqlite suite-postgres suite-sqlite lint typecheck format bench soak deps dev-deps services \
 	migrations-check clean
 
 $(BIN)/python:
@@ -74,6 +74,11 @@ suite-sqlite:
 # The benchmark suite on its own database (cairn_bench_$(SCALE)): SCALE=small or state.
 bench: deps services
 	$(BENCH_ENV) $(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
+
+# Load with faults on a throwaway PostgreSQL cluster of its own (not part of `make test`):
+# SOAK_SECONDS (default 180) of mixed load, then checks that nothing was lost (bench/soak.py).
+soak: deps
+	$(BENCH_ENV) $(BIN)/python -m bench.soak
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -44,8 +44,17 @@ def production_env(database_url: str) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, database_url: str, *, workers: int = WORKERS, threads: int = 1) -> None:
-        self.port = free_port()
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        workers: int = WORKERS,
+        threads: int = 1,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.port = port or free_port()
+        self.extra_env = env or {}
         self.workers = workers
         self.threads = threads
         self.database_url = database_url
@@ -71,7 +80,7 @@ class Server:
                 "warning",
             ],
             cwd=Path(__file__).resolve().parent.parent,
-            env=production_env(self.database_url),
+            env={**production_env(self.database_url), **self.extra_env},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -95,6 +104,20 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def worker_pids(self) -> list[int]:
+        """The master's worker processes, from /proc (Linux)."""
+        if self.process is None:
+            return []
+        pids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{self.process.pid}\n" in text:
+                pids.append(int(status.parent.name))
+        return sorted(pids)
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker, from /proc (Linux)."""
