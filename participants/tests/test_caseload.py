@@ -124,20 +124,21 @@ def test_caseload_and_overview_query_counts_are_pinned(demo: DemoWorld, client_f
     client = client_for("mia")
     pat = _pat(demo)
     client.get("/participants/")  # warm the session (and the whole organization's count)
-    # session, user, memberships, second-factor device, one page with coaches joined, audit
-    # (lock chain head, insert event, move head); no session save (the idle clock is written at
+    # session, user, memberships, second-factor device, the navigation's counts (texts waiting
+    # to be placed, for a manager), one page with coaches joined, audit (lock chain head,
+    # insert event, move head); no session save (the idle clock is written at
     # most every 10 seconds); the manager's unfiltered count comes from the cache
     # (CachedCountPaginator).
     small_list = _statements_for(client, "/participants/")
     small_detail = _statements_for(client, f"/participants/{pat.id}/")
-    assert len(small_list) == 8, small_list
+    assert len(small_list) == 9, small_list
     # ... plus support people, status steps, coach assignments, recent contacts, schedules,
     # active consents, the safety plan card (1), the plan card (open goals with their plan,
     # latest milestones: 2) and the recovery-capital card (the schedule; break steps and
     # BARC-10 dates in one UNION: 2), the appointments card (the next few, the latest past
     # one, their reminder choice: 3) and the referrals card (the latest few with their services
     # and partners: 1).
-    assert len(small_detail) == 23, small_detail
+    assert len(small_detail) == 24, small_detail
     harbor = demo.organizations["harbor"]
     Participant.objects.bulk_create(
         Participant(
