@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +98,7 @@ def find(request: HttpRequest) -> HttpResponse:
             "zip_known": zip_known,
             "page": page,
             "query": query.urlencode(),
+            "search": request.GET.urlencode(),
             "person": person,
             "shared": shared_with(person) if person else [],
             "no_text": _no_text(person),
@@ -141,8 +142,20 @@ def _when(moment: datetime) -> str:
         return show_weekday_time(moment)
 
 
-def _back_to_find(person: Participant) -> str:
-    return reverse("directory:find") + f"?for={person.id}"
+# What a search on Find help is made of: a share or a text brings the coach back to it.
+SEARCH_FIELDS = ("q", "need", "language", "cost", "open_now", "zip", "within", "page")
+
+
+def _back_to_find(person: Participant, request: HttpRequest | None = None) -> str:
+    """Find help for the person, with the search the form was sent from (`search`, the page's
+    query string; only the search's own fields are kept, each cut short)."""
+    wanted = QueryDict(request.POST.get("search", "")[:1000]) if request is not None else None
+    back = QueryDict(mutable=True)
+    back["for"] = str(person.id)
+    for name in SEARCH_FIELDS:
+        if wanted is not None and wanted.get(name):
+            back[name] = wanted[name][:100]
+    return reverse("directory:find") + "?" + back.urlencode()
 
 
 @require_POST
@@ -155,12 +168,12 @@ def text(request: HttpRequest, service_id: object, participant_id: object) -> Ht
     person = participant_or_404(request, participant_id)
     if service.status != ServiceStatus.ACTIVE:
         messages.error(request, _("This listing is archived; it can no longer be shared."))
-        return redirect(_back_to_find(person))
+        return redirect(_back_to_find(person, request))
     try:
         sent = create_once(
             request,
             create=lambda: text_resource(acting=membership, participant=person, service=service),
-            location=lambda _texted: _back_to_find(person),
+            location=lambda _texted: _back_to_find(person, request),
             target=lambda texted: texted.message.id,
         )
     except NotTexted as refused:
@@ -168,7 +181,7 @@ def text(request: HttpRequest, service_id: object, participant_id: object) -> Ht
             request,
             refused.reason + " " + _("You can still share it onto their portal."),
         )
-        return redirect(_back_to_find(person))
+        return redirect(_back_to_find(person, request))
     plan, names = sent.obj.plan, {"service": service.name, "name": person}
     if plan.way == TextWay.WAITS and plan.waits_until is not None:
         names["when"] = _when(plan.waits_until)
@@ -210,7 +223,7 @@ def share(request: HttpRequest, service_id: object, participant_id: object) -> H
                 _("%(name)s already has %(service)s in their resources.")
                 % {"service": service.name, "name": person},
             )
-    return redirect(_back_to_find(person))
+    return redirect(_back_to_find(person, request))
 
 
 # --- keeping the directory ------------------------------------------------------------------

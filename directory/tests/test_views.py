@@ -68,6 +68,31 @@ def test_coach_shares_with_their_participant_once(client_for, demo, listings) ->
     assert AuditEvent.objects.filter(target_type="directory.sharedresource").exists()
 
 
+def test_after_sharing_the_coach_is_back_at_the_same_search(client_for, demo, listings) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    pat = Participant.objects.get(user=demo.users["pat"])
+    service = listings["Rapid Rehousing Help Desk"]
+    client = client_for("ana")
+    search = f"for={pat.id}&need=housing&zip=21201&within=5&q=rehousing"
+    page = client.get(f"/directory/?{search}").content.decode()
+    assert 'name="search" value="' in page  # each share form carries the search back
+    response = client.post(
+        f"/directory/{service.id}/share/{pat.id}/",
+        {"search": search + "&for=someone-else&next=https://elsewhere.example"},
+    )
+    back = urlsplit(response["Location"])
+    assert back.path == "/directory/" and not back.netloc
+    assert parse_qs(back.query) == {
+        "for": [str(pat.id)],
+        "need": ["housing"],
+        "zip": ["21201"],
+        "within": ["5"],
+        "q": ["rehousing"],
+    }
+    assert "Rapid Rehousing Help Desk" in client.get(response["Location"]).content.decode()
+
+
 def test_coach_cannot_share_with_someone_outside_their_caseload(client_for, demo, listings) -> None:
     pat = Participant.objects.get(user=demo.users["pat"])
     service = listings["Rapid Rehousing Help Desk"]
