@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from appointments.models import Appointment, Reminder, ReminderLead, ReminderNote, ReminderState
+from lib.tests.servers import serve_http
 from organizations.models import Membership, Organization, Role
 from participants.models import ContactChannel, Participant
 
@@ -83,27 +84,13 @@ def provider() -> Iterator[Provider]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.timeout = 0.05
-    stop = threading.Event()
-    deadline = time.monotonic() + PROVIDER_LIFETIME_SECONDS
-
-    def serve() -> None:
-        while not stop.is_set() and time.monotonic() < deadline:
-            server.handle_request()
-        server.server_close()
-
-    thread = threading.Thread(target=serve, name="fake-sms-provider", daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/messages"
-    try:
-        yield state
-    finally:
-        state.release.set()
-        stop.set()
-        thread.join(timeout=5)
-    assert not thread.is_alive()
+    # A held request must not hold the close up: its answer is never wanted.
+    with serve_http(Handler, lifetime=PROVIDER_LIFETIME_SECONDS, finish_answers=False) as base:
+        state.url = f"{base}/messages"
+        try:
+            yield state
+        finally:
+            state.release.set()
 
 
 def _database_url() -> str:

@@ -1,14 +1,18 @@
-"""Real servers beside the test cluster, for the PostgreSQL suite: a streaming replica of it
-(`pg_basebackup -R`) and pgbouncer in transaction mode, each on a free loopback port in a
+"""Real servers for tests. Beside the test cluster, for the PostgreSQL suite: a streaming replica
+of it (`pg_basebackup -R`) and pgbouncer in transaction mode, each on a free loopback port in a
 temporary folder, run as the `postgres` user (neither runs as root), and stopped and removed
-when done, within a bounded time."""
+when done, within a bounded time. On both databases: a fake HTTP provider (`serve_http`)."""
 
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -16,6 +20,39 @@ PRIMARY_SOCKET = "/var/run/postgresql"
 PRIMARY_PORT = 5432
 PGBOUNCER = Path("/usr/sbin/pgbouncer")
 TIMEOUT = 60  # seconds any one step may take
+
+
+@contextmanager
+def serve_http(
+    handler: type[BaseHTTPRequestHandler],
+    *,
+    lifetime: float,
+    finish_answers: bool = True,
+    join_seconds: float = 5.0,
+) -> Iterator[str]:
+    """A threaded HTTP server on a free loopback port, answering with `handler` in a thread of
+    its own until the block ends or `lifetime` seconds pass; yields its base URL. With
+    `finish_answers`, closing waits for a request still being answered (nothing outlives the
+    test); without, a request held open on purpose does not hold the close up."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = not finish_answers
+    server.timeout = 0.05
+    stop = threading.Event()
+    deadline = time.monotonic() + lifetime
+
+    def serve() -> None:
+        while not stop.is_set() and time.monotonic() < deadline:
+            server.handle_request()
+        server.server_close()
+
+    thread = threading.Thread(target=serve, name="fake-http-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=join_seconds)
+    assert not thread.is_alive()
 
 
 def free_port() -> int:

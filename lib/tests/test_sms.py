@@ -6,7 +6,6 @@ time and then stops by itself, so a failing test can never leave it running.
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pytest
 from lib import sms
 from lib.sms import SendFailed, TextMessage
 from lib.sms_http import HttpBackend
+from lib.tests.servers import serve_http
 
 TOKEN = "test-token-not-a-secret"
 CODE_TEXT = "Your Cairn code is KQ7M-R4TP"
@@ -79,28 +79,13 @@ def provider() -> Iterator[FakeProvider]:
         def log_message(self, format: str, *args: Any) -> None:
             return  # keep test output quiet; the real provider's logs are not ours
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # Not daemon threads: server_close() then waits for a request still being answered (a
-    # delayed one), so nothing of this fixture outlives its test.
-    server.daemon_threads = False
-    server.timeout = 0.05
-    stop = threading.Event()
-    deadline = time.monotonic() + SERVER_LIFETIME_SECONDS
-
-    def serve() -> None:
-        while not stop.is_set() and time.monotonic() < deadline:
-            server.handle_request()
-        server.server_close()
-
-    thread = threading.Thread(target=serve, name="fake-sms-provider", daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/messages"
-    try:
+    # Closing waits for a request still being answered (a delayed one), so nothing of this
+    # fixture outlives its test.
+    with serve_http(
+        Handler, lifetime=SERVER_LIFETIME_SECONDS, join_seconds=SLOWEST_ANSWER_SECONDS + 2
+    ) as base:
+        state.url = f"{base}/messages"
         yield state
-    finally:
-        stop.set()
-        thread.join(timeout=SLOWEST_ANSWER_SECONDS + 2)
-    assert not thread.is_alive()
 
 
 # --- the contract every backend keeps ----------------------------------------------------------
