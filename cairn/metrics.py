@@ -10,7 +10,6 @@ Under gunicorn each worker counts its own requests; `gunicorn.conf.py` gives the
 """
 
 import hmac
-import os
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -18,9 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from appointments.models import Reminder, ReminderState
@@ -51,14 +50,6 @@ class BackgroundWork(Collector):
         )
 
 
-def _request_metrics() -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
-        return generate_latest(registry)
-    return generate_latest(REGISTRY)
-
-
 def _allowed(request: HttpRequest) -> bool:
     token = settings.CAIRN_METRICS_TOKEN
     given = request.headers.get("Authorization", "")
@@ -73,5 +64,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
         raise Http404
     background = CollectorRegistry()
     background.register(BackgroundWork())
-    body = _request_metrics() + generate_latest(background)
+    # django-prometheus's own page gives the request counts (all workers' under gunicorn).
+    body = ExportToDjangoView(request).content + generate_latest(background)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
