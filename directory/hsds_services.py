@@ -27,7 +27,7 @@ from directory.models import (
     Service,
     ServiceLanguage,
 )
-from jobs.runner import submit
+from jobs.runner import expect_quiet, submit
 from lib.blind_index import hash_fields
 from organizations.models import Membership, Organization
 
@@ -92,12 +92,6 @@ def _progress(progress: ProgressFn | None, done: int, total: int | None, message
 # told how long it may be quiet. 50,000 listings took 300 s to save at load 8-10 on 2 cores
 # (bench/results/2026-12-06-hsds-50k.md): 10 ms a listing leaves room beyond that.
 SAVE_SECONDS_PER_LISTING = 0.01
-
-
-def _expect_quiet(progress: ProgressFn | None, seconds: float, message: str) -> None:
-    expect = getattr(progress, "expect_quiet", None)  # a job's Progress (jobs.runner) has it
-    if expect is not None:
-        expect(seconds, message)
 
 
 def _new_record(acting: Membership, filename: str) -> HsdsImport:
@@ -225,7 +219,7 @@ def apply_import(
     if result.problem_count:  # the file changed on disk, or Cairn's checks did
         raise NotReady("problems")
     total = len(result.listings)
-    _expect_quiet(progress, SAVE_SECONDS_PER_LISTING * total, _("Saving the listings"))
+    expect_quiet(progress, SAVE_SECONDS_PER_LISTING * total, _("Saving the listings"))
     with transaction.atomic():
         locked = HsdsImport.objects.select_for_update().get(pk=record.pk)
         if locked.state != HsdsImportState.CHECKED or locked.problem_count:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Target, record_member_action
@@ -14,10 +15,16 @@ from imports import applying
 from imports.checking import CheckResult, Problem, run_check, text
 from imports.models import BatchState, ImportBatch
 from imports.reading import Cell, Sheet, check_size, read
+from jobs.runner import expect_quiet
 from lib.spreadsheet import CSV_ENCODING, CsvWriter
 from organizations.models import Membership
 
 ProgressFn = Callable[[int, int], None]
+
+# The import is one transaction, so its progress cannot be seen from outside until it commits;
+# the job's page is told how long it may be quiet. Checking and writing 4,000 rows took longer
+# than 30 s at load 3-5 in the soak (bench/README.md): 10 ms a row leaves room beyond that.
+APPLY_SECONDS_PER_ROW = 0.01
 
 
 class NotReady(Exception):
@@ -119,6 +126,7 @@ def apply(
 
     With `only_if_all_valid`, a batch with any problem imports nothing.
     """
+    expect_quiet(progress, APPLY_SECONDS_PER_ROW * batch.row_count, _("Importing the rows"))
     with transaction.atomic():
         # The row lock makes a second click (or a second job) wait, then find it applied.
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)

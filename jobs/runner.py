@@ -76,6 +76,13 @@ class Progress:
         self._last = time.monotonic()
 
 
+def expect_quiet(progress: object, seconds: float, message: str) -> None:
+    """`Progress.expect_quiet` for services that take any progress callback: a job's `Progress`
+    is told, a plain callback (a command's or a test's) has nothing to tell."""
+    if isinstance(progress, Progress):
+        progress.expect_quiet(seconds, message)
+
+
 Handler = Callable[[Job, Progress], JobResult]
 _HANDLERS: dict[str, Handler] = {}
 # Kinds that are the system's own errands (a waiting text), not listed as the member's jobs.

@@ -15,6 +15,7 @@ from encounters.services import content_hash
 from imports import services, views
 from imports.models import BatchState, ImportBatch
 from imports.sample import participants_csv, to_csv
+from jobs import runner
 from jobs.models import Job, JobState
 from lib.testing import sql_value
 from organizations.models import Membership
@@ -177,3 +178,25 @@ def test_a_large_file_is_checked_and_imported_as_a_background_job_with_progress(
     assert apply_job.state == JobState.DONE
     assert apply_job.summary == "Imported 4 rows."
     assert Participant.objects.filter(preferred_name__startswith="Person 0").count() == 4
+
+
+def test_before_its_one_long_transaction_the_import_tells_its_job_page_to_expect_quiet(
+    demo: DemoWorld,
+    client_for: Callable[[str], Client],
+    checked: Checked,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows' progress is written inside the import's transaction, where nobody sees it; the
+    page is told how long to wait before calling the import stopped, from outside it."""
+    batch = checked(participants_csv(6))
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    told: list[tuple[float, str, int]] = []
+
+    def expect_quiet(self: object, seconds: float, message: str) -> None:
+        told.append((seconds, message, len(connection.atomic_blocks) - outside))
+
+    monkeypatch.setattr(runner.Progress, "expect_quiet", expect_quiet)
+    monkeypatch.setattr(views, "BACKGROUND_ROWS", 2)  # a job, as for a large file
+    client_for("mia").post(reverse("imports:apply", args=[batch.id]), {"mode": "valid"})
+    assert told == [(6 * services.APPLY_SECONDS_PER_ROW, "Importing the rows", 0)]
+    assert Job.objects.get(kind="imports.apply").summary == "Imported 6 rows."
