@@ -139,6 +139,12 @@ def jobs_run_inline(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def prepared_queries_checked(settings) -> None:
+    """Every prepared query (lib.prepared) is compared with the same query compiled afresh."""
+    settings.CAIRN_PREPARED_VERIFY = True
+
+
+@pytest.fixture(autouse=True)
 def hsds_uploads_apart(settings, tmp_path_factory) -> None:
     """Uploaded HSDS files wait in a folder of the test's own, not under var/."""
     settings.CAIRN_HSDS_UPLOAD_DIR = tmp_path_factory.mktemp("hsds-uploads")

@@ -19,9 +19,10 @@ from appointments.models import (
 )
 from appointments.services import hash_token
 from groups.models import Group
+from lib.prepared import prepared
 from organizations.models import Membership
 from participants.models import Participant
-from participants.selectors import ENCRYPTED_FIELDS
+from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload_of
 
 # Today offers a follow-up for a missed appointment for this long, unless a contact came since.
 FOLLOW_UP_DAYS = 14
@@ -81,16 +82,13 @@ def group_calendar_panel(*, group: Group) -> list[Appointment]:
     )
 
 
-def missed_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Appointment]:
-    """The coach's missed appointments of the last two weeks with no contact recorded since:
-    a gentle reason to reach out, never a change to the person's status."""
-    since = timezone.now() - timedelta(days=FOLLOW_UP_DAYS)
-    rows = (
+@prepared
+def _missed(*, organization_id: int, user_id: int, since: datetime) -> QuerySet[Appointment]:
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return (
         Appointment.objects.filter(
-            organization=membership.organization,
-            coach=membership.user,
+            organization_id=organization_id,
+            coach_id=user_id,
             status=Status.NO_SHOW,
             starts_at__gte=since,
             participant__in=people.values("id"),
@@ -98,6 +96,19 @@ def missed_for_today(
         .select_related("participant")
         .defer("place", "cancel_reason", *BRIEF)
         .order_by("-starts_at")[:20]
+    )
+
+
+def missed_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Appointment]:
+    """The coach's missed appointments of the last two weeks with no contact recorded since:
+    a gentle reason to reach out, never a change to the person's status. (`people`, the coach's
+    own caseload, is read again from ids, so the query is compiled once.)"""
+    rows = _missed.fetch(
+        organization_id=membership.organization_id,
+        user_id=membership.user_id,
+        since=timezone.now() - timedelta(days=FOLLOW_UP_DAYS),
     )
     shown: list[Appointment] = []
     seen: set[Any] = set()

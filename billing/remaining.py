@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from billing.models import Authorization, Coverage, LineState
+from lib.prepared import prepared
 from lib.when import show_date
 from participants.models import Participant
+from participants.selectors import own_open_caseload_of
 
 # Fewer units than this left (two hours of 15-minute units) puts the authorization on Today.
 RUNNING_LOW = 8
@@ -44,20 +46,28 @@ class RunningLow:
     ends_on: date
 
 
-def for_today(*, membership: Any, today: date, people: QuerySet[Participant]) -> list[RunningLow]:
-    """The coach's people whose current authorization has fewer than RUNNING_LOW units left:
-    one query, whatever the caseload."""
-    rows = (
+@prepared
+def _running_low(*, organization_id: int, user_id: int, today: date) -> QuerySet[Authorization]:
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return (
         _with_left(Authorization.objects.filter(_current(today), coverage__participant__in=people))  # type: ignore[misc]  # annotated above
         .filter(left__lt=RUNNING_LOW)
         .select_related("coverage__participant", "coverage__payer")
         .order_by("left", "ends_on")
     )
+
+
+def for_today(*, membership: Any, today: date, people: QuerySet[Participant]) -> list[RunningLow]:
+    """The coach's people whose current authorization has fewer than RUNNING_LOW units left:
+    one query, whatever the caseload, compiled once (the same people as `people`, from ids)."""
+    rows = _running_low.fetch(
+        organization_id=membership.organization_id, user_id=membership.user_id, today=today
+    )
     return [
         RunningLow(
             participant=a.coverage.participant,
             payer=a.coverage.payer.name,
-            left=max(0, a.left),  # type: ignore[attr-defined]
+            left=max(0, a.left),
             ends_on=a.ends_on,
         )
         for a in rows

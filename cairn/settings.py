@@ -341,6 +341,9 @@ CAIRN_MODEL_DIR = Path(envstr("CAIRN_MODEL_DIR", str(VAR_DIR / "models")))
 CAIRN_PHONE_REGION = envstr("CAIRN_PHONE_REGION", "US")
 # A directory of instrument definition files (TOML) that replace the built-in ones by key.
 CAIRN_INSTRUMENTS_DIR = envstr("CAIRN_INSTRUMENTS_DIR", "")
+# Prepared queries (lib.prepared) also compile the ordinary way on every call and check that
+# both agree; the tests turn this on, so both databases check every prepared query.
+CAIRN_PREPARED_VERIFY = envbool("CAIRN_PREPARED_VERIFY", False)
 # Background jobs run in a thread after the request commits; tests run them inline instead.
 CAIRN_JOBS_SYNC = envbool("CAIRN_JOBS_SYNC", False)
 # "thread": the web process runs the jobs it accepts; "worker": only `manage.py run_jobs` does.

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from consent.models import Consent
 from encounters.selectors import BRIEF_PARTICIPANT
+from lib.prepared import prepared
 from organizations.models import Membership
 from participants.models import Participant
+from participants.selectors import own_open_caseload_of
 
 # Today lists a consent this many days before it ends.
 CONSENT_NOTICE_DAYS = 14
@@ -21,37 +23,59 @@ def active_consents(*, participant: Participant) -> list[Consent]:
     return list(Consent.objects.active_or_waiting().filter(participant=participant))
 
 
-def expiring_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """The coach's people whose consent ends within `CONSENT_NOTICE_DAYS`, soonest first."""
-    return list(
+@prepared
+def _expiring(*, organization_id: int, user_id: int, today: date, until: date) -> QuerySet[Consent]:
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return (
         Consent.objects.active(today)
         .filter(
-            organization=membership.organization,
+            organization_id=organization_id,
             participant__in=people.values("id"),
-            expires_on__lte=today + timedelta(days=CONSENT_NOTICE_DAYS),
+            expires_on__lte=until,
         )
         .select_related("participant")
         .order_by("expires_on")[:50]
     )
 
 
-def answered_for_today(
+def expiring_for_today(
     *, membership: Membership, today: date, people: QuerySet[Participant]
 ) -> list[Any]:
-    """Consents sent to sign in the portal that the person signed or answered since yesterday."""
-    return list(
+    """The coach's people (`people`, read again from ids so the query is compiled once) whose
+    consent ends within `CONSENT_NOTICE_DAYS`, soonest first."""
+    return _expiring.fetch(
+        organization_id=membership.organization_id,
+        user_id=membership.user_id,
+        today=today,
+        until=today + timedelta(days=CONSENT_NOTICE_DAYS),
+    )
+
+
+@prepared
+def _answered(*, organization_id: int, user_id: int, since: datetime) -> QuerySet[Consent]:
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return (
         Consent.objects.filter(
-            organization=membership.organization,
+            organization_id=organization_id,
             participant__in=people.values("id"),
-            answered_at__gte=datetime.combine(
-                today - timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
-            ),
+            answered_at__gte=since,
         )
         .select_related("participant")
         .defer(*BRIEF_PARTICIPANT)
         .order_by("-answered_at")[:50]
+    )
+
+
+def answered_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Any]:
+    """Consents sent to sign in the portal that the person (one of `people`, read again from
+    ids) signed or answered since yesterday."""
+    since = datetime.combine(
+        today - timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return _answered.fetch(
+        organization_id=membership.organization_id, user_id=membership.user_id, since=since
     )
 
 

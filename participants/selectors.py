@@ -54,6 +54,19 @@ def own_open_caseload(*, user: AnyUser, organization: Organization) -> Participa
     )
 
 
+def own_open_caseload_of(*, user_id: int, organization_id: int) -> ParticipantQuerySet:
+    """`own_open_caseload` from ids alone, for prepared queries (lib.prepared), which are built
+    from plain values. The same rows for every role Today serves: `visible_to` gives each member
+    their own caseload, so only the organization and the unmerged records are left of it. The
+    caller has checked the membership (`member_required`)."""
+    return Participant.objects.filter(
+        Q(coach_id=user_id) | Q(secondary_coach_id=user_id),
+        organization_id=organization_id,
+        merged_into__isnull=True,
+        status__in=ParticipantStatus.open(),
+    ).defer(*ENCRYPTED_FIELDS)
+
+
 @dataclass(frozen=True)
 class CaseloadCounts:
     """Whom a caseload counts by default (open records) and whom it leaves out until asked."""

@@ -10,8 +10,10 @@ from accounts.models import AnyUser
 from consent.models import Consent
 from encounters.models import CheckInSchedule
 from encounters.selectors import BRIEF_PARTICIPANT
+from lib.prepared import prepared
 from organizations.models import Membership
 from participants.models import Participant
+from participants.selectors import own_open_caseload_of
 from plans.models import Goal, GoalStatus, Milestone
 from portal.models import CallRequest, PortalPreference
 from portal.plan.selectors import check_in_panel
@@ -47,19 +49,28 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
     }
 
 
-def call_requests_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """Calls the coach's people asked for from their own Cairn, still waiting, oldest first."""
-    return list(
+@prepared
+def _waiting_calls(*, organization_id: int, user_id: int) -> QuerySet[CallRequest]:
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return (
         CallRequest.objects.filter(
-            organization=membership.organization,
+            organization_id=organization_id,
             handled_at__isnull=True,
             participant__in=people.values("id"),
         )
         .select_related("participant")
         .defer(*BRIEF_PARTICIPANT)
         .order_by("created_at")[:50]
+    )
+
+
+def call_requests_for_today(
+    *, membership: Membership, today: date, people: QuerySet[Participant]
+) -> list[Any]:
+    """Calls the coach's people (`people`, read again from ids so the query is compiled once)
+    asked for from their own Cairn, still waiting, oldest first."""
+    return _waiting_calls.fetch(
+        organization_id=membership.organization_id, user_id=membership.user_id
     )
 
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from accounts.models import AnyUser
 from consent.selectors import in_force
 from directory.models import Need, ResourceOrganization
+from lib.prepared import prepared
 from organizations.models import Membership, Organization
 from participants.models import Participant
+from participants.selectors import own_open_caseload_of
 from referrals.models import Referral, ReferralSettings, ReferralState
 from referrals.services import hash_token
 
@@ -34,23 +36,32 @@ class Silent:
     days: int  # whole days since it was sent
 
 
-def silent_for_today(
-    *, membership: Membership, today: date, people: "QuerySet[Participant]"
-) -> list[Silent]:
-    """Referrals of the coach's own people that their partner has not answered within the
-    program's days, oldest first (registered as a Today list; two queries)."""
-    days = settings_for(membership.organization).answer_within_days
-    zone = timezone.get_current_timezone()
-    cutoff = datetime.combine(today - timedelta(days=days), time.max, tzinfo=zone)
-    rows = (
+@prepared
+def _silent(*, organization_id: int, user_id: int, cutoff: datetime) -> "QuerySet[Referral]":
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return (
         Referral.objects.filter(
-            organization=membership.organization,
+            organization_id=organization_id,
             participant__in=people.values("id"),
             state=ReferralState.SENT,
             sent_at__lte=cutoff,
         )
         .select_related("participant", "service")
         .order_by("sent_at", "id")[:TODAY_LIMIT]
+    )
+
+
+def silent_for_today(
+    *, membership: Membership, today: date, people: "QuerySet[Participant]"
+) -> list[Silent]:
+    """Referrals of the coach's own people that their partner has not answered within the
+    program's days, oldest first (registered as a Today list; two queries; `people` is read
+    again from ids, so the second is compiled once)."""
+    days = settings_for(membership.organization).answer_within_days
+    zone = timezone.get_current_timezone()
+    cutoff = datetime.combine(today - timedelta(days=days), time.max, tzinfo=zone)
+    rows = _silent.fetch(
+        organization_id=membership.organization_id, user_id=membership.user_id, cutoff=cutoff
     )
     return [Silent(r, (today - r.sent_at.astimezone(zone).date()).days) for r in rows]
 

@@ -1,0 +1,136 @@
+"""Prepared queries (lib.prepared) give what the same queryset gives, for any values, and refuse
+a query whose values are not all passed in."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from cairn.demo import DemoWorld
+from encounters.models import CheckInSchedule, Encounter
+from lib.prepared import NotPrepared, Prepared, prepared
+from participants.models import Participant
+
+
+def _people(*, organization_id: int, coach_id: int, since: date) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(organization_id=organization_id, enrolled_on__gte=since)
+        .filter(coach_id=coach_id)
+        .select_related("coach", "organization")
+        .order_by("preferred_name", "id")
+    )
+
+
+def _ids(rows: list[Participant]) -> list[object]:
+    return [p.id for p in rows]
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_a_prepared_query_gives_each_persons_own_rows_for_any_values(
+    demo: DemoWorld, settings, verify: bool
+) -> None:
+    settings.CAIRN_PREPARED_VERIFY = verify
+    query = prepared(_people)
+    harbor, riverside = demo.organizations["harbor"], demo.organizations["riverside"]
+    cases = [
+        (harbor.id, demo.users["ana"].pk, date(2000, 1, 1)),
+        (harbor.id, demo.users["ben"].pk, date(2000, 1, 1)),
+        (riverside.id, demo.users["rio"].pk, date(2000, 1, 1)),
+        (harbor.id, demo.users["ana"].pk, date(2100, 1, 1)),  # nobody enrolled after
+        (riverside.id, demo.users["ana"].pk, date(2000, 1, 1)),  # ana has nobody there
+    ]
+    for organization_id, coach_id, since in cases * 2:  # the second round reuses the plan
+        rows = query.fetch(organization_id=organization_id, coach_id=coach_id, since=since)
+        built = _people(organization_id=organization_id, coach_id=coach_id, since=since)
+        assert _ids(rows) == _ids(list(built))
+        assert all(p.coach_id == coach_id and p.organization_id == organization_id for p in rows)
+    assert len(query._plans) == 1  # one compilation served every call
+    ana_rows = query.fetch(
+        organization_id=harbor.id, coach_id=demo.users["ana"].pk, since=date(2000, 1, 1)
+    )
+    assert ana_rows and ana_rows[0].coach.username == "ana"  # select_related came along
+    assert ana_rows[0].organization.slug == "harbor"
+
+
+def test_values_rows_annotations_and_a_string_shape(demo: DemoWorld) -> None:
+    def signed(*, organization_id: int, state: str) -> QuerySet[Any]:
+        return (
+            Encounter.objects.filter(organization_id=organization_id, state=state)
+            .annotate(author_name=F("author__username"))
+            .values("id", "author_name")
+            .order_by("id")
+        )
+
+    query = prepared(signed)
+    harbor = demo.organizations["harbor"]
+    for state in ("signed", "draft", "signed"):
+        rows = query.fetch(organization_id=harbor.id, state=state)
+        assert rows == list(signed(organization_id=harbor.id, state=state))
+    assert len(query._plans) == 2  # one per state: a string is part of the shape
+    assert any(
+        row["author_name"] == "ana"
+        for row in query.fetch(organization_id=harbor.id, state="signed")
+    )
+
+
+def test_a_query_that_can_match_nothing_gives_nothing(demo: DemoWorld) -> None:
+    query: Prepared[Participant] = prepared(
+        lambda *, organization_id: Participant.objects.filter(
+            organization_id=organization_id
+        ).none()
+    )
+    assert query.fetch(organization_id=demo.organizations["harbor"].id) == []
+
+
+def test_a_value_computed_inside_the_query_is_refused(demo: DemoWorld) -> None:
+    def since_yesterday(*, organization_id: int, today: date) -> QuerySet[Participant]:
+        return Participant.objects.filter(
+            organization_id=organization_id, enrolled_on__gte=today - timedelta(days=1)
+        )
+
+    def on_weekday(*, organization_id: int, today: date) -> QuerySet[Participant]:
+        return Participant.objects.filter(organization_id=organization_id, coach_id=today.weekday())
+
+    def now_inside(*, organization_id: int) -> QuerySet[Participant]:
+        return Participant.objects.filter(
+            organization_id=organization_id, created_at__lte=timezone.now()
+        )
+
+    harbor = demo.organizations["harbor"].id
+    for build, values in (
+        (since_yesterday, {"today": date(2026, 12, 6)}),
+        (on_weekday, {"today": date(2026, 12, 6)}),
+        (now_inside, {}),
+    ):
+        with pytest.raises(NotPrepared, match="computed inside the query"):
+            prepared(build).fetch(organization_id=harbor, **values)
+
+
+def test_a_value_that_changes_the_sql_must_be_a_shape(demo: DemoWorld) -> None:
+    def by_count(*, organization_id: int, limit: int) -> QuerySet[Participant]:
+        return Participant.objects.filter(organization_id=organization_id).order_by("id")[:limit]
+
+    with pytest.raises(NotPrepared, match="changes the SQL"):
+        prepared(by_count).fetch(organization_id=demo.organizations["harbor"].id, limit=3)
+
+
+def test_a_small_integer_column_is_a_parameter_too(demo: DemoWorld) -> None:
+    """Django compiles a value outside a column's range as "matches nothing": the stand-ins are
+    small enough for a weekday."""
+
+    def on_weekday(*, organization_id: int, weekday: int) -> QuerySet[CheckInSchedule]:
+        return CheckInSchedule.objects.filter(organization_id=organization_id, weekday=weekday)
+
+    query = prepared(on_weekday)
+    harbor = demo.organizations["harbor"].id
+    found = 0
+    for weekday in range(7):
+        rows = query.fetch(organization_id=harbor, weekday=weekday)
+        assert [s.id for s in rows] == [
+            s.id for s in on_weekday(organization_id=harbor, weekday=weekday)
+        ]
+        found += len(rows)
+    assert found == CheckInSchedule.objects.filter(organization_id=harbor).count()
+    assert all(plan.compiler is not None for plan in query._plans.values())  # not "nothing"
