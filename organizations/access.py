@@ -5,7 +5,7 @@ organization's rows. A participant's record and what belongs to it open through
 import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -65,17 +65,23 @@ def visible_or_404(queryset: QuerySet[M], request: HttpRequest, **lookup: Any) -
     """
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        attempted = next((str(v) for v in lookup.values() if isinstance(v, uuid.UUID)), "")
-        membership = getattr(request, "membership", None)
-        record_event(
-            action=Action.PERMISSION_DENIED,
-            actor=request.user,  # type: ignore[arg-type]
-            organization=getattr(request, "organization", None),
-            role=membership.role if membership else "",
-            target=Target(type=queryset.model._meta.label_lower, id=attempted),
-        )
-        raise Http404
+        refuse(request, queryset.model, lookup)
     return obj
+
+
+def refuse(request: HttpRequest, model: type[Model], lookup: dict[str, Any]) -> NoReturn:
+    """404 for an object out of scope (or not there), recorded as a refused access without
+    saying which it was."""
+    attempted = next((str(v) for v in lookup.values() if isinstance(v, uuid.UUID)), "")
+    membership = getattr(request, "membership", None)
+    record_event(
+        action=Action.PERMISSION_DENIED,
+        actor=request.user,  # type: ignore[arg-type]
+        organization=getattr(request, "organization", None),
+        role=membership.role if membership else "",
+        target=Target(type=model._meta.label_lower, id=attempted),
+    )
+    raise Http404
 
 
 def coach_filter(request: HttpRequest) -> str:

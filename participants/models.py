@@ -1,7 +1,9 @@
 """The participant record and the one rule for who may see it."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -80,6 +82,37 @@ class Pathway(models.TextChoices):
     OTHER = "other", _("Another path (in their words)")
 
 
+@dataclass(frozen=True)
+class MemberScope:
+    """What the participant rule needs to know of a member, as plain values, so a query scoped
+    by it can be prepared (lib.prepared): `MemberScope.of(membership).values()`."""
+
+    organization_id: int
+    user_id: int
+    role: str
+    team_id: uuid.UUID | None
+    now: datetime
+
+    @classmethod
+    def of(cls, membership: Membership) -> "MemberScope":
+        return cls(
+            organization_id=membership.organization_id,
+            user_id=membership.user_id,
+            role=membership.role,
+            team_id=membership.team_id,
+            now=timezone.now(),
+        )
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "organization_id": self.organization_id,
+            "user_id": self.user_id,
+            "role": self.role,
+            "team_id": self.team_id,
+            "now": self.now,
+        }
+
+
 class ParticipantQuerySet(HashedQuerySet["Participant"]):
     def visible_to(self, user: AnyUser, organization: Organization | None) -> "ParticipantQuerySet":
         """Participants this user may see in this organization; everything else is out of scope.
@@ -91,33 +124,43 @@ class ParticipantQuerySet(HashedQuerySet["Participant"]):
         membership = membership_in(user, organization)
         if membership is None:
             return self.none()
-        in_org = self.filter(organization=organization, merged_into__isnull=True)
-        mine = Q(coach_id=membership.user_id) | Q(secondary_coach_id=membership.user_id)
-        if membership.role in Role.care_team():
+        return self.visible_to_member(**MemberScope.of(membership).values())
+
+    def visible_to_member(
+        self,
+        *,
+        organization_id: int,
+        user_id: int,
+        role: str,
+        team_id: uuid.UUID | None,
+        now: datetime,
+    ) -> "ParticipantQuerySet":
+        """`visible_to` for an active member given as plain values (`MemberScope`)."""
+        in_org = self.filter(organization_id=organization_id, merged_into__isnull=True)
+        mine = Q(coach_id=user_id) | Q(secondary_coach_id=user_id)
+        if role in Role.care_team():
             # Emergency access ("break the glass"): time-limited, reasoned, audited, reviewed.
             mine |= Q(
                 pk__in=EmergencyAccess.objects.filter(
-                    organization=organization,
-                    user_id=membership.user_id,
-                    expires_at__gt=timezone.now(),
+                    organization_id=organization_id, user_id=user_id, expires_at__gt=now
                 ).values("participant_id")
             )
-        if membership.role == Role.COACH:
+        if role == Role.COACH:
             return in_org.filter(mine)
-        if membership.role == Role.SUPERVISOR:
-            if membership.team_id is None:
+        if role == Role.SUPERVISOR:
+            if team_id is None:
                 return in_org.filter(mine)
             team_coaches = Membership.objects.active().filter(
-                organization=organization, team_id=membership.team_id, role=Role.COACH
+                organization_id=organization_id, team_id=team_id, role=Role.COACH
             )
             team_ids = team_coaches.values("user_id")
             return in_org.filter(
                 mine | Q(coach_id__in=team_ids) | Q(secondary_coach_id__in=team_ids)
             )
-        if membership.role == Role.MANAGER:
+        if role == Role.MANAGER:
             return in_org
-        if membership.role == Role.PARTICIPANT:
-            return in_org.filter(user_id=membership.user_id)
+        if role == Role.PARTICIPANT:
+            return in_org.filter(user_id=user_id)
         return self.none()
 
     def open_to_outreach(self) -> "ParticipantQuerySet":
