@@ -55,14 +55,20 @@ def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
 def never_allowed(ip: IPAddress) -> bool:
     """Addresses no receiver has: link-local (where cloud metadata services answer), multicast,
     reserved and unspecified ones, whatever the organization allows."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return never_allowed(ip.ipv4_mapped)  # judged as the IPv4 address it is
     inner = _embedded_ipv4(ip)
     if inner is not None and never_allowed(inner):
         return True
+    if ip.is_loopback:
+        return False  # ::1 sits in IPv6's reserved ::/8, but it is loopback
     return ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
 
 
 def is_public(ip: IPAddress) -> bool:
     """Reachable on the public internet: not loopback, private, shared or any of the above."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return is_public(ip.ipv4_mapped)
     inner = _embedded_ipv4(ip)
     if inner is not None and not is_public(inner):
         return False
