@@ -19,6 +19,7 @@ from webhooks.models import Subscription, SubscriptionState
 from webhooks.selectors import attempts_of, settings_for, subscriptions_of
 
 LOG_PAGE_SIZE = 25
+SECRET_SHOWN_ONCE = "webhook_secret"  # noqa: S105 - a session key
 
 
 def _subscription_or_404(request: HttpRequest, subscription_id: object) -> Subscription:
@@ -59,11 +60,13 @@ def new_subscription(request: HttpRequest) -> HttpResponse:
         except AddressRefused as refused:
             form.add_error("url", str(refused.reason))
         else:
-            return render(
-                request,
-                "webhooks/secret.html",
-                {"subscription": created.obj.subscription, "secret": created.obj.secret},
-            )
+            # The secret is shown once, on the next page, then forgotten (as a referral's code).
+            request.session[SECRET_SHOWN_ONCE] = {
+                "subscription": str(created.obj.subscription.id),
+                "secret": created.obj.secret,
+            }
+            messages.success(request, _("Subscription added."))
+            return redirect(created.location)
     return render(request, "webhooks/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -71,11 +74,16 @@ def new_subscription(request: HttpRequest) -> HttpResponse:
 def subscription(request: HttpRequest, subscription_id: object) -> HttpResponse:
     found = _subscription_or_404(request, subscription_id)
     page = Paginator(attempts_of(found), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = request.session.get(SECRET_SHOWN_ONCE)
+    secret = ""
+    if waiting and waiting.get("subscription") == str(found.id):
+        secret = request.session.pop(SECRET_SHOWN_ONCE)["secret"]
     return render(
         request,
         "webhooks/detail.html",
         {
             "subscription": found,
+            "secret": secret,
             "page": page,
             "max_attempts": MAX_ATTEMPTS,
             "retry_after": RETRY_AFTER,

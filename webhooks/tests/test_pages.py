@@ -80,19 +80,22 @@ def test_creating_a_subscription_shows_its_secret_once_and_stores_it_encrypted(
             "submit_key": _key(client),
         },
     )
-    assert response.status_code == 200
-    secret = _secret_shown(response)
-    assert secret.startswith("whsec_") and len(secret) > 40
-    assert "It is shown only now" in _main(response)
-    (copy,) = [b for b in elements(response.content.decode(), "button") if b.attrs.get("data-copy")]
-    assert copy.text == "Copy" and copy.attrs["data-copy"] == "webhook-secret"
+    assert response.status_code == 302
     subscription = Subscription.objects.get()
+    assert response["Location"] == f"/webhooks/{subscription.id}/"
+    shown = client.get(response["Location"])
+    secret = _secret_shown(shown)
+    assert secret.startswith("whsec_") and len(secret) > 40
+    assert "Subscription added." in _main(shown) and "It is shown only now" in _main(shown)
+    (copy,) = [b for b in elements(shown.content.decode(), "button") if b.attrs.get("data-copy")]
+    assert copy.text == "Copy" and copy.attrs["data-copy"] == "webhook-secret"
     assert subscription.secret == secret
     assert subscription.event_types == ["note.signed", "referral.state_changed"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM webhooks_subscription")
         (stored,) = cursor.fetchone()
     assert secret not in stored
+    # Shown once: the next visit to the page does not show it.
     detail = client.get(f"/webhooks/{subscription.id}/")
     assert secret not in detail.content.decode()
     assert "A contact note was signed; A referral changed state" in _main(detail)
@@ -112,7 +115,7 @@ def test_a_double_submit_makes_one_subscription(demo, client_for) -> None:
     }
     first = client.post("/webhooks/new/", form)
     again = client.post("/webhooks/new/", form, follow=True)
-    assert first.status_code == 200
+    assert first.status_code == 302
     assert Subscription.objects.count() == 1
     assert "already saved" in _main(again)
     assert again.redirect_chain[-1][0] == f"/webhooks/{Subscription.objects.get().id}/"
