@@ -33,18 +33,21 @@ NEVER = {
 }
 
 
+ALL: dict[str, str] = {**INSIDE, **NEVER}
+
+
 def _url(ip: str) -> str:
     return f"https://[{ip}]/in" if ":" in ip else f"https://{ip}/in"
 
 
-@pytest.mark.parametrize("ip", list({**INSIDE, **NEVER}.values()), ids=list({**INSIDE, **NEVER}))
+@pytest.mark.parametrize("ip", list(ALL.values()), ids=list(ALL))
 def test_an_inside_address_is_refused_by_default(ip: str) -> None:
     with pytest.raises(AddressRefused) as refused:
         check_receiver(_url(ip), allow_private=False)
     assert "private network" in str(refused.value) or "never sent to" in str(refused.value)
 
 
-@pytest.mark.parametrize("ip", list({**INSIDE, **NEVER}.values()), ids=list({**INSIDE, **NEVER}))
+@pytest.mark.parametrize("ip", list(ALL.values()), ids=list(ALL))
 def test_a_name_resolving_to_an_inside_address_is_refused(monkeypatch, ip: str) -> None:
     monkeypatch.setattr(addresses, "resolve", lambda host, port: ["93.184.216.34", ip])
     with pytest.raises(AddressRefused):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from appointments.services import book_appointment
 from assessments.models import Assessment
 from cairn.demo import DemoWorld
+from encounters.models import Encounter
 from encounters.services import record_encounter, sign_encounter
 from jobs import runner
 from jobs.models import Job, JobState
@@ -59,7 +60,7 @@ def _subscribe(url: str, events: list[str] | None = None, *, private: bool = Tru
     return made.subscription, made.secret
 
 
-def _sign_note(pat: Participant) -> object:
+def _sign_note(pat: Participant) -> Encounter:
     ana = _member("ana")
     note = record_encounter(
         acting=ana,
@@ -163,6 +164,7 @@ def test_a_receiver_down_then_up_is_tried_again_after_the_backoff(
         assert first.response_excerpt == "receiver says no"
         # The next try waits a minute, as a queued job that run_jobs starts when its time comes.
         waiting = Job.objects.get(kind=KIND, state=JobState.QUEUED)
+        assert waiting.not_before is not None
         assert waiting.not_before - first.at == RETRY_AFTER[0]
         assert runner.next_queued() is None  # not before its time
         _run_due_retry()
@@ -185,7 +187,8 @@ def test_after_the_last_try_the_delivery_gives_up_and_the_subscription_is_failin
         waits = []
         for _try in range(MAX_ATTEMPTS - 1):
             delivery = Delivery.objects.get(subscription=subscription)
-            last = Attempt.objects.filter(delivery=delivery).order_by("-number").first()
+            last = Attempt.objects.filter(delivery=delivery).order_by("-number")[0]
+            assert delivery.next_attempt_at is not None
             waits.append(delivery.next_attempt_at - last.at)
             _run_due_retry()
     assert waits == list(RETRY_AFTER)
@@ -298,6 +301,7 @@ def test_appointments_referrals_and_check_in_signals_emit_their_events(
                 answers={"today": 1, "urges": 4},
                 asked_for_call=False,
             )
+        assert signal is not None
         directory_demo.seed(pat.organization, anchor=ANCHOR)
         _consent(pat)
         clinic = Service.objects.get(name=CLINIC)

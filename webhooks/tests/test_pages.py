@@ -291,7 +291,7 @@ def test_other_roles_get_403_and_another_organizations_admin_gets_404(demo, clie
     for persona in ["ana", "sam", "mia", "pat"]:
         assert client_for(persona).get("/webhooks/").status_code == 403
         assert client_for(persona).get(f"/webhooks/{subscription.id}/").status_code == 403
-    river = Membership.objects.filter(organization=demo.organizations["riverside"]).first()
+    river = Membership.objects.filter(organization=demo.organizations["riverside"])[0]
     river.role = "admin"
     river.save(update_fields=["role"])
     other = Client()
