@@ -157,27 +157,36 @@ def queue(delivery: Delivery, *, not_before: Any = None) -> Job:
         requested_by_id=delivery.subscription.created_by_id,
         kind=KIND,
         title="Webhook delivery",
-        params={"delivery_id": str(delivery.id)},
+        params={"delivery_id": str(delivery.id), "try": delivery.attempts + 1},
         not_before=not_before,
     )
     start_when_committed(job)
     return job
 
 
-def attempt(delivery_id: uuid.UUID) -> Attempt | None:
-    """One try of a waiting delivery, logged; the next try queued, or the delivery given up."""
-    delivery = (
-        Delivery.objects.select_related("subscription")
-        .filter(pk=delivery_id, state=DeliveryState.PENDING)
-        .first()
+def _claim(delivery_id: uuid.UUID, number: int) -> Delivery | None:
+    """Take try `number` of a waiting delivery, once: a conditional UPDATE, so a second job for
+    the same try (one queued again on resume) finds it taken and does nothing."""
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING, attempts=number - 1)
+        .exclude(subscription__state=SubscriptionState.PAUSED)
+        .update(attempts=number)
     )
-    if delivery is None or delivery.subscription.state == SubscriptionState.PAUSED:
-        return None  # deleted, done already, or held until the subscription is resumed
+    if not claimed:
+        return None  # deleted, done already, taken, or held until the subscription is resumed
+    return Delivery.objects.select_related("subscription").get(pk=delivery_id)
+
+
+def attempt(delivery_id: uuid.UUID, number: int) -> Attempt | None:
+    """Try `number` of a waiting delivery, logged; the next try queued, or the delivery given
+    up."""
+    delivery = _claim(delivery_id, number)
+    if delivery is None:
+        return None
     subscription = delivery.subscription
     outcome = send(subscription, delivery.payload)
     now = timezone.now()
     with transaction.atomic():
-        number = delivery.attempts + 1
         row = Attempt.objects.create(
             organization_id=delivery.organization_id,
             delivery=delivery,
@@ -190,7 +199,6 @@ def attempt(delivery_id: uuid.UUID) -> Attempt | None:
             problem=outcome.problem,
             response_excerpt=outcome.excerpt[:EXCERPT_BYTES],
         )
-        delivery.attempts = number
         if outcome.delivered:
             delivery.state = DeliveryState.DELIVERED
             delivery.next_attempt_at = None
@@ -206,7 +214,7 @@ def attempt(delivery_id: uuid.UUID) -> Attempt | None:
         else:
             delivery.next_attempt_at = now + RETRY_AFTER[number - 1]
             queue(delivery, not_before=delivery.next_attempt_at)
-        delivery.save(update_fields=["attempts", "state", "next_attempt_at"])
+        delivery.save(update_fields=["state", "next_attempt_at"])
     # The log names the delivery and the outcome's kind only: never the secret or the body.
     logger.info(
         "webhook delivery %s try %s: %s", delivery.id, number, outcome.problem or "delivered"
@@ -216,7 +224,7 @@ def attempt(delivery_id: uuid.UUID) -> Attempt | None:
 
 @register(KIND, listed=False)
 def deliver(job: Job, progress: Progress) -> JobResult:
-    row = attempt(uuid.UUID(job.params["delivery_id"]))
+    row = attempt(uuid.UUID(job.params["delivery_id"]), int(job.params.get("try", 1)))
     progress(1, 1)
     summary = "" if row is None else ("delivered" if row.succeeded else row.problem)
     return JobResult(filename="", content_type="", content=b"", summary=summary)

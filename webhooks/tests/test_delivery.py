@@ -339,3 +339,31 @@ def test_an_emit_waits_for_the_commit(pat) -> None:
     # Inside the test's own transaction, the queueing waits for a commit that never comes.
     assert hook.received == []
     assert not Delivery.objects.filter(subscription=subscription).exists()
+
+
+def test_a_paused_subscription_holds_its_tries_and_resuming_sends_each_once(
+    pat, django_capture_on_commit_callbacks
+) -> None:
+    from webhooks.services import set_paused
+
+    admin = _member("max")
+    with receiver(503) as hook:
+        subscription, _secret = _subscribe(hook.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            _sign_note(pat)
+        set_paused(acting=admin, subscription=subscription, paused=True)
+        _run_due_retry()  # its time came while paused: nothing is sent
+        assert len(hook.received) == 1
+        retry = Job.objects.filter(kind=KIND).order_by("-created_at")[0]
+        Job.objects.filter(pk=retry.pk).update(state=JobState.QUEUED)  # as if it still waited
+        with django_capture_on_commit_callbacks(execute=True):
+            set_paused(acting=admin, subscription=subscription, paused=False)
+        assert len(hook.received) == 2  # resuming sent the held try at once
+        _run_due_retry()  # the earlier job for the same try finds it taken
+    assert len(hook.received) == 2
+    delivery = Delivery.objects.get(subscription=subscription)
+    assert (delivery.state, delivery.attempts) == (DeliveryState.DELIVERED, 2)
+    assert list(Attempt.objects.filter(delivery=delivery).values_list("number", flat=True)) == [
+        2,
+        1,
+    ]
