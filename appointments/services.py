@@ -26,6 +26,8 @@ from audit.services import Target, record_member_action
 from groups.models import Group
 from organizations.models import Membership
 from participants.models import Participant
+from webhooks.models import EventType
+from webhooks.services import emit_for
 
 # A series is materialised up to this many occurrences (a year of weekly meetings).
 MOST_OCCURRENCES = 52
@@ -126,6 +128,8 @@ def book_appointment(
             ]
         )
         schedule_reminders(rows)
+        for row in rows:
+            emit_for(row, EventType.APPOINTMENT_CHANGED, "appointment")
         fields = ["starts_at", "duration_minutes", "mode", *(["place"] if place else [])]
         if series is not None:
             fields.append("series")
@@ -181,6 +185,8 @@ def move_appointment(
                 version=F("version") + 1,
                 updated_at=timezone.now(),
             )
+        for row in rows:
+            emit_for(row, EventType.APPOINTMENT_CHANGED, "appointment")
         # Moved: the waiting reminders are planned again for the new times.
         schedule_reminders(Appointment.objects.filter(pk__in=[row.pk for row in rows]))
         _audit(
@@ -228,6 +234,8 @@ def cancel_appointment(
                 ]
             )
         drop_reminders([row.pk for row in rows])
+        for row in rows:
+            emit_for(row, EventType.APPOINTMENT_CHANGED, "appointment")
         _audit(
             acting,
             Action.UPDATE,
@@ -254,6 +262,7 @@ def record_outcome(
             updated_at=timezone.now(),
         )
         drop_reminders([current.pk])
+        emit_for(current, EventType.APPOINTMENT_CHANGED, "appointment")
         _audit(acting, Action.UPDATE, current, ["status"])
     appointment.refresh_from_db()
     return appointment

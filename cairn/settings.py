@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "exports",
     "imports",
     "jobs",
+    "webhooks",
     "backups",
     "cairn",
 ]

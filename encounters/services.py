@@ -31,6 +31,8 @@ from encounters.models import (
 from organizations.models import Membership, Organization
 from participants.models import Participant
 from participants.selectors import asked_not_to_be_contacted
+from webhooks.models import EventType
+from webhooks.services import emit_for
 
 CONTENT_FIELDS = (
     "contact_type", "outcome", "started_at", "duration_minutes", "setting", "service_type_id",
@@ -238,6 +240,7 @@ def sign_encounter(*, acting: Membership, encounter: Encounter) -> Encounter:
         _audit(acting, Action.UPDATE, current, ["state", "signed_at"])
         for hook in signed_hooks():
             hook(acting=acting, encounter=current)
+        emit_for(current, EventType.NOTE_SIGNED, "encounter")
     return current
 
 

@@ -141,6 +141,19 @@ def submit(
     return job
 
 
+def start_when_committed(job: Job) -> None:
+    """Start a job an app created itself (a system errand, as `inbox.jobs.wait_for` makes) the
+    way `submit` starts one, once the current transaction commits; one with a later
+    `not_before` waits for `run_jobs` or `run_timers`."""
+    if job.not_before is not None and job.not_before > timezone.now():
+        return
+    job_id = job.id
+    if settings.CAIRN_JOBS_SYNC:
+        transaction.on_commit(lambda: run(job_id))
+    elif settings.CAIRN_JOBS_MODE == "thread":
+        transaction.on_commit(lambda: _start_thread(job_id))
+
+
 def _start_thread(job_id: uuid.UUID) -> None:
     thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True)
     thread.start()

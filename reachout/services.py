@@ -28,6 +28,8 @@ from reachout.models import (
     TextChoice,
 )
 from reachout.selectors import settings_for
+from webhooks.models import EventType
+from webhooks.services import emit_for
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ def _raise(
                 except Exception as error:  # noqa: BLE001 - logged by type only
                     logger.error("after a signal, %s failed: %s", hook, type(error).__name__)
             transaction.on_commit(lambda: after_raise(acting=acting, signal_id=signal.pk))
+            emit_for(signal, EventType.CHECK_IN_SIGNAL, "reach_out_signal")
     except IntegrityError:
         # The same check-in saved twice at once: the database keeps one signal.
         return Signal.objects.get(source=source, source_id=source_id)

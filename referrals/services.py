@@ -23,6 +23,8 @@ from organizations.models import Membership
 from organizations.services import save_organization_row
 from participants.models import Participant
 from referrals.models import Referral, ReferralChange, ReferralSettings, ReferralState
+from webhooks.models import EventType
+from webhooks.services import emit_for
 
 # The purpose a consent must name (or be a consent for treatment, payment and operations).
 PURPOSE = "Referral"
@@ -70,6 +72,7 @@ def _change(referral: Referral, state: str, *, by: Membership | None, now: datet
         by_partner=by is None,
         changed_at=now,
     )
+    emit_for(referral, EventType.REFERRAL_STATE_CHANGED, "referral")
 
 
 def send_referral(

@@ -52,6 +52,7 @@ from supervision.models import (
     TrainingRecord,
     WellbeingCheck,
 )
+from webhooks.models import Subscription
 
 TODAY = timezone.localdate
 
@@ -559,6 +560,15 @@ ONE_TIME: dict[str, Case] = {
         lambda: CrisisLine.objects,
         fill=lambda o: {"name": "Harbor warm line", "phone": "617-555-0199"},
     ),
+    "webhooks:new": Case(
+        "max",
+        lambda: Subscription.objects,
+        fill=lambda o: {
+            "description": "County warehouse",
+            "url": "https://93.184.216.34/cairn",
+            "event_types": ["note.signed"],
+        },
+    ),
     "exports:index": Case(
         "mia",
         lambda: Job.objects,
@@ -721,6 +731,15 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "groups:listing": "an edit of the group's two fields for participants",
     "appointments:reminders": "an edit: the person's one reminder choice, saved again as it is",
     "portal_appointments:reminders": "an edit: the person's one reminder choice and hours",
+    "webhooks:list": "a list (its settings form posts to webhooks:settings)",
+    "webhooks:settings": "a setting; saving it twice changes nothing",
+    "webhooks:detail": "a page (its forms post to webhooks:test, pause, rotate and delete)",
+    "webhooks:pause": "a switch",
+    "webhooks:rotate": "a new secret replaces the earlier one; nothing is added",
+    "webhooks:test": (
+        "sends one more test event, by design: each press is a check of the receiver, logged"
+    ),
+    "webhooks:delete": "deleting what is deleted finds nothing (404)",
     "jobs:list": "a list",
     "jobs:status": "a page",
     "jobs:download": "a download",

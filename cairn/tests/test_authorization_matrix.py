@@ -57,6 +57,7 @@ from supervision.services import (
 )
 from supervision.uploads import Certificate
 from texting.models import InboundText, Match, Provider
+from webhooks.models import Subscription
 
 HARBOR = ["ana", "ben", "sam", "mia", "max", "pat"]
 RIVERSIDE = ["rio", "river_sup", "river_mgr", "river_admin", "river_pat"]
@@ -430,6 +431,25 @@ MATRIX: dict[str, Row] = {
     "portal:safety_plan": Row(by_role({Role.PARTICIPANT})),
     # --- portal: consents (issue #7) ---
     # --- jobs: only the member who started a job sees it ---
+    # Webhook subscriptions: the administrator's alone; riverside's administrator gets 404.
+    "webhooks:list": Row(by_role(ADMIN)),
+    "webhooks:new": Row(by_role(ADMIN)),
+    "webhooks:settings": Row(by_role(ADMIN, ok=302)),
+    "webhooks:detail": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"subscription_id": o["hook"].id}),
+    "webhooks:delete": Row(HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"subscription_id": o["hook"].id}),
+    "webhooks:rotate": Row(
+        HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"subscription_id": o["hook"].id}, method="post"
+    ),
+    "webhooks:pause": Row(
+        by_role(ADMIN, ok=302, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"subscription_id": o["hook"].id},
+        method="post",
+    ),
+    "webhooks:test": Row(
+        by_role(ADMIN, ok=302, overrides={"river_admin": 404}),
+        kwargs=lambda o: {"subscription_id": o["hook"].id},
+        method="post",
+    ),
     "jobs:list": Row(by_role(STAFF_READERS | ADMIN)),
     **{
         f"jobs:{name}": Row(
@@ -867,6 +887,14 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(entry_objects(pat, users))
     objects.update(record_objects(pat, users))
     objects.update(portal_plan_objects(pat, users))
+    objects["hook"] = Subscription.objects.create(
+        organization=pat.organization,
+        description="County warehouse",
+        url="https://93.184.216.34/cairn",
+        event_types=["note.signed"],
+        secret="whsec_matrix",
+        created_by=users["max"],
+    )
     objects["job"] = Job.objects.create(
         organization=pat.organization,
         requested_by=users["ana"],

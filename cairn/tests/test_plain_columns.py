@@ -195,6 +195,13 @@ REVIEWED = {
     "directory.HsdsImport.filename": "the name of an uploaded file of public listings",
     "directory.HsdsImport.problems": "a dry run's findings in a file of public listings",
     "directory.HsdsImport.not_kept": "field names in an uploaded HSDS file",
+    # Webhooks (issue 29): the admin's receivers and deliveries of identifiers; the signing
+    # secret is encrypted.
+    "webhooks.Subscription.description": "the administrator's name for a receiving system",
+    "webhooks.Subscription.url": "the receiving system's address, chosen by the administrator",
+    "webhooks.Subscription.event_types": "event type codes from a fixed list",
+    "webhooks.Delivery.payload": "an event's ids, type and time only, never participant content",
+    "webhooks.Attempt.response_excerpt": "the first 200 characters of a receiver's answer",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

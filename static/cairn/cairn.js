@@ -231,4 +231,19 @@
       })
       .catch(function () { chooser.submit(); });
   });
+  // A "Copy" button beside a value shown once (a signing secret): copies it and says so.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      var said = document.getElementById(button.getAttribute("data-copy") + "-copied");
+      if (!field) { return; }
+      field.select();
+      var done = function () { if (said) { said.textContent = button.getAttribute("data-copied"); } };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(field.value).then(done, function () {});
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
 })();
