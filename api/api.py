@@ -66,14 +66,21 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     )
 
 
+def _parameter(loc: Any) -> str:
+    """("query", "limit") -> "limit"; ("body", "data", "contact_type") -> "contact_type"."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or parts[1:]
+    elif parts[:1] and parts[0] in {"query", "path", "header"}:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     # Where and what, never the value sent back (it may be a participant's words).
     errors = [
-        {
-            "parameter": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
-            "message": str(error.get("msg", "")),
-        }
+        {"parameter": _parameter(error.get("loc", ())), "message": str(error.get("msg", ""))}
         for error in exc.errors
     ]
     return problem(

@@ -10,8 +10,8 @@ from lib.once import OneTimeKeyForm
 from organizations.models import Membership, Organization, Role
 
 
-class StaffChoiceField(forms.ModelChoiceField[Membership]):
-    def label_from_instance(self, obj: Membership) -> str:
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
         return f"{obj.user.display_name} ({obj.get_role_display()})"
 
 

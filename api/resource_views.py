@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 
 from api.access import TokenAccess, TokenRefused
 from api.models import KeptReply, Level, Resource
@@ -219,14 +219,14 @@ def _kept(access: TokenAccess, key: str) -> KeptReply | None:
     return KeptReply.objects.filter(token=access.token, key_hash=key_digest(key)).first()
 
 
-def _replayed(request: HttpRequest, reply: KeptReply) -> tuple[int, dict[str, Any]]:
+def _replayed(request: HttpRequest, reply: KeptReply) -> Status[dict[str, Any]]:
     note = owned_or_404(request, Encounter, related=["author"], viewed=True, id=reply.target_id)
-    return 200, _contact(note)
+    return Status(200, _contact(note))
 
 
 @router.post(
     "contacts",
-    response={201: ContactOut, 200: ContactOut, 409: Any, **REFUSALS},
+    response={201: ContactOut, 200: ContactOut, **REFUSALS},
     auth=ScopedToken(Resource.CONTACTS, Level.WRITE),
     url_name="contacts_create",
     summary="Record a brief contact (a draft its author signs on the page)",
@@ -240,7 +240,7 @@ def contact_create(
     request: HttpRequest,
     data: ContactIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=200),
-) -> tuple[int, dict[str, Any]] | HttpResponse:
+) -> Status[dict[str, Any]]:
     access = _auth(request)
     if access.membership.role not in Role.care_team():
         raise TokenRefused(
@@ -277,7 +277,7 @@ def contact_create(
         if earlier is None:
             raise
         return _replayed(request, earlier)
-    return 201, _contact(note)
+    return Status(201, _contact(note))
 
 
 # --- directory ----------------------------------------------------------------------------------
