@@ -277,3 +277,20 @@ def test_another_organizations_listing_is_not_found(demo: DemoWorld) -> None:
     secret, _token = make_token(scopes=["directory:read"])
     assert get(secret, f"/api/v1/directory/listings/{listing.id}").status_code == 404
     assert str(listing.id) not in _all_ids(secret, "/api/v1/directory/listings", 50)
+
+
+def test_a_list_page_makes_the_same_queries_with_four_times_the_rows(demo: DemoWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secret, _token = make_token()
+    harbor = demo.organizations["harbor"]
+
+    def queries(limit: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = get(secret, f"/api/v1/participants?limit={limit}")
+        assert len(response.json()["items"]) == limit
+        return len(captured)
+
+    assert Participant.objects.filter(organization=harbor).count() >= 8
+    assert queries(2) == queries(8)

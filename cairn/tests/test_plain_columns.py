@@ -195,6 +195,13 @@ REVIEWED = {
     "directory.HsdsImport.filename": "the name of an uploaded file of public listings",
     "directory.HsdsImport.problems": "a dry run's findings in a file of public listings",
     "directory.HsdsImport.not_kept": "field names in an uploaded HSDS file",
+    # API tokens: the secret itself is never stored
+    "api.ApiToken.name": "what an administrator named a token (a system's name)",
+    "api.ApiToken.prefix": "the token's first characters, to recognise it; they open nothing",
+    "api.ApiToken.secret_hash": "a digest",
+    "api.ApiToken.scopes": "scope names such as participants:read",
+    "api.KeptReply.key_hash": "a digest",
+    "api.KeptReply.target_id": "the public id of the record a retried write made",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
