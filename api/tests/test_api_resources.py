@@ -290,7 +290,10 @@ def test_a_list_page_makes_the_same_queries_with_four_times_the_rows(demo: DemoW
         with CaptureQueriesContext(connection) as captured:
             response = get(secret, f"/api/v1/participants?limit={limit}")
         assert len(response.json()["items"]) == limit
-        return len(captured)
+        # The use count's row is made in a minute's first request (test_api_tokens counts it).
+        return len(
+            [q for q in captured if "api_usewindow" not in q["sql"] and "UPDATE" not in q["sql"]]
+        )
 
     assert Participant.objects.filter(organization=harbor).count() >= 8
     assert queries(2) == queries(8)

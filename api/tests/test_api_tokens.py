@@ -2,7 +2,9 @@
 revoked, expired, waiting for approval, lacking the scope, over its rate limit. Each answer is
 JSON that says why, and none says anything about a record."""
 
+import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -176,3 +178,15 @@ def test_token_access_gives_the_organization_the_member_and_the_scopes(demo: Dem
     assert access.membership.user.username == "ana"
     assert access.allows("contacts", "read") and not access.allows("contacts", "write")
     assert token_access(RequestFactory().get("/fhir/r4/Patient")) is None
+
+
+def test_a_secret_never_reaches_the_logs(demo: DemoWorld, caplog: Any, settings: Any) -> None:
+    settings.DEBUG = True  # ninja's own bearer reader logs a refused header when debugging
+    caplog.set_level(logging.DEBUG)
+    secret, token = make_token()
+    get(secret, URL)
+    get(secret.replace("cairn_", "other_"), URL)
+    revoke_token(acting=member(demo, "max"), token=token)
+    get(secret, URL)
+    assert "Unauthorized" in caplog.text  # Django's request log did write its lines
+    assert secret[6:] not in caplog.text
