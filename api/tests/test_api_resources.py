@@ -291,9 +291,9 @@ def test_a_list_page_makes_the_same_queries_with_four_times_the_rows(demo: DemoW
             response = get(secret, f"/api/v1/participants?limit={limit}")
         assert len(response.json()["items"]) == limit
         # The use count's row is made in a minute's first request (test_api_tokens counts it).
-        return len(
-            [q for q in captured if "api_usewindow" not in q["sql"] and "UPDATE" not in q["sql"]]
-        )
+        counting = ("api_usewindow", "UPDATE", "SAVEPOINT", "RELEASE")
+        return len([q for q in captured if not any(word in q["sql"] for word in counting)])
 
     assert Participant.objects.filter(organization=harbor).count() >= 8
+    queries(1)  # the first request also looks up what later ones find cached
     assert queries(2) == queries(8)
