@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_prometheus",
+    # The API's documentation page is served from ninja's own static files, never a CDN.
+    "ninja",
     "lib.apps.LibConfig",
     "audit",
     "accounts",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "jobs",
     "webhooks",
     "backups",
+    "api",
     "cairn",
 ]
 
@@ -325,6 +328,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Requests one API token may make per minute, counted in the database across every worker.
+CAIRN_API_RATE_PER_MINUTE = envint("CAIRN_API_RATE_PER_MINUTE", 120)
 
 # Oversized requests get the calm 400 page instead of a crash.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("CAIRN_MAX_REQUEST_BYTES", 2 * 1024 * 1024)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.urls import urlpatterns as accounts_urlpatterns
 from accounts.views import home
+from api.api import api
 from appointments.views import feed as appointments_feed
 from cairn.metrics import metrics
 from cairn.views import readyz
@@ -43,6 +44,9 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("accounts/", include((accounts_patterns, "accounts"))),
     path("organization/", include("organizations.urls")),
+    path("organization/api-tokens/", include("api.urls")),
+    # The REST API (token authentication; its schema at /api/v1/openapi.json, docs at /docs/).
+    path("api/v1/", api.urls),
     path("participants/", include("participants.urls")),
     path("today/", today, name="today"),
     path("today/find/", today_find, name="today_find"),

@@ -68,13 +68,27 @@ class ChangeOutdated(Exception):
     """The account changed after the request was made: it is closed, nothing applied."""
 
 
+def check_second_person(*, acting: Membership, asked_by_id: int, for_user_id: int | None) -> None:
+    """The one rule for a second person's approval, of an access change or of anything else that
+    reaches participant records (an API token): a manager or an administrator, who is neither
+    the person who asked nor the person it is for. Raises DecisionRefused with the reason."""
+    if acting.role not in Role.approvers():
+        raise DecisionRefused("not an approver")
+    if acting.user_id == asked_by_id:
+        raise DecisionRefused("asked by you")
+    if for_user_id is not None and acting.user_id == for_user_id:
+        raise DecisionRefused("your own")
+
+
 def approvers(change: AccessChange) -> list[AbstractBaseUser]:
     """Who may decide a change: active managers and administrators of its organization, except
-    the person who asked and the person it is for."""
+    the person who asked and the person it is for. A service account (an API token's, which
+    cannot sign in) is never told."""
     return [
         m.user
         for m in Membership.objects.active()
         .filter(organization_id=change.organization_id, role__in=Role.approvers())
+        .filter(user__is_active=True)
         .exclude(user_id__in=[change.asked_by_id, change.membership.user_id])
         .select_related("user")
     ]
@@ -161,10 +175,9 @@ def approve_access_change(*, acting: Membership, change: AccessChange) -> Access
     outdated = False
     with transaction.atomic():
         locked = _locked_waiting(acting, change)
-        if acting.user_id == locked.asked_by_id:
-            raise DecisionRefused("asked by you")
-        if acting.user_id == locked.membership.user_id:
-            raise DecisionRefused("your own")
+        check_second_person(
+            acting=acting, asked_by_id=locked.asked_by_id, for_user_id=locked.membership.user_id
+        )
         membership = Membership.objects.select_for_update().get(pk=locked.membership_id)
         if not _still_as_asked(locked, membership):
             outdated = True

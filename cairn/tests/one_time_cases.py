@@ -612,6 +612,30 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "organizations:access": "a page",
     "organizations:access_decide": "only a waiting change can be decided",
     "organizations:components": "a page",
+    "api_tokens:list": "a list",
+    "api_tokens:new": (
+        "one-time (`@one_time_submit`, `create_once`), but its first answer is the page showing "
+        "the secret once rather than a redirect: api/tests/test_api_pages.py sends it twice and "
+        "finds one token, the second answer leading to the token's page"
+    ),
+    "api_tokens:detail": "a page",
+    "api_tokens:approve": "only a waiting token can be approved",
+    "api_tokens:revoke": "revoking a revoked token changes nothing",
+    "api:openapi-json": "the API's schema",
+    "api:openapi-view": "the API's documentation page",
+    "api:api-root": "not found",
+    "api:participants": "a list",
+    "api:participant": "a record",
+    "api:contacts": "a list",
+    "api:contacts_create": (
+        "the API's create: a retried POST with the same Idempotency-Key answers the first "
+        "contact (api/tests/test_api_resources.py)"
+    ),
+    "api:contact": "a record",
+    "api:listings": "a list",
+    "api:listing": "a record",
+    "api:consents": "a list",
+    "api:consent": "a record",
     "participants:list": "a list",
     "participants:emergency_review": "marks a grant reviewed",
     "participants:detail": "a page",

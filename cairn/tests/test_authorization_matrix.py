@@ -155,6 +155,52 @@ ONLY_ANA = {
     name: 404 for name, role in ROLE_OF.items() if name != "ana" and role != Role.PARTICIPANT
 }
 
+# --- the REST API, by token --------------------------------------------------------------------
+
+# Tokens a system or a person might hold: Harbor's service account (reads everything), ana's and
+# ben's personal tokens (their caseloads), Riverside's service account, a Harbor token for the
+# directory only, and a Harbor token still waiting for a second person's approval.
+TOKENS = ["harbor_service", "ana_token", "ben_token", "river_service", "directory_only", "waiting"]
+
+
+@dataclass
+class TokenRow:
+    """Expected status per token for one API URL (GET)."""
+
+    expected: dict[str, int]
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+
+
+def _tokens(harbor: int, ana: int, ben: int, river: int, directory: int) -> dict[str, int]:
+    return {
+        "harbor_service": harbor,
+        "ana_token": ana,
+        "ben_token": ben,
+        "river_service": river,
+        "directory_only": directory,
+        "waiting": 403,
+    }
+
+
+# A list answers every reader with its own organization's rows; Pat's rows are seen by Harbor's
+# service account and by ana (her coach), and are not found for ben and for Riverside.
+API_LIST = _tokens(200, 200, 200, 200, 403)
+API_PAT = _tokens(200, 200, 404, 404, 403)
+API_ROWS: dict[str, TokenRow] = {
+    "api:participants": TokenRow(API_LIST),
+    "api:participant": TokenRow(API_PAT, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "api:contacts": TokenRow(API_LIST),
+    "api:contacts_create": TokenRow(API_LIST),  # the same URL; GET lists
+    "api:contact": TokenRow(API_PAT, kwargs=lambda o: {"contact_id": o["note"].id}),
+    "api:consents": TokenRow(API_LIST),
+    "api:consent": TokenRow(API_PAT, kwargs=lambda o: {"consent_id": o["consent"].id}),
+    "api:listings": TokenRow(_tokens(200, 200, 200, 200, 200)),
+    "api:listing": TokenRow(
+        _tokens(200, 200, 200, 404, 200), kwargs=lambda o: {"listing_id": o["listing"].id}
+    ),
+}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
     "healthz": Row(everyone(200)),
@@ -196,6 +242,27 @@ MATRIX: dict[str, Row] = {
     "organizations:access_decide": Row(
         everyone(405), kwargs=lambda o: {"change_id": o["access_change"].public_id}
     ),
+    # The administrator's API token pages (a manager sees them to approve a token).
+    "api_tokens:list": Row(by_role({Role.MANAGER, Role.ADMIN})),
+    "api_tokens:new": Row(by_role(ADMIN)),
+    "api_tokens:detail": Row(
+        by_role({Role.MANAGER, Role.ADMIN}, overrides=RIVERSIDE_KEEPERS_404),
+        kwargs=lambda o: {"token_id": o["api_token"].public_id},
+    ),
+    "api_tokens:approve": Row(
+        everyone(405), kwargs=lambda o: {"token_id": o["api_token"].public_id}
+    ),
+    "api_tokens:revoke": Row(
+        HARBOR_ADMIN_OBJECT, kwargs=lambda o: {"token_id": o["api_token"].public_id}
+    ),
+    # The REST API answers tokens only: a signed-in page session is not a token (401). Who sees
+    # what with a token is TOKEN_MATRIX's, below. The schema and its documentation are public.
+    "api:openapi-json": Row(everyone(200)),
+    "api:api-root": Row(everyone(404)),  # ninja's own root: it only names the API's prefix
+    "api:openapi-view": Row(everyone(200)),
+    **{
+        name: Row(everyone(401, anonymous=401), kwargs=row.kwargs) for name, row in API_ROWS.items()
+    },
     "participants:list": Row(by_role(STAFF_READERS)),
     "participants:new": Row(by_role(STAFF_READERS)),
     "participants:emergency": Row(by_role({Role.COACH, Role.SUPERVISOR})),
@@ -756,6 +823,7 @@ MATRIX: dict[str, Row] = {
 # may hand identifiable data to anyone outside the organization. Every other URL that answers with
 # a file rather than a page is listed here with who it is for; the matrix fails on a new one.
 FILES: dict[str, str] = {
+    "api:openapi-json": "the API's schema: its operations and types, no data",
     "supervision:log_csv": "the coach's own supervision log (dates, minutes, topics; no notes)",
     "supervision:signed_log_pdf": (
         "the coach's supervision log signed by the supervisor (no notes), audited as an export"
@@ -917,6 +985,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     objects.update(directory_objects(pat, users))
     objects.update(billing_objects(pat, users))
     objects.update(supervision_objects(pat, users))
+    objects.update(api_token_objects(users))
     objects["waiting_text"] = InboundText.objects.create(
         organization=pat.organization,
         provider=Provider.TWILIO,
@@ -1292,6 +1361,74 @@ def overdose_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
         reported_by=ReportedBy.STAFF,
     )
     return {"overdose": event}
+
+
+def api_token_objects(users: dict[str, Any]) -> dict[str, Any]:
+    """A Harbor service account's token that max made, waiting for a second person."""
+    from api.services import create_token
+
+    made = create_token(
+        acting=Membership.objects.get(user=users["max"]),
+        kind="service",
+        name="State data warehouse",
+        scopes=["participants:read"],
+        expires_on_days=30,
+    )
+    return {"api_token": made.token}
+
+
+def token_secrets(users: dict[str, Any]) -> dict[str, str]:
+    """The matrix's tokens, made by each organization's administrator and approved by its
+    manager where they reach participant records."""
+    from api.services import approve_token, create_token
+
+    read_all = ["participants:read", "contacts:read", "consents:read", "directory:read"]
+
+    def make(admin: str, approver: str | None, scopes: list[str], person: str = "") -> str:
+        made = create_token(
+            acting=Membership.objects.get(user=users[admin]),
+            kind="personal" if person else "service",
+            name=person or "service",
+            scopes=scopes,
+            expires_on_days=30,
+            person=Membership.objects.get(user=users[person]) if person else None,
+        )
+        if approver:
+            approve_token(acting=Membership.objects.get(user=users[approver]), token=made.token)
+        return made.secret
+
+    return {
+        "harbor_service": make("max", "mia", read_all),
+        "ana_token": make("max", "mia", read_all, person="ana"),
+        "ben_token": make("max", "mia", read_all, person="ben"),
+        "river_service": make("river_admin", "river_mgr", read_all),
+        "directory_only": make("max", None, ["directory:read"]),
+        "waiting": make("max", None, read_all),
+    }
+
+
+def test_every_api_url_has_a_token_matrix_entry() -> None:
+    names = {name for name in walk(get_resolver().url_patterns) if name.startswith("api:")}
+    assert names - API_ROWS.keys() == {"api:openapi-json", "api:openapi-view", "api:api-root"}
+    assert all(set(row.expected) == set(TOKENS) for row in API_ROWS.values())
+
+
+def test_token_matrix(world: dict[str, Any]) -> None:
+    secrets = token_secrets(world["users"])
+    failures = []
+    for name, row in sorted(API_ROWS.items()):
+        url = reverse(name, kwargs=row.kwargs(world))
+        for token in TOKENS:
+            response = Client().get(url, headers={"Authorization": f"Bearer {secrets[token]}"})
+            if response.status_code != row.expected[token]:
+                failures.append(
+                    f"{name} {token}: expected {row.expected[token]}, got {response.status_code}"
+                )
+            if response.status_code >= 400:
+                body = response.json()
+                assert body["error"] and body["detail"], (name, token, body)
+                assert not re.search(r"\bPat\b", response.content.decode()), (name, token)
+    assert not failures, "\n".join(failures)
 
 
 def test_every_url_pattern_has_a_matrix_entry() -> None:

@@ -202,6 +202,13 @@ REVIEWED = {
     "webhooks.Subscription.event_types": "event type codes from a fixed list",
     "webhooks.Delivery.payload": "an event's ids, type and time only, never participant content",
     "webhooks.Attempt.response_excerpt": "the first 200 characters of a receiver's answer",
+    # API tokens: the secret itself is never stored
+    "api.ApiToken.name": "what an administrator named a token (a system's name)",
+    "api.ApiToken.prefix": "the token's first characters, to recognise it; they open nothing",
+    "api.ApiToken.secret_hash": "a digest",
+    "api.ApiToken.scopes": "scope names such as participants:read",
+    "api.KeptReply.key_hash": "a digest",
+    "api.KeptReply.target_id": "the public id of the record a retried write made",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

@@ -187,6 +187,16 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "organizations:supervised_team": "a supervisor's own team: its coaches, no participant content",
     "organizations:access_decide": POST_ONLY,
     "organizations:components": "the interface's component set with made-up examples",
+    "api_tokens:list": "API tokens: names, scopes and dates; no participant content",
+    "api_tokens:new": BLANK_FORM,
+    "api_tokens:detail": "one API token: its scopes and who made it; no participant content",
+    "api_tokens:approve": POST_ONLY,
+    "api_tokens:revoke": "asks before revoking a token; no participant content",
+    "api:openapi-json": "the API's schema: operations and types, no data",
+    "api:openapi-view": "the API's documentation page, no data",
+    "api:api-root": "not found: it only names the API's prefix",
+    "api:listings": "the directory's listings; no participant data",
+    "api:listing": "one directory listing; no participant data",
     "participants:new": BLANK_FORM,
     "participants:emergency": "the form asking why; the record opens only after it is sent",
     "participants:support_person_new": BLANK_FORM,
@@ -358,6 +368,19 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
 }
 
 
+# The REST API's reads of participant data, made with a token (api.access) rather than a
+# signed-in page: each writes one view event, naming whose record (or, for a list, none).
+TOKEN_VIEWED: dict[str, str | None] = {
+    "api:participants": MANY,
+    "api:participant": "pat",
+    "api:contacts": MANY,
+    "api:contacts_create": MANY,  # the same URL as the list; a GET lists
+    "api:contact": "pat",
+    "api:consents": MANY,
+    "api:consent": "pat",
+}
+
+
 def _events_during(client: Client, url: str, **extra: Any) -> tuple[int, list[AuditEvent]]:
     last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.get(url, **extra)
@@ -372,9 +395,9 @@ def _signed_in(world: dict[str, Any], persona: str) -> Client:
 
 def test_every_url_is_either_audited_as_a_view_or_listed_with_a_reason() -> None:
     names = set(matrix.walk(get_resolver().url_patterns))
-    both = VIEWED.keys() & NO_PARTICIPANT_DATA.keys()
-    missing = names - VIEWED.keys() - NO_PARTICIPANT_DATA.keys()
-    stale = (VIEWED.keys() | NO_PARTICIPANT_DATA.keys()) - names
+    both = (VIEWED.keys() | TOKEN_VIEWED.keys()) & NO_PARTICIPANT_DATA.keys()
+    missing = names - VIEWED.keys() - TOKEN_VIEWED.keys() - NO_PARTICIPANT_DATA.keys()
+    stale = (VIEWED.keys() | TOKEN_VIEWED.keys() | NO_PARTICIPANT_DATA.keys()) - names
     assert not both, f"listed as both audited and showing no participant data: {sorted(both)}"
     assert not missing, f"say whether these pages show participant data: {sorted(missing)}"
     assert not stale, f"these entries name URLs that no longer exist: {sorted(stale)}"
@@ -393,6 +416,32 @@ def test_a_page_showing_participant_data_writes_one_view_event(
     expected = world[page.names].id if page.names else None
     assert views[0].participant_id == expected
     assert views[0].actor == world["users"][page.persona]
+
+
+def test_an_api_read_of_participant_data_writes_one_view_event(world: dict[str, Any]) -> None:
+    """Ana's personal token reads what her pages show, and each read is one event, as hers."""
+    from api.services import approve_token, create_token
+    from organizations.models import Membership
+
+    users = world["users"]
+    made = create_token(
+        acting=Membership.objects.get(user=users["max"]),
+        kind="personal",
+        name="Ana's reports",
+        scopes=["participants:read", "contacts:read", "consents:read"],
+        expires_on_days=30,
+        person=Membership.objects.get(user=users["ana"]),
+    )
+    approve_token(acting=Membership.objects.get(user=users["mia"]), token=made.token)
+    client = Client(headers={"Authorization": f"Bearer {made.secret}"})
+    for name, names in sorted(TOKEN_VIEWED.items()):
+        url = reverse(name, kwargs=matrix.API_ROWS[name].kwargs(world))
+        status, events = _events_during(client, url)
+        assert status == 200, name
+        views = [e for e in events if e.action == Action.VIEW]
+        assert len(views) == 1, (name, [(e.action, e.target_type) for e in events])
+        assert views[0].participant_id == (world[names].id if names else None), name
+        assert views[0].actor == users["ana"], name
 
 
 @pytest.mark.parametrize(

@@ -247,3 +247,24 @@
     });
   });
 })();
+
+(function () {
+  "use strict";
+  // A copy button (a new API token's secret): copies the named field and says so to screen
+  // readers. Without the clipboard, the field is selected so the person can copy it themselves.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("data-copy") + "-status")
+      || document.querySelector("[role=status][id$='-copy-status']");
+    if (!field) { return; }
+    field.select();
+    var said = function () { if (status) { status.textContent = button.getAttribute("data-copied") || ""; } };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(said, function () { field.select(); });
+    } else {
+      try { document.execCommand("copy"); said(); } catch (e) { field.select(); }
+    }
+  });
+})();

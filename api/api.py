@@ -1,0 +1,106 @@
+"""The REST API's frame (django-ninja): the token check each operation names its scope with, the
+JSON answers for every refusal, and the schema and documentation pages."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import HttpError as NinjaHttpError
+
+from api import resource_views
+from api.access import TokenRefused
+from api.pagination import BadParameter
+
+DESCRIPTION = """Cairn's records for other systems, scoped exactly as the pages are.
+
+Send a token an administrator made (Organization → API tokens) as
+`Authorization: Bearer cairn_…`. Each operation names the scope it needs
+(`participants:read`, `contacts:write`...). Lists are pages: pass `next_cursor` back as
+`cursor`, and `updated_since` (ISO 8601) for what changed. A retried write sent with the same
+`Idempotency-Key` makes one record. Every refusal answers JSON with `error` and `detail`."""
+
+
+api = NinjaAPI(
+    title="Cairn API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs/",
+)
+
+
+def problem(
+    request: HttpRequest, status: int, error: str, detail: str, **more: Any
+) -> HttpResponse:
+    response = api.create_response(
+        request, {"error": error, "detail": detail, **more}, status=status
+    )
+    return response
+
+
+@api.exception_handler(TokenRefused)
+def refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = problem(request, exc.status, exc.code, exc.detail)
+    if exc.retry_after is not None:
+        response["Retry-After"] = str(exc.retry_after)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="cairn"'
+    return response
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
+    return problem(request, 400, "bad_parameter", exc.detail, parameter=exc.parameter)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(
+        request,
+        404,
+        "not_found",
+        _("There is no such record, or it is not one this token may see."),
+    )
+
+
+def _parameter(loc: Any) -> str:
+    """("query", "limit") -> "limit"; ("body", "data", "contact_type") -> "contact_type"."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or parts[1:]
+    elif parts[:1] and parts[0] in {"query", "path", "header"}:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # Where and what, never the value sent back (it may be a participant's words).
+    errors = [
+        {"parameter": _parameter(error.get("loc", ())), "message": str(error.get("msg", ""))}
+        for error in exc.errors
+    ]
+    return problem(
+        request,
+        400,
+        "invalid_input",
+        _("Some of what was sent cannot be used; each error names the parameter or field."),
+        errors=errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, 401, "token_missing", _("Send your API token."))
+
+
+@api.exception_handler(NinjaHttpError)
+def http_error(request: HttpRequest, exc: NinjaHttpError) -> HttpResponse:
+    # Ninja's own refusals, such as a body that is not JSON.
+    return problem(request, exc.status_code, "bad_request", str(exc.message))
+
+
+api.add_router("/", resource_views.router)

@@ -1,0 +1,193 @@
+"""Making, approving and revoking API tokens, and counting their use: each in one transaction
+with its audit event."""
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from api.models import ApiToken, KeptReply, Level, Resource, TokenKind, UseWindow
+from audit.models import Action
+from audit.services import Target, record_member_action
+from organizations.access_services import DecisionRefused, check_second_person
+from organizations.models import Membership, Role
+
+# A secret starts with this, so a token pasted in the wrong place is recognised (and secret
+# scanners can look for it); 32 random bytes follow, which is why one SHA-256 is enough.
+SECRET_PREFIX = "cairn_"  # noqa: S105 (a label, not a secret)
+SHOWN_PREFIX = 12  # characters of the secret kept to name it in lists: "cairn_" and 6 more
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+class WriteScopeRefused(Exception):
+    """A service account's token asked to write: a system reads; records are written by people."""
+
+
+class NotStaff(Exception):
+    """A personal token for someone who is not an active staff member of this organization."""
+
+
+def _service_membership(*, acting: Membership, name: str) -> Membership:
+    """The service account a system's token acts as: an account that cannot sign in (inactive,
+    no password), reading the whole organization as a program manager does and writing nothing
+    (managers write no care records). A membership of its own means scoping (`visible_to`) and
+    the audit trail treat the system like anyone else, by name."""
+    user = get_user_model()(
+        username=f"service-{uuid.uuid4().hex[:12]}",
+        preferred_name=name,
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return Membership.objects.create(
+        organization=acting.organization, user=user, role=Role.MANAGER, is_active=True
+    )
+
+
+def create_token(
+    *,
+    acting: Membership,
+    kind: str,
+    name: str,
+    scopes: list[str],
+    expires_on_days: int,
+    person: Membership | None = None,
+) -> NewToken:
+    """A token for one organization. One that reaches participant data waits for a second
+    person's approval (`approve_token`); one for the directory only works at once."""
+    if kind == TokenKind.SERVICE and any(s.endswith(f":{Level.WRITE}") for s in scopes):
+        raise WriteScopeRefused
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    needs_approval = any(s.split(":")[0] in Resource.participant_data() for s in scopes)
+    with transaction.atomic():
+        if kind == TokenKind.SERVICE:
+            membership = _service_membership(acting=acting, name=name)
+        else:
+            if (
+                person is None
+                or person.organization_id != acting.organization_id
+                or not person.is_active
+                or person.role not in Role.staff()
+            ):
+                raise NotStaff
+            membership = person
+        token = ApiToken.objects.create(
+            organization=acting.organization,
+            kind=kind,
+            membership=membership,
+            name=name,
+            prefix=secret[:SHOWN_PREFIX],
+            secret_hash=secret_digest(secret),
+            scopes=sorted(set(scopes)),
+            expires_at=timezone.now() + timedelta(days=expires_on_days),
+            created_by=acting.user,
+            needs_approval=needs_approval,
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.ACCESS_ASKED if needs_approval else Action.CREATE,
+            target=Target.of(token),
+            changed_fields=["api token", *token.scopes],
+        )
+    return NewToken(token=token, secret=secret)
+
+
+def approve_token(*, acting: Membership, token: ApiToken) -> ApiToken:
+    """A second person lets a token reach participant data: a manager or another administrator,
+    never the person who made it nor the person it acts as (the same rule as access changes)."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not locked.needs_approval or locked.approved_at or locked.revoked_at:
+            raise DecisionRefused("already decided")
+        check_second_person(
+            acting=acting, asked_by_id=locked.created_by_id, for_user_id=locked.membership.user_id
+        )
+        locked.approved_by = acting.user
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["approved_by", "approved_at"])
+        record_member_action(
+            acting=acting,
+            action=Action.ACCESS_APPROVED,
+            target=Target.of(locked),
+            changed_fields=["api token", *locked.scopes],
+        )
+    return locked
+
+
+def revoke_token(*, acting: Membership, token: ApiToken) -> ApiToken:
+    """The token stops working at once (the next request is refused). Revoking twice is no
+    second event. A service account's membership closes with its token."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            return locked
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = acting.user
+        locked.save(update_fields=["revoked_at", "revoked_by"])
+        if locked.kind == TokenKind.SERVICE:
+            Membership.objects.filter(pk=locked.membership_id).update(is_active=False)
+        record_member_action(
+            acting=acting,
+            action=Action.UPDATE,
+            target=Target.of(locked),
+            changed_fields=["revoked_at"],
+        )
+    return locked
+
+
+def rate_per_minute() -> int:
+    limit: int = getattr(settings, "CAIRN_API_RATE_PER_MINUTE", 120)
+    return limit
+
+
+def count_use(*, token: ApiToken, now: datetime | None = None) -> tuple[int, int]:
+    """Count one request in this token's current minute; returns (count so far, seconds until
+    the next minute). One UPDATE ... SET count = count + 1 (or the row's first INSERT) is atomic
+    in the database, so every worker sees the same count."""
+    moment = now or timezone.now()
+    minute = moment.replace(second=0, microsecond=0)
+    with transaction.atomic():
+        updated = UseWindow.objects.filter(token=token, minute=minute).update(count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    UseWindow.objects.create(token=token, minute=minute, count=1)
+            except IntegrityError:  # another worker made this minute's row first
+                UseWindow.objects.filter(token=token, minute=minute).update(count=F("count") + 1)
+        count = UseWindow.objects.filter(token=token, minute=minute).values_list(
+            "count", flat=True
+        )[0]
+        # Last use is kept to the minute: one write a minute at most, not one per request.
+        if token.last_used_at is None or token.last_used_at < minute:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
+        # Older minutes are of no further use.
+        UseWindow.objects.filter(token=token, minute__lt=minute - timedelta(minutes=5)).delete()
+    return count, 60 - moment.second
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ReplyKept(Exception):
+    """This Idempotency-Key was used before by this token: here is what the first request made."""
+
+    def __init__(self, reply: KeptReply) -> None:
+        super().__init__("idempotency key already used")
+        self.reply = reply
