@@ -74,6 +74,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("fhir/r4/", include("fhir_r4.urls")),
 ]
 
 handler400 = "lib.views.bad_request"
