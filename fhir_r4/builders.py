@@ -62,7 +62,10 @@ def meta(updated: datetime | None) -> dict[str, Any]:
 
 def narrative(paragraphs: list[str]) -> dict[str, str]:
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
-    return {"status": "additional", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+    return {
+        "status": "additional",
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>',
+    }
 
 
 # --- Patient --------------------------------------------------------------------------------
@@ -212,7 +215,9 @@ def goal(item: Goal) -> Resource:
     return resource
 
 
-def care_plan(plan: RecoveryPlan, goals: list[Goal], steps: dict[Any, list[ActionStep]]) -> Resource:
+def care_plan(
+    plan: RecoveryPlan, goals: list[Goal], steps: dict[Any, list[ActionStep]]
+) -> Resource:
     resource: Resource = {
         "resourceType": "CarePlan",
         "id": str(plan.id),
@@ -306,7 +311,9 @@ def questionnaire_response(
                 {
                     "linkId": item.key,
                     "text": item.text("en"),
-                    "answer": [{"valueCoding": _option_coding(instrument, item, answers[item.key])}],
+                    "answer": [
+                        {"valueCoding": _option_coding(instrument, item, answers[item.key])}
+                    ],
                 }
             )
     resource: Resource = {

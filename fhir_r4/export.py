@@ -71,7 +71,8 @@ def batch_resources(access: FhirAccess, people: list[Participant]) -> dict[str, 
         skipped=False,
         value__isnull=False,
     ).values_list("assessment_id", "item_key", "value"):
-        answers[assessment_id][key] = value
+        if value is not None:
+            answers[assessment_id][key] = value
     consents = _by_participant(Consent.objects.visible_to(user, org).filter(participant__in=people))
     for person in people:
         out["Patient"].append(builders.patient(person))

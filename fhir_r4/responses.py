@@ -109,7 +109,11 @@ def searchset(
                 "resource": {
                     "resourceType": "OperationOutcome",
                     "issue": [
-                        {"severity": "information", "code": "informational", "details": {"text": notice}}
+                        {
+                            "severity": "information",
+                            "code": "informational",
+                            "details": {"text": notice},
+                        }
                     ],
                 },
                 "search": {"mode": "outcome"},

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from audit.models import Action
-from audit.services import NewEvent, Target, record_events, record_member_action
 from assessments.engine import registry
 from assessments.models import Assessment, ItemResponse
+from audit.models import Action
+from audit.services import NewEvent, Target, record_events, record_member_action
 from consent.models import Category, Consent
 from consent.services import disclose, matching_consent
 from encounters.models import Encounter, NoteState
@@ -96,9 +96,7 @@ def with_notice(resource: Resource, notice: str) -> Resource:
 # --- Patients -----------------------------------------------------------------------------------
 
 
-def patients(
-    access: FhirAccess, *, ids: list[str], updated_after: datetime | None
-) -> Any:
+def patients(access: FhirAccess, *, ids: list[str], updated_after: datetime | None) -> Any:
     """The participants a Patient search may return (a queryset, paged by the caller)."""
     rows = visible_participants(access).select_related("organization").order_by("id")
     if ids:
@@ -178,7 +176,8 @@ def answers_of(rows: list[Assessment]) -> dict[Any, dict[str, int]]:
     answers: dict[Any, dict[str, int]] = defaultdict(dict)
     responses = ItemResponse.objects.filter(assessment__in=rows, skipped=False, value__isnull=False)
     for assessment_id, key, value in responses.values_list("assessment_id", "item_key", "value"):
-        answers[assessment_id][key] = value
+        if value is not None:
+            answers[assessment_id][key] = value
     return answers
 
 
@@ -214,7 +213,9 @@ def consents(access: FhirAccess, participant: Participant) -> Any:
     return rows
 
 
-def everything(access: FhirAccess, participant: Participant, *, with_notes: bool) -> dict[str, list[Resource]]:
+def everything(
+    access: FhirAccess, participant: Participant, *, with_notes: bool
+) -> dict[str, list[Resource]]:
     """Every resource of one participant by type, for the bulk export (reads already released)."""
     rows = list(assessments(access, participant))
     return {

@@ -6,7 +6,7 @@ consent, 404 for anything outside the caller's scope, 400 for a malformed search
 import functools
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -86,7 +86,7 @@ def questionnaire(request: HttpRequest, access: FhirAccess, key: str) -> HttpRes
 
 @fhir_endpoint()
 def patient_read(request: HttpRequest, access: FhirAccess, resource_id: str) -> HttpResponse:
-    participant = participant_for(access, resource_id, path=request.path)
+    participant = participant_for(access, resource_id, path=request.get_full_path())
     granted = selectors.release(access, participant, "Patient")
     return fhir_response(selectors.with_notice(builders.patient(participant), granted.notice))
 
@@ -120,7 +120,7 @@ def compartment_search(resource_type: str) -> Handler:
         if not wanted:
             raise ValueError(f"Name the person: {resource_type}?patient=<id>.")
         count, offset = page_of(request)
-        participant = participant_for(access, wanted, path=request.path)
+        participant = participant_for(access, wanted, path=request.get_full_path())
         granted = selectors.release(access, participant, resource_type)
         page = selectors.compartment_page(
             access, participant, resource_type, granted, count=count, offset=offset
@@ -253,7 +253,7 @@ def _since(request: HttpRequest) -> datetime | None:
         found = parse_date(value)
         if found is None:
             raise ValueError("_lastUpdated must be a date or time, e.g. gt2026-11-01.")
-        moment = datetime(found.year, found.month, found.day)
+        moment = datetime.combine(found, time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -2,6 +2,7 @@
 and audited once per participant read."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -114,3 +115,57 @@ def test_questionnaire_barc10_is_built_from_the_instrument_file(client_for) -> N
     parsed(body)
     assert [i["linkId"] for i in body["item"]] == [f"q{n}" for n in range(1, 11)]
     assert body["item"][0]["answerOption"][0]["valueCoding"]["display"] == "Strongly disagree"
+
+
+def test_patient_search_pages_with_links_and_audits_each_person_returned(demo, client_for) -> None:
+    mia = client_for("mia")
+    last = _last_event()
+    first = _json(mia.get("/fhir/r4/Patient?_count=5"))
+    harbor = Participant.objects.visible_to(demo.users["mia"], demo.organizations["harbor"])
+    assert first["total"] == harbor.count()
+    assert len(first["entry"]) == 5
+    links = {link["relation"]: link["url"] for link in first["link"]}
+    assert "previous" not in links and "_offset=5" in links["next"]
+    events = _events_since(last)
+    assert {e.participant_id for e in events} == {
+        Participant.objects.get(id=e["resource"]["id"]).id for e in first["entry"]
+    }
+    assert len(events) == 5
+    second = _json(mia.get("/" + links["next"].split("://", 1)[1].split("/", 1)[1]))
+    assert not {e["resource"]["id"] for e in second["entry"]} & {
+        e["resource"]["id"] for e in first["entry"]
+    }
+    assert "previous" in {link["relation"] for link in second["link"]}
+
+
+def test_patient_search_by_id_and_updated_since(client_for, pat) -> None:
+    ana = client_for("ana")
+    by_id = _json(ana.get(f"/fhir/r4/Patient?_id={pat.id}"))
+    assert [e["resource"]["id"] for e in by_id["entry"]] == [str(pat.id)]
+    later = (pat.updated_at + timedelta(days=1)).date().isoformat()
+    assert _json(ana.get(f"/fhir/r4/Patient?_id={pat.id}&_lastUpdated=gt{later}"))["total"] == 0
+    bad = ana.get("/fhir/r4/Patient?_lastUpdated=yesterday")
+    assert bad.status_code == 400
+    assert "_lastUpdated must be a date" in _json(bad)["issue"][0]["details"]["text"]
+
+
+def test_a_search_without_a_patient_says_what_to_add(client_for) -> None:
+    response = client_for("ana").get("/fhir/r4/Goal")
+    assert response.status_code == 400
+    assert _json(response)["issue"][0]["details"]["text"] == "Name the person: Goal?patient=<id>."
+
+
+def test_a_barc10_total_is_an_observation_derived_from_its_response(client_for, pat) -> None:
+    ana = client_for("ana")
+    totals = _json(ana.get(f"/fhir/r4/Observation?patient={pat.id}"))
+    responses = _json(ana.get(f"/fhir/r4/QuestionnaireResponse?patient={pat.id}"))
+    assert totals["entry"], "the demo gives Pat BARC-10 totals"
+    answered = {e["resource"]["id"]: e["resource"] for e in responses["entry"]}
+    for entry in totals["entry"]:
+        observation = entry["resource"]
+        source = answered[observation["derivedFrom"][0]["reference"].split("/")[1]]
+        assert source["questionnaire"].endswith("/Questionnaire/barc10|1.0")
+        scores = [
+            a["answer"][0]["valueCoding"]["extension"][0]["valueDecimal"] for a in source["item"]
+        ]
+        assert observation["valueInteger"] == sum(scores)
