@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fhir_r4.access import FhirAccess
 from fhir_r4.export import build_export
@@ -79,7 +80,7 @@ def run(job: Job, progress: Progress) -> JobResult:
     )
     if membership is None:
         raise JobError(_("Your role no longer allows this export, so nothing was exported."))
-    content, counts, people = build_export(
+    content, _counts, people = build_export(
         FhirAccess(membership=membership),
         types=list(job.params["types"]),
         progress=lambda done, total: progress(done, total),
@@ -88,6 +89,8 @@ def run(job: Job, progress: Progress) -> JobResult:
         filename="fhir-export.zip",
         content_type="application/zip",
         content=content,
-        summary=_("%(people)s participants, %(resources)s resources")
-        % {"people": f"{people:,}", "resources": f"{sum(counts.values()):,}"},
+        summary=ngettext(
+            "%(count)s participant exported", "%(count)s participants exported", people
+        )
+        % {"count": f"{people:,}"},
     )
