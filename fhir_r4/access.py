@@ -79,7 +79,9 @@ def participant_for(access: FhirAccess, participant_id: str, *, path: str) -> Pa
         wanted = uuid.UUID(str(participant_id))
     except ValueError:
         raise OutOfScope from None
-    participant = visible_participants(access).filter(id=wanted).first()
+    participant = (
+        visible_participants(access).select_related("organization").filter(id=wanted).first()
+    )
     if participant is None:
         record_member_action(
             acting=access.membership,
