@@ -82,10 +82,6 @@ PINS = {
     "fhir_patient": ("ana", "/fhir/r4/Patient/{pat}", 10),
     # ... the same, then one page of goals and their count.
     "fhir_goals": ("ana", "/fhir/r4/Goal?patient={pat}", 12),
-    # ... the member's user and membership; one page of the people the manager may see; one
-    # batch of audit rows, one per person, whatever the page's size (lock the head, COPY, move
-    # the head: the COPY is not counted); the count.
-    "fhir_patient_search": ("mia", "/fhir/r4/Patient?_count=50", 10),
 }
 
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
@@ -169,3 +171,16 @@ def test_a_barc10_total_is_an_observation_derived_from_its_response(client_for, 
             a["answer"][0]["valueCoding"]["extension"][0]["valueDecimal"] for a in source["item"]
         ]
         assert observation["valueInteger"] == sum(scores)
+
+
+def test_a_patient_search_makes_the_same_queries_for_5_or_50_people(client_for) -> None:
+    """The audit rows of a page are appended as one batch (on PostgreSQL by COPY, which the
+    capture does not see; on SQLite by one INSERT): no query per person."""
+    mia = client_for("mia")
+    mia.get("/fhir/r4/Patient?_count=1")
+    counts = []
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            assert mia.get(f"/fhir/r4/Patient?_count={size}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
