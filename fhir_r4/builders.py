@@ -122,6 +122,26 @@ _ENCOUNTER_CLASS = {
 }
 
 
+# What a contact's note says, in the order a reader follows it; a read loads no other note text.
+NOTE_FIELDS = ("summary", "coach_actions", "participant_response", "own_words", "next_steps")
+# Encrypted columns of a contact that no FHIR resource carries: left unread (and undecrypted).
+UNSENT_CONTACT_FIELDS = ("setting", "topics", "review_comment", "withheld_detail")
+# A participant's columns a Patient carries (the others, many encrypted, are left unread).
+PATIENT_FIELDS = (
+    "id",
+    "organization",
+    "preferred_name",
+    "legal_name",
+    "phone",
+    "phone_other",
+    "email",
+    "date_of_birth",
+    "preferred_language",
+    "status",
+    "updated_at",
+)
+
+
 def encounter(contact: Encounter, *, with_notes: bool) -> Resource:
     """A signed contact. Its note text goes only where `with_notes` says the reader may have it
     (the organization's own staff, or a recipient whose consent covers contact notes)."""
@@ -159,16 +179,10 @@ def encounter(contact: Encounter, *, with_notes: bool) -> Resource:
         if contact.signer_credentials:
             name = f"{name}, {contact.signer_credentials}"
         resource["participant"] = [{"individual": {"display": name}}]
-    if with_notes and contact.has_content:
-        resource["text"] = narrative(
-            [
-                contact.summary,
-                contact.coach_actions,
-                contact.participant_response,
-                contact.own_words,
-                contact.next_steps,
-            ]
-        )
+    if with_notes:
+        note = [getattr(contact, name) for name in NOTE_FIELDS]
+        if any(part.strip() for part in note):
+            resource["text"] = narrative(note)
     return resource
 
 

@@ -41,11 +41,13 @@ def batch_resources(access: FhirAccess, people: list[Participant]) -> dict[str, 
         Encounter.objects.visible_to(user, org)
         .filter(participant__in=people, state=NoteState.SIGNED)
         .select_related("service_type", "signed_by", "author")
+        .defer(*builders.UNSENT_CONTACT_FIELDS)
         .order_by("started_at", "id")
     )
     goals = _by_participant(
         Goal.objects.visible_to(user, org)
         .filter(participant__in=people, removed_at__isnull=True)
+        .defer("coach_summary")
         .order_by("position", "created_at")
     )
     plans = {
@@ -61,6 +63,7 @@ def batch_resources(access: FhirAccess, people: list[Participant]) -> dict[str, 
         Assessment.objects.visible_to(user, org)
         .filter(participant__in=people, instrument__in=list(instruments))
         .select_related("recorded_by")
+        .defer("note")
         .order_by("administered_on", "created_at")
     )
     by_person = _by_participant(assessments)
@@ -98,7 +101,12 @@ def build_export(
 ) -> tuple[bytes, dict[str, int], int]:
     """The export as a zip of `<Type>.ndjson` files plus their counts; the number of people.
     Each participant exported is one audit event (an export), appended together at the end."""
-    people = list(visible_participants(access).select_related("organization").order_by("id"))
+    people = list(
+        visible_participants(access)
+        .select_related("organization")
+        .only(*builders.PATIENT_FIELDS, "organization__name")
+        .order_by("id")
+    )
     files = {name: io.StringIO() for name in types}
     counts = dict.fromkeys(types, 0)
     for start in range(0, len(people), BATCH):

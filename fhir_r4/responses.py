@@ -58,15 +58,19 @@ def invalid(text: str) -> HttpResponse:
     return outcome(400, "invalid", text)
 
 
+class BadSearch(ValueError):
+    """A search parameter the server cannot use; its message tells the caller what to send."""
+
+
 def page_of(request: HttpRequest) -> tuple[int, int]:
     """The page size and offset a search asks for (`_count`, `_offset`), within limits."""
     try:
         count = int(request.GET.get("_count", PAGE_SIZE))
         offset = int(request.GET.get("_offset", 0))
     except ValueError:
-        raise ValueError("_count and _offset must be whole numbers.") from None
+        raise BadSearch("_count and _offset must be whole numbers.") from None
     if count < 1 or offset < 0:
-        raise ValueError("_count must be at least 1 and _offset at least 0.")
+        raise BadSearch("_count must be at least 1 and _offset at least 0.")
     return min(count, MAX_PAGE_SIZE), offset
 
 

@@ -135,6 +135,7 @@ def encounters(access: FhirAccess, participant: Participant) -> Any:
         Encounter.objects.visible_to(access.user, access.organization)
         .filter(participant=participant, state=NoteState.SIGNED)
         .select_related("service_type", "signed_by", "author")
+        .defer(*builders.UNSENT_CONTACT_FIELDS)
         .order_by("started_at", "id")
     )
 
@@ -168,6 +169,7 @@ def assessments(access: FhirAccess, participant: Participant) -> Any:
         Assessment.objects.visible_to(access.user, access.organization)
         .filter(participant=participant, instrument__in=known)
         .select_related("recorded_by")
+        .defer("note")
         .order_by("administered_on", "created_at")
     )
 

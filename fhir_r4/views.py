@@ -24,6 +24,7 @@ from fhir_r4.capability import capability_statement
 from fhir_r4.codes import NDJSON
 from fhir_r4.jobs import ExportRunning, export_job, start_export
 from fhir_r4.responses import (
+    BadSearch,
     fhir_response,
     forbidden,
     invalid,
@@ -59,7 +60,7 @@ def fhir_endpoint(*, participant_data: bool = True) -> Callable[[Handler], Handl
                 return not_found()
             except DisclosureRefused as refused:
                 return forbidden(f"{refused} Nothing was shared.")
-            except ValueError as bad:
+            except BadSearch as bad:
                 return invalid(str(bad))
 
         return wrapped
@@ -118,7 +119,7 @@ def compartment_search(resource_type: str) -> Handler:
     def view(request: HttpRequest, access: FhirAccess) -> HttpResponse:
         wanted = request.GET.get("patient", "").removeprefix("Patient/")
         if not wanted:
-            raise ValueError(f"Name the person: {resource_type}?patient=<id>.")
+            raise BadSearch(f"Name the person: {resource_type}?patient=<id>.")
         count, offset = page_of(request)
         participant = participant_for(access, wanted, path=request.get_full_path())
         granted = selectors.release(access, participant, resource_type)
@@ -147,7 +148,7 @@ def export_kickoff(request: HttpRequest, access: FhirAccess) -> HttpResponse:
     if not access.exports or access.is_disclosure:
         return forbidden("Bulk export is for supervisors and managers of the organization.")
     if request.headers.get("Prefer", "").strip() != "respond-async":
-        raise ValueError("Ask for the export with the header 'Prefer: respond-async'.")
+        raise BadSearch("Ask for the export with the header 'Prefer: respond-async'.")
     types = _types(request.GET.get("_type", ""))
     try:
         job, _new = start_export(access=access, types=types, request_url=request.get_full_path())
@@ -238,7 +239,7 @@ def _ids(text: str) -> list[str]:
         try:
             ids.append(str(uuid.UUID(part)))
         except ValueError:
-            raise ValueError(f"_id must be a participant's id; '{part[:40]}' is not one.") from None
+            raise BadSearch(f"_id must be a participant's id; '{part[:40]}' is not one.") from None
     return ids
 
 
@@ -252,7 +253,7 @@ def _since(request: HttpRequest) -> datetime | None:
     if moment is None:
         found = parse_date(value)
         if found is None:
-            raise ValueError("_lastUpdated must be a date or time, e.g. gt2026-11-01.")
+            raise BadSearch("_lastUpdated must be a date or time, e.g. gt2026-11-01.")
         moment = datetime.combine(found, time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -263,7 +264,7 @@ def _types(text: str) -> list[str]:
     wanted = [t.strip() for t in text.split(",") if t.strip()] or list(selectors.PARTICIPANT_TYPES)
     unknown = [t for t in wanted if t not in selectors.PARTICIPANT_TYPES]
     if unknown:
-        raise ValueError(
+        raise BadSearch(
             f"_type names a type this server does not export: {', '.join(unknown)[:80]}. "
             f"It exports {', '.join(selectors.PARTICIPANT_TYPES)}."
         )
