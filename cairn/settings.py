@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "imports",
     "jobs",
     "webhooks",
+    "fhir_r4",
     "backups",
     "api",
     "cairn",
@@ -291,6 +292,9 @@ CAIRN_PDF_FONT_DIR = envstr("CAIRN_PDF_FONT_DIR", "/usr/share/fonts/truetype/dej
 CAIRN_PDF_COMPRESS = True
 # Where "Leave quickly" goes: an ordinary, neutral page outside Cairn.
 CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/")
+# The base of Cairn's own FHIR code systems, Questionnaire and identifier URLs (fhir_r4 app). They
+# are names, not addresses that must answer; keep one value for the life of an installation.
+CAIRN_FHIR_CANONICAL = envstr("CAIRN_FHIR_CANONICAL", "https://cairn.example/fhir")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)
 SESSION_COOKIE_AGE = envint("CAIRN_SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

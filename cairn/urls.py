@@ -79,6 +79,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("jobs/", include("jobs.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("fhir/r4/", include("fhir_r4.urls")),
 ]
 
 handler400 = "lib.views.bad_request"

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accounts.models import User
 from appointments.services import book_appointment
@@ -96,6 +97,16 @@ class Row:
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
     method: str = "get"
     extra: dict[str, Any] = field(default_factory=dict)
+    # A search's parameters (FHIR's `Encounter?patient=<id>`), built from the world like kwargs.
+    query: Callable[[dict[str, Any]], dict[str, str]] = lambda objects: {}
+
+
+def url_of(name: str, objects: dict[str, Any]) -> str:
+    """The URL a matrix row asks for: its path with its arguments, and its search if any."""
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(objects))
+    query = row.query(objects)
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def by_role(
@@ -200,6 +211,25 @@ API_ROWS: dict[str, TokenRow] = {
     ),
 }
 
+# FHIR: Pat's resources as her record's pages are, but 401 (not a sign-in page) without a session.
+FHIR_PAT = by_role(
+    STAFF_READERS,
+    anonymous=401,
+    overrides={"ben": 404, "rio": 404, "river_sup": 404, "river_mgr": 404},
+)
+FHIR_BY_PATIENT = (
+    "Encounter",
+    "CarePlan",
+    "Goal",
+    "QuestionnaireResponse",
+    "Observation",
+    "Consent",
+)
+FHIR_MIAS_EXPORT = by_role(
+    STAFF_READERS,
+    anonymous=401,
+    overrides=dict.fromkeys(("ana", "ben", "sam", "rio", "river_sup", "river_mgr"), 404),
+)
 
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(302, anonymous=SIGN_IN)),
@@ -805,6 +835,33 @@ MATRIX: dict[str, Row] = {
         )
         for name in ("training_remove", "training_certificate")
     },
+    # --- FHIR R4 (issue #29): OperationOutcomes, 401 without a session, 404 outside scope ---
+    "fhir:metadata": Row(everyone(200)),
+    "fhir:questionnaire": Row(
+        by_role({Role(role) for role in Role.staff()}, anonymous=401),
+        kwargs=lambda o: {"key": "barc10"},
+    ),
+    "fhir:patient": Row(FHIR_PAT, kwargs=lambda o: {"resource_id": o["pat"].id}),
+    "fhir:patient_search": Row(by_role(STAFF_READERS, anonymous=401)),
+    **{
+        f"fhir:{name.lower()}_search": Row(FHIR_PAT, query=lambda o: {"patient": str(o["pat"].id)})
+        for name in FHIR_BY_PATIENT
+    },
+    # Bulk export: supervisors and managers start one; its status and files are mia's alone.
+    "fhir:export": Row(
+        by_role({Role.SUPERVISOR, Role.MANAGER}, ok=202, anonymous=401),
+        extra={"HTTP_PREFER": "respond-async"},
+    ),
+    **{
+        f"fhir:{name}": Row(FHIR_MIAS_EXPORT, kwargs=kwargs)
+        for name, kwargs in (
+            ("export_status", lambda o: {"job_id": o["fhir_export"].id}),
+            (
+                "export_file",
+                lambda o: {"job_id": o["fhir_export"].id, "resource_type": "Patient"},
+            ),
+        )
+    },
     # --- imports (issue #11) ---
     "imports:home": Row(by_role(IMPORTERS)),
     "imports:mapping": Row(IMPORT_BATCH, kwargs=lambda o: {"batch_id": o["import_batch"].id}),
@@ -861,6 +918,18 @@ FILES: dict[str, str] = {
     # --- directory (issue #22): public listings only, for the people who keep them, audited ---
     "directory:hsds_json": "the organization's resource directory as HSDS JSON (public listings)",
     "directory:hsds_zip": "the resource directory as an HSDS CSV data package (public listings)",
+    # --- FHIR R4 (issue #29): JSON for the organization's own staff; an outside recipient's
+    # reads go through consent.services.disclose (fhir_r4/tests/test_part2.py) ---
+    "fhir:metadata": "the server's CapabilityStatement; no participant data",
+    "fhir:questionnaire": "an instrument's questions as a FHIR Questionnaire; no participant data",
+    "fhir:patient": "a participant as FHIR for staff who may see them, audited as a view",
+    "fhir:patient_search": "the participants a member may see as FHIR, one view event each",
+    **{
+        f"fhir:{name.lower()}_search": "a participant's records as FHIR, audited as a view"
+        for name in FHIR_BY_PATIENT
+    },
+    "fhir:export_status": "the manifest of the caller's own bulk export",
+    "fhir:export_file": "the caller's own bulk export file (NDJSON), audited as an export",
 }
 
 
@@ -977,6 +1046,7 @@ def world(demo: DemoWorld) -> dict[str, Any]:
     )
     objects.update(reports_objects(pat, users))
     objects.update(exports_objects(pat, users))
+    objects.update(fhir_objects(pat, users))
     objects.update(imports_objects(pat, users))
     objects.update(access_change_objects(users))
     objects.update(appointment_objects(pat, users))
@@ -1154,6 +1224,18 @@ def reports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
 def exports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
     """Rows the exports URLs need (e.g. a finished export job)."""
     return {}
+
+
+def fhir_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
+    """Mia's finished FHIR bulk export."""
+    from fhir_r4.access import FhirAccess
+    from fhir_r4.jobs import start_export
+
+    mia = Membership.objects.get(user=users["mia"])
+    job, _ = start_export(
+        access=FhirAccess(membership=mia), types=["Patient"], request_url="/fhir/r4/Patient/$export"
+    )
+    return {"fhir_export": job}
 
 
 def imports_objects(pat: Participant, users: dict[str, Any]) -> dict[str, Any]:
@@ -1442,7 +1524,7 @@ def test_every_url_pattern_has_a_matrix_entry() -> None:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_authorization_matrix(world: dict[str, Any], name: str) -> None:
     row = MATRIX[name]
-    url = reverse(name, kwargs=row.kwargs(world))
+    url = url_of(name, world)
     failures = []
     for persona in PERSONAS:
         client = Client()

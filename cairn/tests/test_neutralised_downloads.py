@@ -136,7 +136,7 @@ def test_no_spreadsheet_download_holds_a_cell_that_starts_like_a_formula(
     fetched: list[tuple[str, str, Any]] = []  # (URL name, persona, response)
     for name in sorted(matrix.FILES):
         row = matrix.MATRIX[name]
-        url = reverse(name, kwargs=row.kwargs(planted))
+        url = matrix.url_of(name, planted)
         for persona in matrix.PERSONAS:
             if row.expected[persona] != 200 or row.method != "get":
                 continue

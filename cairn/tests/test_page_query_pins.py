@@ -76,6 +76,12 @@ PINS = {
     # ... one page of waiting texts (at most 50; the scope's member is the request's); audit; the
     # navigation's count of texts to place.
     "texts_waiting": ("mia", "/texts/waiting/", 9),
+    # FHIR answers have no navigation. ... the acting member's user and membership (the
+    # participant rule asks who the member is); the participant with their organization (their
+    # own coach needs no emergency check); audit.
+    "fhir_patient": ("ana", "/fhir/r4/Patient/{pat}", 10),
+    # ... the same, then one page of goals and their count.
+    "fhir_goals": ("ana", "/fhir/r4/Goal?patient={pat}", 12),
 }
 
 

@@ -125,6 +125,19 @@ VIEWED: dict[str, Viewed] = {
         f"portal_appointments:{name}": Viewed("pat", no_emergency="the participant's own page")
         for name in ("list", "ics", "reminders", "meetings", "group_ics", "meeting_ics")
     },
+    # --- FHIR (issue #29): one participant's resources, read through fhir_r4.access ---
+    "fhir:patient": Viewed("ana"),
+    **{
+        f"fhir:{name.lower()}_search": Viewed("ana")
+        for name in (
+            "Encounter",
+            "CarePlan",
+            "Goal",
+            "QuestionnaireResponse",
+            "Observation",
+            "Consent",
+        )
+    },
     # --- many people on one page: one event naming the page ---
     "participants:list": Viewed("ana", names=MANY),
     "referrals:index": Viewed("ana", names=MANY),
@@ -354,6 +367,15 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
         )
     },
     "billing:batch_837": EXPORT,
+    "fhir:metadata": "the FHIR server's CapabilityStatement",
+    "fhir:questionnaire": "an instrument's questions as a FHIR Questionnaire",
+    "fhir:patient_search": (
+        "a FHIR search of many people: one view event for each person returned, not one for the "
+        "page (fhir_r4/tests/test_reads.py)"
+    ),
+    "fhir:export": "starts a bulk export job; each person exported is audited when it runs",
+    "fhir:export_status": "the caller's own export job: its progress and its list of files",
+    "fhir:export_file": EXPORT,
     "billing:batch_csv": EXPORT,
     "billing:batch_test_835": "on the demo only: a made-up payer's answer (claim numbers, codes "
     "and amounts of a batch, no names)",
@@ -408,7 +430,7 @@ def test_a_page_showing_participant_data_writes_one_view_event(
     world: dict[str, Any], name: str
 ) -> None:
     page = VIEWED[name]
-    url = reverse(name, kwargs=matrix.MATRIX[name].kwargs(world))
+    url = matrix.url_of(name, world)
     status, events = _events_during(_signed_in(world, page.persona), url)
     assert status == 200
     views = [e for e in events if e.action == Action.VIEW]
@@ -460,7 +482,7 @@ def test_a_page_opened_under_an_emergency_grant_is_flagged(
         reason="Pat called the crisis line and asked for her coach, who is away",
         expires_at=timezone.now() + timedelta(hours=1),
     )
-    url = reverse(name, kwargs=matrix.MATRIX[name].kwargs(world))
+    url = matrix.url_of(name, world)
     status, events = _events_during(_signed_in(world, "ben"), url)
     assert status == 200
     flags = [e for e in events if e.action == Action.BREAK_GLASS]
@@ -476,7 +498,7 @@ def test_without_a_grant_the_same_pages_are_not_found_and_refused_access_is_reco
     world: dict[str, Any], name: str
 ) -> None:
     """The emergency check above is not trivially met: without the grant, Ben gets 404."""
-    url = reverse(name, kwargs=matrix.MATRIX[name].kwargs(world))
+    url = matrix.url_of(name, world)
     status, events = _events_during(_signed_in(world, "ben"), url)
     assert status == 404
     assert [e.action for e in events] == [Action.PERMISSION_DENIED]
