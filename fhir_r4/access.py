@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from accounts.models import User
+from api.access import authenticate
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.models import Membership, Organization, Role
@@ -27,6 +28,15 @@ class FhirAccess:
     membership: Membership
     recipient: str = ""
     purpose: str = ""
+    # An API token's scopes ("participants:read"); None for a signed-in member, whose role
+    # alone decides.
+    scopes: frozenset[str] | None = None
+
+    def may_read(self, resource_type: str) -> bool:
+        """A token reads a FHIR type only with the read scope of the records it is made from."""
+        if self.scopes is None:
+            return True
+        return f"{SCOPE_OF[resource_type]}:read" in self.scopes
 
     @property
     def organization(self) -> Organization:
@@ -53,8 +63,26 @@ class FhirAccess:
         return self.membership.role in Role.oversight()
 
 
+# Which of the API's token scopes each FHIR type is read under.
+SCOPE_OF = {
+    "Patient": "participants",
+    "Encounter": "contacts",
+    "CarePlan": "plans",
+    "Goal": "plans",
+    "QuestionnaireResponse": "assessments",
+    "Observation": "assessments",
+    "Consent": "consents",
+    "Questionnaire": "assessments",
+}
+
+
 def resolve_access(request: HttpRequest) -> FhirAccess | None:
-    """The caller of a FHIR request, or None when it carries no credentials Cairn accepts."""
+    """The caller of a FHIR request, or None when it carries no credentials Cairn accepts: an
+    API token (`Authorization: Bearer cairn_…`, checked by `api.access`, which raises
+    `TokenRefused` with the reason), or a signed-in staff member's session."""
+    if request.headers.get("Authorization"):
+        token = authenticate(request)
+        return FhirAccess(membership=token.membership, scopes=token.scopes)
     membership: Membership | None = getattr(request, "membership", None)
     if not request.user.is_authenticated or membership is None:
         return None

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from api.access import TokenRefused
 from assessments.engine import registry
 from audit.models import Action
 from audit.services import Target, record_member_action
@@ -40,20 +41,36 @@ from jobs.runner import result_bytes
 Handler = Callable[..., HttpResponse]
 
 
-def fhir_endpoint(*, participant_data: bool = True) -> Callable[[Handler], Handler]:
-    """Resolve the caller, check the role may read participants, and turn the reasons a read
-    stops into OperationOutcomes."""
+def fhir_endpoint(
+    *, participant_data: bool = True, reads: tuple[str, ...] = ()
+) -> Callable[[Handler], Handler]:
+    """Resolve the caller, check the role may read participants and a token's scopes cover the
+    FHIR types the view gives (`reads`), and turn the reasons a read stops into
+    OperationOutcomes."""
 
     def decorator(view: Handler) -> Handler:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            access = resolve_access(request)
+            try:
+                access = resolve_access(request)
+            except TokenRefused as refused:
+                code = {401: "login", 403: "forbidden", 429: "throttled"}.get(refused.status)
+                response = outcome(refused.status, code or "security", refused.detail)
+                if refused.retry_after is not None:
+                    response["Retry-After"] = str(refused.retry_after)
+                return response
             if access is None:
                 if request.user.is_authenticated:
                     return forbidden("FHIR is for the organization's staff.")
                 return unauthorized()
             if participant_data and not access.reads_participants:
                 return forbidden("Your role does not open participant records.")
+            missing = [name for name in reads if not access.may_read(name)]
+            if missing:
+                return forbidden(
+                    f"This token may not read {', '.join(missing)}: ask an administrator for a "
+                    "token with that scope."
+                )
             try:
                 return view(request, access, *args, **kwargs)
             except OutOfScope:
@@ -77,7 +94,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
     )
 
 
-@fhir_endpoint(participant_data=False)
+@fhir_endpoint(participant_data=False, reads=("Questionnaire",))
 def questionnaire(request: HttpRequest, access: FhirAccess, key: str) -> HttpResponse:
     instrument = registry().get(key)
     if instrument is None:
@@ -85,14 +102,14 @@ def questionnaire(request: HttpRequest, access: FhirAccess, key: str) -> HttpRes
     return fhir_response(builders.questionnaire(instrument))
 
 
-@fhir_endpoint()
+@fhir_endpoint(reads=("Patient",))
 def patient_read(request: HttpRequest, access: FhirAccess, resource_id: str) -> HttpResponse:
     participant = participant_for(access, resource_id, path=request.get_full_path())
     granted = selectors.release(access, participant, "Patient")
     return fhir_response(selectors.with_notice(builders.patient(participant), granted.notice))
 
 
-@fhir_endpoint()
+@fhir_endpoint(reads=("Patient",))
 def patient_search(request: HttpRequest, access: FhirAccess) -> HttpResponse:
     if access.is_disclosure:
         return forbidden("An outside recipient reads one person at a time: Patient/<id>.")
@@ -115,7 +132,7 @@ def patient_search(request: HttpRequest, access: FhirAccess) -> HttpResponse:
 def compartment_search(resource_type: str) -> Handler:
     """`<Type>?patient=<id>`: one participant's resources of one type, paged."""
 
-    @fhir_endpoint()
+    @fhir_endpoint(reads=("Patient", resource_type))
     def view(request: HttpRequest, access: FhirAccess) -> HttpResponse:
         wanted = request.GET.get("patient", "").removeprefix("Patient/")
         if not wanted:
@@ -145,7 +162,7 @@ def compartment_search(resource_type: str) -> Handler:
 
 @fhir_endpoint()
 def export_kickoff(request: HttpRequest, access: FhirAccess) -> HttpResponse:
-    if not access.exports or access.is_disclosure:
+    if not access.exports or access.is_disclosure or access.scopes is not None:
         return forbidden("Bulk export is for supervisors and managers of the organization.")
     if request.headers.get("Prefer", "").strip() != "respond-async":
         raise BadSearch("Ask for the export with the header 'Prefer: respond-async'.")
