@@ -8,7 +8,16 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from assessments import engine
-from assessments.models import BARC10, CHECKIN, EXTRA, Assessment, ItemResponse, Language
+from assessments.models import (
+    BARC10,
+    CHECKIN,
+    EXTRA,
+    SUPRT_A,
+    Assessment,
+    ItemResponse,
+    Language,
+    ReassessmentSchedule,
+)
 from assessments.schedule import label_for, offsets
 from assessments.selectors import default_rule
 from assessments.windows import refresh_organizations
@@ -88,6 +97,10 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
             created += batch.flush()
     created += batch.flush()
     refresh_organizations([org.pk for org in organizations])
+    # Harbor reports SUPRT (a SAMHSA-funded program); Riverside does not.
+    for org in organizations:
+        if org.slug == "harbor":
+            ReassessmentSchedule.objects.get_or_create(organization=org, instrument=SUPRT_A)
     return created
 
 
