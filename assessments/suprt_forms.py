@@ -69,7 +69,7 @@ class SuprtForm(OneTimeKeyForm, forms.Form):
             field = forms.DateField(widget=DATE)
         elif item.kind == ItemKind.MONTH_YEAR:
             field = forms.RegexField(
-                regex=engine.MONTH_YEAR,
+                regex=r"^\d{4}-(0[1-9]|1[0-2])$",
                 widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
                 error_messages={"invalid": _("Write the month as YYYY-MM, for example 1990-04.")},
             )
