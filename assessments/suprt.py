@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import engine
-from assessments.models import SUPRT_A, Assessment, ItemResponse, ReassessmentSchedule
+from assessments.models import SUPRT_A, SUPRT_C, Assessment, ItemResponse, ReassessmentSchedule
 from assessments.suprt_points import (
     ASSESSMENT_TYPE,
     CLOSEOUT_DAYS,
@@ -230,3 +230,26 @@ def point_words(label: str) -> str:
     if year.isdigit() and int(year) > 1:
         return str(_("Annual assessment, year %(year)s") % {"year": year})
     return str(words)
+
+
+def portal_invitation(*, participant: Participant, today: date) -> Window | None:
+    """The time point whose SUPRT-C the participant may answer in the portal today: an open
+    baseline, 6-month or annual window without a SUPRT-C yet (two queries). SUPRT-C is not
+    asked at closeout."""
+    if not reports_suprt(participant.organization_id):
+        return None
+    found = Standing(participant.enrolled_on, ended_on(participant))
+    answered: set[str] = set()
+    for instrument, point, day in Assessment.objects.filter(
+        organization_id=participant.organization_id,
+        participant=participant,
+        instrument__in=(SUPRT_A, SUPRT_C),
+    ).values_list("instrument", "schedule_point", "administered_on"):
+        if instrument == SUPRT_A:
+            _add(found, point, day)
+        else:
+            answered.add(point)
+    window = found.point_for(today)
+    if window is None or window.point == TimePoint.CLOSEOUT or window.label in answered:
+        return None
+    return window
