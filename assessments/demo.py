@@ -17,6 +17,7 @@ from assessments.models import (
     ItemResponse,
     Language,
     ReassessmentSchedule,
+    Respondent,
 )
 from assessments.schedule import label_for, offsets
 from assessments.selectors import default_rule
@@ -101,7 +102,64 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
     for org in organizations:
         if org.slug == "harbor":
             ReassessmentSchedule.objects.get_or_create(organization=org, instrument=SUPRT_A)
+            created += _suprt_baselines(org, anchor=anchor, skip_user_id=pat_user_id, rng=rng)
     return created
+
+
+SUPRT_DEMO_PEOPLE = 5
+
+
+def _suprt_baselines(
+    org: Organization, *, anchor: date, skip_user_id: object, rng: random.Random
+) -> int:
+    """A few SUPRT-A baselines from the record (Pat's is left for the demo to record)."""
+    instrument = engine.instrument(SUPRT_A)
+    people = (
+        Participant.objects.filter(
+            organization=org, coach__isnull=False, enrolled_on__lte=anchor - timedelta(days=10)
+        )
+        .exclude(user_id=skip_user_id)
+        .only("id", "coach_id", "enrolled_on")
+        .order_by("id")[:SUPRT_DEMO_PEOPLE]
+    )
+    made = 0
+    for person in people:
+        day = person.enrolled_on + timedelta(days=10)
+        answers = engine.check_answers(
+            instrument,
+            {
+                "assessment_type": engine.Answer(value=1),
+                "first_services_on": engine.Answer(text=person.enrolled_on.isoformat()),
+                "suprt_c_status": engine.Answer(value=4),
+                "services": engine.Answer(text="1"),
+            },
+        )
+        assessment = Assessment.objects.create(
+            id=new_uuid(rng),
+            organization=org,
+            participant=person,
+            instrument=SUPRT_A,
+            instrument_version=instrument.version,
+            administered_on=day,
+            schedule_point="baseline",
+            respondent=Respondent.STAFF,
+            recorded_by_id=person.coach_id,
+            is_complete=True,
+            answered=sum(1 for a in answers.values() if not a.is_blank),
+            item_count=len(instrument.items),
+        )
+        ItemResponse.objects.bulk_create(
+            ItemResponse(
+                organization=org,
+                assessment=assessment,
+                item_key=key,
+                value=answer.value,
+                text=answer.text,
+            )
+            for key, answer in answers.items()
+        )
+        made += 1
+    return made
 
 
 def _history(

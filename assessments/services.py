@@ -120,7 +120,7 @@ def record_suprt(
             total=None,
             is_complete=True,
             answered=answered,
-            item_count=len(shown),
+            item_count=len(instrument.items),
         )
         ItemResponse.objects.bulk_create(
             ItemResponse(
