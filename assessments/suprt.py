@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import engine
@@ -149,14 +149,16 @@ class SuprtDue:
 def suprt_due(
     *, membership: Membership, today: date, people: "QuerySet[Participant]"
 ) -> list[SuprtDue]:
-    """The member's people with a SUPRT time point open today and not done (two queries)."""
-    if not reports_suprt(membership.organization.pk):
-        return []
+    """The member's people with a SUPRT time point open today and not done: two queries (one
+    when the organization does not report SUPRT or nobody is open)."""
     recently_ended = Q(status__in=ENDED, status_since__gte=today - timedelta(days=CLOSEOUT_DAYS))
+    reports = ReassessmentSchedule.objects.filter(
+        organization_id=membership.organization.pk, instrument=SUPRT_A
+    )
     found = list(
-        people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended).order_by(
-            "name_sort", "preferred_name", "id"
-        )
+        people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended)
+        .filter(Exists(reports))
+        .order_by("name_sort", "preferred_name", "id")
     )
     by_person = standings(found)
     due: list[SuprtDue] = []

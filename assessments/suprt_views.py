@@ -12,6 +12,7 @@ from assessments import engine, suprt
 from assessments.models import SUPRT_A, SUPRT_C, Language, Respondent
 from assessments.services import record_suprt
 from assessments.suprt_forms import SuprtForm
+from audit.services import Target, record_page_view
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
@@ -44,6 +45,12 @@ def suprt_new(request: HttpRequest, participant_id: object, form: str) -> HttpRe
         language=language,
         prefill=known,
     )
+    if request.method == "GET":
+        record_page_view(
+            request=request,
+            target=Target(type="assessments.suprt_form", id=str(participant.id)),
+            participant_id=participant.id,
+        )
     if request.method == "POST" and bound.is_valid():
         answers = bound.answers()
         day = bound.cleaned_data["administered_on"]
