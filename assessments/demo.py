@@ -110,7 +110,7 @@ SUPRT_DEMO_PEOPLE = 5
 
 
 def _suprt_baselines(
-    org: Organization, *, anchor: date, skip_user_id: object, rng: random.Random
+    org: Organization, *, anchor: date, skip_user_id: int | None, rng: random.Random
 ) -> int:
     """A few SUPRT-A baselines from the record (Pat's is left for the demo to record)."""
     instrument = engine.instrument(SUPRT_A)
@@ -118,7 +118,7 @@ def _suprt_baselines(
         Participant.objects.filter(
             organization=org, coach__isnull=False, enrolled_on__lte=anchor - timedelta(days=10)
         )
-        .exclude(user_id=skip_user_id)
+        .exclude(user_id=skip_user_id or 0)
         .only("id", "coach_id", "enrolled_on")
         .order_by("id")[:SUPRT_DEMO_PEOPLE]
     )
@@ -143,7 +143,7 @@ def _suprt_baselines(
             administered_on=day,
             schedule_point="baseline",
             respondent=Respondent.STAFF,
-            recorded_by_id=person.coach_id,
+            recorded_by_id=person.coach_id or 0,
             is_complete=True,
             answered=sum(1 for a in answers.values() if not a.is_blank),
             item_count=len(instrument.items),

@@ -79,7 +79,7 @@ class SuprtForm(OneTimeKeyForm, forms.Form):
             field = forms.CharField(max_length=item.max_length)
         field.required = False
         field.label = item.text(lang)
-        field.item = item  # type: ignore[attr-defined]
+        setattr(field, "item", item)  # noqa: B010  (the templates read it, as in forms.py)
         self.fields[field_name(item)] = field
         if specials:
             self.fields[field_name(item) + SPECIAL] = forms.ChoiceField(

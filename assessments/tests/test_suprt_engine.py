@@ -1,5 +1,7 @@
 """SUPRT in the instrument engine: sections, answer kinds, special answers and skip logic."""
 
+from typing import Any
+
 import pytest
 
 from assessments import engine
@@ -7,6 +9,12 @@ from assessments.engine import Answer, ItemKind
 
 A = engine.instrument("suprt_a")
 C = engine.instrument("suprt_c")
+
+
+def _item(instrument: engine.Instrument, key: str) -> engine.Item:
+    found = instrument.item(key)
+    assert found is not None
+    return found
 
 
 def test_suprt_files_load_with_sections_kinds_codes_and_a_why_for_every_item() -> None:
@@ -28,8 +36,10 @@ def test_suprt_stays_off_the_general_chooser_and_barc10_and_checkin_stay_on() ->
 def test_prefer_not_to_say_is_an_answer_with_its_own_code_not_a_blank() -> None:
     cleaned = engine.check_answers(C, {"housing": Answer(value=-7)})
     assert cleaned["housing"] == Answer(value=-7) and not cleaned["housing"].is_blank
-    assert engine.answer_words(C.item("housing"), cleaned["housing"], "en") == "Prefer not to say"
-    assert engine.answer_words(C.item("housing"), cleaned["housing"], "es") == "Prefiero no decirlo"
+    assert engine.answer_words(_item(C, "housing"), cleaned["housing"], "en") == "Prefer not to say"
+    assert (
+        engine.answer_words(_item(C, "housing"), cleaned["housing"], "es") == "Prefiero no decirlo"
+    )
 
 
 def test_a_special_answer_an_item_does_not_offer_is_refused() -> None:
@@ -40,7 +50,7 @@ def test_a_special_answer_an_item_does_not_offer_is_refused() -> None:
 def test_skip_logic_shows_the_follow_up_only_after_the_answer_that_calls_for_it() -> None:
     renter = {"housing": Answer(value=1)}
     shelter = {"housing": Answer(value=4)}
-    worry = C.item("housing_worry")
+    worry = _item(C, "housing_worry")
     assert engine.is_shown(C, worry, renter) and not engine.is_shown(C, worry, shelter)
     cleaned = engine.check_answers(C, {**shelter, "housing_worry": Answer(value=1)})
     assert cleaned["housing_worry"].is_blank  # an answer to a hidden question is dropped
@@ -49,14 +59,14 @@ def test_skip_logic_shows_the_follow_up_only_after_the_answer_that_calls_for_it(
 
 
 def test_a_multiple_choice_opens_its_follow_up_when_any_option_is_ticked() -> None:
-    help_item = C.item("hardship_help")
+    help_item = _item(C, "hardship_help")
     assert engine.is_shown(C, help_item, {"hardship": Answer(text="1;5")})
     assert not engine.is_shown(C, help_item, {"hardship": Answer(text="")})
     assert not engine.is_shown(C, help_item, {"hardship": Answer(value=-7)})
 
 
 def test_section_f_is_left_out_at_baseline_after_suprt_c_was_begun_then_declined() -> None:
-    birth = A.item("birth_month")
+    birth = _item(A, "birth_month")
     baseline = {"assessment_type": Answer(value=1)}
     assert engine.is_shown(A, birth, {**baseline, "suprt_c_status": Answer(value=1)})
     assert not engine.is_shown(A, birth, {**baseline, "suprt_c_status": Answer(value=3)})
@@ -64,7 +74,7 @@ def test_section_f_is_left_out_at_baseline_after_suprt_c_was_begun_then_declined
 
 
 def test_closeout_items_appear_only_at_closeout() -> None:
-    reason = A.item("closeout_reason")
+    reason = _item(A, "closeout_reason")
     assert engine.is_shown(A, reason, {"assessment_type": Answer(value=4)})
     assert not engine.is_shown(A, reason, {"assessment_type": Answer(value=1)})
 
@@ -105,14 +115,14 @@ def test_malformed_answers_of_each_kind_are_refused(key, answer) -> None:
 
 
 def test_answer_words_read_as_labels_never_codes() -> None:
-    services = A.item("services")
+    services = _item(A, "services")
     words = engine.answer_words(services, Answer(text="1;8"), "en")
     assert words == "Peer recovery support, Referral to treatment"
-    assert engine.answer_words(A.item("birth_month"), Answer(text="1988-11"), "en") == "11/1988"
+    assert engine.answer_words(_item(A, "birth_month"), Answer(text="1988-11"), "en") == "11/1988"
 
 
 def test_a_condition_naming_a_later_item_is_a_clear_definition_error() -> None:
-    raw = {
+    raw: dict[str, Any] = {
         "key": "x",
         "version": "1",
         "languages": ["en"],

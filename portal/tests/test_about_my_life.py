@@ -34,9 +34,7 @@ def test_home_offers_the_questions_while_the_baseline_is_open(demo, client_for) 
     assert "A few questions about your life" in page and 'href="/me/about-my-life/"' in page
 
 
-def test_home_does_not_offer_them_where_the_program_does_not_report_suprt(
-    demo, client_for
-) -> None:
+def test_home_does_not_offer_them_where_the_program_does_not_report_suprt(demo, client_for) -> None:
     _pat()
     ReassessmentSchedule.objects.filter(instrument="suprt_a").delete()
     assert "A few questions about your life" not in client_for("pat").get("/me/").content.decode()
