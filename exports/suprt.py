@@ -17,6 +17,7 @@ from assessments.engine import Answer, ItemKind
 from assessments.models import SUPRT, SUPRT_A, SUPRT_C, Assessment, ItemResponse, Respondent
 from exports.datasets import Column, Dataset, Kind, Type, participant_ref
 
+FORM_NAMES = {SUPRT_A: "SUPRT-A", SUPRT_C: "SUPRT-C"}
 NOT_ASKED = -1
 LEFT_BLANK = -9
 KINDS = {
@@ -96,6 +97,7 @@ def complete(rows: list[dict[str, Any]]) -> None:
         for instrument, item in items:
             mine = instrument.key == row["form"]
             row[item.code] = _cell(instrument, item, answers) if mine else None
+        row["form"] = FORM_NAMES.get(row["form"], row["form"])
 
 
 def _scope(people: QuerySet[Any]) -> QuerySet[Assessment]:
@@ -124,7 +126,7 @@ FUNDER_SUPRT = Dataset(
             _("Which SUPRT form"),
             Type.TEXT,
             source="instrument",
-            allowed_note=_("suprt_a = SUPRT-A (from the record); suprt_c = SUPRT-C (the person)"),
+            allowed_note=_("SUPRT-A (from the record); SUPRT-C (the person)"),
         ),
         Column(
             "time_point",

@@ -59,7 +59,7 @@ def test_the_export_holds_pats_suprt_a_and_suprt_c_with_codes_per_item(demo, cli
         acting=_mia(demo), request=ExportRequest(dataset="funder_suprt"), people=people
     )
     rows = {r["form"]: r for r in _rows(result.content) if r["participant_id"] == str(pat.id)}
-    a, c = rows["suprt_a"], rows["suprt_c"]
+    a, c = rows["SUPRT-A"], rows["SUPRT-C"]
     assert (a["time_point"], a["respondent"], c["respondent"]) == ("baseline", "staff", "self")
     assert a["A1"] == "TI-087654" and a["A3"] == "1" and a["E1"] == "1;8"
     assert a["F1"] == "1988-11" and a["F2"] == "-7" and a["E2"] == "-8"
@@ -93,7 +93,7 @@ def test_the_de_identified_export_drops_birth_month_and_words_and_keeps_codes(
     )
     rows = _rows(result.content)
     assert rows and "F1" not in rows[0] and "A1" not in rows[0] and "F5" not in rows[0]
-    a = next(r for r in rows if r["form"] == "suprt_a")
+    a = next(r for r in rows if r["form"] == "SUPRT-A")
     assert a["F2"] == "-7" and a["A4"] != "" and "person" in rows[0]
 
 
@@ -131,7 +131,7 @@ def test_an_outside_disclosure_goes_through_consent_and_carries_the_notice(
     assert names[0] == "READ-FIRST-redisclosure-notice.txt"
     rows = _rows(archive.read(names[1]))
     assert {r["participant_id"] for r in rows} == {str(pat.id)}
-    assert {r["form"] for r in rows} == {"suprt_a", "suprt_c"}
+    assert {r["form"] for r in rows} == {"SUPRT-A", "SUPRT-C"}
     assert Disclosure.objects.get().participant == pat
 
 
