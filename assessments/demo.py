@@ -8,7 +8,17 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from assessments import engine
-from assessments.models import BARC10, CHECKIN, EXTRA, Assessment, ItemResponse, Language
+from assessments.models import (
+    BARC10,
+    CHECKIN,
+    EXTRA,
+    SUPRT_A,
+    Assessment,
+    ItemResponse,
+    Language,
+    ReassessmentSchedule,
+    Respondent,
+)
 from assessments.schedule import label_for, offsets
 from assessments.selectors import default_rule
 from assessments.windows import refresh_organizations
@@ -88,7 +98,68 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
             created += batch.flush()
     created += batch.flush()
     refresh_organizations([org.pk for org in organizations])
+    # Harbor reports SUPRT (a SAMHSA-funded program); Riverside does not.
+    for org in organizations:
+        if org.slug == "harbor":
+            ReassessmentSchedule.objects.get_or_create(organization=org, instrument=SUPRT_A)
+            created += _suprt_baselines(org, anchor=anchor, skip_user_id=pat_user_id, rng=rng)
     return created
+
+
+SUPRT_DEMO_PEOPLE = 5
+
+
+def _suprt_baselines(
+    org: Organization, *, anchor: date, skip_user_id: int | None, rng: random.Random
+) -> int:
+    """A few SUPRT-A baselines from the record (Pat's is left for the demo to record)."""
+    instrument = engine.instrument(SUPRT_A)
+    people = (
+        Participant.objects.filter(
+            organization=org, coach__isnull=False, enrolled_on__lte=anchor - timedelta(days=10)
+        )
+        .exclude(user_id=skip_user_id or 0)
+        .only("id", "coach_id", "enrolled_on")
+        .order_by("id")[:SUPRT_DEMO_PEOPLE]
+    )
+    made = 0
+    for person in people:
+        day = person.enrolled_on + timedelta(days=10)
+        answers = engine.check_answers(
+            instrument,
+            {
+                "assessment_type": engine.Answer(value=1),
+                "first_services_on": engine.Answer(text=person.enrolled_on.isoformat()),
+                "suprt_c_status": engine.Answer(value=4),
+                "services": engine.Answer(text="1"),
+            },
+        )
+        assessment = Assessment.objects.create(
+            id=new_uuid(rng),
+            organization=org,
+            participant=person,
+            instrument=SUPRT_A,
+            instrument_version=instrument.version,
+            administered_on=day,
+            schedule_point="baseline",
+            respondent=Respondent.STAFF,
+            recorded_by_id=person.coach_id or 0,
+            is_complete=True,
+            answered=sum(1 for a in answers.values() if not a.is_blank),
+            item_count=len(instrument.items),
+        )
+        ItemResponse.objects.bulk_create(
+            ItemResponse(
+                organization=org,
+                assessment=assessment,
+                item_key=key,
+                value=answer.value,
+                text=answer.text,
+            )
+            for key, answer in answers.items()
+        )
+        made += 1
+    return made
 
 
 def _history(

@@ -18,7 +18,18 @@ from participants.owned import ParticipantOwnedQuerySet
 
 BARC10 = "barc10"
 CHECKIN = "checkin"
+SUPRT_A = "suprt_a"
+SUPRT_C = "suprt_c"
+SUPRT = (SUPRT_A, SUPRT_C)
 EXTRA = "extra"
+
+
+class Respondent(models.TextChoices):
+    """Who gave the answers: staff from the record, the person alone, or the person with staff."""
+
+    STAFF = "staff", _("Staff, from the record")
+    SELF = "self", _("The participant, on their own")
+    WITH_STAFF = "with_staff", _("The participant, with staff")
 
 
 class Language(models.TextChoices):
@@ -39,8 +50,10 @@ class Assessment(models.Model):
     instrument_version = models.CharField(max_length=20)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
     administered_on = models.DateField(_("date"))
-    # "baseline", "day-30", ... as the schedule stood when it was recorded, or "extra".
+    # "baseline", "day-30", ... as the schedule stood when it was recorded, or "extra"; for SUPRT
+    # one of assessments.suprt_points.TimePoint.
     schedule_point = models.CharField(max_length=20, default=EXTRA)
+    respondent = models.CharField(max_length=12, choices=Respondent.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -69,7 +82,10 @@ class Assessment(models.Model):
 
 
 class ItemResponse(models.Model):
-    """One answer to one item; `value` is None when skipped or left blank (never imputed)."""
+    """One answer to one item; `value` is None when skipped or left blank (never imputed).
+
+    Items that are not a single choice or a number (SUPRT's dates, months, ticked lists and
+    words) keep their answer in `text`, encrypted like every answer a person wrote."""
 
     # Both are covered by the indexes below; the largest table here keeps only three.
     organization = models.ForeignKey(
@@ -80,6 +96,7 @@ class ItemResponse(models.Model):
     )
     item_key = models.CharField(max_length=40)
     value = models.SmallIntegerField(null=True, blank=True)
+    text = EncryptedTextField(blank=True, default="")
     skipped = models.BooleanField(default=False)
 
     class Meta:

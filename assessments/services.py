@@ -8,7 +8,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments import engine, windows
-from assessments.models import BARC10, EXTRA, Assessment, ItemResponse, ReassessmentSchedule
+from assessments.models import (
+    BARC10,
+    EXTRA,
+    Assessment,
+    ItemResponse,
+    ReassessmentSchedule,
+    Respondent,
+)
 from assessments.schedule import point_for
 from assessments.selectors import default_rule, participant_plan
 from audit.models import Action
@@ -79,6 +86,59 @@ def record_assessment(
             windows.refresh(
                 organization_id=acting.organization.pk, participant_ids=[participant.id]
             )
+    return assessment
+
+
+def record_suprt(
+    *,
+    acting: Membership,
+    participant: Participant,
+    instrument: engine.Instrument,
+    language: str,
+    administered_on: date,
+    answers: dict[str, engine.Answer],
+    time_point: str,
+    respondent: Respondent,
+) -> Assessment:
+    """Store a SUPRT-A or SUPRT-C record: every item's answer (a special answer such as "prefer
+    not to say" is stored as its code, never as a blank; items skip logic hid are stored empty),
+    the time point it belongs to and who answered. InvalidAnswer stops it before writing."""
+    cleaned = engine.check_answers(instrument, answers)
+    shown = engine.shown_items(instrument, cleaned)
+    answered = sum(1 for item in shown if not cleaned[item.key].is_blank)
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            organization=acting.organization,
+            participant=participant,
+            instrument=instrument.key,
+            instrument_version=instrument.version,
+            language=language,
+            administered_on=administered_on,
+            schedule_point=time_point or EXTRA,
+            respondent=respondent,
+            recorded_by=acting.user,
+            total=None,
+            is_complete=True,
+            answered=answered,
+            item_count=len(instrument.items),
+        )
+        ItemResponse.objects.bulk_create(
+            ItemResponse(
+                organization=acting.organization,
+                assessment=assessment,
+                item_key=item.key,
+                value=cleaned[item.key].value,
+                text=cleaned[item.key].text,
+            )
+            for item in instrument.items
+        )
+        record_member_action(
+            acting=acting,
+            action=Action.CREATE,
+            target=Target.of(assessment),
+            participant_id=participant.id,
+            changed_fields=["answers", f"time_point={time_point or EXTRA}"],
+        )
     return assessment
 
 

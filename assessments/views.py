@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import charts, engine
+from assessments import charts, engine, suprt
 from assessments.forms import AssessmentForm, ChooseForm, ScheduleForm
-from assessments.models import BARC10, Assessment, ItemResponse, Language
+from assessments.models import BARC10, SUPRT, Assessment, ItemResponse, Language
 from assessments.selectors import participant_plan
 from assessments.services import (
     StaleSchedule,
@@ -79,6 +80,11 @@ def participant_assessments(request: HttpRequest, participant_id: object) -> Htt
             latest_day=last.administered_on,
         )
     schedule = participant_plan(participant)
+    federal = None
+    if suprt.reports_suprt(participant.organization_id):
+        today = timezone.localdate()
+        standing = suprt.standing(participant)
+        federal = {"window": standing.point_for(today), "due": standing.due(today)}
     return render(
         request,
         "assessments/participant.html",
@@ -90,6 +96,7 @@ def participant_assessments(request: HttpRequest, participant_id: object) -> Htt
             "plan": schedule,
             "barc10": barc10,
             "reference": reference,
+            "federal": federal,
         },
     )
 
@@ -173,17 +180,23 @@ def assessment_detail(request: HttpRequest, assessment_id: object) -> HttpRespon
     }
     rows: list[dict[str, Any]] = []
     if instrument is not None:
+        stored = {key: engine.Answer(value=r.value, text=r.text) for key, r in responses.items()}
         for item in instrument.items:
             response = responses.get(item.key)
             value = response.value if response else None
-            option = item.option(value) if value is not None else None
+            answer = stored.get(item.key, engine.Answer())
+            section = instrument.section(item.section)
             rows.append(
                 {
-                    "number": item.number,
+                    "number": item.code or item.number,
+                    "section": section.title(assessment.language) if section else "",
                     "text": item.text(assessment.language),
-                    "answer": option.label(assessment.language) if option else "",
+                    "answer": engine.answer_words(item, answer, assessment.language),
                     "value": value,
                     "skipped": bool(response and response.skipped),
+                    "not_asked": bool(
+                        instrument.sections and not engine.is_shown(instrument, item, stored)
+                    ),
                 }
             )
     band = instrument.band_for(assessment.total) if instrument else None
@@ -196,6 +209,9 @@ def assessment_detail(request: HttpRequest, assessment_id: object) -> HttpRespon
             "instrument": instrument,
             "rows": rows,
             "band": band.label("en") if band else "",
+            "time_point": suprt.point_words(assessment.schedule_point)
+            if assessment.instrument in SUPRT
+            else "",
         },
     )
 

@@ -198,7 +198,11 @@ def assessment_rows(participant: Participant) -> list[dict[str, Any]]:
                 "date": _plain(a.administered_on),
                 "total": a.total,
                 "complete": a.is_complete,
-                "answers": {r.item_key: r.value for r in a.responses.all()},
+                # SUPRT keeps dates, months, ticked lists and words in `text`.
+                "answers": {
+                    r.item_key: r.value if r.value is not None or not r.text else r.text
+                    for r in a.responses.all()
+                },
             }
         )
     return rows

@@ -13,6 +13,7 @@ from accounts.models import AnyUser
 from assessments.models import CHECKIN, Assessment
 from assessments.selectors import care_flags
 from assessments.selectors import today_section as assessments_today_section
+from assessments.suprt import today_section as suprt_today_section
 from encounters.extensions import today_lists
 from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteState, ReviewState
 from encounters.open_notes import open_requests_for
@@ -171,7 +172,10 @@ class Day:
 
 
 # Apps whose `selectors.today_section(membership=..., today=...)` Today gathers, in page order.
-TODAY_SECTIONS: tuple[Callable[..., dict[str, Any]], ...] = (assessments_today_section,)
+TODAY_SECTIONS: tuple[Callable[..., dict[str, Any]], ...] = (
+    assessments_today_section,
+    suprt_today_section,
+)
 # How many overdue or quiet people Today lists before offering "Show all".
 LONG_LIST = 50
 # What a due, overdue or quiet person's row shows (encounters.today_rows), and what sorts them.

@@ -474,10 +474,19 @@ PLANS = Dataset(
 
 def registry() -> dict[str, Dataset]:
     from exports.funder import FUNDER_ASSESSMENTS, FUNDER_SERVICES
+    from exports.suprt import FUNDER_SUPRT
 
     return {
         d.key: d
-        for d in (PARTICIPANTS, CONTACTS, ASSESSMENTS, PLANS, FUNDER_SERVICES, FUNDER_ASSESSMENTS)
+        for d in (
+            PARTICIPANTS,
+            CONTACTS,
+            ASSESSMENTS,
+            PLANS,
+            FUNDER_SERVICES,
+            FUNDER_ASSESSMENTS,
+            FUNDER_SUPRT,
+        )
     }
 
 

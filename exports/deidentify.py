@@ -133,7 +133,8 @@ class Deidentifier:
                 value = self.pseudonyms[value] if value is not None else ""
             elif source.kind == Kind.BIRTH_DATE:
                 value = age_band(value, row.get("age_range") or "", self.today)
-            elif source.kind in (Kind.DATE, Kind.DATETIME) and value is not None:
+            elif source.kind in (Kind.DATE, Kind.DATETIME) and isinstance(value, date):
+                # (a datetime is a date too; a code such as SUPRT's -8 "don't know" stays as is)
                 value = _month(value, self.tz) if self.mode == DateMode.MONTH else value + offset
             out[column.name] = value
         return out

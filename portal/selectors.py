@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import AnyUser
+from assessments.suprt import portal_invitation
 from consent.models import Consent
 from encounters.models import CheckInSchedule
 from encounters.selectors import BRIEF_PARTICIPANT
@@ -46,6 +47,7 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
         ),
         "today": today,
         **check_in_panel(participant=participant, today=today),
+        "suprt_window": portal_invitation(participant=participant, today=today),
     }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from portal import language, views
 from portal.consent import views as consent_views
 from portal.entry import views as entry_views
+from portal.outcomes import views as outcome_views
 from portal.plan import views as plan_views
 from portal.record import views as record_views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("check-in/", plan_views.check_in, name="check_in"),
     path("check-in/thanks/", plan_views.check_in_thanks, name="check_in_thanks"),
     path("call/", plan_views.call, name="call"),
+    path("about-my-life/", outcome_views.about_my_life, name="about_my_life"),
     path("overdose/", plan_views.overdose_report, name="overdose_report"),
     path("plan/", plan_views.my_plan, name="my_plan"),
     path("plan/goal/<uuid:goal_id>/", plan_views.goal, name="goal"),

@@ -222,7 +222,9 @@ def test_the_admin_changes_the_schedule_and_a_stale_edit_shows_both_versions(
         {"offsets": "14, 45", "repeat_every_days": "120", "window_days": "10", "version": "0"},
     )
     assert saved.status_code == 302
-    row = ReassessmentSchedule.objects.get(organization=demo.organizations["harbor"])
+    row = ReassessmentSchedule.objects.get(
+        organization=demo.organizations["harbor"], instrument="barc10"
+    )
     assert (row.offsets_days, row.repeat_every_days, row.window_days, row.version) == (
         [14, 45],
         120,

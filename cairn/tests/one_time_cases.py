@@ -502,6 +502,12 @@ ONE_TIME: dict[str, Case] = {
         _pat,
         fill=lambda o: {f"item_q{n}": "4" for n in range(1, 11)},
     ),
+    "assessments:suprt_new": Case(
+        "ana",
+        lambda: Assessment.objects,
+        lambda o: {"participant_id": o["pat"].id, "form": "a"},
+        fill=lambda o: {"item_assessment_type": "1", "item_hispanic": "-7"},
+    ),
     "coaching:practice": Case(
         "ana",
         lambda: PracticeReview.objects,
@@ -526,6 +532,9 @@ ONE_TIME: dict[str, Case] = {
     ),
     "portal:check_in": Case(
         "pat", lambda: Assessment.objects, fill=lambda o: {"item_today": "4", "item_call": "0"}
+    ),
+    "portal:about_my_life": Case(
+        "pat", lambda: Assessment.objects, fill=lambda o: {"item_housing": "2", "item_work": "-7"}
     ),
     "portal:goal": Case(
         "pat",

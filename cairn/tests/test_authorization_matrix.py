@@ -425,6 +425,9 @@ MATRIX: dict[str, Row] = {
     # --- assessments (issue #6): instruments, responses, schedule, charts ---
     "assessments:participant": Row(PAT_PAGE, kwargs=lambda o: {"participant_id": o["pat"].id}),
     "assessments:new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    "assessments:suprt_new": Row(
+        PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id, "form": "a"}
+    ),
     "assessments:detail": Row(PAT_PAGE, kwargs=lambda o: {"assessment_id": o["assessment"].id}),
     "assessments:schedule": Row(by_role(ADMIN)),
     "encounters:schedule_new": Row(PAT_WRITE, kwargs=lambda o: {"participant_id": o["pat"].id}),
@@ -491,6 +494,7 @@ MATRIX: dict[str, Row] = {
             "my_plan",
             "milestone_new",
             "safety_plan_edit",
+            "about_my_life",
         )
     },
     "portal:safety_card": Row(by_role({Role.PARTICIPANT})),

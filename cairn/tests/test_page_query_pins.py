@@ -38,16 +38,19 @@ PINS = {
     # ... the participant with their preference (which also answers "shared device" and the
     # language); audit; check-in schedule, goals, steps, milestones, consents, assessments, call
     # requests, the last month's changes to their sign-in, the safety plan's help people,
-    # messages.
-    "portal_home": ("pat", "/me/", 18),
+    # messages; whether the program reports SUPRT and their SUPRT records (the invitation to
+    # answer SUPRT-C).
+    "portal_home": ("pat", "/me/", 20),
     # A supervisor's Today: the coach's day for their own caseload, then their team table:
     # the team's coaches, one grouped read each for caseloads (open, due, quiet), notes to
     # co-sign, shared practice reviews and check-ins asking for care, and the list of those
     # check-ins. The same count whatever the number of coaches or people. Then the navigation's
     # counts (and 1 each for missed appointments to follow up, reach-out-soon signals,
     # post-overdose outreach with deaths recorded, authorizations running low, and their own
-    # credentials ending; 2 for referrals a partner has not answered: the setting, the rows).
-    "supervisor_today": ("sam", "/today/", 31),
+    # credentials ending; 2 for referrals a partner has not answered: the setting, the rows;
+    # 1 for SUPRT due: their own people where the program reports SUPRT; sam has none, so their
+    # SUPRT-A records are not read).
+    "supervisor_today": ("sam", "/today/", 32),
     # ... the acting member's user and the group rule's membership (the participant rule and the
     # group rule each ask who the member is); the week's appointments with their people and
     # groups in one query scoped by both rules; audit; the navigation's counts.

@@ -76,6 +76,8 @@ VIEWED: dict[str, Viewed] = {
     "plans:milestone_edit": Viewed("ana"),
     "assessments:participant": Viewed("ana"),
     "assessments:detail": Viewed("ana"),
+    # SUPRT-A prefills what the record knows (first services date, month of birth): a read.
+    "assessments:suprt_new": Viewed("ana"),
     "safety:plan": Viewed("ana"),
     "safety:versions": Viewed("ana"),
     "safety:card": Viewed("ana"),
@@ -250,6 +252,7 @@ NO_PARTICIPANT_DATA: dict[str, str] = {
     "portal:language": REDIRECTS,
     "portal:settings": "the participant's own sign-in and contact settings",
     "portal:check_in": OWN_FORM,
+    "portal:about_my_life": OWN_FORM,
     "portal:check_in_thanks": REDIRECTS,
     "portal:milestone_new": OWN_FORM,
     "portal:overdose_report": OWN_FORM,

@@ -152,6 +152,9 @@ def test_data_dictionary_lists_exactly_the_exported_columns(demo, key) -> None:
 def test_query_count_does_not_grow_with_the_number_of_rows(demo, key) -> None:
     dataset = registry()[key]
     pat = Participant.objects.filter(user__username="pat")
+    if not dataset.scope(pat).exists():  # SUPRT: the demo leaves Pat's baseline to be recorded
+        first = dataset.scope(harbor(demo)).values("participant_id")[:1]
+        pat = Participant.objects.filter(pk__in=first)
     everybody = dataset.scope(harbor(demo))  # the scope's own membership lookup happens here
     with CaptureQueriesContext(connection) as one:
         list(export_rows(dataset, dataset.scope(pat)))

@@ -268,3 +268,35 @@
     }
   });
 })();
+
+(function () {
+  "use strict";
+  // Skip logic on SUPRT forms: a question (or section) with data-show-if appears only when an
+  // earlier answer is one of the listed values, and data-hide-if hides it when one is. Without
+  // script every question stays visible and the server ignores answers that do not apply.
+  document.querySelectorAll("form[data-skip-logic]").forEach(function (form) {
+    function chosen(key) {
+      var values = [];
+      form.querySelectorAll('[name="item_' + key + '"], [name="item_' + key + '__special"]')
+        .forEach(function (input) {
+          if ((input.type === "radio" || input.type === "checkbox") && !input.checked) { return; }
+          if (input.value !== "") { values.push(Number(input.value)); }
+        });
+      return values;
+    }
+    function holds(conditions) {
+      return conditions.every(function (c) {
+        return chosen(c.item).some(function (v) { return c.values.indexOf(v) !== -1; });
+      });
+    }
+    function update() {
+      form.querySelectorAll("[data-show-if]").forEach(function (el) {
+        var show = JSON.parse(el.getAttribute("data-show-if") || "[]");
+        var hide = JSON.parse(el.getAttribute("data-hide-if") || "[]");
+        el.hidden = (show.length > 0 && !holds(show)) || (hide.length > 0 && holds(hide));
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  });
+})();

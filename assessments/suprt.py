@@ -1,0 +1,257 @@
+"""SUPRT reads: whether an organization reports it, a person's time points, what the SUPRT-A
+form can prefill from the record, and Today's "SUPRT due" list."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from assessments import engine
+from assessments.models import SUPRT_A, SUPRT_C, Assessment, ItemResponse, ReassessmentSchedule
+from assessments.suprt_points import (
+    ASSESSMENT_TYPE,
+    CLOSEOUT_DAYS,
+    POINT_OF_TYPE,
+    WORDS,
+    DuePoint,
+    TimePoint,
+    Window,
+    due_now,
+    time_point_for,
+)
+from organizations.models import Membership
+from participants.models import Participant, ParticipantStatus, VeteranStatus
+from participants.selectors import own_open_caseload
+
+ENDED = (ParticipantStatus.COMPLETED, ParticipantStatus.MOVED_ON, ParticipantStatus.CLOSED)
+TODAY_LIMIT = 50
+
+
+def reports_suprt(organization_id: int) -> bool:
+    """An organization reports SUPRT when it has a SUPRT schedule row (its grant's setting)."""
+    return ReassessmentSchedule.objects.filter(
+        organization_id=organization_id, instrument=SUPRT_A
+    ).exists()
+
+
+def ended_on(participant: Participant) -> date | None:
+    """The end of care: the day a completed, moved-on or closed status began."""
+    if participant.status in ENDED:
+        return participant.status_since or participant.enrolled_on
+    return None
+
+
+@dataclass
+class Standing:
+    """What the time points of one person need: their SUPRT-A records' points and dates."""
+
+    enrolled_on: date
+    ended_on: date | None
+    baseline_on: date | None = None
+    done: set[str] = field(default_factory=set)
+
+    def point_for(self, day: date) -> Window | None:
+        return time_point_for(
+            day, enrolled_on=self.enrolled_on, baseline_on=self.baseline_on, ended_on=self.ended_on
+        )
+
+    def due(self, today: date) -> DuePoint | None:
+        return due_now(
+            today=today,
+            enrolled_on=self.enrolled_on,
+            baseline_on=self.baseline_on,
+            ended_on=self.ended_on,
+            done=self.done,
+        )
+
+
+def _add(standing: Standing, point: str, day: date) -> None:
+    standing.done.add(point)
+    if point == TimePoint.BASELINE and (standing.baseline_on is None or day < standing.baseline_on):
+        standing.baseline_on = day
+
+
+def standing(participant: Participant) -> Standing:
+    """One query: the person's SUPRT-A records (a time point is done by its SUPRT-A)."""
+    found = Standing(participant.enrolled_on, ended_on(participant))
+    for point, day in Assessment.objects.filter(
+        organization_id=participant.organization_id, participant=participant, instrument=SUPRT_A
+    ).values_list("schedule_point", "administered_on"):
+        _add(found, point, day)
+    return found
+
+
+def standings(people: list[Participant]) -> dict[Any, Standing]:
+    """The same for many people in one query."""
+    found = {p.id: Standing(p.enrolled_on, ended_on(p)) for p in people}
+    if not people:
+        return found
+    rows = Assessment.objects.filter(
+        organization_id=people[0].organization_id,
+        participant_id__in=list(found),
+        instrument=SUPRT_A,
+    ).values_list("participant_id", "schedule_point", "administered_on")
+    for participant_id, point, day in rows:
+        _add(found[participant_id], point, day)
+    return found
+
+
+def prefill(
+    *, participant: Participant, instrument: engine.Instrument, window: Window | None
+) -> dict[str, engine.Answer]:
+    """What the record already knows, keyed by item (the coach checks and can correct it)."""
+    known: dict[str, engine.Answer] = {}
+    if window is not None:
+        known["time_point"] = engine.Answer(value=ASSESSMENT_TYPE[window.point])
+    known["first_services_on"] = engine.Answer(text=participant.enrolled_on.isoformat())
+    end = ended_on(participant)
+    if end is not None:
+        known["end_of_care_on"] = engine.Answer(text=end.isoformat())
+    if participant.date_of_birth is not None:
+        known["birth_month"] = engine.Answer(text=participant.date_of_birth.strftime("%Y-%m"))
+    if participant.veteran_status:
+        known["veteran"] = engine.Answer(
+            value=1 if participant.veteran_status == VeteranStatus.YES else 0
+        )
+    wanted = {item.prefill for item in instrument.items if item.prefill.startswith("last_")}
+    if wanted:
+        last = (
+            Assessment.objects.filter(
+                organization_id=participant.organization_id,
+                participant=participant,
+                instrument=instrument.key,
+            )
+            .order_by("-administered_on", "-created_at")
+            .first()
+        )
+        if last is not None:
+            for response in ItemResponse.objects.filter(
+                organization_id=participant.organization_id, assessment=last
+            ):
+                if f"last_{response.item_key}" in wanted and response.text:
+                    known[f"last_{response.item_key}"] = engine.Answer(text=response.text)
+    return {
+        item.key: known[item.prefill]
+        for item in instrument.items
+        if item.prefill and item.prefill in known
+    }
+
+
+@dataclass(frozen=True)
+class SuprtDue:
+    participant: Participant
+    window: Window
+    overdue: bool
+
+
+def suprt_due(
+    *, membership: Membership, today: date, people: "QuerySet[Participant]"
+) -> list[SuprtDue]:
+    """The member's people with a SUPRT time point open today and not done: two queries (one
+    when the organization does not report SUPRT or nobody is open)."""
+    recently_ended = Q(status__in=ENDED, status_since__gte=today - timedelta(days=CLOSEOUT_DAYS))
+    reports = ReassessmentSchedule.objects.filter(
+        organization_id=membership.organization.pk, instrument=SUPRT_A
+    )
+    found = list(
+        people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended)
+        .filter(Exists(reports))
+        .order_by("name_sort", "preferred_name", "id")
+    )
+    by_person = standings(found)
+    due: list[SuprtDue] = []
+    for person in found:
+        point = by_person[person.id].due(today)
+        if point is not None:
+            due.append(SuprtDue(person, point.window, point.overdue))
+    due.sort(key=lambda d: d.window.due_on)
+    return due[:TODAY_LIMIT]
+
+
+def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
+    """Today's "SUPRT due" section for this member's own people (open, or ended in the last
+    30 days, whose closeout is due)."""
+    organization = membership.organization
+    mine = own_open_caseload(user=membership.user, organization=organization)
+    ended = (
+        Participant.objects.visible_to(membership.user, organization)
+        .filter(Q(coach=membership.user) | Q(secondary_coach=membership.user))
+        .filter(status__in=ENDED)
+    )
+    people = Participant.objects.filter(
+        Q(pk__in=mine.values("id")) | Q(pk__in=ended.values("id")), organization=organization
+    ).only(
+        "id",
+        "organization_id",
+        "preferred_name",
+        "pronouns",
+        "legal_name",
+        "date_of_birth",
+        "age_range",
+        "enrolled_on",
+        "status",
+        "status_since",
+    )
+    return {
+        "template": "assessments/_suprt_today_section.html",
+        "suprt": suprt_due(membership=membership, today=today, people=people),
+    }
+
+
+def time_point_label(
+    *,
+    instrument: engine.Instrument,
+    answers: dict[str, engine.Answer],
+    standing: Standing,
+    day: date,
+) -> str:
+    """The time point a record is stored under: SUPRT-A's own "Which assessment is this?"
+    answer when given (the coach may correct Cairn's reckoning), else the window holding the
+    day; "" when neither says (outside every window)."""
+    window = standing.point_for(day)
+    chosen = answers.get("assessment_type", engine.Answer()).value
+    point = POINT_OF_TYPE.get(chosen) if instrument.key == SUPRT_A and chosen else None
+    if point is None:
+        return window.label if window is not None else ""
+    if point != TimePoint.ANNUAL:
+        return str(point)
+    if window is not None and window.point == TimePoint.ANNUAL:
+        return window.label
+    anchor = standing.baseline_on or standing.enrolled_on
+    return f"{TimePoint.ANNUAL}-{max(1, round((day - anchor).days / 365))}"
+
+
+def point_words(label: str) -> str:
+    """A stored time point as words ("Annual assessment, year 2"); "" for none."""
+    point, _sep, year = label.partition("-")
+    if point not in TimePoint.__members__.values():
+        return ""
+    words = WORDS[TimePoint(point)]
+    if year.isdigit() and int(year) > 1:
+        return str(_("Annual assessment, year %(year)s") % {"year": year})
+    return str(words)
+
+
+def portal_invitation(*, participant: Participant, today: date) -> Window | None:
+    """The time point whose SUPRT-C the participant may answer in the portal today: an open
+    baseline, 6-month or annual window without a SUPRT-C yet (two queries). SUPRT-C is not
+    asked at closeout."""
+    if not reports_suprt(participant.organization_id):
+        return None
+    found = Standing(participant.enrolled_on, ended_on(participant))
+    answered: set[str] = set()
+    for instrument, point, day in Assessment.objects.filter(
+        organization_id=participant.organization_id,
+        participant=participant,
+        instrument__in=(SUPRT_A, SUPRT_C),
+    ).values_list("instrument", "schedule_point", "administered_on"):
+        if instrument == SUPRT_A:
+            _add(found, point, day)
+        else:
+            answered.add(point)
+    window = found.point_for(today)
+    if window is None or window.point == TimePoint.CLOSEOUT or window.label in answered:
+        return None
+    return window

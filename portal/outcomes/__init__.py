@@ -1,0 +1,1 @@
+"""The participant's own SUPRT-C (federal outcome questions), answered in the portal."""
