@@ -98,8 +98,14 @@ def _rows(
             setattr(obj, name, now)
         try:
             row = list(from_dict(obj.__dict__))
-        except KeyError:  # a field left unset: let the model's attribute supply it
-            row = [getattr(obj, name) for name in names]
+        except KeyError:
+            # A field left unset gets its default, as Model.__init__ would give it. Never through
+            # the attribute: on a row made without __init__ that is a deferred field, whose
+            # query would wait for ever on the connection the COPY holds.
+            row = [
+                obj.__dict__[f.attname] if f.attname in obj.__dict__ else f.get_default()
+                for f in fields
+            ]
         for i, field in hashed_at.items():
             row[i] = field.hash_for(getattr(obj, field.hash_of))
         for i in json_at:
