@@ -303,7 +303,7 @@ def listings(
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
     page = cursor_page(rows, list_name="listings", cursor=cursor, limit=limit, field="updated_at")
-    return {"items": [_listing(s) for s in page.rows], "next_cursor": page.next_cursor}
+    return {"items": [_listing(row) for row in page.rows], "next_cursor": page.next_cursor}
 
 
 @router.get(

@@ -110,7 +110,8 @@ def prefill(
     if end is not None:
         known["end_of_care_on"] = engine.Answer(text=end.isoformat())
     if participant.date_of_birth is not None:
-        known["birth_month"] = engine.Answer(text=participant.date_of_birth.strftime("%Y-%m"))
+        born = participant.date_of_birth
+        known["birth_month"] = engine.Answer(text=f"{born.year:04d}-{born.month:02d}")
     if participant.veteran_status:
         known["veteran"] = engine.Answer(
             value=1 if participant.veteran_status == VeteranStatus.YES else 0

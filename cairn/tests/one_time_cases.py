@@ -645,6 +645,25 @@ NOT_A_CREATE_FORM: dict[str, str] = {
     "api:listing": "a record",
     "api:consents": "a list",
     "api:consent": "a record",
+    # FHIR reads are GETs; a bulk export started twice gives back the running job.
+    "fhir:metadata": "a page",
+    "fhir:questionnaire": "a record",
+    "fhir:patient": "a record",
+    "fhir:patient_search": "a search",
+    **{
+        f"fhir:{name}_search": "a search"
+        for name in (
+            "encounter",
+            "careplan",
+            "goal",
+            "questionnaireresponse",
+            "observation",
+            "consent",
+        )
+    },
+    "fhir:export": "a second start while one runs gives back the same job (fhir_r4 tests)",
+    "fhir:export_status": "a page",
+    "fhir:export_file": "a download",
     "participants:list": "a list",
     "participants:emergency_review": "marks a grant reviewed",
     "participants:detail": "a page",

@@ -87,7 +87,9 @@ def test_today_tells_two_people_due_with_one_name_apart(demo: DemoWorld, client_
         _person(demo, "Maribel", legal_name=f"Maribel {family}", next_contact_on=today)
     labels = _labels(client_for("ana").get("/today/").content.decode())
     maribels = [label for label in labels if "Maribel R." in label]
-    assert len(maribels) == 2
+    # Due today, and (newly enrolled at a program that reports SUPRT) due a SUPRT baseline: in
+    # each list the two are told apart the same way.
+    assert len(set(maribels)) == 2 and len(maribels) in (2, 4)
     assert all("record ending" in label for label in maribels)
 
 
