@@ -3,6 +3,7 @@ scoped the way the pages are (`visible_to`, `participant_or_404`, `owned_or_404`
 scope, audited) and writes the same view event a page showing the same data writes."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -125,6 +126,25 @@ def _list_viewed(request: HttpRequest, name: str) -> None:
     record_page_view(request=request, target=Target(type=f"api.{name}", id="list"))
 
 
+def _page(
+    request: HttpRequest,
+    rows: Any,
+    *,
+    name: str,
+    shape: Callable[[Any], dict[str, Any]],
+    cursor: str | None,
+    limit: int,
+    field: str = "updated_at",
+    audited: bool = True,
+) -> dict[str, Any]:
+    """One page of a list by its signed cursor, the list's view event (`audited`: lists of
+    participants' rows), and the page as the API answers it."""
+    page = cursor_page(rows, list_name=name, cursor=cursor, limit=limit, field=field)
+    if audited:
+        _list_viewed(request, name)
+    return {"items": [shape(row) for row in page.rows], "next_cursor": page.next_cursor}
+
+
 Limit = Query(50, ge=1, le=MAX_LIMIT, description="Rows per page (1 to 100).")
 Cursor = Query(None, description="next_cursor from the previous page, as it was given.")
 Since = Query(
@@ -154,11 +174,7 @@ def participants(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    page = cursor_page(
-        rows, list_name="participants", cursor=cursor, limit=limit, field="updated_at"
-    )
-    _list_viewed(request, "participants")
-    return {"items": [_participant(p) for p in page.rows], "next_cursor": page.next_cursor}
+    return _page(request, rows, name="participants", shape=_participant, cursor=cursor, limit=limit)
 
 
 @router.get(
@@ -197,9 +213,7 @@ def contacts(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    page = cursor_page(rows, list_name="contacts", cursor=cursor, limit=limit, field="updated_at")
-    _list_viewed(request, "contacts")
-    return {"items": [_contact(e) for e in page.rows], "next_cursor": page.next_cursor}
+    return _page(request, rows, name="contacts", shape=_contact, cursor=cursor, limit=limit)
 
 
 @router.get(
@@ -302,8 +316,10 @@ def listings(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    page = cursor_page(rows, list_name="listings", cursor=cursor, limit=limit, field="updated_at")
-    return {"items": [_listing(row) for row in page.rows], "next_cursor": page.next_cursor}
+    # Public listings: no view event.
+    return _page(
+        request, rows, name="listings", shape=_listing, cursor=cursor, limit=limit, audited=False
+    )
 
 
 @router.get(
@@ -356,9 +372,15 @@ def consents(
             | rows.filter(revoked_at__gte=changed)
             | rows.filter(answered_at__gte=changed)
         )
-    page = cursor_page(rows, list_name="consents", cursor=cursor, limit=limit, field="created_at")
-    _list_viewed(request, "consents")
-    return {"items": [_consent(c) for c in page.rows], "next_cursor": page.next_cursor}
+    return _page(
+        request,
+        rows,
+        name="consents",
+        shape=_consent,
+        cursor=cursor,
+        limit=limit,
+        field="created_at",
+    )
 
 
 @router.get(
