@@ -11,7 +11,13 @@ def setup_django(database_url: str) -> None:
         DJANGO_SETTINGS_MODULE="cairn.settings",
         CAIRN_ALLOWED_HOSTS="127.0.0.1,testserver",
     )
-    for key, value in {"CAIRN_DEMO": "1", "CAIRN_HTTPS": "0", "CAIRN_REQUIRE_2FA": "0"}.items():
+    defaults = {
+        "CAIRN_DEMO": "1",
+        "CAIRN_HTTPS": "0",
+        "CAIRN_REQUIRE_2FA": "0",
+        "CAIRN_API_RATE_PER_MINUTE": "1000000",  # as the served pages (`server.production_env`)
+    }
+    for key, value in defaults.items():
         os.environ.setdefault(key, value)
     import django
 

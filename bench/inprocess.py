@@ -8,7 +8,7 @@ from typing import Any
 from unittest import mock
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -16,8 +16,8 @@ from accounts.models import User
 from audit.models import Action
 from audit.selectors import verify_chain
 from audit.services import Target, record_event
-from bench.pages import COACH, Page, Subjects, check_in_form
-from organizations.models import Organization
+from bench.pages import COACH, MANAGER, Page, Subjects, check_in_form
+from organizations.models import Membership, Organization
 
 LARGE_TABLE_ROWS = 10_000  # a sequential scan over more rows than this is flagged
 
@@ -46,10 +46,17 @@ def client_for(username: str | None) -> Client:
     return client
 
 
+def page_client(page: Page) -> Client:
+    """A client as the page is opened: by the person's API token, or signed in as them."""
+    if page.token:
+        return Client(headers={"Authorization": f"Bearer {page.token}"})
+    return client_for(page.username)
+
+
 def page_queries(page: Page, *, explain: bool) -> PageQueries:
     """Queries of the second request (the first warms per-process caches), and the plan of the
     slowest read among them; for a page whose figures are kept, of a view that counts them."""
-    client = client_for(page.username)
+    client = page_client(page)
     client.get(page.path)
     if page.kept:
         cache.clear()  # count and explain the reads behind the figures, not the kept copy
@@ -77,7 +84,7 @@ def cpu_ms(client: Client, path: str, rounds: int = 5) -> float:
 def first_view(page: Page, rounds: int = 3) -> dict[str, float]:
     """Wall and CPU time of a view with nothing kept from an earlier one (the cache emptied
     first): what a manager waits for after any write in their organization."""
-    client = client_for(page.username)
+    client = page_client(page)
     client.get(page.path)
     wall, cpu = [], []
     for _ in range(rounds):
@@ -96,6 +103,31 @@ def first_view(page: Page, rounds: int = 3) -> dict[str, float]:
 def baseline_cpu_ms(page: Page) -> float:
     with override_settings(ROOT_URLCONF="bench.urls"):
         return cpu_ms(client_for(None), page.path)
+
+
+def bulk_export(username: str = MANAGER) -> dict[str, Any]:
+    """The FHIR bulk export of the manager's whole organization, every type, timed in-process
+    (the job's own work, without its queue), then rolled back: its audit events are not kept."""
+    from fhir_r4.access import FhirAccess
+    from fhir_r4.export import build_export
+    from fhir_r4.selectors import PARTICIPANT_TYPES
+
+    member = Membership.objects.select_related("user", "organization").get(user__username=username)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    with transaction.atomic():
+        content, counts, people = build_export(
+            FhirAccess(membership=member),
+            types=list(PARTICIPANT_TYPES),
+            progress=lambda done, total: None,
+        )
+        transaction.set_rollback(True)
+    return {
+        "people": people,
+        "resources": sum(counts.values()),
+        "wall_s": round(time.perf_counter() - started, 1),
+        "cpu_s": round(time.process_time() - started_cpu, 1),
+        "zip_mb": round(len(content) / 1e6, 1),
+    }
 
 
 def write_queries(subjects: Subjects) -> int:

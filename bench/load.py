@@ -27,23 +27,28 @@ class Request:
 class Session:
     """One browser: cookies kept between requests, a fresh connection when the server closes."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, bearer: str = "") -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
+        self.bearer = bearer  # an API client: its token in every request instead of a session
 
-    def send(self, request: Request) -> tuple[int, str, dict[str, str]]:
+    def _headers_and_body(self, request: Request) -> tuple[dict[str, str], str | None]:
         headers = {"Host": f"{LOOPBACK}:{self.port}", "Connection": "keep-alive"}
+        if self.bearer:
+            headers["Authorization"] = f"Bearer {self.bearer}"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if request.form is not None:
-            form = dict(request.form)
-            if "csrftoken" in self.cookies:
-                headers["X-CSRFToken"] = self.cookies["csrftoken"]
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{LOOPBACK}:{self.port}{request.path}"
+        if request.form is None:
+            return headers, None
+        if "csrftoken" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Referer"] = f"http://{LOOPBACK}:{self.port}{request.path}"
+        return headers, urlencode(dict(request.form))
+
+    def send(self, request: Request) -> tuple[int, str, dict[str, str]]:
+        headers, body = self._headers_and_body(request)
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=30)

@@ -7,10 +7,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cairn.demo import DEMO_PASSWORD
-from organizations.models import Organization
+from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus
 
-COACH, SUPERVISOR, MANAGER, PARTICIPANT = "ana", "sam", "mia", "pat"
+COACH, SUPERVISOR, MANAGER, PARTICIPANT, ADMIN = "ana", "sam", "mia", "pat", "max"
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,12 @@ class Page:
     path: str
     username: str | None  # None: signed out
     kept: bool = False  # its figures are kept between views (`reports.cache`)
+    token: str = ""  # sent as a bearer token (the API and FHIR) instead of signing in
+
+    @property
+    def who(self) -> str | None:
+        """The person the page is opened as, and how: signed in, or by their API token."""
+        return f"{self.username} (token)" if self.token else self.username
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Subjects:
     search: str
     harbor_pk: int
     writable: list[str]  # ana's open participants, for the check-in write path
+    api_secret: str  # sam's API token, made for this run (`api_token`)
 
 
 def choose_subjects() -> Subjects:
@@ -52,8 +59,33 @@ def choose_subjects() -> Subjects:
         .values_list("id", flat=True)[:50]
     ]
     return Subjects(
-        busy_id=str(busy[0]), search=busy[1][:3], harbor_pk=harbor.pk, writable=writable
+        busy_id=str(busy[0]),
+        search=busy[1][:3],
+        harbor_pk=harbor.pk,
+        writable=writable,
+        api_secret=api_token(harbor),
     )
+
+
+def api_token(harbor: Organization) -> str:
+    """A personal read token for the supervisor, made by Harbor's administrator and approved by
+    its manager, as on the token pages: the API and FHIR reads are measured through it."""
+    from api.models import Level, Resource, TokenKind, scope
+    from api.services import approve_token, create_token
+
+    def member(username: str) -> Membership:
+        return Membership.objects.get(organization=harbor, user__username=username)
+
+    made = create_token(
+        acting=member(ADMIN),
+        kind=TokenKind.PERSONAL,
+        name="Benchmark",
+        scopes=[scope(r, Level.READ) for r in (Resource.PARTICIPANTS, Resource.CONTACTS)],
+        expires_on_days=1,
+        person=member(SUPERVISOR),
+    )
+    approve_token(acting=member(MANAGER), token=made.token)
+    return made.secret
 
 
 def pages(subjects: Subjects) -> list[Page]:
@@ -74,6 +106,20 @@ def pages(subjects: Subjects) -> list[Page]:
         Page("dashboard", "Program dashboard (manager)", "/reports/", MANAGER, kept=True),
         Page(
             "team_dashboard", "Program dashboard (supervisor)", "/reports/", SUPERVISOR, kept=True
+        ),
+        Page(
+            "api_participants",
+            "API: 100 participants (supervisor's token)",
+            "/api/v1/participants?limit=100",
+            SUPERVISOR,
+            token=subjects.api_secret,
+        ),
+        Page(
+            "fhir_patient",
+            "FHIR Patient read (supervisor's token)",
+            f"/fhir/r4/Patient/{busy}",
+            SUPERVISOR,
+            token=subjects.api_secret,
         ),
     ]
 

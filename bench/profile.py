@@ -37,14 +37,14 @@ def main(names: list[str]) -> None:
         "BENCH_DATABASE_URL", "postgres://cairn:cairn@127.0.0.1:5432/cairn_bench_small"
     )
     setup_django(url)
-    from bench.inprocess import client_for, cpu_ms
+    from bench.inprocess import cpu_ms, page_client
     from bench.pages import choose_subjects, pages
 
     top = int(os.environ.get("BENCH_PROFILE_TOP", "25"))
     for page in pages(choose_subjects()):
         if names and page.name not in names:
             continue
-        client = client_for(page.username)
+        client = page_client(page)
         client.get(page.path)
         spent = cpu_ms(client, page.path)
         decrypted = decryptions(client, page.path)

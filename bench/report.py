@@ -11,6 +11,7 @@ WRITE_P95_MS = 60
 AUDIT_SHARE = 0.30
 SEED_SECONDS = 600
 RSS_MB = 200
+EXPORT_SECONDS_PER_5000 = 60
 
 
 def add_ratios(results: dict[str, Any]) -> None:
@@ -55,6 +56,11 @@ def targets(results: dict[str, Any]) -> dict[str, bool]:
         "audit adds <= 30% to the write": results["audit"]["audit_share"] <= AUDIT_SHARE,
         "worker RSS < 200 MB": all(mb < RSS_MB for mb in results["worker_rss_mb"]),
     }
+    export = results.get("bulk_export")
+    if export and export["people"]:
+        checks["FHIR bulk export: 5,000 people < 60 s"] = (
+            export["wall_s"] * 5000 / export["people"] < EXPORT_SECONDS_PER_5000
+        )
     if results["queries_compared_with"]:
         checks["queries identical across scales"] = all(
             p.get("queries_other_scale") in (None, p["queries"]) for p in [*pages, results["write"]]
@@ -102,6 +108,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"median of {first['rounds']}): {first['wall_ms']} ms wall, {first['cpu_ms']} ms CPU."
             for name, first in results.get("first_views", {}).items()
         ],
+        _export_line(results.get("bulk_export")),
         f"- verify_audit: {verify['events']:,} events of Harbor's chain in {verify['seconds']} s "
         f"({verify['events_per_second']:,} events/s).",
         "- Gunicorn worker RSS after the run: "
@@ -117,6 +124,16 @@ def markdown(results: dict[str, Any]) -> str:
         *[f"- {'met' if ok else 'MISSED'}: {name}" for name, ok in results["targets"].items()],
     ]
     return "\n".join(lines) + "\n"
+
+
+def _export_line(export: dict[str, Any] | None) -> str:
+    if not export:
+        return "- FHIR bulk export: not measured in this run."
+    return (
+        f"- FHIR bulk export of the manager's organization (in-process, every type): "
+        f"{export['people']:,} people, {export['resources']:,} resources in {export['wall_s']} s "
+        f"wall ({export['cpu_s']} s CPU), a {export['zip_mb']} MB zip."
+    )
 
 
 def _rows_line(results: dict[str, Any]) -> str:

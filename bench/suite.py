@@ -103,6 +103,7 @@ def measure(*, budget: Budget, explain: bool = True) -> dict[str, Any]:
         results["worker_rss_mb"] = [round(mb, 1) for mb in server.worker_rss_mb()]
     results["audit"] = inprocess.audit_overhead(subjects, rounds=budget.audit_rounds)
     results["verify_audit"] = inprocess.verify_speed()
+    results["bulk_export"] = inprocess.bulk_export()
     results["machine"] = {
         "cores": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
@@ -116,15 +117,18 @@ def measure(*, budget: Budget, explain: bool = True) -> dict[str, Any]:
 
 
 def _sessions(port: int, page_list: list[Page]) -> dict[str | None, list[Session]]:
-    """Four signed-in browsers per person the pages are opened as (and four signed out)."""
+    """Four signed-in browsers per person the pages are opened as (and four signed out), and four
+    API clients per token."""
     sessions: dict[str | None, list[Session]] = {}
-    for username in {p.username for p in page_list}:
-        sessions[username] = []
+    for page in page_list:
+        if page.who in sessions:
+            continue
+        sessions[page.who] = []
         for _ in range(USERS):
-            session = Session(port)
-            if username:
-                session.sign_in(username, PASSWORD)
-            sessions[username].append(session)
+            session = Session(port, bearer=page.token)
+            if page.username and not page.token:
+                session.sign_in(page.username, PASSWORD)
+            sessions[page.who].append(session)
     return sessions
 
 
@@ -143,7 +147,7 @@ def _summary(one: LoadResult, four: LoadResult) -> dict[str, Any]:
 
 
 def _load_page(page: Page, sessions: dict[str | None, list[Session]], budget: Budget) -> dict:
-    group = sessions.get(page.username) or sessions[None]
+    group = sessions.get(page.who) or sessions[None]
     request = Request("GET", page.path)
     drive(group[:1], lambda n: request, max_requests=budget.warm_up, max_seconds=budget.seconds)
     one = drive(

@@ -6,11 +6,13 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from audit.models import AuditEvent
 from bench import report
 from bench.inprocess import page_queries, write_queries
 from bench.pages import choose_subjects, pages
 from bench.suite import QUICK, measure
 from cairn.demo import build_demo
+from participants.models import Participant
 
 ANCHOR = date(2026, 11, 1)
 
@@ -55,3 +57,9 @@ def test_the_suite_runs_end_to_end_against_gunicorn_and_reports_every_page() -> 
     # the report says about them.
     assert set(results["first_views"]) == {"dashboard", "team_dashboard"}
     assert "Program dashboard (manager), first view with nothing kept" in table
+    # The API and FHIR are read through a supervisor's token, and the bulk export is timed.
+    assert "API: 100 participants (supervisor's token)" in table
+    export = results["bulk_export"]
+    assert export["people"] == Participant.objects.filter(organization__slug="harbor").count()
+    assert export["resources"] > export["people"] and f"{export['people']:,} people" in table
+    assert not AuditEvent.objects.filter(target_type="fhir.export").exists()  # rolled back
