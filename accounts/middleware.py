@@ -2,12 +2,14 @@
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import AuthenticatorApp
 from accounts.sessions import idle_timeout_minutes
+from lib.prepared import prepared
 from organizations.models import Role
 
 LAST_SEEN_KEY = "cairn_last_seen"
@@ -71,11 +74,18 @@ class IdleSignOutMiddleware:
         return self.get_response(request)
 
 
+@prepared
+def _confirmed_app(*, user_id: int) -> QuerySet[Any]:
+    """Whether the member set up an authenticator app (`devices_for_user`, confirmed): asked on
+    every page, so prepared (lib.prepared)."""
+    return AuthenticatorApp.objects.filter(user_id=user_id, confirmed=True).values("id")[:1]
+
+
 def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return False
-    if AuthenticatorApp.objects.devices_for_user(user, confirmed=True).exists():
+    if _confirmed_app.fetch(user_id=user.pk):
         return True
     if not settings.CAIRN_REQUIRE_2FA:
         return False

@@ -54,18 +54,44 @@ def coach_calendar(*, membership: Membership, start: date, days: int) -> list[Ap
 
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
     """The participant overview's Appointments card: the next few, and the latest past one."""
+    ids = {"organization_id": participant.organization_id, "participant_id": participant.id}
     now = timezone.now()
-    rows = Appointment.objects.filter(
-        organization_id=participant.organization_id, participant=participant
-    ).select_related("coach")
+    latest = _latest_past.fetch(**ids, now=now)
     return {
         "participant": participant,
-        "upcoming": list(
-            rows.filter(starts_at__gte=now, status__in=Status.upcoming()).order_by("starts_at")[:5]
-        ),
-        "latest": rows.filter(starts_at__lt=now).order_by("-starts_at").first(),
+        "upcoming": _upcoming.fetch(**ids, now=now),
+        "latest": latest[0] if latest else None,
         "choice": reminder_choice_of(participant),
     }
+
+
+def _of_person(organization_id: int, participant_id: uuid.UUID) -> "QuerySet[Appointment]":
+    return Appointment.objects.filter(
+        organization_id=organization_id, participant_id=participant_id
+    ).select_related("coach")
+
+
+# The overview's reads are prepared (lib.prepared): every participant page opens it.
+@prepared
+def _upcoming(
+    *, organization_id: int, participant_id: uuid.UUID, now: datetime
+) -> "QuerySet[Appointment]":
+    return (
+        _of_person(organization_id, participant_id)
+        .filter(starts_at__gte=now, status__in=Status.upcoming())
+        .order_by("starts_at")[:5]
+    )
+
+
+@prepared
+def _latest_past(
+    *, organization_id: int, participant_id: uuid.UUID, now: datetime
+) -> "QuerySet[Appointment]":
+    return (
+        _of_person(organization_id, participant_id)
+        .filter(starts_at__lt=now)
+        .order_by("-starts_at")[:1]
+    )
 
 
 def group_calendar_panel(*, group: Group) -> list[Appointment]:
@@ -99,12 +125,9 @@ def _missed(*, organization_id: int, user_id: int, since: datetime) -> QuerySet[
     )
 
 
-def missed_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Appointment]:
+def missed_for_today(*, membership: Membership, today: date) -> list[Appointment]:
     """The coach's missed appointments of the last two weeks with no contact recorded since:
-    a gentle reason to reach out, never a change to the person's status. (`people`, the coach's
-    own caseload, is read again from ids, so the query is compiled once.)"""
+    a gentle reason to reach out, never a change to the person's status (prepared)."""
     rows = _missed.fetch(
         organization_id=membership.organization_id,
         user_id=membership.user_id,
@@ -189,9 +212,19 @@ def reminders_of(appointment: Appointment) -> list[Reminder]:
 
 def reminder_choice_of(participant: Participant) -> ReminderChoice | None:
     """The person's reminder choice; None until they have made one (no texts until then)."""
+    found = _reminder_choice.fetch(
+        organization_id=participant.organization_id, participant_id=participant.id
+    )
+    return found[0] if found else None
+
+
+@prepared
+def _reminder_choice(
+    *, organization_id: int, participant_id: uuid.UUID
+) -> "QuerySet[ReminderChoice]":
     return ReminderChoice.objects.filter(
-        organization_id=participant.organization_id, participant=participant
-    ).first()
+        organization_id=organization_id, participant_id=participant_id
+    ).order_by("pk")[:1]
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:

@@ -20,9 +20,10 @@ from assessments.models import (
     ReassessmentWindow,
 )
 from assessments.schedule import PAUSED, Plan, Point, Rule, Span, State, pause_spans, plan
+from lib.prepared import prepared
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
-from participants.selectors import own_open_caseload, per_coach
+from participants.selectors import own_open_caseload_of, per_coach
 
 TODAY_LIMIT = 50
 
@@ -51,7 +52,15 @@ def rule_from(row: ReassessmentSchedule | None) -> Rule:
 
 def schedule_row(organization: Organization | int) -> ReassessmentSchedule | None:
     org_id = organization if isinstance(organization, int) else organization.pk
-    return ReassessmentSchedule.objects.filter(organization_id=org_id, instrument=BARC10).first()
+    found = _schedule_row.fetch(organization_id=org_id)
+    return found[0] if found else None
+
+
+@prepared
+def _schedule_row(*, organization_id: int) -> "QuerySet[ReassessmentSchedule]":
+    return ReassessmentSchedule.objects.filter(
+        organization_id=organization_id, instrument=BARC10
+    ).order_by("pk")[:1]
 
 
 @dataclass
@@ -181,9 +190,15 @@ def reassessments_due(
 ) -> list[DueReassessment]:
     """Participants whose reassessment window is open and not yet done (due or overdue), in one
     indexed query on the stored windows (assessments.windows keeps them current)."""
-    rows = (
+    return _earliest_points(_open_windows(organization.pk, participants, today), today)
+
+
+def _open_windows(
+    organization_id: int, participants: "QuerySet[Participant]", today: date
+) -> "QuerySet[ReassessmentWindow]":
+    return (
         ReassessmentWindow.objects.filter(
-            organization=organization,
+            organization_id=organization_id,
             participant__in=participants.filter(
                 status__in=(ParticipantStatus.ACTIVE, ParticipantStatus.REFERRED)
             ).values("id"),
@@ -208,6 +223,19 @@ def reassessments_due(
             : TODAY_LIMIT * 2
         ]
     )
+
+
+@prepared
+def _own_open_windows(
+    *, organization_id: int, user_id: int, today: date
+) -> "QuerySet[ReassessmentWindow]":
+    """Today's section: the member's own open caseload, but not people who asked not to be
+    contacted (a reassessment means reaching out). Prepared (lib.prepared)."""
+    mine = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return _open_windows(organization_id, mine.open_to_outreach(), today)
+
+
+def _earliest_points(rows: Any, today: date) -> list[DueReassessment]:
     due: list[DueReassessment] = []
     seen: set[Any] = set()
     for row in rows:
@@ -222,15 +250,12 @@ def reassessments_due(
 
 def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     """Today's "Reassessments due" section for this member's own open caseload."""
-    # A reassessment means reaching out: not to people who asked not to be contacted.
-    mine = own_open_caseload(
-        user=membership.user, organization=membership.organization
-    ).open_to_outreach()
+    rows = _own_open_windows.fetch(
+        organization_id=membership.organization_id, user_id=membership.user_id, today=today
+    )
     return {
         "template": "assessments/_today_section.html",
-        "reassessments": reassessments_due(
-            organization=membership.organization, participants=mine, today=today
-        ),
+        "reassessments": _earliest_points(rows, today),
     }
 
 

@@ -11,13 +11,14 @@ from typing import NamedTuple, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, event_hash, link_text, names_json, text_hash
 from audit.models import GLOBAL_CHAIN, Action, AuditChainHead, AuditEvent
 from lib.bulk import copy_rows, uses_copy
+from lib.prepared import prepared
 from lib.request_context import current_request_info
 
 BATCH = 20_000  # events held in memory at once by record_events
@@ -56,10 +57,16 @@ def start_chain(*, organization: Model) -> AuditChainHead:
     return head
 
 
+@prepared
+def _head(*, chain: int) -> QuerySet[AuditChainHead]:
+    """The chain's head row, locked: every write and every page view reads it (prepared)."""
+    return AuditChainHead.objects.select_for_update().filter(chain=chain)
+
+
 def locked_head(chain: int) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
-    if head is not None:
-        return head
+    found = _head.fetch(chain=chain)
+    if found:
+        return found[0]
     try:
         with transaction.atomic():
             AuditChainHead.objects.create(chain=chain, last_seq=0, last_hash=GENESIS_HASH)

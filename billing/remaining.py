@@ -57,9 +57,9 @@ def _running_low(*, organization_id: int, user_id: int, today: date) -> QuerySet
     )
 
 
-def for_today(*, membership: Any, today: date, people: QuerySet[Participant]) -> list[RunningLow]:
-    """The coach's people whose current authorization has fewer than RUNNING_LOW units left:
-    one query, whatever the caseload, compiled once (the same people as `people`, from ids)."""
+def for_today(*, membership: Any, today: date) -> list[RunningLow]:
+    """The coach's own people whose current authorization has fewer than RUNNING_LOW units
+    left: one query, whatever the caseload, compiled once."""
     rows = _running_low.fetch(
         organization_id=membership.organization_id, user_id=membership.user_id, today=today
     )

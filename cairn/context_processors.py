@@ -14,14 +14,8 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None or membership.role not in COUNTED_ROLES:
         return {}
-    organization = request.organization  # type: ignore[attr-defined]
     return {
         "nav_counts": SimpleLazyObject(
-            lambda: nav_counts(
-                user=request.user,
-                organization=organization,
-                role=membership.role,
-                today=timezone.localdate(),
-            )
+            lambda: nav_counts(membership=membership, today=timezone.localdate())
         )
     }

@@ -3,17 +3,19 @@ managers) texts to place, read in one statement (every staff page shows them, so
 query, not three)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import AnyUser
-from encounters.selectors import review_queue
+from encounters.selectors import awaiting_cosign
 from inbox.selectors import unread_threads
-from organizations.models import Organization, Role
-from participants.selectors import own_open_caseload
+from lib.prepared import prepared
+from organizations.models import Membership, Organization, Role
+from participants.models import MemberScope
+from participants.selectors import own_open_caseload_of
 from texting.selectors import all_waiting_texts
 
 # Who sees which counted link in the navigation (templates/includes/staff_nav.html).
@@ -41,35 +43,45 @@ def _scalar(queryset: QuerySet[Any], function: str, column: str) -> Subquery:
     )
 
 
-def nav_counts(*, user: AnyUser, organization: Organization, role: str, today: date) -> NavCounts:
+def nav_counts(*, membership: Membership, today: date) -> NavCounts:
     """Today's due people (the same people as Today's "due today" list), unread messages (summed
     over the threads the Messages page lists) and, for those who co-sign, notes waiting; for a
-    manager, the texts from shared or unknown numbers waiting to be placed ("Texts to place")."""
-    if role not in COUNTED_ROLES:
+    manager, the texts from shared or unknown numbers waiting to be placed ("Texts to place").
+    Every staff page shows them, so the query is prepared (lib.prepared)."""
+    if membership.role not in COUNTED_ROLES:
         return NavCounts()
-    figures: dict[str, Any] = {}
-    if role in PLACING_ROLES:
-        figures["to_place"] = _scalar(all_waiting_texts(organization=organization), "COUNT", "id")
-    if role in Role.care_team():
-        figures.update(_care_team_figures(user=user, organization=organization, today=today))
-    if role in COSIGNING_ROLES:
-        figures["to_cosign"] = _scalar(
-            review_queue(user=user, organization=organization), "COUNT", "id"
-        )
-    row = Organization.objects.filter(pk=organization.pk).annotate(**figures).values(*figures).get()
+    [row] = _figures.fetch(**MemberScope.of(membership).values(), today=today)
     return NavCounts(**{name: int(value or 0) for name, value in row.items()})
 
 
-def _care_team_figures(*, user: AnyUser, organization: Organization, today: date) -> dict[str, Any]:
-    due = (
-        own_open_caseload(user=user, organization=organization)
-        .open_to_outreach()
-        .filter(next_contact_on=today)
+@prepared
+def _figures(
+    *,
+    organization_id: int,
+    user_id: int,
+    role: str,
+    team_id: UUID | None,
+    now: datetime,
+    today: date,
+) -> QuerySet[Organization]:
+    scope = MemberScope(
+        organization_id=organization_id, user_id=user_id, role=role, team_id=team_id, now=now
     )
-    return {
-        "due_today": _scalar(due, "COUNT", "id"),
-        "unread": Coalesce(
-            _scalar(unread_threads(user=user, organization=organization), "SUM", "unread_by_staff"),
-            Value(0),
-        ),
-    }
+    figures: dict[str, Any] = {}
+    if role in PLACING_ROLES:
+        figures["to_place"] = _scalar(
+            all_waiting_texts(organization_id=organization_id), "COUNT", "id"
+        )
+    if role in Role.care_team():
+        due = (
+            own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+            .open_to_outreach()
+            .filter(next_contact_on=today)
+        )
+        figures["due_today"] = _scalar(due, "COUNT", "id")
+        figures["unread"] = Coalesce(
+            _scalar(unread_threads(scope=scope), "SUM", "unread_by_staff"), Value(0)
+        )
+    if role in COSIGNING_ROLES:
+        figures["to_cosign"] = _scalar(awaiting_cosign(scope=scope), "COUNT", "id")
+    return Organization.objects.filter(pk=organization_id).annotate(**figures).values(*figures)

@@ -20,7 +20,16 @@ CONSENT_NOTICE_DAYS = 14
 
 def active_consents(*, participant: Participant) -> list[Consent]:
     """The overview's consents: in force, or sent to the person and waiting for their signature."""
-    return list(Consent.objects.active_or_waiting().filter(participant=participant))
+    return _active_or_waiting.fetch(
+        organization_id=participant.organization_id, participant_id=participant.id
+    )
+
+
+@prepared
+def _active_or_waiting(*, organization_id: int, participant_id: uuid.UUID) -> QuerySet[Consent]:
+    return Consent.objects.active_or_waiting().filter(
+        organization_id=organization_id, participant_id=participant_id
+    )
 
 
 @prepared
@@ -38,11 +47,9 @@ def _expiring(*, organization_id: int, user_id: int, today: date, until: date) -
     )
 
 
-def expiring_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """The coach's people (`people`, read again from ids so the query is compiled once) whose
-    consent ends within `CONSENT_NOTICE_DAYS`, soonest first."""
+def expiring_for_today(*, membership: Membership, today: date) -> list[Any]:
+    """The coach's own people whose consent ends within `CONSENT_NOTICE_DAYS`, soonest first
+    (prepared)."""
     return _expiring.fetch(
         organization_id=membership.organization_id,
         user_id=membership.user_id,
@@ -66,11 +73,9 @@ def _answered(*, organization_id: int, user_id: int, since: datetime) -> QuerySe
     )
 
 
-def answered_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """Consents sent to sign in the portal that the person (one of `people`, read again from
-    ids) signed or answered since yesterday."""
+def answered_for_today(*, membership: Membership, today: date) -> list[Any]:
+    """Consents sent to sign in the portal that the person (one of the coach's own people)
+    signed or answered since yesterday (prepared)."""
     since = datetime.combine(
         today - timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
     )

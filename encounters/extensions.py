@@ -10,8 +10,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
-
 from organizations.models import Membership
 from participants.models import Participant
 
@@ -21,18 +19,14 @@ _lists: dict[str, TodayList] = {}
 
 
 def register_today_list(name: str, build: TodayList) -> None:
-    """`build(membership=..., today=..., people=...)` gives the rows Today shows as `name`;
-    `people` is the coach's own open caseload."""
+    """`build(membership=..., today=...)` gives the rows Today shows as `name`, usually about
+    the member's own open caseload (`participants.selectors.own_open_caseload_of`, from ids,
+    so the query can be prepared: lib.prepared)."""
     _lists[name] = build
 
 
-def today_lists(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> dict[str, list[Any]]:
-    return {
-        name: build(membership=membership, today=today, people=people)
-        for name, build in _lists.items()
-    }
+def today_lists(*, membership: Membership, today: date) -> dict[str, list[Any]]:
+    return {name: build(membership=membership, today=today) for name, build in _lists.items()}
 
 
 # Apps that act when a note is signed (billing works out the contact's billable line). Each is

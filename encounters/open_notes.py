@@ -20,6 +20,7 @@ from encounters.models import (
     WithheldReason,
 )
 from encounters.services import add_addendum
+from lib.prepared import prepared
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant
 
@@ -71,9 +72,16 @@ def open_requests_for(*, user: AnyUser, organization: Organization) -> list[Note
     """Today: comments and correction requests waiting on notes this coach wrote (one query)."""
     if isinstance(user, AnonymousUser):
         return []
-    return list(
+    return _open_requests.fetch(organization_id=organization.pk, user_id=user.pk)
+
+
+@prepared
+def _open_requests(*, organization_id: int, user_id: int) -> QuerySet[NoteFeedback]:
+    return (
         NoteFeedback.objects.filter(
-            organization=organization, status=FeedbackStatus.OPEN, encounter__author=user
+            organization_id=organization_id,
+            status=FeedbackStatus.OPEN,
+            encounter__author_id=user_id,
         )
         .select_related("encounter", "participant")
         .order_by("created_at")[:50]

@@ -19,8 +19,8 @@ from encounters.models import CheckInSchedule, Encounter, NoteFeedback, NoteStat
 from encounters.open_notes import open_requests_for
 from lib.prepared import prepared
 from organizations.models import Membership, Organization
-from participants.models import Participant, StatusChange
-from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload, own_open_caseload_of
+from participants.models import MemberScope, Participant, StatusChange
+from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload_of
 
 TIMELINE_KINDS = ("contacts", "status")
 
@@ -211,14 +211,20 @@ NOTE_TEXT = (
 )
 
 
+def _awaiting_cosign(rows: Any, user_id: int | None) -> Any:
+    """Of these notes, those waiting for a co-signature that are not this member's own."""
+    return rows.filter(review_state=ReviewState.PENDING).exclude(author_id=user_id)
+
+
+def awaiting_cosign(*, scope: MemberScope) -> Any:
+    """The notes of `review_queue` from plain values, for the navigation's prepared count."""
+    return _awaiting_cosign(Encounter.objects.visible_to_member(**scope.values()), scope.user_id)
+
+
 def review_queue(*, user: AnyUser, organization: Organization, author: str = "") -> Any:
     """Signed notes waiting for this supervisor's co-signature, oldest first; `author` (a
     coach's public id) narrows it to one coach's notes."""
-    queue = (
-        Encounter.objects.visible_to(user, organization)
-        .filter(review_state=ReviewState.PENDING)
-        .exclude(author_id=user.pk)
-    )
+    queue = _awaiting_cosign(Encounter.objects.visible_to(user, organization), user.pk)
     if author:
         queue = queue.filter(author__public_id=author)
     return queue.select_related("participant", "author").order_by("signed_at")
@@ -342,7 +348,6 @@ def coach_day(
     The overdue and quiet lists show their first `LONG_LIST` people unless asked for all
     (`None`); their counts are always of everyone."""
     user, organization = membership.user, membership.organization
-    mine = own_open_caseload(user=user, organization=organization)
     ids = {"organization_id": organization.id, "user_id": user.pk}
     cutoff = today - timedelta(days=organization.out_of_touch_days)
     people = _followed_up.fetch(**ids, today=today, cutoff=cutoff)
@@ -366,7 +371,7 @@ def coach_day(
     due_ids = {p.id for p in due}
     scheduled = [s for s in scheduled if s.participant_id not in due_ids]
     # What the apps above this one add (consent, portal): encounters.extensions.
-    lists = today_lists(membership=membership, today=today, people=mine)
+    lists = today_lists(membership=membership, today=today)
     # Check-ins they did themselves since yesterday (a coach's own check-in records are already
     # in their notes).
     check_ins: list[Assessment] = _own_check_ins.fetch(  # annotated with care_flags

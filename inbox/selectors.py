@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, QuerySet
@@ -11,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser
 from inbox.models import Message, Thread
+from lib.prepared import prepared
 from organizations.models import Organization
-from participants.models import Participant
+from participants.models import MemberScope, Participant
 
 THREAD_LIST_LIMIT = 200
 
@@ -29,9 +31,9 @@ def threads_for(*, user: AnyUser, organization: Organization) -> list[Thread]:
     )
 
 
-def unread_threads(*, user: AnyUser, organization: Organization) -> "QuerySet[Thread]":
+def unread_threads(*, scope: MemberScope) -> "QuerySet[Thread]":
     """Threads on this member's Messages page with messages they have not opened yet."""
-    return Thread.objects.visible_to(user, organization).filter(unread_by_staff__gt=0)
+    return Thread.objects.visible_to_member(**scope.values()).filter(unread_by_staff__gt=0)
 
 
 def thread_messages(participant: Participant, *, limit: int = 100) -> list[Message]:
@@ -66,15 +68,24 @@ def message_by_provider_id(
     )
 
 
-def home_card(participant: Participant) -> dict[str, Any]:
-    """The portal home card: the latest message and how many are new (one query)."""
-    latest = (
+@prepared
+def _latest_message(*, organization_id: int, participant_id: UUID) -> "QuerySet[Message]":
+    """The portal home's read: prepared (lib.prepared)."""
+    return (
         Message.objects.filter(
-            organization_id=participant.organization_id, thread__participant=participant
+            organization_id=organization_id, thread__participant_id=participant_id
         )
         .select_related("sender", "thread")
-        .first()
+        .order_by("-created_at", "pk")[:1]
     )
+
+
+def home_card(participant: Participant) -> dict[str, Any]:
+    """The portal home card: the latest message and how many are new (one query)."""
+    found = _latest_message.fetch(
+        organization_id=participant.organization_id, participant_id=participant.id
+    )
+    latest = found[0] if found else None
     return {
         "latest": latest,
         "unread": latest.thread.unread_by_participant if latest else 0,

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.prepared import prepared
 from organizations.models import (
     AccessChange,
     AccessChangeStatus,
@@ -29,14 +30,20 @@ def active_memberships(user: AbstractBaseUser | AnonymousUser) -> list[Membershi
         return []
     cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(
-            Membership.objects.active()
-            .filter(user_id=user.pk)
-            .select_related("organization", "team")
-            .order_by("organization__name")
-        )
+        cached = _active_memberships.fetch(user_id=user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+@prepared
+def _active_memberships(*, user_id: int) -> QuerySet[Membership]:
+    """Every page reads them: prepared (lib.prepared)."""
+    return (
+        Membership.objects.active()
+        .filter(user_id=user_id)
+        .select_related("organization", "team")
+        .order_by("organization__name")
+    )
 
 
 def forget_memberships(user: AbstractBaseUser | AnonymousUser) -> None:

@@ -2,17 +2,19 @@
 program's figures by month."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from encounters.selectors import BRIEF_PARTICIPANT
+from lib.prepared import prepared
 from organizations.models import Membership, Organization, Role
 from overdose.models import KitGiven, Outcome, OutreachPlan, OverdoseEvent, Whose
-from participants.models import Participant
+from participants.models import MemberScope, Participant
+from participants.selectors import own_open_caseload_of
 
 # A supervisor's Today tells of a death recorded on their team for this long.
 DEATH_NOTICE_DAYS = 14
@@ -25,14 +27,30 @@ def outreach_plan(organization: Organization) -> OutreachPlan:
     return found or OutreachPlan(organization=organization)
 
 
-def for_today(*, membership: Membership, today: date, people: QuerySet[Participant]) -> list[Any]:
+def for_today(*, membership: Membership, today: date) -> list[Any]:
     """In one read: post-overdose outreach still open for the coach's own people (soonest due
     first), and deaths recorded in the last two weeks (a supervisor hears of every one on their
-    team, a coach of their own people). `today_lists` splits them."""
+    team, a coach of their own people). `today_lists` splits them. Prepared (lib.prepared)."""
+    scope = MemberScope.of(membership)
+    return _for_today.fetch(**scope.values(), since=scope.now - timedelta(days=DEATH_NOTICE_DAYS))
+
+
+@prepared
+def _for_today(
+    *,
+    organization_id: int,
+    user_id: int,
+    role: str,
+    team_id: UUID | None,
+    now: datetime,
+    since: datetime,
+) -> QuerySet[OverdoseEvent]:
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
     whose: QuerySet[Participant] = people
-    if membership.role == Role.SUPERVISOR:
-        whose = Participant.objects.visible_to(membership.user, membership.organization)
-    since = timezone.now() - timedelta(days=DEATH_NOTICE_DAYS)
+    if role == Role.SUPERVISOR:
+        whose = Participant.objects.visible_to_member(
+            organization_id=organization_id, user_id=user_id, role=role, team_id=team_id, now=now
+        )
     open_outreach = Q(
         outreach_due_at__isnull=False,
         outreach_done_at__isnull=True,
@@ -44,8 +62,8 @@ def for_today(*, membership: Membership, today: date, people: QuerySet[Participa
         recorded_at__gte=since,
         participant__in=whose.values("id"),
     )
-    return list(
-        OverdoseEvent.objects.filter(open_outreach | deaths, organization=membership.organization)
+    return (
+        OverdoseEvent.objects.filter(open_outreach | deaths, organization_id=organization_id)
         .select_related("participant")
         .defer("place", "in_their_words", *BRIEF_PARTICIPANT)
         # The program's own steps come along in the same read (`overdose.models.outreach_steps`).

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import AnyUser, User
 from audit.models import Action, AuditEvent
 from lib.blind_index import keyed_hash
+from lib.prepared import prepared
 from organizations.models import Organization, Role
 from participants.models import (
     EmergencyAccess,
@@ -340,3 +341,68 @@ def coach_name(*, organization: Organization, public_id: str) -> str:
         .first()
     )
     return user.display_name if user else ""
+
+
+# --- the overview's own lists -----------------------------------------------------------------
+# The contact text the overview leaves unread: its card shows each contact's one-line summary.
+NOTE_TEXT_BEYOND_SUMMARY = (
+    "topics",
+    "coach_actions",
+    "participant_response",
+    "own_words",
+    "next_steps",
+    "review_comment",
+    "withheld_detail",
+)
+
+
+def _rows_of(relation: str, participant_id: uuid.UUID) -> QuerySet[Any]:
+    """The rows of one of the participant's reverse relations (`participant.<relation>`), from
+    the participant's id: the same rows and order as the related manager gives."""
+    field: Any = Participant._meta.get_field(relation)
+    return field.related_model._default_manager.filter(**{field.field.attname: participant_id})
+
+
+@prepared
+def _support_people(*, participant_id: uuid.UUID) -> QuerySet[Any]:
+    return _rows_of("support_people", participant_id)
+
+
+@prepared
+def _recent_contacts(*, participant_id: uuid.UUID) -> QuerySet[Any]:
+    return _rows_of("encounters", participant_id).defer(*NOTE_TEXT_BEYOND_SUMMARY)[:5]
+
+
+@prepared
+def _open_schedules(*, participant_id: uuid.UUID) -> QuerySet[Any]:
+    return _rows_of("check_in_schedules", participant_id).filter(ended_on__isnull=True)
+
+
+@prepared
+def _status_changes(*, participant_id: uuid.UUID) -> QuerySet[Any]:
+    return _rows_of("status_changes", participant_id).select_related("changed_by")[:20]
+
+
+@prepared
+def _assignments(*, participant_id: uuid.UUID) -> QuerySet[Any]:
+    return _rows_of("coach_assignments", participant_id).select_related("coach", "assigned_by")[:20]
+
+
+def overview_lists(participant: Participant) -> dict[str, list[Any]]:
+    """The overview's own cards (support people, recent contacts, check-in schedules, status
+    history, coach assignments), each read prepared (lib.prepared): every participant page
+    opens the overview. Each row knows its participant, as from the related manager."""
+    lists = {
+        name: read.fetch(participant_id=participant.id)
+        for name, read in (
+            ("support_people", _support_people),
+            ("recent_contacts", _recent_contacts),
+            ("schedules", _open_schedules),
+            ("status_changes", _status_changes),
+            ("assignments", _assignments),
+        )
+    }
+    for rows in lists.values():
+        for row in rows:
+            row.participant = participant
+    return lists

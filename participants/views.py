@@ -43,6 +43,7 @@ from participants.selectors import (
     caseload_counts,
     change_history,
     coach_name,
+    overview_lists,
     possible_duplicates,
 )
 from participants.services import (
@@ -264,17 +265,6 @@ def participant_edit(request: HttpRequest, participant_id: object) -> HttpRespon
     )
 
 
-NOTE_TEXT_BEYOND_SUMMARY = (
-    "topics",
-    "coach_actions",
-    "participant_response",
-    "own_words",
-    "next_steps",
-    "review_comment",
-    "withheld_detail",
-)
-
-
 @member_required(*Role.with_participant_access())
 def participant_detail(request: HttpRequest, participant_id: object) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
@@ -285,15 +275,9 @@ def participant_detail(request: HttpRequest, participant_id: object) -> HttpResp
         "participants/detail.html",
         {
             "participant": participant,
-            "support_people": list(participant.support_people.all()),
-            # The card shows each contact's one-line summary: the note's other text stays
-            # encrypted and unread here.
-            "recent_contacts": list(participant.encounters.defer(*NOTE_TEXT_BEYOND_SUMMARY)[:5]),
-            "schedules": list(participant.check_in_schedules.filter(ended_on__isnull=True)),
-            "status_changes": list(participant.status_changes.select_related("changed_by")[:20]),
-            "assignments": list(
-                participant.coach_assignments.select_related("coach", "assigned_by")[:20]
-            ),
+            # Recent contacts show each one-line summary: the note's other text stays encrypted
+            # and unread here.
+            **overview_lists(participant),
             "out_of_touch": participant.is_out_of_touch(
                 today, acting_membership(request).organization.out_of_touch_days
             ),

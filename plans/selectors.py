@@ -3,8 +3,12 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
 
 from encounters.models import Encounter
+from lib.prepared import prepared
 from participants.models import Participant
 from plans.models import (
     Goal,
@@ -21,16 +25,32 @@ RECENT_PER_GOAL = 3
 
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
     """What the participant overview shows: open goals and the latest milestones (2 queries)."""
-    goals = list(
-        Goal.objects.filter(participant=participant, removed_at__isnull=True)
-        .exclude(status=GoalStatus.SET_ASIDE)
-        .select_related("plan")[:4]
-    )
+    goals = _open_goals.fetch(participant_id=participant.id)
     return {
         "plan": goals[0].plan if goals else None,
         "goals": goals,
-        "milestones": list(Milestone.objects.filter(participant=participant)[:3]),
+        "milestones": latest_milestones(participant.id),
     }
+
+
+# The overview's reads are prepared (lib.prepared): every participant page opens it.
+@prepared
+def _open_goals(*, participant_id: UUID) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(participant_id=participant_id, removed_at__isnull=True)
+        .exclude(status=GoalStatus.SET_ASIDE)
+        .select_related("plan")[:4]
+    )
+
+
+def latest_milestones(participant_id: UUID) -> list[Milestone]:
+    """The person's three latest milestones: on the overview and the portal home (prepared)."""
+    return _latest_milestones.fetch(participant_id=participant_id)
+
+
+@prepared
+def _latest_milestones(*, participant_id: UUID) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(participant_id=participant_id)[:3]
 
 
 def goals_with_activity(plan: RecoveryPlan) -> list[tuple[Goal, list[Encounter]]]:

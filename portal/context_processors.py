@@ -4,10 +4,12 @@ the people to call from Help now."""
 from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.sessions import is_shared_device
+from lib.prepared import prepared
 from organizations.models import Role
 from portal.models import PortalPreference
 from safety.content import PlanContent
@@ -39,18 +41,24 @@ def portal_frame(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@prepared
+def _newest_plan_version(*, organization_id: int, user_id: int) -> QuerySet[SafetyPlanVersion]:
+    """Read on every portal page (the Help now bar): prepared (lib.prepared)."""
+    return (
+        SafetyPlanVersion.objects.filter(
+            organization_id=organization_id, plan__participant__user_id=user_id
+        )
+        .order_by("-plan__updated_at", "-number")
+        .only("content")[:1]
+    )
+
+
 def help_people(request: HttpRequest, organization_id: int) -> list[Any]:
     """The people with a phone number in "People I can ask for help" of my current safety plan
     (one query: the newest version of my most recently changed plan)."""
-    version = (
-        SafetyPlanVersion.objects.filter(
-            organization_id=organization_id, plan__participant__user=cast(User, request.user)
-        )
-        .order_by("-plan__updated_at", "-number")
-        .only("content")
-        .first()
-    )
-    if version is None:
+    found = _newest_plan_version.fetch(organization_id=organization_id, user_id=request.user.pk)
+    if not found:
         return []
+    version = found[0]
     people = PlanContent.from_json(version.content).get("help_people")
     return [person for person in people if person.phone][:HELP_PEOPLE_SHOWN]

@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -15,7 +16,8 @@ from lib.prepared import prepared
 from organizations.models import Membership
 from participants.models import Participant
 from participants.selectors import own_open_caseload_of
-from plans.models import Goal, GoalStatus, Milestone
+from plans.models import Goal, GoalStatus
+from plans.selectors import latest_milestones
 from portal.models import CallRequest, PortalPreference
 from portal.plan.selectors import check_in_panel
 
@@ -23,10 +25,27 @@ from portal.plan.selectors import check_in_panel
 GOAL_TEXT_NOT_SHOWN = ("coach_summary", "why_it_matters", "supports")
 
 
-def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
-    schedules = list(
-        CheckInSchedule.objects.filter(participant=participant, ended_on__isnull=True, paused=False)
+# The portal home's reads are prepared (lib.prepared): it is the page people open most.
+@prepared
+def _running_schedules(*, organization_id: int, participant_id: UUID) -> QuerySet[CheckInSchedule]:
+    return CheckInSchedule.objects.filter(
+        organization_id=organization_id,
+        participant_id=participant_id,
+        ended_on__isnull=True,
+        paused=False,
     )
+
+
+@prepared
+def _to_sign(*, organization_id: int, participant_id: UUID) -> QuerySet[Consent]:
+    return Consent.objects.waiting().filter(
+        organization_id=organization_id, participant_id=participant_id
+    )
+
+
+def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
+    ids = {"organization_id": participant.organization_id, "participant_id": participant.id}
+    schedules = _running_schedules.fetch(**ids)
     return {
         "participant": participant,
         "next_contact_on": participant.next_contact_on
@@ -39,12 +58,8 @@ def home_page(*, participant: Participant, today: date) -> dict[str, Any]:
             .defer(*GOAL_TEXT_NOT_SHOWN)  # never shown here, so never decrypted
             .prefetch_related("steps")[:6]
         ),
-        "milestones": list(Milestone.objects.filter(participant=participant)[:3]),
-        "consents_to_sign": list(
-            Consent.objects.waiting().filter(
-                organization_id=participant.organization_id, participant=participant
-            )
-        ),
+        "milestones": latest_milestones(participant.id),
+        "consents_to_sign": _to_sign.fetch(**ids),
         "today": today,
         **check_in_panel(participant=participant, today=today),
         "suprt_window": portal_invitation(participant=participant, today=today),
@@ -66,11 +81,9 @@ def _waiting_calls(*, organization_id: int, user_id: int) -> QuerySet[CallReques
     )
 
 
-def call_requests_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> list[Any]:
-    """Calls the coach's people (`people`, read again from ids so the query is compiled once)
-    asked for from their own Cairn, still waiting, oldest first."""
+def call_requests_for_today(*, membership: Membership, today: date) -> list[Any]:
+    """Calls the coach's own people asked for from their own Cairn, still waiting, oldest first
+    (prepared)."""
     return _waiting_calls.fetch(
         organization_id=membership.organization_id, user_id=membership.user_id
     )

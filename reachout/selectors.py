@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -22,9 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from encounters.selectors import BRIEF_PARTICIPANT
+from lib.prepared import prepared
 from lib.when import show_time
 from organizations.models import Membership, Organization, Role
-from participants.models import Participant
+from participants.models import MemberScope, Participant
+from participants.selectors import own_open_caseload_of
 from reachout.models import (
     DEFAULT_WINDOW_MINUTES,
     OnCallShift,
@@ -50,14 +53,20 @@ def on_call_cover(membership: Membership, *, now: datetime) -> Q:
     """The signals this member answers while on call now: those of the whole program during a
     program-wide shift, else those of the people whose coach is on a team they cover. A filter
     on signals, read inside the query that uses it (no query of its own)."""
+    return _on_call_cover(
+        organization_id=membership.organization_id, user_id=membership.user_id, now=now
+    )
+
+
+def _on_call_cover(*, organization_id: int, user_id: int, now: datetime) -> Q:
     shifts = OnCallShift.objects.filter(
-        organization=membership.organization,
-        person_id=membership.user_id,
+        organization_id=organization_id,
+        person_id=user_id,
         starts_at__lte=now,
         ends_at__gt=now,
     )
     team_coaches = Membership.objects.filter(
-        organization=membership.organization,
+        organization_id=organization_id,
         team_id__in=shifts.filter(team__isnull=False).values("team_id"),
     ).values("user_id")
     return Q(Exists(shifts.filter(team__isnull=True))) | Q(participant__coach_id__in=team_coaches)
@@ -104,12 +113,10 @@ class TodaySignals(list[Waiting]):
     more: int = 0
 
 
-def open_for_today(
-    *, membership: Membership, today: date, people: QuerySet[Participant]
-) -> TodaySignals:
-    """Signals for the coach's own people not yet acknowledged, oldest first; for a supervisor
-    also their team's signals that waited past the organization's window (escalated to them).
-    One query: the window comes along as a subquery, the team's rows are sorted out here."""
+@prepared
+def _waiting(
+    *, organization_id: int, user_id: int, role: str, team_id: UUID | None, now: datetime
+) -> QuerySet[Signal]:
     window = Coalesce(
         Subquery(
             ReachOutSettings.objects.filter(organization=OuterRef("organization")).values(
@@ -118,13 +125,16 @@ def open_for_today(
         ),
         Value(DEFAULT_WINDOW_MINUTES),
     )
+    people = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
     mine = Q(participant__in=people.values("id"))
-    if membership.role == Role.SUPERVISOR:
-        team = Participant.objects.visible_to(membership.user, membership.organization)
+    if role == Role.SUPERVISOR:
+        team = Participant.objects.visible_to_member(
+            organization_id=organization_id, user_id=user_id, role=role, team_id=team_id, now=now
+        )
         mine |= Q(participant__in=team.values("id"))
-    mine |= on_call_cover(membership, now=timezone.now())
-    rows = (
-        Signal.objects.filter(mine, organization=membership.organization, acknowledged_at=None)
+    mine |= _on_call_cover(organization_id=organization_id, user_id=user_id, now=now)
+    return (
+        Signal.objects.filter(mine, organization_id=organization_id, acknowledged_at=None)
         .select_related("participant", "participant__coach")
         .defer("words_found", "response_note", *BRIEF_PARTICIPANT)
         .annotate(
@@ -135,8 +145,16 @@ def open_for_today(
         )
         .order_by("raised_at")[:SCAN_LIMIT]
     )
-    now = timezone.now()
-    own_coach = {membership.user.pk}
+
+
+def open_for_today(*, membership: Membership, today: date) -> TodaySignals:
+    """Signals for the coach's own people not yet acknowledged, oldest first; for a supervisor
+    also their team's signals that waited past the organization's window (escalated to them).
+    One query, prepared: the window comes along as a subquery, the team's rows are sorted out
+    here."""
+    scope = MemberScope.of(membership)
+    rows, now = _waiting.fetch(**scope.values()), scope.now
+    own_coach = {membership.user_id}
     shown = TodaySignals()
     for row in rows:
         late = now - row.raised_at > timedelta(minutes=row.window_minutes)

@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -26,8 +27,14 @@ TODAY_LIMIT = 50
 
 def settings_for(organization: Organization) -> ReferralSettings:
     """The organization's choices, or the defaults (unsaved) when it has made none."""
-    found = ReferralSettings.objects.filter(organization=organization).first()
-    return found or ReferralSettings(organization=organization)
+    found = _settings.fetch(organization_id=organization.pk)
+    return found[0] if found else ReferralSettings(organization=organization)
+
+
+@prepared
+def _settings(*, organization_id: int) -> "QuerySet[ReferralSettings]":
+    """Read by Today and every referral page: prepared (lib.prepared)."""
+    return ReferralSettings.objects.filter(organization_id=organization_id)
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,10 @@ def _silent(*, organization_id: int, user_id: int, cutoff: datetime) -> "QuerySe
     )
 
 
-def silent_for_today(
-    *, membership: Membership, today: date, people: "QuerySet[Participant]"
-) -> list[Silent]:
+def silent_for_today(*, membership: Membership, today: date) -> list[Silent]:
     """Referrals of the coach's own people that their partner has not answered within the
-    program's days, oldest first (registered as a Today list; two queries; `people` is read
-    again from ids, so the second is compiled once)."""
+    program's days, oldest first (registered as a Today list; two queries, the second
+    prepared)."""
     days = settings_for(membership.organization).answer_within_days
     zone = timezone.get_current_timezone()
     cutoff = datetime.combine(today - timedelta(days=days), time.max, tzinfo=zone)
@@ -109,14 +114,18 @@ def referrals_of(participant: Participant) -> list[Referral]:
     )
 
 
+@prepared
+def _latest_of(*, organization_id: int, participant_id: UUID) -> "QuerySet[Referral]":
+    """The overview's read (prepared: every participant page opens it)."""
+    return _with_service(
+        Referral.objects.filter(organization_id=organization_id, participant_id=participant_id)
+    ).order_by("-sent_at")[: OVERVIEW_LATEST + 1]
+
+
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
     """The overview's card: the latest referrals and their states."""
-    rows = list(
-        _with_service(
-            Referral.objects.filter(
-                organization_id=participant.organization_id, participant=participant
-            )
-        ).order_by("-sent_at")[: OVERVIEW_LATEST + 1]
+    rows = _latest_of.fetch(
+        organization_id=participant.organization_id, participant_id=participant.id
     )
     return {
         "participant": participant,

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -32,7 +33,8 @@ class Headline:
     value: str
 
 
-# Builds the URL of a figure's rows, with the dashboard's filters and the cell's parameters.
+# Builds the URL of a figure's rows, with the dashboard's filters and the cell's parameters:
+# `link(figure, **cell)`, or `link(figure, encoded=...)` with the cell's parameters encoded.
 Link = Callable[..., str]
 
 
@@ -100,6 +102,10 @@ def cross_table(
     if not rows:
         return Table(key, caption, columns, [], note=_("No contacts in this range."))
     cells = suppress_table(rows) if hide else None
+    # Some 250 cells link: each month's parameter is encoded once, each category's once per
+    # row, and the cells' accessible names share one translated sentence.
+    month_queries = [urlencode({"month": f"{m:%Y-%m}"}) for m in months] + [""]
+    sentence = _("contacts behind: %(n)s, %(where)s")
     body: list[tuple[str, list[str]]] = []
     for index, label in enumerate([*keys, _("Total")]):
         if cells is not None:
@@ -109,29 +115,30 @@ def cross_table(
         texts = [str(v) for v in values] + [str(sum(values))]
         row_cell = (row_cells or [])[index] if index < len(keys) else {}
         if link is not None and row_cell is not None:
+            row_query = urlencode(row_cell)
             texts = [
-                _linked_cell(text, link, label, months, columns, column, row_cell)
+                _linked_cell(
+                    text,
+                    link,
+                    query="&".join(part for part in (row_query, month_queries[column]) if part),
+                    name=sentence
+                    % {
+                        "n": text,
+                        "where": f"{columns[column]}, {label}" if month_queries[column] else label,
+                    },
+                )
                 for column, text in enumerate(texts)
             ]
         body.append((label, texts))
     return Table(key, caption, columns, body)
 
 
-def _linked_cell(
-    text: str,
-    link: Link,
-    label: str,
-    months: list[date],
-    columns: list[str],  # the months' labels, formatted once per table
-    column: int,
-    row_cell: dict[str, str],
-) -> str:
-    cell = dict(row_cell)
-    where = [label]
-    if column < len(months):
-        cell["month"] = f"{months[column]:%Y-%m}"
-        where.insert(0, columns[column])
-    return linked(text, link, "contacts", contacts_label(text, ", ".join(where)), **cell)
+def _linked_cell(text: str, link: Link, *, query: str, name: str) -> str:
+    """A cross table's count linking to the contacts behind it; `query` is the cell's own
+    parameters, already encoded."""
+    shown = Linked(text)
+    shown.href, shown.label = link("contacts", encoded=query), name
+    return shown
 
 
 def build(

@@ -124,10 +124,11 @@ def linker(request: HttpRequest) -> tables.Link:
 
     # The dashboard links some 250 cells: the filters are encoded and each figure's path
     # reversed once (the cell's own parameters are never among the filters, so they follow).
-    def link(figure: str, **cell: str) -> str:
+    def link(figure: str, encoded: str = "", **cell: str) -> str:
         if figure not in paths:
             paths[figure] = reverse("reports:rows", args=[figure])
-        query = "&".join(part for part in (filters, urlencode(cell)) if part)
+        own = encoded or urlencode(cell)
+        query = "&".join(part for part in (filters, own) if part)
         return f"{paths[figure]}?{query}"
 
     return link

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 
+from lib.prepared import prepared
 from organizations.models import Organization
 from participants.models import Participant
 from safety.content import PlanContent
@@ -13,15 +15,20 @@ from safety.models import CrisisLine, SafetyPlan, SafetyPlanVersion
 
 def overview_panel(*, participant: Participant) -> dict[str, Any]:
     """What the participant overview shows about safety (one card, one query)."""
-    plan = (
-        SafetyPlan.objects.filter(
-            organization_id=participant.organization_id, participant=participant
-        )
-        .select_related("updated_by")
-        .order_by("-updated_at")
-        .first()
+    found = _latest_plan.fetch(
+        organization_id=participant.organization_id, participant_id=participant.id
     )
-    return {"participant_id": participant.id, "plan": plan}
+    return {"participant_id": participant.id, "plan": found[0] if found else None}
+
+
+@prepared
+def _latest_plan(*, organization_id: int, participant_id: UUID) -> QuerySet[SafetyPlan]:
+    """The overview's read (prepared: every participant page opens it)."""
+    return (
+        SafetyPlan.objects.filter(organization_id=organization_id, participant_id=participant_id)
+        .select_related("updated_by")
+        .order_by("-updated_at", "-pk")[:1]
+    )
 
 
 @dataclass(frozen=True)

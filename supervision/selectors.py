@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from encounters.models import Encounter, NoteState
+from lib.prepared import prepared
 from organizations.models import Membership, Organization, Role
 from supervision.models import (
     AgreedAction,
@@ -283,19 +284,29 @@ def workload(membership: Membership, *, today: date) -> Workload:
 REMIND_DAYS = 60
 
 
-def credentials_ending_for_today(*, membership: Any, today: date, people: Any) -> list[Any]:
+@prepared
+def _credentials_ending(
+    *, organization_id: int, user_id: int, since: date, until: date
+) -> QuerySet[Any]:
+    return Credential.objects.filter(
+        organization_id=organization_id,
+        holder_id=user_id,
+        expires_on__gte=since,
+        expires_on__lte=until,
+    ).order_by("expires_on")
+
+
+def credentials_ending_for_today(*, membership: Any, today: date) -> list[Any]:
     """The signed-in coach's own credentials that end in the next REMIND_DAYS days (or ended in
-    the last week, so a lapse is not missed): one query."""
-    ending = list(
-        Credential.objects.filter(
-            organization_id=membership.organization_id,
-            holder_id=membership.user_id,
-            expires_on__gte=today - timedelta(days=7),
-            expires_on__lte=today + timedelta(days=REMIND_DAYS),
-        ).order_by("expires_on")
+    the last week, so a lapse is not missed): one query, prepared."""
+    ending = _credentials_ending.fetch(
+        organization_id=membership.organization_id,
+        user_id=membership.user_id,
+        since=today - timedelta(days=7),
+        until=today + timedelta(days=REMIND_DAYS),
     )
     for credential in ending:
-        credential.ended = credential.expires_on < today  # type: ignore[attr-defined,operator]
+        credential.ended = credential.expires_on < today
     return ending
 
 

@@ -11,10 +11,10 @@ from texting.models import InboundText, Match
 WAITING_LIMIT = 50
 
 
-def all_waiting_texts(*, organization: Organization) -> QuerySet[InboundText]:
+def all_waiting_texts(*, organization_id: int) -> QuerySet[InboundText]:
     """Every text of the organization still waiting for someone to choose whose it is: what a
     manager handles (and the count beside "Texts to place" in their navigation)."""
-    return InboundText.objects.filter(organization=organization, settled_at__isnull=True)
+    return InboundText.objects.filter(organization_id=organization_id, settled_at__isnull=True)
 
 
 def waiting_texts_scope(*, user: AnyUser, organization: Organization) -> QuerySet[InboundText]:
@@ -23,7 +23,7 @@ def waiting_texts_scope(*, user: AnyUser, organization: Organization) -> QuerySe
     membership = membership_in(user, organization)
     if membership is None:
         return InboundText.objects.none()
-    rows = all_waiting_texts(organization=organization)
+    rows = all_waiting_texts(organization_id=organization.pk)
     if membership.role == Role.MANAGER:
         return rows
     if membership.role not in Role.care_team():

@@ -25,7 +25,7 @@ from cairn.demo import DemoWorld
 from lib.crypto import plain
 from lib.testing import stored_columns
 from organizations.models import Membership
-from participants.models import Participant, ParticipantStatus
+from participants.models import Participant
 
 NEW_YORK = "America/New_York"
 
@@ -255,13 +255,12 @@ def test_a_no_show_puts_a_follow_up_on_today_and_never_changes_the_participant(
     record_outcome(
         acting=ana, appointment=missed, status=Status.NO_SHOW, expected_version=missed.version
     )
-    people = Participant.objects.filter(coach=ana.user, status__in=ParticipantStatus.open())
-    shown = missed_for_today(membership=ana, today=timezone.localdate(), people=people)
+    shown = missed_for_today(membership=ana, today=timezone.localdate())
     assert [m.pk for m in shown] == [missed.pk]
     assert Participant.objects.get(pk=pat.pk).status == status_before
     # A contact since then: the follow-up has done its work.
     Participant.objects.filter(pk=pat.pk).update(last_contact_on=timezone.localdate())
-    assert missed_for_today(membership=ana, today=timezone.localdate(), people=people) == []
+    assert missed_for_today(membership=ana, today=timezone.localdate()) == []
 
 
 def test_an_appointment_is_with_a_participant_or_a_group(ana: Membership) -> None:

@@ -5,12 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import translation
 
 from assessments import engine
 from assessments.models import CHECKIN, Assessment
+from lib.prepared import prepared
 from participants.models import Participant
 from plans.models import ActionStep, Goal, GoalStatus, Milestone, RecoveryPlan
 from portal.models import CallRequest, GoalSuggestion
@@ -31,17 +33,27 @@ def todays_check_in(participant: Participant, today: date) -> Assessment | None:
     """The participant's own latest check-in today (not one a coach recorded on a call)."""
     if participant.user_id is None:
         return None
-    return (
-        Assessment.objects.filter(
-            organization_id=participant.organization_id,
-            participant=participant,
-            instrument=CHECKIN,
-            administered_on=today,
-            recorded_by_id=participant.user_id,
-        )
-        .order_by("-created_at")
-        .first()
+    found = _own_check_in.fetch(
+        organization_id=participant.organization_id,
+        participant_id=participant.id,
+        user_id=participant.user_id,
+        today=today,
     )
+    return found[0] if found else None
+
+
+@prepared
+def _own_check_in(
+    *, organization_id: int, participant_id: UUID, user_id: int, today: date
+) -> QuerySet[Assessment]:
+    """Read by the portal home and the check-in page: prepared (lib.prepared)."""
+    return Assessment.objects.filter(
+        organization_id=organization_id,
+        participant_id=participant_id,
+        instrument=CHECKIN,
+        administered_on=today,
+        recorded_by_id=user_id,
+    ).order_by("-created_at", "-pk")[:1]
 
 
 def open_call_request(participant: Participant) -> CallRequest | None:
