@@ -1,9 +1,7 @@
 """The participant record and the one rule for who may see it."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,13 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AnyUser
 from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, KeyedHashListField
 from lib.collation import FoldedTextField, SortKeyField, folded
 from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from organizations.models import Membership, Organization, Role
-from organizations.selectors import membership_in
-from participants.owned import ParticipantOwnedQuerySet
+from participants.owned import MemberScope as MemberScope  # where apps import it from
+from participants.owned import MemberScoped, ParticipantOwnedQuerySet
 
 
 class ContactChannel(models.TextChoices):
@@ -82,49 +79,12 @@ class Pathway(models.TextChoices):
     OTHER = "other", _("Another path (in their words)")
 
 
-@dataclass(frozen=True)
-class MemberScope:
-    """What the participant rule needs to know of a member, as plain values, so a query scoped
-    by it can be prepared (lib.prepared): `MemberScope.of(membership).values()`."""
-
-    organization_id: int
-    user_id: int
-    role: str
-    team_id: uuid.UUID | None
-    now: datetime
-
-    @classmethod
-    def of(cls, membership: Membership) -> "MemberScope":
-        return cls(
-            organization_id=membership.organization_id,
-            user_id=membership.user_id,
-            role=membership.role,
-            team_id=membership.team_id,
-            now=timezone.now(),
-        )
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "organization_id": self.organization_id,
-            "user_id": self.user_id,
-            "role": self.role,
-            "team_id": self.team_id,
-            "now": self.now,
-        }
-
-
-class ParticipantQuerySet(HashedQuerySet["Participant"]):
-    def visible_to(self, user: AnyUser, organization: Organization | None) -> "ParticipantQuerySet":
-        """Participants this user may see in this organization; everything else is out of scope.
-
-        coach: their own caseload; supervisor: their own and their team's caseloads;
-        manager: the whole organization; participant: their own record; admin: none
-        (admins manage accounts, not participant content).
-        """
-        membership = membership_in(user, organization)
-        if membership is None:
-            return self.none()
-        return self.visible_to_member(**MemberScope.of(membership).values())
+class ParticipantQuerySet(MemberScoped, HashedQuerySet["Participant"]):
+    """`visible_to(user, organization)` (from `MemberScoped`): the participants this user may
+    see in this organization; everything else is out of scope. coach: their own caseload;
+    supervisor: their own and their team's caseloads; manager: the whole organization;
+    participant: their own record; admin: none (admins manage accounts, not participant
+    content)."""
 
     def visible_to_member(
         self,

@@ -2,13 +2,15 @@
 
 import functools
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import AnyUser
-from organizations.models import Organization
+from organizations.models import Membership, Organization
 from organizations.selectors import membership_in
 
 if TYPE_CHECKING:
@@ -30,18 +32,54 @@ def owner_of(obj: models.Model) -> "Participant":
     return owner
 
 
-class ParticipantOwnedQuerySet(models.QuerySet[_M]):
-    """Rows that belong to a participant. Who may see them is the participant rule and nothing
-    else: `Participant.objects.visible_to` decides, through the owning participant."""
+@dataclass(frozen=True)
+class MemberScope:
+    """What the participant rule needs to know of a member, as plain values, so a query scoped
+    by it can be prepared (lib.prepared): `MemberScope.of(membership).values()`."""
+
+    organization_id: int
+    user_id: int
+    role: str
+    team_id: uuid.UUID | None
+    now: datetime
+
+    @classmethod
+    def of(cls, membership: Membership) -> "MemberScope":
+        return cls(
+            organization_id=membership.organization_id,
+            user_id=membership.user_id,
+            role=membership.role,
+            team_id=membership.team_id,
+            now=timezone.now(),
+        )
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "organization_id": self.organization_id,
+            "user_id": self.user_id,
+            "role": self.role,
+            "team_id": self.team_id,
+            "now": self.now,
+        }
+
+
+class MemberScoped:
+    """`visible_to(user, organization)` for a queryset that defines `visible_to_member` from a
+    `MemberScope`: the one way from a signed-in member to the rule, for participants and for
+    the rows they own alike."""
 
     def visible_to(self, user: AnyUser, organization: Organization | None) -> Self:
-        # Imported here: the participant app's own rows (support people) use this queryset too.
-        from participants.models import MemberScope
-
         membership = membership_in(user, organization)
         if membership is None:
-            return self.none()
-        return self.visible_to_member(**MemberScope.of(membership).values())
+            return self.none()  # type: ignore[attr-defined]
+        return self.visible_to_member(  # type: ignore[attr-defined]
+            **MemberScope.of(membership).values()
+        )
+
+
+class ParticipantOwnedQuerySet(MemberScoped, models.QuerySet[_M]):
+    """Rows that belong to a participant. Who may see them is the participant rule and nothing
+    else: `Participant.objects.visible_to` decides, through the owning participant."""
 
     def visible_to_member(
         self,
