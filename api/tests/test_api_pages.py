@@ -27,6 +27,8 @@ def _filled(client: Client, **changes: Any) -> dict[str, Any]:
         KEY_FIELD: key,
         "name": "State data warehouse",
         "kind": "service",
+        "recipient": "State data warehouse",
+        "purpose": "Program evaluation",
         "scopes": ["participants:read", "directory:read"],
         "lifetime": "90",
         **changes,
