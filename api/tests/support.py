@@ -1,9 +1,8 @@
 """Tokens for the API tests: made and approved through the services, as an administrator and a
 manager would."""
 
-from typing import Any
-
 from datetime import timedelta
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
