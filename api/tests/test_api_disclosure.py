@@ -81,7 +81,7 @@ def test_the_warehouse_lists_pat_who_consents_and_not_luz(
 def test_reading_luz_without_her_consent_is_refused_with_the_reason_and_nothing_shared(
     demo: DemoWorld, luz: Participant
 ) -> None:
-    secret, token = make_token()
+    secret, _token = make_token()
     before = AuditEvent.objects.count()
     response = get(secret, f"/api/v1/participants/{luz.id}")
     assert response.status_code == 403
