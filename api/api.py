@@ -11,6 +11,7 @@ from ninja.errors import HttpError as NinjaHttpError
 
 from api import resource_views
 from api.access import TokenRefused
+from api.disclosure import stamp
 from api.pagination import BadParameter
 
 DESCRIPTION = """Cairn's records for other systems, scoped exactly as the pages are.
@@ -19,10 +20,35 @@ Send a token an administrator made (Organization → API tokens) as
 `Authorization: Bearer cairn_…`. Each operation names the scope it needs
 (`participants:read`, `contacts:write`...). Lists are pages: pass `next_cursor` back as
 `cursor`, and `updated_since` (ISO 8601) for what changed. A retried write sent with the same
-`Idempotency-Key` makes one record. Every refusal answers JSON with `error` and `detail`."""
+`Idempotency-Key` makes one record. Every refusal answers JSON with `error` and `detail`.
+
+A **service token** (another system's) names the recipient and purpose its reads are shared
+with, as participants' consents (42 CFR Part 2) name them. Its lists silently hold only people
+whose active consent covers that recipient, purpose and kind of information; reading one person
+without such a consent answers 403 `no_consent` saying why. Each read is recorded in the
+person's accounting of disclosures, and every answer that carries shared data has the
+redisclosure notice in the `Cairn-Redisclosure-Notice` header. Personal tokens are the
+organization's own use: nothing is disclosed."""
 
 
-api = NinjaAPI(
+class CairnApi(NinjaAPI):
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        # Answers that carried data to an outside recipient carry the redisclosure notice.
+        stamp(request, response)
+        return response
+
+
+api = CairnApi(
     title="Cairn API",
     version="1",
     description=DESCRIPTION,

@@ -33,6 +33,21 @@ class TokenForm(OneTimeKeyForm, forms.Form):
         required=False,
         help_text=_("The token never sees more than this person's own pages show them."),
     )
+    recipient = forms.CharField(
+        label=_("Shares with (service accounts)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "The outside organization that receives the data, written as participants' "
+            "consents name it: only people whose active consent names it are shared."
+        ),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose (service accounts)"),
+        max_length=300,
+        required=False,
+        help_text=_("Why it receives the data, as the consents say it: “Program evaluation”."),
+    )
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"),
         choices=[
@@ -46,8 +61,18 @@ class TokenForm(OneTimeKeyForm, forms.Form):
         label=_("Works for"), choices=LIFETIMES, coerce=int, initial=90
     )
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization,
+        named: tuple[list[str], list[str]] = ([], []),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Offer the recipients and purposes consents already name, so the token matches them.
+        self.fields["recipient"].widget.attrs["list"] = "consent-recipients"
+        self.fields["purpose"].widget.attrs["list"] = "consent-purposes"
+        self.recipients, self.purposes = named
         field = self.fields["person"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
@@ -62,8 +87,18 @@ class TokenForm(OneTimeKeyForm, forms.Form):
         kind = data.get("kind")
         if kind == TokenKind.PERSONAL and not data.get("person"):
             self.add_error("person", _("Choose whose token this is."))
+        if kind == TokenKind.PERSONAL:
+            # A staff member's own reading: nothing is shared outside, so no recipient.
+            data["recipient"] = data["purpose"] = ""
         if kind == TokenKind.SERVICE:
             data["person"] = None
+            if not (data.get("recipient") or "").strip():
+                self.add_error(
+                    "recipient",
+                    _("Name the organization that receives the data, as consents name it."),
+                )
+            if not (data.get("purpose") or "").strip():
+                self.add_error("purpose", _("Say why it receives the data, as consents say it."))
             if any(s.endswith(f":{Level.WRITE}") for s in data.get("scopes", [])):
                 self.add_error(
                     "scopes",

@@ -84,6 +84,11 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A service token's outside recipient and purpose, written as the participants' consents
+    # name them: every participant read it makes is a disclosure to them, under such a consent.
+    # Empty for personal tokens (the organization's own use).
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -93,6 +98,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def discloses(self) -> bool:
+        """A service token gives data to someone outside the organization; a personal one does
+        not (it is a staff member's own reading)."""
+        return self.kind == TokenKind.SERVICE
 
     @property
     def is_approved(self) -> bool:

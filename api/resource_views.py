@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 
 from api.access import TokenAccess, TokenRefused
+from api.disclosure import account_rows, opened, shared_rows, with_notes
 from api.models import KeptReply, Level, Resource
 from api.pagination import MAX_LIMIT, cursor_page, since
 from api.schemas import (
@@ -61,7 +62,7 @@ def _participant(p: Participant) -> dict[str, Any]:
     }
 
 
-def _contact(e: Encounter) -> dict[str, Any]:
+def _contact(e: Encounter, *, notes: bool = True) -> dict[str, Any]:
     return {
         "id": e.id,
         "participant_id": e.participant_id,
@@ -70,7 +71,8 @@ def _contact(e: Encounter) -> dict[str, Any]:
         "started_at": e.started_at,
         "occurred_on": e.occurred_on,
         "duration_minutes": e.duration_minutes,
-        "summary": e.summary,
+        # An outside recipient gets the note's words only under a consent that covers notes.
+        "summary": e.summary if notes else "",
         "state": e.state,
         "signed_at": e.signed_at,
         "author": _person(e.author),
@@ -136,12 +138,19 @@ def _page(
     limit: int,
     field: str = "updated_at",
     audited: bool = True,
+    resource: str | None = None,
 ) -> dict[str, Any]:
     """One page of a list by its signed cursor, the list's view event (`audited`: lists of
-    participants' rows), and the page as the API answers it."""
+    participants' rows), and the page as the API answers it. A list of participant data names
+    its `resource`: for an outside system's token it then holds only consented people, and the
+    page is accounted as disclosed to it (`api.disclosure`)."""
+    if resource is not None:
+        rows = shared_rows(request, rows, resource)
     page = cursor_page(rows, list_name=name, cursor=cursor, limit=limit, field=field)
     if audited:
         _list_viewed(request, name)
+    if resource is not None:
+        account_rows(request, resource, page.rows)
     return {"items": [shape(row) for row in page.rows], "next_cursor": page.next_cursor}
 
 
@@ -174,7 +183,15 @@ def participants(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    return _page(request, rows, name="participants", shape=_participant, cursor=cursor, limit=limit)
+    return _page(
+        request,
+        rows,
+        name="participants",
+        shape=_participant,
+        cursor=cursor,
+        limit=limit,
+        resource=Resource.PARTICIPANTS,
+    )
 
 
 @router.get(
@@ -187,7 +204,7 @@ def participants(
 )
 def participant(request: HttpRequest, participant_id: uuid.UUID) -> dict[str, Any]:
     person = participant_or_404(request, participant_id)
-    record_page_view(request=request, target=Target.of(person), participant_id=person.id)
+    opened(request, Resource.PARTICIPANTS, person)
     return _participant(person)
 
 
@@ -213,7 +230,15 @@ def contacts(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    return _page(request, rows, name="contacts", shape=_contact, cursor=cursor, limit=limit)
+    return _page(
+        request,
+        rows,
+        name="contacts",
+        shape=lambda e: _contact(e, notes=with_notes(request, e.participant_id)),
+        cursor=cursor,
+        limit=limit,
+        resource=Resource.CONTACTS,
+    )
 
 
 @router.get(
@@ -225,8 +250,9 @@ def contacts(
     tags=["contacts"],
 )
 def contact(request: HttpRequest, contact_id: uuid.UUID) -> dict[str, Any]:
-    note = owned_or_404(request, Encounter, related=["author"], viewed=True, id=contact_id)
-    return _contact(note)
+    note = owned_or_404(request, Encounter, related=["author"], id=contact_id)
+    opened(request, Resource.CONTACTS, note)
+    return _contact(note, notes=with_notes(request, note.participant_id))
 
 
 def _kept(access: TokenAccess, key: str) -> KeptReply | None:
@@ -380,6 +406,7 @@ def consents(
         cursor=cursor,
         limit=limit,
         field="created_at",
+        resource=Resource.CONSENTS,
     )
 
 
@@ -392,5 +419,6 @@ def consents(
     tags=["consents"],
 )
 def consent(request: HttpRequest, consent_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Consent, viewed=True, id=consent_id)
+    found = owned_or_404(request, Consent, id=consent_id)
+    opened(request, Resource.CONSENTS, found)
     return _consent(found)

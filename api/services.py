@@ -39,6 +39,10 @@ class WriteScopeRefused(Exception):
     """A service account's token asked to write: a system reads; records are written by people."""
 
 
+class NoRecipient(Exception):
+    """A service account's token must name the outside recipient and purpose it shares with."""
+
+
 class NotStaff(Exception):
     """A personal token for someone who is not an active staff member of this organization."""
 
@@ -68,11 +72,20 @@ def create_token(
     scopes: list[str],
     expires_on_days: int,
     person: Membership | None = None,
+    recipient: str = "",
+    purpose: str = "",
 ) -> NewToken:
     """A token for one organization. One that reaches participant data waits for a second
-    person's approval (`approve_token`); one for the directory only works at once."""
+    person's approval (`approve_token`); one for the directory only works at once. A service
+    account's token names the outside recipient and purpose its reads are disclosed to; a
+    personal token names none (a staff member's own use)."""
     if kind == TokenKind.SERVICE and any(s.endswith(f":{Level.WRITE}") for s in scopes):
         raise WriteScopeRefused
+    recipient, purpose = recipient.strip(), purpose.strip()
+    if kind == TokenKind.SERVICE and not (recipient and purpose):
+        raise NoRecipient
+    if kind != TokenKind.SERVICE:
+        recipient = purpose = ""
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     needs_approval = any(s.split(":")[0] in Resource.participant_data() for s in scopes)
     with transaction.atomic():
@@ -98,6 +111,8 @@ def create_token(
             expires_at=timezone.now() + timedelta(days=expires_on_days),
             created_by=acting.user,
             needs_approval=needs_approval,
+            recipient=recipient[:200],
+            purpose=purpose[:300],
         )
         record_member_action(
             acting=acting,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from api.forms import TokenForm
 from api.models import ApiToken, ApiTokenQuerySet, TokenKind, TokenState
 from api.services import approve_token, create_token, rate_per_minute, revoke_token
+from consent.selectors import named_recipients
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.access_services import DecisionRefused
@@ -45,7 +46,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @one_time_submit
 def new(request: HttpRequest) -> HttpResponse:
     acting = acting_membership(request)
-    form = TokenForm(request.POST or None, organization=acting.organization)
+    form = TokenForm(
+        request.POST or None,
+        organization=acting.organization,
+        named=named_recipients(organization=acting.organization),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         secrets: dict[str, str] = {}
@@ -58,6 +63,8 @@ def new(request: HttpRequest) -> HttpResponse:
                 scopes=data["scopes"],
                 expires_on_days=data["lifetime"],
                 person=data["person"],
+                recipient=data["recipient"],
+                purpose=data["purpose"],
             )
             secrets["secret"] = made.secret
             return made.token

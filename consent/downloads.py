@@ -33,6 +33,8 @@ def accounting_response(disclosures: QuerySet[Disclosure]) -> HttpResponse:
             "consent_signed_on",
             "disclosed_by",
             "document_sha256",
+            "channel",
+            "reads",
         ]
     )
     for d in disclosures.select_related("disclosed_by", "consent"):
@@ -47,6 +49,8 @@ def accounting_response(disclosures: QuerySet[Disclosure]) -> HttpResponse:
                 d.consent.signed_on.isoformat() if d.consent and d.consent.signed_on else "",
                 d.disclosed_by.get_username(),
                 d.document_sha256,
+                d.channel,
+                str(d.reads),
             ]
         )
     return csv_response("accounting-of-disclosures.csv", writer.content())

@@ -152,6 +152,14 @@ class LegalBasis(models.TextChoices):
     MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency (without consent)")
 
 
+class Channel(models.TextChoices):
+    """How a disclosure left: a document made on the page, or reads by another system's API
+    token (accounted once a day per recipient, participant and kind of information)."""
+
+    DOCUMENT = "document", _("Document")
+    API = "api", _("Read by another system (API)")
+
+
 class Disclosure(models.Model):
     """One entry in the accounting of disclosures (kept at least 3 years)."""
 
@@ -173,6 +181,10 @@ class Disclosure(models.Model):
     )
     disclosed_at = models.DateTimeField(auto_now_add=True)
     document_sha256 = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.DOCUMENT)
+    # API reads: how many reads the day's entry stands for, and when the last one was.
+    reads = models.PositiveIntegerField(default=1)
+    last_read_at = models.DateTimeField(null=True, blank=True)
 
     objects = ParticipantOwnedQuerySet["Disclosure"].as_manager()
 

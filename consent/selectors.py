@@ -10,12 +10,25 @@ from django.utils import timezone
 from consent.models import Consent
 from encounters.selectors import BRIEF_PARTICIPANT
 from lib.prepared import prepared
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from participants.models import Participant
 from participants.selectors import own_open_caseload_of
 
 # Today lists a consent this many days before it ends.
 CONSENT_NOTICE_DAYS = 14
+
+
+def named_recipients(*, organization: Organization) -> tuple[list[str], list[str]]:
+    """The recipients and the purposes the organization's consents in force name, each once
+    (as first written), for a form that must match them. No participant is named."""
+    recipients: dict[str, str] = {}
+    purposes: dict[str, str] = {}
+    for consent in (
+        Consent.objects.active().filter(organization=organization).only("recipient", "purpose")
+    ):
+        recipients.setdefault(consent.recipient.strip().lower(), consent.recipient.strip())
+        purposes.setdefault(consent.purpose.strip().lower(), consent.purpose.strip())
+    return sorted(recipients.values(), key=str.lower), sorted(purposes.values(), key=str.lower)
 
 
 def active_consents(*, participant: Participant) -> list[Consent]:

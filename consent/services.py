@@ -2,19 +2,22 @@
 
 import base64
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action
-from audit.services import Target, record_member_action
+from audit.services import NewEvent, Target, record_events, record_member_action
 from consent.models import (
     Category,
+    Channel,
     Consent,
     ConsentAnswer,
     ConsentScan,
@@ -29,7 +32,12 @@ from participants.models import Participant
 
 
 class DisclosureRefused(Exception):
-    """No active consent covers this disclosure, and no legal basis without consent was given."""
+    """No active consent covers this disclosure, and no legal basis without consent was given.
+    `categories` are what was to be shared, for a refusal that names them."""
+
+    def __init__(self, message: str, categories: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.categories = list(categories or [])
 
 
 class ConsentNotWaiting(Exception):
@@ -144,53 +152,114 @@ def revoke_consent(*, acting: Membership, consent: Consent, note: str) -> None:
         )
 
 
+def _matches(consent: Consent, *, recipient: str, purpose: str, categories: list[str]) -> bool:
+    same_recipient = consent.recipient.strip().lower() == recipient.strip().lower()
+    same_purpose = (
+        consent.treatment_payment_operations
+        or consent.purpose.strip().lower() == purpose.strip().lower()
+    )
+    return same_recipient and same_purpose and consent.covers(categories)
+
+
 def matching_consent(
     *, participant: Participant, recipient: str, purpose: str, categories: list[str]
 ) -> Consent | None:
     for consent in Consent.objects.active().filter(participant=participant):
-        same_recipient = consent.recipient.strip().lower() == recipient.strip().lower()
-        same_purpose = (
-            consent.treatment_payment_operations
-            or consent.purpose.strip().lower() == purpose.strip().lower()
-        )
-        if same_recipient and same_purpose and consent.covers(categories):
+        if _matches(consent, recipient=recipient, purpose=purpose, categories=categories):
             return consent
     return None
+
+
+def consents_covering(
+    *, organization: Organization, recipient: str, purpose: str, categories: list[str]
+) -> dict[Any, Consent]:
+    """Each participant of the organization whose active consent covers sharing `categories`
+    with `recipient` for `purpose`, with that consent: the people a list or an export to an
+    outside system may hold. Recipient and purpose are encrypted, so the match is made here, one
+    query for the organization's active consents, not in SQL."""
+    found: dict[Any, Consent] = {}
+    for consent in Consent.objects.active().filter(organization=organization).order_by("id"):
+        if consent.participant_id not in found and _matches(
+            consent, recipient=recipient, purpose=purpose, categories=categories
+        ):
+            found[consent.participant_id] = consent
+    return found
 
 
 @dataclass(frozen=True)
 class DisclosedDocument:
     disclosure: Disclosure
     html: str
+    # API reads of several people at once: every entry written or counted, in order.
+    disclosures: tuple[Disclosure, ...] = ()
 
 
 def disclose(
     *,
     acting: Membership,
-    participant: Participant,
+    participant: Participant | Sequence[Participant],
     recipient: str,
     purpose: str,
     categories: list[str],
     legal_basis: str = LegalBasis.CONSENT,
     basis_reason: str = "",
+    document: bool = True,
+    consents: Mapping[Any, Consent] | None = None,
 ) -> DisclosedDocument:
     """Every export or share outside the organization goes through here: it checks consent (or
-    records the legal basis), writes the accounting entry, and attaches the redisclosure notice."""
-    consent = None
-    if legal_basis == LegalBasis.CONSENT:
-        consent = matching_consent(
-            participant=participant, recipient=recipient, purpose=purpose, categories=categories
+    records the legal basis), writes the accounting entry, and attaches the redisclosure notice.
+
+    `document=False` is another system reading through its API token: no document is written
+    (the answer carries the notice) and `participant` may be several people (a list page). The
+    accounting keeps one entry per day for each participant, recipient, consent and kind of
+    information, counting its reads; each read is its own audit event. `consents` maps
+    participant ids to consents already matched in this request (`consents_covering`), to spare
+    a lookup per person. Without a consent for everyone, nothing is written."""
+    people = [participant] if isinstance(participant, Participant) else list(participant)
+    if document and len(people) != 1:
+        raise ValueError("A disclosed document is about one participant.")
+    chosen: dict[Any, Consent | None] = {}
+    for person in people:
+        consent = None
+        if legal_basis == LegalBasis.CONSENT:
+            consent = (consents or {}).get(person.id)
+            if consent is None or not (
+                consent.participant_id == person.id
+                and _matches(consent, recipient=recipient, purpose=purpose, categories=categories)
+            ):
+                consent = matching_consent(
+                    participant=person,
+                    recipient=recipient,
+                    purpose=purpose,
+                    categories=categories,
+                )
+            if consent is None:
+                raise DisclosureRefused(
+                    "No active consent from this participant covers sharing this information "
+                    "with this recipient for this purpose.",
+                    categories,
+                )
+        elif not basis_reason.strip():
+            raise DisclosureRefused("A disclosure without consent needs the reason written down.")
+        chosen[person.id] = consent
+    if not document:
+        written = _account_reads(
+            acting=acting,
+            people=people,
+            consents=chosen,
+            recipient=recipient,
+            purpose=purpose,
+            categories=categories,
+            legal_basis=legal_basis,
+            basis_reason=basis_reason,
         )
-        if consent is None:
-            raise DisclosureRefused(
-                "No active consent from this participant covers sharing this information with "
-                "this recipient for this purpose."
-            )
-    elif not basis_reason.strip():
-        raise DisclosureRefused("A disclosure without consent needs the reason written down.")
+        # An empty page discloses nothing: an unsaved entry stands for it.
+        return DisclosedDocument(written[0] if written else Disclosure(), "", tuple(written))
+    person = people[0]
+    consent = chosen[person.id]
     with transaction.atomic():
         html = _document_html(
-            participant=participant,
+            participant=person,
             recipient=recipient,
             purpose=purpose,
             categories=categories,
@@ -203,7 +272,7 @@ def disclose(
         )
         disclosure = Disclosure.objects.create(
             organization=acting.organization,
-            participant=participant,
+            participant=person,
             consent=consent,
             legal_basis=legal_basis,
             basis_reason=basis_reason.strip()[:300],
@@ -217,10 +286,99 @@ def disclose(
             acting=acting,
             action=Action.EXPORT,
             target=Target.of(disclosure),
-            participant_id=participant.id,
+            participant_id=person.id,
             changed_fields=categories,
         )
-    return DisclosedDocument(disclosure, html)
+    return DisclosedDocument(disclosure, html, (disclosure,))
+
+
+def _account_reads(
+    *,
+    acting: Membership,
+    people: list[Participant],
+    consents: Mapping[Any, Consent | None],
+    recipient: str,
+    purpose: str,
+    categories: list[str],
+    legal_basis: str,
+    basis_reason: str,
+) -> list[Disclosure]:
+    """The day's accounting entries for API reads of `people`, made or counted once more, and
+    one audit event per read, in one transaction and a fixed number of queries whatever the
+    number of people. The day is the organization's local day."""
+    if not people:
+        return []
+    now = timezone.now()
+    day_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    wanted = sorted(set(categories))
+
+    def key(participant_id: Any, consent_id: Any) -> tuple[Any, Any]:
+        return (participant_id, consent_id)
+
+    with transaction.atomic():
+        today: dict[tuple[Any, Any], Disclosure] = {}
+        for row in (
+            Disclosure.objects.select_for_update()
+            .filter(
+                organization=acting.organization,
+                participant__in=[p.id for p in people],
+                disclosed_by=acting.user,
+                channel=Channel.API,
+                disclosed_at__gte=day_start,
+            )
+            .order_by("disclosed_at")
+        ):
+            if sorted(row.categories) == wanted:
+                today.setdefault(key(row.participant_id, row.consent_id), row)
+        written: list[Disclosure] = []
+        counted: list[Any] = []
+        made: list[Disclosure] = []
+        for person in people:
+            consent = consents.get(person.id)
+            earlier = today.get(key(person.id, consent.id if consent else None))
+            if earlier is not None:
+                counted.append(earlier.pk)
+                written.append(earlier)
+                continue
+            entry = Disclosure(
+                organization=acting.organization,
+                participant=person,
+                consent=consent,
+                legal_basis=legal_basis,
+                basis_reason=basis_reason.strip()[:300],
+                recipient=recipient.strip(),
+                purpose=purpose.strip(),
+                categories=wanted,
+                disclosed_by=acting.user,
+                disclosed_at=now,
+                document_sha256="",
+                channel=Channel.API,
+                last_read_at=now,
+            )
+            today[key(person.id, consent.id if consent else None)] = entry
+            made.append(entry)
+            written.append(entry)
+        if counted:
+            Disclosure.objects.filter(pk__in=counted).update(reads=F("reads") + 1, last_read_at=now)
+        if made:
+            Disclosure.objects.bulk_create(made)
+        record_events(
+            organization=acting.organization,
+            events=[
+                NewEvent(
+                    action=Action.EXPORT,
+                    actor_id=acting.user_id,
+                    actor_username=acting.user.username,
+                    role=acting.role,
+                    target_type=Target.of(entry).type,
+                    target_id=str(entry.pk),
+                    participant_id=entry.participant_id,
+                    changed_fields=wanted,
+                )
+                for entry in written
+            ],
+        )
+    return written
 
 
 def _document_html(

@@ -1,9 +1,8 @@
 """Who is asking through FHIR, and the one scoped lookup of a participant for them.
 
-Every FHIR view starts with `resolve_access`. Today it accepts a signed-in staff member's
-session; API tokens (issue 29's REST slice) will add a second way in here and nowhere else. A
-token given to an outside party carries the recipient and purpose it discloses to, and then
-every participant read goes through `consent.services.disclose`.
+Every FHIR view starts with `resolve_access`: a signed-in staff member's session or an API
+token. A service token (another system's) carries the recipient and purpose it discloses to,
+and then every participant read goes through `consent.services.disclose`.
 """
 
 import uuid
@@ -13,6 +12,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from api.access import authenticate
+from api.disclosure import recipient_token
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.models import Membership, Organization, Role
@@ -31,6 +31,8 @@ class FhirAccess:
     # An API token's scopes ("participants:read"); None for a signed-in member, whose role
     # alone decides.
     scopes: frozenset[str] | None = None
+    # The API token's row id, for a bulk export that must check the token again when it runs.
+    token_id: int | None = None
 
     def may_read(self, resource_type: str) -> bool:
         """A token reads a FHIR type only with the read scope of the records it is made from."""
@@ -82,7 +84,14 @@ def resolve_access(request: HttpRequest) -> FhirAccess | None:
     `TokenRefused` with the reason), or a signed-in staff member's session."""
     if request.headers.get("Authorization"):
         token = authenticate(request)
-        return FhirAccess(membership=token.membership, scopes=token.scopes)
+        outside = recipient_token(request)  # refuses a service token that names no recipient
+        return FhirAccess(
+            membership=token.membership,
+            scopes=token.scopes,
+            token_id=token.token.pk,
+            recipient=outside.token.recipient if outside else "",
+            purpose=outside.token.purpose if outside else "",
+        )
     membership: Membership | None = getattr(request, "membership", None)
     if not request.user.is_authenticated or membership is None:
         return None

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from api.models import ApiToken, TokenState
 from fhir_r4.access import FhirAccess
 from fhir_r4.export import build_export
 from jobs.models import Job, JobState
@@ -47,7 +48,7 @@ def start_export(*, access: FhirAccess, types: list[str], request_url: str) -> t
             kind=KIND,
             acting=access.membership,
             title=_("FHIR bulk export"),
-            params={"types": types, "request": request_url[:500]},
+            params={"types": types, "request": request_url[:500], "token": access.token_id},
         )
     return job, True
 
@@ -68,6 +69,24 @@ def export_job(access: FhirAccess, job_id: str) -> Job | None:
     return job
 
 
+def _access(job: Job, membership: Membership) -> FhirAccess:
+    """The caller as the job runs: a service token's export is checked again (revoked or
+    expired since the kick-off, nothing is exported) and discloses to its recipient."""
+    token_id = job.params.get("token")
+    if token_id is None:
+        return FhirAccess(membership=membership)
+    token = ApiToken.objects.filter(pk=token_id, membership=membership).first()
+    if token is None or token.state() != TokenState.ACTIVE:
+        raise JobError(_("The API token that asked for this export no longer works."))
+    return FhirAccess(
+        membership=membership,
+        scopes=frozenset(token.scopes),
+        token_id=token.pk,
+        recipient=token.recipient if token.discloses else "",
+        purpose=token.purpose if token.discloses else "",
+    )
+
+
 @register(KIND)
 def run(job: Job, progress: Progress) -> JobResult:
     # The job acts with the requester's membership as it is now: a role taken away between the
@@ -81,7 +100,7 @@ def run(job: Job, progress: Progress) -> JobResult:
     if membership is None:
         raise JobError(_("Your role no longer allows this export, so nothing was exported."))
     content, _counts, people = build_export(
-        FhirAccess(membership=membership),
+        _access(job, membership),
         types=list(job.params["types"]),
         progress=lambda done, total: progress(done, total),
     )

@@ -8,33 +8,37 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from api.disclosure import CATEGORIES_OF
 from assessments.engine import registry
 from assessments.models import Assessment, ItemResponse
 from audit.models import Action
 from audit.services import NewEvent, Target, record_events, record_member_action
 from consent.models import Category, Consent
-from consent.services import disclose, matching_consent
+from consent.services import consents_covering, disclose, matching_consent
 from encounters.models import Encounter, NoteState
 from exports.services import redisclosure_notice
 from fhir_r4 import builders
-from fhir_r4.access import FhirAccess, visible_participants
+from fhir_r4.access import SCOPE_OF, FhirAccess, visible_participants
 from fhir_r4.builders import Resource
 from fhir_r4.codes import canonical
 from participants.models import Participant
 from plans.models import ActionStep, Goal, RecoveryPlan
 
-# What each resource type shares, in the consent's categories. A Consent is shared with the
-# recipient it names, so any consent to them for the purpose covers it.
+PARTICIPANT_TYPES = (
+    "Patient",
+    "Encounter",
+    "CarePlan",
+    "Goal",
+    "QuestionnaireResponse",
+    "Observation",
+    "Consent",
+)
+# What each resource type shares, in the consent's categories: the API's one mapping, through
+# the scope each type is read under (a Consent is shared with the recipient it names, so any
+# consent to them for the purpose covers it).
 CATEGORIES: dict[str, list[str]] = {
-    "Patient": [Category.CONTACT],
-    "Encounter": [Category.ATTENDANCE],
-    "CarePlan": [Category.PLANS],
-    "Goal": [Category.PLANS],
-    "QuestionnaireResponse": [Category.ASSESSMENTS],
-    "Observation": [Category.ASSESSMENTS],
-    "Consent": [],
+    name: list(CATEGORIES_OF[SCOPE_OF[name]]) for name in PARTICIPANT_TYPES
 }
-PARTICIPANT_TYPES = tuple(CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,21 @@ class Release:
     notice: str = ""
 
 
-def release(access: FhirAccess, participant: Participant, resource_type: str) -> Release:
+def release(
+    access: FhirAccess,
+    participant: Participant,
+    resource_type: str,
+    *,
+    consent: Consent | None = None,
+) -> Release:
     """Let one participant's data of `resource_type` out to the caller, or refuse.
 
     Staff reading their own organization's records: one view event. An outside recipient:
     `disclose` checks the consent (raising DisclosureRefused, with nothing written) and writes
     the accounting entry and its audit event; contact notes go only under a consent that
-    covers them, and are then accounted as disclosed too."""
+    covers them, and are then accounted as disclosed too. The accounting is the API's light
+    entry (one a day per person, recipient and kind of information), not a document: the
+    answer carries the notice. `consent` is one already matched in this request."""
     if not access.is_disclosure:
         record_member_action(
             acting=access.membership,
@@ -80,8 +92,20 @@ def release(access: FhirAccess, participant: Participant, resource_type: str) ->
         recipient=access.recipient,
         purpose=access.purpose,
         categories=categories,
+        document=False,
+        consents={participant.id: consent} if consent is not None else None,
     )
     return Release(with_notes=with_notes, notice=redisclosure_notice())
+
+
+def consented(access: FhirAccess, resource_type: str) -> dict[Any, Consent]:
+    """For an outside recipient: participant id -> the consent that lets `resource_type` out."""
+    return consents_covering(
+        organization=access.organization,
+        recipient=access.recipient,
+        purpose=access.purpose,
+        categories=CATEGORIES[resource_type],
+    )
 
 
 def with_notice(resource: Resource, notice: str) -> Resource:
@@ -97,8 +121,11 @@ def with_notice(resource: Resource, notice: str) -> Resource:
 
 
 def patients(access: FhirAccess, *, ids: list[str], updated_after: datetime | None) -> Any:
-    """The participants a Patient search may return (a queryset, paged by the caller)."""
+    """The participants a Patient search may return (a queryset, paged by the caller): for an
+    outside recipient, only those whose consent lets their Patient out."""
     rows = visible_participants(access).select_related("organization").order_by("id")
+    if access.is_disclosure:
+        rows = rows.filter(id__in=list(consented(access, "Patient")))
     if ids:
         rows = rows.filter(id__in=ids)
     if updated_after is not None:
@@ -106,8 +133,21 @@ def patients(access: FhirAccess, *, ids: list[str], updated_after: datetime | No
     return rows
 
 
-def record_patient_reads(access: FhirAccess, people: Iterable[Participant]) -> None:
-    """One view event for each participant a search returned, appended together."""
+def record_patient_reads(access: FhirAccess, people: Iterable[Participant]) -> str:
+    """One view event for each participant a search returned, appended together; for an
+    outside recipient, each one released (disclosed and accounted) instead. The notice the
+    answer carries, if any."""
+    if access.is_disclosure:
+        disclose(
+            acting=access.membership,
+            participant=list(people),
+            recipient=access.recipient,
+            purpose=access.purpose,
+            categories=CATEGORIES["Patient"],
+            document=False,
+            consents=consented(access, "Patient"),
+        )
+        return redisclosure_notice()
     member = access.membership
     record_events(
         organization=access.organization,
@@ -124,6 +164,7 @@ def record_patient_reads(access: FhirAccess, people: Iterable[Participant]) -> N
             for person in people
         ],
     )
+    return ""
 
 
 # --- One participant's rows -------------------------------------------------------------------

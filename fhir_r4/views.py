@@ -18,6 +18,7 @@ from api.access import TokenRefused
 from assessments.engine import registry
 from audit.models import Action
 from audit.services import Target, record_member_action
+from consent.models import Category
 from consent.services import DisclosureRefused
 from fhir_r4 import builders, export, selectors
 from fhir_r4.access import FhirAccess, OutOfScope, participant_for, resolve_access
@@ -76,13 +77,22 @@ def fhir_endpoint(
             except OutOfScope:
                 return not_found()
             except DisclosureRefused as refused:
-                return forbidden(f"{refused} Nothing was shared.")
+                return forbidden(_no_consent(access, refused))
             except BadSearch as bad:
                 return invalid(str(bad))
 
         return wrapped
 
     return decorator
+
+
+def _no_consent(access: FhirAccess, refused: DisclosureRefused) -> str:
+    labels = dict(Category.choices)
+    what = ", ".join(str(labels[c]).lower() for c in refused.categories) or "their consents"
+    return (
+        f"No active consent from this participant covers sharing {what} with "
+        f"{access.recipient} for {access.purpose}. Nothing was shared."
+    )
 
 
 def metadata(request: HttpRequest) -> HttpResponse:
@@ -111,20 +121,21 @@ def patient_read(request: HttpRequest, access: FhirAccess, resource_id: str) -> 
 
 @fhir_endpoint(reads=("Patient",))
 def patient_search(request: HttpRequest, access: FhirAccess) -> HttpResponse:
-    if access.is_disclosure:
-        return forbidden("An outside recipient reads one person at a time: Patient/<id>.")
+    """Staff see whom they may see; an outside recipient (a service token) silently only the
+    people whose active consent lets their Patient out to it, each read accounted."""
     count, offset = page_of(request)
     rows = selectors.patients(
         access, ids=_ids(request.GET.get("_id", "")), updated_after=_since(request)
     )
     people = list(rows[offset : offset + count])
-    selectors.record_patient_reads(access, people)
+    notice = selectors.record_patient_reads(access, people)
     bundle = searchset(
         request,
-        resources=[builders.patient(p) for p in people],
+        resources=[selectors.with_notice(builders.patient(p), notice) for p in people],
         total=rows.count(),
         count=count,
         offset=offset,
+        notice=notice,
     )
     return fhir_response(bundle)
 
@@ -162,11 +173,25 @@ def compartment_search(resource_type: str) -> Handler:
 
 @fhir_endpoint()
 def export_kickoff(request: HttpRequest, access: FhirAccess) -> HttpResponse:
-    if not access.exports or access.is_disclosure or access.scopes is not None:
+    """Supervisors and managers signed in, or another system's service token (of the types its
+    read scopes name, holding only consented people). A staff member's personal token does not
+    export: program-wide files are taken on the exports page."""
+    token = access.scopes is not None
+    if not access.exports or (token and not access.is_disclosure):
         return forbidden("Bulk export is for supervisors and managers of the organization.")
     if request.headers.get("Prefer", "").strip() != "respond-async":
         raise BadSearch("Ask for the export with the header 'Prefer: respond-async'.")
-    types = _types(request.GET.get("_type", ""))
+    asked = request.GET.get("_type", "")
+    types = _types(asked)
+    if token:
+        if not asked:
+            types = [name for name in types if access.may_read(name)]
+        missing = [name for name in types if not access.may_read(name)]
+        if missing or not types:
+            return forbidden(
+                f"This token may not read {', '.join(missing) or 'any exported type'}: ask an "
+                "administrator for a token with that scope."
+            )
     try:
         job, _new = start_export(access=access, types=types, request_url=request.get_full_path())
     except ExportRunning as running:

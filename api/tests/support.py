@@ -1,14 +1,22 @@
 """Tokens for the API tests: made and approved through the services, as an administrator and a
 manager would."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from api.models import TokenKind
 from api.services import approve_token, create_token
 from cairn.demo import DemoWorld
-from organizations.models import Membership
+from consent.models import Consent
+from consent.services import record_consent
+from organizations.models import Membership, Role
+from participants.models import Participant
+
+WAREHOUSE = "State data warehouse"
+EVALUATION = "Program evaluation"
 
 READ_ALL = [
     "participants:read",
@@ -30,8 +38,11 @@ def make_token(
     person: str | None = None,
     scopes: list[str] | None = None,
     days: int = 30,
+    recipient: str = WAREHOUSE,
+    purpose: str = EVALUATION,
 ) -> tuple[str, Any]:
-    """A token's secret and row; approved by `approver` when it needs it."""
+    """A token's secret and row; approved by `approver` when it needs it. A service token
+    shares with `recipient` for `purpose` (a personal token with nobody)."""
     acting = Membership.objects.select_related("organization", "user").get(user__username=admin)
     made = create_token(
         acting=acting,
@@ -40,6 +51,8 @@ def make_token(
         scopes=READ_ALL if scopes is None else scopes,
         expires_on_days=days,
         person=(Membership.objects.get(user__username=person) if person is not None else None),
+        recipient=recipient,
+        purpose=purpose,
     )
     token = made.token
     if token.needs_approval and approver is not None:
@@ -50,6 +63,47 @@ def make_token(
             token=token,
         )
     return made.secret, token
+
+
+def consent_to(
+    person: Participant,
+    *,
+    recipient: str = WAREHOUSE,
+    purpose: str = EVALUATION,
+    categories: list[str] | None = None,
+) -> Consent:
+    """The person's signed consent to share `categories` (all of the record by default) with
+    the recipient for the purpose, recorded by a member of their organization."""
+    acting = (
+        Membership.objects.select_related("organization", "user")
+        .filter(organization_id=person.organization_id, role__in=Role.care_team())
+        .order_by("pk")
+        .first()
+    )
+    assert acting is not None
+    return record_consent(
+        acting=acting,
+        participant=person,
+        values={
+            "disclosing_party": acting.organization.name,
+            "categories": ["all"] if categories is None else categories,
+            "recipient": recipient,
+            "purpose": purpose,
+            "expires_on": timezone.localdate() + timedelta(days=90),
+            "signed_on": timezone.localdate(),
+            "signature_method": "typed",
+            "signature": person.preferred_name,
+            "revocation_explained": True,
+        },
+    )
+
+
+def consent_everyone(slug: str = "harbor", **options: Any) -> int:
+    """Every participant of the organization consents (for tests about lists, not consent)."""
+    people = list(Participant.objects.filter(organization__slug=slug, merged_into__isnull=True))
+    for person in people:
+        consent_to(person, **options)
+    return len(people)
 
 
 def bearer(secret: str) -> dict[str, str]:

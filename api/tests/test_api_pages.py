@@ -9,9 +9,11 @@ from django.urls import reverse
 
 from api.models import ApiToken
 from api.services import secret_digest
+from api.tests.support import consent_to
 from cairn.demo import DemoWorld
 from cairn.tests.html_parts import elements
 from lib.once import KEY_FIELD
+from participants.models import Participant
 
 
 def _client(demo: DemoWorld, username: str) -> Client:
@@ -27,6 +29,8 @@ def _filled(client: Client, **changes: Any) -> dict[str, Any]:
         KEY_FIELD: key,
         "name": "State data warehouse",
         "kind": "service",
+        "recipient": "State data warehouse",
+        "purpose": "Program evaluation",
         "scopes": ["participants:read", "directory:read"],
         "lifetime": "90",
         **changes,
@@ -129,3 +133,31 @@ def test_revoking_asks_first_then_the_token_stops(demo: DemoWorld) -> None:
     assert token.revoked_at is not None and token.revoked_by == demo.users["max"]
     listing = admin.get(reverse("api_tokens:list")).content.decode()
     assert "Revoked" in listing
+
+
+def test_a_service_token_without_its_recipient_is_asked_for_it_and_nothing_is_made(
+    demo: DemoWorld,
+) -> None:
+    client = _client(demo, "max")
+    before = ApiToken.objects.count()
+    answer = client.post(reverse("api_tokens:new"), _filled(client, recipient="", purpose=" "))
+    assert answer.status_code == 400
+    errors = {
+        e.text
+        for e in elements(answer.content.decode(), "p")
+        if "error" in e.attrs.get("class", "")
+    }
+    assert "Name the organization that receives the data, as consents name it." in errors
+    assert "Say why it receives the data, as consents say it." in errors
+    assert ApiToken.objects.count() == before
+    # What was typed stays in the form.
+    assert _input(answer.content.decode(), name="name") == "State data warehouse"
+
+
+def test_the_form_offers_the_recipients_consents_name(demo: DemoWorld) -> None:
+    pat = Participant.objects.get(user=demo.users["pat"])
+    consent_to(pat, recipient="County health department", purpose="Care coordination")
+    page = _client(demo, "max").get(reverse("api_tokens:new")).content.decode()
+    offered = {e.attrs.get("value") for e in elements(page, "option")}
+    assert {"County health department", "Care coordination"} <= offered
+    assert "Pat" not in offered

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from api.models import ApiToken, TokenKind
 from api.services import WriteScopeRefused, create_token
-from api.tests.support import READ_ALL, get, make_token, member
+from api.tests.support import READ_ALL, consent_everyone, get, make_token, member
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
 from consent.models import Consent
@@ -43,6 +43,9 @@ def _last() -> int:
 
 
 def test_harbors_token_lists_harbors_participants_and_never_riversides(demo: DemoWorld) -> None:
+    # Everyone in both organizations consents to the warehouse: scoping alone keeps Riverside out.
+    consent_everyone("harbor")
+    consent_everyone("riverside")
     secret, _token = make_token()
     ids = _all_ids(secret, "/api/v1/participants")
     harbor = Participant.objects.filter(
@@ -129,6 +132,7 @@ def test_a_tampered_cursor_is_refused_with_what_to_do(demo: DemoWorld, cursor: s
 
 
 def test_an_edited_cursor_or_one_from_another_list_is_refused(demo: DemoWorld) -> None:
+    consent_everyone()
     secret, _token = make_token()
     cursor = get(secret, "/api/v1/participants?limit=2").json()["next_cursor"]
     assert cursor
@@ -141,6 +145,7 @@ def test_an_edited_cursor_or_one_from_another_list_is_refused(demo: DemoWorld) -
 def test_updated_since_lists_what_changed_and_a_bad_value_names_the_parameter(
     demo: DemoWorld,
 ) -> None:
+    consent_everyone()
     secret, _token = make_token()
     pat = Participant.objects.get(user=demo.users["pat"])
     future = timezone.now() + timedelta(days=1)
@@ -283,6 +288,7 @@ def test_a_list_page_makes_the_same_queries_with_four_times_the_rows(demo: DemoW
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    consent_everyone()
     secret, _token = make_token()
     harbor = demo.organizations["harbor"]
 

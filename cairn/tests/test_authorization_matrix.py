@@ -168,7 +168,8 @@ ONLY_ANA = {
 
 # --- the REST API, by token --------------------------------------------------------------------
 
-# Tokens a system or a person might hold: Harbor's service account (reads everything), ana's and
+# Tokens a system or a person might hold: Harbor's service account (shares with the clinic what
+# consents let out: Pat's covers attendance, not contact information), ana's and
 # ben's personal tokens (their caseloads), Riverside's service account, a Harbor token for the
 # directory only, and a Harbor token still waiting for a second person's approval.
 TOKENS = ["harbor_service", "ana_token", "ben_token", "river_service", "directory_only", "waiting"]
@@ -199,7 +200,11 @@ API_LIST = _tokens(200, 200, 200, 200, 403)
 API_PAT = _tokens(200, 200, 404, 404, 403)
 API_ROWS: dict[str, TokenRow] = {
     "api:participants": TokenRow(API_LIST),
-    "api:participant": TokenRow(API_PAT, kwargs=lambda o: {"participant_id": o["pat"].id}),
+    # Pat's consent to the clinic covers attendance, not contact information: its token is told
+    # so (403 no_consent), while her contacts and her consent to it are shared.
+    "api:participant": TokenRow(
+        _tokens(403, 200, 404, 404, 403), kwargs=lambda o: {"participant_id": o["pat"].id}
+    ),
     "api:contacts": TokenRow(API_LIST),
     "api:contacts_create": TokenRow(API_LIST),  # the same URL; GET lists
     "api:contact": TokenRow(API_PAT, kwargs=lambda o: {"contact_id": o["note"].id}),
@@ -1458,6 +1463,8 @@ def api_token_objects(users: dict[str, Any]) -> dict[str, Any]:
         kind="service",
         name="State data warehouse",
         scopes=["participants:read"],
+        recipient="State data warehouse",
+        purpose="Program evaluation",
         expires_on_days=30,
     )
     return {"api_token": made.token}
@@ -1478,6 +1485,9 @@ def token_secrets(users: dict[str, Any]) -> dict[str, str]:
             scopes=scopes,
             expires_on_days=30,
             person=Membership.objects.get(user=users[person]) if person else None,
+            # A service account shares with the recipient Pat's consent names (`world`).
+            recipient="" if person else "Clinic",
+            purpose="" if person else "care",
         )
         if approver:
             approve_token(acting=Membership.objects.get(user=users[approver]), token=made.token)

@@ -207,6 +207,8 @@ REVIEWED = {
     "api.ApiToken.prefix": "the token's first characters, to recognise it; they open nothing",
     "api.ApiToken.secret_hash": "a digest",
     "api.ApiToken.scopes": "scope names such as participants:read",
+    "api.ApiToken.recipient": "the outside organization a service token shares with (no person)",
+    "api.ApiToken.purpose": "why a service token's system receives data, as consents word it",
     "api.KeptReply.key_hash": "a digest",
     "api.KeptReply.target_id": "the public id of the record a retried write made",
 }

@@ -469,6 +469,42 @@ def test_an_api_read_of_participant_data_writes_one_view_event(world: dict[str, 
         assert views[0].actor == users["ana"], name
 
 
+def test_a_service_tokens_read_is_a_view_and_an_accounted_disclosure(
+    world: dict[str, Any],
+) -> None:
+    """The clinic's service token reads Pat's contact (her consent to it covers attendance):
+    one view event and one export naming her disclosure entry, both as the service account."""
+    from api.services import approve_token, create_token
+    from consent.models import Disclosure
+    from organizations.models import Membership
+
+    users = world["users"]
+    made = create_token(
+        acting=Membership.objects.get(user=users["max"]),
+        kind="service",
+        name="Clinic feed",
+        scopes=["contacts:read"],
+        expires_on_days=30,
+        recipient="Clinic",
+        purpose="care",
+    )
+    approve_token(acting=Membership.objects.get(user=users["mia"]), token=made.token)
+    client = Client(headers={"Authorization": f"Bearer {made.secret}"})
+    url = reverse("api:contact", kwargs=matrix.API_ROWS["api:contact"].kwargs(world))
+    status, events = _events_during(client, url)
+    assert status == 200
+    pat = world["pat"]
+    entry = Disclosure.objects.get(participant=pat, channel="api")
+    assert entry.recipient == "Clinic"
+    assert sorted((e.action, e.participant_id, e.actor_id) for e in events) == sorted(
+        [
+            (Action.VIEW, pat.id, made.token.membership.user_id),
+            (Action.EXPORT, pat.id, made.token.membership.user_id),
+        ]
+    )
+    assert [e.target_id for e in events if e.action == Action.EXPORT] == [str(entry.id)]
+
+
 @pytest.mark.parametrize(
     "name", sorted(n for n, p in VIEWED.items() if p.names and not p.no_emergency)
 )

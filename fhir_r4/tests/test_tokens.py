@@ -77,8 +77,9 @@ def test_a_revoked_or_malformed_token_is_refused_with_the_reason(
     assert malformed.status_code == 401 and "not a Cairn API token" in _issue(malformed)
 
 
-def test_a_token_cannot_start_a_bulk_export(demo: DemoWorld) -> None:
-    secret, _token = make_token()  # Harbor's service account
+def test_a_personal_token_cannot_start_a_bulk_export(demo: DemoWorld) -> None:
+    # Even a supervisor's: program-wide files are taken on the exports page, signed in.
+    secret, _token = make_token(kind=TokenKind.PERSONAL, person="sam", approver="mia")
     response = Client().get(
         "/fhir/r4/Patient/$export",
         HTTP_AUTHORIZATION=f"Bearer {secret}",
