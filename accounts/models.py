@@ -19,6 +19,10 @@ from django_otp.util import hex_validator, random_hex
 from lib.crypto import EncryptedCharField
 from lib.when import show_date
 
+# The accounts an API service token acts as (api.services) are named with this prefix: they
+# cannot sign in, and a person reading who opened their record is told it was a system.
+SERVICE_ACCOUNT_PREFIX = "service-"
+
 
 class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

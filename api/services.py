@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import SERVICE_ACCOUNT_PREFIX
 from api.models import ApiToken, KeptReply, Level, Resource, TokenKind, UseWindow
 from audit.models import Action
 from audit.services import Target, record_member_action
@@ -53,7 +54,7 @@ def _service_membership(*, acting: Membership, name: str) -> Membership:
     (managers write no care records). A membership of its own means scoping (`visible_to`) and
     the audit trail treat the system like anyone else, by name."""
     user = get_user_model()(
-        username=f"service-{uuid.uuid4().hex[:12]}",
+        username=f"{SERVICE_ACCOUNT_PREFIX}{uuid.uuid4().hex[:12]}",
         preferred_name=name,
         is_active=False,
     )

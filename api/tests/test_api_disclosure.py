@@ -146,6 +146,11 @@ def test_pat_and_her_coach_see_the_warehouse_in_her_disclosures(
     assert "Read by their system through the API, 3 times that day" in coach
     csv = client_for("pat").get(reverse("portal:accounting_csv")).content.decode()
     assert "State data warehouse" in csv and ",api,3" in csv
+    # Who looked at her record: the warehouse's system, said as such (not "program manager",
+    # the role its service account holds).
+    looked = text_of(client_for("pat").get(reverse("portal:access")).content)
+    assert "(a computer system outside the program) looked at" in looked
+    assert "program manager" not in looked
 
 
 def test_a_revoked_consent_stops_the_next_read_and_the_list(

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import SERVICE_ACCOUNT_PREFIX, User
 from audit.models import Action, AuditEvent
 from audit.selectors import access_report
 from consent.models import Consent, Disclosure
@@ -110,6 +110,13 @@ def _who(row: dict[str, Any]) -> str:
     return account.display_name
 
 
+def _role_words(row: dict[str, Any]) -> str:
+    if (row["actor__username"] or "").startswith(SERVICE_ACCOUNT_PREFIX):
+        # An API service token's reads: another organization's system, not a person here.
+        return str(_("a computer system outside the program"))
+    return str(ROLE_WORDS.get(row["role"], row["role"] or ""))
+
+
 def access_lines(rows: list[dict[str, Any]]) -> list[AccessLine]:
     """Rows of `access_groups` in words. Two stored targets that read the same ("your messages"
     for a thread and for a message) are one line."""
@@ -119,7 +126,7 @@ def access_lines(rows: list[dict[str, Any]]) -> list[AccessLine]:
         line = AccessLine(
             when=row["last"],
             who=_who(row),
-            role=str(ROLE_WORDS.get(row["role"], row["role"] or "")),
+            role=_role_words(row),
             what=f"{action} {_part(row['target_type'])}",
             times=row["times"],
             first=row["first"],
