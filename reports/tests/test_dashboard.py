@@ -116,7 +116,7 @@ def test_manager_sees_figures_worked_out_from_the_stored_rows(
     assert retention["Day 180"] == ["33%", "3"]  # all three enrolled 180 days before 31 Oct
     follow_up = dict(next(t for t in data.tables if t.key == "follow-up").rows)
     assert follow_up["Day 30"] == ["33%", "1", "3"]
-    assert follow_up["Day 180 ±30 (federal)"] == ["33%", "1", "3"]  # windows of Alex, Bo, Dee
+    assert follow_up["Day 180 ±30"] == ["33%", "1", "3"]  # windows of Alex, Bo, Dee
     capital = dict(next(t for t in data.tables if t.key == "recovery-capital").rows)
     assert capital["Mean change in total"] == ["+18"]
     assert capital["Share at 47 or more at the latest"] == ["100%"]
