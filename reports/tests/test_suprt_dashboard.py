@@ -3,12 +3,15 @@ organization reports SUPRT (an administrator's setting), the BARC-10 follow-up w
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.core.cache import cache as django_cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import SUPRT_A, Assessment
 from audit.models import Action, AuditEvent
@@ -188,3 +191,28 @@ def test_only_an_administrator_switches_suprt_reporting_and_the_change_is_audite
     event = AuditEvent.objects.get(target_type="organizations.organization", action=Action.UPDATE)
     assert event.changed_fields == ["reports_suprt"]
     assert "SUPRT due" not in client_for("ana").get("/today/").content.decode()
+
+
+def _count(client: Client) -> int:
+    django_cache.clear()  # counted, not kept
+    with CaptureQueriesContext(connection) as queries:
+        dashboard(client)
+    return len(queries)
+
+
+def test_suprt_adds_two_queries_to_the_dashboard_whatever_the_number_of_people(
+    program: dict[str, Participant], demo: DemoWorld, client_for: Callable[[str], Client]
+) -> None:
+    mia = client_for("mia")
+    mia.get("/reports/")  # warm the session and membership caches
+    with_suprt = _count(mia)
+    for index in range(12):
+        extra = enrol(demo, f"Extra {index}", "ben", date(2026, 1, 5) + timedelta(days=index))
+        suprt_a(extra, extra.enrolled_on + timedelta(days=3), "baseline")
+        suprt_a(extra, extra.enrolled_on + timedelta(days=183), "reassessment")
+    assert _count(mia) == with_suprt
+    # 12 more reassessed on time: 13 of 15 six-month windows done.
+    assert headlines(dashboard(mia))["SUPRT follow-up at 6 months (target 80%)"] == "87%"
+    Organization.objects.filter(slug="harbor").update(reports_suprt=False)
+    # The people whose windows can close in the range, and their SUPRT-A records.
+    assert _count(mia) == with_suprt - 2
