@@ -209,7 +209,8 @@ def reference(schema: dict[str, Any], scopes: dict[str, str]) -> list[Tag]:
                 for p in op.get("parameters", [])
             ]
             body_schema = _json_body((op.get("requestBody") or {}).get("content"))
-            answers, refusals = [], []
+            answers: list[Answer] = []
+            refusals: list[Answer] = []
             for status, answer in sorted(op.get("responses", {}).items()):
                 answer_schema = _json_body(answer.get("content"))
                 shown = Answer(
