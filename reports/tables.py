@@ -182,11 +182,13 @@ def build(
             head("federal", _("BARC-10 follow-up at 180 days"), share(data.federal, hide))
         )
     else:  # the follow-up SAMHSA judges a program on
+        label = _("SUPRT follow-up at 6 months (target 80%)")
+        value = share(data.suprt[TimePoint.REASSESSMENT], hide)
         headlines.append(
             Headline(
                 "suprt-follow-up",
-                _("SUPRT follow-up at 6 months (target 80%)"),
-                share(data.suprt[TimePoint.REASSESSMENT], hide),
+                label,
+                linked(value, link, "suprt", people_label(value, label), point="reassessment"),
             )
         )
     headlines += extra  # other apps' figures (reports.extensions)
@@ -360,13 +362,13 @@ def build(
             capital,
         ),
     ]
-    suprt = None if data.suprt is None else suprt_table(data.suprt, hide)
+    suprt = None if data.suprt is None else suprt_table(data.suprt, hide, link)
     if suprt is not None:
         tables.append(suprt)
     return Report(hide, headlines, tables, charts=_charts(data, hide), suprt=suprt)
 
 
-def suprt_table(rates: dict[str, Rate], hide: bool) -> Table:
+def suprt_table(rates: dict[str, Rate], hide: bool, link: Link | None = None) -> Table:
     """SUPRT's time points against SAMHSA's 80% target; where a share is hidden (small counts),
     so is whether it meets the target."""
     labels = {
@@ -383,12 +385,12 @@ def suprt_table(rates: dict[str, Rate], hide: bool) -> Table:
         target = (
             "—" if met is None or shown == HIDDEN else (_("Meets 80%") if met else _("Below 80%"))
         )
-        rows.append(
-            (
-                str(labels[point]),
-                [shown, count(rate.done, hide), count(rate.of, hide), str(target)],
-            )
-        )
+        texts = [shown, count(rate.done, hide), count(rate.of, hide)]
+        cells = [
+            linked(t, link, "suprt", people_label(t, str(labels[point])), point=str(point))
+            for t in texts
+        ]
+        rows.append((str(labels[point]), [*cells, str(target)]))
     return Table(
         "suprt",
         _("SUPRT time points done within their window"),

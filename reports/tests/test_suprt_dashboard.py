@@ -216,3 +216,23 @@ def test_suprt_adds_two_queries_to_the_dashboard_whatever_the_number_of_people(
     Organization.objects.filter(slug="harbor").update(reports_suprt=False)
     # The people whose windows can close in the range, and their SUPRT-A records.
     assert _count(mia) == with_suprt - 2
+
+
+def test_each_suprt_figure_opens_the_people_behind_it(
+    program: dict[str, Participant], client_for: Callable[[str], Client]
+) -> None:
+    mia = client_for("mia")
+    headline = next(
+        h.value for h in dashboard(mia).context["report"].headlines if h.key == "suprt-follow-up"
+    )
+    behind = mia.get(headline.href)
+    assert behind.status_code == 200
+    listing = behind.context["listing"]
+    done_column = listing.columns.index("SUPRT-A done in the window")
+    shown = {row[0].text: row[done_column].text for row in behind.context["rows"]}
+    assert shown == {"Alex": "Yes", "Bo": "No", "Dee": "No"}
+    closeout = mia.get("/reports/rows/suprt/", {**RANGE, "point": "closeout"})
+    assert [row[0].text for row in closeout.context["rows"]] == ["Cy"]
+    assert mia.get("/reports/rows/suprt/", {**RANGE, "point": "day-30"}).status_code == 404
+    Organization.objects.filter(slug="harbor").update(reports_suprt=False)
+    assert mia.get("/reports/rows/suprt/", {**RANGE, "point": "closeout"}).status_code == 404
