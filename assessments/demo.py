@@ -16,7 +16,6 @@ from assessments.models import (
     Assessment,
     ItemResponse,
     Language,
-    ReassessmentSchedule,
     Respondent,
 )
 from assessments.schedule import label_for, offsets
@@ -101,7 +100,8 @@ def seed(organizations: Sequence[Organization], *, rng: random.Random, anchor: d
     # Harbor reports SUPRT (a SAMHSA-funded program); Riverside does not.
     for org in organizations:
         if org.slug == "harbor":
-            ReassessmentSchedule.objects.get_or_create(organization=org, instrument=SUPRT_A)
+            Organization.objects.filter(pk=org.pk).update(reports_suprt=True)
+            org.reports_suprt = True
             created += _suprt_baselines(org, anchor=anchor, skip_user_id=pat_user_id, rng=rng)
     return created
 

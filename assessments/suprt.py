@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import engine
-from assessments.models import SUPRT_A, SUPRT_C, Assessment, ItemResponse, ReassessmentSchedule
+from assessments.models import SUPRT_A, SUPRT_C, Assessment, ItemResponse
 from assessments.suprt_points import (
     ASSESSMENT_TYPE,
+    BASELINE_DAYS,
     CLOSEOUT_DAYS,
     POINT_OF_TYPE,
     WORDS,
@@ -21,7 +22,7 @@ from assessments.suprt_points import (
     due_now,
     time_point_for,
 )
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, VeteranStatus
 from participants.selectors import own_open_caseload
 
@@ -30,10 +31,9 @@ TODAY_LIMIT = 50
 
 
 def reports_suprt(organization_id: int) -> bool:
-    """An organization reports SUPRT when it has a SUPRT schedule row (its grant's setting)."""
-    return ReassessmentSchedule.objects.filter(
-        organization_id=organization_id, instrument=SUPRT_A
-    ).exists()
+    """Whether the organization reports SUPRT (its administrator's setting, for a SAMHSA grant):
+    one query; where the organization is at hand, read `Organization.reports_suprt` instead."""
+    return Organization.objects.filter(pk=organization_id, reports_suprt=True).exists()
 
 
 def ended_on(participant: Participant) -> date | None:
@@ -151,15 +151,14 @@ def suprt_due(
     *, membership: Membership, today: date, people: "QuerySet[Participant]"
 ) -> list[SuprtDue]:
     """The member's people with a SUPRT time point open today and not done: two queries (one
-    when the organization does not report SUPRT or nobody is open)."""
+    when nobody is open, none when the organization does not report SUPRT)."""
+    if not membership.organization.reports_suprt:
+        return []
     recently_ended = Q(status__in=ENDED, status_since__gte=today - timedelta(days=CLOSEOUT_DAYS))
-    reports = ReassessmentSchedule.objects.filter(
-        organization_id=membership.organization.pk, instrument=SUPRT_A
-    )
     found = list(
-        people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended)
-        .filter(Exists(reports))
-        .order_by("name_sort", "preferred_name", "id")
+        people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended).order_by(
+            "name_sort", "preferred_name", "id"
+        )
     )
     by_person = standings(found)
     due: list[SuprtDue] = []
@@ -256,3 +255,51 @@ def portal_invitation(*, participant: Participant, today: date) -> Window | None
     if window is None or window.point == TimePoint.CLOSEOUT or window.label in answered:
         return None
     return window
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    """One person's episode of care and their SUPRT-A records (point, date), oldest first."""
+
+    id: Any
+    enrolled_on: date
+    ended_on: date | None
+    records: list[tuple[str, date]]
+
+
+def episodes(
+    *, organization_id: int, people: "QuerySet[Participant]", start: date, end: date
+) -> list[EpisodeRow]:
+    """The people whose SUPRT windows can close between `start` and `end`, with their SUPRT-A
+    records up to `end`: two queries. Left out: people enrolled after `end`, and people whose
+    care ended before the range (except a baseline or closeout still closing in it)."""
+    margin = start - timedelta(days=max(CLOSEOUT_DAYS, BASELINE_DAYS))
+    candidates = people.order_by().filter(
+        Q(enrolled_on__lte=end)
+        & (~Q(status__in=ENDED) | Q(status_since__gte=margin) | Q(enrolled_on__gte=margin))
+    )
+    rows = {
+        pid: EpisodeRow(
+            pid,
+            enrolled,
+            (since or enrolled) if status in ENDED else None,
+            [],
+        )
+        for pid, enrolled, status, since in candidates.values_list(
+            "pk", "enrolled_on", "status", "status_since"
+        )
+    }
+    records = (
+        Assessment.objects.filter(
+            organization_id=organization_id,
+            participant_id__in=candidates.values("pk"),
+            instrument=SUPRT_A,
+            administered_on__lte=end,
+        )
+        .order_by("participant_id", "administered_on")
+        .values_list("participant_id", "schedule_point", "administered_on")
+    )
+    for pid, point, day in records:
+        if pid in rows:
+            rows[pid].records.append((point, day))
+    return list(rows.values())

@@ -73,6 +73,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "cosign_all_notes",
             "coach_hours",
             "staff_language",
+            "reports_suprt",
         ]
         labels = {"name": _("Organization name"), "clock": _("Clock")}
         widgets = {"clock": forms.RadioSelect}

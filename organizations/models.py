@@ -116,6 +116,17 @@ class Organization(models.Model):
         default="en",
         help_text=_("Each staff member may choose their own language on their account page."),
     )
+    # A SAMHSA discretionary grant asks the program to collect SUPRT and to follow people up at
+    # 180 days; without one, Today, the portal and the dashboard leave SUPRT out.
+    reports_suprt = models.BooleanField(
+        _("this program reports SUPRT (SAMHSA-funded)"),
+        default=False,
+        help_text=_(
+            "Shows SUPRT due on Today, offers participants the SUPRT-C questions in their "
+            "portal, and counts SUPRT time points on the program dashboard against SAMHSA's "
+            "80% follow-up target."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

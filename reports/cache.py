@@ -30,7 +30,7 @@ from participants.models import EmergencyAccess
 
 KEEP_SECONDS = 600  # a bound on memory only: the version, not the age, decides freshness
 FOLD_AFTER = 5000  # change rows of one organization folded into one (same total, fewer rows)
-FORMAT = 1  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
+FORMAT = 2  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
 
 
 def version(organization_id: int) -> str:
@@ -90,6 +90,8 @@ def key(*, user: AnyUser, organization: Organization, filters: Any) -> str | Non
         ).order_by("pk")
         open_grants = list(grants.values_list("pk", flat=True))
         scope = f"user {user.pk} team {membership.team_id} grants {open_grants}"
+    # Switching SUPRT reporting on or off writes no counted table: it is part of the key.
+    scope += f" suprt {organization.reports_suprt}"
     wanted = hashlib.sha256(repr((scope, filters)).encode()).hexdigest()[:32]
     return f"reports:dashboard:{FORMAT}:{organization.pk}:{current}:{wanted}"
 

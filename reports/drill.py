@@ -20,16 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AnyUser
+from assessments import suprt
 from assessments.models import BARC10, Assessment
 from assessments.selectors import rule_from, schedule_row
 from encounters.models import ContactType, Encounter
 from organizations.models import Organization
 from participants.models import Participant
-from reports import aggregates, extensions, figures, selectors
+from reports import aggregates, extensions, figures, selectors, suprt_figures
 from reports.selectors import Filters
 
 # The query parameters that choose a cell; the dashboard's filters are the others.
-CELL_PARAMS = ("month", "type", "service", "day", "nocoach")
+CELL_PARAMS = ("month", "type", "service", "day", "nocoach", "point")
 NO_SERVICE = "none"
 
 
@@ -40,6 +41,7 @@ class Cell:
     service: int | str | None = None  # a service type id, NO_SERVICE, or any
     day: int | None = None
     no_coach: bool = False
+    point: str = ""  # a SUPRT time point (`reports.suprt_figures.POINTS`)
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,11 @@ def parse_cell(figure: Figure, query: QueryDict, filters: Filters, services: set
         if not values["day"].isdigit() or int(values["day"]) not in figure.days:
             raise Http404
         cell["day"] = int(values["day"])
-    if values.get("nocoach"):
-        cell["no_coach"] = True
+    cell["no_coach"] = bool(values.get("nocoach"))
+    if values.get("point"):
+        if values["point"] not in suprt_figures.POINTS:
+            raise Http404
+        cell["point"] = values["point"]
     return Cell(**cell)
 
 
@@ -295,6 +300,27 @@ def follow_up(scope: Scope) -> Listing:
     return person_listing(people, [(_("Reassessment done"), lambda p: _yes(done[p.id]))])
 
 
+def suprt_point(scope: Scope) -> Listing:
+    """The people whose window at one SUPRT time point closed in the range, and whether a
+    SUPRT-A did it (a person with two annual windows in a long range: done only if both were);
+    not found where the organization does not report SUPRT."""
+    if not scope.organization.reports_suprt:
+        raise Http404
+    period = scope.filters.period
+    found = suprt.episodes(
+        organization_id=scope.organization.pk,
+        people=scope.people,
+        start=period.start,
+        end=period.end,
+    )
+    done: dict[Any, bool] = {}
+    for person, point, was_done in suprt_figures.points(found, period):
+        if point == scope.cell.point:
+            done[person] = done.get(person, True) and was_done
+    people = scope.people.filter(pk__in=list(done))
+    return person_listing(people, [(_("SUPRT-A done in the window"), lambda p: _yes(done[p.id]))])
+
+
 # --- contacts -----------------------------------------------------------------------------
 
 
@@ -385,7 +411,13 @@ FIGURES: Mapping[str, Figure] = {
         required=("day",),
         days=figures.FOLLOW_UP_DAYS,
     ),
-    "federal": Figure(gettext_lazy("Counted in the federal follow-up"), federal),
+    "federal": Figure(gettext_lazy("Counted in the BARC-10 follow-up at 180 days"), federal),
+    "suprt": Figure(
+        gettext_lazy("SUPRT windows that closed in the range"),
+        suprt_point,
+        params=("point",),
+        required=("point",),
+    ),
     "recovery-capital": Figure(
         gettext_lazy("With a first and a later BARC-10 total"), recovery_capital
     ),

@@ -21,8 +21,9 @@ dashboard states them:
   organization's schedule, ±14 days by default, moved by breaks) closed in the range, the share
   with a BARC-10 inside the window. People who had left the program before a window opened
   are not counted.
-- *Federal follow-up*: a BARC-10 recorded between day 150 and day 210 after enrolment (180
-  days ±30), counted for people whose window closed in the range; the target is 80%.
+- *BARC-10 follow-up at 180 days*: a BARC-10 recorded between day 150 and day 210 after
+  enrolment (180 days ±30), counted for people whose window closed in the range. Where the
+  organization reports SUPRT, the federal follow-up is SUPRT's own (`reports.suprt_figures`).
 - *Recovery-capital change*: people with at least two BARC-10 totals by the range end; their
   first (baseline) and latest totals: n, mean change, share with a gain, share at 47 or more.
 """

@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import AnyUser, User
+from assessments import suprt
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED
 from assessments.selectors import History, rule_from, schedule_row
@@ -24,7 +25,7 @@ from encounters.models import ContactType, Encounter, Outcome
 from lib.blind_index import keyed_hash
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant, StatusChange
-from reports import aggregates, cache, figures
+from reports import aggregates, cache, figures, suprt_figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
 
 REACHED = aggregates.REACHED
@@ -65,6 +66,9 @@ class Dashboard:
     follow_up: dict[int, Rate]
     federal: Rate
     change: Change
+    # SUPRT time points done within their window (`reports.suprt_figures`); None where the
+    # organization does not report SUPRT.
+    suprt: dict[str, Rate] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -257,7 +261,21 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
         follow_up=follow_up,
         federal=Rate(counts["federal_done"], counts["federal_of"]),
         change=aggregates.recovery_capital(organization=organization, people=people, period=period),
+        suprt=suprt_completion(organization=organization, people=people, period=period),
     )
+
+
+def suprt_completion(
+    *, organization: Organization, people: "QuerySet[Participant]", period: Range
+) -> dict[str, Rate] | None:
+    """SUPRT's time points done within their window, where the organization reports SUPRT (two
+    queries; none otherwise)."""
+    if not organization.reports_suprt:
+        return None
+    found = suprt.episodes(
+        organization_id=organization.pk, people=people, start=period.start, end=period.end
+    )
+    return suprt_figures.completion(found, period)
 
 
 def people_behind(
@@ -340,6 +358,7 @@ def by_person(
         follow_up=figures.follow_up(people, found, rule=rule, period=period),
         federal=federal,
         change=change,
+        suprt=suprt_completion(organization=organization, people=people_qs, period=period),
     )
     ids = {
         "served": figures.ids(served),

@@ -9,8 +9,9 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessments.suprt_points import TimePoint
 from encounters.models import ContactType, service_label
-from reports import figures
+from reports import figures, suprt_figures
 from reports.charts import BarChart, bar_chart
 from reports.figures import Rate
 from reports.selectors import Dashboard
@@ -68,6 +69,7 @@ class Report:
     headlines: list[Headline]
     tables: list[Table]
     charts: dict[str, BarChart] = field(default_factory=dict)
+    suprt: Table | None = None  # where the organization reports SUPRT
 
 
 def month_label(month: date) -> str:
@@ -181,12 +183,21 @@ def build(
                 % {"n": f"{data.hours:g}"},
             ),
         ),
-        head(
-            "federal",
-            _("Federal follow-up at 180 days (target 80%)"),
-            share(data.federal, hide),
-        ),
     ]
+    if data.suprt is None:
+        headlines.append(
+            head("federal", _("BARC-10 follow-up at 180 days"), share(data.federal, hide))
+        )
+    else:  # the follow-up SAMHSA judges a program on
+        label = _("SUPRT follow-up at 6 months (target 80%)")
+        value = share(data.suprt[TimePoint.REASSESSMENT], hide)
+        headlines.append(
+            Headline(
+                "suprt-follow-up",
+                label,
+                linked(value, link, "suprt", people_label(value, label), point="reassessment"),
+            )
+        )
     headlines += extra  # other apps' figures (reports.extensions)
     months, (type_labels, type_rows) = data.months, data.by_type
     type_keys = {str(label): value for value, label in ContactType.choices}
@@ -264,10 +275,10 @@ def build(
     ]
     follow_up.append(
         (
-            _("Day 180 ±30 (federal)"),
+            _("Day 180 ±30"),
             day_cells(
                 "federal",
-                _("federal follow-up at day 180"),
+                _("BARC-10 follow-up at day 180"),
                 [
                     share(data.federal, hide),
                     count(data.federal.done, hide),
@@ -347,8 +358,8 @@ def build(
             follow_up,
             note=_(
                 "Points whose window closed in this range. Day 30, 60 and 90 use the "
-                "organization's schedule (±14 days by default); the federal follow-up is a "
-                "BARC-10 between day 150 and day 210."
+                "organization's schedule (±14 days by default); day 180 is a BARC-10 between "
+                "day 150 and day 210."
             ),
         ),
         Table(
@@ -358,7 +369,46 @@ def build(
             capital,
         ),
     ]
-    return Report(hide, headlines, tables, charts=_charts(data, hide))
+    suprt = None if data.suprt is None else suprt_table(data.suprt, hide, link)
+    if suprt is not None:
+        tables.append(suprt)
+    return Report(hide, headlines, tables, charts=_charts(data, hide), suprt=suprt)
+
+
+def suprt_table(rates: dict[str, Rate], hide: bool, link: Link | None = None) -> Table:
+    """SUPRT's time points against SAMHSA's 80% target; where a share is hidden (small counts),
+    so is whether it meets the target."""
+    labels = {
+        TimePoint.BASELINE: _("Baseline within 30 days of intake"),
+        TimePoint.REASSESSMENT: _("6-month reassessment (day 150 to 210)"),
+        TimePoint.ANNUAL: _("Annual assessment (±30 days)"),
+        TimePoint.CLOSEOUT: _("Closeout within 30 days of the end of care"),
+    }
+    rows = []
+    for point in suprt_figures.POINTS:
+        rate = rates[point]
+        shown = share(rate, hide)
+        met = suprt_figures.meets_target(rate)
+        target = (
+            "—" if met is None or shown == HIDDEN else (_("Meets 80%") if met else _("Below 80%"))
+        )
+        texts = [shown, count(rate.done, hide), count(rate.of, hide)]
+        cells = [
+            linked(t, link, "suprt", people_label(t, str(labels[point])), point=str(point))
+            for t in texts
+        ]
+        rows.append((str(labels[point]), [*cells, str(target)]))
+    return Table(
+        "suprt",
+        _("SUPRT time points done within their window"),
+        [_("Share"), _("Done"), _("Due"), _("Against the target")],
+        rows,
+        note=_(
+            "Windows that closed in this range, each done by a SUPRT-A recorded for that time "
+            "point inside it. SAMHSA's target for follow-up is 80%. A person whose care ended "
+            "before or during a reassessment window needs no reassessment there."
+        ),
+    )
 
 
 def _charts(data: Dashboard, hide: bool) -> dict[str, BarChart]:

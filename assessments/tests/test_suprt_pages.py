@@ -6,11 +6,12 @@ from html.parser import HTMLParser
 
 from django.utils import timezone
 
-from assessments.models import Assessment, ItemResponse, ReassessmentSchedule, Respondent
+from assessments.models import Assessment, ItemResponse, Respondent
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
 from cairn.tests.html_parts import elements
 from lib.testing import stored_columns
+from organizations.models import Organization
 from participants.models import Participant
 
 
@@ -240,6 +241,6 @@ def test_today_shows_a_6_month_reassessment_as_past_due_inside_its_window(demo, 
 def test_an_organization_that_does_not_report_suprt_shows_no_suprt_due(demo, client_for) -> None:
     pat = _pat(demo)
     _fresh_intake(pat)
-    ReassessmentSchedule.objects.filter(instrument="suprt_a").delete()
+    Organization.objects.filter(slug="harbor").update(reports_suprt=False)
     page = client_for("ana").get("/today/")
     assert b"suprt-due-list" not in page.content

@@ -499,9 +499,10 @@ MATRIX: dict[str, Row] = {
             "my_plan",
             "milestone_new",
             "safety_plan_edit",
-            "about_my_life",
         )
     },
+    # SUPRT-C is asked only where the program reports SUPRT: Harbor does, Riverside does not.
+    "portal:about_my_life": Row(by_role({Role.PARTICIPANT}, overrides={"river_pat": 404})),
     "portal:safety_card": Row(by_role({Role.PARTICIPANT})),
     # No check-in today yet: the thank-you page sends them to the check-in.
     "portal:check_in_thanks": Row(by_role({Role.PARTICIPANT}, ok=302)),

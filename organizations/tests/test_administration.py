@@ -154,6 +154,7 @@ def test_admin_sets_the_quiet_spell_for_the_gentle_flag(demo: DemoWorld, client_
             "time_zone": "America/Chicago",
             "out_of_touch_days": 30,
             "cosign_all_notes": "on",
+            "reports_suprt": "on",  # as the demo has it
         },
     )
     harbor = demo.organizations["harbor"]

@@ -2,7 +2,7 @@
 Everything starts from `own_participant(request)`."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +27,8 @@ def _language(instrument: engine.Instrument) -> str:
 @one_time_submit
 def about_my_life(request: HttpRequest) -> HttpResponse:
     participant = own_participant(request)
+    if not suprt.reports_suprt(participant.organization_id):
+        raise Http404  # offered only where the program reports SUPRT
     instrument = engine.instrument(SUPRT_C)
     language = _language(instrument)
     today = timezone.localdate()

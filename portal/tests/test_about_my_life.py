@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import SUPRT_C, Assessment, ReassessmentSchedule, Respondent
+from assessments.models import SUPRT_C, Assessment, Respondent
 from audit.models import Action, AuditEvent
+from organizations.models import Organization
 from participants.models import Participant
 from portal.models import PortalPreference
 
@@ -36,7 +37,7 @@ def test_home_offers_the_questions_while_the_baseline_is_open(demo, client_for) 
 
 def test_home_does_not_offer_them_where_the_program_does_not_report_suprt(demo, client_for) -> None:
     _pat()
-    ReassessmentSchedule.objects.filter(instrument="suprt_a").delete()
+    Organization.objects.filter(slug="harbor").update(reports_suprt=False)
     assert "A few questions about your life" not in client_for("pat").get("/me/").content.decode()
 
 
@@ -99,3 +100,11 @@ def test_a_spanish_speaking_participant_reads_the_questions_in_tu(demo, client_f
     assert "Por qué preguntamos" in page and "Enviar mis respuestas" in page
     home = client_for("pat").get("/me/").content.decode()
     assert "Unas preguntas sobre tu vida" in home
+
+
+def test_the_questions_are_not_found_where_the_program_does_not_report_suprt(
+    demo, client_for
+) -> None:
+    _pat()
+    Organization.objects.filter(slug="harbor").update(reports_suprt=False)
+    assert client_for("pat").get("/me/about-my-life/").status_code == 404
