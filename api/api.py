@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
 
-from api import resource_views
+from api import care_views, resource_views
 from api.access import TokenRefused
 from api.disclosure import stamp
 from api.docs import CairnDocs
@@ -134,3 +134,4 @@ def http_error(request: HttpRequest, exc: NinjaHttpError) -> HttpResponse:
 
 
 api.add_router("/", resource_views.router)
+api.add_router("/", care_views.router)

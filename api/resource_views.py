@@ -1,6 +1,7 @@
-"""The REST API's operations: participants, contacts, directory listings and consents. Each is
-scoped the way the pages are (`visible_to`, `participant_or_404`, `owned_or_404`: 404 outside
-scope, audited) and writes the same view event a page showing the same data writes."""
+"""The REST API's operations: participants, contacts, directory listings and consents (the care
+records, plans to referrals, are in api.care_views, which shares this module's page helpers).
+Each is scoped the way the pages are (`visible_to`, `participant_or_404`, `owned_or_404`: 404
+outside scope, audited) and writes the same view event a page showing the same data writes."""
 
 import uuid
 from collections.abc import Callable

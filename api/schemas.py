@@ -7,10 +7,17 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from appointments.models import CancelledBy
+from appointments.models import Mode as AppointmentMode
+from appointments.models import Status as AppointmentStatus
+from assessments.models import Language as AssessmentLanguage
+from assessments.models import Respondent
 from directory.models import Cost, Need, ServiceStatus
 from encounters.models import ContactType, NoteState
 from encounters.models import Outcome as ContactOutcome
 from participants.models import ParticipantStatus
+from plans.models import AgreementMethod, GoalStatus, LifeDomain, StepOwner
+from referrals.models import ReferralState
 
 
 class Problem(Schema):
@@ -118,4 +125,166 @@ class ConsentOut(Schema):
 
 class ConsentPage(Schema):
     items: list[ConsentOut]
+    next_cursor: str | None
+
+
+# --- recovery plans ---------------------------------------------------------------------------
+
+
+class StepOut(Schema):
+    id: uuid.UUID
+    position: int
+    text: str = Field(description="The step, in the participant's words.")
+    owner: StepOwner
+    target_on: date | None
+    done_on: date | None
+
+
+class GoalOut(Schema):
+    id: uuid.UUID
+    position: int
+    in_my_words: str = Field(description="The goal, in the participant's own words.")
+    coach_summary: str
+    domains: list[str] = Field(
+        description="Life areas the goal touches: " + ", ".join(LifeDomain.values) + "."
+    )
+    why_it_matters: str
+    supports: str
+    status: GoalStatus
+    version: int
+    steps: list[StepOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanOut(Schema):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    version: int = Field(description="Counts every saved change of the plan.")
+    agreed_version: int | None = Field(description="The version the participant agreed with.")
+    agreed_on: date | None
+    agreement_method: AgreementMethod | None
+    agreement_is_current: bool
+    agreement_recorded_by: Person | None
+    goals: list[GoalOut] = Field(description="The goals on the plan now, in their order.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanPage(Schema):
+    items: list[PlanOut]
+    next_cursor: str | None
+
+
+# --- assessments ------------------------------------------------------------------------------
+
+
+class AnswerOut(Schema):
+    """One item's answer as the instrument engine stores it: `value` for a choice or a number,
+    `text` for dates, months, ticked lists ("1;4;6") and words; both empty when skipped."""
+
+    item: str
+    value: int | None
+    text: str
+    skipped: bool
+
+
+class AssessmentOut(Schema):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    instrument: str = Field(description="The instrument's key: barc10, checkin, suprt_a, ...")
+    instrument_version: str
+    language: AssessmentLanguage
+    administered_on: date
+    time_point: str = Field(
+        description=(
+            "The schedule point it was recorded for: baseline, day-30... for recovery capital; "
+            "SUPRT's time points for SUPRT; extra when outside the schedule."
+        )
+    )
+    respondent: Respondent | None
+    total: int | None = Field(
+        description="The score the engine computed; null when the instrument has none or "
+        "items were left unanswered (never imputed)."
+    )
+    is_complete: bool
+    answered: int
+    item_count: int
+    note: str = Field(description="Anything the participant wanted noted, in their words.")
+    answers: list[AnswerOut]
+    recorded_by: Person
+    created_at: datetime
+
+
+class AssessmentPage(Schema):
+    items: list[AssessmentOut]
+    next_cursor: str | None
+
+
+# --- appointments -----------------------------------------------------------------------------
+
+
+class GroupRef(Schema):
+    id: uuid.UUID
+    name: str
+
+
+class AppointmentOut(Schema):
+    id: uuid.UUID
+    participant_id: uuid.UUID | None = Field(description="Null for a group's session.")
+    group: GroupRef | None = Field(description="The group that meets; null for one person's.")
+    coach: Person
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    mode: AppointmentMode
+    place: str
+    status: AppointmentStatus
+    cancelled_by: CancelledBy | None
+    cancel_reason: str
+    series_id: uuid.UUID | None = Field(description="The recurring series it belongs to.")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AppointmentPage(Schema):
+    items: list[AppointmentOut]
+    next_cursor: str | None
+
+
+# --- referrals --------------------------------------------------------------------------------
+
+
+class ReferredService(Schema):
+    id: uuid.UUID = Field(description="The directory listing (GET /directory/listings/{id}).")
+    name: str
+    provider: str
+
+
+class ReferralChangeOut(Schema):
+    state: ReferralState
+    changed_at: datetime
+    changed_by: Person | None = Field(description="Null when the partner answered by its link.")
+    by_partner: bool
+
+
+class ReferralOut(Schema):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    service: ReferredService
+    need: Need
+    categories: list[str] = Field(description="What the referral shared with the partner.")
+    note_for_partner: str
+    state: ReferralState
+    sent_by: Person
+    sent_at: datetime
+    accepted_at: datetime | None
+    first_service_on: date | None
+    decline_reason: str
+    changes: list[ReferralChangeOut] = Field(description="Every change of state, oldest first.")
+
+
+class ReferralPage(Schema):
+    items: list[ReferralOut]
     next_cursor: str | None

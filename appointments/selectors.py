@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from appointments.models import (
@@ -18,9 +18,12 @@ from appointments.models import (
     Status,
 )
 from appointments.services import hash_token
+from audit.services import Target, record_page_view
 from groups.models import Group
 from lib.prepared import prepared
+from organizations.access import acting_membership
 from organizations.models import Membership
+from participants.access import owned_or_404
 from participants.models import Participant
 from participants.selectors import ENCRYPTED_FIELDS, own_open_caseload_of
 
@@ -36,6 +39,30 @@ def visible_appointments(membership: Membership) -> QuerySet[Appointment]:
     return Appointment.objects.filter(organization=membership.organization).filter(
         Q(participant__in=people.values("id")) | Q(group__in=groups.values("id"))
     )
+
+
+def appointment_or_404(
+    request: HttpRequest, appointment_id: object, *, viewed: bool
+) -> Appointment:
+    """One appointment, opened the one way (its page, the API): a group's through the group rule,
+    a person's through the participant rule (404, audited, outside it); with `viewed`, the view
+    event a page writes."""
+    membership = acting_membership(request)
+    groups = Group.objects.visible_to(request.user, membership.organization)
+    group_row = (
+        Appointment.objects.filter(
+            organization=membership.organization,
+            id=str(appointment_id),
+            group__in=groups.values("id"),
+        )
+        .select_related("group", "coach")
+        .first()
+    )
+    if group_row is not None:
+        if viewed:
+            record_page_view(request=request, target=Target.of(group_row))
+        return group_row
+    return owned_or_404(request, Appointment, related=("coach",), viewed=viewed, id=appointment_id)
 
 
 def coach_calendar(*, membership: Membership, start: date, days: int) -> list[Appointment]:

@@ -41,7 +41,7 @@ from groups.models import Group
 from lib.once import create_once, one_time_submit
 from organizations.access import acting_membership, member_required, visible_or_404
 from organizations.models import Role
-from participants.access import owned_or_404, participant_or_404
+from participants.access import participant_or_404
 from participants.models import Participant, ParticipantStatus
 
 WRITERS = Role.care_team()  # who books and changes appointments
@@ -177,24 +177,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _appointment(request: HttpRequest, appointment_id: object, *, viewed: bool) -> Appointment:
-    """One appointment: a group's through the group rule, a person's through the participant
-    rule (404, audited, outside it)."""
-    membership = acting_membership(request)
-    groups = Group.objects.visible_to(request.user, membership.organization)
-    group_row = (
-        Appointment.objects.filter(
-            organization=membership.organization,
-            id=str(appointment_id),
-            group__in=groups.values("id"),
-        )
-        .select_related("group", "coach")
-        .first()
-    )
-    if group_row is not None:
-        if viewed:
-            record_page_view(request=request, target=Target.of(group_row))
-        return group_row
-    return owned_or_404(request, Appointment, related=("coach",), viewed=viewed, id=appointment_id)
+    return selectors.appointment_or_404(request, appointment_id, viewed=viewed)
 
 
 def _stale(request: HttpRequest, appointment: Appointment) -> HttpResponse:

@@ -210,6 +210,14 @@ API_ROWS: dict[str, TokenRow] = {
     "api:contact": TokenRow(API_PAT, kwargs=lambda o: {"contact_id": o["note"].id}),
     "api:consents": TokenRow(API_LIST),
     "api:consent": TokenRow(API_PAT, kwargs=lambda o: {"consent_id": o["consent"].id}),
+    "api:plans": TokenRow(API_LIST),
+    "api:plan": TokenRow(API_PAT, kwargs=lambda o: {"plan_id": o["goal"].plan_id}),
+    "api:assessments": TokenRow(API_LIST),
+    "api:assessment": TokenRow(API_PAT, kwargs=lambda o: {"assessment_id": o["assessment"].id}),
+    "api:appointments": TokenRow(API_LIST),
+    "api:appointment": TokenRow(API_PAT, kwargs=lambda o: {"appointment_id": o["appointment"].id}),
+    "api:referrals": TokenRow(API_LIST),
+    "api:referral": TokenRow(API_PAT, kwargs=lambda o: {"referral_id": o["referral"].id}),
     "api:listings": TokenRow(_tokens(200, 200, 200, 200, 200)),
     "api:listing": TokenRow(
         _tokens(200, 200, 200, 404, 200), kwargs=lambda o: {"listing_id": o["listing"].id}
@@ -1476,7 +1484,19 @@ def token_secrets(users: dict[str, Any]) -> dict[str, str]:
     manager where they reach participant records."""
     from api.services import approve_token, create_token
 
-    read_all = ["participants:read", "contacts:read", "consents:read", "directory:read"]
+    read_all = [
+        f"{resource}:read"
+        for resource in (
+            "participants",
+            "contacts",
+            "consents",
+            "directory",
+            "plans",
+            "assessments",
+            "appointments",
+            "referrals",
+        )
+    ]
 
     def make(admin: str, approver: str | None, scopes: list[str], person: str = "") -> str:
         made = create_token(

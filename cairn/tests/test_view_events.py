@@ -403,6 +403,14 @@ TOKEN_VIEWED: dict[str, str | None] = {
     "api:contact": "pat",
     "api:consents": MANY,
     "api:consent": "pat",
+    "api:plans": MANY,
+    "api:plan": "pat",
+    "api:assessments": MANY,
+    "api:assessment": "pat",
+    "api:appointments": MANY,
+    "api:appointment": "pat",
+    "api:referrals": MANY,
+    "api:referral": "pat",
 }
 
 
@@ -453,7 +461,18 @@ def test_an_api_read_of_participant_data_writes_one_view_event(world: dict[str, 
         acting=Membership.objects.get(user=users["max"]),
         kind="personal",
         name="Ana's reports",
-        scopes=["participants:read", "contacts:read", "consents:read"],
+        scopes=[
+            f"{resource}:read"
+            for resource in (
+                "participants",
+                "contacts",
+                "consents",
+                "plans",
+                "assessments",
+                "appointments",
+                "referrals",
+            )
+        ],
         expires_on_days=30,
         person=Membership.objects.get(user=users["ana"]),
     )
