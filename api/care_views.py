@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from api.disclosure import opened, opened_unowned
 from api.models import Resource
 from api.pagination import since
 from api.resource_views import Cursor, Limit, Since, _auth, _page, _person
@@ -130,7 +131,15 @@ def plans(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    return _page(request, rows, name="plans", shape=_plan, cursor=cursor, limit=limit)
+    return _page(
+        request,
+        rows,
+        name="plans",
+        shape=_plan,
+        cursor=cursor,
+        limit=limit,
+        resource=Resource.PLANS,
+    )
 
 
 @router.get(
@@ -143,7 +152,8 @@ def plans(
     tags=["plans"],
 )
 def plan(request: HttpRequest, plan_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, RecoveryPlan, viewed=True, id=plan_id)
+    found = owned_or_404(request, RecoveryPlan, viewed=False, id=plan_id)
+    opened(request, Resource.PLANS, found)
     # The goals are read once the plan is known to be in scope.
     shaped = _plans_with_goals(RecoveryPlan.objects.filter(pk=found.pk), found.organization_id)
     return _plan(shaped.get())
@@ -220,6 +230,7 @@ def assessments(
         cursor=cursor,
         limit=limit,
         field="created_at",
+        resource=Resource.ASSESSMENTS,
     )
 
 
@@ -233,7 +244,8 @@ def assessments(
     tags=["assessments"],
 )
 def assessment(request: HttpRequest, assessment_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Assessment, viewed=True, id=assessment_id)
+    found = owned_or_404(request, Assessment, viewed=False, id=assessment_id)
+    opened(request, Resource.ASSESSMENTS, found)
     shaped = _with_answers(Assessment.objects.filter(pk=found.pk), found.organization_id)
     return _assessment(shaped.get())
 
@@ -292,7 +304,15 @@ def appointments(
     changed = since(updated_since)
     if changed is not None:
         rows = rows.filter(updated_at__gte=changed)
-    return _page(request, rows, name="appointments", shape=_appointment, cursor=cursor, limit=limit)
+    return _page(
+        request,
+        rows,
+        name="appointments",
+        shape=_appointment,
+        cursor=cursor,
+        limit=limit,
+        resource=Resource.APPOINTMENTS,
+    )
 
 
 @router.get(
@@ -305,7 +325,12 @@ def appointments(
     tags=["appointments"],
 )
 def appointment(request: HttpRequest, appointment_id: uuid.UUID) -> dict[str, Any]:
-    return _appointment(appointment_or_404(request, appointment_id, viewed=True))
+    found = appointment_or_404(request, appointment_id, viewed=False)
+    if found.participant_id is None:
+        opened_unowned(request, found)
+    else:
+        opened(request, Resource.APPOINTMENTS, found)
+    return _appointment(found)
 
 
 # --- referrals ----------------------------------------------------------------------------------
@@ -390,6 +415,7 @@ def referrals(
         cursor=cursor,
         limit=limit,
         field="sent_at",
+        resource=Resource.REFERRALS,
     )
 
 
@@ -403,6 +429,7 @@ def referrals(
     tags=["referrals"],
 )
 def referral(request: HttpRequest, referral_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Referral, viewed=True, id=referral_id)
+    found = owned_or_404(request, Referral, viewed=False, id=referral_id)
+    opened(request, Resource.REFERRALS, found)
     shaped = _with_changes(Referral.objects.filter(pk=found.pk), found.organization_id)
     return _referral(shaped.get())

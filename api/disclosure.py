@@ -193,6 +193,23 @@ def opened(request: HttpRequest, resource: str, row: Model) -> None:
     record_page_view(request=request, target=Target.of(row), participant_id=person.id)
 
 
+def opened_unowned(request: HttpRequest, row: Model) -> None:
+    """A record of no one person (a group's session): its view event; an outside system's token
+    is refused, as no one person's consent covers sharing it."""
+    access = recipient_token(request)
+    if access is not None:
+        raise TokenRefused(
+            403,
+            "no_consent",
+            _(
+                "A group's session is no one person's record, so no consent covers sharing it "
+                "with %(recipient)s. Nothing was shared."
+            )
+            % {"recipient": access.token.recipient},
+        )
+    record_page_view(request=request, target=Target.of(row))
+
+
 def stamp(request: HttpRequest, response: HttpResponse) -> None:
     """An answer that disclosed data carries the redisclosure notice (42 CFR 2.32), one line."""
     if getattr(request, _DISCLOSED, False):

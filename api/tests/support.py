@@ -1,10 +1,14 @@
 """Tokens for the API tests: made and approved through the services, as an administrator and a
 manager would."""
 
+import contextlib
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from django.db import connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import TokenKind
@@ -112,3 +116,14 @@ def bearer(secret: str) -> dict[str, str]:
 
 def get(secret: str, url: str) -> Any:
     return Client().get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@contextlib.contextmanager
+def all_queries() -> Iterator[list[str]]:
+    """The SQL run on every database connection inside the block: an API list may read from a
+    replica's connection (`lib.db_routing`), which a capture of the default one would miss."""
+    captured: list[str] = []
+    with contextlib.ExitStack() as stack:
+        contexts = [stack.enter_context(CaptureQueriesContext(c)) for c in connections.all()]
+        yield captured
+    captured += [q["sql"] for context in contexts for q in context.captured_queries]

@@ -9,20 +9,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import QuerySet
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from api.disclosure import NOTICE_HEADER
 from api.models import TokenKind
-from api.tests.support import get, make_token
+from api.tests.support import all_queries, consent_to, get, make_token
 from appointments.models import Appointment
 from appointments.selectors import visible_appointments
 from appointments.services import book_appointment
 from assessments.models import Assessment, ItemResponse
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
-from consent.models import Disclosure
+from consent.models import Channel, Consent, Disclosure
 from directory.models import Need, ResourceOrganization, Service
 from groups.models import Group
 from organizations.models import Membership
@@ -105,6 +104,9 @@ def care(demo: DemoWorld) -> DemoWorld:
                 place="Room 2",
             )
             _refer(person, service, acting)
+            # The fixture's service token (the state warehouse) reads them as disclosures: each
+            # person has consented to it (api/tests/test_api_disclosure.py shows the refusals).
+            consent_to(person)
     circle = Group.objects.create(
         organization=pat.organization, name="Open circle", facilitator=demo.users["ana"]
     )
@@ -167,7 +169,9 @@ def test_harbors_token_lists_every_harbor_row_across_pages_and_none_of_riverside
 ) -> None:
     secret, token = make_token(scopes=CARE_READ)
     ids = _all_ids(secret, f"/api/v1/{resource}")
-    expected = {str(pk) for pk in _rows(resource, token.membership).values_list("pk", flat=True)}
+    # A group's session is no one person's, so no consent lets the warehouse have it.
+    rows = _rows(resource, token.membership).exclude(participant__isnull=True)
+    expected = {str(pk) for pk in rows.values_list("pk", flat=True)}
     assert len(expected) > 3  # more than one page
     assert sorted(ids) == sorted(expected)
     assert len(ids) == len(set(ids))  # no row twice across pages
@@ -433,12 +437,50 @@ def test_a_list_page_makes_the_same_queries_with_four_times_the_rows(
     secret, _token = make_token(scopes=CARE_READ)
 
     def queries(limit: int) -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with all_queries() as captured:
             response = get(secret, f"/api/v1/{resource}?limit={limit}")
         assert len(response.json()["items"]) == limit
         # The use count's row is made in a minute's first request (test_api_tokens counts it).
         counting = ("api_usewindow", "UPDATE", "SAVEPOINT", "RELEASE")
-        return len([q for q in captured if not any(word in q["sql"] for word in counting)])
+        reads = [q for q in captured if not any(word in q for word in counting)]
+        assert reads, "the list's reads were counted"  # on whichever connection they ran
+        return len(reads)
 
-    queries(1)  # the first request also looks up what later ones find cached
+    # The first request also looks up what later ones find cached, and accounts the people on
+    # these pages (their day's entry is then counted up, not made).
+    queries(8)
     assert queries(2) == queries(8)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_the_warehouse_gets_care_records_only_of_people_whose_consent_covers_them(
+    care: DemoWorld, resource: str
+) -> None:
+    """Plans, assessments, appointments and referrals pass the disclosure gate: the list holds
+    only the rows of people whose consent is in force, a read of another's is refused with the
+    reason, and what went is accounted, with the redisclosure notice."""
+    pat = Participant.objects.get(user=care.users["pat"])
+    Consent.objects.exclude(participant=pat).update(revoked_at=timezone.now())
+    harbor = MODELS[resource].objects.filter(organization__slug="harbor", participant__isnull=False)
+    secret, _token = make_token(scopes=CARE_READ)
+    pats = {str(pk) for pk in harbor.filter(participant=pat).values_list("pk", flat=True)}
+    assert pats and set(_all_ids(secret, f"/api/v1/{resource}", limit=100)) == pats
+    other = harbor.exclude(participant=pat).order_by("pk").first()
+    refused = get(secret, f"/api/v1/{resource}/{other.pk}")
+    assert refused.status_code == 403 and refused.json()["error"] == "no_consent"
+    read = get(secret, f"/api/v1/{resource}/{sorted(pats)[0]}")
+    assert read.status_code == 200 and NOTICE_HEADER in read
+    shared = Disclosure.objects.filter(channel=Channel.API)
+    assert set(shared.values_list("participant_id", flat=True)) == {pat.id}
+
+
+def test_a_groups_session_is_no_ones_to_share(care: DemoWorld) -> None:
+    session = Appointment.objects.get(group__isnull=False)
+    secret, _token = make_token(scopes=["appointments:read"])
+    refused = get(secret, f"/api/v1/appointments/{session.pk}")
+    assert refused.status_code == 403
+    assert "no one person's record" in refused.json()["detail"]
+    assert str(session.pk) not in _all_ids(secret, "/api/v1/appointments", limit=100)
+    # The organization's own people read it as before (its facilitator's personal token).
+    own, _token = make_token(kind=TokenKind.PERSONAL, person="ana", scopes=["appointments:read"])
+    assert get(own, f"/api/v1/appointments/{session.pk}").status_code == 200
