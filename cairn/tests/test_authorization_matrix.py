@@ -198,6 +198,7 @@ def _tokens(harbor: int, ana: int, ben: int, river: int, directory: int) -> dict
 # service account and by ana (her coach), and are not found for ben and for Riverside.
 API_LIST = _tokens(200, 200, 200, 200, 403)
 API_PAT = _tokens(200, 200, 404, 404, 403)
+API_PAT_UNSHARED = _tokens(403, 200, 404, 404, 403)  # what Pat's consent does not cover
 API_ROWS: dict[str, TokenRow] = {
     "api:participants": TokenRow(API_LIST),
     # Pat's consent to the clinic covers attendance, not contact information: its token is told
@@ -211,13 +212,17 @@ API_ROWS: dict[str, TokenRow] = {
     "api:consents": TokenRow(API_LIST),
     "api:consent": TokenRow(API_PAT, kwargs=lambda o: {"consent_id": o["consent"].id}),
     "api:plans": TokenRow(API_LIST),
-    "api:plan": TokenRow(API_PAT, kwargs=lambda o: {"plan_id": o["goal"].plan_id}),
+    # Her consent to the clinic covers attendance only: her plan, assessments and referrals are
+    # not shared with its token (403 no_consent); her appointments are.
+    "api:plan": TokenRow(API_PAT_UNSHARED, kwargs=lambda o: {"plan_id": o["goal"].plan_id}),
     "api:assessments": TokenRow(API_LIST),
-    "api:assessment": TokenRow(API_PAT, kwargs=lambda o: {"assessment_id": o["assessment"].id}),
+    "api:assessment": TokenRow(
+        API_PAT_UNSHARED, kwargs=lambda o: {"assessment_id": o["assessment"].id}
+    ),
     "api:appointments": TokenRow(API_LIST),
     "api:appointment": TokenRow(API_PAT, kwargs=lambda o: {"appointment_id": o["appointment"].id}),
     "api:referrals": TokenRow(API_LIST),
-    "api:referral": TokenRow(API_PAT, kwargs=lambda o: {"referral_id": o["referral"].id}),
+    "api:referral": TokenRow(API_PAT_UNSHARED, kwargs=lambda o: {"referral_id": o["referral"].id}),
     "api:listings": TokenRow(_tokens(200, 200, 200, 200, 200)),
     "api:listing": TokenRow(
         _tokens(200, 200, 200, 404, 200), kwargs=lambda o: {"listing_id": o["listing"].id}
