@@ -326,9 +326,10 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     # not answered within the program's days (its setting, then the referrals:
     # referrals.selectors.silent_for_today); 3 for the audit row (no session
     # save: the idle clock is written at most every 10 seconds); 1 for the navigation's counts
-    # (due today, unread messages: cairn.nav_selectors); 2 for SUPRT due (the coach's people
-    # where the organization reports SUPRT, then their SUPRT-A records: assessments.suprt).
-    assert today_small == 27
+    # (due today, unread messages: cairn.nav_selectors); 3 for SUPRT due (the coach's people
+    # where the organization reports SUPRT, then their SUPRT-A records, then the names of those
+    # due: assessments.suprt).
+    assert today_small == 28
     assert timeline_small <= 14
 
 
