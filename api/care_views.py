@@ -68,7 +68,7 @@ def _goal(g: Goal) -> dict[str, Any]:
         "supports": g.supports,
         "status": g.status,
         "version": g.version,
-        "steps": [_step(s) for s in g.steps.all()],
+        "steps": [_step(step) for step in g.steps.all()],
         "created_at": g.created_at,
         "updated_at": g.updated_at,
     }
