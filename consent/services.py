@@ -270,18 +270,18 @@ def disclose(
             organization=acting.organization,
             at=timezone.now(),
         )
-        disclosure = Disclosure.objects.create(
-            organization=acting.organization,
-            participant=person,
+        disclosure = _entry(
+            acting=acting,
+            person=person,
             consent=consent,
             legal_basis=legal_basis,
-            basis_reason=basis_reason.strip()[:300],
-            recipient=recipient.strip(),
-            purpose=purpose.strip(),
+            basis_reason=basis_reason,
+            recipient=recipient,
+            purpose=purpose,
             categories=categories,
-            disclosed_by=acting.user,
             document_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
         )
+        disclosure.save()
         record_member_action(
             acting=acting,
             action=Action.EXPORT,
@@ -290,6 +290,33 @@ def disclose(
             changed_fields=categories,
         )
     return DisclosedDocument(disclosure, html, (disclosure,))
+
+
+def _entry(
+    *,
+    acting: Membership,
+    person: Participant,
+    consent: Consent | None,
+    legal_basis: str,
+    basis_reason: str,
+    recipient: str,
+    purpose: str,
+    categories: list[str],
+    **kept: Any,
+) -> Disclosure:
+    """One accounting entry, unsaved: what each disclosure writes down, however it went."""
+    return Disclosure(
+        organization=acting.organization,
+        participant=person,
+        consent=consent,
+        legal_basis=legal_basis,
+        basis_reason=basis_reason.strip()[:300],
+        recipient=recipient.strip(),
+        purpose=purpose.strip(),
+        categories=categories,
+        disclosed_by=acting.user,
+        **kept,
+    )
 
 
 def _account_reads(
@@ -311,10 +338,6 @@ def _account_reads(
     now = timezone.now()
     day_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
     wanted = sorted(set(categories))
-
-    def key(participant_id: Any, consent_id: Any) -> tuple[Any, Any]:
-        return (participant_id, consent_id)
-
     with transaction.atomic():
         today: dict[tuple[Any, Any], Disclosure] = {}
         for row in (
@@ -329,33 +352,33 @@ def _account_reads(
             .order_by("disclosed_at")
         ):
             if sorted(row.categories) == wanted:
-                today.setdefault(key(row.participant_id, row.consent_id), row)
+                today.setdefault((row.participant_id, row.consent_id), row)
         written: list[Disclosure] = []
         counted: list[Any] = []
         made: list[Disclosure] = []
         for person in people:
             consent = consents.get(person.id)
-            earlier = today.get(key(person.id, consent.id if consent else None))
+            slot = (person.id, consent.id if consent else None)
+            earlier = today.get(slot)
             if earlier is not None:
                 counted.append(earlier.pk)
                 written.append(earlier)
                 continue
-            entry = Disclosure(
-                organization=acting.organization,
-                participant=person,
+            entry = _entry(
+                acting=acting,
+                person=person,
                 consent=consent,
                 legal_basis=legal_basis,
-                basis_reason=basis_reason.strip()[:300],
-                recipient=recipient.strip(),
-                purpose=purpose.strip(),
+                basis_reason=basis_reason,
+                recipient=recipient,
+                purpose=purpose,
                 categories=wanted,
-                disclosed_by=acting.user,
                 disclosed_at=now,
                 document_sha256="",
                 channel=Channel.API,
                 last_read_at=now,
             )
-            today[key(person.id, consent.id if consent else None)] = entry
+            today[slot] = entry
             made.append(entry)
             written.append(entry)
         if counted:

@@ -118,6 +118,19 @@ def get(secret: str, url: str) -> Any:
     return Client().get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
+def list_reads(secret: str, url: str, limit: int) -> int:
+    """How many reads one page of `limit` rows of an API list makes (it must fill the page),
+    counted on every connection; the use count's writes are left out (a minute's first request
+    makes its row: test_api_tokens counts it)."""
+    with all_queries() as captured:
+        response = get(secret, f"{url}?limit={limit}")
+    assert len(response.json()["items"]) == limit
+    counting = ("api_usewindow", "UPDATE", "SAVEPOINT", "RELEASE")
+    reads = [q for q in captured if not any(word in q for word in counting)]
+    assert reads, "the list's reads were counted"  # on whichever connection they ran
+    return len(reads)
+
+
 @contextlib.contextmanager
 def all_queries() -> Iterator[list[str]]:
     """The SQL run on every database connection inside the block: an API list may read from a
