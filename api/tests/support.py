@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -140,3 +141,24 @@ def all_queries() -> Iterator[list[str]]:
         contexts = [stack.enter_context(CaptureQueriesContext(c)) for c in connections.all()]
         yield captured
     captured += [q["sql"] for context in contexts for q in context.captured_queries]
+
+
+# The two people the disclosure tests share with the warehouse, or not (REST and FHIR alike).
+@pytest.fixture(name="pat")
+def pat_fixture(demo: DemoWorld) -> Participant:
+    return Participant.objects.get(user=demo.users["pat"])
+
+
+@pytest.fixture(name="luz")
+def luz_fixture(demo: DemoWorld, pat: Participant) -> Participant:
+    """Another of Harbor's participants, named Luz, who has given the warehouse no consent."""
+    person = (
+        Participant.objects.filter(organization__slug="harbor", merged_into__isnull=True)
+        .exclude(pk=pat.pk)
+        .order_by("id")
+        .first()
+    )
+    assert person is not None
+    Participant.objects.filter(pk=person.pk).update(preferred_name="Luz")
+    person.refresh_from_db()
+    return person

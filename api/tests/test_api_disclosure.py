@@ -3,19 +3,20 @@ Pat (who consents) and not Luz (who does not), is told why it may not read Luz, 
 Pat is accounted in her disclosures, where she and her coach see it. Personal tokens are the
 organization's own use and disclose nothing."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from api.disclosure import NOTICE_HEADER
 from api.models import ApiToken, TokenKind
-from api.tests.support import (
+from api.tests.support import (  # noqa: F401 - the *_fixture names are fixtures
     READ_ALL,
     WAREHOUSE,
     consent_to,
     get,
+    luz_fixture,
     make_token,
     member,
+    pat_fixture,
 )
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
@@ -29,26 +30,6 @@ from participants.models import Participant
 def text_of(content: bytes) -> str:
     """The page's main text, as a person reads it."""
     return " ".join(e.text for e in elements(content.decode(), "main"))
-
-
-@pytest.fixture
-def pat(demo: DemoWorld) -> Participant:
-    return Participant.objects.get(user=demo.users["pat"])
-
-
-@pytest.fixture
-def luz(demo: DemoWorld, pat: Participant) -> Participant:
-    """Another of Harbor's participants, who has given the warehouse no consent."""
-    person = (
-        Participant.objects.filter(organization__slug="harbor", merged_into__isnull=True)
-        .exclude(pk=pat.pk)
-        .order_by("id")
-        .first()
-    )
-    assert person is not None
-    Participant.objects.filter(pk=person.pk).update(preferred_name="Luz")
-    person.refresh_from_db()
-    return person
 
 
 def _ids(secret: str, url: str) -> set[str]:

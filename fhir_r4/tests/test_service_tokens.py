@@ -6,12 +6,19 @@ accounted in their disclosures."""
 import json
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from api.models import TokenKind
 from api.services import revoke_token
-from api.tests.support import WAREHOUSE, consent_to, get, make_token, member
+from api.tests.support import (  # noqa: F401 - the *_fixture names are fixtures
+    WAREHOUSE,
+    consent_to,
+    get,
+    luz_fixture,
+    make_token,
+    member,
+    pat_fixture,
+)
 from cairn.demo import DemoWorld
 from consent.models import Channel, Disclosure
 from consent.services import revoke_consent
@@ -20,24 +27,6 @@ from participants.models import Participant
 
 EVERY_READ = ["participants:read", "contacts:read", "plans:read", "assessments:read"]
 NOTICE_URL = "StructureDefinition/redisclosure-notice"
-
-
-@pytest.fixture
-def pat(demo: DemoWorld) -> Participant:
-    return Participant.objects.get(user=demo.users["pat"])
-
-
-@pytest.fixture
-def luz(demo: DemoWorld, pat: Participant) -> Participant:
-    """Another of Harbor's participants, who has given the warehouse no consent."""
-    person = (
-        Participant.objects.filter(organization__slug="harbor", merged_into__isnull=True)
-        .exclude(pk=pat.pk)
-        .order_by("id")
-        .first()
-    )
-    assert person is not None
-    return person
 
 
 def _body(response: Any) -> dict[str, Any]:
