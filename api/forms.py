@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.models import Level, Resource, TokenKind, scope
+from api.models import Level, TokenKind, offered_scopes
 from lib.once import OneTimeKeyForm
 from organizations.models import Membership, Organization, Role
 
@@ -50,11 +50,7 @@ class TokenForm(OneTimeKeyForm, forms.Form):
     )
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"),
-        choices=[
-            (scope(resource, level), f"{label}: {level_label}")
-            for resource, label in Resource.choices
-            for level, level_label in Level.choices
-        ],
+        choices=offered_scopes,
         widget=forms.CheckboxSelectMultiple,
     )
     lifetime = forms.TypedChoiceField(

@@ -48,6 +48,22 @@ def scope(resource: str, level: str) -> str:
     return f"{resource}:{level}"
 
 
+# What the API can write: a contact (a peer's note). Every resource can be read; a write scope is
+# offered only where an operation writes, so a token never claims a power it cannot use.
+WRITABLE = frozenset({Resource.CONTACTS})
+
+
+def offered_scopes() -> list[tuple[str, str]]:
+    """Every scope a token may hold, as the token form lists them: (scope, "label: level") in
+    the language of the request."""
+    return [
+        (scope(resource, level), f"{label}: {level_label}")
+        for resource, label in Resource.choices
+        for level, level_label in Level.choices
+        if level == Level.READ or resource in WRITABLE
+    ]
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def in_organization(self, organization: Organization) -> "ApiTokenQuerySet":
         return self.filter(organization=organization)

@@ -14,7 +14,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import SERVICE_ACCOUNT_PREFIX
-from api.models import ApiToken, KeptReply, Level, Resource, TokenKind, UseWindow
+from api.models import (
+    ApiToken,
+    KeptReply,
+    Level,
+    Resource,
+    TokenKind,
+    UseWindow,
+    offered_scopes,
+)
 from audit.models import Action
 from audit.services import Target, record_member_action
 from organizations.access_services import DecisionRefused, check_second_person
@@ -38,6 +46,10 @@ class NewToken:
 
 class WriteScopeRefused(Exception):
     """A service account's token asked to write: a system reads; records are written by people."""
+
+
+class UnknownScope(Exception):
+    """A scope no operation checks (a write where the API writes nothing): never granted."""
 
 
 class NoRecipient(Exception):
@@ -82,6 +94,8 @@ def create_token(
     personal token names none (a staff member's own use)."""
     if kind == TokenKind.SERVICE and any(s.endswith(f":{Level.WRITE}") for s in scopes):
         raise WriteScopeRefused
+    if not set(scopes) <= {name for name, _label in offered_scopes()}:
+        raise UnknownScope
     recipient, purpose = recipient.strip(), purpose.strip()
     if kind == TokenKind.SERVICE and not (recipient and purpose):
         raise NoRecipient

@@ -161,3 +161,19 @@ def test_the_form_offers_the_recipients_consents_name(demo: DemoWorld) -> None:
     offered = {e.attrs.get("value") for e in elements(page, "option")}
     assert {"County health department", "Care coordination"} <= offered
     assert "Pat" not in offered
+
+
+def test_the_token_form_offers_a_write_scope_only_where_the_api_writes(demo: DemoWorld) -> None:
+    client = _client(demo, "max")
+    reader = _Inputs()
+    reader.feed(client.get(reverse("api_tokens:new")).content.decode())
+    offered = {a["value"] for a in reader.found if a.get("name") == "scopes"}
+    assert {"participants:read", "contacts:read", "contacts:write", "directory:read"} <= offered
+    assert {s for s in offered if s.endswith(":write")} == {"contacts:write"}
+    response = client.post(
+        reverse("api_tokens:new"),
+        _filled(client, kind="personal", person="", scopes=["participants:write"]),
+    )
+    assert response.status_code == 400
+    assert "participants:write is not one of the available choices" in response.content.decode()
+    assert not ApiToken.objects.exists()

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from api.models import ApiToken, TokenKind
-from api.services import WriteScopeRefused, create_token
+from api.services import UnknownScope, WriteScopeRefused, create_token
 from api.tests.support import READ_ALL, consent_everyone, get, list_reads, make_token, member
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
@@ -245,6 +245,19 @@ def test_a_manager_token_cannot_write_contacts_and_a_service_token_cannot_be_mad
             scopes=["contacts:write"],
             expires_on_days=30,
         )
+
+
+def test_a_scope_no_operation_checks_is_never_granted(demo: DemoWorld) -> None:
+    with pytest.raises(UnknownScope):
+        create_token(
+            acting=member(demo, "max"),
+            kind=TokenKind.PERSONAL,
+            person=member(demo, "ana"),
+            name="Ana's plans",
+            scopes=["plans:read", "plans:write"],
+            expires_on_days=30,
+        )
+    assert not ApiToken.objects.filter(name="Ana's plans").exists()
 
 
 def test_consents_and_contacts_read_in_scope_and_not_beyond(demo: DemoWorld) -> None:
