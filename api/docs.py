@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja.openapi.docs import DocsBase
 
@@ -251,13 +252,25 @@ def scopes_of(api: "NinjaAPI") -> dict[str, str]:
     return found
 
 
+# The schema is fixed once the code is loaded: each (API, language, path) is read into rows once
+# per process, not on every view of the page.
+_READ: dict[tuple[int, str, tuple[tuple[str, Any], ...]], tuple[dict[str, Any], list[Tag]]] = {}
+
+
+def _read(api: "NinjaAPI", path_params: dict[str, Any]) -> tuple[dict[str, Any], list[Tag]]:
+    key = (id(api), get_language() or "", tuple(sorted(path_params.items())))
+    if key not in _READ:
+        schema = api.get_openapi_schema(path_params=path_params)
+        _READ[key] = (schema, reference(schema, scopes_of(api)))
+    return _READ[key]
+
+
 class CairnDocs(DocsBase):
     """Ninja's documentation hook, answered with Cairn's page (no sign-in: it holds no data)."""
 
     def render_page(self, request: HttpRequest, api: "NinjaAPI", **kwargs: Any) -> HttpResponse:
-        schema = api.get_openapi_schema(path_params=kwargs)
+        schema, tags = _read(api, kwargs)
         info = schema.get("info", {})
-        tags = reference(schema, scopes_of(api))
         return render(
             request,
             "api/docs.html",

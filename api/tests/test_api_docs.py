@@ -145,3 +145,26 @@ def test_the_page_speaks_spanish_to_a_member_who_chose_it(demo: DemoWorld, clien
     h2s = [text for tag, _id, text in page.headings if tag == "h2"]
     assert "En esta página" in h2s and "Antes de empezar" in h2s
     assert "On this page" not in html and "Before you start" not in html
+
+
+def test_the_schema_is_read_once_per_language_not_on_every_view(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from api import docs
+
+    monkeypatch.setattr(docs, "_READ", {})
+    built: list[str] = []
+    original = api.get_openapi_schema
+
+    def counted(**kwargs: object) -> dict[str, object]:
+        built.append(translation.get_language() or "")
+        return original(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "get_openapi_schema", counted)
+    client = Client()
+    first = client.get(DOCS).content.decode()
+    assert client.get(DOCS).content.decode() == first
+    spanish = client.get(DOCS, headers={"accept-language": "es"}).content.decode()
+    client.get(DOCS, headers={"accept-language": "es"})
+    assert built == ["en", "es"]
+    assert spanish != first
