@@ -27,6 +27,7 @@ from audit.services import Target, record_page_view
 from consent.models import Category, Consent
 from consent.services import consents_covering, disclose
 from exports.services import redisclosure_notice
+from lib.blind_index import keyed_hash
 from participants.models import Participant
 
 # What each resource shares, in the categories a consent names: the one mapping, which FHIR
@@ -106,16 +107,8 @@ def shared_rows(request: HttpRequest, rows: QuerySet[Any], resource: str) -> Que
     people = covered(request, access, categories_of(resource))
     rows = rows.filter(**{f"{_participant_path(rows.model)}__in": list(people)})
     if rows.model is Consent:
-        # Of each person's consents, only those naming the recipient.
-        wanted = access.token.recipient.strip().lower()
-        naming = [
-            c.id
-            for c in Consent.objects.filter(
-                organization=access.organization, participant_id__in=list(people)
-            )
-            if c.recipient.strip().lower() == wanted
-        ]
-        rows = rows.filter(id__in=naming)
+        # Of each person's consents, only those naming the recipient (by its keyed hash).
+        rows = rows.filter(recipient_hash=keyed_hash(access.token.recipient))
     return rows
 
 
@@ -185,9 +178,7 @@ def opened(request: HttpRequest, resource: str, row: Model) -> None:
     if access is not None:
         if person.id not in covered(request, access, categories_of(resource)):
             raise _refused(access, resource)
-        if isinstance(row, Consent) and (
-            row.recipient.strip().lower() != access.token.recipient.strip().lower()
-        ):
+        if isinstance(row, Consent) and not row.names(access.token.recipient):
             raise _refused(access, resource)
         _account(request, access, resource, [person])
     record_page_view(request=request, target=Target.of(row), participant_id=person.id)

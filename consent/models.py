@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, normalized
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
@@ -50,7 +51,7 @@ class ConsentStatus(models.TextChoices):
     NOT_SIGNED = "not_signed", _("Not signed")
 
 
-class ConsentQuerySet(ParticipantOwnedQuerySet["Consent"]):
+class ConsentQuerySet(HashedQuerySet["Consent"], ParticipantOwnedQuerySet["Consent"]):
     def active(self, today: date | None = None) -> "ConsentQuerySet":
         today = today or timezone.localdate()
         return (
@@ -71,7 +72,7 @@ class ConsentQuerySet(ParticipantOwnedQuerySet["Consent"]):
         return self.filter(signature_requested_at__isnull=False, answer="", revoked_at__isnull=True)
 
 
-class Consent(models.Model):
+class Consent(HashedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="consents")
@@ -81,6 +82,9 @@ class Consent(models.Model):
         _("includes counselling-style notes (needs its own consent)"), default=False
     )
     recipient = EncryptedCharField(_("to whom (person, organization or class)"), max_length=200)
+    # The recipient's keyed hash (lib.blind_index): an outside system's token finds the consents
+    # that name it in SQL, without decrypting every consent of the organization.
+    recipient_hash = KeyedHashField(source="recipient", db_index=True)
     purpose = EncryptedCharField(_("purpose"), max_length=300)
     treatment_payment_operations = models.BooleanField(
         _("single consent for treatment, payment and health care operations"), default=False
@@ -121,6 +125,11 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.purpose})"
+
+    def names(self, recipient: str) -> bool:
+        """Whether this consent names `recipient`, however either is cased or spaced (the
+        comparison `recipient_hash` makes in SQL)."""
+        return normalized(self.recipient) == normalized(recipient)
 
     def status(self, today: date | None = None) -> str:
         today = today or timezone.localdate()

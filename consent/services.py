@@ -27,6 +27,7 @@ from consent.models import (
 )
 from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
+from lib.blind_index import keyed_hash, normalized
 from organizations.models import Membership, Organization
 from participants.models import Participant
 
@@ -153,21 +154,33 @@ def revoke_consent(*, acting: Membership, consent: Consent, note: str) -> None:
 
 
 def _matches(consent: Consent, *, recipient: str, purpose: str, categories: list[str]) -> bool:
-    same_recipient = consent.recipient.strip().lower() == recipient.strip().lower()
-    same_purpose = (
-        consent.treatment_payment_operations
-        or consent.purpose.strip().lower() == purpose.strip().lower()
-    )
+    same_recipient = consent.names(recipient)
+    # The same words however they are cased or spaced, as the recipient's are compared.
+    same_purpose = consent.treatment_payment_operations or normalized(
+        consent.purpose
+    ) == normalized(purpose)
     return same_recipient and same_purpose and consent.covers(categories)
 
 
 def matching_consent(
     *, participant: Participant, recipient: str, purpose: str, categories: list[str]
 ) -> Consent | None:
-    for consent in Consent.objects.active().filter(participant=participant):
+    rows = Consent.objects.active().filter(
+        participant=participant, recipient_hash=keyed_hash(recipient)
+    )
+    for consent in rows:
         if _matches(consent, recipient=recipient, purpose=purpose, categories=categories):
             return consent
     return None
+
+
+# A consent's encrypted columns the match does not read (signatures, the drawing among them): left
+# undecrypted when a whole organization's consents are matched.
+_NOT_MATCHED = tuple(
+    f.name
+    for f in Consent._meta.concrete_fields
+    if getattr(f, "encrypted", False) and f.name not in ("recipient", "purpose")
+)
 
 
 def consents_covering(
@@ -175,10 +188,15 @@ def consents_covering(
 ) -> dict[Any, Consent]:
     """Each participant of the organization whose active consent covers sharing `categories`
     with `recipient` for `purpose`, with that consent: the people a list or an export to an
-    outside system may hold. Recipient and purpose are encrypted, so the match is made here, one
-    query for the organization's active consents, not in SQL."""
+    outside system may hold. Recipient and purpose are encrypted: SQL finds the consents naming the
+    recipient by its keyed hash, and the match is confirmed here on the decrypted values."""
     found: dict[Any, Consent] = {}
-    for consent in Consent.objects.active().filter(organization=organization).order_by("id"):
+    rows = (
+        Consent.objects.active()
+        .filter(organization=organization, recipient_hash=keyed_hash(recipient))
+        .defer(*_NOT_MATCHED)
+    )
+    for consent in rows.order_by("id"):
         if consent.participant_id not in found and _matches(
             consent, recipient=recipient, purpose=purpose, categories=categories
         ):

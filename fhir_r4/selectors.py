@@ -21,6 +21,7 @@ from fhir_r4 import builders
 from fhir_r4.access import SCOPE_OF, FhirAccess, visible_participants
 from fhir_r4.builders import Resource
 from fhir_r4.codes import canonical
+from lib.blind_index import keyed_hash
 from participants.models import Participant
 from plans.models import ActionStep, Goal, RecoveryPlan
 
@@ -251,8 +252,7 @@ def consents(access: FhirAccess, participant: Participant) -> Any:
     )
     if access.is_disclosure:
         # An outside recipient sees the consents that name them, not the person's others.
-        wanted = access.recipient.strip().lower()
-        return [c for c in rows if c.recipient.strip().lower() == wanted]
+        return rows.filter(recipient_hash=keyed_hash(access.recipient))
     return rows
 
 

@@ -3,6 +3,8 @@ Pat (who consents) and not Luz (who does not), is told why it may not read Luz, 
 Pat is accounted in her disclosures, where she and her coach see it. Personal tokens are the
 organization's own use and disclose nothing."""
 
+from unittest import mock
+
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +26,8 @@ from cairn.tests.html_parts import elements
 from consent.models import Channel, Disclosure
 from consent.services import revoke_consent
 from encounters.models import Encounter
+from lib import crypto
+from lib.blind_index import keyed_hash
 from participants.models import Participant
 
 
@@ -190,6 +194,37 @@ def test_the_warehouse_sees_only_the_consents_that_name_it(
     refused = get(secret, f"/api/v1/consents/{other.id}")
     assert refused.status_code == 403
     assert "Harbor Medical Associates" not in refused.content.decode()
+
+
+def test_a_consent_naming_the_warehouse_in_other_case_and_spacing_still_names_it(
+    demo: DemoWorld, pat: Participant, luz: Participant
+) -> None:
+    consent = consent_to(pat, recipient="  state DATA   warehouse ")
+    assert consent.recipient_hash == keyed_hash(WAREHOUSE) != ""
+    secret, _token = make_token()
+    assert _ids(secret, "/api/v1/participants") == {str(pat.id)}
+    assert _ids(secret, "/api/v1/consents") == {str(consent.id)}
+
+
+def test_the_gate_decrypts_only_the_consents_naming_the_recipient(
+    demo: DemoWorld, pat: Participant, luz: Participant
+) -> None:
+    consent_to(pat)
+    for n in range(6):
+        consent_to(luz, recipient=f"Clinic {n}")
+    secret, _token = make_token()
+    read: list[str] = []
+    real = crypto.decrypt
+
+    def counting(stored: str) -> str:
+        read.append(real(stored))
+        return real(stored)
+
+    with mock.patch.object(crypto, "decrypt", counting):
+        assert _ids(secret, "/api/v1/participants") == {str(pat.id)}
+    assert not [text for text in read if text.startswith("Clinic")]
+    # Of Pat's consent, only what the match reads: the recipient and the purpose.
+    assert read.count(WAREHOUSE) == 1 and "Harbor" not in " ".join(read)
 
 
 def test_a_service_token_that_names_no_recipient_shares_nothing(

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.api import api
-from api.models import Level, Resource, TokenKind, scope
+from api.models import TokenKind, offered_scopes
 from api.tests.support import make_token
 from cairn.demo import DemoWorld
 
@@ -54,7 +54,7 @@ def api_schema(demo: DemoWorld, settings: Any) -> Iterator[Any]:
 @pytest.fixture
 def ana_secret(demo: DemoWorld) -> str:
     """Ana's personal token with every scope: reads her caseload, writes her contacts."""
-    every = [scope(resource, level) for resource in Resource.values for level in Level.values]
+    every = [name for name, _label in offered_scopes()]
     secret, _token = make_token(kind=TokenKind.PERSONAL, person="ana", scopes=every)
     return secret
 
