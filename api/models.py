@@ -121,6 +121,12 @@ class ApiToken(models.Model):
         not (it is a staff member's own reading)."""
         return self.kind == TokenKind.SERVICE
 
+    def scope_words(self) -> list[tuple[str, str]]:
+        """Each scope in words with its API name, for the people who approve and review it:
+        ("Contacts (notes): read", "contacts:read"). A scope no longer offered shows its name."""
+        words = dict(offered_scopes())
+        return [(str(words.get(name, name)), name) for name in self.scopes]
+
     @property
     def is_approved(self) -> bool:
         return not self.needs_approval or self.approved_at is not None

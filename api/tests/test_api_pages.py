@@ -112,6 +112,10 @@ def test_the_manager_approves_and_the_maker_is_told_someone_else_must(demo: Demo
         for f in elements(manager.get(detail).content.decode(), "form")
         if f.attrs.get("action") == approve
     ]
+    # The person approving reads what the token may do in words, with the API's names beside.
+    shown = [" ".join(e.text.split()) for e in elements(manager.get(detail).content.decode(), "li")]
+    assert "Participants: read (participants:read)" in shown
+    assert "Resource directory: read (directory:read)" in shown
     manager.post(approve)
     token.refresh_from_db()
     assert token.approved_by == demo.users["mia"]
