@@ -209,4 +209,5 @@ def opened_unowned(request: HttpRequest, row: Model) -> None:
 def stamp(request: HttpRequest, response: HttpResponse) -> None:
     """An answer that disclosed data carries the redisclosure notice (42 CFR 2.32), one line."""
     if getattr(request, _DISCLOSED, False):
-        response[NOTICE_HEADER] = re.sub(r"\s+", " ", redisclosure_notice()).strip()
+        heading, _gap, body = redisclosure_notice().partition("\n\n")
+        response[NOTICE_HEADER] = heading + ": " + re.sub(r"\s+", " ", body).strip()

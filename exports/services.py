@@ -85,7 +85,9 @@ class ExportFile:
 def redisclosure_notice() -> str:
     """The §2.32 notice as plain text, from the same template the consent service attaches."""
     html = render_to_string("consent/_redisclosure_notice.html")
-    paragraphs = [re.sub(r"\s+", " ", strip_tags(p)).strip() for p in html.split("</")]
+    # Each heading and paragraph is a paragraph of text; no tag, whole or cut, is left in it.
+    blocks = re.split(r"</(?:h[1-6]|p|li|div|section)\s*>", html)
+    paragraphs = [re.sub(r"\s+", " ", strip_tags(block)).strip() for block in blocks]
     return "\n\n".join(p for p in paragraphs if p) + "\n"
 
 

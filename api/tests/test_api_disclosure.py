@@ -103,6 +103,10 @@ def test_reading_pat_writes_one_entry_a_day_counting_reads_with_the_notice(
         assert response.status_code == 200
         assert response.json()["preferred_name"] == "Pat"
         assert "42 CFR part 2" in response[NOTICE_HEADER]
+        assert response[NOTICE_HEADER].startswith(
+            "Notice to the person receiving this information: This information comes from"
+        )
+        assert ">" not in response[NOTICE_HEADER]
     entry = Disclosure.objects.get(participant=pat)
     assert (entry.consent_id, entry.reads, entry.disclosed_by_id) == (
         consent.id,

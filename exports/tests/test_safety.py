@@ -218,7 +218,12 @@ def test_outside_export_includes_only_consenting_people_and_lists_the_rest(demo)
     archive = zipfile.ZipFile(io.BytesIO(result.content))
     names = archive.namelist()
     assert names[0] == "READ-FIRST-redisclosure-notice.txt"
-    assert "42 CFR part 2" in archive.read(names[0]).decode()
+    notice = archive.read(names[0]).decode()
+    assert "42 CFR part 2" in notice
+    # Plain text, paragraph by paragraph: the heading first, no tag or part of one left.
+    assert notice.split("\n\n")[0] == "Notice to the person receiving this information"
+    assert len(notice.strip().split("\n\n")) == 3
+    assert "<" not in notice and ">" not in notice
     rows = read_csv(archive.read(names[1]))
     assert {r["participant_id"] for r in rows} == {str(pat.id)}
     assert Disclosure.objects.get().participant == pat
