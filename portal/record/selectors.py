@@ -69,6 +69,12 @@ class AccessLine:
     def day(self) -> date:
         return timezone.localtime(self.when).date()
 
+    @property
+    def one_moment(self) -> bool:
+        """All of it in one minute: one time to show, not "from 11:04 to 11:04"."""
+        first = self.first or self.when
+        return first.replace(second=0, microsecond=0) == self.when.replace(second=0, microsecond=0)
+
 
 def _part(target_type: str) -> Any:
     if target_type in PART_WORDS:
@@ -111,6 +117,8 @@ def _who(row: dict[str, Any]) -> str:
 
 
 def _role_words(row: dict[str, Any]) -> str:
+    if row["actor_id"] is None:
+        return ""  # Cairn itself holds no role
     if (row["actor__username"] or "").startswith(SERVICE_ACCOUNT_PREFIX):
         # An API service token's reads: another organization's system, not a person here.
         return str(_("a computer system outside the program"))

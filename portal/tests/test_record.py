@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
+from cairn.tests.html_parts import elements
 from consent.models import Consent, Disclosure
 from encounters.models import Encounter, NoteState
 from participants.models import Participant
@@ -219,3 +220,46 @@ def test_who_has_looked_in_spanish_counts_in_spanish(demo, client_for) -> None:
         client_for("ana").get(f"/contacts/timeline/{pat.id}/")
     full = spanish_pat().get("/me/record/access/").content.decode()
     assert "3 veces" in full and "3 times" not in full
+
+
+def test_who_has_looked_shows_one_time_for_a_minute_and_a_span_for_longer(demo, client_for) -> None:
+    from audit.services import Target, record_event
+
+    pat = _pat(demo)
+    start = timezone.now().replace(hour=15, minute=0, second=5, microsecond=0)
+    seconds = [0, 20, 40, 60 * 60]  # three in one minute on the timeline, then the plan an hour on
+    for n, later in enumerate(seconds):
+        with mock.patch("django.utils.timezone.now", return_value=start + timedelta(seconds=later)):
+            record_event(
+                action=Action.VIEW,
+                actor=demo.users["sam"],
+                organization=pat.organization,
+                role="supervisor",
+                target=Target(type="encounters.timeline" if n < 3 else "plans.plan", id="1"),
+                participant_id=pat.id,
+            )
+            record_event(
+                action=Action.VIEW,
+                actor=demo.users["sam"],
+                organization=pat.organization,
+                role="supervisor",
+                target=Target(type="plans.plan", id="1"),
+                participant_id=pat.id,
+            )
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        record_event(
+            action=Action.UPDATE,
+            actor=None,
+            organization=pat.organization,
+            role="partner",
+            target=Target(type="participants.participant", id=str(pat.id)),
+            participant_id=pat.id,
+        )
+    page = client_for("pat").get("/me/record/access/").content.decode()
+    lines = [" ".join(li.text.split()) for li in elements(page, "li") if "Sam" in li.text]
+    timeline = next(line for line in lines if "list of contacts" in line)
+    plan = next(line for line in lines if "recovery plan" in line)
+    assert "3 times" in timeline and " from " not in timeline
+    assert "5 times" in plan and " from " in plan and " to " in plan
+    cairn = [" ".join(li.text.split()) for li in elements(page, "li") if "Cairn itself" in li.text]
+    assert cairn and all("(" not in line for line in cairn)
