@@ -16,7 +16,9 @@ generated episodes and edge days, on PostgreSQL and on SQLite: one text per data
 `aggregates.vendor_sql`, as for the BARC-10 figures.
 """
 
+import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -36,11 +38,10 @@ from reports.aggregates import vendor_sql
 from reports.figures import Range, Rate
 from reports.suprt_figures import POINTS
 
-# Each episode's windows (point, the label a record is stored under, opens, closes), then per
-# point the windows that closed in the range and those with a SUPRT-A inside. `calendar` holds
-# the years in which an annual window closing in the range can have its anniversary, so each
-# episode meets only those (one or two for a year's range), not fifty.
-COMPLETION = """
+# Each episode's windows (point, the label a record is stored under, opens, closes). `calendar`
+# holds the years in which an annual window closing in the range can have its anniversary, so
+# each episode meets only those (one or two for a year's range), not fifty.
+WINDOWS = """
 WITH RECURSIVE calendar(year) AS (
     SELECT CAST(%s AS integer) UNION ALL SELECT year + 1 FROM calendar WHERE year < %s
 ), first_baseline AS (
@@ -67,18 +68,30 @@ WITH RECURSIVE calendar(year) AS (
     UNION ALL
     SELECT id, ended_on, '{closeout}', '{closeout}', ended_on, {closeout_closes}
     FROM episode WHERE ended_on IS NOT NULL
-)
-SELECT point, count(*), count(*) FILTER (WHERE EXISTS (
+)"""
+# A window `w` is done by a SUPRT-A stored under its label and dated inside it.
+DONE = """EXISTS (
     SELECT 1 FROM ({records}) AS r
     WHERE r.participant_id = w.id AND r.schedule_point = w.label
       AND r.administered_on <= w.closes AND (w.opens IS NULL OR r.administered_on >= w.opens)
-))
-FROM window_ AS w
-WHERE w.closes >= %s AND w.closes <= %s
-  -- Care that ended before or during a 6-month or annual window needs no reassessment.
-  AND (w.point IN ('{baseline}', '{closeout}') OR w.ended_on IS NULL OR w.ended_on > w.closes)
+)"""
+# The windows counted: those that closed in the range, except a 6-month or annual one of care
+# that ended before or during it (no reassessment is needed then).
+COUNTED = """w.closes >= %s AND w.closes <= %s
+  AND (w.point IN ('{baseline}', '{closeout}') OR w.ended_on IS NULL OR w.ended_on > w.closes)"""
+
+# Per time point, the windows counted and those done (constant texts put together: no input).
+COMPLETION = f"""{WINDOWS}
+SELECT point, count(*), count(*) FILTER (WHERE {DONE})
+FROM window_ AS w WHERE {COUNTED}
 GROUP BY point
-"""
+"""  # noqa: S608
+# The people with a window of one time point counted, and whether all of theirs were done.
+PEOPLE = f"""{WINDOWS}
+SELECT w.id, count(*) FILTER (WHERE {DONE}) = count(*)
+FROM window_ AS w WHERE {COUNTED} AND w.point = %s
+GROUP BY w.id
+"""  # noqa: S608
 
 # What differs between the databases: a date some days after another (SQLite keeps dates as ISO
 # text), a date's year, and an anniversary in a given calendar year.
@@ -101,11 +114,13 @@ VENDOR = {
 }
 
 
-def text(vendor: dict[str, str], *, episodes: str, records: str) -> str:
+def text(query: str, vendor: dict[str, str], *, episodes: str, records: str) -> str:
+    """`COMPLETION` or `PEOPLE` in this database's words."""
+
     def after(day: str, days: int) -> str:
         return vendor["days_after"].format(day=day, days=days)
 
-    return COMPLETION.format(
+    return query.format(
         episodes=episodes,
         records=records,
         year_of_anchor=vendor["year_of_anchor"],
@@ -128,6 +143,27 @@ def completion(
     *, organization: Organization, people: "QuerySet[Participant]", period: Range
 ) -> dict[str, Rate]:
     """`suprt_figures.completion` of the people's episodes, counted in the database: 1 query."""
+    with read_connection().cursor() as cursor:
+        cursor.execute(*_query(COMPLETION, organization=organization, people=people, period=period))
+        counted = {point: Rate(done, due) for point, due, done in cursor.fetchall()}
+    return {str(point): counted.get(str(point), Rate(0, 0)) for point in POINTS}
+
+
+def people_at(
+    point: str, *, organization: Organization, people: "QuerySet[Participant]", period: Range
+) -> dict[uuid.UUID, bool]:
+    """The people behind one time point's rate (`suprt_figures.points`), and whether a SUPRT-A
+    did each of their windows there (a person with two annual windows in a long range: done
+    only if both were): 1 query."""
+    query, params = _query(PEOPLE, organization=organization, people=people, period=period)
+    with read_connection().cursor() as cursor:
+        cursor.execute(query, [*params, point])
+        return {_uuid(person): bool(done) for person, done in cursor.fetchall()}
+
+
+def _query(
+    query: str, *, organization: Organization, people: "QuerySet[Participant]", period: Range
+) -> tuple[str, list[Any]]:
     episodes, episode_params = suprt.episode_values(
         people=people, start=period.start, end=period.end
     ).query.sql_with_params()
@@ -137,10 +173,12 @@ def completion(
     # An annual window closing in the range has its anniversary WINDOW_DAYS before its close.
     margin = timedelta(days=WINDOW_DAYS)
     years = [(period.start - margin).year, (period.end - margin).year]
-    with read_connection().cursor() as cursor:
-        cursor.execute(
-            text(vendor_sql(VENDOR), episodes=episodes, records=records),
-            [*years, *record_params, *episode_params, *record_params, period.start, period.end],
-        )
-        counted = {point: Rate(done, due) for point, due, done in cursor.fetchall()}
-    return {str(point): counted.get(str(point), Rate(0, 0)) for point in POINTS}
+    return (
+        text(query, vendor_sql(VENDOR), episodes=episodes, records=records),
+        [*years, *record_params, *episode_params, *record_params, period.start, period.end],
+    )
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    """A participant's id as stored: a UUID on PostgreSQL, its 32 hex digits on SQLite."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)

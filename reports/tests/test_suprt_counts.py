@@ -162,6 +162,28 @@ def test_counted_completion_equals_the_python_rules_on_generated_edge_days(
     assert all(0 < rate.done < rate.of for rate in whole.values()), whole
 
 
+def test_the_people_behind_each_point_are_those_of_the_python_rules(demo: DemoWorld) -> None:
+    rng = random.Random(31)
+    episodes = [generated(rng) for _ in range(200)]
+    people = store(demo, episodes)
+    harbor = demo.organizations["harbor"]
+    scope = Participant.objects.filter(organization=harbor, pk__in=[p.pk for p in people])
+    listed = 0
+    for period in RANGES + edge_ranges(episodes, rng)[:30]:
+        rows = suprt.episodes(
+            organization_id=harbor.pk, people=scope, start=period.start, end=period.end
+        )
+        for point in suprt_figures.POINTS:
+            wanted: dict[object, bool] = {}
+            for person, at, was_done in suprt_figures.points(rows, period):
+                if at == point:  # every window of the point done (two annual ones, say)
+                    wanted[person] = wanted.get(person, True) and was_done
+            found = suprt_counts.people_at(point, organization=harbor, people=scope, period=period)
+            assert found == wanted, (point, period)
+            listed += len(found)
+    assert listed
+
+
 def test_window_edges_count_as_the_suprt_rules_say(demo: DemoWorld) -> None:
     period = Range(date(2025, 3, 1), date(2025, 12, 31))
     episodes = [
