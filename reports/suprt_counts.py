@@ -10,9 +10,13 @@ closed in the range; the 6-month and annual ones only while care had not ended b
 A window is done by a SUPRT-A stored under its label and dated inside it (a baseline, by any
 baseline dated by day 30).
 
+The same windows give the dashboard's rates (`completion`) and the people behind one time point
+for its drill-down (`people_at`).
+
 These restate `assessments.suprt_points` (its constants are the ones used here), so
-`reports/tests/test_suprt_counts.py` holds the count to `reports.suprt_figures` over many
-generated episodes and edge days, on PostgreSQL and on SQLite: one text per database, chosen by
+`reports/tests/test_suprt_counts.py` holds both reads to `reports.suprt_figures` over many
+generated episodes and edge days, on PostgreSQL and on SQLite. What the two databases write
+differently (a date some days on, a year, an anniversary) has one text per database, chosen by
 `aggregates.vendor_sql`, as for the BARC-10 figures.
 """
 
