@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateField, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from assessments import engine
@@ -271,13 +272,8 @@ def episodes(
     *, organization_id: int, people: "QuerySet[Participant]", start: date, end: date
 ) -> list[EpisodeRow]:
     """The people whose SUPRT windows can close between `start` and `end`, with their SUPRT-A
-    records up to `end`: two queries. Left out: people enrolled after `end`, and people whose
-    care ended before the range (except a baseline or closeout still closing in it)."""
-    margin = start - timedelta(days=max(CLOSEOUT_DAYS, BASELINE_DAYS))
-    candidates = people.order_by().filter(
-        Q(enrolled_on__lte=end)
-        & (~Q(status__in=ENDED) | Q(status_since__gte=margin) | Q(enrolled_on__gte=margin))
-    )
+    records up to `end`: two queries (`candidates` says who is left out)."""
+    found = candidates(people, start=start, end=end)
     rows = {
         pid: EpisodeRow(
             pid,
@@ -285,17 +281,13 @@ def episodes(
             (since or enrolled) if status in ENDED else None,
             [],
         )
-        for pid, enrolled, status, since in candidates.values_list(
+        for pid, enrolled, status, since in found.values_list(
             "pk", "enrolled_on", "status", "status_since"
         )
     }
     records = (
-        Assessment.objects.filter(
-            organization_id=organization_id,
-            participant_id__in=candidates.values("pk"),
-            instrument=SUPRT_A,
-            administered_on__lte=end,
-        )
+        records_by(organization_id=organization_id, end=end)
+        .filter(participant_id__in=found.values("pk"))
         .order_by("participant_id", "administered_on")
         .values_list("participant_id", "schedule_point", "administered_on")
     )
@@ -303,3 +295,48 @@ def episodes(
         if pid in rows:
             rows[pid].records.append((point, day))
     return list(rows.values())
+
+
+def candidates(
+    people: "QuerySet[Participant]", *, start: date, end: date
+) -> "QuerySet[Participant]":
+    """The people whose SUPRT windows can close between `start` and `end`. Left out: people
+    enrolled after `end`, and people whose care ended before the range (except a baseline or
+    closeout still closing in it)."""
+    margin = start - timedelta(days=max(CLOSEOUT_DAYS, BASELINE_DAYS))
+    return people.order_by().filter(
+        Q(enrolled_on__lte=end)
+        & (~Q(status__in=ENDED) | Q(status_since__gte=margin) | Q(enrolled_on__gte=margin))
+    )
+
+
+def records_by(*, organization_id: int, end: date) -> "QuerySet[Assessment]":
+    """The organization's SUPRT-A records dated up to `end` (what does a time point)."""
+    return Assessment.objects.filter(
+        organization_id=organization_id, instrument=SUPRT_A, administered_on__lte=end
+    ).order_by()
+
+
+def episode_values(
+    *, people: "QuerySet[Participant]", start: date, end: date
+) -> "QuerySet[Participant, dict[str, Any]]":
+    """The people of `episodes` as a query to count over in SQL, one row per person: `id`,
+    `enrolled_on` and `ended_on` (the end of care, as `ended_on` reads it; null while care goes
+    on)."""
+    return (
+        candidates(people, start=start, end=end)
+        .annotate(
+            ended_on=Case(
+                When(status__in=ENDED, then=Coalesce("status_since", "enrolled_on")),
+                output_field=DateField(),
+            )
+        )
+        .values("id", "enrolled_on", "ended_on")
+    )
+
+
+def record_values(*, organization_id: int, end: date) -> "QuerySet[Assessment, Any]":
+    """The SUPRT-A records as `participant_id`, `schedule_point`, `administered_on`."""
+    return records_by(organization_id=organization_id, end=end).values(
+        "participant_id", "schedule_point", "administered_on"
+    )

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -42,6 +42,8 @@ from organizations.models import Organization
 from participants.models import Participant, StatusChange
 from reports import figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
+
+Text = TypeVar("Text")  # a query's text, or the pieces a query is written from
 
 REACHED = ~Q(contact_type=ContactType.OUTREACH) & Q(outcome=Outcome.REACHED)
 
@@ -248,7 +250,7 @@ MONTH = {
 DAYS_AFTER = {"postgresql": "enrolled_on + {days}", "sqlite": "date(enrolled_on, '+{days} days')"}
 
 
-def vendor_sql(texts: dict[str, str]) -> str:
+def vendor_sql(texts: dict[str, Text]) -> Text:
     """This database's text of a query; a database without one is a programming error."""
     try:
         return texts[connection.vendor]

@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AnyUser
-from assessments import suprt
 from assessments.models import BARC10, Assessment
 from assessments.selectors import rule_from, schedule_row
 from encounters.models import ContactType, Encounter
 from organizations.models import Organization
 from participants.models import Participant
-from reports import aggregates, extensions, figures, selectors, suprt_figures
+from reports import aggregates, extensions, figures, selectors, suprt_counts, suprt_figures
 from reports.selectors import Filters
 
 # The query parameters that choose a cell; the dashboard's filters are the others.
@@ -302,21 +301,16 @@ def follow_up(scope: Scope) -> Listing:
 
 def suprt_point(scope: Scope) -> Listing:
     """The people whose window at one SUPRT time point closed in the range, and whether a
-    SUPRT-A did it (a person with two annual windows in a long range: done only if both were);
-    not found where the organization does not report SUPRT."""
+    SUPRT-A did it (`suprt_counts.people_at`); not found where the organization does not report
+    SUPRT."""
     if not scope.organization.reports_suprt:
         raise Http404
-    period = scope.filters.period
-    found = suprt.episodes(
-        organization_id=scope.organization.pk,
+    done = suprt_counts.people_at(
+        scope.cell.point,
+        organization=scope.organization,
         people=scope.people,
-        start=period.start,
-        end=period.end,
+        period=scope.filters.period,
     )
-    done: dict[Any, bool] = {}
-    for person, point, was_done in suprt_figures.points(found, period):
-        if point == scope.cell.point:
-            done[person] = done.get(person, True) and was_done
     people = scope.people.filter(pk__in=list(done))
     return person_listing(people, [(_("SUPRT-A done in the window"), lambda p: _yes(done[p.id]))])
 

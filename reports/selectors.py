@@ -25,7 +25,7 @@ from encounters.models import ContactType, Encounter, Outcome
 from lib.blind_index import keyed_hash
 from organizations.models import Membership, Organization, Role
 from participants.models import Participant, StatusChange
-from reports import aggregates, cache, figures, suprt_figures
+from reports import aggregates, cache, figures, suprt_counts, suprt_figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
 
 REACHED = aggregates.REACHED
@@ -268,8 +268,17 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
 def suprt_completion(
     *, organization: Organization, people: "QuerySet[Participant]", period: Range
 ) -> dict[str, Rate] | None:
-    """SUPRT's time points done within their window, where the organization reports SUPRT (two
-    queries; none otherwise)."""
+    """SUPRT's time points done within their window, where the organization reports SUPRT,
+    counted in the database (one query; none otherwise)."""
+    if not organization.reports_suprt:
+        return None
+    return suprt_counts.completion(organization=organization, people=people, period=period)
+
+
+def suprt_by_episode(
+    *, organization: Organization, people: "QuerySet[Participant]", period: Range
+) -> dict[str, Rate] | None:
+    """The same from one row per episode through `reports.suprt_figures` (their definition)."""
     if not organization.reports_suprt:
         return None
     found = suprt.episodes(
@@ -358,7 +367,7 @@ def by_person(
         follow_up=figures.follow_up(people, found, rule=rule, period=period),
         federal=federal,
         change=change,
-        suprt=suprt_completion(organization=organization, people=people_qs, period=period),
+        suprt=suprt_by_episode(organization=organization, people=people_qs, period=period),
     )
     ids = {
         "served": figures.ids(served),

@@ -12,7 +12,8 @@ follow-up; a point is done by a SUPRT-A stored under that point and dated inside
 - *Closeout*: the end of care to 30 days after it.
 
 SAMHSA judges a program on its follow-up rate with a target of 80%; the dashboard's follow-up
-headline is the 6-month reassessment.
+headline is the 6-month reassessment. The dashboard and its drill-down count the same in SQL
+(`reports.suprt_counts`); these functions are the definition the tests hold that count to.
 """
 
 from collections import Counter

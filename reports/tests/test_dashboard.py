@@ -197,12 +197,11 @@ def test_dashboard_makes_the_same_number_of_queries_with_more_data(
     django_cache.clear()
     with CaptureQueriesContext(connection) as after:
         report(mia)
-    # 24 = page, session and form queries, plus the dashboard's 14: the data version (1), a
+    # 23 = page, session and form queries, plus the dashboard's 13: the data version (1), a
     # transaction to turn JIT off (3), contacts with retention (1), people counts (1), caseload
     # (1), recovery capital (1), the schedule (1), the people with a break whose windows
-    # move (3) and, as Harbor reports SUPRT, the people whose SUPRT windows can close in the
-    # range and their SUPRT-A records (2).
-    assert len(after) == len(before) <= 24
+    # move (3) and, as Harbor reports SUPRT, its time points counted (1).
+    assert len(after) == len(before) <= 23
 
 
 def test_drill_down_lists_the_people_behind_a_figure_and_is_audited(

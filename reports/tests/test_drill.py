@@ -255,9 +255,9 @@ def test_a_drill_down_makes_the_same_number_of_queries_with_more_data(
     # 14 = session, user, membership, 2FA device, the form's teams, coaches and service types,
     # a count, the audit row (5, in a savepoint) and one page of rows (no session save: the idle
     # clock is written at most every 10 seconds); the follow-up also reads the schedule, the
-    # people and their BARC-10 dates and breaks (4); SUPRT reads the people whose windows can
-    # close in the range and their SUPRT-A records (2).
-    pinned = {"follow-up": 19, "suprt": 17}.get(figure, 15)
+    # people and their BARC-10 dates and breaks (4); SUPRT counts the people's windows at the
+    # time point (1, `suprt_counts.people_at`).
+    pinned = {"follow-up": 19, "suprt": 16}.get(figure, 15)
     assert len(after) == len(before) == pinned, "\n".join(
         q["sql"][:100] for q in after.captured_queries
     )
