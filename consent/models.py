@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, normalized
+from lib.blind_index import HashedModel, KeyedHashField, normalized, with_keyed_hashes
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
@@ -51,7 +51,11 @@ class ConsentStatus(models.TextChoices):
     NOT_SIGNED = "not_signed", _("Not signed")
 
 
-class ConsentQuerySet(HashedQuerySet["Consent"], ParticipantOwnedQuerySet["Consent"]):
+class ConsentQuerySet(ParticipantOwnedQuerySet["Consent"]):
+    def update(self, **kwargs: Any) -> int:
+        """An update keeps the recipient's keyed hash in step (lib.blind_index)."""
+        return super().update(**with_keyed_hashes(self.model, kwargs))
+
     def active(self, today: date | None = None) -> "ConsentQuerySet":
         today = today or timezone.localdate()
         return (

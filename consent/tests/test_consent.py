@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
 from consent.models import Consent, Disclosure
-from lib.testing import sql_value
+from lib.testing import sql_value, stored_columns
 from participants.models import Participant
 
 TREATMENT = "Harbor Medical Associates"
@@ -265,3 +265,21 @@ def test_a_scanned_paper_consent_is_uploaded_checked_and_opened(demo, client_for
     assert opened.content == pdf and opened["Content-Type"] == "application/pdf"
     assert AuditEvent.objects.filter(target_type="consent.scan", participant_id=pat.id).exists()
     assert client_for("ben").get(f"/consent/{consent.id}/scan/").status_code == 404
+
+
+def test_a_consents_recipient_hash_follows_its_recipient_however_it_is_written(demo) -> None:
+    from api.tests.support import consent_to
+    from lib.blind_index import keyed_hash
+
+    consent = consent_to(Participant.objects.get(user=demo.users["pat"]), recipient="A clinic")
+    assert consent.recipient_hash == keyed_hash(consent.recipient) != ""
+    Consent.objects.filter(pk=consent.pk).update(recipient="County  Health Department")
+    consent.refresh_from_db()
+    assert consent.recipient_hash == keyed_hash("county health department")
+    consent.recipient = "State data warehouse"
+    consent.save(update_fields=["recipient"])
+    consent.refresh_from_db()
+    assert consent.recipient_hash == keyed_hash("STATE DATA WAREHOUSE")
+    # Stored as a keyed hash, never as the words.
+    stored = stored_columns(consent, "recipient", "recipient_hash")
+    assert "warehouse" not in str(stored).lower()
