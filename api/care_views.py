@@ -4,17 +4,18 @@ api.resource_views is (declared through api.operations, every list filtered by p
 each list's cost does not grow with its page size."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Router
 
 from api.access import TokenAccess
 from api.disclosure import opened, opened_unowned
 from api.models import Resource
-from api.operations import Records
+from api.operations import Records, token_of
 from api.resource_views import _person
 from api.schemas import (
     AppointmentOut,
@@ -34,6 +35,24 @@ from plans.models import ActionStep, Goal, RecoveryPlan
 from referrals.models import Referral, ReferralChange
 
 router = Router()
+
+M = TypeVar("M", bound=Model)
+
+
+def _opened_in_full(
+    request: HttpRequest,
+    model: type[M],
+    record_id: uuid.UUID,
+    *,
+    resource: str,
+    in_full: Callable[[QuerySet[M], Any], QuerySet[M]],
+) -> M:
+    """One care record in scope, opened (the disclosure gate, then its view event), and only then
+    read again with what it holds (`in_full`: its goals, answers or changes)."""
+    found = owned_or_404(request, model, viewed=False, id=record_id)
+    opened(request, resource, found)
+    rows = model._default_manager.filter(pk=found.pk)
+    return in_full(rows, token_of(request).organization).get()
 
 
 # --- recovery plans -----------------------------------------------------------------------------
@@ -118,11 +137,10 @@ def plans(request: HttpRequest, access: TokenAccess) -> QuerySet[RecoveryPlan]:
 
 @PLANS.reads("plans/{plan_id}", summary="One recovery plan, with its goals and steps")
 def plan(request: HttpRequest, plan_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, RecoveryPlan, viewed=False, id=plan_id)
-    opened(request, Resource.PLANS, found)
-    # The goals are read once the plan is known to be in scope.
-    shaped = _plans_with_goals(RecoveryPlan.objects.filter(pk=found.pk), found.organization_id)
-    return _plan(shaped.get())
+    found = _opened_in_full(
+        request, RecoveryPlan, plan_id, resource=Resource.PLANS, in_full=_plans_with_goals
+    )
+    return _plan(found)
 
 
 # --- assessments --------------------------------------------------------------------------------
@@ -189,10 +207,10 @@ def assessments(request: HttpRequest, access: TokenAccess) -> QuerySet[Assessmen
 
 @ASSESSMENTS.reads("assessments/{assessment_id}", summary="One assessment, with its answers")
 def assessment(request: HttpRequest, assessment_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Assessment, viewed=False, id=assessment_id)
-    opened(request, Resource.ASSESSMENTS, found)
-    shaped = _with_answers(Assessment.objects.filter(pk=found.pk), found.organization_id)
-    return _assessment(shaped.get())
+    found = _opened_in_full(
+        request, Assessment, assessment_id, resource=Resource.ASSESSMENTS, in_full=_with_answers
+    )
+    return _assessment(found)
 
 
 # --- appointments -------------------------------------------------------------------------------
@@ -334,7 +352,7 @@ def referrals(request: HttpRequest, access: TokenAccess) -> QuerySet[Referral]:
 
 @REFERRALS.reads("referrals/{referral_id}", summary="One referral, with its changes of state")
 def referral(request: HttpRequest, referral_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Referral, viewed=False, id=referral_id)
-    opened(request, Resource.REFERRALS, found)
-    shaped = _with_changes(Referral.objects.filter(pk=found.pk), found.organization_id)
-    return _referral(shaped.get())
+    found = _opened_in_full(
+        request, Referral, referral_id, resource=Resource.REFERRALS, in_full=_with_changes
+    )
+    return _referral(found)
