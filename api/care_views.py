@@ -1,18 +1,22 @@
 """The REST API's care records: recovery plans with their goals and steps, assessments with their
 answers, appointments and referrals with their changes of state. Scoped, paged and audited as
-api.resource_views is (the same helpers); each list's cost does not grow with its page size."""
+api.resource_views is (declared through api.operations, every list filtered by participant too);
+each list's cost does not grow with its page size."""
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 
+from api.access import TokenAccess
 from api.disclosure import opened, opened_unowned
 from api.models import Resource
-from api.pagination import since
-from api.resource_views import Cursor, Limit, Since, _auth, _page, _person
+from api.operations import Records, token_of
+from api.resource_views import _person
 from api.schemas import (
     AppointmentOut,
     AppointmentPage,
@@ -23,7 +27,6 @@ from api.schemas import (
     ReferralOut,
     ReferralPage,
 )
-from api.security import REFUSALS, ScopedToken
 from appointments.models import Appointment
 from appointments.selectors import appointment_or_404, visible_appointments
 from assessments.models import Assessment, ItemResponse
@@ -33,14 +36,23 @@ from referrals.models import Referral, ReferralChange
 
 router = Router()
 
-
-ParticipantFilter = Query(
-    None, description="Only this participant's rows (none when they are not one this token sees)."
-)
+M = TypeVar("M", bound=Model)
 
 
-def _of_participant(rows: Any, participant_id: uuid.UUID | None) -> Any:
-    return rows if participant_id is None else rows.filter(participant_id=participant_id)
+def _opened_in_full(
+    request: HttpRequest,
+    model: type[M],
+    record_id: uuid.UUID,
+    *,
+    resource: str,
+    in_full: Callable[[QuerySet[M], Any], QuerySet[M]],
+) -> M:
+    """One care record in scope, opened (the disclosure gate, then its view event), and only then
+    read again with what it holds (`in_full`: its goals, answers or changes)."""
+    found = owned_or_404(request, model, viewed=False, id=record_id)
+    opened(request, resource, found)
+    rows = model._default_manager.filter(pk=found.pk)
+    return in_full(rows, token_of(request).organization).get()
 
 
 # --- recovery plans -----------------------------------------------------------------------------
@@ -109,54 +121,26 @@ PLAN_CHANGES = (
 )
 
 
-@router.get(
+PLANS = Records(router, Resource.PLANS, page=PlanPage, one=PlanOut, description=PLAN_CHANGES)
+
+
+@PLANS.lists(
     "plans",
-    response={200: PlanPage, **REFUSALS},
-    auth=ScopedToken(Resource.PLANS),
-    url_name="plans",
     summary="Recovery plans, with their goals and steps, this token may see",
-    description=PLAN_CHANGES,
-    tags=["plans"],
+    shape=_plan,
+    by_participant=True,
 )
-def plans(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-    participant_id: uuid.UUID | None = ParticipantFilter,
-) -> dict[str, Any]:
-    access = _auth(request)
+def plans(request: HttpRequest, access: TokenAccess) -> QuerySet[RecoveryPlan]:
     rows = RecoveryPlan.objects.visible_to(request.user, access.organization)
-    rows = _plans_with_goals(_of_participant(rows, participant_id), access.organization)
-    changed = since(updated_since)
-    if changed is not None:
-        rows = rows.filter(updated_at__gte=changed)
-    return _page(
-        request,
-        rows,
-        name="plans",
-        shape=_plan,
-        cursor=cursor,
-        limit=limit,
-        resource=Resource.PLANS,
-    )
+    return _plans_with_goals(rows, access.organization)
 
 
-@router.get(
-    "plans/{plan_id}",
-    response={200: PlanOut, **REFUSALS},
-    auth=ScopedToken(Resource.PLANS),
-    url_name="plan",
-    summary="One recovery plan, with its goals and steps",
-    description=PLAN_CHANGES,
-    tags=["plans"],
-)
+@PLANS.reads("plans/{plan_id}", summary="One recovery plan, with its goals and steps")
 def plan(request: HttpRequest, plan_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, RecoveryPlan, viewed=False, id=plan_id)
-    opened(request, Resource.PLANS, found)
-    # The goals are read once the plan is known to be in scope.
-    shaped = _plans_with_goals(RecoveryPlan.objects.filter(pk=found.pk), found.organization_id)
-    return _plan(shaped.get())
+    found = _opened_in_full(
+        request, RecoveryPlan, plan_id, resource=Resource.PLANS, in_full=_plans_with_goals
+    )
+    return _plan(found)
 
 
 # --- assessments --------------------------------------------------------------------------------
@@ -200,54 +184,33 @@ ASSESSMENT_CHANGES = (
 )
 
 
-@router.get(
+ASSESSMENTS = Records(
+    router,
+    Resource.ASSESSMENTS,
+    page=AssessmentPage,
+    one=AssessmentOut,
+    description=ASSESSMENT_CHANGES,
+)
+
+
+@ASSESSMENTS.lists(
     "assessments",
-    response={200: AssessmentPage, **REFUSALS},
-    auth=ScopedToken(Resource.ASSESSMENTS),
-    url_name="assessments",
     summary="Assessments (BARC-10, check-ins, SUPRT...) this token may see",
-    description=ASSESSMENT_CHANGES,
-    tags=["assessments"],
+    shape=_assessment,
+    field="created_at",
+    by_participant=True,
 )
-def assessments(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-    participant_id: uuid.UUID | None = ParticipantFilter,
-) -> dict[str, Any]:
-    access = _auth(request)
+def assessments(request: HttpRequest, access: TokenAccess) -> QuerySet[Assessment]:
     rows = Assessment.objects.visible_to(request.user, access.organization)
-    rows = _with_answers(_of_participant(rows, participant_id), access.organization)
-    changed = since(updated_since)
-    if changed is not None:
-        rows = rows.filter(created_at__gte=changed)
-    return _page(
-        request,
-        rows,
-        name="assessments",
-        shape=_assessment,
-        cursor=cursor,
-        limit=limit,
-        field="created_at",
-        resource=Resource.ASSESSMENTS,
-    )
+    return _with_answers(rows, access.organization)
 
 
-@router.get(
-    "assessments/{assessment_id}",
-    response={200: AssessmentOut, **REFUSALS},
-    auth=ScopedToken(Resource.ASSESSMENTS),
-    url_name="assessment",
-    summary="One assessment, with its answers",
-    description=ASSESSMENT_CHANGES,
-    tags=["assessments"],
-)
+@ASSESSMENTS.reads("assessments/{assessment_id}", summary="One assessment, with its answers")
 def assessment(request: HttpRequest, assessment_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Assessment, viewed=False, id=assessment_id)
-    opened(request, Resource.ASSESSMENTS, found)
-    shaped = _with_answers(Assessment.objects.filter(pk=found.pk), found.organization_id)
-    return _assessment(shaped.get())
+    found = _opened_in_full(
+        request, Assessment, assessment_id, resource=Resource.ASSESSMENTS, in_full=_with_answers
+    )
+    return _assessment(found)
 
 
 # --- appointments -------------------------------------------------------------------------------
@@ -282,48 +245,26 @@ APPOINTMENT_CHANGES = (
 )
 
 
-@router.get(
+APPOINTMENTS = Records(
+    router,
+    Resource.APPOINTMENTS,
+    page=AppointmentPage,
+    one=AppointmentOut,
+    description=APPOINTMENT_CHANGES,
+)
+
+
+@APPOINTMENTS.lists(
     "appointments",
-    response={200: AppointmentPage, **REFUSALS},
-    auth=ScopedToken(Resource.APPOINTMENTS),
-    url_name="appointments",
     summary="Appointments this token may see",
-    description=APPOINTMENT_CHANGES,
-    tags=["appointments"],
+    shape=_appointment,
+    by_participant=True,
 )
-def appointments(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-    participant_id: uuid.UUID | None = ParticipantFilter,
-) -> dict[str, Any]:
-    access = _auth(request)
-    rows = visible_appointments(access.membership).select_related("coach", "group")
-    rows = _of_participant(rows, participant_id)
-    changed = since(updated_since)
-    if changed is not None:
-        rows = rows.filter(updated_at__gte=changed)
-    return _page(
-        request,
-        rows,
-        name="appointments",
-        shape=_appointment,
-        cursor=cursor,
-        limit=limit,
-        resource=Resource.APPOINTMENTS,
-    )
+def appointments(request: HttpRequest, access: TokenAccess) -> QuerySet[Appointment]:
+    return visible_appointments(access.membership).select_related("coach", "group")
 
 
-@router.get(
-    "appointments/{appointment_id}",
-    response={200: AppointmentOut, **REFUSALS},
-    auth=ScopedToken(Resource.APPOINTMENTS),
-    url_name="appointment",
-    summary="One appointment",
-    description=APPOINTMENT_CHANGES,
-    tags=["appointments"],
-)
+@APPOINTMENTS.reads("appointments/{appointment_id}", summary="One appointment")
 def appointment(request: HttpRequest, appointment_id: uuid.UUID) -> dict[str, Any]:
     found = appointment_or_404(request, appointment_id, viewed=False)
     if found.participant_id is None:
@@ -382,54 +323,36 @@ REFERRAL_CHANGES = (
 )
 
 
-@router.get(
+REFERRALS = Records(
+    router, Resource.REFERRALS, page=ReferralPage, one=ReferralOut, description=REFERRAL_CHANGES
+)
+
+
+def _referrals_changed(
+    rows: QuerySet[Referral], moment: datetime, access: TokenAccess
+) -> QuerySet[Referral]:
+    moved = ReferralChange.objects.filter(
+        organization=access.organization, changed_at__gte=moment
+    ).values("referral_id")
+    return rows.filter(Q(sent_at__gte=moment) | Q(id__in=moved))
+
+
+@REFERRALS.lists(
     "referrals",
-    response={200: ReferralPage, **REFUSALS},
-    auth=ScopedToken(Resource.REFERRALS),
-    url_name="referrals",
     summary="Referrals this token may see",
-    description=REFERRAL_CHANGES,
-    tags=["referrals"],
+    shape=_referral,
+    field="sent_at",
+    changed_since=_referrals_changed,
+    by_participant=True,
 )
-def referrals(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-    participant_id: uuid.UUID | None = ParticipantFilter,
-) -> dict[str, Any]:
-    access = _auth(request)
+def referrals(request: HttpRequest, access: TokenAccess) -> QuerySet[Referral]:
     rows = Referral.objects.visible_to(request.user, access.organization)
-    rows = _with_changes(_of_participant(rows, participant_id), access.organization)
-    changed = since(updated_since)
-    if changed is not None:
-        moved = ReferralChange.objects.filter(
-            organization=access.organization, changed_at__gte=changed
-        ).values("referral_id")
-        rows = rows.filter(Q(sent_at__gte=changed) | Q(id__in=moved))
-    return _page(
-        request,
-        rows,
-        name="referrals",
-        shape=_referral,
-        cursor=cursor,
-        limit=limit,
-        field="sent_at",
-        resource=Resource.REFERRALS,
-    )
+    return _with_changes(rows, access.organization)
 
 
-@router.get(
-    "referrals/{referral_id}",
-    response={200: ReferralOut, **REFUSALS},
-    auth=ScopedToken(Resource.REFERRALS),
-    url_name="referral",
-    summary="One referral, with its changes of state",
-    description=REFERRAL_CHANGES,
-    tags=["referrals"],
-)
+@REFERRALS.reads("referrals/{referral_id}", summary="One referral, with its changes of state")
 def referral(request: HttpRequest, referral_id: uuid.UUID) -> dict[str, Any]:
-    found = owned_or_404(request, Referral, viewed=False, id=referral_id)
-    opened(request, Resource.REFERRALS, found)
-    shaped = _with_changes(Referral.objects.filter(pk=found.pk), found.organization_id)
-    return _referral(shaped.get())
+    found = _opened_in_full(
+        request, Referral, referral_id, resource=Resource.REFERRALS, in_full=_with_changes
+    )
+    return _referral(found)

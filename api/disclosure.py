@@ -8,8 +8,8 @@ consent is refused (403, saying why); each read is accounted through
 `consent.services.disclose` and its answer carries the redisclosure notice.
 
 A REST endpoint over participant data calls, with its `Resource`:
-- lists: `_page(..., resource=Resource.X)` in `resource_views` (it calls `shared_rows` before
-  the page and `account_rows` after it);
+- lists: declared with `Records(..., Resource.X).lists` (api.operations), whose page calls
+  `shared_rows` before the page and `account_rows` after it;
 - single reads: `opened(request, Resource.X, row)` instead of `record_page_view`.
 """
 

@@ -1,21 +1,24 @@
 """The REST API's operations: participants, contacts, directory listings and consents (the care
-records, plans to referrals, are in api.care_views, which shares this module's page helpers).
-Each is scoped the way the pages are (`visible_to`, `participant_or_404`, `owned_or_404`: 404
-outside scope, audited) and writes the same view event a page showing the same data writes."""
+records, plans to referrals, are in api.care_views; both declare their lists and reads through
+api.operations). Each is scoped the way the pages are (`visible_to`, `participant_or_404`,
+`owned_or_404`: 404 outside scope, audited) and writes the same view event a page showing the
+same data writes."""
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Header, Router, Status
 
 from api.access import TokenAccess, TokenRefused
-from api.disclosure import account_rows, opened, shared_rows, with_notes
+from api.disclosure import opened, with_notes
 from api.models import KeptReply, Level, Resource
-from api.pagination import MAX_LIMIT, cursor_page, since
+from api.operations import Records, token_of
 from api.schemas import (
     ConsentOut,
     ConsentPage,
@@ -29,7 +32,6 @@ from api.schemas import (
 )
 from api.security import REFUSALS, ScopedToken
 from api.services import key_digest
-from audit.services import Target, record_page_view
 from consent.models import Consent
 from directory.models import Service
 from encounters.models import Encounter
@@ -140,94 +142,21 @@ def _consent(c: Consent) -> dict[str, Any]:
     }
 
 
-def _auth(request: HttpRequest) -> TokenAccess:
-    access: TokenAccess = request.auth  # type: ignore[attr-defined]
-    return access
-
-
-def _list_viewed(request: HttpRequest, name: str) -> None:
-    """A list of many people's rows writes one view event naming the list, as a list page does."""
-    record_page_view(request=request, target=Target(type=f"api.{name}", id="list"))
-
-
-def _page(
-    request: HttpRequest,
-    rows: Any,
-    *,
-    name: str,
-    shape: Callable[[Any], dict[str, Any]],
-    cursor: str | None,
-    limit: int,
-    field: str = "updated_at",
-    audited: bool = True,
-    resource: str | None = None,
-) -> dict[str, Any]:
-    """One page of a list by its signed cursor, the list's view event (`audited`: lists of
-    participants' rows), and the page as the API answers it. A list of participant data names
-    its `resource`: for an outside system's token it then holds only consented people, and the
-    page is accounted as disclosed to it (`api.disclosure`)."""
-    if resource is not None:
-        rows = shared_rows(request, rows, resource)
-    page = cursor_page(rows, list_name=name, cursor=cursor, limit=limit, field=field)
-    if audited:
-        _list_viewed(request, name)
-    if resource is not None:
-        account_rows(request, resource, page.rows)
-    return {"items": [shape(row) for row in page.rows], "next_cursor": page.next_cursor}
-
-
-Limit = Query(50, ge=1, le=MAX_LIMIT, description="Rows per page (1 to 100).")
-Cursor = Query(None, description="next_cursor from the previous page, as it was given.")
-Since = Query(
-    None,
-    description="Only rows changed at or after this moment (ISO 8601; without an offset, UTC).",
-)
-
 # --- participants -------------------------------------------------------------------------------
 
+PARTICIPANTS = Records(router, Resource.PARTICIPANTS, page=ParticipantPage, one=ParticipantOut)
 
-@router.get(
-    "participants",
-    response={200: ParticipantPage, **REFUSALS},
-    auth=ScopedToken(Resource.PARTICIPANTS),
-    url_name="participants",
-    summary="Participants this token may see",
-    tags=["participants"],
-)
-def participants(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-) -> dict[str, Any]:
-    access = _auth(request)
-    rows = (
+
+@PARTICIPANTS.lists("participants", summary="Participants this token may see", shape=_participant)
+def participants(request: HttpRequest, access: TokenAccess) -> QuerySet[Participant]:
+    return (
         Participant.objects.visible_to(request.user, access.organization)
         .select_related("coach")
         .only(*IN_THE_ANSWER)
     )
-    changed = since(updated_since)
-    if changed is not None:
-        rows = rows.filter(updated_at__gte=changed)
-    return _page(
-        request,
-        rows,
-        name="participants",
-        shape=_participant,
-        cursor=cursor,
-        limit=limit,
-        resource=Resource.PARTICIPANTS,
-    )
 
 
-@router.get(
-    "participants/{participant_id}",
-    response={200: ParticipantOut, **REFUSALS},
-    auth=ScopedToken(Resource.PARTICIPANTS),
-    url_name="participant",
-    summary="One participant",
-    tags=["participants"],
-)
+@PARTICIPANTS.reads("participants/{participant_id}", summary="One participant")
 def participant(request: HttpRequest, participant_id: uuid.UUID) -> dict[str, Any]:
     person = participant_or_404(request, participant_id)
     opened(request, Resource.PARTICIPANTS, person)
@@ -236,45 +165,19 @@ def participant(request: HttpRequest, participant_id: uuid.UUID) -> dict[str, An
 
 # --- contacts -----------------------------------------------------------------------------------
 
-
-@router.get(
-    "contacts",
-    response={200: ContactPage, **REFUSALS},
-    auth=ScopedToken(Resource.CONTACTS),
-    url_name="contacts",
-    summary="Contact notes this token may see",
-    tags=["contacts"],
-)
-def contacts(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-) -> dict[str, Any]:
-    access = _auth(request)
-    rows = Encounter.objects.visible_to(request.user, access.organization).select_related("author")
-    changed = since(updated_since)
-    if changed is not None:
-        rows = rows.filter(updated_at__gte=changed)
-    return _page(
-        request,
-        rows,
-        name="contacts",
-        shape=lambda e: _contact(e, notes=with_notes(request, e.participant_id)),
-        cursor=cursor,
-        limit=limit,
-        resource=Resource.CONTACTS,
-    )
+CONTACTS = Records(router, Resource.CONTACTS, page=ContactPage, one=ContactOut)
 
 
-@router.get(
-    "contacts/{contact_id}",
-    response={200: ContactOut, **REFUSALS},
-    auth=ScopedToken(Resource.CONTACTS),
-    url_name="contact",
-    summary="One contact note",
-    tags=["contacts"],
-)
+def _shared_contact(request: HttpRequest) -> Callable[[Encounter], dict[str, Any]]:
+    return lambda e: _contact(e, notes=with_notes(request, e.participant_id))
+
+
+@CONTACTS.lists("contacts", summary="Contact notes this token may see", shape_for=_shared_contact)
+def contacts(request: HttpRequest, access: TokenAccess) -> QuerySet[Encounter]:
+    return Encounter.objects.visible_to(request.user, access.organization).select_related("author")
+
+
+@CONTACTS.reads("contacts/{contact_id}", summary="One contact note")
 def contact(request: HttpRequest, contact_id: uuid.UUID) -> dict[str, Any]:
     note = owned_or_404(request, Encounter, related=["author"], id=contact_id)
     opened(request, Resource.CONTACTS, note)
@@ -307,7 +210,7 @@ def contact_create(
     data: ContactIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=200),
 ) -> Status[dict[str, Any]]:
-    access = _auth(request)
+    access = token_of(request)
     if access.membership.role not in Role.care_team():
         raise TokenRefused(
             403,
@@ -348,102 +251,60 @@ def contact_create(
 
 # --- directory ----------------------------------------------------------------------------------
 
+DIRECTORY = Records(router, Resource.DIRECTORY, page=ListingPage, one=ListingOut)
 
-@router.get(
+
+def _directory(access: TokenAccess) -> QuerySet[Service]:
+    return Service.objects.of(access.organization).select_related("provider", "location")
+
+
+# Public listings: no view event, nothing disclosed.
+@DIRECTORY.lists(
     "directory/listings",
-    response={200: ListingPage, **REFUSALS},
-    auth=ScopedToken(Resource.DIRECTORY),
-    url_name="listings",
     summary="The organization's resource directory",
-    tags=["directory"],
+    shape=_listing,
+    public=True,
 )
-def listings(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-) -> dict[str, Any]:
-    access = _auth(request)
-    rows = Service.objects.of(access.organization).select_related("provider", "location")
-    changed = since(updated_since)
-    if changed is not None:
-        rows = rows.filter(updated_at__gte=changed)
-    # Public listings: no view event.
-    return _page(
-        request, rows, name="listings", shape=_listing, cursor=cursor, limit=limit, audited=False
-    )
+def listings(request: HttpRequest, access: TokenAccess) -> QuerySet[Service]:
+    return _directory(access)
 
 
-@router.get(
-    "directory/listings/{listing_id}",
-    response={200: ListingOut, **REFUSALS},
-    auth=ScopedToken(Resource.DIRECTORY),
-    url_name="listing",
-    summary="One directory listing",
-    tags=["directory"],
-)
+@DIRECTORY.reads("directory/listings/{listing_id}", summary="One directory listing")
 def listing(request: HttpRequest, listing_id: uuid.UUID) -> dict[str, Any]:
-    access = _auth(request)
-    found = (
-        Service.objects.of(access.organization)
-        .select_related("provider", "location")
-        .filter(id=listing_id)
-        .first()
-    )
+    found = _directory(token_of(request)).filter(id=listing_id).first()
     if found is None:
-        from django.http import Http404
-
         raise Http404
     return _listing(found)
 
 
 # --- consents (read only) -----------------------------------------------------------------------
 
+CONSENTS = Records(router, Resource.CONSENTS, page=ConsentPage, one=ConsentOut)
 
-@router.get(
-    "consents",
-    response={200: ConsentPage, **REFUSALS},
-    auth=ScopedToken(Resource.CONSENTS),
-    url_name="consents",
-    summary="Consents to disclose (42 CFR Part 2) this token may see",
-    tags=["consents"],
-)
-def consents(
-    request: HttpRequest,
-    limit: int = Limit,
-    cursor: str | None = Cursor,
-    updated_since: str | None = Since,
-) -> dict[str, Any]:
-    access = _auth(request)
-    rows = Consent.objects.visible_to(request.user, access.organization)
-    changed = since(updated_since)
-    if changed is not None:
-        # A consent changes when it is made, answered in the portal or revoked.
-        rows = (
-            rows.filter(created_at__gte=changed)
-            | rows.filter(revoked_at__gte=changed)
-            | rows.filter(answered_at__gte=changed)
-        )
-    return _page(
-        request,
-        rows,
-        name="consents",
-        shape=_consent,
-        cursor=cursor,
-        limit=limit,
-        field="created_at",
-        resource=Resource.CONSENTS,
+
+def _consents_changed(
+    rows: QuerySet[Consent], moment: datetime, access: TokenAccess
+) -> QuerySet[Consent]:
+    # A consent changes when it is made, answered in the portal or revoked.
+    return (
+        rows.filter(created_at__gte=moment)
+        | rows.filter(revoked_at__gte=moment)
+        | rows.filter(answered_at__gte=moment)
     )
 
 
-@router.get(
-    "consents/{consent_id}",
-    response={200: ConsentOut, **REFUSALS},
-    auth=ScopedToken(Resource.CONSENTS),
-    url_name="consent",
-    summary="One consent",
-    tags=["consents"],
+@CONSENTS.lists(
+    "consents",
+    summary="Consents to disclose (42 CFR Part 2) this token may see",
+    shape=_consent,
+    field="created_at",
+    changed_since=_consents_changed,
 )
+def consents(request: HttpRequest, access: TokenAccess) -> QuerySet[Consent]:
+    return Consent.objects.visible_to(request.user, access.organization)
+
+
+@CONSENTS.reads("consents/{consent_id}", summary="One consent")
 def consent(request: HttpRequest, consent_id: uuid.UUID) -> dict[str, Any]:
     found = owned_or_404(request, Consent, id=consent_id)
     opened(request, Resource.CONSENTS, found)
