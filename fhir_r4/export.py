@@ -3,11 +3,13 @@ resource type, built in batches so 5,000 participants take a few queries per bat
 outside recipient (a service token), each type holds only the people whose consent lets it
 out, and what left is accounted per person through `consent.services.disclose`."""
 
+import gc
 import io
 import json
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -245,11 +247,33 @@ def batch_resources(
     return out
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the resources are built. A batch holds about a
+    million small dicts and lists, none in a cycle (reference counting frees them), and the
+    collector walked them again and again: 29% of the export's CPU at state scale. Whatever
+    cycles are made meanwhile are collected as usual once it is switched back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_export(
     access: FhirAccess, *, types: list[str], progress: Callable[[int, int], None]
 ) -> tuple[bytes, dict[str, int], int]:
     """The export as a zip of `<Type>.ndjson` files plus their counts; the number of people.
     Each participant exported is one audit event (an export), appended together at the end."""
+    with _cycle_collection_paused():
+        return _built(access, types=types, progress=progress)
+
+
+def _built(
+    access: FhirAccess, *, types: list[str], progress: Callable[[int, int], None]
+) -> tuple[bytes, dict[str, int], int]:
     people = list(
         visible_participants(access)
         .select_related("organization")
