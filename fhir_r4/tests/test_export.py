@@ -117,3 +117,32 @@ def test_kickoff_without_respond_async_or_with_an_unknown_type_explains(client_f
     unknown = _start(mia, "?_type=Medication")
     assert unknown.status_code == 400
     assert not Job.objects.filter(kind=KIND).exists()
+
+
+def _exported(client: Client, resource_type: str) -> list[dict[str, Any]]:
+    status = client.get(_path(_start(client)["Content-Location"]))
+    files = {f["type"]: f["url"] for f in json.loads(status.content)["output"]}
+    lines = client.get(_path(files[resource_type])).content.decode().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _searched(client: Client, resource_type: str, participant: Participant) -> list[Any]:
+    bundle = json.loads(client.get(f"/fhir/r4/{resource_type}?patient={participant.id}").content)
+    return [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "match"]
+
+
+def test_the_export_holds_each_contact_as_reading_it_gives_it_and_each_validates(
+    demo: DemoWorld, client_for
+) -> None:
+    # The export builds Encounters from plain rows, a read from the contact itself: the same
+    # resources, field for field, signer, service, length and note text included.
+    mia = client_for("mia")
+    exported = _exported(mia, "Encounter")
+    for resource in exported:
+        round_trip(resource)
+    pat = demo.users["ana"].caseload.get(preferred_name="Pat")
+    pats = [r for r in exported if r["subject"]["reference"] == f"Patient/{pat.id}"]
+    assert pats == _searched(mia, "Encounter", pat)
+    assert {"participant", "serviceType", "length", "text"} <= {k for r in pats for k in r}
+    kinds = {r["type"][0]["coding"][0]["code"] for r in exported}
+    assert len(kinds) > 1
