@@ -47,6 +47,9 @@ CONTACT_COLUMNS = (
     "author_id",
     "signer_credentials",
 )
+_SERVICE, _SIGNED_BY, _AUTHOR = (
+    CONTACT_COLUMNS.index(name) for name in ("service_type_id", "signed_by_id", "author_id")
+)
 # An assessment's columns (and its recorder's, for their name) that its resources carry.
 ASSESSMENT_FIELDS = (
     "id",
@@ -135,10 +138,12 @@ def _contacts(
         .values_list(*CONTACT_COLUMNS, *(builders.NOTE_FIELDS if notes else ()))
     )
     # The signer is named, never described: only the name of their account is read.
-    names = display_names(row[7] if row[7] is not None else row[8] for row in rows)
+    names = display_names(
+        row[_SIGNED_BY] if row[_SIGNED_BY] is not None else row[_AUTHOR] for row in rows
+    )
     services = dict(
         ServiceType.objects.filter(
-            pk__in={row[6] for row in rows if row[6] is not None}
+            pk__in={row[_SERVICE] for row in rows if row[_SERVICE] is not None}
         ).values_list("pk", "name")
     )
     labels = builders.contact_type_labels()
