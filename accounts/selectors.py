@@ -1,4 +1,5 @@
-"""Reading a person's own notices: the last month's changes to their sign-in."""
+"""Reading a person's own notices (the last month's changes to their sign-in), and the names
+staff are shown by."""
 
 from collections.abc import Iterable
 
@@ -21,3 +22,15 @@ def recent_notices(*, user: User, kinds: Iterable[str] | None = None) -> list[No
 def code_organization_id(code_id: int) -> int | None:
     """The organization a one-time code belongs to (for its crisis lines), if the code exists."""
     return PortalCode.objects.filter(pk=code_id).values_list("organization_id", flat=True).first()
+
+
+def display_names(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each account's name as shown (`User.display_name`), read once for many rows that name the
+    same few people (a bulk export's signers), with no other column of the account."""
+    wanted = {pk for pk in user_ids if pk is not None}
+    if not wanted:
+        return {}
+    rows = User.objects.filter(pk__in=wanted).only(
+        "id", "preferred_name", "first_name", "last_name", "username"
+    )
+    return {user.pk: user.display_name for user in rows}

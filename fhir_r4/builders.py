@@ -4,7 +4,8 @@ The participant's own words go where FHIR keeps a person's words: a goal's descr
 notes, a plan step's description. Every resource about a participant carries Part 2's labels.
 """
 
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, tzinfo
 from html import escape
 from typing import Any
 
@@ -44,19 +45,22 @@ def reference(resource_type: str, resource_id: object, display: str = "") -> dic
     return value
 
 
-def instant(moment: datetime) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+def instant(moment: datetime, zone: tzinfo | None = None) -> str:
+    """The moment on the wall clock of `zone` (the current time zone when not given: a bulk
+    export looks it up once, as the lookup costs four times the conversion)."""
+    local = timezone.localtime(moment) if zone is None else moment.astimezone(zone)
+    return local.isoformat(timespec="seconds")
 
 
 def day(value: date) -> str:
     return value.isoformat()
 
 
-def meta(updated: datetime | None) -> dict[str, Any]:
+def meta(updated: datetime | None, zone: tzinfo | None = None) -> dict[str, Any]:
     """Every resource about a participant is labelled as Part 2 data."""
     labels: dict[str, Any] = {"security": [dict(label) for label in PART_2_LABELS]}
     if updated is not None:
-        labels["lastUpdated"] = instant(updated)
+        labels["lastUpdated"] = instant(updated, zone)
     return labels
 
 
@@ -111,7 +115,7 @@ def patient(person: Participant) -> Resource:
 
 # v3 ActEncounterCode: in person and in groups is ambulatory, calls and texts virtual, outreach
 # in the field.
-_ENCOUNTER_CLASS = {
+_ENCOUNTER_CLASS: dict[str, tuple[str, str]] = {
     ContactType.IN_PERSON: ("AMB", "ambulatory"),
     ContactType.GROUP: ("AMB", "ambulatory"),
     ContactType.PHONE: ("VR", "virtual"),
@@ -145,44 +149,77 @@ PATIENT_FIELDS = (
 def encounter(contact: Encounter, *, with_notes: bool) -> Resource:
     """A signed contact. Its note text goes only where `with_notes` says the reader may have it
     (the organization's own staff, or a recipient whose consent covers contact notes)."""
-    code, display = _ENCOUNTER_CLASS.get(ContactType(contact.contact_type), ("AMB", "ambulatory"))
+    signer = contact.signed_by or contact.author
+    return contact_resource(
+        contact_id=contact.id,
+        participant_id=contact.participant_id,
+        contact_type=contact.contact_type,
+        type_label=str(ContactType(contact.contact_type).label),
+        updated_at=contact.updated_at,
+        started_at=contact.started_at,
+        duration_minutes=contact.duration_minutes,
+        service_type=contact.service_type.name if contact.service_type is not None else None,
+        signer=(
+            signer_name(signer.display_name, contact.signer_credentials)
+            if signer is not None
+            else None
+        ),
+        note=[getattr(contact, name) for name in NOTE_FIELDS] if with_notes else None,
+    )
+
+
+def signer_name(display_name: str, credentials: str) -> str:
+    return f"{display_name}, {credentials}" if credentials else display_name
+
+
+def contact_type_labels() -> dict[str, str]:
+    """Each contact type's label in the current language, for building many Encounters."""
+    return {kind.value: str(kind.label) for kind in ContactType}
+
+
+def contact_resource(
+    *,
+    contact_id: object,
+    participant_id: object,
+    contact_type: str,
+    type_label: str,
+    updated_at: datetime,
+    started_at: datetime,
+    duration_minutes: int | None,
+    service_type: str | None,
+    signer: str | None,
+    note: Sequence[str] | None,
+    zone: tzinfo | None = None,
+) -> Resource:
+    """An Encounter from a signed contact's values (a bulk export reads them as plain rows, not
+    model instances): `signer` is the signer's name with credentials, `note` the note's parts in
+    NOTE_FIELDS order, or None where the reader may not have them."""
+    code, display = _ENCOUNTER_CLASS.get(contact_type, ("AMB", "ambulatory"))
     resource: Resource = {
         "resourceType": "Encounter",
-        "id": str(contact.id),
-        "meta": meta(contact.updated_at),
+        "id": str(contact_id),
+        "meta": meta(updated_at, zone),
         "status": "finished",
         "class": coding(ACT_CODE, code, display),
-        "type": [
-            concept(
-                cairn_system("contact-type"),
-                contact.contact_type,
-                str(ContactType(contact.contact_type).label),
-            )
-        ],
-        "subject": reference("Patient", contact.participant_id),
-        "period": {"start": instant(contact.started_at)},
+        "type": [concept(cairn_system("contact-type"), contact_type, type_label)],
+        "subject": reference("Patient", participant_id),
+        "period": {"start": instant(started_at, zone)},
     }
-    if contact.service_type is not None:
-        resource["serviceType"] = {"text": contact.service_type.name}
-    if contact.duration_minutes:
-        end = contact.started_at + timedelta(minutes=contact.duration_minutes)
-        resource["period"]["end"] = instant(end)
+    if service_type is not None:
+        resource["serviceType"] = {"text": service_type}
+    if duration_minutes:
+        end = started_at + timedelta(minutes=duration_minutes)
+        resource["period"]["end"] = instant(end, zone)
         resource["length"] = {
-            "value": contact.duration_minutes,
+            "value": duration_minutes,
             "unit": "min",
             "system": "http://unitsofmeasure.org",
             "code": "min",
         }
-    signer = contact.signed_by or contact.author
     if signer is not None:
-        name = signer.display_name
-        if contact.signer_credentials:
-            name = f"{name}, {contact.signer_credentials}"
-        resource["participant"] = [{"individual": {"display": name}}]
-    if with_notes:
-        note = [getattr(contact, name) for name in NOTE_FIELDS]
-        if any(part.strip() for part in note):
-            resource["text"] = narrative(note)
+        resource["participant"] = [{"individual": {"display": signer}}]
+    if note is not None and any(part.strip() for part in note):
+        resource["text"] = narrative(list(note))
     return resource
 
 
@@ -316,7 +353,10 @@ def questionnaire(instrument: Instrument) -> Resource:
 
 
 def questionnaire_response(
-    assessment: Assessment, instrument: Instrument, answers: dict[str, int]
+    assessment: Assessment,
+    instrument: Instrument,
+    answers: dict[str, int],
+    zone: tzinfo | None = None,
 ) -> Resource:
     items = []
     for item in instrument.items:
@@ -333,7 +373,7 @@ def questionnaire_response(
     resource: Resource = {
         "resourceType": "QuestionnaireResponse",
         "id": str(assessment.id),
-        "meta": meta(assessment.created_at),
+        "meta": meta(assessment.created_at, zone),
         "questionnaire": f"{questionnaire_url(instrument)}|{assessment.instrument_version}",
         "status": "completed",
         "subject": reference("Patient", assessment.participant_id),
@@ -349,7 +389,9 @@ def observation_id(assessment: Assessment) -> str:
     return f"{assessment.id}-total"
 
 
-def observation(assessment: Assessment, instrument: Instrument) -> Resource | None:
+def observation(
+    assessment: Assessment, instrument: Instrument, zone: tzinfo | None = None
+) -> Resource | None:
     """The total of an instrument that adds up (BARC-10's recovery capital); None when there is
     none (an instrument without a total, or items left unanswered: no imputation)."""
     if not instrument.has_total or assessment.total is None:
@@ -358,13 +400,13 @@ def observation(assessment: Assessment, instrument: Instrument) -> Resource | No
     return {
         "resourceType": "Observation",
         "id": observation_id(assessment),
-        "meta": meta(assessment.created_at),
+        "meta": meta(assessment.created_at, zone),
         "status": "final",
         "category": [concept(OBSERVATION_CATEGORY, "survey", "Survey")],
         "code": concept(cairn_system("observation"), f"{instrument.key}-total", f"{title} total"),
         "subject": reference("Patient", assessment.participant_id),
         "effectiveDateTime": day(assessment.administered_on),
-        "issued": instant(assessment.created_at),
+        "issued": instant(assessment.created_at, zone),
         "valueInteger": assessment.total,
         "derivedFrom": [reference("QuestionnaireResponse", assessment.id)],
     }

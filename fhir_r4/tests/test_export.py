@@ -5,13 +5,21 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from assessments.models import BARC10, Assessment
 from audit.models import Action, AuditEvent
 from cairn.demo import DemoWorld
+from encounters.models import Encounter, NoteState, ServiceType
+from fhir_r4.access import FhirAccess
+from fhir_r4.export import build_export
 from fhir_r4.jobs import KIND
 from fhir_r4.validation import round_trip
 from jobs.models import Job, JobState
+from organizations.models import Membership
 from participants.models import Participant
 
 KICKOFF = "/fhir/r4/Patient/$export"
@@ -117,3 +125,93 @@ def test_kickoff_without_respond_async_or_with_an_unknown_type_explains(client_f
     unknown = _start(mia, "?_type=Medication")
     assert unknown.status_code == 400
     assert not Job.objects.filter(kind=KIND).exists()
+
+
+def _exported(client: Client, resource_type: str) -> list[dict[str, Any]]:
+    status = client.get(_path(_start(client)["Content-Location"]))
+    files = {f["type"]: f["url"] for f in json.loads(status.content)["output"]}
+    lines = client.get(_path(files[resource_type])).content.decode().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _searched(client: Client, resource_type: str, participant: Participant) -> list[Any]:
+    bundle = json.loads(client.get(f"/fhir/r4/{resource_type}?patient={participant.id}").content)
+    return [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "match"]
+
+
+def test_the_export_holds_each_contact_as_reading_it_gives_it_and_each_validates(
+    demo: DemoWorld, client_for
+) -> None:
+    # The export builds Encounters from plain rows, a read from the contact itself: the same
+    # resources, field for field, signer, service, length and note text included.
+    mia = client_for("mia")
+    exported = _exported(mia, "Encounter")
+    for resource in exported:
+        round_trip(resource)
+    pat = demo.users["ana"].caseload.get(preferred_name="Pat")
+    pats = [r for r in exported if r["subject"]["reference"] == f"Patient/{pat.id}"]
+    assert pats == _searched(mia, "Encounter", pat)
+    assert {"participant", "serviceType", "length", "text"} <= {k for r in pats for k in r}
+    kinds = {r["type"][0]["coding"][0]["code"] for r in exported}
+    assert len(kinds) > 1
+
+
+def _export_queries(mia: Membership) -> tuple[int, int]:
+    """The queries of a whole export by Mia, and the Encounters it held."""
+    with CaptureQueriesContext(connection) as captured:
+        _content, counts, _people = build_export(
+            FhirAccess(membership=mia), types=["Encounter"], progress=lambda done, total: None
+        )
+    return len(captured.captured_queries), counts["Encounter"]
+
+
+def test_the_export_makes_the_same_queries_with_four_times_the_contacts_and_more_signers(
+    demo: DemoWorld,
+) -> None:
+    # Contacts are read as rows and their signers' names once per batch: more contacts, more
+    # signers and more recorders of assessments add rows, never queries.
+    harbor = demo.organizations["harbor"]
+    mia = Membership.objects.select_related("user", "organization").get(
+        organization=harbor, user=demo.users["mia"]
+    )
+    _export_queries(mia)  # the first asks who Mia is in Harbor; later ones know
+    queries, contacts = _export_queries(mia)
+    service = ServiceType.objects.create(organization=harbor, name="Export test service")
+    signers = [demo.users[name] for name in ("ana", "sam", "mia")]
+    people = list(Participant.objects.filter(organization=harbor))
+    now = timezone.now()
+    added = 0
+    for person in people:
+        for n in range(3 * contacts // len(people) + 1):
+            signer = signers[n % len(signers)]
+            Encounter.objects.create(
+                organization=harbor,
+                participant=person,
+                author=signer,
+                contact_type="phone",
+                started_at=now,
+                occurred_on=now.date(),
+                duration_minutes=20,
+                service_type=service,
+                summary=f"Talked through week {n}",
+                state=NoteState.SIGNED,
+                signed_at=now,
+                signed_by=signer,
+                signer_credentials="CPRS",
+            )
+            added += 1
+        Assessment.objects.create(
+            organization=harbor,
+            participant=person,
+            instrument=BARC10,
+            instrument_version="1",
+            administered_on=now.date(),
+            recorded_by=signers[len(people) % len(signers)],
+            total=40,
+            is_complete=True,
+            answered=10,
+            item_count=10,
+        )
+    again, more = _export_queries(mia)
+    assert more == contacts + added and more >= 4 * contacts
+    assert again == queries

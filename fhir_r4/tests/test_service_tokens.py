@@ -150,6 +150,29 @@ def test_the_warehouse_exports_only_consented_people_and_each_is_accounted(
     assert not Disclosure.objects.filter(participant=luz).exists()
 
 
+def _exported(secret: str, resource_type: str) -> list[dict[str, Any]]:
+    status = get(secret, _path(_export(secret)["Content-Location"]))
+    files = {f["type"]: f["url"] for f in _body(status)["output"]}
+    lines = get(secret, _path(files[resource_type])).content.decode().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_the_warehouse_exports_contact_notes_only_under_a_consent_that_covers_them(
+    demo: DemoWorld, pat: Participant
+) -> None:
+    consent_to(pat, categories=["attendance"])
+    secret, _token = make_token(scopes=EVERY_READ)
+    without = _exported(secret, "Encounter")
+    assert without and all("text" not in contact for contact in without)
+    assert all("42 CFR part 2" in _notice(contact) for contact in without)
+    consent_to(pat, categories=["attendance", "notes"])
+    noted = _exported(secret, "Encounter")
+    assert [c["id"] for c in noted] == [c["id"] for c in without]
+    assert any("text" in contact for contact in noted)
+    for contact in noted:
+        parsed(contact)
+
+
 def test_an_export_for_a_type_the_token_may_not_read_is_refused(demo: DemoWorld) -> None:
     secret, _token = make_token(scopes=["participants:read"])
     response = _export(secret, "?_type=Patient,Encounter")
