@@ -101,7 +101,7 @@ class Gate:
                 purpose=access.purpose,
                 categories=[Category.ATTENDANCE, Category.NOTES],
             ),
-            recipient=access.recipient.strip().lower(),
+            recipient=access.recipient,
             notice=redisclosure_notice(),
         )
 
@@ -245,7 +245,7 @@ def batch_resources(
         found["Consent"] = [
             builders.consent(c)
             for c in consents[person.id]
-            if gate is None or c.recipient.strip().lower() == gate.recipient
+            if gate is None or c.names(gate.recipient)
         ]
         for name in PARTICIPANT_TYPES:
             out[name] += found[name] if gate is None else gate.lets(name, person, found[name])
