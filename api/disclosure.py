@@ -14,7 +14,7 @@ A REST endpoint over participant data calls, with its `Resource`:
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -76,11 +76,11 @@ def recipient_token(request: HttpRequest) -> TokenAccess | None:
 
 def covered(
     request: HttpRequest, access: TokenAccess, categories: Iterable[str]
-) -> dict[Any, Consent]:
+) -> Mapping[Any, Consent]:
     """Participant id -> the consent that covers `categories` for this token, looked up once per
     request and set of categories."""
     wanted = tuple(sorted(set(categories)))
-    cache: dict[tuple[str, ...], dict[Any, Consent]] = getattr(request, _COVERED, None) or {}
+    cache: dict[tuple[str, ...], Mapping[Any, Consent]] = getattr(request, _COVERED, None) or {}
     setattr(request, _COVERED, cache)
     if wanted not in cache:
         cache[wanted] = consents_covering(
@@ -138,7 +138,7 @@ def _account(
     """One call to `disclose` for the people read (two for contacts: those whose notes' words
     went too, and the others)."""
     categories = categories_of(resource)
-    groups: list[tuple[list[str], dict[Any, Consent]]] = [
+    groups: list[tuple[list[str], Mapping[Any, Consent]]] = [
         (categories, covered(request, access, categories))
     ]
     if resource == Resource.CONTACTS:

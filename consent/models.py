@@ -9,7 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.blind_index import HashedModel, KeyedHashField, normalized, with_keyed_hashes
+from lib.blind_index import (
+    HashedModel,
+    KeyedHashField,
+    keyed_hash,
+    normalized,
+    with_keyed_hashes,
+)
 from lib.crypto import EncryptedCharField, EncryptedTextField
 from organizations.models import Organization
 from participants.models import Participant
@@ -90,6 +96,7 @@ class Consent(HashedModel):
     # that name it in SQL, without decrypting every consent of the organization.
     recipient_hash = KeyedHashField(source="recipient", db_index=True)
     purpose = EncryptedCharField(_("purpose"), max_length=300)
+    purpose_hash = KeyedHashField(source="purpose")
     treatment_payment_operations = models.BooleanField(
         _("single consent for treatment, payment and health care operations"), default=False
     )
@@ -135,6 +142,15 @@ class Consent(HashedModel):
         comparison `recipient_hash` makes in SQL)."""
         return normalized(self.recipient) == normalized(recipient)
 
+    def matches(self, *, recipient: str, purpose: str, categories: list[str]) -> bool:
+        """Whether this consent lets `categories` go to `recipient` for `purpose` (or to them for
+        treatment, payment and operations), compared by keyed hashes: nothing is decrypted, so
+        an organization's consents can be matched with only these columns read
+        (`MATCH_COLUMNS`)."""
+        same_recipient = self.recipient_hash == keyed_hash(recipient)
+        same_purpose = self.treatment_payment_operations or self.purpose_hash == keyed_hash(purpose)
+        return same_recipient and same_purpose and self.covers(categories)
+
     def status(self, today: date | None = None) -> str:
         today = today or timezone.localdate()
         if self.revoked_at is not None:
@@ -158,6 +174,19 @@ class Consent(HashedModel):
     def category_labels(self) -> list[str]:
         labels = dict(Category.choices)
         return [str(labels.get(c, c)) for c in self.categories]
+
+
+# What `Consent.matches` reads (as attribute names): a consent loaded with these columns only is
+# matched without a query or a decryption.
+MATCH_COLUMNS = (
+    "id",
+    "organization_id",
+    "participant_id",
+    "categories",
+    "treatment_payment_operations",
+    "recipient_hash",
+    "purpose_hash",
+)
 
 
 class LegalBasis(models.TextChoices):

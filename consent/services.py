@@ -2,13 +2,13 @@
 
 import base64
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import NewEvent, Target, record_events, record_member_action
 from consent.models import (
+    MATCH_COLUMNS,
     Category,
     Channel,
     Consent,
@@ -27,7 +28,7 @@ from consent.models import (
 )
 from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
-from lib.blind_index import keyed_hash, normalized
+from lib.blind_index import keyed_hash
 from organizations.models import Membership, Organization
 from participants.models import Participant
 
@@ -153,15 +154,6 @@ def revoke_consent(*, acting: Membership, consent: Consent, note: str) -> None:
         )
 
 
-def _matches(consent: Consent, *, recipient: str, purpose: str, categories: list[str]) -> bool:
-    same_recipient = consent.names(recipient)
-    # The same words however they are cased or spaced, as the recipient's are compared.
-    same_purpose = consent.treatment_payment_operations or normalized(
-        consent.purpose
-    ) == normalized(purpose)
-    return same_recipient and same_purpose and consent.covers(categories)
-
-
 def matching_consent(
     *, participant: Participant, recipient: str, purpose: str, categories: list[str]
 ) -> Consent | None:
@@ -169,39 +161,63 @@ def matching_consent(
         participant=participant, recipient_hash=keyed_hash(recipient)
     )
     for consent in rows:
-        if _matches(consent, recipient=recipient, purpose=purpose, categories=categories):
+        if consent.matches(recipient=recipient, purpose=purpose, categories=categories):
             return consent
     return None
 
 
-# A consent's encrypted columns the match does not read (signatures, the drawing among them): left
-# undecrypted when a whole organization's consents are matched.
-_NOT_MATCHED = tuple(
-    f.name
-    for f in Consent._meta.concrete_fields
-    if getattr(f, "encrypted", False) and f.name not in ("recipient", "purpose")
-)
+class ConsentsByPerson(Mapping[Any, Consent]):
+    """Participant id -> the consent that covers them, as `consents_covering` found them. An
+    organization's thousands of matching rows stay plain values; a `Consent` is made only for a
+    person asked for (a page's hundred), with its other columns deferred as a query's would be."""
+
+    def __init__(self, rows: dict[Any, tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._made: dict[Any, Consent] = {}
+
+    def __getitem__(self, participant_id: Any) -> Consent:
+        if participant_id not in self._made:
+            self._made[participant_id] = Consent.from_db(
+                None, _MATCH_IN_ORDER, self._rows[participant_id]
+            )
+        return self._made[participant_id]
+
+    def __contains__(self, participant_id: object) -> bool:
+        return participant_id in self._rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+# MATCH_COLUMNS in the model's order, as Model.from_db reads the values of a partial row.
+_MATCH_IN_ORDER = [f.attname for f in Consent._meta.concrete_fields if f.attname in MATCH_COLUMNS]
 
 
 def consents_covering(
     *, organization: Organization, recipient: str, purpose: str, categories: list[str]
-) -> dict[Any, Consent]:
+) -> ConsentsByPerson:
     """Each participant of the organization whose active consent covers sharing `categories`
     with `recipient` for `purpose`, with that consent: the people a list or an export to an
-    outside system may hold. Recipient and purpose are encrypted: SQL finds the consents naming the
-    recipient by its keyed hash, and the match is confirmed here on the decrypted values."""
-    found: dict[Any, Consent] = {}
+    outside system may hold. Recipient and purpose are encrypted; their keyed hashes find the
+    consents in SQL, and nothing of them is decrypted (`MATCH_COLUMNS`)."""
     rows = (
         Consent.objects.active()
         .filter(organization=organization, recipient_hash=keyed_hash(recipient))
-        .defer(*_NOT_MATCHED)
+        .filter(Q(treatment_payment_operations=True) | Q(purpose_hash=keyed_hash(purpose)))
+        .order_by("id")
+        .values_list(*_MATCH_IN_ORDER)
     )
-    for consent in rows.order_by("id"):
-        if consent.participant_id not in found and _matches(
-            consent, recipient=recipient, purpose=purpose, categories=categories
-        ):
-            found[consent.participant_id] = consent
-    return found
+    found: dict[Any, tuple[Any, ...]] = {}
+    person, kinds = _MATCH_IN_ORDER.index("participant_id"), _MATCH_IN_ORDER.index("categories")
+    wanted = set(categories)
+    for row in rows:
+        # What Consent.covers decides, on the row: the SQL above matched recipient and purpose.
+        if row[person] not in found and (Category.ALL in row[kinds] or wanted <= set(row[kinds])):
+            found[row[person]] = row
+    return ConsentsByPerson(found)
 
 
 @dataclass(frozen=True)
@@ -243,7 +259,7 @@ def disclose(
             consent = (consents or {}).get(person.id)
             if consent is None or not (
                 consent.participant_id == person.id
-                and _matches(consent, recipient=recipient, purpose=purpose, categories=categories)
+                and consent.matches(recipient=recipient, purpose=purpose, categories=categories)
             ):
                 consent = matching_consent(
                     participant=person,
@@ -360,6 +376,8 @@ def _account_reads(
         today: dict[tuple[Any, Any], Disclosure] = {}
         for row in (
             Disclosure.objects.select_for_update()
+            # What the count needs: whose entry, under which consent, for what (nothing decrypted).
+            .only("id", "organization", "participant", "consent", "categories", "disclosed_at")
             .filter(
                 organization=acting.organization,
                 participant__in=[p.id for p in people],

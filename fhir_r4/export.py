@@ -8,7 +8,7 @@ import io
 import json
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -82,8 +82,8 @@ class Gate:
     export held (participant id -> consent id -> the consent and the categories it let out)."""
 
     types: list[str]
-    consents: dict[str, dict[Any, Consent]]
-    notes: dict[Any, Consent]
+    consents: dict[str, Mapping[Any, Consent]]
+    notes: Mapping[Any, Consent]
     recipient: str
     notice: str
     shared: dict[Any, dict[Any, tuple[Consent, set[str]]]] = field(

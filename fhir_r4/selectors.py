@@ -3,7 +3,7 @@ every participant read passes (an audit event for staff, `disclose` for an outsi
 and the resources built from them."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -99,7 +99,7 @@ def release(
     return Release(with_notes=with_notes, notice=redisclosure_notice())
 
 
-def consented(access: FhirAccess, resource_type: str) -> dict[Any, Consent]:
+def consented(access: FhirAccess, resource_type: str) -> Mapping[Any, Consent]:
     """For an outside recipient: participant id -> the consent that lets `resource_type` out."""
     return consents_covering(
         organization=access.organization,
