@@ -28,8 +28,13 @@ def test_a_worker_freezes_again_after_its_first_requests_and_then_leaves_the_col
         nr = 0
 
     worker = Worker()
+
+    def collect(*args: object) -> int:
+        collected_after.append(worker.nr)
+        return 0
+
     monkeypatch.setattr(gc, "freeze", lambda: frozen_after.append(worker.nr))
-    monkeypatch.setattr(gc, "collect", lambda *args: collected_after.append(worker.nr) or 0)
+    monkeypatch.setattr(gc, "collect", collect)
     for n in range(1, 1000):
         worker.nr = n
         hooks["post_request"](worker, None, None, None)
