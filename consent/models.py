@@ -59,7 +59,7 @@ class ConsentStatus(models.TextChoices):
 
 class ConsentQuerySet(ParticipantOwnedQuerySet["Consent"]):
     def update(self, **kwargs: Any) -> int:
-        """An update keeps the recipient's keyed hash in step (lib.blind_index)."""
+        """An update keeps the recipient's and purpose's keyed hashes in step (lib.blind_index)."""
         return super().update(**with_keyed_hashes(self.model, kwargs))
 
     def active(self, today: date | None = None) -> "ConsentQuerySet":
