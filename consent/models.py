@@ -13,7 +13,6 @@ from lib.blind_index import (
     HashedModel,
     KeyedHashField,
     keyed_hash,
-    normalized,
     with_keyed_hashes,
 )
 from lib.crypto import EncryptedCharField, EncryptedTextField
@@ -138,18 +137,17 @@ class Consent(HashedModel):
         return f"{self.recipient} ({self.purpose})"
 
     def names(self, recipient: str) -> bool:
-        """Whether this consent names `recipient`, however either is cased or spaced (the
-        comparison `recipient_hash` makes in SQL)."""
-        return normalized(self.recipient) == normalized(recipient)
+        """Whether this consent names `recipient`, however either is cased or spaced: the
+        recipient's keyed hash, compared as SQL compares it (`recipient_hash=`)."""
+        return self.recipient_hash == keyed_hash(recipient)
 
     def matches(self, *, recipient: str, purpose: str, categories: list[str]) -> bool:
         """Whether this consent lets `categories` go to `recipient` for `purpose` (or to them for
         treatment, payment and operations), compared by keyed hashes: nothing is decrypted, so
         an organization's consents can be matched with only these columns read
         (`MATCH_COLUMNS`)."""
-        same_recipient = self.recipient_hash == keyed_hash(recipient)
         same_purpose = self.treatment_payment_operations or self.purpose_hash == keyed_hash(purpose)
-        return same_recipient and same_purpose and self.covers(categories)
+        return self.names(recipient) and same_purpose and self.covers(categories)
 
     def status(self, today: date | None = None) -> str:
         today = today or timezone.localdate()
