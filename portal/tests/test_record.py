@@ -2,7 +2,8 @@
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -20,6 +21,29 @@ pytestmark = pytest.mark.django_db
 
 def _pat(demo: DemoWorld) -> Participant:
     return Participant.objects.get(user=demo.users["pat"])
+
+
+def _recorded(
+    pat: Participant,
+    *,
+    at: datetime,
+    actor: Any,
+    role: str,
+    target: str,
+    action: Action = Action.VIEW,
+) -> None:
+    """One event of Pat's trail written as it was at `at` (the trail is append-only)."""
+    from audit.services import Target, record_event
+
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        record_event(
+            action=action,
+            actor=actor,
+            organization=pat.organization,
+            role=role,
+            target=Target(type=target, id="1"),
+            participant_id=pat.id,
+        )
 
 
 def _consent(demo: DemoWorld, **extra: object) -> Consent:
@@ -195,17 +219,13 @@ def test_who_has_looked_keeps_days_and_people_apart(demo, client_for) -> None:
     ).first()
     assert earlier is not None
     # An event from two days ago (the trail is append-only: one row written as it was then).
-    from audit.services import Target, record_event
-
-    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=2)):
-        record_event(
-            action=Action.VIEW,
-            actor=demo.users["ana"],
-            organization=pat.organization,
-            role="coach",
-            target=Target(type="encounters.timeline", id="1"),
-            participant_id=pat.id,
-        )
+    _recorded(
+        pat,
+        at=timezone.now() - timedelta(days=2),
+        actor=demo.users["ana"],
+        role="coach",
+        target="encounters.timeline",
+    )
     full = client_for("pat").get("/me/record/access/").content.decode()
     assert "Ana</strong> (peer coach) looked at your list of contacts 2 times" in full
     assert "Sam</strong> (supervisor) looked at your list of contacts\n" in full
@@ -223,38 +243,22 @@ def test_who_has_looked_in_spanish_counts_in_spanish(demo, client_for) -> None:
 
 
 def test_who_has_looked_shows_one_time_for_a_minute_and_a_span_for_longer(demo, client_for) -> None:
-    from audit.services import Target, record_event
-
-    pat = _pat(demo)
+    pat, sam = _pat(demo), demo.users["sam"]
     start = timezone.now().replace(hour=15, minute=0, second=5, microsecond=0)
     seconds = [0, 20, 40, 60 * 60]  # three in one minute on the timeline, then the plan an hour on
     for n, later in enumerate(seconds):
-        with mock.patch("django.utils.timezone.now", return_value=start + timedelta(seconds=later)):
-            record_event(
-                action=Action.VIEW,
-                actor=demo.users["sam"],
-                organization=pat.organization,
-                role="supervisor",
-                target=Target(type="encounters.timeline" if n < 3 else "plans.plan", id="1"),
-                participant_id=pat.id,
-            )
-            record_event(
-                action=Action.VIEW,
-                actor=demo.users["sam"],
-                organization=pat.organization,
-                role="supervisor",
-                target=Target(type="plans.plan", id="1"),
-                participant_id=pat.id,
-            )
-    with mock.patch("django.utils.timezone.now", return_value=start):
-        record_event(
-            action=Action.UPDATE,
-            actor=None,
-            organization=pat.organization,
-            role="partner",
-            target=Target(type="participants.participant", id=str(pat.id)),
-            participant_id=pat.id,
-        )
+        at = start + timedelta(seconds=later)
+        kind = "encounters.timeline" if n < 3 else "plans.plan"
+        _recorded(pat, at=at, actor=sam, role="supervisor", target=kind)
+        _recorded(pat, at=at, actor=sam, role="supervisor", target="plans.plan")
+    _recorded(
+        pat,
+        at=start,
+        actor=None,
+        role="partner",
+        target="participants.participant",
+        action=Action.UPDATE,
+    )
     page = client_for("pat").get("/me/record/access/").content.decode()
     lines = [" ".join(li.text.split()) for li in elements(page, "li") if "Sam" in li.text]
     timeline = next(line for line in lines if "list of contacts" in line)
