@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import SERVICE_ACCOUNT_PREFIX
@@ -188,24 +188,27 @@ def rate_per_minute() -> int:
 
 def count_use(*, token: ApiToken, now: datetime | None = None) -> tuple[int, int]:
     """Count one request in this token's current minute; returns (count so far, seconds until
-    the next minute). One UPDATE ... SET count = count + 1 (or the row's first INSERT) is atomic
-    in the database, so every worker sees the same count."""
+    the next minute).
+
+    One INSERT ... ON CONFLICT DO UPDATE ... RETURNING (PostgreSQL and SQLite alike) makes the
+    minute's row or adds one to it atomically, so every worker sees the same count, and every
+    request makes the same three statements whether or not its minute is new: a request's query
+    count does not depend on the clock."""
     moment = now or timezone.now()
     minute = moment.replace(second=0, microsecond=0)
-    with transaction.atomic():
-        updated = UseWindow.objects.filter(token=token, minute=minute).update(count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    UseWindow.objects.create(token=token, minute=minute, count=1)
-            except IntegrityError:  # another worker made this minute's row first
-                UseWindow.objects.filter(token=token, minute=minute).update(count=F("count") + 1)
-        count = UseWindow.objects.filter(token=token, minute=minute).values_list(
-            "count", flat=True
-        )[0]
-        # Last use is kept to the minute: one write a minute at most, not one per request.
-        if token.last_used_at is None or token.last_used_at < minute:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
+    table = connection.ops.quote_name(UseWindow._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (token_id, minute, count) VALUES (%s, %s, 1) "  # noqa: S608
+            "ON CONFLICT (token_id, minute) DO UPDATE SET count = "
+            f"{table}.count + 1 RETURNING count",
+            [token.pk, connection.ops.adapt_datetimefield_value(minute)],
+        )
+        (count,) = cursor.fetchone()
+        # Last use is kept to the minute: the row is written once a minute at most.
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=minute), pk=token.pk
+        ).update(last_used_at=moment)
         # Older minutes are of no further use.
         UseWindow.objects.filter(token=token, minute__lt=minute - timedelta(minutes=5)).delete()
     return count, 60 - moment.second
