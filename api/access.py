@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from api.models import ApiToken, Level, TokenState, scope
 from api.services import SECRET_PREFIX, count_use, rate_per_minute, secret_digest
 from organizations.models import Membership, Organization
-from organizations.selectors import forget_memberships
+from organizations.selectors import act_only_as
 
 _ATTR = "_cairn_token_access"
 
@@ -101,7 +101,8 @@ def _check_usable(token: ApiToken, now: datetime) -> None:
             ),
         )
     membership = token.membership
-    if not (membership.is_active and token.organization.is_active):
+    same_organization = membership.organization_id == token.organization_id
+    if not (membership.is_active and token.organization.is_active and same_organization):
         raise TokenRefused(
             401,
             "token_account_closed",
@@ -135,7 +136,8 @@ def authenticate(request: HttpRequest) -> TokenAccess:
         )
     membership = token.membership
     user = membership.user
-    forget_memberships(user)
+    membership.organization = token.organization  # the same row, already read
+    act_only_as(membership)
     access = TokenAccess(
         token=token,
         organization=token.organization,

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
+from pydantic import BaseModel
 
 from api.access import TokenAccess
 from api.disclosure import account_rows, shared_rows
@@ -85,12 +86,12 @@ class Records:
 
     router: Router
     resource: str
-    page: type[Schema]
-    one: type[Schema]
+    page: type[BaseModel]
+    one: type[BaseModel]
     description: str | None = None
 
     def _get(
-        self, path: str, answer: type[Schema], name: str, summary: str
+        self, path: str, answer: type[BaseModel], name: str, summary: str
     ) -> Callable[[View], View]:
         return self.router.get(
             path,

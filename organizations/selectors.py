@@ -46,9 +46,12 @@ def _active_memberships(*, user_id: int) -> QuerySet[Membership]:
     )
 
 
-def forget_memberships(user: AbstractBaseUser | AnonymousUser) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+def act_only_as(membership: Membership) -> None:
+    """For a request that acts as one membership (an API token's): the user's active
+    memberships are that one alone, so nothing the request does reaches another of the user's
+    organizations, and the membership already in hand is not looked up again. The caller has
+    checked that it and its organization are active."""
+    setattr(membership.user, _CACHE_ATTR, [membership])
 
 
 def membership_in(

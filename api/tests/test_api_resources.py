@@ -69,6 +69,24 @@ def test_anas_personal_token_lists_only_her_caseload(demo: DemoWorld) -> None:
     assert bens.exists() and not ids & {str(p.id) for p in bens}
 
 
+def test_an_answer_writes_ids_codes_dates_and_moments_as_the_schema_says(demo: DemoWorld) -> None:
+    """The encoder (orjson, with Django's format for moments): ids as strings, codes as their
+    values, dates as ISO dates, moments to the millisecond with Z for UTC, and words outside
+    ASCII as they are."""
+    pat = Participant.objects.get(preferred_name="Pat")
+    Participant.objects.filter(id=pat.id).update(
+        pronouns="elle/él", updated_at=timezone.now().replace(microsecond=123456)
+    )
+    secret, _token = make_token(kind=TokenKind.PERSONAL, person="ana", scopes=["participants:read"])
+    response = get(secret, f"/api/v1/participants/{pat.id}")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    answer = json.loads(response.content)
+    assert answer["id"] == str(pat.id) and answer["status"] == pat.status
+    assert answer["enrolled_on"] == pat.enrolled_on.isoformat()
+    assert answer["updated_at"].endswith(".123Z")
+    assert answer["pronouns"] == "elle/él" and "elle/él".encode() in response.content
+
+
 def test_another_organizations_participant_is_not_found_and_the_refusal_is_audited(
     demo: DemoWorld,
 ) -> None:

@@ -199,6 +199,29 @@ def test_token_access_gives_the_organization_the_member_and_the_scopes(demo: Dem
     assert token_access(RequestFactory().get("/fhir/r4/Patient")) is None
 
 
+def test_a_token_acts_only_in_its_own_organization(demo: DemoWorld) -> None:
+    """Ana also coaches at Riverside: her Harbor token's requests know her Harbor membership
+    alone (already read with the token, so not looked up again), never her Riverside one."""
+    from django.test import RequestFactory
+
+    from organizations.models import Membership, Organization, Role
+    from organizations.selectors import active_memberships
+
+    secret, _token = make_token(kind=TokenKind.PERSONAL, person="ana", scopes=["contacts:read"])
+    Membership.objects.create(
+        user=demo.users["ana"],
+        organization=Organization.objects.get(slug="riverside"),
+        role=Role.COACH,
+    )
+    request = RequestFactory().get("/api/v1/contacts", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    access = token_access(request)
+    assert access is not None
+    with CaptureQueriesContext(connection) as captured:
+        memberships = active_memberships(request.user)
+    assert [m.organization.slug for m in memberships] == ["harbor"]
+    assert memberships == [access.membership] and not captured.captured_queries
+
+
 def test_a_secret_never_reaches_the_logs(demo: DemoWorld, caplog: Any, settings: Any) -> None:
     settings.DEBUG = True  # ninja's own bearer reader logs a refused header when debugging
     caplog.set_level(logging.DEBUG)
