@@ -47,7 +47,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.preferred_name or self.get_full_name() or self.username
+        return shown_name(self.preferred_name, self.first_name, self.last_name, self.username)
+
+
+def shown_name(preferred_name: str, first_name: str, last_name: str, username: str) -> str:
+    """The name Cairn shows for an account (`User.display_name`) from its columns, for rows read
+    as values: the name they go by, else their full name, else their username."""
+    return preferred_name or f"{first_name} {last_name}".strip() or username
 
 
 class CodePurpose(models.TextChoices):

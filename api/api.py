@@ -1,9 +1,11 @@
 """The REST API's frame (django-ninja): the token check each operation names its scope with, the
 JSON answers for every refusal, and the schema and documentation pages."""
 
+from datetime import date, datetime
 from typing import Any
 
 import orjson
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -42,10 +44,22 @@ class Json(BaseRenderer):
     milliseconds, `Z` for UTC), so the answers read exactly as before."""
 
     media_type = "application/json"
-    _fallback = NinjaJSONEncoder().default
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
-        return orjson.dumps(data, default=self._fallback, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        return orjson.dumps(data, default=_encoded, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
+_moment = DjangoJSONEncoder().default
+_anything_else = NinjaJSONEncoder().default
+
+
+def _encoded(value: Any) -> Any:
+    # A page has several dates and moments a row: these come first, straight to their format.
+    if type(value) is date:
+        return value.isoformat()
+    if type(value) is datetime:
+        return _moment(value)
+    return _anything_else(value)
 
 
 class CairnApi(NinjaAPI):

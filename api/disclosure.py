@@ -165,7 +165,8 @@ def account_rows(request: HttpRequest, resource: str, rows: Iterable[Any]) -> No
     access = recipient_token(request)
     if access is None:
         return
-    ids = {row.id if isinstance(row, Participant) else row.participant_id for row in rows}
+    # A participant's row (a model or a named row) is the person; any other row names them.
+    ids = {row.participant_id if hasattr(row, "participant_id") else row.id for row in rows}
     # The accounting names each person by id: nothing of theirs is decrypted for it.
     people = (
         list(Participant.objects.filter(id__in=ids).only("id", "organization").order_by("id"))

@@ -3,14 +3,12 @@ the `updated_since` filter. A cursor that was changed, or made for another list,
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core import signing
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-
-M = TypeVar("M", bound=Model)
 
 MAX_LIMIT = 100
 
@@ -54,10 +52,13 @@ class Page:
 
 
 def cursor_page(
-    rows: QuerySet[M], *, list_name: str, cursor: str | None, limit: int, field: str
+    rows: QuerySet[Any], *, list_name: str, cursor: str | None, limit: int, field: str
 ) -> Page:
     """One page of `rows` in (`field`, primary key) order, after the row `cursor` names. The
-    cursor is signed with the list's name: it cannot be edited, nor used for another list."""
+    cursor is signed with the list's name: it cannot be edited, nor used for another list.
+
+    `rows` are model instances or named rows (`values_list(..., named=True)` with `id`, the
+    primary key of every model the API lists)."""
     salt = f"cairn.api.cursor.{list_name}"
     ordered = rows.order_by(field, "pk")
     if cursor:
@@ -83,6 +84,6 @@ def cursor_page(
     if more and page:
         last = page[-1]
         next_cursor = signing.dumps(
-            {"v": getattr(last, field).isoformat(), "k": str(last.pk)}, salt=salt
+            {"v": getattr(last, field).isoformat(), "k": str(last.id)}, salt=salt
         )
     return Page(rows=page, next_cursor=next_cursor)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Status
 
+from accounts.models import shown_name
 from api.access import TokenAccess, TokenRefused
 from api.disclosure import opened, with_notes
 from api.models import KeptReply, Level, Resource
@@ -42,11 +43,11 @@ from participants.models import Participant
 
 router = Router()
 
-# The columns a participant's answer is made of (`_participant`): a page of 100 reads these and
-# no more, so it decrypts 100 pronouns, not every encrypted column of 100 people.
-IN_THE_ANSWER = (
+# A page of the list is read as named rows of the columns its answer is made of: no model
+# instances (they were a fifth of the page's CPU time), and of the encrypted columns only the
+# pronouns are decrypted.
+LISTED = (
     "id",
-    "organization",
     "preferred_name",
     "pronouns",
     "status",
@@ -70,7 +71,8 @@ def _person(user: Any) -> dict[str, Any] | None:
     return {"id": user.public_id, "name": user.display_name}
 
 
-def _participant(p: Participant) -> dict[str, Any]:
+def _participant(p: Any, coach: dict[str, Any] | None) -> dict[str, Any]:
+    """A participant's answer, from the model (one read) or a named row of `LISTED` (a page)."""
     return {
         "id": p.id,
         "preferred_name": p.preferred_name,
@@ -80,10 +82,23 @@ def _participant(p: Participant) -> dict[str, Any]:
         "enrolled_on": p.enrolled_on,
         "last_contact_on": p.last_contact_on,
         "next_contact_on": p.next_contact_on,
-        "coach": _person(p.coach),
+        "coach": coach,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
     }
+
+
+def _listed_participant(row: Any) -> dict[str, Any]:
+    coach = None
+    if row.coach__public_id is not None:
+        name = shown_name(
+            row.coach__preferred_name,
+            row.coach__first_name,
+            row.coach__last_name,
+            row.coach__username,
+        )
+        coach = {"id": row.coach__public_id, "name": name}
+    return _participant(row, coach)
 
 
 def _contact(e: Encounter, *, notes: bool = True) -> dict[str, Any]:
@@ -147,12 +162,12 @@ def _consent(c: Consent) -> dict[str, Any]:
 PARTICIPANTS = Records(router, Resource.PARTICIPANTS, page=ParticipantPage, one=ParticipantOut)
 
 
-@PARTICIPANTS.lists("participants", summary="Participants this token may see", shape=_participant)
-def participants(request: HttpRequest, access: TokenAccess) -> QuerySet[Participant]:
-    return (
-        Participant.objects.visible_to(request.user, access.organization)
-        .select_related("coach")
-        .only(*IN_THE_ANSWER)
+@PARTICIPANTS.lists(
+    "participants", summary="Participants this token may see", shape=_listed_participant
+)
+def participants(request: HttpRequest, access: TokenAccess) -> QuerySet[Any]:
+    return Participant.objects.visible_to(request.user, access.organization).values_list(
+        *LISTED, named=True
     )
 
 
@@ -160,7 +175,7 @@ def participants(request: HttpRequest, access: TokenAccess) -> QuerySet[Particip
 def participant(request: HttpRequest, participant_id: uuid.UUID) -> dict[str, Any]:
     person = participant_or_404(request, participant_id)
     opened(request, Resource.PARTICIPANTS, person)
-    return _participant(person)
+    return _participant(person, _person(person.coach))
 
 
 # --- contacts -----------------------------------------------------------------------------------

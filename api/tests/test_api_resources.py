@@ -87,6 +87,23 @@ def test_an_answer_writes_ids_codes_dates_and_moments_as_the_schema_says(demo: D
     assert answer["pronouns"] == "elle/él" and "elle/él".encode() in response.content
 
 
+def test_a_listed_participant_reads_as_the_same_participant_read_alone(demo: DemoWorld) -> None:
+    """A page is read as rows of values and one person as a model: the answers are the same,
+    the coach's name included, and a person with no coach has none."""
+    Participant.objects.filter(preferred_name="Pat").update(coach=None)
+    consent_everyone("harbor")
+    secret, _token = make_token()  # Harbor's warehouse: every consenting person, coach or none
+    listed = json.loads(get(secret, "/api/v1/participants?limit=100").content)["items"]
+    assert len(listed) > 3
+    for item in listed:
+        alone = json.loads(get(secret, f"/api/v1/participants/{item['id']}").content)
+        assert alone == item
+    coaches = {item["preferred_name"]: item["coach"] for item in listed}
+    assert coaches["Pat"] is None
+    ana = demo.users["ana"]
+    assert {"id": str(ana.public_id), "name": ana.display_name} in coaches.values()
+
+
 def test_another_organizations_participant_is_not_found_and_the_refusal_is_audited(
     demo: DemoWorld,
 ) -> None:
