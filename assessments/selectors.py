@@ -219,20 +219,38 @@ def _open_windows(
             "participant__date_of_birth",
             "participant__age_range",
         )
-        .order_by("due_on", "participant__name_sort", "participant__preferred_name")[
-            : TODAY_LIMIT * 2
-        ]
+        .order_by("due_on", "participant__name_sort", "participant__preferred_name")
     )
+
+
+def _own_people(*, organization_id: int, user_id: int) -> "QuerySet[Participant]":
+    """Whom Today's section and My work count: the member's own open caseload, but not people
+    who asked not to be contacted (a reassessment means reaching out)."""
+    mine = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
+    return mine.open_to_outreach()
 
 
 @prepared
 def _own_open_windows(
     *, organization_id: int, user_id: int, today: date
 ) -> "QuerySet[ReassessmentWindow]":
-    """Today's section: the member's own open caseload, but not people who asked not to be
-    contacted (a reassessment means reaching out). Prepared (lib.prepared)."""
-    mine = own_open_caseload_of(user_id=user_id, organization_id=organization_id)
-    return _open_windows(organization_id, mine.open_to_outreach(), today)
+    """Today's section: the earliest windows, enough for its first people. Prepared
+    (lib.prepared)."""
+    mine = _own_people(organization_id=organization_id, user_id=user_id)
+    return _open_windows(organization_id, mine, today)[: TODAY_LIMIT * 2]
+
+
+def own_reassessments_due(*, membership: Membership, today: date) -> list[DueReassessment]:
+    """Every reassessment due or overdue today for the member's own people (My work), the same
+    people as Today's section, which shows the first of them."""
+    mine = _own_people(organization_id=membership.organization_id, user_id=membership.user_id)
+    return _earliest_points(_open_windows(membership.organization_id, mine, today), today)
+
+
+def _own_due_count(*, membership: Membership, today: date) -> int:
+    mine = _own_people(organization_id=membership.organization_id, user_id=membership.user_id)
+    windows = _open_windows(membership.organization_id, mine, today).order_by()
+    return windows.values("participant_id").distinct().count()
 
 
 def _earliest_points(rows: Any, today: date) -> list[DueReassessment]:
@@ -245,17 +263,21 @@ def _earliest_points(rows: Any, today: date) -> list[DueReassessment]:
         state = State.DUE if today <= row.due_on else State.OVERDUE
         point = Point(row.label, row.offset_days, row.due_on, row.window_days, state)
         due.append(DueReassessment(row.participant, point))
-    return due[:TODAY_LIMIT]
+    return due
 
 
 def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
-    """Today's "Reassessments due" section for this member's own open caseload."""
+    """Today's "Reassessments due" section for this member's own open caseload: the first
+    `TODAY_LIMIT` people, and how many more are due (all of them are on My work)."""
     rows = _own_open_windows.fetch(
         organization_id=membership.organization_id, user_id=membership.user_id, today=today
     )
+    shown = _earliest_points(rows, today)[:TODAY_LIMIT]
+    total = _own_due_count(membership=membership, today=today)
     return {
         "template": "assessments/_today_section.html",
-        "reassessments": _earliest_points(rows, today),
+        "reassessments": shown,
+        "more": max(0, total - len(shown)),
     }
 
 

@@ -154,13 +154,31 @@ POINT_FIELDS = ("id", "organization_id", "enrolled_on", "status", "status_since"
 LABEL_FIELDS = ("preferred_name", "pronouns", "legal_name", "date_of_birth", "age_range")
 
 
+@dataclass(frozen=True)
+class SuprtDueList:
+    """The first people with a SUPRT time point open (earliest due first), and how many have
+    one in all."""
+
+    shown: list[SuprtDue]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.shown)
+
+
 def suprt_due(
-    *, membership: Membership, today: date, people: "QuerySet[Participant]"
-) -> list[SuprtDue]:
-    """The member's people with a SUPRT time point open today and not done: three queries (one
-    when nobody is open, none when the organization does not report SUPRT)."""
+    *,
+    membership: Membership,
+    today: date,
+    people: "QuerySet[Participant]",
+    limit: int | None = TODAY_LIMIT,
+) -> SuprtDueList:
+    """The member's people with a SUPRT time point open today and not done, the first `limit`
+    of them named (every one when None): three queries (one when nobody is open, none when the
+    organization does not report SUPRT)."""
     if not membership.organization.reports_suprt:
-        return []
+        return SuprtDueList([], 0)
     recently_ended = Q(status__in=ENDED, status_since__gte=today - timedelta(days=CLOSEOUT_DAYS))
     found = list(
         people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended)
@@ -169,22 +187,26 @@ def suprt_due(
     )
     by_person = standings(found)
     open_points = [(person, by_person[person.id].due(today)) for person in found]
-    due = sorted(
+    every = sorted(
         ((person, point) for person, point in open_points if point is not None),
         key=lambda pair: pair[1].window.due_on,
-    )[:TODAY_LIMIT]
+    )
+    due = every[:limit]
     if not due:
-        return []
+        return SuprtDueList([], 0)
     named = Participant.objects.filter(
         organization_id=membership.organization_id, pk__in=[person.id for person, _ in due]
     ).only(*POINT_FIELDS, *LABEL_FIELDS)
     shown = {person.id: person for person in named}
-    return [SuprtDue(shown[person.id], point.window, point.overdue) for person, point in due]
+    named_due = [SuprtDue(shown[person.id], point.window, point.overdue) for person, point in due]
+    return SuprtDueList(named_due, len(every))
 
 
-def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
-    """Today's "SUPRT due" section for this member's own people (open, or ended in the last
-    30 days, whose closeout is due)."""
+def own_suprt_due(
+    *, membership: Membership, today: date, limit: int | None = TODAY_LIMIT
+) -> SuprtDueList:
+    """SUPRT due for this member's own people: open, or ended in the last 30 days, whose
+    closeout is due. Today shows the first `limit`; My work shows them all."""
     organization = membership.organization
     mine = own_open_caseload(user=membership.user, organization=organization)
     ended = (
@@ -195,9 +217,16 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     people = Participant.objects.filter(
         Q(pk__in=mine.values("id")) | Q(pk__in=ended.values("id")), organization=organization
     )
+    return suprt_due(membership=membership, today=today, people=people, limit=limit)
+
+
+def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
+    """Today's "SUPRT due" section: the first people, and how many more (all on My work)."""
+    due = own_suprt_due(membership=membership, today=today)
     return {
         "template": "assessments/_suprt_today_section.html",
-        "suprt": suprt_due(membership=membership, today=today, people=people),
+        "suprt": due.shown,
+        "more": due.more,
     }
 
 

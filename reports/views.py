@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.selectors import reassessments_due
+from assessments.selectors import own_reassessments_due
+from assessments.suprt import own_suprt_due
 from audit.models import Action
 from audit.services import Target, record_event, record_page_view
 from encounters.models import ContactType, Encounter
@@ -196,9 +197,9 @@ def mine(request: HttpRequest) -> HttpResponse:
             occurred_on__gte=today.replace(day=1),
             occurred_on__lte=today,
         ).count(),
-        "due": reassessments_due(
-            organization=membership.organization, participants=caseload, today=today
-        ),
+        # Every one Today's sections count, not only the first people they show.
+        "due": own_reassessments_due(membership=membership, today=today),
+        "suprt_due": own_suprt_due(membership=membership, today=today, limit=None).shown,
         "follow_up": selectors.follow_up_rate(
             organization=membership.organization,
             caseload=caseload,
