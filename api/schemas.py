@@ -24,7 +24,7 @@ class Out(BaseModel):
     """What the API answers with: plain pydantic models, validated from the dicts the views
     shape. Not ninja's `Schema`, whose wrapping validator reads every row through a
     `DjangoGetter` (for ORM objects, which no answer here is): that cost a page of 100 about a
-    fifth of its CPU time."""
+    quarter of its CPU time."""
 
 
 class Problem(Out):
