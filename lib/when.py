@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 TWELVE = "12"
 TWENTY_FOUR = "24"
@@ -59,7 +60,19 @@ def _time_format(clock: str | None) -> str:
 
 def show_date(value: date | datetime | None) -> str:
     """ "4 Dec 2026"."""
-    return date_format(_local(value), _date_style()) if value else ""
+    if not value:
+        return ""
+    local = _local(value)
+    day = local.date() if isinstance(local, datetime) else local
+    return _written_day(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _written_day(day: date, language: str | None) -> str:
+    # A page writes the same days many times (a coach's Today at state scale: 227 dates, 50
+    # distinct days): each is formatted once per language and process. `language` is the
+    # active one, which the style and the month names follow; it is passed to be in the key.
+    return date_format(day, _date_style())
 
 
 def show_month(value: date | datetime | None) -> str:
@@ -77,8 +90,14 @@ def show_time(value: time | datetime | None, *, clock: str | None = None) -> str
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return date_format(_local(value), _time_format(clock))
-    return time_format(value, _time_format(clock))
+        value = timezone.localtime(value).time() if timezone.is_aware(value) else value.time()
+    return _written_time(value.hour, value.minute, _time_format(clock), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _written_time(hour: int, minute: int, style: str, language: str | None) -> str:
+    # Both clocks write hours and minutes only; the language is the active one (AM/PM words).
+    return time_format(time(hour, minute), style)
 
 
 def show_datetime(value: datetime | None, *, clock: str | None = None) -> str:

@@ -2,7 +2,7 @@
 the organization's 12- or 24-hour clock on Today, a note and the audit review."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -76,6 +76,20 @@ def test_one_date_style_in_english_and_spanish() -> None:
             assert when.show_time(time(9, 5)) == "9:05 AM"
         with translation.override("es"):
             assert when.show_date(moment) == "4 dic 2026"
+        assert when.show_date(moment) == "4 Dec 2026"  # each language keeps its own written days
+
+
+def test_a_day_is_the_organizations_day_and_written_the_same_from_a_date_or_a_moment() -> None:
+    """Days and times are formatted once per language (lib.when keeps them): a moment is still
+    written as the day and time it is on the organization's clock."""
+    late = datetime(2026, 12, 5, 2, 30, tzinfo=ZoneInfo("UTC"))  # 4 Dec, 20:30 in Chicago
+    with timezone.override(ZoneInfo("America/Chicago")), when.clock_override("24"):
+        assert when.show_date(late) == when.show_date(date(2026, 12, 4)) == "4 Dec 2026"
+        assert when.show_datetime(late) == "4 Dec 2026, 20:30"
+    with timezone.override(ZoneInfo("UTC")), when.clock_override("12"):
+        assert when.show_datetime(late) == "5 Dec 2026, 2:30 AM"
+        with translation.override("es"):
+            assert when.show_date(late) == "5 dic 2026"
 
 
 def _set_clock(demo: DemoWorld, clock: str) -> Organization:
