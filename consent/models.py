@@ -164,14 +164,18 @@ class Consent(HashedModel):
         return self.status() == ConsentStatus.WAITING
 
     def covers(self, categories: list[str]) -> bool:
-        if Category.ALL in self.categories:
-            return True
-        return set(categories) <= set(self.categories)
+        return categories_covered(self.categories, categories)
 
     @property
     def category_labels(self) -> list[str]:
         labels = dict(Category.choices)
         return [str(labels.get(c, c)) for c in self.categories]
+
+
+def categories_covered(granted: list[str], wanted: list[str]) -> bool:
+    """Whether a consent granting `granted` lets every one of `wanted` out (`Consent.covers`,
+    and the same rule on a consent read as plain values)."""
+    return Category.ALL in granted or set(wanted) <= set(granted)
 
 
 # What `Consent.matches` reads (as attribute names): a consent loaded with these columns only is

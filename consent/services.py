@@ -25,6 +25,7 @@ from consent.models import (
     Disclosure,
     LegalBasis,
     SignatureMethod,
+    categories_covered,
 )
 from consent.record import assessment_rows, plan_sections
 from encounters.models import Encounter, NoteState
@@ -212,10 +213,9 @@ def consents_covering(
     )
     found: dict[Any, tuple[Any, ...]] = {}
     person, kinds = _MATCH_IN_ORDER.index("participant_id"), _MATCH_IN_ORDER.index("categories")
-    wanted = set(categories)
     for row in rows:
         # What Consent.covers decides, on the row: the SQL above matched recipient and purpose.
-        if row[person] not in found and (Category.ALL in row[kinds] or wanted <= set(row[kinds])):
+        if row[person] not in found and categories_covered(row[kinds], categories):
             found[row[person]] = row
     return ConsentsByPerson(found)
 
