@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import overload
 
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
@@ -39,6 +40,10 @@ def clock_override(clock: str | None) -> Iterator[None]:
         _clock.reset(token)
 
 
+@overload
+def _local(value: datetime) -> datetime: ...
+@overload
+def _local(value: date) -> date: ...
 def _local(value: date | datetime) -> date | datetime:
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
@@ -90,7 +95,7 @@ def show_time(value: time | datetime | None, *, clock: str | None = None) -> str
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = timezone.localtime(value).time() if timezone.is_aware(value) else value.time()
+        value = _local(value).time()
     return _written_time(value.hour, value.minute, _time_format(clock), get_language())
 
 
