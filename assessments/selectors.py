@@ -20,6 +20,7 @@ from assessments.models import (
     ReassessmentWindow,
 )
 from assessments.schedule import PAUSED, Plan, Point, Rule, Span, State, pause_spans, plan
+from assessments.today_rows import reassessment_rows
 from lib.prepared import prepared
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, StatusChange
@@ -284,6 +285,7 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     return {
         "template": "assessments/_today_section.html",
         "reassessments": shown,
+        "rows": reassessment_rows(shown),
         "more": max(0, total - len(shown)),
     }
 

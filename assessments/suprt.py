@@ -23,9 +23,10 @@ from assessments.suprt_points import (
     due_now,
     time_point_for,
 )
+from assessments.today_rows import suprt_rows
+from lib.prepared import prepared
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, VeteranStatus
-from participants.selectors import own_open_caseload
 
 ENDED = (ParticipantStatus.COMPLETED, ParticipantStatus.MOVED_ON, ParticipantStatus.CLOSED)
 TODAY_LIMIT = 50
@@ -39,8 +40,12 @@ def reports_suprt(organization_id: int) -> bool:
 
 def ended_on(participant: Participant) -> date | None:
     """The end of care: the day a completed, moved-on or closed status began."""
-    if participant.status in ENDED:
-        return participant.status_since or participant.enrolled_on
+    return _ended(participant.status, participant.status_since, participant.enrolled_on)
+
+
+def _ended(status: str, status_since: date | None, enrolled_on: date) -> date | None:
+    if status in ENDED:
+        return status_since or enrolled_on
     return None
 
 
@@ -81,21 +86,6 @@ def standing(participant: Participant) -> Standing:
         organization_id=participant.organization_id, participant=participant, instrument=SUPRT_A
     ).values_list("schedule_point", "administered_on"):
         _add(found, point, day)
-    return found
-
-
-def standings(people: list[Participant]) -> dict[Any, Standing]:
-    """The same for many people in one query."""
-    found = {p.id: Standing(p.enrolled_on, ended_on(p)) for p in people}
-    if not people:
-        return found
-    rows = Assessment.objects.filter(
-        organization_id=people[0].organization_id,
-        participant_id__in=list(found),
-        instrument=SUPRT_A,
-    ).values_list("participant_id", "schedule_point", "administered_on")
-    for participant_id, point, day in rows:
-        _add(found[participant_id], point, day)
     return found
 
 
@@ -150,7 +140,7 @@ class SuprtDue:
 
 # What a SUPRT time point is worked out from: no encrypted column, so a caseload of 250 people is
 # not decrypted to find the few whose point is open (the names are read for those few only).
-POINT_FIELDS = ("id", "organization_id", "enrolled_on", "status", "status_since")
+POINT_FIELDS = ("id", "enrolled_on", "status", "status_since")
 LABEL_FIELDS = ("preferred_name", "pronouns", "legal_name", "date_of_birth", "age_range")
 
 
@@ -167,57 +157,74 @@ class SuprtDueList:
         return self.total - len(self.shown)
 
 
-def suprt_due(
-    *,
-    membership: Membership,
-    today: date,
-    people: "QuerySet[Participant]",
-    limit: int | None = TODAY_LIMIT,
-) -> SuprtDueList:
-    """The member's people with a SUPRT time point open today and not done, the first `limit`
-    of them named (every one when None): three queries (one when nobody is open, none when the
-    organization does not report SUPRT)."""
-    if not membership.organization.reports_suprt:
-        return SuprtDueList([], 0)
-    recently_ended = Q(status__in=ENDED, status_since__gte=today - timedelta(days=CLOSEOUT_DAYS))
-    found = list(
-        people.filter(Q(status__in=ParticipantStatus.open()) | recently_ended)
-        .only(*POINT_FIELDS)
+def _own_people(*, organization_id: int, user_id: int, ended_since: date) -> QuerySet[Participant]:
+    """The member's own people a SUPRT time point can be open for: open records, and those
+    whose care ended on or after `ended_since` (their closeout)."""
+    return Participant.objects.filter(
+        Q(coach_id=user_id) | Q(secondary_coach_id=user_id),
+        organization_id=organization_id,
+        merged_into__isnull=True,
+    ).filter(
+        Q(status__in=ParticipantStatus.open()) | Q(status__in=ENDED, status_since__gte=ended_since)
+    )
+
+
+@prepared
+def _own_point_rows(
+    *, organization_id: int, user_id: int, ended_since: date
+) -> QuerySet[Participant]:
+    return (
+        _own_people(organization_id=organization_id, user_id=user_id, ended_since=ended_since)
+        .values_list(*POINT_FIELDS)
         .order_by("name_sort", "preferred_name", "id")
     )
-    by_person = standings(found)
-    open_points = [(person, by_person[person.id].due(today)) for person in found]
+
+
+@prepared
+def _own_suprt_records(
+    *, organization_id: int, user_id: int, ended_since: date
+) -> QuerySet[Assessment]:
+    """Their SUPRT-A records' points and days (a time point is done by its SUPRT-A)."""
+    people = _own_people(organization_id=organization_id, user_id=user_id, ended_since=ended_since)
+    return Assessment.objects.filter(
+        organization_id=organization_id, instrument=SUPRT_A, participant__in=people.values("id")
+    ).values_list("participant_id", "schedule_point", "administered_on")
+
+
+def own_suprt_due(
+    *, membership: Membership, today: date, limit: int | None = TODAY_LIMIT
+) -> SuprtDueList:
+    """The member's own people (open, or ended in the last 30 days: their closeout) with a SUPRT
+    time point open today and not done, the first `limit` of them named (every one when None):
+    Today shows the first 50, My work all of them. Three queries (two when nobody is due, none
+    when the organization does not report SUPRT)."""
+    if not membership.organization.reports_suprt:
+        return SuprtDueList([], 0)
+    ids = {
+        "organization_id": membership.organization_id,
+        "user_id": membership.user_id,
+        "ended_since": today - timedelta(days=CLOSEOUT_DAYS),
+    }
+    found = {
+        pk: Standing(enrolled_on, _ended(status, status_since, enrolled_on))
+        for pk, enrolled_on, status, status_since in _own_point_rows.fetch(**ids)
+    }
+    for pk, point, day in _own_suprt_records.fetch(**ids):
+        _add(found[pk], point, day)
+    open_points = ((pk, person.due(today)) for pk, person in found.items())
     every = sorted(
-        ((person, point) for person, point in open_points if point is not None),
+        ((pk, point) for pk, point in open_points if point is not None),
         key=lambda pair: pair[1].window.due_on,
     )
     due = every[:limit]
     if not due:
         return SuprtDueList([], 0)
     named = Participant.objects.filter(
-        organization_id=membership.organization_id, pk__in=[person.id for person, _ in due]
-    ).only(*POINT_FIELDS, *LABEL_FIELDS)
+        organization_id=membership.organization_id, pk__in=[pk for pk, _ in due]
+    ).only(*POINT_FIELDS, "organization_id", *LABEL_FIELDS)
     shown = {person.id: person for person in named}
-    named_due = [SuprtDue(shown[person.id], point.window, point.overdue) for person, point in due]
+    named_due = [SuprtDue(shown[pk], point.window, point.overdue) for pk, point in due]
     return SuprtDueList(named_due, len(every))
-
-
-def own_suprt_due(
-    *, membership: Membership, today: date, limit: int | None = TODAY_LIMIT
-) -> SuprtDueList:
-    """SUPRT due for this member's own people: open, or ended in the last 30 days, whose
-    closeout is due. Today shows the first `limit`; My work shows them all."""
-    organization = membership.organization
-    mine = own_open_caseload(user=membership.user, organization=organization)
-    ended = (
-        Participant.objects.visible_to(membership.user, organization)
-        .filter(Q(coach=membership.user) | Q(secondary_coach=membership.user))
-        .filter(status__in=ENDED)
-    )
-    people = Participant.objects.filter(
-        Q(pk__in=mine.values("id")) | Q(pk__in=ended.values("id")), organization=organization
-    )
-    return suprt_due(membership=membership, today=today, people=people, limit=limit)
 
 
 def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
@@ -226,6 +233,7 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     return {
         "template": "assessments/_suprt_today_section.html",
         "suprt": due.shown,
+        "rows": suprt_rows(due.shown),
         "more": due.more,
     }
 

@@ -14,6 +14,7 @@ Until a baseline is recorded, the enrolment date stands in for it.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -81,15 +82,17 @@ def anniversary(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+@lru_cache(maxsize=4096)
 def windows(
     *,
     enrolled_on: date,
     baseline_on: date | None,
     ended_on: date | None,
     until: date,
-) -> list[Window]:
+) -> tuple[Window, ...]:
     """Every window that opens on or before `until` (and, for a closed episode, before it ended),
-    in order; the closeout comes last."""
+    in order; the closeout comes last. Kept per process for the last few thousand people asked
+    about: Today asks again for each of a coach's people on every visit."""
     found = [
         Window(
             TimePoint.BASELINE,
@@ -120,7 +123,7 @@ def windows(
                 ended_on + timedelta(days=CLOSEOUT_DAYS),
             )
         )
-    return found
+    return tuple(found)
 
 
 def time_point_for(

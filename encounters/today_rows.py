@@ -1,31 +1,19 @@
 """Today's rows as display values: each person's line is formatted once here, so the page's
 template does plain lookups for the hundred-odd people a coach can have on it."""
 
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from lib.urls import IdUrl
 from lib.when import show_date, show_datetime, show_time
 from participants.models import Participant
-from participants.templatetags.participant_display import reach
+from participants.templatetags.participant_display import person_labels, reach
 
-_PLACEHOLDER = str(uuid.UUID(int=0))
-
-
-class _PersonUrl:
-    """A URL by a participant's (or a note's) id, reversed once per page; each row only puts its
-    id in the middle."""
-
-    def __init__(self, name: str) -> None:
-        self.before, self.after = reverse(name, args=[_PLACEHOLDER]).split(_PLACEHOLDER)
-
-    def __call__(self, pk: object) -> str:
-        return f"{self.before}{pk}{self.after}"
+_NO_LABEL = SafeString("")
 
 
 @dataclass(frozen=True)
@@ -40,15 +28,16 @@ class PersonRow:
     outcome_url: str = ""
     new_url: str = ""
     participant: Participant | None = None
+    label: SafeString = _NO_LABEL  # `{% person_label %}` among the section's rows
 
 
 class RowMaker:
     """Builds the rows of one response (URLs reversed and fixed words translated once)."""
 
     def __init__(self) -> None:
-        self.detail = _PersonUrl("participants:detail")
-        self.outcome = _PersonUrl("today_outcome")
-        self.new = _PersonUrl("encounters:new")
+        self.detail = IdUrl("participants:detail")
+        self.outcome = IdUrl("today_outcome")
+        self.new = IdUrl("encounters:new")
         self.sep = " · "
 
     def _row(self, p: Participant, line: str, *, follow_up: bool) -> PersonRow:
@@ -104,7 +93,7 @@ class DraftRow:
 
 
 def draft_rows(drafts: list[Any]) -> list[DraftRow]:
-    detail = _PersonUrl("encounters:detail")
+    detail = IdUrl("encounters:detail")
     return [
         DraftRow(
             url=detail(e.id),
@@ -118,18 +107,25 @@ def draft_rows(drafts: list[Any]) -> list[DraftRow]:
     ]
 
 
+def labelled(rows: list[PersonRow]) -> list[PersonRow]:
+    """The rows of one section with their people's labels, told apart within the section."""
+    people = [row.participant for row in rows if row.participant is not None]
+    labels = person_labels(people, [row.url for row in rows])
+    return [replace(row, label=label) for row, label in zip(rows, labels, strict=True)]
+
+
 def today_rows(day: Any) -> dict[str, list[Any]]:
     """The long sections of Today, in the order the page lists them."""
     make = RowMaker()
     return {
-        "due": [make.follow_up(p) for p in day.due],
-        "scheduled": [make.follow_up(s.participant, s) for s in day.scheduled],
-        "overdue": [make.follow_up(p) for p in day.overdue],
-        "quiet": [make.quiet(p) for p in day.quiet],
+        "due": labelled([make.follow_up(p) for p in day.due]),
+        "scheduled": labelled([make.follow_up(s.participant, s) for s in day.scheduled]),
+        "overdue": labelled([make.follow_up(p) for p in day.overdue]),
+        "quiet": labelled([make.quiet(p) for p in day.quiet]),
         "drafts": draft_rows(day.drafts),
     }
 
 
 def one_row(p: Participant) -> PersonRow:
     """The row htmx swaps in after opening or answering the outcome form."""
-    return RowMaker().follow_up(p)
+    return labelled([RowMaker().follow_up(p)])[0]

@@ -2,13 +2,14 @@
 
 import unicodedata
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -133,16 +134,28 @@ def family_initial(legal_name: str | None) -> str:
     return "" if letter == "•" else f"{letter}."
 
 
+# Each age band's words, per language: a list of fifty people asks for them fifty times.
+_AGE_WORDS: dict[str | None, dict[str, str]] = {}
+
+
+def _age_words() -> dict[str, str]:
+    language = get_language()
+    words = _AGE_WORDS.get(language)
+    if words is None:
+        words = _AGE_WORDS[language] = {value: str(label) for value, label in AgeRange.choices}
+    return words
+
+
 def age_band(p: Participant, today: date) -> str:
     born = _loaded(p, "date_of_birth")
     if born is not None:
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         for low, high in _AGE_BANDS:
             if low <= age <= high:
-                return str(AgeRange(f"{low}-{high}").label)
-        return str(AgeRange.R65.label) if age >= 65 else ""
+                return _age_words()[f"{low}-{high}"]
+        return _age_words()[AgeRange.R65] if age >= 65 else ""
     stored = _loaded(p, "age_range")
-    return str(AgeRange(stored).label) if stored in AgeRange.values else ""
+    return _age_words().get(stored, "") if stored else ""
 
 
 @dataclass(frozen=True)
@@ -168,18 +181,40 @@ def record_ending(p: Participant) -> str:
     return str(p.pk).replace("-", "")[-4:]
 
 
-def _alike(context: template.Context, among: Any, today: date) -> set[Any]:
-    """The ids in `among` whose label reads like another one's, worked out once per list."""
+class _Labels:
+    """What the labels of one rendering share: its day, each person's label worked out once,
+    and which people of a list read alike."""
+
+    def __init__(self) -> None:
+        self.today = timezone.localdate()
+        # By the row's id(), with the row itself kept so that no other object takes its id.
+        self.labels: dict[int, tuple[Participant, PersonLabel]] = {}
+        self.alike: dict[int, set[Any]] = {}
+
+    def of(self, p: Participant) -> PersonLabel:
+        known = self.labels.get(id(p))
+        if known is None:
+            known = self.labels[id(p)] = (p, label_of(p, self.today))
+        return known[1]
+
+    def alike_in(self, among: Any) -> set[Any]:
+        """The ids in `among` whose label reads like another one's, worked out once per list."""
+        key = id(among)
+        if key not in self.alike:
+            seen: dict[tuple[str, ...], list[Any]] = {}
+            for item in among:  # participants, or rows that carry one (Today, the inbox)
+                person = item if isinstance(item, Participant) else item.participant
+                seen.setdefault(self.of(person).reads_as(), []).append(person.pk)
+            self.alike[key] = {pk for pks in seen.values() if len(pks) > 1 for pk in pks}
+        return self.alike[key]
+
+
+def _labels(context: template.Context) -> _Labels:
     render_context: Any = context.render_context  # a per-render dict (stubs type it narrowly)
-    cache: dict[int, set[Any]] = render_context.setdefault("person_label_alike", {})
-    key = id(among)
-    if key not in cache:
-        seen: dict[tuple[str, ...], list[Any]] = {}
-        for item in among:  # participants, or rows that carry one (Today, the inbox)
-            person = item if isinstance(item, Participant) else item.participant
-            seen.setdefault(label_of(person, today).reads_as(), []).append(person.pk)
-        cache[key] = {pk for pks in seen.values() if len(pks) > 1 for pk in pks}
-    return cache[key]
+    shared = render_context.get("person_labels")
+    if shared is None:
+        shared = render_context["person_labels"] = _Labels()
+    return shared
 
 
 @register.simple_tag(takes_context=True)
@@ -189,24 +224,32 @@ def person_label(
     """Who a row is about, the same way everywhere: a decorative initial mark, the name they go
     by with their family initial, pronouns and age band; and, when another person in `among`
     would read the same, the end of the record id. Reads only columns the row already carries."""
-    today = timezone.localdate()
-    label = label_of(p, today)
-    name = format_html("<bdi>{}</bdi>", label.name)
+    return _label_html(_labels(context), p, href, among)
+
+
+def person_labels(people: Sequence[Participant], hrefs: Sequence[str]) -> list[SafeString]:
+    """`{% person_label p href=... among=people %}` for each person of a list, from Python: the
+    rows of long lists (Today's) carry their labels ready, so the template only prints them."""
+    labels = _Labels()
+    return [_label_html(labels, p, href, people) for p, href in zip(people, hrefs, strict=True)]
+
+
+def _label_html(labels: _Labels, p: Participant, href: str, among: Any) -> SafeString:
+    """Written as one string (every value escaped): a page can hold a few hundred labels."""
+    label = labels.of(p)
+    name = f"<bdi>{conditional_escape(label.name)}</bdi>"
     if label.initial:
-        name = format_html("{} {}", name, label.initial)
+        name = f"{name} {conditional_escape(label.initial)}"
     if href:
-        name = format_html('<a href="{}">{}</a>', href, name)
+        name = f'<a href="{conditional_escape(href)}">{name}</a>'
     details = list(label.details)
-    if among is not None and p.pk in _alike(context, among, today):
+    if among is not None and p.pk in labels.alike_in(among):
         details.append(gettext("record ending %(end)s") % {"end": record_ending(p)})
-    shown = format_html(
-        '<span class="person-mark person-mark-{}" aria-hidden="true">{}</span> {}',
-        mark_colour(p),
-        mark_letter(label.name),
-        name,
+    shown = (
+        f'<span class="person-mark person-mark-{mark_colour(p)}" aria-hidden="true">'
+        f"{conditional_escape(mark_letter(label.name))}</span> {name}"
     )
     if details:
-        shown = format_html(
-            '{} <span class="muted person-details">{}</span>', shown, " · ".join(details)
-        )
-    return format_html('<span class="person">{}</span>', shown)
+        listed = " · ".join(conditional_escape(d) for d in details)
+        shown = f'{shown} <span class="muted person-details">{listed}</span>'
+    return mark_safe(f'<span class="person">{shown}</span>')  # noqa: S308  # escaped above
