@@ -27,6 +27,7 @@ from assessments.today_rows import suprt_rows
 from lib.prepared import prepared
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, VeteranStatus
+from participants.selectors import LABEL_FIELDS
 
 ENDED = (ParticipantStatus.COMPLETED, ParticipantStatus.MOVED_ON, ParticipantStatus.CLOSED)
 TODAY_LIMIT = 50
@@ -141,7 +142,6 @@ class SuprtDue:
 # What a SUPRT time point is worked out from: no encrypted column, so a caseload of 250 people is
 # not decrypted to find the few whose point is open (the names are read for those few only).
 POINT_FIELDS = ("id", "enrolled_on", "status", "status_since")
-LABEL_FIELDS = ("preferred_name", "pronouns", "legal_name", "date_of_birth", "age_range")
 
 
 @dataclass(frozen=True)

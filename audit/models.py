@@ -77,6 +77,14 @@ class AuditEvent(models.Model):
             models.Index(fields=["organization", "created_at"], name="audit_org_time"),
             models.Index(fields=["organization", "participant_id"], name="audit_org_participant"),
             models.Index(fields=["organization", "actor"], name="audit_org_actor"),
+            # The audit review's "Access changes" list: a few hundred rows among millions, which
+            # the time index alone reached by reading a month of every event (28 ms at state
+            # scale).
+            models.Index(
+                fields=["organization", "created_at"],
+                name="audit_org_access_changes",
+                condition=models.Q(action__in=sorted(Action.access_changes())),
+            ),
         ]
 
     def __str__(self) -> str:

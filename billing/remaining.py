@@ -16,7 +16,7 @@ from billing.models import Authorization, Coverage, LineState
 from lib.prepared import prepared
 from lib.when import show_date
 from participants.models import Participant
-from participants.selectors import own_open_caseload_of
+from participants.selectors import LABEL_FIELDS, own_open_caseload_of
 
 # Fewer units than this left (two hours of 15-minute units) puts the authorization on Today.
 RUNNING_LOW = 8
@@ -53,6 +53,13 @@ def _running_low(*, organization_id: int, user_id: int, today: date) -> QuerySet
         _with_left(Authorization.objects.filter(_current(today), coverage__participant__in=people))  # type: ignore[misc]  # annotated above
         .filter(left__lt=RUNNING_LOW)
         .select_related("coverage__participant", "coverage__payer")
+        # Only what the row shows: the aggregate groups by every column it reads.
+        .only(
+            "units",
+            "ends_on",
+            "coverage__payer__name",
+            *(f"coverage__participant__{name}" for name in LABEL_FIELDS),
+        )
         .order_by("left", "ends_on")
     )
 

@@ -21,6 +21,7 @@ from audit.services import Target, record_page_view
 from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from oversight.forms import AuditFilterForm
+from oversight.rows import review_rows
 
 PAGE_SIZE = 50
 REVIEW_COLUMNS = (
@@ -89,7 +90,7 @@ def review(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(e, names.get(e.participant_id, "")) for e in page.object_list],
+            "rows": review_rows(page.object_list, names),
             "filtered_name": names.get(filters.participant_id, "")
             if filters.participant_id
             else "",

@@ -37,6 +37,8 @@ OPEN = "open"
 # tells two people with one name apart (legal name, {% person_label %}), never these: skipping
 # them skips their decryption.
 SHOWN_IN_LISTS = ("pronouns", "safe_times", "legal_name")
+# What `{% person_label %}` reads: a list that only names people loads these columns alone.
+LABEL_FIELDS = ("id", "preferred_name", "pronouns", "legal_name", "date_of_birth", "age_range")
 ENCRYPTED_FIELDS = tuple(
     f.name
     for f in Participant._meta.concrete_fields
