@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, TruncDate
@@ -137,6 +137,19 @@ def timeline(participant: Participant, *, kind: str = "", limit: int = 500) -> l
     return TimelineRows(participant, kind=kind)[:limit]
 
 
+class Draft(NamedTuple):
+    """A note left in draft, as Today lists it."""
+
+    id: uuid.UUID
+    contact_type: str
+    started_at: datetime
+    summary: str
+    participant_name: str
+
+
+DRAFT_COLUMNS = ("id", "contact_type", "started_at", "summary", "participant__preferred_name")
+
+
 @dataclass(frozen=True)
 class Day:
     due: list[Participant]
@@ -144,7 +157,7 @@ class Day:
     overdue_count: int
     quiet: list[Participant]
     quiet_count: int
-    drafts: list[Encounter]
+    drafts: list[Draft]
     comments: list[Encounter]
     scheduled: list[CheckInSchedule]
     expiring_consents: list[Any]  # consent.selectors.expiring_for_today
@@ -270,13 +283,14 @@ def _followed_up(
 
 
 @prepared
-def _drafts(*, organization_id: int, user_id: int) -> QuerySet[Encounter]:
+def _drafts(*, organization_id: int, user_id: int) -> QuerySet[Any]:
+    """The member's notes left in draft, newest first, as plain rows (`Draft`): Today shows
+    only these columns of up to fifty notes."""
     return (
         Encounter.objects.filter(
             organization_id=organization_id, author_id=user_id, state=NoteState.DRAFT
         )
-        .select_related("participant")
-        .only("id", "contact_type", "started_at", "summary", "participant__preferred_name")
+        .values_list(*DRAFT_COLUMNS)
         .order_by("-started_at")[:50]
     )
 
@@ -361,7 +375,7 @@ def coach_day(
         # Never in touch last, as PostgreSQL sorts NULLs after dates.
         key=lambda p: (p.last_contact_on is None, p.last_contact_on or today),
     )
-    drafts = _drafts.fetch(**ids)
+    drafts = [Draft._make(row) for row in _drafts.fetch(**ids)]
     comments = _returned.fetch(**ids)
     scheduled = [
         schedule

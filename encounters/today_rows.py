@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from encounters.models import ContactType
 from lib.urls import IdUrl
 from lib.when import show_date, show_datetime, show_time
 from participants.models import Participant
@@ -93,17 +94,19 @@ class DraftRow:
 
 
 def draft_rows(drafts: list[Any]) -> list[DraftRow]:
+    """`encounters.selectors.Draft` rows: whose note, what kind of contact and when."""
     detail = IdUrl("encounters:detail")
+    kinds = {value: str(label) for value, label in ContactType.choices}
     return [
         DraftRow(
-            url=detail(e.id),
+            url=detail(d.id),
             label=(
-                f"{e.participant.preferred_name}: {e.get_contact_type_display()}, "
-                f"{show_datetime(e.started_at)}"
+                f"{d.participant_name}: {kinds.get(d.contact_type, d.contact_type)}, "
+                f"{show_datetime(d.started_at)}"
             ),
-            summary=e.summary,
+            summary=d.summary,
         )
-        for e in drafts
+        for d in drafts
     ]
 
 
