@@ -17,6 +17,7 @@ from django_otp.oath import TOTP
 from django_otp.util import hex_validator, random_hex
 
 from lib.crypto import EncryptedCharField
+from lib.model_loading import fast_from_db
 from lib.when import show_date
 
 # The accounts an API service token acts as (api.services) are named with this prefix: they
@@ -25,6 +26,8 @@ SERVICE_ACCOUNT_PREFIX = "service-"
 
 
 class User(AbstractUser):
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     preferred_name = models.CharField(_("name you go by"), max_length=120, blank=True)
     pronouns = EncryptedCharField(_("pronouns"), max_length=60, blank=True)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedTextField
+from lib.model_loading import fast_from_db
 from organizations.models import Organization
 from participants.models import Participant
 from participants.owned import ParticipantOwnedQuerySet
@@ -38,6 +39,8 @@ class Language(models.TextChoices):
 
 
 class Assessment(models.Model):
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by the composite index that leads with it (one index fewer to keep up).
     organization = models.ForeignKey(
@@ -86,6 +89,8 @@ class ItemResponse(models.Model):
 
     Items that are not a single choice or a number (SUPRT's dates, months, ticked lists and
     words) keep their answer in `text`, encrypted like every answer a person wrote."""
+
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
 
     # Both are covered by the indexes below; the largest table here keeps only three.
     organization = models.ForeignKey(
@@ -144,6 +149,8 @@ class ReassessmentWindow(models.Model):
     who is due with one indexed query. Kept up to date by `assessments.windows` whenever an
     assessment is recorded, the schedule changes or the person's status moves; the
     `refresh_reassessments` command rebuilds them (run it daily: it also extends the horizon)."""
+
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", db_index=False

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.model_loading import fast_from_db
+
 GLOBAL_CHAIN = 0  # the chain for events that belong to no organization (e.g. unknown sign-ins)
 
 
@@ -47,6 +49,8 @@ class AuditChainHead(models.Model):
 
 
 class AuditEvent(models.Model):
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
+
     chain = models.BigIntegerField(editable=False)
     seq = models.BigIntegerField(editable=False)
     organization = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import EncryptedCharField, EncryptedTextField
+from lib.model_loading import fast_from_db
 from organizations.models import Organization
 from participants.models import Participant
 from participants.owned import ParticipantOwnedQuerySet
@@ -98,6 +99,8 @@ class ServiceType(models.Model):
 
 class Encounter(models.Model):
     """One contact (or attempt) with a participant, written by their coach."""
+
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -337,6 +340,8 @@ class Weekday(models.IntegerChoices):
 
 class CheckInSchedule(models.Model):
     """A recurring check-in the participant asked for (telephone recovery support)."""
+
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")

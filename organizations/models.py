@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.model_loading import fast_from_db
+
 
 class Role(models.TextChoices):
     COACH = "coach", _("Peer recovery coach")
@@ -76,6 +78,8 @@ class Clock(models.TextChoices):
 
 
 class Organization(models.Model):
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
@@ -164,6 +168,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 class Membership(models.Model):
     """A user's one role in one organization (a user may belong to several)."""
+
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="memberships"

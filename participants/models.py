@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.blind_index import HashedModel, HashedQuerySet, KeyedHashField, KeyedHashListField
 from lib.collation import FoldedTextField, SortKeyField, folded
 from lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
+from lib.model_loading import fast_from_db
 from organizations.models import Membership, Organization, Role
 from participants.owned import MemberScope as MemberScope  # where apps import it from
 from participants.owned import MemberScoped, ParticipantOwnedQuerySet
@@ -163,6 +164,8 @@ def texting_opens_at(
 
 class Participant(HashedModel):
     """A person in recovery the program walks beside. Only the name they go by is required."""
+
+    from_db = fast_from_db  # long lists: no Model.__init__ per row (lib.model_loading)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
