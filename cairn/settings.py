@@ -296,6 +296,8 @@ CAIRN_QUICK_EXIT_URL = envstr("CAIRN_QUICK_EXIT_URL", "https://www.weather.gov/"
 # are names, not addresses that must answer; keep one value for the life of an installation.
 CAIRN_FHIR_CANONICAL = envstr("CAIRN_FHIR_CANONICAL", "https://cairn.example/fhir")
 CAIRN_IDLE_WARNING_SECONDS = envint("CAIRN_IDLE_WARNING_SECONDS", 120)
+# Django's database sessions, read by a prepared query (accounts/session_store.py).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_AGE = envint("CAIRN_SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -12,9 +12,10 @@ can skip it:
     rows = _waiting.fetch(organization_id=org.id, since=today)
 
 The first call for a database and a shape builds the queryset three times with stand-in values
-and compiles it. A keyword whose value is a UUID, an int, a date or a datetime is a parameter:
-each of its places in the compiled SQL is found by its stand-in, and later calls put the real
-value there. Any other keyword (a string, a bool, None) is part of the query's shape: another
+and compiles it. A keyword whose value is a UUID, an int, a date, a datetime or a `Text` (a
+string marked as a parameter) is a parameter: each of its places in the compiled SQL is found by
+its stand-in, and later calls put the real value there. Any other keyword (a plain string, a
+bool, None) is part of the query's shape: another
 value builds and compiles another query. The three compilations must give the same SQL, and
 every parameter that differs between them must be a stand-in; a value the function computes
 itself (`timezone.now()`, `today - timedelta(days=1)`) is refused with `NotPrepared`, so it can
@@ -51,6 +52,12 @@ _TIMES = tuple(
 )
 
 
+class Text(str):
+    """A string given to a prepared query as a parameter (a session key, a token's hash) rather
+    than as part of its shape: `_live.fetch(session_key=Text(key), now=now)`. Only for a value
+    compared as it is: one the query rewrites (a LIKE pattern) is refused with `NotPrepared`."""
+
+
 class NotPrepared(Exception):
     """The query cannot be prepared: the message says which value to pass in."""
 
@@ -70,6 +77,8 @@ def _kind(value: Any) -> str | None:
         return "datetime"
     if isinstance(value, date):
         return "date"
+    if isinstance(value, Text):
+        return "text"
     if isinstance(value, str):
         return None
     raise NotPrepared(f"{type(value).__name__} is neither a parameter nor a shape")
@@ -86,6 +95,8 @@ def _stand_in(kind: str, build: int, place: int, rng: random.Random) -> Any:
         return 1_000 + 2_900 * place + 97 * build + rng.randrange(90)
     if kind == "date":
         return _DATES[build] + timedelta(days=401 * place)
+    if kind == "text":
+        return Text(f"stand-in-{place}-{build}-{rng.getrandbits(64):016x}")
     return _TIMES[build] + timedelta(days=401 * place)
 
 
@@ -95,6 +106,8 @@ def _forms(kind: str, ops: Any) -> list[Adapt]:
         return [lambda v: v, lambda v: v.hex, str]
     if kind == "int":
         return [lambda v: v]
+    if kind == "text":
+        return [str]
     if kind == "date":
         return [lambda v: v, ops.adapt_datefield_value]
     return [lambda v: v, ops.adapt_datetimefield_value]

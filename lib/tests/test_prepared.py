@@ -8,9 +8,10 @@ import pytest
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from cairn.demo import DemoWorld
 from encounters.models import CheckInSchedule, Encounter
-from lib.prepared import NotPrepared, Prepared, prepared
+from lib.prepared import NotPrepared, Prepared, Text, prepared
 from participants.models import Participant
 
 
@@ -134,3 +135,37 @@ def test_a_small_integer_column_is_a_parameter_too(demo: DemoWorld) -> None:
         found += len(rows)
     assert found == CheckInSchedule.objects.filter(organization_id=harbor).count()
     assert all(plan.compiler is not None for plan in query._plans.values())  # not "nothing"
+
+
+def test_a_text_parameter_is_put_in_and_a_rewritten_one_refused(demo: DemoWorld) -> None:
+    """`Text` marks a string as a parameter: each call reads its own value from one plan; a
+    string the query rewrites (a LIKE pattern) cannot be prepared."""
+    query = prepared(lambda *, username: User.objects.filter(username=username))
+    for name in ("ana", "ben", "mia", "nobody"):
+        found = query.fetch(username=Text(name))
+        assert [user.username for user in found] == ([name] if name != "nobody" else [])
+    assert len(query._plans) == 1  # one plan for every username
+
+    like = prepared(lambda *, start: Participant.objects.filter(preferred_name__startswith=start))
+    with pytest.raises(NotPrepared):
+        like.fetch(start=Text("Pa"))
+
+
+def test_sessions_read_by_the_prepared_query(client_for, demo: DemoWorld) -> None:
+    """A signed-in session is found; an expired or unknown one is not, and its key is dropped."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts.session_store import SessionStore
+
+    ana = client_for("ana")
+    key = ana.cookies["sessionid"].value
+    assert SessionStore(key).load()["_auth_user_id"] == str(demo.users["ana"].pk)
+    assert ana.get("/today/").status_code == 200
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
+    expired = SessionStore(key)
+    assert expired.load() == {} and expired.session_key is None
+    assert ana.get("/today/").status_code == 302  # signed out: to the sign-in page
+    assert SessionStore("no-such-session-key-000000000000").load() == {}
