@@ -170,9 +170,7 @@ def _own_people(*, organization_id: int, user_id: int, ended_since: date) -> Que
 
 
 @prepared
-def _own_point_rows(
-    *, organization_id: int, user_id: int, ended_since: date
-) -> QuerySet[Participant]:
+def _own_point_rows(*, organization_id: int, user_id: int, ended_since: date) -> QuerySet[Any]:
     return (
         _own_people(organization_id=organization_id, user_id=user_id, ended_since=ended_since)
         .values_list(*POINT_FIELDS)
@@ -181,9 +179,7 @@ def _own_point_rows(
 
 
 @prepared
-def _own_suprt_records(
-    *, organization_id: int, user_id: int, ended_since: date
-) -> QuerySet[Assessment]:
+def _own_suprt_records(*, organization_id: int, user_id: int, ended_since: date) -> QuerySet[Any]:
     """Their SUPRT-A records' points and days (a time point is done by its SUPRT-A)."""
     people = _own_people(organization_id=organization_id, user_id=user_id, ended_since=ended_since)
     return Assessment.objects.filter(
