@@ -34,6 +34,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from accounts.models import User, shown_name
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED, Rule, offsets
 from encounters.models import ContactType, Encounter, Outcome
@@ -184,20 +185,31 @@ def follow_up_days(rule: Rule) -> list[int]:
     return [d for d in figures.FOLLOW_UP_DAYS if d in rule.offsets_days]
 
 
-def caseload(people: "QuerySet[Participant]", period: Range) -> list[tuple[str, int]]:
-    """Open caseload by coach name, largest first, as `figures.caseload_by_coach`: 1 query."""
-    rows = (
+def caseload_counts(people: "QuerySet[Participant]", period: Range) -> list[tuple[Any, int]]:
+    """Open caseload by coach id (None: no coach yet): 1 query, counts and ids only, so it can
+    be kept with the other figures (`reports.cache`)."""
+    return list(
         people.order_by()
         .filter(status__in=figures.OPEN_STATUSES, enrolled_on__lte=period.end)
-        .values_list(
-            "coach__preferred_name", "coach__first_name", "coach__last_name", "coach__username"
-        )
+        .values_list("coach_id")
         .annotate(n=Count("pk"))
     )
-    counts: Counter[str] = Counter()
-    for preferred, first, family, username, n in rows:
-        counts[preferred or f"{first} {family}".strip() or (username or "")] += n
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def caseload(counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
+    """The counts by coach name (as `figures.caseload_by_coach`: "" for no coach yet), largest
+    first. Names are read afresh every time (1 query, none without a coach): never kept."""
+    ids = [coach_id for coach_id, _n in counts if coach_id is not None]
+    names = {
+        pk: shown_name(*columns)
+        for pk, *columns in User.objects.filter(pk__in=ids).values_list(
+            "pk", "preferred_name", "first_name", "last_name", "username"
+        )
+    }
+    named: Counter[str] = Counter()
+    for coach_id, n in counts:
+        named[names.get(coach_id, "") if coach_id is not None else ""] += n
+    return sorted(named.items(), key=lambda item: (-item[1], item[0]))
 
 
 # One pass over the range's contacts (a materialized CTE), then small aggregates over it:

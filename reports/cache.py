@@ -11,8 +11,8 @@ older than it; any later commit changes the version, and the next view counts af
 
 A supervisor's scope also follows their emergency access, which ends with time and not with a
 write: their key names the grants open now, so a grant that ends (or starts) changes it. The
-caseload by coach, the one figure with names, is never kept (`reports.selectors.dashboard`
-counts it on every view).
+caseload by coach is kept by coach id; the coaches' names are read on every view
+(`reports.selectors.dashboard`).
 """
 
 import hashlib
@@ -30,7 +30,7 @@ from participants.models import EmergencyAccess
 
 KEEP_SECONDS = 600  # a bound on memory only: the version, not the age, decides freshness
 FOLD_AFTER = 5000  # change rows of one organization folded into one (same total, fewer rows)
-FORMAT = 2  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
+FORMAT = 3  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
 
 
 def version(organization_id: int) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from accounts.models import AnyUser, User
+from accounts.models import AnyUser, User, shown_name
 from assessments import suprt
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED
@@ -70,6 +70,8 @@ class Dashboard:
     # organization does not report SUPRT.
     suprt: dict[str, Rate] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The caseload as (coach id, count): what is kept, the names being read on every view.
+    caseload_counts: list[tuple[Any, int]] = field(default_factory=list, compare=False)
 
 
 def people_in_scope(
@@ -148,7 +150,8 @@ def person_rows(people: "QuerySet[Participant]", filters: Filters) -> list[Perso
             enrolled_on=enrolled_on,
             status=status,
             status_since=since,
-            coach=preferred or f"{first} {family}".strip() or (username or ""),
+            # No coach yet: the joined columns are all NULL, and the name is "".
+            coach=shown_name(preferred or "", first or "", family or "", username or ""),
             contacts_in_range=n,
             last_contact_on=latest,
         )
@@ -220,9 +223,8 @@ def dashboard(*, user: AnyUser, organization: Organization, filters: Filters) ->
     figures are kept until the organization's data changes (`reports.cache`)."""
     kept_as = cache.key(user=user, organization=organization, filters=filters)
     kept = cache.get(kept_as)
-    if kept is not None:  # the names in the caseload are never kept: count it now
-        people = people_in_scope(user=user, organization=organization, filters=filters)
-        return replace(kept, caseload=aggregates.caseload(people, filters.period))
+    if kept is not None:  # the coaches' names are never kept: read them now
+        return replace(kept, caseload=aggregates.caseload(kept.caseload_counts))
     with aggregates.without_jit():
         found = _counted(user=user, organization=organization, filters=filters)
     cache.put(kept_as, replace(found, caseload=[]))
@@ -244,6 +246,7 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
     else:  # overlapping windows: which assessment does which point needs the whole plan
         follow_up, moved = {d: Rate(0, 0) for d in figures.FOLLOW_UP_DAYS}, people
     found = barc10_histories(organization=organization, people=moved, end=filters.end)
+    caseload_counts = aggregates.caseload_counts(people, period)
     follow_up = aggregates.merge(
         follow_up,
         figures.follow_up(aggregates.plain_people(moved), found, rule=rule, period=period),
@@ -253,7 +256,8 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
         served=counted.served,
         enrolled=counts["enrolled"],
         active=counts["active"],
-        caseload=aggregates.caseload(people, period),
+        caseload=aggregates.caseload(caseload_counts),
+        caseload_counts=caseload_counts,
         by_type=counted.by_type,
         by_service=counted.by_service,
         reach=counted.reach,

@@ -110,3 +110,26 @@ def test_identical_with_a_schedule_without_day_60(demo: DemoWorld) -> None:
     for start, end in RANGES:
         counted, by_person = both(demo, "mia", Filters(start=start, end=end))
         assert counted == by_person, (start, end)
+
+
+def test_people_without_a_coach_and_a_renamed_coach_read_the_same_both_ways(
+    demo: DemoWorld, client_for
+) -> None:
+    """The caseload by coach: someone with no coach yet is counted as "No coach yet" (not as
+    "None None"), and a coach's new name shows on the next view, though the counts are kept."""
+    harbor = demo.organizations["harbor"]
+    Participant.objects.create(
+        organization=harbor, preferred_name="Nadia", status="active", enrolled_on=date(2026, 9, 1)
+    )
+    filters = Filters(start=RANGES[0][0], end=RANGES[0][1])
+    counted, by_person = both(demo, "mia", filters)
+    assert counted == by_person
+    assert ("", 1) in counted.caseload  # type: ignore[attr-defined]
+    mia = client_for("mia")
+    page = mia.get("/reports/?start=2025-11-01&end=2026-10-31").content.decode()
+    assert "No coach yet" in page and "None None" not in page
+    ana = demo.users["ana"]
+    ana.preferred_name = "Ana María"
+    ana.save(update_fields=["preferred_name"])  # not a counted table: the figures stay kept
+    again = mia.get("/reports/?start=2025-11-01&end=2026-10-31").content.decode()
+    assert "Ana María" in again
