@@ -8,10 +8,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from encounters.models import ServiceType
-from organizations.models import Membership, Role, Team
+from organizations.models import Membership
 from participants.models import AgeRange, Pathway, VeteranStatus
-from reports.selectors import Filters, coach_choices
+from reports.selectors import Filters, coach_choices, service_choices, team_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ANY = [("", _("Any"))]
@@ -66,13 +65,10 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, membership: Membership, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        teams = Team.objects.filter(organization_id=membership.organization_id).order_by("name")
-        if membership.role == Role.SUPERVISOR:
-            teams = teams.filter(memberships=membership)
-        self.fields["team"].choices = ANY + [(str(t.pk), t.name) for t in teams]  # type: ignore[attr-defined]
+        self.fields["team"].choices = ANY + team_choices(membership)  # type: ignore[attr-defined]
         self.fields["coach"].choices = ANY + coach_choices(membership)  # type: ignore[attr-defined]
-        services = ServiceType.objects.filter(organization_id=membership.organization_id)
-        self.fields["service_type"].choices = ANY + [(s.pk, s.name) for s in services]  # type: ignore[attr-defined]
+        services = service_choices(membership.organization_id)
+        self.fields["service_type"].choices = ANY + services  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -21,9 +21,10 @@ from assessments import suprt
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED
 from assessments.selectors import History, rule_from, schedule_row
-from encounters.models import ContactType, Encounter, Outcome
+from encounters.models import ContactType, Encounter, Outcome, ServiceType
 from lib.blind_index import keyed_hash
-from organizations.models import Membership, Organization, Role
+from lib.prepared import prepared
+from organizations.models import Membership, Organization, Role, Team
 from participants.models import Participant, StatusChange
 from reports import aggregates, cache, figures, suprt_counts, suprt_figures
 from reports.figures import Change, MonthCount, MonthReach, Person, Range, Rate
@@ -383,17 +384,54 @@ def by_person(
     return data, ids
 
 
+def team_choices(membership: Membership) -> list[tuple[str, str]]:
+    """Teams the member may filter by: their own for a supervisor, every one for a manager."""
+    mine = membership.pk if membership.role == Role.SUPERVISOR else None
+    rows = _team_rows.fetch(organization_id=membership.organization_id, membership_id=mine)
+    return [(str(pk), name) for pk, name in rows]
+
+
+@prepared
+def _team_rows(*, organization_id: int, membership_id: int | None) -> "QuerySet[Any]":
+    teams = Team.objects.filter(organization_id=organization_id)
+    if membership_id is not None:
+        teams = teams.filter(memberships=membership_id)
+    return teams.order_by("name").values_list("pk", "name")
+
+
+def service_choices(organization_id: int) -> list[tuple[int, str]]:
+    """The organization's service types, as the filter bar lists them."""
+    return list(_service_rows.fetch(organization_id=organization_id))
+
+
+@prepared
+def _service_rows(*, organization_id: int) -> "QuerySet[Any]":
+    return ServiceType.objects.filter(organization_id=organization_id).values_list("pk", "name")
+
+
 def coach_choices(membership: Membership) -> list[tuple[str, str]]:
     """Coaches the member may filter by: a supervisor's team, or everyone for a manager."""
+    if membership.role == Role.SUPERVISOR and not membership.team_id:
+        return []
+    team_id = membership.team_id if membership.role == Role.SUPERVISOR else None
+    rows = _coach_rows.fetch(organization_id=membership.organization_id, team_id=team_id)
+    return [(str(public_id), shown_name(*names)) for public_id, *names in rows]
+
+
+@prepared
+def _coach_rows(*, organization_id: int, team_id: uuid.UUID | None) -> "QuerySet[Any]":
+    """The organization's active coaches (of one team, when given), A to Z by username, as the
+    columns their names are written from; the filter bar asks on every dashboard view."""
     memberships = Membership.objects.active().filter(
-        organization_id=membership.organization_id, role=Role.COACH
+        organization_id=organization_id, role=Role.COACH
     )
-    if membership.role == Role.SUPERVISOR:
-        memberships = (
-            memberships.filter(team=membership.team) if membership.team_id else memberships.none()
-        )
-    users = User.objects.filter(pk__in=memberships.values("user_id")).order_by("username")
-    return [(str(u.public_id), u.display_name) for u in users]
+    if team_id is not None:
+        memberships = memberships.filter(team_id=team_id)
+    return (
+        User.objects.filter(pk__in=memberships.values("user_id"))
+        .order_by("username")
+        .values_list("public_id", "preferred_name", "first_name", "last_name", "username")
+    )
 
 
 def follow_up_rate(

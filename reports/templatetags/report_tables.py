@@ -4,25 +4,26 @@ the template language took most of the page's time evaluating `cell.href` on eac
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 
 @register.filter
 def table_cells(cells: list[Any]) -> SafeString:
-    """`<td>` per count; a count with rows behind it (`reports.tables.Linked`) links to them."""
-    linked = '<td class="num"><a href="{}" aria-label="{}">{}</a></td>'
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(linked, cell.href, cell.label, cell)
-                if getattr(cell, "href", "")
-                else format_html('<td class="num">{}</td>', cell),
+    """`<td>` per count; a count with rows behind it (`reports.tables.Linked`) links to them.
+    One string, every value escaped (format_html per cell was half the filter's time)."""
+    parts = []
+    for cell in cells:
+        count = conditional_escape(cell)
+        href = getattr(cell, "href", "")
+        if href:
+            label = conditional_escape(cell.label)
+            parts.append(
+                f'<td class="num"><a href="{conditional_escape(href)}" aria-label="{label}">'
+                f"{count}</a></td>"
             )
-            for cell in cells
-        ),
-    )
+        else:
+            parts.append(f'<td class="num">{count}</td>')
+    return mark_safe("".join(parts))  # noqa: S308  # escaped above
