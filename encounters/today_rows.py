@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from encounters.models import ContactType
+from lib.templatetags.icons import icon_svg
 from lib.urls import IdUrl
 from lib.when import show_date, show_datetime, show_time
 from participants.models import Participant
@@ -30,6 +31,7 @@ class PersonRow:
     new_url: str = ""
     participant: Participant | None = None
     label: SafeString = _NO_LABEL  # `{% person_label %}` among the section's rows
+    actions: SafeString = _NO_LABEL  # a follow-up's two buttons: record the call, write a note
 
 
 class RowMaker:
@@ -40,17 +42,35 @@ class RowMaker:
         self.outcome = IdUrl("today_outcome")
         self.new = IdUrl("encounters:new")
         self.sep = " · "
+        # The words escaped as `{{ }}` prints them; the icons are our own files.
+        self.record = f"{icon_svg('phone')}{escape(gettext('Record how the call went'))}"
+        self.write = f"{icon_svg('pencil-square')}{escape(gettext('Write a check-in'))}"
 
     def _row(self, p: Participant, line: str, *, follow_up: bool) -> PersonRow:
+        outcome_url = self.outcome(p.id) if follow_up else ""
+        new_url = self.new(p.id) if follow_up else ""
         return PersonRow(
             id=p.id,
             name=p.preferred_name,
             pronouns=p.pronouns,
             url=self.detail(p.id),
             line=mark_safe(line),  # noqa: S308  # every value in it is escaped by the callers
-            outcome_url=self.outcome(p.id) if follow_up else "",
-            new_url=self.new(p.id) if follow_up else "",
+            outcome_url=outcome_url,
+            new_url=new_url,
             participant=p,
+            actions=self._actions(p, outcome_url, new_url) if follow_up else _NO_LABEL,
+        )
+
+    def _actions(self, p: Participant, outcome_url: str, new_url: str) -> SafeString:
+        """What `encounters/_today_rows.html` shows under a follow-up that is not open: a
+        button that opens the call's outcome form in place (htmx) and one to write a note."""
+        name = escape(p.preferred_name)
+        return mark_safe(  # noqa: S308  # the URLs are ours (ids), the name escaped
+            f'<p class="outcome-open row-actions"><a class="button secondary compact" '
+            f'href="{outcome_url}" hx-get="{outcome_url}" hx-target="#due-{p.id}" '
+            f'hx-swap="outerHTML">{self.record}<span class="visually-hidden">: {name}</span></a> '
+            f'<a class="button secondary compact" href="{new_url}">{self.write}'
+            f'<span class="visually-hidden">: {name}</span></a></p>'
         )
 
     def follow_up(self, p: Participant, schedule: Any = None) -> PersonRow:
