@@ -192,8 +192,8 @@ def own_suprt_due(
 ) -> SuprtDueList:
     """The member's own people (open, or ended in the last 30 days: their closeout) with a SUPRT
     time point open today and not done, the first `limit` of them named (every one when None):
-    Today shows the first 50, My work all of them. Three queries (two when nobody is due, none
-    when the organization does not report SUPRT)."""
+    Today shows the first 50, My work all of them. Three queries (two when nobody is due, one
+    without people, none when the organization does not report SUPRT)."""
     if not membership.organization.reports_suprt:
         return SuprtDueList([], 0)
     ids = {
@@ -205,7 +205,7 @@ def own_suprt_due(
         pk: Standing(enrolled_on, _ended(status, status_since, enrolled_on))
         for pk, enrolled_on, status, status_since in _own_point_rows.fetch(**ids)
     }
-    for pk, point, day in _own_suprt_records.fetch(**ids):
+    for pk, point, day in _own_suprt_records.fetch(**ids) if found else []:
         _add(found[pk], point, day)
     open_points = ((pk, person.due(today)) for pk, person in found.items())
     every = sorted(
