@@ -169,3 +169,26 @@ def test_sessions_read_by_the_prepared_query(client_for, demo: DemoWorld) -> Non
     assert expired.load() == {} and expired.session_key is None
     assert ana.get("/today/").status_code == 302  # signed out: to the sign-in page
     assert SessionStore("no-such-session-key-000000000000").load() == {}
+
+
+def test_converted_values_are_the_querysets_on_every_call(demo: DemoWorld) -> None:
+    """Decrypted text, JSON lists, dates and ids come out as the ordinary queryset gives them,
+    on the first call and the later ones, which reuse the plan's converters."""
+    harbor = demo.organizations["harbor"]
+    columns = ("id", "preferred_name", "pronouns", "strengths", "enrolled_on", "coach_id")
+
+    def build(*, organization_id: int) -> QuerySet[Any]:
+        return Participant.objects.filter(organization_id=organization_id).order_by("id")
+
+    query = prepared(lambda *, organization_id: build(organization_id=organization_id))
+    rows = prepared(
+        lambda *, organization_id: build(organization_id=organization_id).values_list(*columns)
+    )
+    wanted = list(build(organization_id=harbor.id).values_list(*columns))
+    assert any(row[2] for row in wanted) and any(row[3] for row in wanted)  # something to decrypt
+    for _ in range(3):
+        assert rows.fetch(organization_id=harbor.id) == wanted
+        people = query.fetch(organization_id=harbor.id)
+        assert [(p.id, p.preferred_name, p.pronouns, p.strengths) for p in people] == [
+            (row[0], row[1], row[2], row[3]) for row in wanted
+        ]
