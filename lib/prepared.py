@@ -185,7 +185,7 @@ class Prepared(Generic[M]):
         compiler.connection = connections[alias]
         compiler.using = alias
         compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
-        compiler.get_converters = plan.converters_for(compiler)  # type: ignore[method-assign]
+        compiler.get_converters = plan.converters_for(compiler)  # type: ignore[method-assign,assignment]
         chained = plan.queryset.using(alias)
         chained.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(chained)
