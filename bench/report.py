@@ -116,7 +116,8 @@ def markdown(results: dict[str, Any]) -> str:
         + ".",
         f"- Machine: {machine['cores']} cores, {machine['workers']} sync workers, "
         f"load average {machine['load_average_before'][0]} before and "
-        f"{machine['load_average_after'][0]} after the run.",
+        f"{machine['load_average_after'][0]} after the run."
+        + _speed(machine.get("python_loop_ms")),
         _seed_line(results["seed"]),
         "",
         "Targets:",
@@ -163,3 +164,14 @@ def write(results: dict[str, Any]) -> tuple[Path, Path]:
     json_path.write_text(json.dumps(results, indent=2) + "\n")
     md_path.write_text(markdown(results))
     return json_path, md_path
+
+
+def _speed(loop_ms: list[float] | None) -> str:
+    """How fast the machine ran Python before and after (older results have no such figure)."""
+    if not loop_ms:
+        return ""
+    before, after = loop_ms
+    return (
+        f" A fixed Python loop took {before} ms before and {after} ms after "
+        "(the CPU figures scale with it)."
+    )

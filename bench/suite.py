@@ -78,6 +78,7 @@ def database_url() -> str:
 def measure(*, budget: Budget, explain: bool = True) -> dict[str, Any]:
     """Everything except seeding, against the database this process is connected to."""
     load_before = os.getloadavg()
+    speed_before = inprocess.python_speed_ms()
     subjects = choose_subjects()
     page_list = pages(subjects)
     queries = {p.name: inprocess.page_queries(p, explain=explain) for p in page_list}
@@ -109,6 +110,7 @@ def measure(*, budget: Budget, explain: bool = True) -> dict[str, Any]:
         "cores": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "python_loop_ms": [speed_before, inprocess.python_speed_ms()],
         "workers": WORKERS,
         "concurrent_users": USERS,
     }
