@@ -247,7 +247,7 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
     else:  # overlapping windows: which assessment does which point needs the whole plan
         follow_up, moved = {d: Rate(0, 0) for d in figures.FOLLOW_UP_DAYS}, people
     found = barc10_histories(organization=organization, people=moved, end=filters.end)
-    caseload_counts = aggregates.caseload_counts(people, period)
+    caseload = aggregates.caseload_counts(people, period)
     follow_up = aggregates.merge(
         follow_up,
         figures.follow_up(aggregates.plain_people(moved), found, rule=rule, period=period),
@@ -257,8 +257,8 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
         served=counted.served,
         enrolled=counts["enrolled"],
         active=counts["active"],
-        caseload=aggregates.caseload(caseload_counts),
-        caseload_counts=caseload_counts,
+        caseload=aggregates.named_caseload(caseload),
+        caseload_counts=[(coach_id, n) for coach_id, _names, n in caseload],
         by_type=counted.by_type,
         by_service=counted.by_service,
         reach=counted.reach,
