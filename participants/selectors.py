@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet
@@ -14,8 +14,10 @@ from audit.models import Action, AuditEvent
 from lib.blind_index import keyed_hash
 from lib.prepared import prepared
 from organizations.models import Organization, Role
+from organizations.selectors import membership_in
 from participants.models import (
     EmergencyAccess,
+    MemberScope,
     Participant,
     ParticipantQuerySet,
     ParticipantStatus,
@@ -80,12 +82,30 @@ class CaseloadCounts:
 
 def caseload_counts(*, user: AnyUser, organization: Organization | None) -> CaseloadCounts:
     """One read for "16 people with open records · 5 closed or moved on": the caseload list's
-    default view and "My work" count the same set."""
+    default view and "My work" count the same set. Prepared (lib.prepared): the caseload's
+    first page asks on every visit."""
+    membership = membership_in(user, organization)
+    if membership is None:
+        return CaseloadCounts(open=0, closed=0)
+    rows = _counts.fetch(**MemberScope.of(membership).values()) or [{"open": 0, "closed": 0}]
+    return CaseloadCounts(open=rows[0]["open"], closed=rows[0]["closed"])
+
+
+@prepared
+def _counts(
+    *, organization_id: int, user_id: int, role: str, team_id: uuid.UUID | None, now: datetime
+) -> QuerySet[Any]:
+    """The counts as one row (none when the member sees nobody): grouped by the organization,
+    which the scope fixes, since a prepared read is a query and not an aggregate."""
     is_open = Q(status__in=ParticipantStatus.open())
-    counts = Participant.objects.visible_to(user, organization).aggregate(
-        open=Count("pk", filter=is_open), closed=Count("pk", filter=~is_open)
+    visible = Participant.objects.visible_to_member(
+        organization_id=organization_id, user_id=user_id, role=role, team_id=team_id, now=now
     )
-    return CaseloadCounts(open=counts["open"], closed=counts["closed"])
+    return (
+        visible.order_by()
+        .values("organization_id")
+        .annotate(open=Count("pk", filter=is_open), closed=Count("pk", filter=~is_open))
+    )
 
 
 FINDER_LIMIT = 20

@@ -53,3 +53,19 @@ def test_the_show_them_link_lists_closed_and_moved_on_people(demo: DemoWorld, cl
     assert "Zorba Unusualname" not in default
     assert 'href="?status=">show them</a>' in default
     assert "Zorba Unusualname" in client.get("/participants/?status=").content.decode()
+
+
+@pytest.mark.parametrize("username", ["ana", "ben", "sam", "mia", "rio"])
+def test_the_prepared_counts_are_the_visible_records_counted(demo: DemoWorld, username) -> None:
+    """Every member's counts are what `visible_to` gives them, whatever their role."""
+    from organizations.models import Membership
+    from participants.selectors import caseload_counts
+
+    user = demo.users[username]
+    membership = Membership.objects.filter(user=user, is_active=True).first()
+    organization = membership.organization
+    visible = Participant.objects.visible_to(user, organization)
+    counts = caseload_counts(user=user, organization=organization)
+    assert counts.open == visible.filter(status__in=ParticipantStatus.open()).count()
+    assert counts.closed == visible.exclude(status__in=ParticipantStatus.open()).count()
+    assert visible.exists()  # something was counted
