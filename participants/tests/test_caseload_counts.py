@@ -63,6 +63,7 @@ def test_the_prepared_counts_are_the_visible_records_counted(demo: DemoWorld, us
 
     user = demo.users[username]
     membership = Membership.objects.filter(user=user, is_active=True).first()
+    assert membership is not None
     organization = membership.organization
     visible = Participant.objects.visible_to(user, organization)
     counts = caseload_counts(user=user, organization=organization)
