@@ -29,7 +29,7 @@ def _plain_columns(model: type[Model]) -> frozenset[str]:
     """The attnames `__init__` would store by a plain `__dict__` write."""
     plain = set()
     for field in model._meta.concrete_fields:
-        attribute = model.__dict__.get(field.attname)
+        attribute = None
         for klass in model.__mro__:  # the descriptor may sit on an abstract parent
             if field.attname in klass.__dict__:
                 attribute = klass.__dict__[field.attname]

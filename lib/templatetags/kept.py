@@ -9,6 +9,7 @@ given must be everything the fragment reads; the fragment says which in its firs
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -22,7 +23,7 @@ _kept: dict[tuple[Any, ...], SafeString] = {}
 @register.simple_tag(takes_context=True)
 def kept_include(context: template.Context, name: str, *depends_on: Any) -> SafeString:
     key = (name, get_language(), get_script_prefix(), *depends_on)
-    html = _kept.get(key)
+    html = None if settings.DEBUG else _kept.get(key)  # while developing, edits show at once
     if html is None:
         fragment = context.template.engine.get_template(name)  # type: ignore[union-attr]
         with context.push():
