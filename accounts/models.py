@@ -53,6 +53,10 @@ class User(AbstractUser):
         return shown_name(self.preferred_name, self.first_name, self.last_name, self.username)
 
 
+# The columns `shown_name` is written from, in its order: for reads of plain rows.
+NAME_COLUMNS = ("preferred_name", "first_name", "last_name", "username")
+
+
 def shown_name(preferred_name: str, first_name: str, last_name: str, username: str) -> str:
     """The name Cairn shows for an account (`User.display_name`) from its columns, for rows read
     as values: the name they go by, else their full name, else their username."""

@@ -3,7 +3,7 @@ staff are shown by."""
 
 from collections.abc import Iterable
 
-from accounts.models import Notice, NoticeKind, PortalCode, User
+from accounts.models import NAME_COLUMNS, Notice, NoticeKind, PortalCode, User
 
 # What a participant is shown on their portal home: changes to their own sign-in.
 PORTAL_KINDS = frozenset({NoticeKind.PORTAL_SIGN_IN_SET_UP, NoticeKind.PORTAL_PASSWORD_RESET})
@@ -30,7 +30,5 @@ def display_names(user_ids: Iterable[int]) -> dict[int, str]:
     wanted = {pk for pk in user_ids if pk is not None}
     if not wanted:
         return {}
-    rows = User.objects.filter(pk__in=wanted).only(
-        "id", "preferred_name", "first_name", "last_name", "username"
-    )
+    rows = User.objects.filter(pk__in=wanted).only("id", *NAME_COLUMNS)
     return {user.pk: user.display_name for user in rows}

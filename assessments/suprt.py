@@ -27,7 +27,7 @@ from assessments.today_rows import suprt_rows
 from lib.prepared import prepared
 from organizations.models import Membership, Organization
 from participants.models import Participant, ParticipantStatus, VeteranStatus
-from participants.selectors import LABEL_FIELDS
+from participants.selectors import LABEL_FIELDS, own_caseload_of
 
 ENDED = (ParticipantStatus.COMPLETED, ParticipantStatus.MOVED_ON, ParticipantStatus.CLOSED)
 TODAY_LIMIT = 50
@@ -160,11 +160,7 @@ class SuprtDueList:
 def _own_people(*, organization_id: int, user_id: int, ended_since: date) -> QuerySet[Participant]:
     """The member's own people a SUPRT time point can be open for: open records, and those
     whose care ended on or after `ended_since` (their closeout)."""
-    return Participant.objects.filter(
-        Q(coach_id=user_id) | Q(secondary_coach_id=user_id),
-        organization_id=organization_id,
-        merged_into__isnull=True,
-    ).filter(
+    return own_caseload_of(user_id=user_id, organization_id=organization_id).filter(
         Q(status__in=ParticipantStatus.open()) | Q(status__in=ENDED, status_since__gte=ended_since)
     )
 

@@ -59,17 +59,26 @@ def own_open_caseload(*, user: AnyUser, organization: Organization) -> Participa
     )
 
 
-def own_open_caseload_of(*, user_id: int, organization_id: int) -> ParticipantQuerySet:
-    """`own_open_caseload` from ids alone, for prepared queries (lib.prepared), which are built
-    from plain values. The same rows for every role Today serves: `visible_to` gives each member
-    their own caseload, so only the organization and the unmerged records are left of it. The
-    caller has checked the membership (`member_required`)."""
+def own_caseload_of(*, user_id: int, organization_id: int) -> ParticipantQuerySet:
+    """The member's own records (primary or secondary coach), whatever their status, from ids
+    alone, for prepared queries (lib.prepared), which are built from plain values. The same rows
+    for every role Today serves: `visible_to` gives each member their own caseload, so only the
+    organization and the unmerged records are left of it. The caller has checked the membership
+    (`member_required`)."""
     return Participant.objects.filter(
         Q(coach_id=user_id) | Q(secondary_coach_id=user_id),
         organization_id=organization_id,
         merged_into__isnull=True,
-        status__in=ParticipantStatus.open(),
-    ).defer(*ENCRYPTED_FIELDS)
+    )
+
+
+def own_open_caseload_of(*, user_id: int, organization_id: int) -> ParticipantQuerySet:
+    """`own_open_caseload` from ids alone (`own_caseload_of`, open records only)."""
+    return (
+        own_caseload_of(user_id=user_id, organization_id=organization_id)
+        .filter(status__in=ParticipantStatus.open())
+        .defer(*ENCRYPTED_FIELDS)
+    )
 
 
 @dataclass(frozen=True)

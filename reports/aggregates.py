@@ -34,7 +34,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from accounts.models import User, shown_name
+from accounts.models import NAME_COLUMNS, shown_name
+from accounts.selectors import display_names
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED, Rule, offsets
 from encounters.models import ContactType, Encounter, Outcome
@@ -185,48 +186,35 @@ def follow_up_days(rule: Rule) -> list[int]:
     return [d for d in figures.FOLLOW_UP_DAYS if d in rule.offsets_days]
 
 
-def caseload_counts(
-    people: "QuerySet[Participant]", period: Range
-) -> list[tuple[Any, tuple[str, ...], int]]:
-    """Open caseload by coach: (coach id or None for no coach yet, the columns of the coach's
-    name, count), 1 query. What is kept of it is the ids and counts (`reports.cache`)."""
+def caseload_counts(people: "QuerySet[Participant]", period: Range) -> list[tuple[Any, str, int]]:
+    """Open caseload by coach: (coach id or None for no coach yet, the coach's name as shown,
+    count), 1 query. What is kept of it is the ids and counts (`reports.cache`)."""
     rows = (
         people.order_by()
         .filter(status__in=figures.OPEN_STATUSES, enrolled_on__lte=period.end)
-        .values_list(
-            "coach_id",
-            "coach__preferred_name",
-            "coach__first_name",
-            "coach__last_name",
-            "coach__username",
-        )
+        .values_list("coach_id", *(f"coach__{column}" for column in NAME_COLUMNS))
         .annotate(n=Count("pk"))
     )
-    return [(coach_id, tuple(names), n) for coach_id, *names, n in rows]
+    return [
+        (coach_id, shown_name(*names) if coach_id is not None else "", n)
+        for coach_id, *names, n in rows
+    ]
 
 
-def named_caseload(rows: list[tuple[Any, tuple[str, ...], int]]) -> list[tuple[str, int]]:
+def named_caseload(rows: list[tuple[Any, str, int]]) -> list[tuple[str, int]]:
     """The counts by coach name (as `figures.caseload_by_coach`: "" for no coach yet), largest
     first."""
     named: Counter[str] = Counter()
-    for coach_id, names, n in rows:
-        named[shown_name(*names) if coach_id is not None else ""] += n
+    for _coach_id, name, n in rows:
+        named[name] += n
     return sorted(named.items(), key=lambda item: (-item[1], item[0]))
 
 
 def caseload(counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
     """Kept (coach id, count) pairs by the coaches' names as they are now (1 query, none
     without a coach): names are never kept."""
-    ids = [coach_id for coach_id, _n in counts if coach_id is not None]
-    names = {
-        pk: tuple(columns)
-        for pk, *columns in User.objects.filter(pk__in=ids).values_list(
-            "pk", "preferred_name", "first_name", "last_name", "username"
-        )
-    }
-    return named_caseload(
-        [(coach_id, names.get(coach_id, ("", "", "", "")), n) for coach_id, n in counts]
-    )
+    names = display_names(coach_id for coach_id, _n in counts)
+    return named_caseload([(coach_id, names.get(coach_id, ""), n) for coach_id, n in counts])
 
 
 # One pass over the range's contacts (a materialized CTE), then small aggregates over it:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from accounts.models import AnyUser, User, shown_name
+from accounts.models import NAME_COLUMNS, AnyUser, User, shown_name
 from assessments import suprt
 from assessments.models import BARC10, Assessment
 from assessments.schedule import PAUSED
@@ -258,7 +258,7 @@ def _counted(*, user: AnyUser, organization: Organization, filters: Filters) -> 
         enrolled=counts["enrolled"],
         active=counts["active"],
         caseload=aggregates.named_caseload(caseload),
-        caseload_counts=[(coach_id, n) for coach_id, _names, n in caseload],
+        caseload_counts=[(coach_id, n) for coach_id, _name, n in caseload],
         by_type=counted.by_type,
         by_service=counted.by_service,
         reach=counted.reach,
@@ -430,7 +430,7 @@ def _coach_rows(*, organization_id: int, team_id: uuid.UUID | None) -> "QuerySet
     return (
         User.objects.filter(pk__in=memberships.values("user_id"))
         .order_by("username")
-        .values_list("public_id", "preferred_name", "first_name", "last_name", "username")
+        .values_list("public_id", *NAME_COLUMNS)
     )
 
 
