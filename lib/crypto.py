@@ -18,6 +18,11 @@ from django.conf import settings
 from django.db import models
 
 PREFIX = "enc1:"
+# Values opened once are kept per process (`_opened`), by key set and stored text. A page of
+# Today opens about 300 names (30 µs each, a tenth of its CPU time); a kept one costs under 1 µs.
+# Nothing is kept that this process could not read anyway: the keys that open every value are in
+# its memory already. 20,000 short values are a few megabytes.
+OPENED_KEPT = 20_000
 
 
 class TamperedCiphertext(Exception):
@@ -40,8 +45,15 @@ def encrypt(plaintext: str) -> str:
 def decrypt(stored: str) -> str:
     if not stored.startswith(PREFIX):
         return stored  # written before encryption was switched on; rotate_keys encrypts it
+    return _opened(tuple(settings.CAIRN_FIELD_KEYS), stored)
+
+
+@lru_cache(maxsize=OPENED_KEPT)
+def _opened(keys: tuple[str, ...], stored: str) -> str:
+    """One stored value opened with these keys. A value that fails is never kept: it fails again
+    the next time it is read."""
     try:
-        return cipher().decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
+        return _fernet(keys).decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError) as error:
         raise TamperedCiphertext("stored ciphertext failed authentication") from error
 

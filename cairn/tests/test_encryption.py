@@ -153,3 +153,19 @@ def test_rotate_keys_covers_every_encrypted_column_and_recomputes_keyed_hashes(
     call_command("rotate_keys", stdout=StringIO())
     wanted = keyed_hash(pat.pathways[0])
     assert Participant.objects.filter(pathway_keys__has_item=wanted, pk=pat.pk).exists()
+
+
+def test_an_opened_value_is_kept_only_for_the_keys_that_opened_it(settings) -> None:
+    """Reading the same stored value again is answered from this process's kept copy; a value
+    that fails to open is never kept, and another set of keys opens (or refuses) it afresh."""
+    stored = crypto.encrypt("Rosalind Vega")
+    crypto._opened.cache_clear()
+    assert crypto.decrypt(stored) == crypto.decrypt(stored) == "Rosalind Vega"
+    assert crypto._opened.cache_info().hits == 1
+    forged = stored[:-6] + ("AAAAAA" if not stored.endswith("AAAAAA") else "BBBBBB")
+    for _ in range(2):
+        with pytest.raises(crypto.TamperedCiphertext):
+            crypto.decrypt(forged)
+    settings.CAIRN_FIELD_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+    with pytest.raises(crypto.TamperedCiphertext):
+        crypto.decrypt(stored)
