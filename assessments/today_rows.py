@@ -2,11 +2,13 @@
 written once here (up to fifty people each), so the section templates only print them."""
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from assessments.templatetags.assessment_display import point_text
 from lib.urls import IdUrl
@@ -17,6 +19,7 @@ from participants.templatetags.participant_display import person_labels
 if TYPE_CHECKING:
     from assessments.selectors import DueReassessment
     from assessments.suprt import SuprtDue
+    from assessments.suprt_points import Window
 
 
 @dataclass(frozen=True)
@@ -31,21 +34,31 @@ def reassessment_rows(due: "list[DueReassessment]") -> list[DueRow]:
 
 
 def suprt_rows(due: "list[SuprtDue]") -> list[DueRow]:
-    lines = []
-    for row in due:
-        window = row.window
-        if row.overdue:  # as `{% blocktranslate %}` prints it: the words and dates escaped
-            line = gettext("%(point)s: past due, window closes %(end)s") % {
-                "point": escape(window.words),
-                "end": escape(show_date(window.end)),
-            }
-        else:
-            line = gettext("%(point)s: due %(due)s") % {
-                "point": escape(window.words),
-                "due": escape(show_date(window.due_on)),
-            }
-        lines.append(mark_safe(line))  # noqa: S308  # every value in it is escaped
+    language = get_language()
+    lines = [
+        _suprt_line(
+            row.window, row.window.end if row.overdue else row.window.due_on, row.overdue, language
+        )
+        for row in due
+    ]
     return _rows([row.participant for row in due], lines)
+
+
+# Written once per process for each window, day and language (Today lists up to fifty people).
+@lru_cache(maxsize=4096)
+def _suprt_line(window: "Window", day: date, overdue: bool, language: str | None) -> SafeString:
+    # As `{% blocktranslate %}` prints it: the words and dates escaped.
+    if overdue:
+        line = gettext("%(point)s: past due, window closes %(end)s") % {
+            "point": escape(window.words),
+            "end": escape(show_date(day)),
+        }
+    else:
+        line = gettext("%(point)s: due %(due)s") % {
+            "point": escape(window.words),
+            "due": escape(show_date(day)),
+        }
+    return mark_safe(line)  # noqa: S308  # every value in it is escaped
 
 
 def _rows(people: list[Participant], lines: list[SafeString]) -> list[DueRow]:

@@ -5,15 +5,17 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from lib.collation import folded
+from lib.html_text import escape_text
 from lib.phones import for_display
 from participants.languages import language_name
 from participants.models import AgeRange, ContactChannel, Participant
@@ -138,8 +140,8 @@ def family_initial(legal_name: str | None) -> str:
 _AGE_WORDS: dict[str | None, dict[str, str]] = {}
 
 
-def _age_words() -> dict[str, str]:
-    language = get_language()
+def _age_words(language: str | None = None) -> dict[str, str]:
+    language = language or get_language()
     words = _AGE_WORDS.get(language)
     if words is None:
         words = _AGE_WORDS[language] = {value: str(label) for value, label in AgeRange.choices}
@@ -147,15 +149,18 @@ def _age_words() -> dict[str, str]:
 
 
 def age_band(p: Participant, today: date) -> str:
-    born = _loaded(p, "date_of_birth")
+    return _age_band(_loaded(p, "date_of_birth"), _loaded(p, "age_range"), today, get_language())
+
+
+def _age_band(born: date | None, stored: str | None, today: date, language: str | None) -> str:
+    words = _age_words(language)
     if born is not None:
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         for low, high in _AGE_BANDS:
             if low <= age <= high:
-                return _age_words()[f"{low}-{high}"]
-        return _age_words()[AgeRange.R65] if age >= 65 else ""
-    stored = _loaded(p, "age_range")
-    return _age_words().get(stored, "") if stored else ""
+                return words[f"{low}-{high}"]
+        return words[AgeRange.R65] if age >= 65 else ""
+    return words.get(stored, "") if stored else ""
 
 
 @dataclass(frozen=True)
@@ -163,16 +168,62 @@ class PersonLabel:
     name: str
     initial: str
     details: tuple[str, ...]  # pronouns, age band: what the row shows beside the name
+    reads: tuple[str, ...]  # how it reads, for telling alike labels apart (`reads_as`)
+    # The mark, the name and the details as the label writes them, escaped once.
+    mark_html: str = ""
+    name_html: str = ""
+    details_html: tuple[str, ...] = ()
 
     def reads_as(self) -> tuple[str, ...]:
-        return (folded(f"{self.name} {self.initial}"), *(folded(d) for d in self.details))
+        return self.reads
 
 
 def label_of(p: Participant, today: date) -> PersonLabel:
-    pronouns = _loaded(p, "pronouns") or ""
-    details = tuple(d for d in (f"({pronouns})" if pronouns else "", age_band(p, today)) if d)
+    return _label(*_label_columns(p), today, get_language())
+
+
+# What a label is written from, beside the day and the language: the row's own columns.
+def _label_columns(p: Participant) -> tuple[Any, ...]:
+    values = p.__dict__
+    return (
+        p.preferred_name,
+        values.get("legal_name"),
+        values.get("pronouns") or "",
+        values.get("date_of_birth"),
+        values.get("age_range"),
+    )
+
+
+# Each label worked out once per process and day: Today asks for the same 250 people's labels on
+# every visit, and folding a name for comparison is most of the cost of one.
+@lru_cache(maxsize=20_000)
+def _label(
+    name: str,
+    legal_name: str | None,
+    pronouns: str,
+    born: date | None,
+    stored_age: str | None,
+    today: date,
+    language: str | None,
+) -> PersonLabel:
+    details = tuple(
+        d
+        for d in (f"({pronouns})" if pronouns else "", _age_band(born, stored_age, today, language))
+        if d
+    )
+    initial = family_initial(legal_name)
+    reads = (folded(f"{name} {initial}"), *(folded(d) for d in details))
+    name_html = f"<bdi>{escape_text(name)}</bdi>"
+    if initial:
+        name_html = f"{name_html} {escape_text(initial)}"
     return PersonLabel(
-        name=p.preferred_name, initial=family_initial(_loaded(p, "legal_name")), details=details
+        name=name,
+        initial=initial,
+        details=details,
+        reads=reads,
+        mark_html=escape_text(mark_letter(name)),
+        name_html=name_html,
+        details_html=tuple(escape_text(d) for d in details),
     )
 
 
@@ -187,6 +238,7 @@ class _Labels:
 
     def __init__(self) -> None:
         self.today = timezone.localdate()
+        self.language = get_language()
         # By the row's id(), with the row itself kept so that no other object takes its id.
         self.labels: dict[int, tuple[Participant, PersonLabel]] = {}
         self.alike: dict[int, set[Any]] = {}
@@ -194,7 +246,8 @@ class _Labels:
     def of(self, p: Participant) -> PersonLabel:
         known = self.labels.get(id(p))
         if known is None:
-            known = self.labels[id(p)] = (p, label_of(p, self.today))
+            label = _label(*_label_columns(p), self.today, self.language)
+            known = self.labels[id(p)] = (p, label)
         return known[1]
 
     def alike_in(self, among: Any) -> set[Any]:
@@ -204,7 +257,7 @@ class _Labels:
             seen: dict[tuple[str, ...], list[Any]] = {}
             for item in among:  # participants, or rows that carry one (Today, the inbox)
                 person = item if isinstance(item, Participant) else item.participant
-                seen.setdefault(self.of(person).reads_as(), []).append(person.pk)
+                seen.setdefault(self.of(person).reads, []).append(person.pk)
             self.alike[key] = {pk for pks in seen.values() if len(pks) > 1 for pk in pks}
         return self.alike[key]
 
@@ -237,19 +290,17 @@ def person_labels(people: Sequence[Participant], hrefs: Sequence[str]) -> list[S
 def _label_html(labels: _Labels, p: Participant, href: str, among: Any) -> SafeString:
     """Written as one string (every value escaped): a page can hold a few hundred labels."""
     label = labels.of(p)
-    name = f"<bdi>{conditional_escape(label.name)}</bdi>"
-    if label.initial:
-        name = f"{name} {conditional_escape(label.initial)}"
+    name = label.name_html
     if href:
-        name = f'<a href="{conditional_escape(href)}">{name}</a>'
-    details = list(label.details)
+        name = f'<a href="{escape_text(href)}">{name}</a>'
+    details = label.details_html
     if among is not None and p.pk in labels.alike_in(among):
-        details.append(gettext("record ending %(end)s") % {"end": record_ending(p)})
+        ending = gettext("record ending %(end)s") % {"end": record_ending(p)}
+        details = (*details, escape_text(ending))
     shown = (
         f'<span class="person-mark person-mark-{mark_colour(p)}" aria-hidden="true">'
-        f"{conditional_escape(mark_letter(label.name))}</span> {name}"
+        f"{label.mark_html}</span> {name}"
     )
     if details:
-        listed = " · ".join(conditional_escape(d) for d in details)
-        shown = f'{shown} <span class="muted person-details">{listed}</span>'
+        shown = f'{shown} <span class="muted person-details">{" · ".join(details)}</span>'
     return mark_safe(f'<span class="person">{shown}</span>')  # noqa: S308  # escaped above
