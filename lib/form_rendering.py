@@ -10,9 +10,9 @@ from typing import Any
 
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext
 
+from lib.html_text import escape_text
 from lib.when import show_date, show_time
 
 _SAMPLE_DAY = date(2026, 12, 4)
@@ -74,23 +74,23 @@ def _attrs(attrs: dict[str, Any]) -> str:
 
 def _attr(name: str, value: Any) -> str:
     if value is True:
-        return f" {conditional_escape(name)}"
-    return " " + f"{conditional_escape(name)}=" + '"' + f"{conditional_escape(value)}" + '"'
+        return f" {escape_text(name)}"
+    return " " + f"{escape_text(name)}=" + '"' + f"{escape_text(value)}" + '"'
 
 
 def select_html(widget: dict[str, Any]) -> str | None:
     """Django's `select.html` and `select_option.html` written in Python, to the character:
     through templates, each option was an include, and a filter bar's few selects took a
     quarter of the dashboard's rendering. None when an option has a template of its own."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{escape_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escape_text(group_name)}">')
         for option in group_choices:
             if option["template_name"] != OPTION:
                 return None
-            value, attrs = conditional_escape(option["value"]), _attrs(option["attrs"])
-            label = conditional_escape(option["label"])
+            value, attrs = escape_text(option["value"]), _attrs(option["attrs"])
+            label = escape_text(option["label"])
             parts.append(f'\n  <option value="{value}"{attrs}>{label}</option>\n')
         if group_name:
             parts.append("\n  </optgroup>")
@@ -102,10 +102,10 @@ def input_html(widget: dict[str, Any]) -> str:
     """Django's `input.html` written in Python, to the character (a form of a dozen boxes made
     two dozen template renders)."""
     value = widget["value"]
-    shown = "" if value is None else f' value="{conditional_escape(value)}"'
+    shown = "" if value is None else f' value="{escape_text(value)}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+        f'<input type="{escape_text(widget["type"])}" '
+        f'name="{escape_text(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
     )
 
 

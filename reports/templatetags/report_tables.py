@@ -4,8 +4,9 @@ the template language took most of the page's time evaluating `cell.href` on eac
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from lib.html_text import escape_text
 
 register = template.Library()
 
@@ -16,12 +17,12 @@ def table_cells(cells: list[Any]) -> SafeString:
     One string, every value escaped (format_html per cell was half the filter's time)."""
     parts = []
     for cell in cells:
-        count = conditional_escape(cell)
+        count = escape_text(cell)
         href = getattr(cell, "href", "")
         if href:
-            label = conditional_escape(cell.label)
+            label = escape_text(cell.label)
             parts.append(
-                f'<td class="num"><a href="{conditional_escape(href)}" aria-label="{label}">'
+                f'<td class="num"><a href="{escape_text(href)}" aria-label="{label}">'
                 f"{count}</a></td>"
             )
         else:
