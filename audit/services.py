@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -108,11 +109,39 @@ def record_event(
             prev_hash=head.last_hash or GENESIS_HASH,
         )
         event.hash = event_hash(event)
-        event.save(force_insert=True)
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        _append(event, head)
     return event
+
+
+def _append(event: AuditEvent, head: AuditChainHead) -> None:
+    """The event's INSERT and the head's UPDATE as written once per database (every page view
+    makes them: Django's compiler took about a millisecond for the two); the values prepared
+    for the database by each field, as `Model.save` prepares them."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    insert, update = _append_sql(connection.vendor)
+    values = [
+        field.get_db_prep_save(getattr(event, field.attname), connection) for field in _EVENT_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(insert, values)
+        event.pk = cursor.fetchone()[0]
+        cursor.execute(update, [event.seq, event.hash, head.pk])
+    event._state.adding = False
+    event._state.db = connection.alias
+    head.last_seq, head.last_hash = event.seq, event.hash
+
+
+@cache
+def _append_sql(vendor: str) -> tuple[str, str]:
+    quote = connections[router.db_for_write(AuditEvent)].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _EVENT_FIELDS)
+    places = ", ".join("%s" for _ in _EVENT_FIELDS)
+    events, heads = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
+    return (
+        f"INSERT INTO {events} ({columns}) VALUES ({places}) RETURNING {quote('id')}",  # noqa: S608 - our own names
+        f"UPDATE {heads} SET {quote('last_seq')} = %s, {quote('last_hash')} = %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s",
+    )
 
 
 def record_page_view(
@@ -176,6 +205,7 @@ COLUMNS = (
     "created_at", "prev_hash", "hash",
 )  # fmt: skip
 CHANGED_AT = COLUMNS.index("changed_fields")
+_EVENT_FIELDS = tuple(AuditEvent._meta.get_field(name) for name in COLUMNS)
 
 
 def record_events(*, organization: Model | None, events: Iterable[NewEvent]) -> int:
