@@ -17,6 +17,8 @@ from django.utils.translation import get_language, gettext
 from lib.collation import folded
 from lib.html_text import escape_text
 from lib.phones import for_display
+from lib.urls import IdUrl
+from lib.when import show_date
 from participants.languages import language_name
 from participants.models import AgeRange, ContactChannel, Participant
 
@@ -304,3 +306,35 @@ def _label_html(labels: _Labels, p: Participant, href: str, among: Any) -> SafeS
     if details:
         shown = f'{shown} <span class="muted person-details">{" · ".join(details)}</span>'
     return mark_safe(f'<span class="person">{shown}</span>')  # noqa: S308  # escaped above
+
+
+@register.simple_tag(takes_context=True)
+def caseload_rows(context: template.Context, people: Sequence[Participant]) -> SafeString:
+    """The caseload table's rows, written in Python (a page of people, each with a label, how
+    to reach them, their coach for those who see several coaches', and their dates)."""
+    people = list(people)
+    detail = IdUrl("participants:detail")
+    labels = person_labels(people, [detail(p.id) for p in people])
+    with_coach = context.get("current_role") != "coach"
+    open_statuses, cutoff = context.get("open_statuses", ()), context.get("quiet_cutoff")
+    a_while = escape_text(gettext("a while since contact"))
+    rows = []
+    for p, label in zip(people, labels, strict=True):
+        coach = ""
+        if with_coach:
+            coach = f"<td>{escape_text((p.coach.display_name if p.coach else '') or '—')}</td>"
+        last = escape_text(show_date(p.last_contact_on) or "—")
+        since = getattr(p, "since_contact", None)
+        if (
+            p.status in open_statuses
+            and since is not None
+            and cutoff is not None
+            and since <= cutoff
+        ):
+            last = f'{last}<br><span class="muted">{a_while}</span>'
+        rows.append(
+            f"\n  <tr>\n    <td>{label}</td>\n    <td>{reach(p)}</td>\n    {coach}\n    "
+            f"<td>{last}</td>\n    <td>{escape_text(show_date(p.next_contact_on) or '—')}</td>\n"
+            f"    <td>{escape_text(p.get_status_display())}</td>\n  </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308  # every value escaped above
