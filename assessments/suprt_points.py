@@ -156,6 +156,18 @@ def due_now(
     done: set[str],
 ) -> DuePoint | None:
     """The open window not yet done today (the earliest), or None."""
+    return _due_now(today, enrolled_on, baseline_on, ended_on, frozenset(done))
+
+
+# Kept per process like `windows`: Today asks again for each of a coach's people on every visit.
+@lru_cache(maxsize=8192)
+def _due_now(
+    today: date,
+    enrolled_on: date,
+    baseline_on: date | None,
+    ended_on: date | None,
+    done: frozenset[str],
+) -> DuePoint | None:
     for window in windows(
         enrolled_on=enrolled_on, baseline_on=baseline_on, ended_on=ended_on, until=today
     ):
