@@ -49,3 +49,23 @@ def test_a_new_unread_message_shows_on_the_next_page(client_for) -> None:
     after = _nav(ana.get("/participants/").content.decode())
     assert after != before
     assert re.search(r'nav-badge">\d+<span class="visually-hidden"> unread', after)
+
+
+PORTAL_NAV = re.compile(r'<nav class="portal-nav" aria-label="[^"]*">.*?</nav>', re.S)
+
+
+def test_the_kept_portal_menu_is_the_one_rendered_afresh(client_for) -> None:
+    """The portal's menu, kept by section and page, marks the page a participant is on."""
+    client = client_for("pat")
+    paths = ["/me/", "/me/plan/", "/me/messages/", "/me/appointments/", "/me/settings/"]
+    menus = []
+    for path in paths:
+        kept._kept.clear()
+        fresh = client.get(path)
+        assert fresh.status_code == 200, path
+        again = client.get(path)
+        menu = PORTAL_NAV.search(again.content.decode())
+        assert menu and menu.group(0) == PORTAL_NAV.search(fresh.content.decode()).group(0)
+        menus.append(menu.group(0))
+    assert len(set(menus)) == len(paths)
+    assert all(menu.count('aria-current="page"') == 1 for menu in menus)
