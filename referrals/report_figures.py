@@ -13,6 +13,7 @@ from accounts.models import AnyUser
 from lib.when import show_date
 from organizations.models import Organization
 from referrals import selectors
+from reports import cache as report_cache
 from reports.drill import Figure, Listing, Scope, Shown
 from reports.selectors import Filters, people_in_scope
 from reports.suppression import HIDDEN, is_small
@@ -26,11 +27,16 @@ def headlines(
     filters: Filters,
     deidentified: bool,
     link: Link | None,
+    kept_as: str | None = None,
 ) -> list[Headline]:
-    people = people_in_scope(user=user, organization=organization, filters=filters)
-    found = selectors.figures(
-        organization=organization, people=people, start=filters.start, end=filters.end
-    )
+    def figures() -> selectors.Figures:
+        people = people_in_scope(user=user, organization=organization, filters=filters)
+        return selectors.figures(
+            organization=organization, people=people, start=filters.start, end=filters.end
+        )
+
+    # Kept with the dashboard's own figures: a referral written adds to the change log too.
+    found = report_cache.kept_part(kept_as, "referrals", figures)
 
     def head(key: str, label: str, value: str) -> Headline:
         name = _("referrals behind: %(n)s, %(where)s") % {"n": value, "where": label}

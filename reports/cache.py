@@ -16,7 +16,8 @@ caseload by coach is kept by coach id; the coaches' names are read on every view
 """
 
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -30,6 +31,8 @@ from participants.models import EmergencyAccess
 
 KEEP_SECONDS = 600  # a bound on memory only: the version, not the age, decides freshness
 FOLD_AFTER = 5000  # change rows of one organization folded into one (same total, fewer rows)
+T = TypeVar("T")
+ASK = object()  # `selectors.dashboard(kept_as=ASK)`: read the key there
 FORMAT = 3  # raise when `Dashboard` changes shape, so a kept value is never read as the new one
 
 
@@ -94,6 +97,18 @@ def key(*, user: AnyUser, organization: Organization, filters: Any) -> str | Non
     scope += f" suprt {organization.reports_suprt}"
     wanted = hashlib.sha256(repr((scope, filters)).encode()).hexdigest()[:32]
     return f"reports:dashboard:{FORMAT}:{organization.pk}:{current}:{wanted}"
+
+
+def kept_part(kept_as: str | None, part: str, count: Callable[[], T]) -> T:
+    """Figures an app adds to the dashboard (`reports.extensions`), kept beside the dashboard's
+    own under the same key: counted afresh when the key is None (not kept) or the data changed.
+    The app's tables must add to the change log too (referrals: its migration 0003)."""
+    name = f"{kept_as}:{part}" if kept_as else None
+    found = get(name)
+    if found is None:
+        found = count()
+        put(name, found)
+    return cast(T, found)
 
 
 def get(name: str | None) -> Any:

@@ -1,13 +1,15 @@
 """Where the apps above `reports` add figures to the dashboard, so `reports` never imports them.
 
-Each app registers from its `AppConfig.ready()`: a builder of its headline figures (counted on
-every view, never kept with the dashboard's own) and the drill-down figures their numbers open.
+Each app registers from its `AppConfig.ready()`: a builder of its headline figures and the
+drill-down figures their numbers open. A builder is given the key the dashboard's own figures are
+kept under (`kept_as`, None when they are not kept) and may keep its figures beside them
+(`reports.cache.kept_part`) if its tables add to the change log (reports/migrations/0001).
 """
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-# build(user=, organization=, filters=, deidentified=, link=) -> list of tables.Headline
+# build(user=, organization=, filters=, deidentified=, link=, kept_as=) -> list of tables.Headline
 HeadlineBuilder = Callable[..., list[Any]]
 
 _headlines: dict[str, HeadlineBuilder] = {}

@@ -24,7 +24,7 @@ from organizations.access import acting_membership, member_required
 from organizations.models import Role
 from participants.models import Participant
 from participants.selectors import caseload_counts
-from reports import drill, extensions, selectors, tables
+from reports import cache, drill, extensions, selectors, tables
 from reports.forms import FilterForm
 
 PAGE_SIZE = 50
@@ -45,8 +45,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("reports:mine")
     form = _form(request)
     filters = form.filters()
+    # Read once: the dashboard's figures and the apps' own are kept under the same key.
+    kept_as = cache.key(user=request.user, organization=membership.organization, filters=filters)
     data = selectors.dashboard(
-        user=request.user, organization=membership.organization, filters=filters
+        user=request.user, organization=membership.organization, filters=filters, kept_as=kept_as
     )
     link = linker(request)
     report = tables.build(
@@ -61,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             filters=filters,
             deidentified=form.deidentified,
             link=None if form.deidentified else link,
+            kept_as=kept_as,
         ),
     )
     return render(
@@ -142,8 +145,9 @@ def download(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     form = _form(request)
     filters = form.filters()
+    kept_as = cache.key(user=request.user, organization=membership.organization, filters=filters)
     data = selectors.dashboard(
-        user=request.user, organization=membership.organization, filters=filters
+        user=request.user, organization=membership.organization, filters=filters, kept_as=kept_as
     )
     report = tables.build(
         data,
@@ -154,6 +158,7 @@ def download(request: HttpRequest) -> HttpResponse:
             filters=filters,
             deidentified=True,
             link=None,
+            kept_as=kept_as,
         ),
     )
     name = f"cairn-report-{filters.start:%Y-%m-%d}-to-{filters.end:%Y-%m-%d}.csv"

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
@@ -339,3 +341,25 @@ def test_the_dashboard_counts_referrals_and_opens_the_rows_behind_them(
     assert _headline(hidden, "referrals") == "<11"
     assert _headline(hidden, "referral-days") == "<11"
     assert not hasattr(_headline(hidden, "referrals"), "href")
+
+
+def test_the_dashboards_referral_figures_are_kept_until_a_referral_changes(
+    client_for, clinic, pat
+) -> None:
+    """A second view reads the referral figures kept with the dashboard's own; a referral sent,
+    answered or changed in bulk (no save(): the change log's trigger sees it) shows at once."""
+    mia = client_for("mia")
+    assert _headline(mia.get("/reports/"), "referrals") == "0"
+    with CaptureQueriesContext(connection) as again:
+        assert _headline(mia.get("/reports/"), "referrals") == "0"
+    assert not any("referrals_referral" in q["sql"] for q in again.captured_queries)
+    _consent(pat)
+    address, code = _link_and_code(_send(client_for("ana"), clinic, pat))
+    assert _headline(mia.get("/reports/"), "referrals") == "1"
+    assert _headline(mia.get("/reports/"), "referrals-accepted") == "0"
+    partner = Client()
+    partner.post(address, {"code": code})
+    partner.post(address, {"answer": "accept"})
+    assert _headline(mia.get("/reports/"), "referrals-accepted") == "1"
+    Referral.objects.update(sent_at=timezone.now() - timedelta(days=800))  # out of the range
+    assert _headline(mia.get("/reports/"), "referrals") == "0"

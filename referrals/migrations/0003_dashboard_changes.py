@@ -1,0 +1,58 @@
+"""Referrals add to the dashboard's change log (reports 0001 and 0002), so the dashboard keeps its
+referral figures beside its own until a referral is written (`reports.cache.kept_part`)."""
+
+from typing import Any
+
+from django.db import migrations
+
+TABLE = "referrals_referral"
+
+# PostgreSQL: one statement-level trigger per event, calling the function reports 0001 made.
+STATEMENT = {
+    "insert": "AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows",
+    "update": "AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows",
+}
+# SQLite: one row-level trigger per event, as reports 0002 writes them.
+ROW = {
+    "insert": "INSERT INTO reports_datachange (organization_id, weight) "
+    "VALUES (NEW.organization_id, 1);",
+    "update": "INSERT INTO reports_datachange (organization_id, weight) "
+    "SELECT NEW.organization_id, 1 UNION SELECT OLD.organization_id, 1;",
+    "delete": "INSERT INTO reports_datachange (organization_id, weight) "
+    "VALUES (OLD.organization_id, 1);",
+}
+
+
+def create_triggers(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for event, when in STATEMENT.items():
+            schema_editor.execute(
+                f"CREATE TRIGGER reports_change_{event} {when.format(table=TABLE)} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION reports_note_change()"
+            )
+    elif vendor == "sqlite":
+        for event, body in ROW.items():
+            schema_editor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS reports_change_{event}_{TABLE} "
+                f"AFTER {event.upper()} ON {TABLE} FOR EACH ROW BEGIN {body} END"
+            )
+
+
+def drop_triggers(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    for event in STATEMENT:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS reports_change_{event} ON {TABLE}")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS reports_change_{event}_{TABLE}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("referrals", "0002_referral_settings"),
+        ("reports", "0002_sqlite_data_changes"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]
