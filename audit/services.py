@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -205,7 +205,9 @@ COLUMNS = (
     "created_at", "prev_hash", "hash",
 )  # fmt: skip
 CHANGED_AT = COLUMNS.index("changed_fields")
-_EVENT_FIELDS = tuple(AuditEvent._meta.get_field(name) for name in COLUMNS)
+_EVENT_FIELDS: "tuple[Field[Any, Any], ...]" = tuple(
+    cast("Field[Any, Any]", AuditEvent._meta.get_field(name)) for name in COLUMNS
+)
 
 
 def record_events(*, organization: Model | None, events: Iterable[NewEvent]) -> int:

@@ -1,5 +1,7 @@
 """escape_text writes what Django's conditional_escape writes."""
 
+from typing import Any
+
 import pytest
 from django.utils.functional import lazy
 from django.utils.html import conditional_escape
@@ -14,5 +16,5 @@ lazy_text = lazy(lambda: "<b>lazy</b> & 'quoted'", str)
     "value",
     ["", "Ana", "<script>\"x\" & 'y'</script>", mark_safe("<b>kept</b>"), 42, None, lazy_text()],
 )
-def test_escape_text_writes_what_conditional_escape_writes(value: object) -> None:
+def test_escape_text_writes_what_conditional_escape_writes(value: Any) -> None:
     assert escape_text(value) == str(conditional_escape(value))

@@ -64,8 +64,9 @@ def test_the_kept_portal_menu_is_the_one_rendered_afresh(client_for) -> None:
         fresh = client.get(path)
         assert fresh.status_code == 200, path
         again = client.get(path)
-        menu = PORTAL_NAV.search(again.content.decode())
-        assert menu and menu.group(0) == PORTAL_NAV.search(fresh.content.decode()).group(0)
+        menu, first = (PORTAL_NAV.search(r.content.decode()) for r in (again, fresh))
+        assert menu is not None and first is not None, path
+        assert menu.group(0) == first.group(0)
         menus.append(menu.group(0))
     assert len(set(menus)) == len(paths)
     assert all(menu.count('aria-current="page"') == 1 for menu in menus)

@@ -316,7 +316,8 @@ def caseload_rows(context: template.Context, people: Sequence[Participant]) -> S
     detail = IdUrl("participants:detail")
     labels = person_labels(people, [detail(p.id) for p in people])
     with_coach = context.get("current_role") != "coach"
-    open_statuses, cutoff = context.get("open_statuses", ()), context.get("quiet_cutoff")
+    open_statuses = context.get("open_statuses") or ()
+    cutoff = context.get("quiet_cutoff")
     a_while = escape_text(gettext("a while since contact"))
     rows = []
     for p, label in zip(people, labels, strict=True):
