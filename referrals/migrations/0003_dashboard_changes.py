@@ -1,27 +1,17 @@
 """Referrals add to the dashboard's change log (reports 0001 and 0002), so the dashboard keeps its
 referral figures beside its own until a referral is written (`reports.cache.kept_part`)."""
 
+from importlib import import_module
 from typing import Any
 
 from django.db import migrations
 
 TABLE = "referrals_referral"
 
-# PostgreSQL: one statement-level trigger per event, calling the function reports 0001 made.
-STATEMENT = {
-    "insert": "AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows",
-    "update": "AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows",
-}
-# SQLite: one row-level trigger per event, as reports 0002 writes them.
-ROW = {
-    "insert": "INSERT INTO reports_datachange (organization_id, weight) "
-    "VALUES (NEW.organization_id, 1);",
-    "update": "INSERT INTO reports_datachange (organization_id, weight) "
-    "SELECT NEW.organization_id, 1 UNION SELECT OLD.organization_id, 1;",
-    "delete": "INSERT INTO reports_datachange (organization_id, weight) "
-    "VALUES (OLD.organization_id, 1);",
-}
+# The triggers' own words, as reports 0001 (PostgreSQL, statement-level, calling the function it
+# made) and 0002 (SQLite, row-level) write them for the dashboard's own tables.
+STATEMENT = import_module("reports.migrations.0001_data_changes").TRIGGERS
+ROW = import_module("reports.migrations.0002_sqlite_data_changes").BODIES
 
 
 def create_triggers(apps: Any, schema_editor: Any) -> None:
