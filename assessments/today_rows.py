@@ -2,7 +2,6 @@
 written once here (up to fifty people each), so the section templates only print them."""
 
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -35,28 +34,23 @@ def reassessment_rows(due: "list[DueReassessment]") -> list[DueRow]:
 
 def suprt_rows(due: "list[SuprtDue]") -> list[DueRow]:
     language = get_language()
-    lines = [
-        _suprt_line(
-            row.window, row.window.end if row.overdue else row.window.due_on, row.overdue, language
-        )
-        for row in due
-    ]
+    lines = [_suprt_line(row.window, row.overdue, language) for row in due]
     return _rows([row.participant for row in due], lines)
 
 
-# Written once per process for each window, day and language (Today lists up to fifty people).
+# Written once per process for each window and language (Today lists up to fifty people).
 @lru_cache(maxsize=4096)
-def _suprt_line(window: "Window", day: date, overdue: bool, language: str | None) -> SafeString:
+def _suprt_line(window: "Window", overdue: bool, language: str | None) -> SafeString:
     # As `{% blocktranslate %}` prints it: the words and dates escaped.
     if overdue:
         line = gettext("%(point)s: past due, window closes %(end)s") % {
             "point": escape(window.words),
-            "end": escape(show_date(day)),
+            "end": escape(show_date(window.end)),
         }
     else:
         line = gettext("%(point)s: due %(due)s") % {
             "point": escape(window.words),
-            "due": escape(show_date(day)),
+            "due": escape(show_date(window.due_on)),
         }
     return mark_safe(line)  # noqa: S308  # every value in it is escaped
 

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from assessments.schedule import State
+from assessments.schedule import Point, State
 from lib.when import show_date
 
 register = template.Library()
@@ -20,53 +20,35 @@ def _day(value: Any) -> str:
 
 
 @register.simple_tag
-def point_text(point: Any) -> SafeString:
+def point_text(point: Point) -> SafeString:
     """ "Day 30: due by 1 Dec 2026" and the like, as `{% blocktranslate %}` would print it (the
     translation as written, the dates escaped)."""
-    return _point_line(
-        point.is_baseline,
-        point.offset_days,
-        point.state,
-        point.due_on,
-        point.done_on,
-        point.window_start,
-        point.window_end,
-        get_language(),
-    )
+    return _point_line(point, get_language())
 
 
-# Written once per process for each point, day and language: Today lists up to fifty people.
+# Written once per process for each point and language: Today lists up to fifty people.
 @lru_cache(maxsize=4096)
-def _point_line(
-    is_baseline: bool,
-    offset_days: int,
-    state: str,
-    due_on: Any,
-    done_on: Any,
-    window_start: Any,
-    window_end: Any,
-    language: str | None,
-) -> SafeString:
-    if is_baseline:
+def _point_line(point: Point, language: str | None) -> SafeString:
+    if point.is_baseline:
         name = gettext("Baseline")
     else:
-        name = gettext("Day %(days)s") % {"days": escape(offset_days)}
-    due = _day(due_on)
-    if state == State.DONE:
-        text = gettext("done on %(day)s") % {"day": _day(done_on)}
-    elif state == State.DUE:
+        name = gettext("Day %(days)s") % {"days": escape(point.offset_days)}
+    due = _day(point.due_on)
+    if point.state == State.DONE:
+        text = gettext("done on %(day)s") % {"day": _day(point.done_on)}
+    elif point.state == State.DUE:
         text = gettext("due by %(day)s") % {"day": due}
-    elif state == State.OVERDUE:
+    elif point.state == State.OVERDUE:
         text = gettext("was due %(day)s; still counts until %(until)s") % {
             "day": due,
-            "until": _day(window_end),
+            "until": _day(point.window_end),
         }
-    elif state == State.UPCOMING:
+    elif point.state == State.UPCOMING:
         text = gettext("due %(day)s (can be done from %(start)s)") % {
             "day": due,
-            "start": _day(window_start),
+            "start": _day(point.window_start),
         }
-    elif state == State.MISSED:
+    elif point.state == State.MISSED:
         text = gettext("not done in its window (due %(day)s)") % {"day": due}
     else:
         text = gettext("after the break")

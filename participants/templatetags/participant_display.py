@@ -142,16 +142,11 @@ def family_initial(legal_name: str | None) -> str:
 _AGE_WORDS: dict[str | None, dict[str, str]] = {}
 
 
-def _age_words(language: str | None = None) -> dict[str, str]:
-    language = language or get_language()
+def _age_words(language: str | None) -> dict[str, str]:
     words = _AGE_WORDS.get(language)
     if words is None:
         words = _AGE_WORDS[language] = {value: str(label) for value, label in AgeRange.choices}
     return words
-
-
-def age_band(p: Participant, today: date) -> str:
-    return _age_band(_loaded(p, "date_of_birth"), _loaded(p, "age_range"), today, get_language())
 
 
 def _age_band(born: date | None, stored: str | None, today: date, language: str | None) -> str:
@@ -167,21 +162,14 @@ def _age_band(born: date | None, stored: str | None, today: date, language: str 
 
 @dataclass(frozen=True)
 class PersonLabel:
-    name: str
-    initial: str
-    details: tuple[str, ...]  # pronouns, age band: what the row shows beside the name
-    reads: tuple[str, ...]  # how it reads, for telling alike labels apart (`reads_as`)
-    # The mark, the name and the details as the label writes them, escaped once.
-    mark_html: str = ""
-    name_html: str = ""
-    details_html: tuple[str, ...] = ()
+    """A person's label as rows write it: the mark, the name with its family initial, and the
+    details (pronouns, age band), each escaped once; `reads` is how it reads, folded, for telling
+    alike labels apart."""
 
-    def reads_as(self) -> tuple[str, ...]:
-        return self.reads
-
-
-def label_of(p: Participant, today: date) -> PersonLabel:
-    return _label(*_label_columns(p), today, get_language())
+    mark_html: str
+    name_html: str
+    details_html: tuple[str, ...]
+    reads: tuple[str, ...]
 
 
 # What a label is written from, beside the day and the language: the row's own columns.
@@ -214,18 +202,14 @@ def _label(
         if d
     )
     initial = family_initial(legal_name)
-    reads = (folded(f"{name} {initial}"), *(folded(d) for d in details))
     name_html = f"<bdi>{escape_text(name)}</bdi>"
     if initial:
         name_html = f"{name_html} {escape_text(initial)}"
     return PersonLabel(
-        name=name,
-        initial=initial,
-        details=details,
-        reads=reads,
         mark_html=escape_text(mark_letter(name)),
         name_html=name_html,
         details_html=tuple(escape_text(d) for d in details),
+        reads=(folded(f"{name} {initial}"), *(folded(d) for d in details)),
     )
 
 
