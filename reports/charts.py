@@ -1,6 +1,6 @@
 """Bar-chart geometry for the dashboard, on the same canvas and ticks as `assessments.charts`.
 
-As there, only numbers and words are computed here; `reports/_bar_chart.html` draws them with a
+As there, only numbers and words are computed here; `{% report_chart %}` draws them with a
 title, a description and a one-sentence summary, and every chart sits beside its data table.
 """
 

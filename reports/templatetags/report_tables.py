@@ -33,8 +33,8 @@ def table_cells(cells: list[Any]) -> SafeString:
 
 @register.simple_tag
 def report_table(table: Any) -> SafeString:
-    """`reports/_table.html`: one dashboard table (`reports.tables.Table`), its caption, column
-    heads and rows, written as the template wrote it (reports/tests/test_table_html.py)."""
+    """One dashboard table (`reports.tables.Table`), its caption, column heads and rows, written
+    as the template `reports/_table.html` wrote it (reports/tests/test_table_html.py)."""
     key = escape_text(table.key)
     heads = "".join(f'<th scope="col">{escape_text(column)}</th>' for column in table.columns)
     if table.rows:
@@ -55,9 +55,9 @@ def report_table(table: Any) -> SafeString:
 
 
 @register.simple_tag
-def bar_chart(chart: Any) -> SafeString:
-    """`reports/_bar_chart.html`: a dashboard chart (`reports.charts.BarChart`) as SVG with its
-    title, description and summary, written as the template wrote it (numbers unlocalized, as
+def report_chart(chart: Any) -> SafeString:
+    """A dashboard chart (`reports.charts.BarChart`) as SVG with its title, description and
+    summary, written as the template `reports/_bar_chart.html` wrote it (numbers unlocalized, as
     under `{% localize off %}`; reports/tests/test_table_html.py compares the two)."""
     key = escape_text(chart.key)
     summary = escape_text(chart.summary)
