@@ -192,3 +192,77 @@ def test_converted_values_are_the_querysets_on_every_call(demo: DemoWorld) -> No
         assert [(p.id, p.preferred_name, p.pronouns, p.strengths) for p in people] == [
             (row[0], row[1], row[2], row[3]) for row in wanted
         ]
+
+
+def _loaded(instance: Any, depth: int = 2) -> tuple[Any, ...]:
+    """What a loaded instance holds: its columns, how it was loaded, and the related rows that
+    came with it (select_related or prefetch_related), each loaded the same way; a prefetched
+    row points back to its parent, so only two levels are compared."""
+    columns = {
+        k: v for k, v in vars(instance).items() if k not in ("_state", "_prefetched_objects_cache")
+    }
+    if depth == 0:
+        return columns, instance._state.adding, instance._state.db
+    cached = instance._state.fields_cache
+    related = {
+        name: _loaded(row, depth - 1) if row is not None else None for name, row in cached.items()
+    }
+    prefetched = {
+        name: [_loaded(row, depth - 1) for row in rows]
+        for name, rows in getattr(instance, "_prefetched_objects_cache", {}).items()
+    }
+    return columns, instance._state.adding, instance._state.db, related, prefetched
+
+
+def test_rows_read_off_the_cursor_are_what_the_queryset_gives(demo: DemoWorld) -> None:
+    """Each kind of result goes through the reader (no cloned queryset): instances with related
+    rows that may be missing, annotations, deferred columns and prefetched rows; values dicts;
+    tuples; flat values. Named rows keep Django's own path, and give the same."""
+    from plans.models import Goal
+
+    harbor = demo.organizations["harbor"]
+
+    def people(*, organization_id: int) -> QuerySet[Any]:
+        return Participant.objects.filter(organization_id=organization_id).order_by("id")
+
+    shapes: dict[str, Any] = {
+        "instances": lambda q: q.select_related("coach", "secondary_coach").annotate(
+            coach_login=F("coach__username")
+        ),
+        "deferred": lambda q: q.only("id", "preferred_name", "coach_id"),
+        "values": lambda q: q.values("id", "preferred_name").annotate(login=F("coach__username")),
+        "tuples": lambda q: q.values_list("id", "pronouns", "enrolled_on"),
+        "flat": lambda q: q.values_list("preferred_name", flat=True),
+        "named": lambda q: q.values_list("id", "preferred_name", named=True),
+    }
+    for kind, shape in shapes.items():
+        query = prepared(
+            lambda *, organization_id, s=shape: s(people(organization_id=organization_id))
+        )
+        wanted = list(shape(people(organization_id=harbor.id)))
+        assert wanted, kind
+        for _ in range(2):
+            got = query.fetch(organization_id=harbor.id)
+            (plan,) = query._plans.values()
+            assert plan.reader is not None and plan.reader.fits == (kind != "named"), kind
+            if kind in ("instances", "deferred"):
+                assert [_loaded(p) for p in got] == [_loaded(p) for p in wanted], kind
+                if kind == "instances":  # a missing related row came through as None
+                    assert any(p.secondary_coach is None for p in got)
+                    assert {p.coach_login for p in got} == {p.coach.username for p in wanted}
+            else:
+                assert got == wanted, kind
+
+    def goals(*, organization_id: int) -> QuerySet[Goal]:
+        return (
+            Goal.objects.filter(organization_id=organization_id)
+            .prefetch_related("steps")
+            .order_by("id")
+        )
+
+    query_goals = prepared(goals)
+    wanted_goals = list(goals(organization_id=harbor.id))
+    assert any(goal.steps.all() for goal in wanted_goals)
+    got_goals = query_goals.fetch(organization_id=harbor.id)
+    assert [_loaded(g) for g in got_goals] == [_loaded(g) for g in wanted_goals]
+    assert query_goals.fetch(organization_id=demo.organizations["riverside"].id + 10_000) == []
