@@ -2,7 +2,6 @@
 
 import warnings
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -182,7 +181,7 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = CAIRN_DB_TRANSACTION_POOLI
 CAIRN_DB_PREPARE_THRESHOLD = envint("CAIRN_DB_PREPARE_THRESHOLD", 1)
 
 
-def _prepared_statements(database: dict[str, Any]) -> None:
+def _prepared_statements(database: dj_database_url.DBConfig) -> None:
     if database["ENGINE"] != "django.db.backends.postgresql":
         return
     if CAIRN_DB_TRANSACTION_POOLING or CAIRN_DB_PREPARE_THRESHOLD < 0:
