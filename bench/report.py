@@ -12,6 +12,16 @@ AUDIT_SHARE = 0.30
 SEED_SECONDS = 600
 RSS_MB = 200
 EXPORT_SECONDS_PER_5000 = 60
+# Issue #27's CPU limits per request, in-process at one user: Today and every other page.
+TODAY_CPU_MS = 40
+PAGE_CPU_MS = 25
+# The same limits and the p95 limit as multiples of the one-row baseline measured in the same
+# run, so that they hold on a faster or slower machine: #27 set them against the state run of
+# 28 November (Today 51.5 CPU ms), whose one-row baseline took 1.22 CPU ms with a p95 of 2.65 ms.
+# The same code gave the same multiples at two machine speeds: Today 23.0x and 22.9x, the
+# caseload 12.5x and 12.0x, on 7 December at 02:34 and 04:52 (one-row 2.34 and 0.68 ms).
+REFERENCE_ONE_ROW_CPU_MS = 1.22
+REFERENCE_ONE_ROW_P95_MS = 2.65
 
 
 def add_ratios(results: dict[str, Any]) -> None:
@@ -45,6 +55,26 @@ def latest(scale: str) -> dict[str, Any] | None:
     return json.loads(files[-1].read_text()) if files else None
 
 
+def cpu_limit_ms(name: str) -> float:
+    return TODAY_CPU_MS if name == "today" else PAGE_CPU_MS
+
+
+def scaled(results: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Each page's CPU ms and p95 ms at the reference machine's speed: its multiple of this
+    run's one-row baseline times the reference run's baseline (empty without a baseline)."""
+    base = results["baselines"]["one_row"]
+    if not base.get("cpu_ms") or not base.get("p95_ms"):
+        return {}
+    return {
+        name: {
+            "cpu_ms": round(row["cpu_ms"] / base["cpu_ms"] * REFERENCE_ONE_ROW_CPU_MS, 1),
+            "p95_ms": round(row["p95_ms"] / base["p95_ms"] * REFERENCE_ONE_ROW_P95_MS, 1),
+        }
+        for name, row in results["pages"].items()
+        if row.get("cpu_ms")
+    }
+
+
 def targets(results: dict[str, Any]) -> dict[str, bool]:
     pages = results["pages"].values()
     checks = {
@@ -56,6 +86,19 @@ def targets(results: dict[str, Any]) -> dict[str, bool]:
         "audit adds <= 30% to the write": results["audit"]["audit_share"] <= AUDIT_SHARE,
         "worker RSS < 200 MB": all(mb < RSS_MB for mb in results["worker_rss_mb"]),
     }
+    named = results["pages"].items()
+    if all(row.get("cpu_ms") for _, row in named):
+        checks["CPU per request <= 25 ms, Today <= 40 ms"] = all(
+            row["cpu_ms"] <= cpu_limit_ms(name) for name, row in named
+        )
+    at_reference = scaled(results)
+    if at_reference and len(at_reference) == len(results["pages"]):
+        checks["the same CPU limits at the reference speed (28 November's baseline)"] = all(
+            row["cpu_ms"] <= cpu_limit_ms(name) for name, row in at_reference.items()
+        )
+        checks["page p95 < 50 ms at the reference speed"] = all(
+            row["p95_ms"] < PAGE_P95_MS for row in at_reference.values()
+        )
     export = results.get("bulk_export")
     if export and export["people"]:
         checks["FHIR bulk export: 5,000 people < 60 s"] = (
@@ -77,24 +120,27 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         _rows_line(results),
         "",
-        "| page | p50 ms | p95 ms | req/s at 4 users | vs one-row (req/s) | CPU ms | queries | "
-        "heaviest query ms | large seq scans |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | p50 ms | p95 ms | req/s at 4 users | vs one-row (req/s) | CPU ms | "
+        "CPU / p95 ms at reference speed | queries | heaviest query ms | large seq scans |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    at_reference = scaled(results)
     for row in base.values():
         lines.append(
             f"| {row['label']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['throughput_4_users']} | | {row.get('cpu_ms', '')} | | | |"
+            f"{row['throughput_4_users']} | | {row.get('cpu_ms', '')} | | | | |"
         )
-    for row in [*results["pages"].values(), results["write"]]:
+    for name, row in [*results["pages"].items(), ("write", results["write"])]:
         heaviest = row.get("heaviest_query") or {}
+        reference = at_reference.get(name)
+        at_speed = f"{reference['cpu_ms']} / {reference['p95_ms']}" if reference else ""
         queries = str(row["queries"])
         if row.get("queries_other_scale") not in (None, row["queries"]):
             queries += f" (other scale: {row['queries_other_scale']})"
         lines.append(
             f"| {row['label']} | {row['p50_ms']} | {row['p95_ms']} | "
             f"{row['throughput_4_users']} | {_pct(row['throughput_vs_one_row'])} | "
-            f"{row.get('cpu_ms', '')} | {queries} | "
+            f"{row.get('cpu_ms', '')} | {at_speed} | {queries} | "
             f"{heaviest.get('ms', '')} | {', '.join(row.get('large_seq_scans', [])) or '-'} |"
         )
     audit, verify, machine = results["audit"], results["verify_audit"], results["machine"]
@@ -119,6 +165,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"{machine['load_average_after'][0]} after the run."
         + _speed(machine.get("python_loop_ms")),
         _seed_line(results["seed"]),
+        "- At reference speed: a page's multiple of this run's one-row baseline (CPU, p95) times "
+        f"that baseline in the run #27's limits were set against ({REFERENCE_ONE_ROW_CPU_MS} CPU "
+        f"ms, {REFERENCE_ONE_ROW_P95_MS} ms p95), so a faster or slower machine does not move it.",
         "",
         "Targets:",
         "",

@@ -53,6 +53,12 @@ def test_the_suite_runs_end_to_end_against_gunicorn_and_reports_every_page() -> 
     assert results["write"]["requests_1_user"] >= 1 and results["write"]["p95_ms"] > 0
     assert results["verify_audit"]["events"] > 300  # half the history is Harbor's
     assert len(results["worker_rss_mb"]) == 2
+    # #27's limits per page, as measured and at the reference machine's speed.
+    assert {
+        "CPU per request <= 25 ms, Today <= 40 ms",
+        "the same CPU limits at the reference speed (28 November's baseline)",
+        "page p95 < 50 ms at the reference speed",
+    } <= set(results["targets"])
     # The dashboards are also timed with nothing kept, so a repeated view's speed is not all
     # the report says about them.
     assert set(results["first_views"]) == {"dashboard", "team_dashboard"}
