@@ -235,10 +235,11 @@ def _own_people(*, organization_id: int, user_id: int) -> "QuerySet[Participant]
 def _own_open_windows(
     *, organization_id: int, user_id: int, today: date
 ) -> "QuerySet[ReassessmentWindow]":
-    """Today's section: the earliest windows, enough for its first people. Prepared
-    (lib.prepared)."""
+    """Today's section: every open window of the member's own people, earliest first (a few
+    hundred at most: one or two each on a caseload), which give both its first people and how
+    many are due in all. Prepared (lib.prepared)."""
     mine = _own_people(organization_id=organization_id, user_id=user_id)
-    return _open_windows(organization_id, mine, today)[: TODAY_LIMIT * 2]
+    return _open_windows(organization_id, mine, today)
 
 
 def own_reassessments_due(*, membership: Membership, today: date) -> list[DueReassessment]:
@@ -246,15 +247,6 @@ def own_reassessments_due(*, membership: Membership, today: date) -> list[DueRea
     people as Today's section, which shows the first of them."""
     mine = _own_people(organization_id=membership.organization_id, user_id=membership.user_id)
     return _earliest_points(_open_windows(membership.organization_id, mine, today), today)
-
-
-@prepared
-def _own_due_people(*, organization_id: int, user_id: int, today: date) -> QuerySet[Any]:
-    """Everyone Today's section counts, as ids (one row each): prepared like the section's
-    other read (lib.prepared), so Today does not build and compile it on every request."""
-    mine = _own_people(organization_id=organization_id, user_id=user_id)
-    windows = _open_windows(organization_id, mine, today).order_by()
-    return windows.values("participant_id").distinct()
 
 
 def _earliest_points(rows: Any, today: date) -> list[DueReassessment]:
@@ -276,12 +268,9 @@ def today_section(*, membership: Membership, today: date) -> dict[str, Any]:
     rows = _own_open_windows.fetch(
         organization_id=membership.organization_id, user_id=membership.user_id, today=today
     )
-    shown = _earliest_points(rows, today)[:TODAY_LIMIT]
-    total = len(
-        _own_due_people.fetch(
-            organization_id=membership.organization_id, user_id=membership.user_id, today=today
-        )
-    )
+    due = _earliest_points(rows, today)
+    shown = due[:TODAY_LIMIT]
+    total = len(due)
     return {
         "template": "assessments/_today_section.html",
         "reassessments": shown,

@@ -49,8 +49,8 @@ PINS = {
     # post-overdose outreach with deaths recorded, authorizations running low, and their own
     # credentials ending; 2 for referrals a partner has not answered: the setting, the rows;
     # 1 for SUPRT due: their own people where the program reports SUPRT; sam has none, so their
-    # SUPRT-A records are not read; 1 for how many reassessments are due in all, for "N more").
-    "supervisor_today": ("sam", "/today/", 33),
+    # SUPRT-A records are not read).
+    "supervisor_today": ("sam", "/today/", 32),
     # ... the acting member's user and the group rule's membership (the participant rule and the
     # group rule each ask who the member is); the week's appointments with their people and
     # groups in one query scoped by both rules; audit; the navigation's counts.

@@ -315,8 +315,8 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     assert _count(client, f"/contacts/timeline/{pat.id}/") == timeline_small
     # Today: session, user, memberships, second-factor device; 6 section reads (due, overdue
     # and quiet people in one, drafts, comments, schedules, consents, participants' note
-    # requests); 2 for reassessments due (the stored windows, assessments.windows, and how
-    # many people are due in all, for "N more"); 2 for what
+    # requests); 1 for reassessments due (every open window of their people,
+    # assessments.windows, which also says how many are due in all, for "N more"); 2 for what
     # participants asked from their own Cairn (open call requests, their own check-ins); 1 for
     # consents they signed or answered there; 1 for missed appointments to follow up
     # (appointments.selectors.missed_for_today); 1 for reach-out-soon signals waiting
@@ -330,7 +330,7 @@ def test_today_and_timeline_query_counts_do_not_grow(demo, client_for) -> None:
     # (due today, unread messages: cairn.nav_selectors); 3 for SUPRT due (the coach's people
     # where the organization reports SUPRT, then their SUPRT-A records, then the names of those
     # due: assessments.suprt).
-    assert today_small == 29
+    assert today_small == 28
     assert timeline_small <= 14
 
 
