@@ -177,21 +177,26 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = CAIRN_DB_TRANSACTION_POOLI
 # 9 ms a view being planned, as long as they took to run. pgbouncer in transaction mode hands
 # each transaction another server connection, where the plan is unknown, so then values are
 # bound by the client and nothing is prepared (Django's defaults).
-# CAIRN_DB_PREPARE_THRESHOLD: runs of a statement before it is prepared; -1 prepares none.
+# CAIRN_DB_PREPARE_THRESHOLD: runs of a statement before it is prepared (at least 1, so that
+# psycopg has seen a statement answer once before preparing it: one holding several commands,
+# like the dashboard's `SET LOCAL`s, can never be prepared); -1 prepares none.
 CAIRN_DB_PREPARE_THRESHOLD = envint("CAIRN_DB_PREPARE_THRESHOLD", 1)
 
 
-def _prepared_statements(database: dj_database_url.DBConfig) -> None:
+def prepared_statements(database: dj_database_url.DBConfig, *, pooling: bool) -> None:
+    """Sets a PostgreSQL database's options for prepared statements, or clears them through
+    pgbouncer in transaction mode (`pooling`) or with CAIRN_DB_PREPARE_THRESHOLD -1."""
     if database["ENGINE"] != "django.db.backends.postgresql":
         return
-    if CAIRN_DB_TRANSACTION_POOLING or CAIRN_DB_PREPARE_THRESHOLD < 0:
+    options = database.setdefault("OPTIONS", {})
+    if pooling or CAIRN_DB_PREPARE_THRESHOLD < 0:
+        options.pop("server_side_binding", None)
+        options.pop("prepare_threshold", None)
         return
-    database.setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=CAIRN_DB_PREPARE_THRESHOLD
-    )
+    options.update(server_side_binding=True, prepare_threshold=max(1, CAIRN_DB_PREPARE_THRESHOLD))
 
 
-_prepared_statements(DATABASES["default"])
+prepared_statements(DATABASES["default"], pooling=CAIRN_DB_TRANSACTION_POOLING)
 # Read replicas (PostgreSQL streaming replication), as replica_1, replica_2, ...: reports,
 # exports and dashboards read from one that is at most CAIRN_REPLICA_MAX_LAG_SECONDS behind;
 # everything else, and everything on SQLite, uses the primary (lib/db_routing.py). A replica
@@ -208,7 +213,7 @@ for _number, _url in enumerate(CAIRN_REPLICA_URLS, start=1):
         "connect_timeout", 2
     )  # an unreachable replica: read elsewhere
     _replica["DISABLE_SERVER_SIDE_CURSORS"] = CAIRN_DB_TRANSACTION_POOLING
-    _prepared_statements(_replica)
+    prepared_statements(_replica, pooling=CAIRN_DB_TRANSACTION_POOLING)
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica_{_number}"] = _replica
 DATABASE_ROUTERS = ["lib.db_routing.ReplicaRouter"]

@@ -34,13 +34,17 @@ def named_recipients(*, organization: Organization) -> tuple[list[str], list[str
 def active_consents(*, participant: Participant) -> list[Consent]:
     """The overview's consents: in force, or sent to the person and waiting for their signature."""
     return _active_or_waiting.fetch(
-        organization_id=participant.organization_id, participant_id=participant.id
+        organization_id=participant.organization_id,
+        participant_id=participant.id,
+        today=timezone.localdate(),
     )
 
 
 @prepared
-def _active_or_waiting(*, organization_id: int, participant_id: uuid.UUID) -> QuerySet[Consent]:
-    return Consent.objects.active_or_waiting().filter(
+def _active_or_waiting(
+    *, organization_id: int, participant_id: uuid.UUID, today: date
+) -> QuerySet[Consent]:
+    return Consent.objects.active_or_waiting(today).filter(
         organization_id=organization_id, participant_id=participant_id
     )
 

@@ -48,6 +48,7 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # populators
     get_related_populators,
 )
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 M = TypeVar("M", bound=Model)
 
@@ -318,6 +319,7 @@ class Prepared(Generic[M]):
         for index, param in enumerate(first_params):
             seen = [params[index] for _, _, params in compiled]
             if seen.count(param) == len(seen):
+                _refuse_the_clock(self.name, index, param)
                 continue  # a constant of the query
             slot = _find(kinds, builds, seen, index, ops)
             if slot is None:
@@ -338,6 +340,28 @@ class Prepared(Generic[M]):
             expected = ("", ())
         if (sql, tuple(params)) != (expected[0], tuple(expected[1])):
             raise NotPrepared(f"{self.name}: the prepared query differs from the built one")
+
+
+def _refuse_the_clock(name: str, index: int, param: Any) -> None:
+    """A date or time the query read off the clock (`timezone.localdate()` inside the function)
+    is the same in all three builds, so it looks like a constant: it would be kept from the
+    first call for as long as the process lives. Any constant near today is refused."""
+    now = timezone.now()
+    near = False
+    if isinstance(param, datetime):
+        near = abs(param - now) < timedelta(days=2) if param.tzinfo else False
+    elif isinstance(param, date):
+        near = abs(param - timezone.localdate(now)) < timedelta(days=2)
+    elif isinstance(param, str) and len(param) >= 10 and param[:4].isdigit():
+        try:  # SQLite is given dates and times as text
+            near = abs(date.fromisoformat(param[:10]) - timezone.localdate(now)) < timedelta(days=2)
+        except ValueError:
+            near = False
+    if near:
+        raise NotPrepared(
+            f"{name}: parameter {index} ({param!r}) reads the clock inside the query; "
+            "pass the day or time in as a keyword"
+        )
 
 
 def _stand_ins(

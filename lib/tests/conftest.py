@@ -10,5 +10,10 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.pos
 collect_ignore = (
     []
     if ON_POSTGRES
-    else ["test_replica_postgres.py", "test_pgbouncer_postgres.py", "test_two_servers_postgres.py"]
+    else [
+        "test_replica_postgres.py",
+        "test_pgbouncer_postgres.py",
+        "test_two_servers_postgres.py",
+        "test_prepared_statements_postgres.py",
+    ]
 )

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
+from cairn.settings import prepared_statements
 from jobs.models import Job, JobState
 from lib.tests.servers import Bouncer
 
@@ -36,6 +37,8 @@ def through(bouncer: Bouncer) -> Iterator[None]:
     saved = dict(connection.settings_dict)
     connection.close()
     connection.settings_dict.update(PORT=bouncer.port, DISABLE_SERVER_SIDE_CURSORS=True)
+    connection.settings_dict["OPTIONS"] = dict(saved["OPTIONS"])
+    prepared_statements(connection.settings_dict, pooling=True)  # type: ignore[arg-type]
     try:
         yield
     finally:
@@ -78,6 +81,9 @@ def test_cairn_reads_and_writes_through_pgbouncer_in_transaction_mode(bouncer, d
         )
         job = Job.objects.get(requested_by=demo.users["mia"])
         download = mia.get(f"/jobs/{job.id}/download/")
+        # Values bound by the client, nothing prepared: pgbouncer may lend each transaction
+        # another server connection, which would not know a prepared statement.
+        assert connections["default"].connection.prepare_threshold is None
         out = StringIO()
         call_command("verify_audit", stdout=out)  # reads the chains with .iterator()
     after = served(bouncer, *login)

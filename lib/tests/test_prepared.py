@@ -109,6 +109,34 @@ def test_a_value_computed_inside_the_query_is_refused(demo: DemoWorld) -> None:
             prepared(build).fetch(organization_id=harbor, **values)
 
 
+def test_a_day_read_off_the_clock_inside_the_query_is_refused(demo: DemoWorld) -> None:
+    """`timezone.localdate()` inside the function is the same in every build, so it looks like
+    a constant; kept, it would stay the first call's day for the life of the process (the
+    consent overview's "in force" did, until it was passed in)."""
+    from consent.models import Consent
+
+    def today_inside(*, organization_id: int) -> QuerySet[Participant]:
+        return Participant.objects.filter(
+            organization_id=organization_id, enrolled_on__lte=timezone.localdate()
+        )
+
+    def in_force_today(*, organization_id: int) -> QuerySet[Consent]:
+        return Consent.objects.active_or_waiting().filter(organization_id=organization_id)
+
+    def in_force_on(*, organization_id: int, today: date) -> QuerySet[Consent]:
+        return Consent.objects.active_or_waiting(today).filter(organization_id=organization_id)
+
+    harbor = demo.organizations["harbor"].id
+    for build in (today_inside, in_force_today):
+        with pytest.raises(NotPrepared, match="reads the clock"):
+            prepared(build).fetch(organization_id=harbor)
+    query = prepared(in_force_on)
+    for day in (timezone.localdate(), date(2000, 1, 1), timezone.localdate()):
+        assert _ids(query.fetch(organization_id=harbor, today=day)) == _ids(
+            list(in_force_on(organization_id=harbor, today=day))
+        )
+
+
 def test_a_value_that_changes_the_sql_must_be_a_shape(demo: DemoWorld) -> None:
     def by_count(*, organization_id: int, limit: int) -> QuerySet[Participant]:
         return Participant.objects.filter(organization_id=organization_id).order_by("id")[:limit]
