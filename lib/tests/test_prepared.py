@@ -24,7 +24,7 @@ def _people(*, organization_id: int, coach_id: int, since: date) -> QuerySet[Par
     )
 
 
-def _ids(rows: list[Participant]) -> list[object]:
+def _ids(rows: list[Any]) -> list[object]:
     return [p.id for p in rows]
 
 
