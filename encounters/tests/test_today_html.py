@@ -2,6 +2,7 @@
 loops they replaced wrote them, and the page reads as it did."""
 
 import re
+from datetime import timedelta
 
 from django.template import Context, Template
 from django.template.loader import get_template
@@ -27,9 +28,7 @@ def test_todays_lists_read_as_the_template_loops_wrote_them(demo: DemoWorld, cli
     mine = list(Participant.objects.filter(coach=ana).order_by("id"))
     # Someone due today, someone overdue, the rest quiet; a draft with an awkward summary.
     Participant.objects.filter(pk=mine[0].pk).update(next_contact_on=today)
-    Participant.objects.filter(pk=mine[1].pk).update(
-        next_contact_on=today - timezone.timedelta(days=3)
-    )
+    Participant.objects.filter(pk=mine[1].pk).update(next_contact_on=today - timedelta(days=3))
     Encounter.objects.create(
         organization=mine[2].organization,
         participant=mine[2],
