@@ -1,6 +1,7 @@
 """SUPRT reads: whether an organization reports it, a person's time points, what the SUPRT-A
 form can prefill from the record, and Today's "SUPRT due" list."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -183,6 +184,25 @@ def _own_suprt_records(*, organization_id: int, user_id: int, ended_since: date)
     ).values_list("participant_id", "schedule_point", "administered_on")
 
 
+def _people_named(organization_id: int, ids: list[Any]) -> QuerySet[Participant]:
+    """The people a list names, with what their SUPRT line and label show."""
+    return Participant.objects.filter(organization_id=organization_id, pk__in=ids).only(
+        *POINT_FIELDS, "organization_id", *LABEL_FIELDS
+    )
+
+
+# Ids no record has (record ids are random UUIDs), each different so that the list keeps its
+# length: a prepared query's SQL has a place for each.
+_PADDING = [uuid.UUID(int=place + 1) for place in range(TODAY_LIMIT)]
+
+
+@prepared
+def _named(*, organization_id: int, **ids: uuid.UUID) -> QuerySet[Participant]:
+    """Up to TODAY_LIMIT people by id (`p0` … `p49`, padded with `_PADDING`): prepared
+    (lib.prepared)."""
+    return _people_named(organization_id, [ids[f"p{place}"] for place in range(TODAY_LIMIT)])
+
+
 def own_suprt_due(
     *, membership: Membership, today: date, limit: int | None = TODAY_LIMIT
 ) -> SuprtDueList:
@@ -211,9 +231,16 @@ def own_suprt_due(
     due = every[:limit]
     if not due:
         return SuprtDueList([], 0)
-    named = Participant.objects.filter(
-        organization_id=membership.organization_id, pk__in=[pk for pk, _ in due]
-    ).only(*POINT_FIELDS, "organization_id", *LABEL_FIELDS)
+    ids = [pk for pk, _ in due]
+    if len(ids) <= TODAY_LIMIT:
+        # Today's section: one statement, compiled once, whatever the number named.
+        padded = ids + _PADDING[: TODAY_LIMIT - len(ids)]
+        named = _named.fetch(
+            organization_id=membership.organization_id,
+            **{f"p{place}": pk for place, pk in enumerate(padded)},
+        )
+    else:
+        named = list(_people_named(membership.organization_id, ids))
     shown = {person.id: person for person in named}
     named_due = [SuprtDue(shown[pk], point.window, point.overdue) for pk, point in due]
     return SuprtDueList(named_due, len(every))
