@@ -231,16 +231,16 @@ def own_suprt_due(
     due = every[:limit]
     if not due:
         return SuprtDueList([], 0)
-    ids = [pk for pk, _ in due]
-    if len(ids) <= TODAY_LIMIT:
+    due_ids = [pk for pk, _ in due]
+    if len(due_ids) <= TODAY_LIMIT:
         # Today's section: one statement, compiled once, whatever the number named.
-        padded = ids + _PADDING[: TODAY_LIMIT - len(ids)]
+        padded = due_ids + _PADDING[: TODAY_LIMIT - len(due_ids)]
         named = _named.fetch(
             organization_id=membership.organization_id,
             **{f"p{place}": pk for place, pk in enumerate(padded)},
         )
     else:
-        named = list(_people_named(membership.organization_id, ids))
+        named = list(_people_named(membership.organization_id, due_ids))
     shown = {person.id: person for person in named}
     named_due = [SuprtDue(shown[pk], point.window, point.overdue) for pk, point in due]
     return SuprtDueList(named_due, len(every))
