@@ -2,19 +2,11 @@
 reads its first 50 from the index instead of sorting all of a coach's drafts. The new index is
 built before the old one (its prefix) is dropped, so the lists keep an index throughout."""
 
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("encounters", "0011_groups_move_to_their_own_app"),
-        ("groups", "0002_group_shown_to_participants"),
-        ("organizations", "0010_reports_suprt"),
-        ("participants", "0014_texts_stopped"),
-        ("plans", "0001_initial"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("encounters", "0011_groups_move_to_their_own_app")]
 
     operations = [
         migrations.AddIndex(
