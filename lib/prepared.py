@@ -171,8 +171,8 @@ class _Reader:
     with everything Django's iterables work out per query (the columns' names and converters,
     the related rows' populators) worked out once. Going through a cloned queryset and a copied
     compiler cost 40-60 µs more Python a read at state scale (Today's 20 prepared reads: about a
-    millisecond). A queryset this does not know (a `.iterator()`, rows of
-    named tuples, related objects it was built with) keeps Django's path: `fits` is False."""
+    millisecond). A queryset this does not know (rows as named tuples, related objects it was
+    built with, composite keys) keeps Django's path: `fits` is False."""
 
     _ITERABLES = (ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable)
 
