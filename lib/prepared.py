@@ -27,6 +27,7 @@ any more and cannot be filtered, counted or sliced further.
 """
 
 import copy
+import functools
 import random
 import threading
 import uuid
@@ -142,22 +143,20 @@ class _Plan:
         default_factory=weakref.WeakKeyDictionary
     )
 
-    def converters_for(self, compiler: SQLCompiler) -> Callable[[Any], dict[Any, Any]]:
-        """The compiler's `get_converters`, worked out once per plan and database connection:
-        the same columns give the same converters on every run (90 columns on some of Today's
-        reads, looked up one by one each time)."""
-        connection = compiler.connection
+    def converters_of(self, connection: Any, expressions: Any) -> dict[Any, Any]:
+        """The compiler's `get_converters`, worked out once per plan, database connection and
+        columns: the same columns give the same converters on every run (90 columns on some of
+        Today's reads, looked up one by one each time). The reader and Django's path share it."""
         found = self.converters.get(connection)
         if found is None:
             found = self.converters[connection] = {}
-
-        def get_converters(expressions: Any) -> dict[Any, Any]:
-            key = tuple(map(id, expressions))  # the plan's own expressions: alive, and fixed
-            if key not in found:
-                found[key] = SQLCompiler.get_converters(compiler, expressions)
-            return found[key]
-
-        return get_converters
+        key = tuple(map(id, expressions))  # the plan's own expressions: alive, and fixed
+        if key not in found:
+            assert self.compiler is not None  # a plan that can match nothing reads no rows
+            compiler = copy.copy(self.compiler)
+            compiler.connection = connection
+            found[key] = SQLCompiler.get_converters(compiler, expressions)
+        return found[key]
 
     def params(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.constants)
@@ -188,10 +187,6 @@ class _Reader:
         )
         self.trim = compiler.has_extra_select
         self.prefetch = tuple(queryset._prefetch_related_lookups)  # type: ignore[attr-defined]
-        self.converters: weakref.WeakKeyDictionary[Any, list[tuple[int, Any, Any]]] = (
-            weakref.WeakKeyDictionary()
-        )
-        self.compiler = compiler
         if self.iterable is ValuesIterable:
             selected = query.selected
             self.names = (
@@ -211,24 +206,19 @@ class _Reader:
             self.populators = get_related_populators(klass_info, compiler.select, alias)
             self.annotations = tuple((compiler.annotation_col_map or {}).items())
 
-    def read(self, alias: str, sql: str, params: list[Any]) -> list[Any]:
+    def read(self, plan: "_Plan", alias: str, params: list[Any]) -> list[Any]:
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(plan.sql, params)
             rows: list[Any] = cursor.fetchall()
         if self.trim:
             rows = [row[: self.width] for row in rows]
-        converters = self.converters.get(connection)
-        if converters is None:
-            compiler = copy.copy(self.compiler)
-            compiler.connection = connection
-            found = compiler.get_converters(self.expressions)
-            converters = [(pos, convs, expression) for pos, (convs, expression) in found.items()]
-            self.converters[connection] = converters
+        converters = plan.converters_of(connection, self.expressions)
         if converters and rows:
+            pairs = list(converters.items())
             rows = list(map(list, rows))
             for row in rows:
-                for pos, convs, expression in converters:
+                for pos, (convs, expression) in pairs:
                     value = row[pos]
                     for convert in convs:
                         value = convert(value, expression, connection)
@@ -284,12 +274,12 @@ class Prepared(Generic[M]):
         if settings.CAIRN_PREPARED_VERIFY:
             self._verify(alias, values, plan.sql, params)
         if plan.reader is not None and plan.reader.fits:
-            return plan.reader.read(alias, plan.sql, params)
+            return plan.reader.read(plan, alias, params)
         compiler = copy.copy(plan.compiler)
-        compiler.connection = connections[alias]
+        compiler.connection = connection = connections[alias]
         compiler.using = alias
         compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
-        compiler.get_converters = plan.converters_for(compiler)  # type: ignore[method-assign,assignment]
+        compiler.get_converters = functools.partial(plan.converters_of, connection)  # type: ignore[method-assign]
         chained = plan.queryset.using(alias)
         chained.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(chained)
