@@ -130,11 +130,26 @@ def test_a_day_read_off_the_clock_inside_the_query_is_refused(demo: DemoWorld) -
     for build in (today_inside, in_force_today):
         with pytest.raises(NotPrepared, match="reads the clock"):
             prepared(build).fetch(organization_id=harbor)
+    today = timezone.localdate()
+    pat = Participant.objects.get(user__username="pat")
+    consent = Consent.objects.create(
+        organization=pat.organization,
+        participant=pat,
+        disclosing_party="Harbor",
+        categories=["attendance"],
+        recipient="Clinic",
+        purpose="coordinating care",
+        signed_on=today - timedelta(days=30),
+        expires_on=today + timedelta(days=10),
+        signature_method="typed",
+        signature="Pat",
+        created_by=demo.users["ana"],
+    )
     query = prepared(in_force_on)
-    for day in (timezone.localdate(), date(2000, 1, 1), timezone.localdate()):
-        assert _ids(query.fetch(organization_id=harbor, today=day)) == _ids(
-            list(in_force_on(organization_id=harbor, today=day))
-        )
+    for day, in_force in ((today, True), (today + timedelta(days=11), False), (today, True)):
+        rows = query.fetch(organization_id=harbor, today=day)
+        assert _ids(rows) == _ids(list(in_force_on(organization_id=harbor, today=day)))
+        assert (consent.id in _ids(rows)) is in_force  # the day asked for, not the first one
 
 
 def test_a_value_that_changes_the_sql_must_be_a_shape(demo: DemoWorld) -> None:
